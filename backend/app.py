@@ -1,0 +1,123 @@
+"""create_app(): the Litestar application with auth, CSRF, OpenAPI, templates and every router."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import swagger_ui_bundle
+from litestar import Litestar, MediaType, Request, Response, get
+from litestar.config.csrf import CSRFConfig
+from litestar.di import Provide
+from litestar.logging import LoggingConfig
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from backend import __version__, import_views
+from backend.accounts import views as account_views
+from backend.accounts.auth import AuthMiddleware
+from backend.core import db
+from backend.core.errors import Forbidden
+from backend.core.security import Scope
+from backend.core.settings import get_settings
+from backend.core.web import EXCEPTION_HANDLERS, PUBLIC, STATIC_DIR, access_guard, template_engine
+from backend.registry import api as registry_api
+from backend.registry import views as registry_views
+from backend.residents import api as residents_api
+from backend.residents import views as residents_views
+
+SWAGGER_DIR = Path(swagger_ui_bundle.swagger_ui_path)
+
+
+def current_scope(request: Request) -> Scope:
+    user = request.scope.get("user")
+    if user is None:
+        raise Forbidden("no user")
+    return user.scope
+
+
+@get("/health", opt={"access": PUBLIC}, media_type=MediaType.JSON, include_in_schema=True, tags=["system"])
+async def health() -> Response:
+    """Liveness and database reachability."""
+    reachable = await db.ping()
+    return Response(
+        {"status": "ok" if reachable else "degraded", "database": "ok" if reachable else "unreachable", "version": __version__},
+        status_code=200 if reachable else 503,
+    )
+
+
+_owns_pool = False
+
+
+async def on_startup() -> None:
+    # The app owns the connection pool unless one is already running (as in the test suite).
+    global _owns_pool
+    _owns_pool = getattr(db.ENGINE, "pool", None) is None
+    await db.start()
+
+
+async def on_shutdown() -> None:
+    if _owns_pool:
+        await db.stop()
+
+
+def create_app() -> Litestar:
+    settings = get_settings()
+    openapi = OpenAPIConfig(
+        title="tekun API",
+        version=__version__,
+        description=(
+            "JSON API of tekun, the facility-management system for tekun support homes. "
+            "Authenticate with an API token: `Authorization: Bearer tk_…` (create one on the "
+            "Account page). Data outside your scope answers 404."
+        ),
+        path="/api/schema",
+        render_plugins=[
+            SwaggerRenderPlugin(
+                path="/",
+                js_url="/static/swagger/swagger-ui-bundle.js",
+                css_url="/static/swagger/swagger-ui.css",
+                standalone_preset_js_url="/static/swagger/swagger-ui-standalone-preset.js",
+            )
+        ],
+        components=Components(
+            security_schemes={"BearerToken": SecurityScheme(type="http", scheme="bearer")}
+        ),
+        security=[{"BearerToken": []}],
+        create_examples=False,
+    )
+    return Litestar(
+        route_handlers=[
+            health,
+            *account_views.ROUTES,
+            *registry_views.ROUTES,
+            *import_views.ROUTES,
+            *residents_views.ROUTES,
+            *registry_api.ROUTES,
+            *residents_api.ROUTES,
+            create_static_files_router(path="/static", directories=[STATIC_DIR], opt={"access": PUBLIC}, include_in_schema=False),
+            create_static_files_router(path="/static/swagger", directories=[SWAGGER_DIR], opt={"access": PUBLIC}, include_in_schema=False, name="swagger"),
+        ],
+        guards=[access_guard],
+        dependencies={"actor": Provide(current_scope, sync_to_thread=False)},
+        middleware=[DefineMiddleware(AuthMiddleware)],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name="tekun_csrf",
+            cookie_secure=settings.cookie_secure,
+            exclude=["/api/"],
+        ),
+        template_config=TemplateConfig(instance=template_engine),
+        openapi_config=openapi,
+        exception_handlers=EXCEPTION_HANDLERS,
+        on_startup=[on_startup],
+        on_shutdown=[on_shutdown],
+        logging_config=LoggingConfig(
+            root={"level": "INFO", "handlers": ["queue_listener"]},
+            log_exceptions="debug",
+        ),
+        debug=False,
+    )

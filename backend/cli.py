@@ -1,0 +1,274 @@
+"""The ``tekun`` command (interfaces.md §2).
+
+Exit codes: 0 success, 1 unexpected error, 2 invalid input or arguments, 3 a broken audit chain.
+Human output goes to stderr; ``--json`` output goes to stdout as one JSON document.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_ERROR, EXIT_INVALID, EXIT_TAMPERED = 0, 1, 2, 3
+
+
+def say(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse exits 2 as interfaces.md asks
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_INVALID, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> ArgumentParser:
+    parser = ArgumentParser(prog="tekun", description="tekun: support-home management")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=ArgumentParser)
+
+    db = commands.add_parser("db", help="database")
+    db_commands = db.add_subparsers(dest="db_command", required=True, parser_class=ArgumentParser)
+    db_commands.add_parser("upgrade", help="create the database if missing and apply all migrations")
+
+    serve = commands.add_parser("serve", help="run the web application")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+
+    commands.add_parser("scheduler", help="run the scheduler process (one per deployment)")
+
+    demo = commands.add_parser("demo", help="load demo data and start web + scheduler")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--no-serve", action="store_true", help="load the demo data and exit")
+
+    user = commands.add_parser("user", help="users")
+    user_commands = user.add_subparsers(dest="user_command", required=True, parser_class=ArgumentParser)
+    create = user_commands.add_parser("create", help="create a user")
+    create.add_argument("username")
+    create.add_argument("--role", required=True, choices=["director", "inspector", "finance", "admin"])
+    create.add_argument("--home")
+    create.add_argument("--county")
+    create.add_argument("--name", default="", help="display name")
+    create.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+
+    token = commands.add_parser("token", help="API tokens")
+    token_commands = token.add_subparsers(dest="token_command", required=True, parser_class=ArgumentParser)
+    token_create = token_commands.add_parser("create", help="create an API token; prints it once")
+    token_create.add_argument("username")
+    token_create.add_argument("--name", required=True)
+
+    imp = commands.add_parser("import", help="import an exchange file")
+    imp.add_argument("kind")
+    imp.add_argument("file")
+    imp.add_argument("--dry-run", action="store_true")
+    imp.add_argument("--json", action="store_true")
+
+    audit = commands.add_parser("audit", help="audit trail")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True, parser_class=ArgumentParser)
+    audit_commands.add_parser("verify", help="check the tamper-evidence chain")
+    return parser
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    import getpass
+
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Password again: "):
+        raise ValueError("the two passwords differ")
+    return first
+
+
+async def _with_db(coroutine_function, *args):
+    from backend.core import db
+
+    await db.start()
+    try:
+        return await coroutine_function(*args)
+    finally:
+        await db.stop()
+
+
+async def cmd_upgrade(_args) -> int:
+    from backend.core import db
+
+    with contextlib.redirect_stdout(sys.stderr):
+        await db.upgrade()
+    say("database is up to date")
+    return EXIT_OK
+
+
+async def cmd_user_create(args) -> int:
+    from backend.accounts import services
+    from backend.core.errors import Invalid
+    from backend.core.security import Scope
+
+    try:
+        password = _read_password(args.password_stdin)
+    except ValueError as exc:
+        say(f"error: {exc}")
+        return EXIT_INVALID
+    try:
+        user = await services.create_user(
+            Scope.system("cli"), args.username, args.role, password, args.home, args.county, args.name
+        )
+    except Invalid as invalid:
+        for field, message in invalid.errors.items():
+            say(f"{field}: {message}")
+        return EXIT_INVALID
+    say(f"created user {user.username} ({user.role})")
+    return EXIT_OK
+
+
+async def cmd_token_create(args) -> int:
+    from backend.accounts import services
+    from backend.core.errors import DomainError
+    from backend.core.security import Scope
+
+    try:
+        token = await services.create_api_token(Scope.system("cli"), args.username, args.name)
+    except DomainError as exc:
+        say(f"error: {exc}")
+        return EXIT_INVALID
+    print(token)
+    return EXIT_OK
+
+
+async def cmd_import(args) -> int:
+    from backend.core.exchange import ExchangeError
+    from backend.core.security import Scope
+    from backend.importers import KINDS, run_import
+
+    problem = None
+    if args.kind not in KINDS:
+        problem = f"unknown kind {args.kind!r}; one of: {', '.join(KINDS)}"
+    elif not Path(args.file).is_file():
+        problem = f"no such file: {args.file}"
+    if problem:
+        if args.json:
+            print(json.dumps({"ok": False, "errors": [{"row": 0, "column": "-", "message": problem}]}))
+        say(f"error: {problem}")
+        return EXIT_INVALID
+    path = Path(args.file)
+    try:
+        result = await run_import(Scope.system("cli"), args.kind, path.name, path.read_bytes(), args.dry_run)
+    except ExchangeError as refused:
+        if args.json:
+            print(json.dumps({"ok": False, "errors": [e.as_dict() for e in refused.errors]}, ensure_ascii=False))
+        for error in refused.errors:
+            say(str(error))
+        say(f"{len(refused.errors)} error(s); nothing was written")
+        return EXIT_INVALID
+    summary = f"{result.created} created, {result.updated} updated, {result.unchanged} unchanged"
+    if args.dry_run:
+        summary = f"dry run (nothing written): {result.created} to create, {result.updated} to update, {result.unchanged} unchanged"
+    if args.json:
+        import msgspec
+
+        print(msgspec.json.encode(result).decode())
+    say(summary)
+    return EXIT_OK
+
+
+async def cmd_audit_verify(_args) -> int:
+    import backend.piccolo_conf  # noqa: F401 - registers every domain's ledgers
+    from backend.core.ledger import verify_all
+
+    broken = await verify_all()
+    if broken is None:
+        say("audit chain intact")
+        return EXIT_OK
+    where = f"{broken.ledger} record seq={broken.seq}" + (f" (id {broken.row_id})" if broken.row_id else "")
+    say(f"audit chain BROKEN at {where}: {broken.reason}")
+    return EXIT_TAMPERED
+
+
+def cmd_serve(args) -> int:
+    import uvicorn
+
+    uvicorn.run(
+        "backend.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        proxy_headers=True,
+        log_level="info",
+    )
+    return EXIT_OK
+
+
+def cmd_scheduler(_args) -> int:
+    from scheduler.main import run
+
+    return run()
+
+
+def cmd_demo(args) -> int:
+    import subprocess
+
+    from backend.demo import load_demo
+
+    asyncio.run(cmd_upgrade(args))
+    logins = asyncio.run(_with_db(load_demo))
+    say("")
+    say("demo logins (username / password):")
+    for username, password, role, where in logins:
+        say(f"  {username:<22} {password:<14} {role:<10} {where}")
+    if args.no_serve:
+        return EXIT_OK
+    say("")
+    say(f"open http://{args.host}:{args.port}/ in a browser; Ctrl+C stops the demo")
+    scheduler = subprocess.Popen([sys.executable, "-m", "backend.cli", "scheduler"], env=os.environ.copy())
+    try:
+        serve = argparse.Namespace(host=args.host, port=args.port, workers=1)
+        return cmd_serve(serve)
+    finally:
+        scheduler.terminate()
+        with contextlib.suppress(Exception):
+            scheduler.wait(timeout=10)
+
+
+ASYNC_COMMANDS = {
+    ("db", "upgrade"): cmd_upgrade,
+    ("user", "create"): cmd_user_create,
+    ("token", "create"): cmd_token_create,
+    ("import", None): cmd_import,
+    ("audit", "verify"): cmd_audit_verify,
+}
+SYNC_COMMANDS = {"serve": cmd_serve, "scheduler": cmd_scheduler, "demo": cmd_demo}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from backend.core.settings import SettingsError
+
+    try:
+        if args.command in SYNC_COMMANDS:
+            return SYNC_COMMANDS[args.command](args)
+        sub = getattr(args, f"{args.command}_command", None)
+        handler = ASYNC_COMMANDS[(args.command, sub)]
+        if handler is cmd_upgrade:
+            return asyncio.run(handler(args))
+        return asyncio.run(_with_db(handler, args))
+    except SettingsError as exc:
+        say(f"configuration error: {exc}")
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - exit 1 with a message, not a traceback
+        say(f"unexpected error: {type(exc).__name__}: {exc}")
+        if os.environ.get("TEKUN_DEBUG"):
+            raise
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

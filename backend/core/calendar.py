@@ -1,0 +1,72 @@
+"""The working-day calendar: public holidays and make-up working days (调休上班), imported as
+the ``calendar`` exchange file (columns 日期/date, 类型/kind, 名称/name). Admins only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from backend.core.db import transaction
+from backend.core.errors import Forbidden
+from backend.core.exchange import CellError, Column, ExchangeError, ParsedRow, RowError, _as_text, date_cell, text
+from backend.core.i18n import _
+from backend.core.ledger import Change, append_audit
+from backend.core.security import Scope
+from backend.core.tables import CalendarDay
+from backend.registry.schemas import ImportResult, ImportRowOut
+
+
+def kind_cell(value: Any) -> str:
+    result = _as_text(value).lower()
+    if result in ("休", "假", "节假日", "holiday"):
+        return "holiday"
+    if result in ("班", "调休上班", "上班", "workday"):
+        return "workday"
+    raise CellError(_("Write 休 (holiday) or 班 (make-up working day)."))
+
+
+CALENDAR_COLUMNS = [
+    Column("date", "日期", date_cell),
+    Column("kind", "类型", kind_cell),
+    Column("name", "名称", text(50), required=False),
+]
+
+
+async def import_calendar(scope: Scope, rows: list[ParsedRow], dry_run: bool = False) -> ImportResult:
+    """Create or update calendar days by date (natural key)."""
+    if not scope.is_admin:
+        raise Forbidden(_("Only an administrator may change the calendar."))
+    seen: dict = {}
+    errors = []
+    for row in rows:
+        day = row.values["date"]
+        if day in seen:
+            errors.append(RowError(row.row, row.label("date"), _("Same value as row {row}.").format(row=seen[day])))
+        seen[day] = row.row
+    if errors:
+        raise ExchangeError(errors)
+    plan: list[ImportRowOut] = []
+    async with transaction():
+        existing = {row["day"]: row for row in await CalendarDay.select()}
+        writes = []
+        for row in rows:
+            day, kind, name = row.values["date"], row.values["kind"], row.values.get("name") or ""
+            current = existing.get(day)
+            if current is None:
+                plan.append(ImportRowOut(row.row, day.isoformat(), "create"))
+                writes.append(("create", day, kind, name))
+            elif (current["kind"], current["name"]) != (kind, name):
+                plan.append(ImportRowOut(row.row, day.isoformat(), "update", {"kind": [current["kind"], kind]}))
+                writes.append(("update", day, kind, name))
+            else:
+                plan.append(ImportRowOut(row.row, day.isoformat(), "unchanged"))
+        counts = {action: sum(1 for item in plan if item.action == action) for action in ("create", "update", "unchanged")}
+        result = ImportResult(True, "calendar", counts["create"], counts["update"], counts["unchanged"], dry_run, plan)
+        if dry_run:
+            return result
+        for action, day, kind, name in writes:
+            if action == "create":
+                await CalendarDay.insert(CalendarDay(day=day, kind=kind, name=name))
+            else:
+                await CalendarDay.update({CalendarDay.kind: kind, CalendarDay.name: name}).where(CalendarDay.day == day)
+        await append_audit(scope.user_id, scope.username, [Change("calendar.import", "import", "calendar", None, {"created": counts["create"], "updated": counts["update"]})])
+    return result

@@ -1,0 +1,200 @@
+"""Tamper-evident, append-only ledgers: each row carries the sha256 of the previous row.
+
+A ledger is a table with ``seq``, ``prev_hash`` and ``hash`` columns, registered here with the
+columns that are hashed. The canonical form of a row is compact JSON with sorted keys; the hash
+of row n is sha256(prev_hash + canonical(row n)). Appending first updates the ledger's row in
+``ledger_head`` (a row lock on PostgreSQL/CockroachDB, the write lock on SQLite), so concurrent
+writers queue up instead of forking the chain. ``tekun audit verify`` recomputes every chain and
+names the first row whose stored hash no longer matches its content, or a gap in the sequence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from piccolo.columns import Boolean
+
+from backend.core.tables import AuditEntry, LedgerHead
+
+AUDIT = "audit"
+
+
+def canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def chain_hash(prev_hash: str, payload: dict[str, Any]) -> str:
+    return hashlib.sha256((prev_hash + canonical(payload)).encode("utf-8")).hexdigest()
+
+
+def utc_text(moment: datetime) -> str:
+    """The timestamp as hashed: UTC, microseconds, no dependence on how the database prints it."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+async def reserve(ledger: str, count: int) -> tuple[int, str]:
+    """Reserve ``count`` sequence numbers; returns (first seq, hash of the row before it).
+
+    Must run inside the caller's write transaction: the UPDATE locks the head row until commit.
+    """
+    await LedgerHead.raw(
+        "INSERT INTO ledger_head (name, seq, last_hash) VALUES ({}, 0, '') "
+        "ON CONFLICT (name) DO NOTHING",
+        ledger,
+    )
+    rows = await LedgerHead.raw(
+        "UPDATE ledger_head SET seq = seq + {} WHERE name = {} RETURNING seq, last_hash",
+        count,
+        ledger,
+    )
+    last_seq = int(rows[0]["seq"])
+    return last_seq - count + 1, rows[0]["last_hash"]
+
+
+async def set_head(ledger: str, last_hash: str) -> None:
+    await LedgerHead.update({LedgerHead.last_hash: last_hash}).where(LedgerHead.name == ledger)
+
+
+@dataclass(frozen=True)
+class LedgerSpec:
+    """An append-only, hash-chained table: its ledger name and the columns that are hashed."""
+
+    name: str
+    table: type
+    fields: tuple[str, ...]
+
+
+LEDGERS: dict[str, LedgerSpec] = {}
+
+
+def register_ledger(spec: LedgerSpec) -> LedgerSpec:
+    LEDGERS[spec.name] = spec
+    return spec
+
+
+def _normalise(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return utc_text(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _payload(spec: LedgerSpec, row: dict[str, Any]) -> dict[str, Any]:
+    payload = {"seq": int(row["seq"])}
+    for name in spec.fields:
+        value = row[name]
+        if isinstance(getattr(spec.table, name), Boolean) and value is not None:
+            value = bool(value)
+        payload[name] = _normalise(value)
+    return payload
+
+
+async def append_rows(spec: LedgerSpec, rows: list[dict[str, Any]], batch: int = 1000) -> list[dict[str, Any]]:
+    """Chain and insert ``rows`` (dicts of column values) in the caller's transaction."""
+    if not rows:
+        return rows
+    first_seq, prev_hash = await reserve(spec.name, len(rows))
+    for offset, row in enumerate(rows):
+        row["seq"] = first_seq + offset
+        row["prev_hash"] = prev_hash
+        row["hash"] = prev_hash = chain_hash(prev_hash, _payload(spec, row))
+    table = spec.table
+    for start in range(0, len(rows), batch):
+        await table.insert(*[table(**row) for row in rows[start : start + batch]])
+    await set_head(spec.name, prev_hash)
+    return rows
+
+
+@dataclass(frozen=True)
+class Change:
+    """One audited event, before it is chained."""
+
+    action: str
+    entity: str
+    entity_key: str
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+
+
+AUDIT_LEDGER = register_ledger(
+    LedgerSpec(AUDIT, AuditEntry, ("at", "actor_id", "actor", "action", "entity", "entity_key", "before", "after"))
+)
+
+
+async def append_audit(actor_id: int | None, actor: str, changes: list[Change]) -> None:
+    """Append audit rows for ``changes``, chained, in the caller's transaction."""
+    now = datetime.now(UTC)
+    await append_rows(
+        AUDIT_LEDGER,
+        [
+            {
+                "at": now,
+                "actor_id": actor_id,
+                "actor": actor,
+                "action": change.action,
+                "entity": change.entity,
+                "entity_key": change.entity_key,
+                "before": canonical(change.before) if change.before is not None else "",
+                "after": canonical(change.after) if change.after is not None else "",
+            }
+            for change in changes
+        ],
+        batch=500,
+    )
+
+
+@dataclass(frozen=True)
+class Break:
+    ledger: str
+    seq: int
+    row_id: int | None
+    reason: str
+
+
+async def verify_ledger(spec: LedgerSpec, batch: int = 5000) -> Break | None:
+    """Recompute one chain; the first broken link, or None when intact."""
+    table = spec.table
+    prev_hash = ""
+    expected_seq = 1
+    last_seq = 0
+    while True:
+        rows = await table.select().where(table.seq >= expected_seq).order_by(table.seq).limit(batch)
+        if not rows:
+            break
+        for row in rows:
+            seq = int(row["seq"])
+            if seq != expected_seq:
+                return Break(spec.name, expected_seq, None, f"row with seq {expected_seq} is missing")
+            if row["prev_hash"] != prev_hash:
+                return Break(spec.name, seq, row["id"], "prev_hash does not match the previous row")
+            if chain_hash(prev_hash, _payload(spec, row)) != row["hash"]:
+                return Break(spec.name, seq, row["id"], "content does not match its hash")
+            prev_hash = row["hash"]
+            expected_seq = seq + 1
+            last_seq = seq
+    head = await LedgerHead.select().where(LedgerHead.name == spec.name).first()
+    if head is not None:
+        if int(head["seq"]) != last_seq:
+            return Break(spec.name, last_seq + 1, None, f"rows after seq {last_seq} are missing")
+        if head["last_hash"] != prev_hash:
+            return Break(spec.name, last_seq, None, "the ledger head does not match the last row")
+    return None
+
+
+async def verify_all() -> Break | None:
+    """Every registered ledger, in name order; the first break found."""
+    for name in sorted(LEDGERS):
+        broken = await verify_ledger(LEDGERS[name])
+        if broken is not None:
+            return broken
+    return None
+
+
+async def recent_audit(limit: int = 200) -> list[dict[str, Any]]:
+    """The newest audit rows first (for the administrator's audit page)."""
+    return await AuditEntry.select().order_by(AuditEntry.seq, ascending=False).limit(limit)

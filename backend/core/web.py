@@ -1,0 +1,246 @@
+"""The web edge shared by every domain: access rules, error pages, templates, page helpers.
+
+Access is declared on every route handler as ``opt={"access": ...}``: ``"public"``, ``"user"``
+(any signed-in user) or a tuple of roles. One app-wide guard enforces it; a handler without a
+declaration is refused (fail closed), and a test walks the route table to keep it that way.
+What a user may *see* is then decided by the services through the user's Scope.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from litestar import MediaType, Request, Response
+from litestar.connection import ASGIConnection
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
+from litestar.handlers.base import BaseRouteHandler
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.response import Redirect, Template
+
+from backend.core import dates, money
+from backend.core.errors import Forbidden, Invalid, NotFound
+from backend.core.i18n import (
+    LANGUAGE_NAMES,
+    N_,
+    _,
+    babel_locale,
+    current_language,
+    gettext,
+    ngettext,
+)
+
+log = logging.getLogger("tekun.web")
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+TEMPLATE_DIR = ROOT / "templates"
+STATIC_DIR = TEMPLATE_DIR / "static"
+
+PUBLIC = "public"
+USER = "user"
+# Routes Litestar adds itself (the OpenAPI schema and its docs pages) are public.
+FRAMEWORK_PUBLIC_PREFIXES = ("/api/schema",)
+
+
+def access(*roles: str) -> dict[str, Any]:
+    """``opt`` for a handler open to these roles (every role for ``access()``... use USER)."""
+    return {"access": tuple(roles)}
+
+
+def is_api(path: str) -> bool:
+    return path.startswith("/api/")
+
+
+def access_rule(handler: BaseRouteHandler, path: str) -> Any:
+    rule = handler.opt.get("access")
+    if rule is None and path.startswith(FRAMEWORK_PUBLIC_PREFIXES):
+        return PUBLIC
+    return rule
+
+
+def access_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    rule = access_rule(handler, connection.scope["path"])
+    if rule == PUBLIC:
+        return
+    if rule is None:
+        log.error("route %s has no access rule; refused", connection.scope["path"])
+        raise PermissionDeniedException()
+    user = connection.scope.get("user")
+    if user is None:
+        raise NotAuthorizedException()
+    if rule == USER:
+        return
+    if user.role not in rule:
+        raise PermissionDeniedException()
+
+
+# --- templates ------------------------------------------------------------------------------
+
+
+def _date(value) -> str:
+    if value is None:
+        return ""
+    from babel.dates import format_date
+
+    if current_language() == "zh_CN":
+        return f"{value.year}年{value.month}月{value.day}日"
+    return format_date(value, format="medium", locale=babel_locale())
+
+
+def _datetime(value) -> str:
+    if value is None:
+        return ""
+    moment = dates.local(value)
+    return f"{_date(moment.date())} {moment:%H:%M}"
+
+
+def make_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=select_autoescape(["html", "xml"]),
+        extensions=["jinja2.ext.i18n"],
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["date"] = _date
+    env.filters["datetime"] = _datetime
+    env.filters["cny"] = money.cny
+    env.globals["language_names"] = LANGUAGE_NAMES
+    env.globals["current_language"] = current_language
+    env.globals["quote"] = quote
+    return env
+
+
+template_engine = JinjaTemplateEngine.from_environment(make_environment())
+
+ROLE_LABELS = {
+    "director": N_("Director"),
+    "inspector": N_("Inspector"),
+    "finance": N_("Finance"),
+    "admin": N_("Administrator"),
+}
+
+
+def nav_for(user) -> list[tuple[str, str]]:
+    """(path, label) pairs of the navigation for this user's role."""
+    if user is None:
+        return []
+    items = [("/", _("Overview"))]
+    if user.role == "director":
+        items.append((f"/homes/{user.home_code}", _("My home")))
+    else:
+        items.append(("/homes", _("Homes")))
+    if user.role == "admin":
+        items += [("/counties", _("Counties")), ("/import", _("Import")), ("/audit", _("Audit log"))]
+    items.append(("/account", _("Account")))
+    return items
+
+
+def page(request: Request, template: str, status_code: int = 200, **context: Any) -> Template:
+    user = request.scope.get("user")
+    context.setdefault("errors", {})
+    context.setdefault("message", None)
+    return Template(
+        template_name=template,
+        context={
+            "user": user,
+            "nav": nav_for(user),
+            "role_label": _(ROLE_LABELS[user.role]) if user else "",
+            "lang": current_language(),
+            "path": request.url.path,
+            "query": request.url.query,
+            **context,
+        },
+        status_code=status_code,
+    )
+
+
+def redirect(path: str) -> Redirect:
+    return Redirect(path=path, status_code=303)
+
+
+def safe_next(value: str | None) -> str:
+    """Only same-site relative paths are followed after sign-in or a language switch."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return "/"
+
+
+# --- errors ---------------------------------------------------------------------------------
+
+
+def _error_response(request: Request, status: int, title: str, detail: str, extra: dict | None = None):
+    if is_api(request.url.path):
+        return Response(
+            {"status_code": status, "detail": detail, **(extra or {})},
+            status_code=status,
+            media_type=MediaType.JSON,
+        )
+    return page(request, "error.html", status_code=status, title=title, detail=detail)
+
+
+def handle_http(request: Request, exc: HTTPException) -> Response:
+    status = exc.status_code
+    if isinstance(exc, NotAuthorizedException) or status == 401:
+        if is_api(request.url.path):
+            return Response(
+                {"status_code": 401, "detail": _("A valid API token is required (Authorization: Bearer …).")},
+                status_code=401,
+                headers={"WWW-Authenticate": "Bearer"},
+                media_type=MediaType.JSON,
+            )
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return Redirect(path=f"/login?next={quote(target)}", status_code=303)
+    if isinstance(exc, PermissionDeniedException) or status == 403:
+        detail = _("You do not have permission to do this.")
+        if "CSRF" in str(exc.detail):
+            detail = _("The form has expired or was not sent by this site. Reload the page and try again.")
+        return _error_response(request, 403, _("Not allowed"), detail)
+    if isinstance(exc, NotFoundException) or status == 404:
+        return _error_response(request, 404, _("Not found"), _("There is nothing here, or it is not yours to see."))
+    if isinstance(exc, ValidationException) or status == 400:
+        extra = {"extra": exc.extra} if getattr(exc, "extra", None) else None
+        return _error_response(request, 400, _("Invalid request"), _("The request was not understood: {detail}").format(detail=exc.detail), extra)
+    if status == 405:
+        return _error_response(request, 405, _("Not allowed"), _("This method is not allowed here."))
+    if status >= 500:
+        log.error("HTTP %s at %s: %s", status, request.url.path, exc.detail)
+        return _error_response(request, status, _("Server error"), _("Something went wrong on our side. It has been logged."))
+    return _error_response(request, status, _("Error"), str(exc.detail))
+
+
+def handle_not_found(request: Request, exc: NotFound) -> Response:
+    return _error_response(request, 404, _("Not found"), str(exc) or _("There is nothing here, or it is not yours to see."))
+
+
+def handle_forbidden(request: Request, exc: Forbidden) -> Response:
+    return _error_response(request, 403, _("Not allowed"), str(exc))
+
+
+def handle_invalid(request: Request, exc: Invalid) -> Response:
+    return _error_response(request, 400, _("Invalid input"), _("Some fields are invalid."), {"errors": exc.errors})
+
+
+def handle_internal(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error at %s", request.url.path, exc_info=exc)
+    return _error_response(request, 500, _("Server error"), _("Something went wrong on our side. It has been logged."))
+
+
+EXCEPTION_HANDLERS = {
+    HTTPException: handle_http,
+    NotFound: handle_not_found,
+    Forbidden: handle_forbidden,
+    Invalid: handle_invalid,
+    Exception: handle_internal,
+}

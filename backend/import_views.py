@@ -1,0 +1,115 @@
+"""The upload page for exchange files: errors or a preview first, then a confirmed write."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from pathlib import Path
+
+from litestar import Request, get, post
+from litestar.datastructures import UploadFile
+
+from backend.core.exchange import ExchangeError
+from backend.core.i18n import _
+from backend.core.settings import get_settings
+from backend.core.web import access, page
+from backend.importers import KINDS, run_import
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+def _stash_dir() -> Path:
+    path = get_settings().data_dir / "uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+STASH_HOURS = 24
+
+
+def _sweep(directory: Path) -> None:
+    """Forget previews nobody confirmed within STASH_HOURS."""
+    limit = time.time() - STASH_HOURS * 3600
+    for path in directory.glob("*"):
+        if path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
+
+
+def _stash(user_id: int, kind: str, filename: str, data: bytes) -> str:
+    upload_id = secrets.token_urlsafe(16)
+    directory = _stash_dir()
+    _sweep(directory)
+    (directory / f"{upload_id}.bin").write_bytes(data)
+    (directory / f"{upload_id}.json").write_text(
+        json.dumps({"user_id": user_id, "kind": kind, "filename": filename})
+    )
+    return upload_id
+
+
+def _unstash(user_id: int, upload_id: str) -> tuple[str, str, bytes] | None:
+    if not upload_id.replace("-", "").replace("_", "").isalnum():
+        return None
+    directory = _stash_dir()
+    meta_path = directory / f"{upload_id}.json"
+    if not meta_path.exists():
+        return None
+    meta = json.loads(meta_path.read_text())
+    if meta["user_id"] != user_id:
+        return None
+    return meta["kind"], meta["filename"], (directory / f"{upload_id}.bin").read_bytes()
+
+
+def _discard(upload_id: str) -> None:
+    for suffix in (".bin", ".json"):
+        (_stash_dir() / f"{upload_id}{suffix}").unlink(missing_ok=True)
+
+
+@get("/import", opt=access("admin"))
+async def import_page(request: Request) -> object:
+    return page(request, "import.html", kinds=list(KINDS), kind="", result=None, errors=[], upload_id=None, filename="")
+
+
+@post("/import", opt=access("admin"), status_code=200, request_max_body_size=MAX_UPLOAD_BYTES + 1024 * 1024)
+async def import_preview(request: Request) -> object:
+    user = request.scope["user"]
+    form = await request.form()
+    kind = str(form.get("kind", ""))
+    upload = form.get("file")
+    context = {"kinds": list(KINDS), "kind": kind, "result": None, "errors": [], "upload_id": None, "filename": ""}
+    if kind not in KINDS:
+        return page(request, "import.html", status_code=400, **{**context, "errors": [_("Choose what the file holds.")]})
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return page(request, "import.html", status_code=400, **{**context, "errors": [_("Choose a file to upload.")]})
+    data = await upload.read()
+    if len(data) > MAX_UPLOAD_BYTES:
+        return page(request, "import.html", status_code=400, **{**context, "errors": [_("The file is larger than 50 MB.")]})
+    context["filename"] = upload.filename
+    try:
+        result = await run_import(user.scope, kind, upload.filename, data, dry_run=True)
+    except ExchangeError as refused:
+        return page(request, "import.html", status_code=400, **{**context, "errors": refused.errors})
+    upload_id = _stash(user.id, kind, upload.filename, data)
+    return page(request, "import.html", **{**context, "result": result, "upload_id": upload_id})
+
+
+@post("/import/confirm", opt=access("admin"), status_code=200)
+async def import_confirm(request: Request) -> object:
+    user = request.scope["user"]
+    form = await request.form()
+    upload_id = str(form.get("upload_id", ""))
+    context = {"kinds": list(KINDS), "kind": "", "result": None, "errors": [], "upload_id": None, "filename": ""}
+    stashed = _unstash(user.id, upload_id)
+    if stashed is None:
+        return page(request, "import.html", status_code=400, **{**context, "errors": [_("This upload has expired; upload the file again.")]})
+    kind, filename, data = stashed
+    context.update(kind=kind, filename=filename)
+    try:
+        result = await run_import(user.scope, kind, filename, data, dry_run=False)
+    except ExchangeError as refused:
+        return page(request, "import.html", status_code=400, **{**context, "errors": refused.errors})
+    _discard(upload_id)
+    return page(request, "import.html", **{**context, "result": result})
+
+
+ROUTES = [import_page, import_preview, import_confirm]

@@ -1,0 +1,50 @@
+"""The import kinds (interfaces.md §3): columns and the service that applies them.
+
+Shared by ``tekun import`` and the upload page, so both validate and write the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from backend.core.calendar import CALENDAR_COLUMNS, import_calendar
+from backend.core.exchange import Column, ExchangeError, parse_sheet, read_sheet
+from backend.core.security import Scope
+from backend.registry import services as registry
+from backend.registry.exchange import COUNTY_COLUMNS, HOME_COLUMNS
+from backend.registry.schemas import ImportResult
+from backend.residents import services as residents
+from backend.residents.exchange import ASSESSMENT_COLUMNS, ASSESSMENT_REFUSED, RESIDENT_COLUMNS
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    name: str
+    columns: list[Column]
+    apply: Callable[..., Awaitable[ImportResult]]
+    refused: dict[str, str] | None = None
+
+
+KINDS: dict[str, ImportKind] = {
+    "counties": ImportKind("counties", COUNTY_COLUMNS, registry.import_counties),
+    "homes": ImportKind("homes", HOME_COLUMNS, registry.import_homes),
+    "residents": ImportKind("residents", RESIDENT_COLUMNS, residents.import_residents),
+    "assessments": ImportKind("assessments", ASSESSMENT_COLUMNS, residents.import_assessments, ASSESSMENT_REFUSED),
+    "calendar": ImportKind("calendar", CALENDAR_COLUMNS, import_calendar),
+}
+
+
+async def run_import(
+    scope: Scope, kind: str, filename: str, data: bytes, dry_run: bool = False
+) -> ImportResult:
+    """Validate the whole file, then apply it in one transaction (or only plan it on dry run).
+
+    Raises ExchangeError listing every problem; nothing is written then.
+    """
+    spec = KINDS[kind]
+    sheet = read_sheet(filename, data)
+    rows, errors = parse_sheet(sheet, spec.columns, spec.refused)
+    if errors:
+        raise ExchangeError(errors)
+    return await spec.apply(scope, rows, dry_run=dry_run)

@@ -1,0 +1,73 @@
+"""Registry rules as pure functions: which county parameters are in force on a day."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+DEFAULTS_FILE = Path(__file__).with_name("parameter_defaults.toml")
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """A county's local settings on one day (domain-rules §3, §6, §7)."""
+
+    effective_from: date | None  # None: the shipped defaults (no row for the county yet)
+    residents_per_staff: int
+    dependents_per_carer: int | None
+    death_report_deadline_hours: int
+    extra_months_after_death: int
+    inspections_per_year: int
+
+
+PARAMETER_FIELDS = (
+    "residents_per_staff",
+    "dependents_per_carer",
+    "death_report_deadline_hours",
+    "extra_months_after_death",
+    "inspections_per_year",
+)
+
+# Allowed ranges (a ratio of 1:0 or a negative deadline is a typing error, not a policy).
+PARAMETER_RANGES = {
+    "residents_per_staff": (1, 100),
+    "dependents_per_carer": (1, 100),
+    "death_report_deadline_hours": (1, 24 * 30),
+    "extra_months_after_death": (0, 12),
+    "inspections_per_year": (1, 52),
+}
+
+
+@lru_cache(maxsize=1)
+def default_table() -> dict[str, dict]:
+    return tomllib.loads(DEFAULTS_FILE.read_text(encoding="utf-8"))
+
+
+def default_parameters() -> Parameters:
+    """The shipped defaults, read from parameter_defaults.toml (each with its source)."""
+    table = default_table()
+    values = {name: table[name]["value"] for name in PARAMETER_FIELDS}
+    values["dependents_per_carer"] = values["dependents_per_carer"] or None
+    return Parameters(effective_from=None, **values)
+
+
+def parameters_in_force(rows: Iterable[Parameters], on: date, defaults: Parameters) -> Parameters:
+    """The row with the latest ``effective_from`` on or before ``on``; the defaults if none.
+
+    A later change never rewrites an earlier day: the question "what applied on that day"
+    has one answer.
+    """
+    best: Parameters | None = None
+    for row in rows:
+        if row.effective_from is not None and row.effective_from <= on:
+            if best is None or row.effective_from > best.effective_from:
+                best = row
+    return best or defaults
+
+
+COUNTY_CODE_PATTERN = r"\d{6}"
+HOME_CODE_PATTERN = r"[A-Z0-9-]{1,32}"
