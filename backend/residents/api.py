@@ -1,0 +1,120 @@
+"""JSON API for the register, placements and assessments (/api/v1). Bearer tokens only.
+
+ID numbers are masked in every response except ``POST …/id-number``, which returns one
+person's full number to the roles that need it and records the view in the audit log.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import msgspec
+from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from backend.core import dates
+from backend.core.security import Scope
+from backend.core.web import USER, access
+from backend.residents import services
+from backend.residents.schemas import (
+    AssessmentIn,
+    AssessmentOut,
+    CapabilityIn,
+    CapabilityOut,
+    ConditionChangeIn,
+    PlacementIn,
+    PlacementOut,
+    ResidentIn,
+    ResidentOut,
+    ResidentPage,
+    StateOn,
+    TaskOut,
+)
+
+
+class DueDate(msgspec.Struct):
+    due_on: date
+
+
+class FullId(msgspec.Struct):
+    id_number: str
+
+
+class ResidentController(Controller):
+    path = "/api/v1/residents"
+    tags = ["residents"]
+    opt = {"access": USER}
+
+    @get("/", summary="The register in your scope (IDs masked), filtered and paginated")
+    async def search(
+        self,
+        actor: NamedDependency[Scope],
+        county: FromQuery[str | None] = None,
+        home: FromQuery[str | None] = None,
+        q: FromQuery[str | None] = None,
+        mode: FromQuery[str | None] = None,
+        tier: FromQuery[str | None] = None,
+        status: FromQuery[str | None] = None,
+        page: FromQuery[int] = 1,
+        per_page: FromQuery[int] = 50,
+    ) -> ResidentPage:
+        filters = services.RegisterFilter(home_code=home, county_code=county, search=q, mode=mode, tier=tier, status=status)
+        return await services.search_register(actor, filters, page=page, per_page=per_page)
+
+    @post("/", opt=access("inspector", "admin"), summary="Register a confirmed tekun person")
+    async def register(self, actor: NamedDependency[Scope], data: JSONBody[ResidentIn]) -> ResidentOut:
+        return await services.register_resident(actor, data)
+
+    @get("/{resident_id:int}", summary="One person (ID masked)")
+    async def get_one(self, actor: NamedDependency[Scope], resident_id: FromPath[int]) -> ResidentOut:
+        return await services.get_resident(actor, resident_id)
+
+    @post("/{resident_id:int}/id-number", opt=access(*services.FULL_ID_ROLES), status_code=200, summary="The full ID number (audited)")
+    async def full_id(self, actor: NamedDependency[Scope], resident_id: FromPath[int]) -> FullId:
+        return FullId(await services.reveal_id_number(actor, resident_id))
+
+    @get("/{resident_id:int}/state", summary="Home, mode and tier at the end of a day")
+    async def state(self, actor: NamedDependency[Scope], resident_id: FromPath[int], on: FromQuery[date | None] = None) -> StateOn:
+        return await services.state_on(actor, resident_id, on or dates.today())
+
+    @get("/{resident_id:int}/placements", summary="Placement history")
+    async def list_placements(self, actor: NamedDependency[Scope], resident_id: FromPath[int]) -> list[PlacementOut]:
+        return await services.placements(actor, resident_id)
+
+    @post("/{resident_id:int}/placements", opt=access("director", "inspector", "admin"), summary="Admission, transfer or discharge")
+    async def add_placement(self, actor: NamedDependency[Scope], resident_id: FromPath[int], data: JSONBody[PlacementIn]) -> ResidentOut:
+        return await services.record_placement(actor, resident_id, data)
+
+    @get("/{resident_id:int}/assessments", summary="Self-care assessments")
+    async def list_assessments(self, actor: NamedDependency[Scope], resident_id: FromPath[int]) -> list[AssessmentOut]:
+        return await services.list_assessments(actor, resident_id)
+
+    @post("/{resident_id:int}/assessments", opt=access("director", "inspector", "admin"), summary="Record a self-care assessment (the tier is derived)")
+    async def add_assessment(self, actor: NamedDependency[Scope], resident_id: FromPath[int], data: JSONBody[AssessmentIn]) -> AssessmentOut:
+        return await services.record_assessment(actor, resident_id, data)
+
+    @get("/{resident_id:int}/capability-assessments", summary="GB/T 42195 assessments")
+    async def list_capability(self, actor: NamedDependency[Scope], resident_id: FromPath[int]) -> list[CapabilityOut]:
+        return await services.list_capability(actor, resident_id)
+
+    @post("/{resident_id:int}/capability-assessments", opt=access("director", "inspector", "admin"), summary="Record a GB/T 42195 assessment")
+    async def add_capability(self, actor: NamedDependency[Scope], resident_id: FromPath[int], data: JSONBody[CapabilityIn]) -> CapabilityOut:
+        return await services.record_capability(actor, resident_id, data)
+
+    @post("/{resident_id:int}/condition-changes", opt=access("director", "inspector", "admin"), summary="Report a change of self-care ability")
+    async def condition_change(self, actor: NamedDependency[Scope], resident_id: FromPath[int], data: JSONBody[ConditionChangeIn]) -> DueDate:
+        return DueDate(await services.report_condition_change(actor, resident_id, data))
+
+
+@get("/api/v1/assessments/due", opt={"access": USER}, tags=["residents"], summary="Re-assessments and annual reviews due")
+async def due_assessments(
+    actor: NamedDependency[Scope],
+    home: FromQuery[str | None] = None,
+    county: FromQuery[str | None] = None,
+    overdue: FromQuery[bool] = False,
+) -> list[TaskOut]:
+    return await services.due_assessments(actor, home_code=home, county_code=county, overdue_only=overdue)
+
+
+ROUTES = [ResidentController, due_assessments]

@@ -1,0 +1,81 @@
+"""Exchange-file columns for residents and assessments (interfaces.md §3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from backend.core import citizen_id
+from backend.core.exchange import CellError, Column, _as_text, date_cell, pattern, text
+from backend.core.i18n import N_, _
+from backend.registry.rules import COUNTY_CODE_PATTERN, HOME_CODE_PATTERN
+
+
+def id_number_cell(value: Any) -> str:
+    """A valid 18-character ID number; the message says which check failed."""
+    number = citizen_id.normalise(_as_text(value))
+    problem = citizen_id.id_problem(number)
+    if problem:
+        raise CellError(_(problem.message))
+    return number
+
+
+def gender_cell(value: Any) -> str:
+    result = _as_text(value)
+    if result in ("男", "M", "m"):
+        return "M"
+    if result in ("女", "F", "f"):
+        return "F"
+    raise CellError(_("Write 男 or 女."))
+
+
+def mode_cell(value: Any) -> str:
+    result = _as_text(value)
+    if result in ("集中", "集中供养", "concentrated"):
+        return "concentrated"
+    if result in ("分散", "分散供养", "dispersed"):
+        return "dispersed"
+    raise CellError(_("Write 集中 or 分散."))
+
+
+_CAN = {"能", "是", "1", "可以", "yes", "true", "y"}
+_CANNOT = {"不能", "否", "0", "不可以", "no", "false", "n"}
+
+
+def can_cell(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    result = _as_text(value).lower()
+    if result in _CAN:
+        return True
+    if result in _CANNOT:
+        return False
+    raise CellError(_("Write 能 or 不能 (also 是/否, 1/0)."))
+
+
+RESIDENT_COLUMNS = [
+    Column("id_number", "身份证号", id_number_cell),
+    Column("name", "姓名", text(50)),
+    Column("gender", "性别", gender_cell, required=False),
+    Column("county_code", "区划代码", pattern(COUNTY_CODE_PATTERN, N_("The county code must be 6 digits."))),
+    Column("approved_on", "认定日期", date_cell),
+    Column("support_mode", "供养方式", mode_cell),
+    Column("home_code", "机构编码", pattern(HOME_CODE_PATTERN, N_("The home code is 1–32 characters of A–Z, 0–9 and '-'.")), required=False),
+    Column("admitted_on", "入住日期", date_cell, required=False),
+    Column("left_on", "离院日期", date_cell, required=False),
+    Column("ended_on", "终止日期", date_cell, required=False),
+]
+
+ASSESSMENT_COLUMNS = [
+    Column("id_number", "身份证号", id_number_cell),
+    Column("assessed_on", "评估日期", date_cell),
+    Column("eat", "自主吃饭", can_cell),
+    Column("dress", "自主穿衣", can_cell),
+    Column("transfer", "自主上下床", can_cell),
+    Column("toilet", "自主如厕", can_cell),
+    Column("walk", "室内行走", can_cell),
+    Column("bathe", "自主洗澡", can_cell),
+    Column("assessor", "评估人", text(100), required=False),
+]
+
+TIER_REFUSED = N_("The tier is derived from the six answers and cannot be imported; remove this column.")
+ASSESSMENT_REFUSED = {"tier": TIER_REFUSED, "等级": TIER_REFUSED, "护理等级": TIER_REFUSED}

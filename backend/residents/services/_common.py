@@ -1,0 +1,150 @@
+"""Shared pieces of the residents services: scope filters, lookups, the state cache, calendar."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from backend.core import citizen_id, dates
+from backend.core.errors import Forbidden, NotFound
+from backend.core.i18n import _
+from backend.core.security import Scope
+from backend.core.tables import CalendarDay
+from backend.residents import rules
+from backend.residents.schemas import ResidentOut
+from backend.residents.tables import Assessment, Placement, Resident
+
+FAR_FUTURE = date(9999, 12, 31)
+
+# Who may do what (domain decisions, documented in docs/architecture.md):
+REGISTER_ROLES = ("inspector", "admin")  # 认定 is the county bureau's act
+PLACEMENT_ROLES = ("director", "inspector", "admin")
+ASSESS_ROLES = ("director", "inspector", "admin")
+FULL_ID_ROLES = ("inspector", "finance", "admin")
+
+
+def require_role(scope: Scope, roles: tuple[str, ...], message: str) -> None:
+    if scope.role not in roles:
+        raise Forbidden(message)
+
+
+def resident_where(scope: Scope):
+    """Rows of the register this scope may see. A director sees everyone ever placed in the home."""
+    if scope.is_admin:
+        return None
+    if scope.role == "director":
+        return Resident.id.is_in(Placement.select(Placement.resident).where(Placement.home == scope.home_id))
+    return Resident.county == scope.county_id
+
+
+def resident_columns():
+    return (
+        Resident.id,
+        Resident.id_number,
+        Resident.name,
+        Resident.gender,
+        Resident.birth_date,
+        Resident.county.code.as_alias("county_code"),
+        Resident.county.id.as_alias("county_id"),
+        Resident.approved_on,
+        Resident.ended_on,
+        Resident.home.id.as_alias("home_id"),
+        Resident.home.code.as_alias("home_code"),
+        Resident.home.name.as_alias("home_name"),
+        Resident.admitted_on,
+        Resident.tier,
+        Resident.last_assessed_on,
+    )
+
+
+def status_of(row: dict[str, Any]) -> str:
+    if row["ended_on"] is not None:
+        return "ended"
+    return "in_home" if row["home_id"] is not None else "dispersed"
+
+
+def resident_out(row: dict[str, Any], today: date | None = None) -> ResidentOut:
+    today = today or dates.today()
+    return ResidentOut(
+        id=row["id"],
+        id_number_masked=citizen_id.mask(row["id_number"]),
+        name=row["name"],
+        gender=row["gender"],
+        birth_date=row["birth_date"],
+        age=rules.age_on(row["birth_date"], today),
+        county_code=row["county_code"],
+        approved_on=row["approved_on"],
+        ended_on=row["ended_on"],
+        mode="concentrated" if row["home_id"] is not None else "dispersed",
+        home_code=row["home_code"],
+        home_name=row["home_name"],
+        admitted_on=row["admitted_on"],
+        tier=row["tier"],
+        last_assessed_on=row["last_assessed_on"],
+        status=status_of(row),
+    )
+
+
+async def find_resident(scope: Scope, resident_id: int) -> dict[str, Any]:
+    query = Resident.select(*resident_columns()).where(Resident.id == resident_id)
+    if (condition := resident_where(scope)) is not None:
+        query = query.where(condition)
+    row = await query.first()
+    if row is None:
+        raise NotFound(_("No such person."))
+    return row
+
+
+async def find_by_id_number(scope: Scope, id_number: str) -> dict[str, Any]:
+    query = Resident.select(*resident_columns()).where(Resident.id_number == citizen_id.normalise(id_number))
+    if (condition := resident_where(scope)) is not None:
+        query = query.where(condition)
+    row = await query.first()
+    if row is None:
+        raise NotFound(_("No such person."))
+    return row
+
+
+async def placement_events(resident_id: int) -> list[rules.PlacementEvent]:
+    rows = await Placement.select(Placement.event_date, Placement.seq, Placement.kind, Placement.home).where(
+        Placement.resident == resident_id
+    )
+    return [rules.PlacementEvent(row["event_date"], row["seq"], row["kind"], row["home"]) for row in rows]
+
+
+async def assessment_records(resident_id: int) -> list[rules.AssessmentRecord]:
+    rows = await Assessment.select(Assessment.assessed_on, Assessment.seq, Assessment.tier).where(
+        Assessment.resident == resident_id
+    )
+    return [rules.AssessmentRecord(row["assessed_on"], row["seq"], row["tier"]) for row in rows]
+
+
+def current_stay_start(events: list[rules.PlacementEvent]) -> date | None:
+    """The date the person came into the home they are in now (admission or transfer)."""
+    start = None
+    for event in sorted(events, key=lambda e: (e.on, e.seq)):
+        start = event.on if event.kind in ("admit", "transfer") else None
+    return start
+
+
+async def refresh_state(resident_id: int) -> None:
+    """Recompute the cached current home, stay start and tier from the ledgers."""
+    events = await placement_events(resident_id)
+    records = await assessment_records(resident_id)
+    latest = max(records, key=lambda r: (r.assessed_on, r.seq), default=None)
+    await Resident.update(
+        {
+            Resident.home: rules.home_on(events, FAR_FUTURE),
+            Resident.admitted_on: current_stay_start(events),
+            Resident.tier: rules.tier_on(records, FAR_FUTURE),
+            Resident.last_assessed_on: latest.assessed_on if latest else None,
+        }
+    ).where(Resident.id == resident_id)
+
+
+async def calendar_sets() -> tuple[frozenset[date], frozenset[date]]:
+    """(public holidays, make-up working days) from the calendar table."""
+    rows = await CalendarDay.select(CalendarDay.day, CalendarDay.kind)
+    holidays = frozenset(row["day"] for row in rows if row["kind"] == "holiday")
+    make_up = frozenset(row["day"] for row in rows if row["kind"] == "workday")
+    return holidays, make_up

@@ -1,0 +1,166 @@
+"""Self-care assessments (tier derived, never typed), GB/T 42195 assessments, condition-change
+reports with their 10-working-day re-assessment tasks."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from backend.core import citizen_id, dates
+from backend.core.db import transaction
+from backend.core.errors import Invalid
+from backend.core.i18n import _
+from backend.core.ledger import Change, append_audit, append_rows, canonical
+from backend.core.security import Scope
+from backend.residents import capability, rules
+from backend.residents.schemas import (
+    AssessmentIn,
+    AssessmentOut,
+    CapabilityIn,
+    CapabilityOut,
+    ConditionChangeIn,
+)
+from backend.residents.services._common import (
+    ASSESS_ROLES,
+    calendar_sets,
+    find_resident,
+    refresh_state,
+    require_role,
+)
+from backend.residents.tables import (
+    ASSESSMENT_LEDGER,
+    CAPABILITY_LEDGER,
+    Assessment,
+    CapabilityAssessment,
+    ReassessmentTask,
+)
+
+
+def _assessment_out(row: dict) -> AssessmentOut:
+    return AssessmentOut(
+        id=row["id"], assessed_on=row["assessed_on"],
+        **{item: bool(row[item]) for item in rules.ITEMS},
+        tier=row["tier"], assessor=row["assessor"], reason=row["reason"], recorded_by=row["recorded_by"],
+    )
+
+
+def _check_day(person: dict, day: date, field: str) -> None:
+    if day > dates.today():
+        raise Invalid({field: _("The date cannot be in the future.")})
+    if day < person["birth_date"]:
+        raise Invalid({field: _("The date is before the person was born.")})
+
+
+async def record_assessment(scope: Scope, resident_id: int, data: AssessmentIn) -> AssessmentOut:
+    """Record the six answers; the tier is computed (rules.care_tier). Open re-assessment tasks
+    reported on or before the assessment date are done by it."""
+    require_role(scope, ASSESS_ROLES, _("You may not record assessments."))
+    answers = {item: bool(getattr(data, item)) for item in rules.ITEMS}
+    tier = rules.care_tier(answers)
+    assessor = data.assessor.strip()
+    now = dates.now_utc()
+    async with transaction():
+        person = await find_resident(scope, resident_id)
+        _check_day(person, data.assessed_on, "assessed_on")
+        if person["ended_on"] is not None and data.assessed_on > person["ended_on"]:
+            raise Invalid({"assessed_on": _("Support for this person ended on {day}.").format(day=person["ended_on"].isoformat())})
+        rows = await append_rows(
+            ASSESSMENT_LEDGER,
+            [{
+                "resident": resident_id, "assessed_on": data.assessed_on, **answers, "tier": tier,
+                "assessor": assessor, "reason": data.reason, "corrects": None,
+                "recorded_at": now, "recorded_by": scope.username,
+            }],
+        )
+        saved = await Assessment.select().where(Assessment.seq == rows[0]["seq"]).first()
+        await ReassessmentTask.update(
+            {ReassessmentTask.done_on: data.assessed_on, ReassessmentTask.assessment: saved["id"]}
+        ).where(
+            (ReassessmentTask.resident == resident_id)
+            & ReassessmentTask.done_on.is_null()
+            & ReassessmentTask.cancelled_on.is_null()
+            & (ReassessmentTask.reported_on <= data.assessed_on)
+        )
+        await refresh_state(resident_id)
+        await append_audit(
+            scope.user_id, scope.username,
+            [Change("resident.assess", "resident", citizen_id.mask(person["id_number"]), None, {
+                "assessed_on": data.assessed_on.isoformat(), "tier": tier, "answers": answers, "assessor": assessor,
+            })],
+        )
+    return _assessment_out(saved)
+
+
+async def list_assessments(scope: Scope, resident_id: int) -> list[AssessmentOut]:
+    await find_resident(scope, resident_id)
+    rows = await Assessment.select().where(Assessment.resident == resident_id).order_by(Assessment.assessed_on).order_by(Assessment.seq)
+    return [_assessment_out(row) for row in rows]
+
+
+def _capability_out(row: dict) -> CapabilityOut:
+    names = {level.number: level.name for level in capability.spec().levels}
+    return CapabilityOut(
+        id=row["id"], assessed_on=row["assessed_on"], total=row["total"], base_level=row["base_level"],
+        level=row["level"], level_name=names[row["level"]], coma=bool(row["coma"]), dementia=bool(row["dementia"]),
+        risk_events=row["risk_events"], assessor=row["assessor"],
+    )
+
+
+async def record_capability(scope: Scope, resident_id: int, data: CapabilityIn) -> CapabilityOut:
+    """A GB/T 42195 assessment. Stored separately; it never changes the stipend tier."""
+    require_role(scope, ASSESS_ROLES, _("You may not record assessments."))
+    now = dates.now_utc()
+    async with transaction():
+        person = await find_resident(scope, resident_id)  # out of scope is "not found", before any validation
+        _check_day(person, data.assessed_on, "assessed_on")
+        try:
+            result = capability.capability_level(data.scores, data.coma, data.dementia, data.risk_events)
+        except ValueError as exc:
+            raise Invalid({"scores": str(exc)}) from exc
+        rows = await append_rows(
+            CAPABILITY_LEDGER,
+            [{
+                "resident": resident_id, "assessed_on": data.assessed_on, "scores": canonical(data.scores),
+                "total": result.total, "base_level": result.base_level, "coma": data.coma, "dementia": data.dementia,
+                "risk_events": data.risk_events, "level": result.level, "assessor": data.assessor.strip(),
+                "recorded_at": now, "recorded_by": scope.username,
+            }],
+        )
+        await append_audit(
+            scope.user_id, scope.username,
+            [Change("resident.capability", "resident", citizen_id.mask(person["id_number"]), None,
+                    {"assessed_on": data.assessed_on.isoformat(), "total": result.total, "level": result.level})],
+        )
+        saved = await CapabilityAssessment.select().where(CapabilityAssessment.seq == rows[0]["seq"]).first()
+    return _capability_out(saved)
+
+
+async def list_capability(scope: Scope, resident_id: int) -> list[CapabilityOut]:
+    await find_resident(scope, resident_id)
+    rows = await CapabilityAssessment.select().where(CapabilityAssessment.resident == resident_id).order_by(CapabilityAssessment.assessed_on)
+    return [_capability_out(row) for row in rows]
+
+
+async def report_condition_change(scope: Scope, resident_id: int, data: ConditionChangeIn) -> date:
+    """A change in self-care ability was reported: a re-assessment is due within
+    rules.REASSESSMENT_WORKING_DAYS working days. Returns the due date."""
+    require_role(scope, ASSESS_ROLES, _("You may not report condition changes."))
+    if data.reported_on > dates.today():
+        raise Invalid({"reported_on": _("The date cannot be in the future.")})
+    holidays, make_up = await calendar_sets()
+    due = rules.reassessment_due(data.reported_on, rules.REASSESSMENT_WORKING_DAYS, holidays, make_up)
+    async with transaction():
+        person = await find_resident(scope, resident_id)
+        if person["ended_on"] is not None:
+            raise Invalid({"reported_on": _("Support for this person ended on {day}.").format(day=person["ended_on"].isoformat())})
+        await ReassessmentTask.insert(
+            ReassessmentTask(
+                resident=resident_id, reported_on=data.reported_on, reported_by=data.reported_by.strip(),
+                note=data.note.strip(), due_on=due, created_at=dates.now_utc(), created_by=scope.username,
+            )
+        )
+        await append_audit(
+            scope.user_id, scope.username,
+            [Change("resident.condition_change", "resident", citizen_id.mask(person["id_number"]), None,
+                    {"reported_on": data.reported_on.isoformat(), "due_on": due.isoformat(), "by": data.reported_by.strip()})],
+        )
+    return due

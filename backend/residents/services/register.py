@@ -1,0 +1,204 @@
+"""Registering tekun persons and their placements: admission, transfer, discharge, end."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from backend.core import citizen_id, dates
+from backend.core.db import is_sqlite, transaction
+from backend.core.errors import Invalid, NotFound
+from backend.core.i18n import _
+from backend.core.ledger import Change, append_audit, append_rows
+from backend.core.security import Scope
+from backend.registry.tables import County, Home
+from backend.residents import rules
+from backend.residents.schemas import PlacementIn, ResidentIn, ResidentOut
+from backend.residents.services._common import (
+    PLACEMENT_ROLES,
+    REGISTER_ROLES,
+    find_resident,
+    placement_events,
+    refresh_state,
+    require_role,
+    resident_out,
+)
+from backend.residents.tables import PLACEMENT_LEDGER, Resident
+
+
+async def _home_in_county(scope: Scope, home_code: str | None, county_id: int, field: str) -> dict:
+    home = await Home.select(Home.id, Home.code, Home.name, Home.beds, Home.county).where(Home.code == (home_code or "")).first()
+    if home is None or home["county"] != county_id:
+        raise Invalid({field: _("No home with this code in the person's county.")})
+    if scope.role == "director" and field == "home_code" and home["id"] != scope.home_id:
+        raise Invalid({field: _("A director records admissions to their own home only.")})
+    return home
+
+
+async def _check_capacity(home: dict, field: str) -> None:
+    """A home cannot hold more residents than its beds (the home row is locked first)."""
+    query = Home.select(Home.id).where(Home.id == home["id"])
+    if not is_sqlite():
+        query = query.lock_rows()
+    await query
+    present = await Resident.count().where(Resident.home == home["id"])
+    if present >= home["beds"]:
+        raise Invalid(
+            {
+                field: _("The home is full: it has {beds} beds and {present} residents.").format(
+                    beds=home["beds"], present=present
+                )
+            }
+        )
+
+
+def check_event_date(on: date, field: str) -> None:
+    if on > dates.today():
+        raise Invalid({field: _("The date cannot be in the future.")})
+
+
+async def register_resident(scope: Scope, data: ResidentIn) -> ResidentOut:
+    """Record a confirmed (认定) tekun person; with a home and date, also their admission."""
+    require_role(scope, REGISTER_ROLES, _("Only the county bureau registers tekun persons."))
+    id_number = citizen_id.normalise(data.id_number)
+    errors: dict[str, str] = {}
+    problem = citizen_id.id_problem(id_number, data.gender, dates.today())
+    if problem:
+        errors["gender" if problem.code == "gender" else "id_number"] = _(problem.message)
+    if not data.name.strip() or len(data.name) > 50:
+        errors["name"] = _("Enter a name of at most 50 characters.")
+    if data.approved_on > dates.today():
+        errors["approved_on"] = _("The date cannot be in the future.")
+    county = await County.select(County.id).where(County.code == data.county_code).first()
+    if county is None or (not scope.is_admin and county["id"] != scope.county_id):
+        errors["county_code"] = _("No county has this code.")
+    if bool(data.home_code) != bool(data.admitted_on):
+        errors["home_code" if not data.home_code else "admitted_on"] = _(
+            "A concentrated person needs both a home and an admission date."
+        )
+    if errors:
+        raise Invalid(errors)
+    now = dates.now_utc()
+    async with transaction():
+        if await Resident.exists().where(Resident.id_number == id_number):
+            raise Invalid({"id_number": _("This person is already in the register.")})
+        home = None
+        if data.home_code:
+            check_event_date(data.admitted_on, "admitted_on")
+            home = await _home_in_county(scope, data.home_code, county["id"], "home_code")
+            await _check_capacity(home, "home_code")
+        values = {
+            "id_number": id_number,
+            "name": data.name.strip(),
+            "gender": citizen_id.gender_of(id_number),
+            "birth_date": citizen_id.birth_date(id_number),
+            "county": county["id"],
+            "approved_on": data.approved_on,
+        }
+        inserted = await Resident.insert(Resident(**values, created_at=now)).returning(Resident.id)
+        resident_id = inserted[0]["id"]
+        if home is not None:
+            await append_rows(
+                PLACEMENT_LEDGER,
+                [_event(resident_id, "admit", home["id"], data.admitted_on, "", now, scope)],
+            )
+            await refresh_state(resident_id)
+        await append_audit(
+            scope.user_id,
+            scope.username,
+            [Change("resident.register", "resident", citizen_id.mask(id_number), None, {
+                "name": values["name"], "county": data.county_code, "approved_on": data.approved_on.isoformat(),
+                "home": data.home_code, "admitted_on": data.admitted_on.isoformat() if data.admitted_on else None,
+            })],
+        )
+    return resident_out(await find_resident(scope, resident_id))
+
+
+def _event(resident_id: int, kind: str, home_id: int | None, on: date, note: str, now, scope: Scope) -> dict:
+    return {
+        "resident": resident_id,
+        "kind": kind,
+        "home": home_id,
+        "event_date": on,
+        "note": note,
+        "recorded_at": now,
+        "recorded_by": scope.username,
+    }
+
+
+async def record_placement(scope: Scope, resident_id: int, data: PlacementIn) -> ResidentOut:
+    """Admission, transfer or discharge, dated; kept as history. Refused when it contradicts
+    the history (admitting someone already placed, discharging someone who is not), when dated
+    before the last recorded event or in the future, or when the target home is full."""
+    require_role(scope, PLACEMENT_ROLES, _("You may not record placements."))
+    now = dates.now_utc()
+    async with transaction():
+        person = await find_resident(scope, resident_id)
+        check_event_date(data.event_date, "event_date")
+        if person["ended_on"] is not None and data.event_date > person["ended_on"]:
+            raise Invalid({"event_date": _("Support for this person ended on {day}.").format(day=person["ended_on"].isoformat())})
+        events = await placement_events(resident_id)
+        if events and data.event_date < max(event.on for event in events):
+            raise Invalid({"event_date": _("The date is before the last recorded placement; history is not rewritten.")})
+        placed_in = rules.home_on(events, data.event_date)
+        home = None
+        if data.kind == "admit":
+            if placed_in is not None:
+                raise Invalid({"kind": _("The person already lives in a home: record a transfer or a discharge.")})
+            home = await _home_in_county(scope, data.home_code, person["county_id"], "home_code")
+        elif data.kind == "transfer":
+            if placed_in is None:
+                raise Invalid({"kind": _("The person lives in no home: record an admission.")})
+            if scope.role == "director" and placed_in != scope.home_id:
+                raise NotFound(_("No such person."))
+            home = await Home.select(Home.id, Home.code, Home.name, Home.beds, Home.county).where(Home.code == (data.home_code or "")).first()
+            if home is None or home["county"] != person["county_id"]:
+                raise Invalid({"home_code": _("No home with this code in the person's county.")})
+            if home["id"] == placed_in:
+                raise Invalid({"home_code": _("The person already lives in this home.")})
+        else:
+            if placed_in is None:
+                raise Invalid({"kind": _("The person lives in no home, so cannot be discharged.")})
+            if scope.role == "director" and placed_in != scope.home_id:
+                raise NotFound(_("No such person."))
+        if home is not None:
+            await _check_capacity(home, "home_code")
+        await append_rows(
+            PLACEMENT_LEDGER,
+            [_event(resident_id, data.kind, home["id"] if home else None, data.event_date, data.note.strip(), now, scope)],
+        )
+        await refresh_state(resident_id)
+        await append_audit(
+            scope.user_id,
+            scope.username,
+            [Change(f"resident.{data.kind}", "resident", citizen_id.mask(person["id_number"]), None, {
+                "date": data.event_date.isoformat(), "home": home["code"] if home else None, "note": data.note.strip(),
+            })],
+        )
+    return resident_out(await find_resident(scope, resident_id))
+
+
+async def end_support(scope: Scope, resident_id: int, ended_on: date, reason: str) -> ResidentOut:
+    """Support ends for a reason other than death (the county's decision); a placed person is
+    discharged on the same day."""
+    require_role(scope, REGISTER_ROLES, _("Only the county bureau ends support."))
+    reason = (reason or "").strip()
+    if not reason or len(reason) > 200:
+        raise Invalid({"reason": _("Give the reason (at most 200 characters).")})
+    check_event_date(ended_on, "ended_on")
+    now = dates.now_utc()
+    async with transaction():
+        person = await find_resident(scope, resident_id)
+        if person["ended_on"] is not None:
+            raise Invalid({"ended_on": _("Support for this person ended on {day}.").format(day=person["ended_on"].isoformat())})
+        events = await placement_events(resident_id)
+        if events and ended_on < max(event.on for event in events):
+            raise Invalid({"ended_on": _("The date is before the last recorded placement; history is not rewritten.")})
+        if rules.home_on(events, ended_on) is not None:
+            await append_rows(PLACEMENT_LEDGER, [_event(resident_id, "discharge", None, ended_on, reason, now, scope)])
+        await Resident.update({Resident.ended_on: ended_on, Resident.end_reason: reason}).where(Resident.id == resident_id)
+        await refresh_state(resident_id)
+        await append_audit(
+            scope.user_id, scope.username,
+            [Change("resident.end", "resident", citizen_id.mask(person["id_number"]), {"ended_on": None}, {"ended_on": ended_on.isoformat(), "reason": reason})],
+        )
+    return resident_out(await find_resident(scope, resident_id))

@@ -1,0 +1,129 @@
+"""Residents tables: the register, placement events, assessments (both instruments), re-assessment
+tasks. Placements and assessments are append-only ledgers (hash-chained); the register row keeps
+the *current* home, mode and tier as a cache recomputed from them after every event."""
+
+from piccolo.columns import Boolean, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
+from piccolo.table import Table
+
+from backend.core.ledger import LedgerSpec, register_ledger
+from backend.registry.tables import County, Home
+
+
+class Resident(Table):
+    """A tekun person (特困供养人员) of either support mode, identified by the citizen ID number."""
+
+    id_number = Varchar(length=18, unique=True, index=True)
+    name = Varchar(length=50, index=True)
+    gender = Varchar(length=1)  # M / F, from the ID number
+    birth_date = Date()
+    county = ForeignKey(references=County, on_delete=OnDelete.restrict, index=True)
+    approved_on = Date()  # 认定日期: entitlement starts the month after
+    ended_on = Date(null=True, default=None)  # support ended for a reason other than death
+    end_reason = Varchar(length=200, default="")
+    # Date of death (local date) from the death record in force; kept by the deaths domain.
+    died_on = Date(null=True, default=None, index=True)
+    # Cache of the latest state, recomputed from the ledgers below after each event:
+    home = ForeignKey(references=Home, on_delete=OnDelete.restrict, null=True, default=None, index=True)
+    admitted_on = Date(null=True, default=None)  # start of the current stay
+    tier = Varchar(length=12, default="unassessed", index=True)
+    last_assessed_on = Date(null=True, default=None)
+    created_at = Timestamptz()
+
+
+class Placement(Table):
+    """A placement event (append-only): ``admit`` to a home, ``transfer`` to another home,
+    ``discharge`` to dispersed support. ``seq`` also orders events of the same day."""
+
+    resident = ForeignKey(references=Resident, on_delete=OnDelete.restrict, index=True)
+    kind = Varchar(length=10)
+    home = ForeignKey(references=Home, on_delete=OnDelete.restrict, null=True, default=None)
+    event_date = Date()
+    note = Varchar(length=300, default="")
+    recorded_at = Timestamptz()
+    recorded_by = Varchar(length=150)
+    seq = Integer(unique=True)
+    prev_hash = Varchar(length=64)
+    hash = Varchar(length=64)
+
+
+class Assessment(Table):
+    """A self-care assessment (生活自理能力评估): six answers (True = can do it alone) and the
+    tier derived from them by rules.care_tier. Append-only; a correction is a new record that
+    names the one it corrects."""
+
+    resident = ForeignKey(references=Resident, on_delete=OnDelete.restrict, index=True)
+    assessed_on = Date(index=True)
+    eat = Boolean()
+    dress = Boolean()
+    transfer = Boolean()
+    toilet = Boolean()
+    walk = Boolean()
+    bathe = Boolean()
+    tier = Varchar(length=12)
+    assessor = Varchar(length=100, default="")
+    reason = Varchar(length=20, default="")  # admission / annual / change / import / correction
+    corrects = Integer(null=True, default=None)  # id of the assessment this one corrects
+    recorded_at = Timestamptz()
+    recorded_by = Varchar(length=150)
+    seq = Integer(unique=True)
+    prev_hash = Varchar(length=64)
+    hash = Varchar(length=64)
+
+
+class CapabilityAssessment(Table):
+    """A GB/T 42195-2022 capability assessment (老年人能力评估): item scores, the 90-point total,
+    the level before and after adjustments. Separate from the self-care tier: it never changes
+    the stipend tier."""
+
+    resident = ForeignKey(references=Resident, on_delete=OnDelete.restrict, index=True)
+    assessed_on = Date()
+    scores = Text()  # canonical JSON {item: score}
+    total = Integer()
+    base_level = Integer()
+    coma = Boolean(default=False)
+    dementia = Boolean(default=False)
+    risk_events = Integer(default=0)
+    level = Integer()
+    assessor = Varchar(length=100, default="")
+    recorded_at = Timestamptz()
+    recorded_by = Varchar(length=150)
+    seq = Integer(unique=True)
+    prev_hash = Varchar(length=64)
+    hash = Varchar(length=64)
+
+
+class ReassessmentTask(Table):
+    """A re-assessment owed after a condition-change report, due within 10 working days."""
+
+    resident = ForeignKey(references=Resident, on_delete=OnDelete.restrict, index=True)
+    reported_on = Date()
+    reported_by = Varchar(length=100, default="")
+    note = Varchar(length=300, default="")
+    due_on = Date(index=True)
+    done_on = Date(null=True, default=None)
+    assessment = Integer(null=True, default=None)
+    cancelled_on = Date(null=True, default=None)
+    created_at = Timestamptz()
+    created_by = Varchar(length=150)
+
+
+PLACEMENT_LEDGER = register_ledger(
+    LedgerSpec("placement", Placement, ("resident", "kind", "home", "event_date", "note", "recorded_at", "recorded_by"))
+)
+ASSESSMENT_LEDGER = register_ledger(
+    LedgerSpec(
+        "assessment",
+        Assessment,
+        ("resident", "assessed_on", "eat", "dress", "transfer", "toilet", "walk", "bathe", "tier",
+         "assessor", "reason", "corrects", "recorded_at", "recorded_by"),
+    )
+)
+CAPABILITY_LEDGER = register_ledger(
+    LedgerSpec(
+        "capability_assessment",
+        CapabilityAssessment,
+        ("resident", "assessed_on", "scores", "total", "base_level", "coma", "dementia", "risk_events",
+         "level", "assessor", "recorded_at", "recorded_by"),
+    )
+)

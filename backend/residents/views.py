@@ -1,0 +1,3 @@
+"""Residents pages (roster, person, forms, county register, public roster)."""
+
+ROUTES: list = []
