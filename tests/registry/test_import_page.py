@@ -1,0 +1,60 @@
+"""The upload page: errors or a preview first; nothing is written until confirmed."""
+
+from io import BytesIO
+
+from openpyxl import Workbook
+
+from backend.registry import services
+from tests.conftest import post_form, unique_county_code
+
+
+def xlsx(rows: list[list]) -> bytes:
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+async def test_preview_then_confirm_writes_the_file(signed_in, system):
+    client, _admin = await signed_in("admin")
+    code = unique_county_code()
+    data = xlsx([["区划代码", "名称", "省份"], [code, "预览县", "甘肃省"]])
+    preview = await post_form(client, "/import", {"kind": "counties"}, files={"file": ("c.xlsx", data)})
+    assert preview.status_code == 200, preview.text
+    assert 'id="import-result"' in preview.text and code in preview.text
+    assert [c for c in await services.list_counties(system) if c.code == code] == []
+    upload_id = preview.text.split('name="upload_id" value="')[1].split('"')[0]
+    done = await post_form(client, "/import/confirm", {"upload_id": upload_id})
+    assert done.status_code == 200
+    assert (await services.get_county(system, code)).name == "预览县"
+    again = await post_form(client, "/import/confirm", {"upload_id": upload_id})
+    assert again.status_code == 400
+
+
+async def test_errors_are_listed_by_row_and_column_and_nothing_is_written(signed_in, system):
+    client, _admin = await signed_in("admin")
+    good = unique_county_code()
+    text = f"区划代码,名称,省份\n{good},好县,甘肃省\n12345,,甘肃省\n"
+    response = await post_form(client, "/import", {"kind": "counties"}, files={"file": ("c.csv", text.encode("gb18030"))})
+    assert response.status_code == 400
+    assert 'id="import-errors"' in response.text
+    assert "<td>3</td><td>区划代码</td>" in response.text and "<td>3</td><td>名称</td>" in response.text
+    assert [c for c in await services.list_counties(system) if c.code == good] == []
+
+
+async def test_someone_elses_upload_cannot_be_confirmed(signed_in):
+    first, _ = await signed_in("admin")
+    second, _ = await signed_in("admin")
+    data = f"区划代码,名称,省份\n{unique_county_code()},他人县,甘肃省\n".encode()
+    preview = await post_form(first, "/import", {"kind": "counties"}, files={"file": ("c.csv", data)})
+    upload_id = preview.text.split('name="upload_id" value="')[1].split('"')[0]
+    assert (await post_form(second, "/import/confirm", {"upload_id": upload_id})).status_code == 400
+    assert (await post_form(second, "/import/confirm", {"upload_id": "../../etc/passwd"})).status_code == 400
+
+
+async def test_the_import_page_is_for_admins_only(signed_in, world):
+    county = await world.county()
+    client, _ = await signed_in("inspector", county=county)
+    assert (await client.get("/import")).status_code == 403
