@@ -7,7 +7,12 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
 from backend.accounts import services
-from backend.accounts.auth import LANGUAGE_COOKIE, SESSION_COOKIE, session_cookie_value, session_token
+from backend.accounts.auth import (
+    LANGUAGE_COOKIE,
+    SESSION_COOKIE,
+    session_cookie_value,
+    session_token,
+)
 from backend.core.errors import Invalid
 from backend.core.i18n import _
 from backend.core.ledger import recent_audit, verify_all

@@ -7,7 +7,16 @@ from typing import Any
 
 from backend.core.db import transaction
 from backend.core.errors import Forbidden
-from backend.core.exchange import CellError, Column, ExchangeError, ParsedRow, RowError, _as_text, date_cell, text
+from backend.core.exchange import (
+    CellError,
+    Column,
+    ExchangeError,
+    ParsedRow,
+    RowError,
+    _as_text,
+    date_cell,
+    text,
+)
 from backend.core.i18n import _
 from backend.core.ledger import Change, append_audit
 from backend.core.security import Scope
