@@ -132,6 +132,26 @@ ROLE_LABELS = {
 }
 
 
+# --- overview panels ---------------------------------------------------------------------------
+# The overview page ("/", registry) shows panels that other domains contribute without the registry
+# depending on them: each panel is an async function (request) -> (template, context) or None.
+OVERVIEW_PANELS: list = []
+
+
+def overview_panel(function):
+    """Register an overview panel (a decorator; domains use it in their views module)."""
+    OVERVIEW_PANELS.append(function)
+    return function
+
+
+async def overview_panels(request: Request) -> list[tuple[str, dict[str, Any]]]:
+    shown = []
+    for panel in OVERVIEW_PANELS:
+        if (result := await panel(request)) is not None:
+            shown.append(result)
+    return shown
+
+
 def nav_for(user) -> list[tuple[str, str]]:
     """(path, label) pairs of the navigation for this user's role."""
     if user is None:
@@ -139,10 +159,21 @@ def nav_for(user) -> list[tuple[str, str]]:
     items = [("/", _("Overview"))]
     if user.role == "director":
         items.append((f"/homes/{user.home_code}", _("My home")))
+        items.append((f"/homes/{user.home_code}/roster", _("Roster")))
+        items.append((f"/homes/{user.home_code}/due", _("Assessments due")))
     else:
         items.append(("/homes", _("Homes")))
+        items.append(("/residents", _("Register")))
+        items.append(("/residents/due", _("Assessments due")))
+        if user.role == "admin":
+            items.append(("/deaths/notices", _("Deaths")))
+        else:
+            items.append((f"/counties/{user.county_code}/deaths", _("Deaths")))
+            items.append((f"/counties/{user.county_code}", _("County")))
     if user.role == "admin":
         items += [("/counties", _("Counties")), ("/import", _("Import")), ("/audit", _("Audit log"))]
+    else:
+        items.append(("/import", _("Import")))  # each role sees the kinds it may import
     items.append(("/account", _("Account")))
     return items
 
@@ -163,6 +194,9 @@ def page(request: Request, template: str, status_code: int = 200, **context: Any
             **context,
         },
         status_code=status_code,
+        # Handlers are annotated ``-> object``, whose default media type is JSON: say HTML here,
+        # or browsers show the page's source as text.
+        media_type=MediaType.HTML,
     )
 
 
@@ -232,7 +266,38 @@ def handle_invalid(request: Request, exc: Invalid) -> Response:
     return _error_response(request, 400, _("Invalid input"), _("Some fields are invalid."), {"errors": exc.errors})
 
 
+# SQLSTATEs of text PostgreSQL cannot hold (a NUL character): character_not_in_repertoire,
+# untranslatable_character. SQLite stores such text; PostgreSQL refuses it.
+_UNSTORABLE_TEXT = {"22021", "22P05"}
+
+
+def _causes(exc: BaseException):
+    seen = 0
+    current: BaseException | None = exc
+    while current is not None and seen < 5:
+        yield current
+        current = current.__cause__ or current.__context__
+        seen += 1
+
+
+def _number_overflow(exc: BaseException) -> bool:
+    """A number too large for the database (SQLite raises OverflowError; asyncpg a DataError
+    caused by one): the request is at fault, not the server."""
+    return any(isinstance(cause, OverflowError) for cause in _causes(exc))
+
+
+def _unstorable_text(exc: BaseException) -> bool:
+    """Text the database cannot store (PostgreSQL and NUL): the request is at fault."""
+    return any(getattr(cause, "sqlstate", None) in _UNSTORABLE_TEXT for cause in _causes(exc))
+
+
 def handle_internal(request: Request, exc: Exception) -> Response:
+    # Bad input that only the database noticed is still bad input (400), not a server error.
+    # The write it was part of has been rolled back with its transaction.
+    if _number_overflow(exc):
+        return _error_response(request, 400, _("Invalid request"), _("A number in the request is too large."))
+    if _unstorable_text(exc):
+        return _error_response(request, 400, _("Invalid request"), _("The request contains a character that cannot be stored (such as NUL)."))
     log.exception("unhandled error at %s", request.url.path, exc_info=exc)
     return _error_response(request, 500, _("Server error"), _("Something went wrong on our side. It has been logged."))
 

@@ -11,7 +11,7 @@ from litestar.params import FromPath, FromQuery
 from backend.core import dates
 from backend.core.errors import Invalid
 from backend.core.i18n import _
-from backend.core.web import USER, access, page, redirect
+from backend.core.web import USER, access, overview_panels, page, redirect
 from backend.registry import rules, services
 from backend.registry.schemas import CountyIn, CountyPatch, HomeIn, HomePatch, ParametersIn
 
@@ -50,10 +50,11 @@ async def overview(request: Request) -> object:
     user = request.scope["user"]
     scope = user.scope
     if user.role == "director":
-        return page(request, "registry/overview.html", home=await services.get_home(scope, user.home_code), homes=[], counties=[])
+        home = await services.get_home(scope, user.home_code)
+        return page(request, "registry/overview.html", home=home, homes=[], counties=[], panels=await overview_panels(request))
     homes = await services.list_homes(scope)
     counties = await services.list_counties(scope)
-    return page(request, "registry/overview.html", home=None, homes=homes, counties=counties)
+    return page(request, "registry/overview.html", home=None, homes=homes, counties=counties, panels=await overview_panels(request))
 
 
 # --- counties -----------------------------------------------------------------------------

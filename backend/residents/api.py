@@ -7,11 +7,12 @@ person's full number to the roles that need it and records the view in the audit
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 import msgspec
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody, PathParameter
 
 from backend.core import dates
 from backend.core.security import Scope
@@ -31,6 +32,11 @@ from backend.residents.schemas import (
     StateOn,
     TaskOut,
 )
+
+# Record ids are positive 32-bit integers (a SERIAL key on PostgreSQL): anything else is refused
+# (400, naming the parameter) before the database is asked.
+MAX_RECORD_ID = 2**31 - 1
+ResidentId = Annotated[int, PathParameter(ge=1, le=MAX_RECORD_ID, description="The person's record id")]
 
 
 class DueDate(msgspec.Struct):
@@ -67,43 +73,43 @@ class ResidentController(Controller):
         return await services.register_resident(actor, data)
 
     @get("/{resident_id:int}", summary="One person (ID masked)")
-    async def get_one(self, actor: NamedDependency[Scope], resident_id: FromPath[int]) -> ResidentOut:
+    async def get_one(self, actor: NamedDependency[Scope], resident_id: ResidentId) -> ResidentOut:
         return await services.get_resident(actor, resident_id)
 
     @post("/{resident_id:int}/id-number", opt=access(*services.FULL_ID_ROLES), status_code=200, summary="The full ID number (audited)")
-    async def full_id(self, actor: NamedDependency[Scope], resident_id: FromPath[int]) -> FullId:
+    async def full_id(self, actor: NamedDependency[Scope], resident_id: ResidentId) -> FullId:
         return FullId(await services.reveal_id_number(actor, resident_id))
 
     @get("/{resident_id:int}/state", summary="Home, mode and tier at the end of a day")
-    async def state(self, actor: NamedDependency[Scope], resident_id: FromPath[int], on: FromQuery[date | None] = None) -> StateOn:
+    async def state(self, actor: NamedDependency[Scope], resident_id: ResidentId, on: FromQuery[date | None] = None) -> StateOn:
         return await services.state_on(actor, resident_id, on or dates.today())
 
     @get("/{resident_id:int}/placements", summary="Placement history")
-    async def list_placements(self, actor: NamedDependency[Scope], resident_id: FromPath[int]) -> list[PlacementOut]:
+    async def list_placements(self, actor: NamedDependency[Scope], resident_id: ResidentId) -> list[PlacementOut]:
         return await services.placements(actor, resident_id)
 
     @post("/{resident_id:int}/placements", opt=access("director", "inspector", "admin"), summary="Admission, transfer or discharge")
-    async def add_placement(self, actor: NamedDependency[Scope], resident_id: FromPath[int], data: JSONBody[PlacementIn]) -> ResidentOut:
+    async def add_placement(self, actor: NamedDependency[Scope], resident_id: ResidentId, data: JSONBody[PlacementIn]) -> ResidentOut:
         return await services.record_placement(actor, resident_id, data)
 
     @get("/{resident_id:int}/assessments", summary="Self-care assessments")
-    async def list_assessments(self, actor: NamedDependency[Scope], resident_id: FromPath[int]) -> list[AssessmentOut]:
+    async def list_assessments(self, actor: NamedDependency[Scope], resident_id: ResidentId) -> list[AssessmentOut]:
         return await services.list_assessments(actor, resident_id)
 
     @post("/{resident_id:int}/assessments", opt=access("director", "inspector", "admin"), summary="Record a self-care assessment (the tier is derived)")
-    async def add_assessment(self, actor: NamedDependency[Scope], resident_id: FromPath[int], data: JSONBody[AssessmentIn]) -> AssessmentOut:
+    async def add_assessment(self, actor: NamedDependency[Scope], resident_id: ResidentId, data: JSONBody[AssessmentIn]) -> AssessmentOut:
         return await services.record_assessment(actor, resident_id, data)
 
     @get("/{resident_id:int}/capability-assessments", summary="GB/T 42195 assessments")
-    async def list_capability(self, actor: NamedDependency[Scope], resident_id: FromPath[int]) -> list[CapabilityOut]:
+    async def list_capability(self, actor: NamedDependency[Scope], resident_id: ResidentId) -> list[CapabilityOut]:
         return await services.list_capability(actor, resident_id)
 
     @post("/{resident_id:int}/capability-assessments", opt=access("director", "inspector", "admin"), summary="Record a GB/T 42195 assessment")
-    async def add_capability(self, actor: NamedDependency[Scope], resident_id: FromPath[int], data: JSONBody[CapabilityIn]) -> CapabilityOut:
+    async def add_capability(self, actor: NamedDependency[Scope], resident_id: ResidentId, data: JSONBody[CapabilityIn]) -> CapabilityOut:
         return await services.record_capability(actor, resident_id, data)
 
     @post("/{resident_id:int}/condition-changes", opt=access("director", "inspector", "admin"), summary="Report a change of self-care ability")
-    async def condition_change(self, actor: NamedDependency[Scope], resident_id: FromPath[int], data: JSONBody[ConditionChangeIn]) -> DueDate:
+    async def condition_change(self, actor: NamedDependency[Scope], resident_id: ResidentId, data: JSONBody[ConditionChangeIn]) -> DueDate:
         return DueDate(await services.report_condition_change(actor, resident_id, data))
 
 
