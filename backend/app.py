@@ -24,10 +24,13 @@ from backend.core.errors import Forbidden
 from backend.core.security import Scope
 from backend.core.settings import get_settings
 from backend.core.web import EXCEPTION_HANDLERS, PUBLIC, STATIC_DIR, access_guard, template_engine
+from backend.deaths import api as deaths_api
+from backend.deaths import views as deaths_views
 from backend.registry import api as registry_api
 from backend.registry import views as registry_views
 from backend.residents import api as residents_api
 from backend.residents import views as residents_views
+from backend.stipends import api as stipends_api
 
 SWAGGER_DIR = Path(swagger_ui_bundle.swagger_ui_path)
 
@@ -96,8 +99,11 @@ def create_app() -> Litestar:
             *registry_views.ROUTES,
             *import_views.ROUTES,
             *residents_views.ROUTES,
+            *deaths_views.ROUTES,
             *registry_api.ROUTES,
             *residents_api.ROUTES,
+            *deaths_api.ROUTES,
+            *stipends_api.ROUTES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], opt={"access": PUBLIC}, include_in_schema=False),
             create_static_files_router(path="/static/swagger", directories=[SWAGGER_DIR], opt={"access": PUBLIC}, include_in_schema=False, name="swagger"),
         ],

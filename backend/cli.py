@@ -69,6 +69,20 @@ def build_parser() -> ArgumentParser:
     imp.add_argument("--dry-run", action="store_true")
     imp.add_argument("--json", action="store_true")
 
+    reconcile = commands.add_parser("reconcile", help="stipend reconciliation of a county-month; stores the run")
+    reconcile.add_argument("--county", required=True)
+    reconcile.add_argument("--month", required=True, help="YYYY-MM")
+    reconcile.add_argument("--source", choices=["payments", "claims"], default="payments")
+    reconcile.add_argument("--claims", dest="source", action="store_const", const="claims", help="same as --source claims")
+    reconcile.add_argument("--json", action="store_true")
+
+    deaths = commands.add_parser("deaths", help="death reports")
+    deaths_commands = deaths.add_subparsers(dest="deaths_command", required=True, parser_class=ArgumentParser)
+    deaths_list = deaths_commands.add_parser("list", help="death reports with timeliness")
+    deaths_list.add_argument("--county", required=True)
+    deaths_list.add_argument("--month", help="YYYY-MM (month of death)")
+    deaths_list.add_argument("--json", action="store_true")
+
     audit = commands.add_parser("audit", help="audit trail")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True, parser_class=ArgumentParser)
     audit_commands.add_parser("verify", help="check the tamper-evidence chain")
@@ -174,6 +188,75 @@ async def cmd_import(args) -> int:
 
         print(msgspec.json.encode(result).decode())
     say(summary)
+    for warning in getattr(result, "warnings", []):
+        say(f"warning: {warning}")
+    return EXIT_OK
+
+
+async def cmd_reconcile(args) -> int:
+    import msgspec
+
+    from backend.core import dates
+    from backend.core.errors import DomainError
+    from backend.core.security import Scope
+    from backend.stipends import services as stipends
+
+    try:
+        month = dates.parse_month(args.month)
+    except ValueError:
+        say(f"error: not a month: {args.month!r} (write YYYY-MM)")
+        return EXIT_INVALID
+    scope = Scope.system("cli")
+    try:
+        report = await stipends.reconcile(scope, args.county, month, args.source)
+        warnings = await stipends.standard_warnings(scope, args.county, month)
+    except DomainError as exc:
+        say(f"error: {exc}")
+        return EXIT_INVALID
+    for warning in warnings:
+        say(f"warning: {warning}")
+    if args.json:
+        print(msgspec.json.encode(report).decode())
+    summary = report.summary
+    say(f"county {report.county}, {report.month} ({args.source}): {summary.lines} lines, paid {summary.paid}, "
+        f"expected {summary.expected}, overpaid {summary.overpaid}, underpaid {summary.underpaid}; run {report.run_id}")
+    for code, count in summary.findings.items():
+        if count:
+            say(f"  {code}: {count}")
+    if not args.json:
+        for finding in report.findings:
+            say(f"  {finding.code} {finding.payment_ref or '-'} {finding.id_number} {finding.name} "
+                f"expected {finding.expected} paid {finding.paid} ({finding.detail})")
+    return EXIT_OK
+
+
+async def cmd_deaths_list(args) -> int:
+    from backend.core import dates
+    from backend.core.errors import DomainError
+    from backend.core.security import Scope
+    from backend.deaths import services as deaths
+
+    month = None
+    if args.month:
+        try:
+            month = dates.parse_month(args.month)
+        except ValueError:
+            say(f"error: not a month: {args.month!r} (write YYYY-MM)")
+            return EXIT_INVALID
+    try:
+        entries = await deaths.list_deaths(Scope.system("cli"), args.county, month)
+    except DomainError as exc:
+        say(f"error: {exc}")
+        return EXIT_INVALID
+    if args.json:
+        print(json.dumps(entries, ensure_ascii=False))
+    late = sum(1 for entry in entries if entry["late"])
+    say(f"county {args.county}: {len(entries)} death report(s), {late} late")
+    if not args.json:
+        for entry in entries:
+            say(f"  {entry['id_number']} {entry['name']} {entry['home_code'] or '-'} died {entry['died_at']} "
+                f"reported {entry['reported_at']} ({entry['hours_to_report']} h / {entry['deadline_hours']} h"
+                f"{', LATE' if entry['late'] else ''}) last entitled month {entry['last_entitled_month']}")
     return EXIT_OK
 
 
@@ -242,6 +325,8 @@ ASYNC_COMMANDS = {
     ("token", "create"): cmd_token_create,
     ("import", None): cmd_import,
     ("audit", "verify"): cmd_audit_verify,
+    ("deaths", "list"): cmd_deaths_list,
+    ("reconcile", None): cmd_reconcile,
 }
 SYNC_COMMANDS = {"serve": cmd_serve, "scheduler": cmd_scheduler, "demo": cmd_demo}
 

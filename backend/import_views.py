@@ -10,11 +10,12 @@ from pathlib import Path
 from litestar import Request, get, post
 from litestar.datastructures import UploadFile
 
+from backend.core.errors import Forbidden
 from backend.core.exchange import ExchangeError
 from backend.core.i18n import _
 from backend.core.settings import get_settings
 from backend.core.web import access, page
-from backend.importers import KINDS, run_import
+from backend.importers import kinds_for, run_import
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
@@ -65,19 +66,31 @@ def _discard(upload_id: str) -> None:
         (_stash_dir() / f"{upload_id}{suffix}").unlink(missing_ok=True)
 
 
-@get("/import", opt=access("admin"))
+# The page is open to every role that may import some kind; each user sees only their kinds.
+IMPORT_PAGE_ROLES = ("admin", "inspector", "finance", "director")
+
+
+def _kinds(request: Request) -> list[str]:
+    kinds = kinds_for(request.scope["user"].role)
+    if not kinds:
+        raise Forbidden(_("Your role imports no files."))
+    return kinds
+
+
+@get("/import", opt=access(*IMPORT_PAGE_ROLES))
 async def import_page(request: Request) -> object:
-    return page(request, "import.html", kinds=list(KINDS), kind="", result=None, errors=[], upload_id=None, filename="")
+    return page(request, "import.html", kinds=_kinds(request), kind="", result=None, errors=[], upload_id=None, filename="")
 
 
-@post("/import", opt=access("admin"), status_code=200, request_max_body_size=MAX_UPLOAD_BYTES + 1024 * 1024)
+@post("/import", opt=access(*IMPORT_PAGE_ROLES), status_code=200, request_max_body_size=MAX_UPLOAD_BYTES + 1024 * 1024)
 async def import_preview(request: Request) -> object:
     user = request.scope["user"]
     form = await request.form()
     kind = str(form.get("kind", ""))
     upload = form.get("file")
-    context = {"kinds": list(KINDS), "kind": kind, "result": None, "errors": [], "upload_id": None, "filename": ""}
-    if kind not in KINDS:
+    kinds = _kinds(request)
+    context = {"kinds": kinds, "kind": kind, "result": None, "errors": [], "upload_id": None, "filename": ""}
+    if kind not in kinds:
         return page(request, "import.html", status_code=400, **{**context, "errors": [_("Choose what the file holds.")]})
     if not isinstance(upload, UploadFile) or not upload.filename:
         return page(request, "import.html", status_code=400, **{**context, "errors": [_("Choose a file to upload.")]})
@@ -93,12 +106,13 @@ async def import_preview(request: Request) -> object:
     return page(request, "import.html", **{**context, "result": result, "upload_id": upload_id})
 
 
-@post("/import/confirm", opt=access("admin"), status_code=200)
+@post("/import/confirm", opt=access(*IMPORT_PAGE_ROLES), status_code=200)
 async def import_confirm(request: Request) -> object:
     user = request.scope["user"]
     form = await request.form()
     upload_id = str(form.get("upload_id", ""))
-    context = {"kinds": list(KINDS), "kind": "", "result": None, "errors": [], "upload_id": None, "filename": ""}
+    kinds = _kinds(request)
+    context = {"kinds": kinds, "kind": "", "result": None, "errors": [], "upload_id": None, "filename": ""}
     stashed = _unstash(user.id, upload_id)
     if stashed is None:
         return page(request, "import.html", status_code=400, **{**context, "errors": [_("This upload has expired; upload the file again.")]})

@@ -11,11 +11,15 @@ from dataclasses import dataclass
 from backend.core.calendar import CALENDAR_COLUMNS, import_calendar
 from backend.core.exchange import Column, ExchangeError, parse_sheet, read_sheet
 from backend.core.security import Scope
+from backend.deaths import services as deaths
+from backend.deaths.exchange import DEATH_COLUMNS
 from backend.registry import services as registry
 from backend.registry.exchange import COUNTY_COLUMNS, HOME_COLUMNS
 from backend.registry.schemas import ImportResult
 from backend.residents import services as residents
 from backend.residents.exchange import ASSESSMENT_COLUMNS, ASSESSMENT_REFUSED, RESIDENT_COLUMNS
+from backend.stipends import services as stipends
+from backend.stipends.exchange import LINE_COLUMNS, STANDARD_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -24,15 +28,28 @@ class ImportKind:
     columns: list[Column]
     apply: Callable[..., Awaitable[ImportResult]]
     refused: dict[str, str] | None = None
+    # Who may import this kind (the service checks again; the upload page lists only these).
+    roles: tuple[str, ...] = ("admin",)
 
 
 KINDS: dict[str, ImportKind] = {
     "counties": ImportKind("counties", COUNTY_COLUMNS, registry.import_counties),
     "homes": ImportKind("homes", HOME_COLUMNS, registry.import_homes),
-    "residents": ImportKind("residents", RESIDENT_COLUMNS, residents.import_residents),
-    "assessments": ImportKind("assessments", ASSESSMENT_COLUMNS, residents.import_assessments, ASSESSMENT_REFUSED),
+    "residents": ImportKind("residents", RESIDENT_COLUMNS, residents.import_residents, roles=residents.REGISTER_ROLES),
+    "assessments": ImportKind(
+        "assessments", ASSESSMENT_COLUMNS, residents.import_assessments, ASSESSMENT_REFUSED, roles=residents.ASSESS_ROLES
+    ),
     "calendar": ImportKind("calendar", CALENDAR_COLUMNS, import_calendar),
+    "deaths": ImportKind("deaths", DEATH_COLUMNS, deaths.import_deaths, roles=deaths.IMPORT_ROLES),
+    "standards": ImportKind("standards", STANDARD_COLUMNS, stipends.import_standards, roles=stipends.STANDARD_ROLES),
+    "payments": ImportKind("payments", LINE_COLUMNS, stipends.import_payments, roles=stipends.PAYMENT_ROLES),
+    "claims": ImportKind("claims", LINE_COLUMNS, stipends.import_claims, roles=stipends.CLAIM_ROLES),
 }
+
+
+def kinds_for(role: str) -> list[str]:
+    """The import kinds a role may use, in the order above."""
+    return [name for name, kind in KINDS.items() if role in kind.roles]
 
 
 async def run_import(

@@ -12,5 +12,7 @@ APP_REGISTRY = AppRegistry(
         "backend.accounts.piccolo_app",
         "backend.registry.piccolo_app",
         "backend.residents.piccolo_app",
+        "backend.deaths.piccolo_app",
+        "backend.stipends.piccolo_app",
     ]
 )

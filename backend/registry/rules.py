@@ -69,5 +69,18 @@ def parameters_in_force(rows: Iterable[Parameters], on: date, defaults: Paramete
     return best or defaults
 
 
+FUNERAL_SUBSIDY_MAX_FEN = 100_000_000  # ¥1,000,000: anything larger is a typing error
+
+
+def default_funeral_subsidy_fen() -> int:
+    """The shipped funeral subsidy (丧葬补助) in fen, from parameter_defaults.toml (yuan there).
+
+    Local, per county, with effective dates (domain-rules §7); the county's own amounts are kept
+    by the deaths domain (backend/deaths/tables.FuneralSubsidy)."""
+    from backend.core.money import parse_yuan
+
+    return parse_yuan(str(default_table()["funeral_subsidy"]["value"]))
+
+
 COUNTY_CODE_PATTERN = r"\d{6}"
 HOME_CODE_PATTERN = r"[A-Z0-9-]{1,32}"

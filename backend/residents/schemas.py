@@ -27,7 +27,8 @@ class ResidentOut(msgspec.Struct):
     admitted_on: date | None
     tier: str
     last_assessed_on: date | None
-    status: str  # in_home / dispersed / ended
+    status: str  # in_home / dispersed / ended / died
+    died_on: date | None = None
 
 
 class ResidentPage(msgspec.Struct):

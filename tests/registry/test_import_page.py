@@ -1,5 +1,6 @@
 """The upload page: errors or a preview first; nothing is written until confirmed."""
 
+import re
 from io import BytesIO
 
 from openpyxl import Workbook
@@ -54,7 +55,20 @@ async def test_someone_elses_upload_cannot_be_confirmed(signed_in):
     assert (await post_form(second, "/import/confirm", {"upload_id": "../../etc/passwd"})).status_code == 400
 
 
-async def test_the_import_page_is_for_admins_only(signed_in, world):
+async def test_the_import_page_offers_each_role_only_its_kinds(signed_in, world):
     county = await world.county()
-    client, _ = await signed_in("inspector", county=county)
-    assert (await client.get("/import")).status_code == 403
+    inspector, _ = await signed_in("inspector", county=county)
+    page = await inspector.get("/import")
+    assert page.status_code == 200
+    offered = set(re.findall(r'<option value="([a-z]+)"', page.text))
+    assert {"residents", "assessments", "deaths", "claims"} <= offered
+    assert not offered & {"counties", "homes", "calendar", "payments", "standards"}
+    data = f"区划代码,名称,省份\n{unique_county_code()},他人县,甘肃省\n".encode()
+    refused = await post_form(inspector, "/import", {"kind": "counties"}, files={"file": ("c.csv", data)})
+    assert refused.status_code == 400 and 'name="upload_id"' not in refused.text
+    finance, _ = await signed_in("finance", county=county)
+    offered = set(re.findall(r'<option value="([a-z]+)"', (await finance.get("/import")).text))
+    assert {"payments", "standards", "claims"} <= offered and "residents" not in offered
+    director, _ = await signed_in("director", home=await world.home(county=county))
+    offered = set(re.findall(r'<option value="([a-z]+)"', (await director.get("/import")).text))
+    assert offered == {"assessments"}

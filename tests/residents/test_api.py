@@ -67,3 +67,32 @@ async def test_full_id_needs_the_role_and_is_audited(app, world, bearer, system)
         shown = await client.post(f"/api/v1/residents/{person.id}/id-number", headers=finance)
         assert shown.status_code == 200 and shown.json() == {"id_number": number}
         assert await AuditEntry.count().where(AuditEntry.action == "resident.view_id") == before + 1
+
+
+async def test_the_api_refuses_dates_before_approval_and_writes_nothing(app, world, bearer):
+    county = await world.county()
+    home = await world.home(county=county)
+    headers = await bearer(await world.user("inspector", county=county))
+    async with make_client(app) as client:
+        early = await client.post("/api/v1/residents", headers=headers, json={
+            "id_number": new_id("M"), "name": "早入住", "county_code": county, "approved_on": "2024-03-01",
+            "home_code": home, "admitted_on": "2024-02-29",
+        })
+        assert early.status_code == 400 and "admitted_on" in early.json()["errors"]
+        created = await client.post("/api/v1/residents", headers=headers, json={
+            "id_number": new_id("F"), "name": "周九", "county_code": county, "approved_on": "2024-03-01",
+        })
+        person = created.json()["id"]
+        for path, body, field in (
+            ("placements", {"kind": "admit", "event_date": "2024-02-29", "home_code": home}, "event_date"),
+            ("condition-changes", {"reported_on": "2024-02-29", "note": "跌倒"}, "reported_on"),
+        ):
+            refused = await client.post(f"/api/v1/residents/{person}/{path}", headers=headers, json=body)
+            assert refused.status_code == 400 and field in refused.json()["errors"], refused.text
+        on_the_day = await client.post(f"/api/v1/residents/{person}/placements", headers=headers,
+                                       json={"kind": "admit", "event_date": "2024-03-01", "home_code": home})
+        assert on_the_day.status_code == 201, on_the_day.text
+        history = await client.get(f"/api/v1/residents/{person}/placements", headers=headers)
+        assert [event["event_date"] for event in history.json()] == ["2024-03-01"]
+        listing = await client.get("/api/v1/residents", headers=headers, params={"q": "早入住"})
+        assert listing.json()["total"] == 0

@@ -1,6 +1,11 @@
 """Residents use cases: the only code that reads or writes the residents tables."""
 
-from backend.residents.services._common import FULL_ID_ROLES, calendar_sets
+from backend.residents.services._common import (
+    ASSESS_ROLES,
+    FULL_ID_ROLES,
+    REGISTER_ROLES,
+    calendar_sets,
+)
 from backend.residents.services.assessments import (
     list_assessments,
     list_capability,
@@ -24,7 +29,9 @@ from backend.residents.services.queries import (
 from backend.residents.services.register import end_support, record_placement, register_resident
 
 __all__ = [
+    "ASSESS_ROLES",
     "FULL_ID_ROLES",
+    "REGISTER_ROLES",
     "RegisterFilter",
     "calendar_sets",
     "due_assessments",

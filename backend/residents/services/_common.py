@@ -48,6 +48,7 @@ def resident_columns():
         Resident.county.id.as_alias("county_id"),
         Resident.approved_on,
         Resident.ended_on,
+        Resident.died_on,
         Resident.home.id.as_alias("home_id"),
         Resident.home.code.as_alias("home_code"),
         Resident.home.name.as_alias("home_name"),
@@ -58,6 +59,8 @@ def resident_columns():
 
 
 def status_of(row: dict[str, Any]) -> str:
+    if row.get("died_on") is not None:
+        return "died"
     if row["ended_on"] is not None:
         return "ended"
     return "in_home" if row["home_id"] is not None else "dispersed"
@@ -82,6 +85,7 @@ def resident_out(row: dict[str, Any], today: date | None = None) -> ResidentOut:
         tier=row["tier"],
         last_assessed_on=row["last_assessed_on"],
         status=status_of(row),
+        died_on=row.get("died_on"),
     )
 
 

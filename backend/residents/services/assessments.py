@@ -26,6 +26,7 @@ from backend.residents.services._common import (
     refresh_state,
     require_role,
 )
+from backend.residents.services.register import check_not_after_death
 from backend.residents.tables import (
     ASSESSMENT_LEDGER,
     CAPABILITY_LEDGER,
@@ -61,6 +62,7 @@ async def record_assessment(scope: Scope, resident_id: int, data: AssessmentIn) 
     async with transaction():
         person = await find_resident(scope, resident_id)
         _check_day(person, data.assessed_on, "assessed_on")
+        await check_not_after_death(resident_id, data.assessed_on, "assessed_on")
         if person["ended_on"] is not None and data.assessed_on > person["ended_on"]:
             raise Invalid({"assessed_on": _("Support for this person ended on {day}.").format(day=person["ended_on"].isoformat())})
         rows = await append_rows(
@@ -112,6 +114,7 @@ async def record_capability(scope: Scope, resident_id: int, data: CapabilityIn) 
     async with transaction():
         person = await find_resident(scope, resident_id)  # out of scope is "not found", before any validation
         _check_day(person, data.assessed_on, "assessed_on")
+        await check_not_after_death(resident_id, data.assessed_on, "assessed_on")
         try:
             result = capability.capability_level(data.scores, data.coma, data.dementia, data.risk_events)
         except ValueError as exc:
@@ -150,6 +153,9 @@ async def report_condition_change(scope: Scope, resident_id: int, data: Conditio
     due = rules.reassessment_due(data.reported_on, rules.REASSESSMENT_WORKING_DAYS, holidays, make_up)
     async with transaction():
         person = await find_resident(scope, resident_id)
+        await check_not_after_death(resident_id, None, "reported_on")
+        if data.reported_on < person["approved_on"]:
+            raise Invalid({"reported_on": _("The date is before the approval date.")})
         if person["ended_on"] is not None:
             raise Invalid({"reported_on": _("Support for this person ended on {day}.").format(day=person["ended_on"].isoformat())})
         await ReassessmentTask.insert(

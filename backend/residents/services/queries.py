@@ -76,12 +76,15 @@ def _filtered(scope: Scope, query, filters: RegisterFilter):
         query = query.where(Resident.home.is_null())
     if filters.tier in TIER_KEYS:
         query = query.where(Resident.tier == filters.tier)
+    living = Resident.ended_on.is_null() & Resident.died_on.is_null()
     if filters.status == "in_home":
-        query = query.where(Resident.home.is_not_null() & Resident.ended_on.is_null())
+        query = query.where(Resident.home.is_not_null() & living)
     elif filters.status == "dispersed":
-        query = query.where(Resident.home.is_null() & Resident.ended_on.is_null())
+        query = query.where(Resident.home.is_null() & living)
     elif filters.status == "ended":
-        query = query.where(Resident.ended_on.is_not_null())
+        query = query.where(Resident.ended_on.is_not_null() & Resident.died_on.is_null())
+    elif filters.status == "died":
+        query = query.where(Resident.died_on.is_not_null())
     return query
 
 
@@ -169,7 +172,9 @@ async def timeline(scope: Scope, resident_id: int) -> list[dict[str, Any]]:
         items.append({"on": row["reported_on"], "kind": "condition_change", "text": row["note"], "due_on": row["due_on"], "done_on": row["done_on"], "by": row["created_by"]})
     if person["ended_on"]:
         items.append({"on": person["ended_on"], "kind": "ended", "text": ""})
-    order = {"approved": 0, "admit": 1, "transfer": 1, "discharge": 1, "condition_change": 2, "assessment": 3, "capability": 4, "ended": 5}
+    if person["died_on"]:
+        items.append({"on": person["died_on"], "kind": "died", "text": ""})
+    order = {"approved": 0, "admit": 1, "transfer": 1, "discharge": 1, "condition_change": 2, "assessment": 3, "capability": 4, "died": 5, "ended": 6}
     return sorted(items, key=lambda item: (item["on"], order[item["kind"]]))
 
 
@@ -178,7 +183,9 @@ async def due_assessments(scope: Scope, home_code: str | None = None, county_cod
     last assessment; never assessed = due now), for residents in the scope (and home/county)."""
     today = dates.today()
     filters = RegisterFilter(home_code=home_code, county_code=county_code, status="in_home" if home_code else None)
-    people = await _filtered(scope, Resident.select(*resident_columns()), filters).where(Resident.ended_on.is_null())
+    people = await _filtered(scope, Resident.select(*resident_columns()), filters).where(
+        Resident.ended_on.is_null() & Resident.died_on.is_null()
+    )
     by_id = {row["id"]: row for row in people}
     tasks: list[TaskOut] = []
     if by_id:

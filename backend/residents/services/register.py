@@ -56,6 +56,19 @@ def check_event_date(on: date, field: str) -> None:
         raise Invalid({field: _("The date cannot be in the future.")})
 
 
+async def check_not_after_death(resident_id: int, day: date | None, field: str) -> None:
+    """A dead person's record is locked (domain-rules §7): nothing dated after the day of death
+    can be recorded; with ``day`` None, nothing at all (placements, reports, end of support)."""
+    row = await Resident.select(Resident.died_on).where(Resident.id == resident_id).first()
+    died_on = row["died_on"] if row else None
+    if died_on is None:
+        return
+    if day is None:
+        raise Invalid({field: _("This person died on {day}: the record is locked.").format(day=died_on.isoformat())})
+    if day > died_on:
+        raise Invalid({field: _("This person died on {day}: nothing dated after the day of death can be recorded.").format(day=died_on.isoformat())})
+
+
 async def register_resident(scope: Scope, data: ResidentIn) -> ResidentOut:
     """Record a confirmed (认定) tekun person; with a home and date, also their admission."""
     require_role(scope, REGISTER_ROLES, _("Only the county bureau registers tekun persons."))
@@ -71,6 +84,8 @@ async def register_resident(scope: Scope, data: ResidentIn) -> ResidentOut:
     county = await County.select(County.id).where(County.code == data.county_code).first()
     if county is None or (not scope.is_admin and county["id"] != scope.county_id):
         errors["county_code"] = _("No county has this code.")
+    if data.admitted_on and data.admitted_on < data.approved_on:
+        errors["admitted_on"] = _("The date is before the approval date.")
     if bool(data.home_code) != bool(data.admitted_on):
         errors["home_code" if not data.home_code else "admitted_on"] = _(
             "A concentrated person needs both a home and an admission date."
@@ -134,6 +149,9 @@ async def record_placement(scope: Scope, resident_id: int, data: PlacementIn) ->
     async with transaction():
         person = await find_resident(scope, resident_id)
         check_event_date(data.event_date, "event_date")
+        await check_not_after_death(resident_id, None, "event_date")
+        if data.event_date < person["approved_on"]:
+            raise Invalid({"event_date": _("The date is before the approval date.")})
         if person["ended_on"] is not None and data.event_date > person["ended_on"]:
             raise Invalid({"event_date": _("Support for this person ended on {day}.").format(day=person["ended_on"].isoformat())})
         events = await placement_events(resident_id)
@@ -188,6 +206,9 @@ async def end_support(scope: Scope, resident_id: int, ended_on: date, reason: st
     now = dates.now_utc()
     async with transaction():
         person = await find_resident(scope, resident_id)
+        await check_not_after_death(resident_id, None, "ended_on")
+        if ended_on < person["approved_on"]:
+            raise Invalid({"ended_on": _("The date is before the approval date.")})
         if person["ended_on"] is not None:
             raise Invalid({"ended_on": _("Support for this person ended on {day}.").format(day=person["ended_on"].isoformat())})
         events = await placement_events(resident_id)

@@ -1,0 +1,1 @@
+"""Deaths: death reports, the death register, late-report notices, funeral subsidies."""

@@ -1,0 +1,39 @@
+"""Exchange-file columns for deaths (interfaces.md §3 deaths)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from backend.core import dates
+from backend.core.exchange import CellError, Column, _as_text, datetime_cell, text
+from backend.core.i18n import _
+from backend.core.settings import get_settings
+from backend.residents.exchange import id_number_cell
+
+
+def date_or_datetime_cell(value: Any) -> date | datetime:
+    """A date (time of day unknown) or a date-time in TEKUN_TIMEZONE (→ aware UTC)."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=get_settings().tz).astimezone(UTC)
+    if isinstance(value, date):
+        return value
+    raw = _as_text(value)
+    try:
+        return dates.parse_datetime(raw)
+    except ValueError:
+        pass
+    try:
+        return dates.parse_date(raw)
+    except ValueError as exc:
+        raise CellError(_("Not a valid date or date and time (write 2026-11-02 or 2026-11-02 14:30).")) from exc
+
+
+DEATH_COLUMNS = [
+    Column("id_number", "身份证号", id_number_cell),
+    Column("died_at", "死亡时间", date_or_datetime_cell),
+    Column("reported_at", "报告时间", datetime_cell),
+    Column("place", "死亡地点", text(200), required=False),
+    Column("cause", "死亡原因", text(200), required=False),
+    Column("certificate_no", "死亡证明编号", text(50), required=False),
+]

@@ -1,0 +1,49 @@
+"""JSON API for stipend standards and reconciliation runs (/api/v1). Bearer tokens only.
+
+Everything hangs under a county (``/api/v1/counties/{code}/…``), so scope is the county's:
+finance and inspectors of that county, and admins. The report of a run has the shape of
+``tekun reconcile --json`` (interfaces.md §4) and shows full ID numbers, as finance needs them;
+opening one is recorded in the audit log.
+"""
+
+from __future__ import annotations
+
+from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from backend.core.security import Scope
+from backend.core.web import access
+from backend.stipends import services
+from backend.stipends.schemas import ReconcileIn, ReconcileReport, RunOut, StandardOut
+
+ROLES = services.RECONCILE_ROLES
+
+
+class StipendController(Controller):
+    path = "/api/v1/counties/{code:str}"
+    tags = ["stipends"]
+    opt = access(*ROLES)
+
+    @get("/standards", summary="The county's stipend standards, oldest first (monthly, yuan)")
+    async def standards(self, actor: NamedDependency[Scope], code: FromPath[str]) -> list[StandardOut]:
+        return await services.list_standards(actor, code)
+
+    @get("/stipend-runs", summary="Reconciliation runs of the county, newest first")
+    async def runs(self, actor: NamedDependency[Scope], code: FromPath[str], month: FromQuery[str | None] = None) -> list[RunOut]:
+        return await services.list_runs_text(actor, code, month)
+
+    @post("/stipend-runs", summary="Reconcile a month (payments or claims) and store the run", status_code=201)
+    async def reconcile(self, actor: NamedDependency[Scope], code: FromPath[str], data: JSONBody[ReconcileIn]) -> ReconcileReport:
+        return await services.reconcile_text(actor, code, data.month, data.source)
+
+    @get("/stipend-runs/{run_id:str}", summary="One run with its stale check")
+    async def run(self, actor: NamedDependency[Scope], code: FromPath[str], run_id: FromPath[str]) -> RunOut:
+        return await services.get_run(actor, run_id, county_code=code)
+
+    @get("/stipend-runs/{run_id:str}/report", summary="The findings of a run (interfaces §4 shape)")
+    async def report(self, actor: NamedDependency[Scope], code: FromPath[str], run_id: FromPath[str]) -> ReconcileReport:
+        return await services.get_report(actor, run_id, county_code=code, audit=True)
+
+
+ROUTES = [StipendController]

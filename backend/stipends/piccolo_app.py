@@ -1,0 +1,13 @@
+import os
+
+from piccolo.conf.apps import AppConfig
+
+from backend.stipends.tables import Finding, ReconciliationRun, Standard, StipendLine
+
+APP_CONFIG = AppConfig(
+    app_name="stipends",
+    migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
+    table_classes=[Standard, StipendLine, ReconciliationRun, Finding],
+    migration_dependencies=["backend.residents.piccolo_app"],
+    commands=[],
+)

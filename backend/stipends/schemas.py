@@ -1,0 +1,81 @@
+"""Stipend schemas (msgspec). ``ReconcileReport`` is the JSON document of interfaces.md §4:
+its keys, their order and types are a promise to county IT; money is yuan text with two decimals."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import msgspec
+
+from backend.registry.schemas import ImportResult
+
+
+class StipendImportResult(ImportResult):
+    """An import result with warnings that do not refuse the file (e.g. a basic standard below
+    the county's floor)."""
+
+    warnings: list[str] = []
+
+
+class StandardOut(msgspec.Struct):
+    county_code: str
+    effective_from: str  # YYYY-MM
+    basic_concentrated: str
+    basic_dispersed: str
+    care_concentrated_self_care: str
+    care_concentrated_partial: str
+    care_concentrated_full_loss: str
+    care_dispersed_self_care: str
+    care_dispersed_partial: str
+    care_dispersed_full_loss: str
+    basic_floor: str | None = None
+    below_floor: list[str] = []
+
+
+class SummaryOut(msgspec.Struct):
+    lines: int
+    paid: str
+    expected: str
+    overpaid: str
+    underpaid: str
+    findings: dict[str, int]
+
+
+class FindingOut(msgspec.Struct):
+    code: str
+    id_number: str
+    name: str
+    month: str
+    payment_ref: str | None
+    expected: str
+    paid: str
+    difference: str
+    detail: str
+
+
+class ReconcileReport(msgspec.Struct):
+    county: str
+    month: str
+    run_id: str
+    summary: SummaryOut
+    findings: list[FindingOut]
+
+
+class RunOut(msgspec.Struct):
+    run_id: str
+    county: str
+    month: str
+    source: str
+    created_at: str
+    created_by: str
+    stale: bool | None  # None: not checked (listings)
+    summary: SummaryOut
+
+
+class ReconcileIn(msgspec.Struct):
+    month: str = ""  # YYYY-MM (checked by the service, after the county's scope)
+    source: str = "payments"
+
+
+def month_first(value: date) -> date:
+    return value.replace(day=1)

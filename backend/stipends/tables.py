@@ -1,0 +1,82 @@
+"""Stipend tables: standards per county and month, payment and claim lines, reconciliation runs
+and their findings. Money is integer fen."""
+
+from piccolo.columns import Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
+from piccolo.table import Table
+
+from backend.registry.tables import County
+
+
+class Standard(Table):
+    """The county's monthly stipend standard from ``effective_from`` (a month's first day) on.
+
+    The standard in force for month M is the row with the latest effective_from <= M
+    (domain-rules §8). ``basic_floor`` is the floor the county entered (e.g. 1.3 × its 低保
+    standard); a basic amount below it is warned about, not refused. Natural key: county +
+    effective_from (kept unique by the service)."""
+
+    county = ForeignKey(references=County, on_delete=OnDelete.restrict, index=True)
+    effective_from = Date()
+    basic_concentrated = Integer()
+    basic_dispersed = Integer()
+    care_concentrated_self_care = Integer()
+    care_concentrated_partial = Integer()
+    care_concentrated_full_loss = Integer()
+    care_dispersed_self_care = Integer()
+    care_dispersed_partial = Integer()
+    care_dispersed_full_loss = Integer()
+    basic_floor = Integer(null=True, default=None)
+    created_at = Timestamptz()
+    created_by = Varchar(length=150)
+
+
+class StipendLine(Table):
+    """One line of a disbursement list (``source`` = payments) or of a claim (claims).
+
+    ``id_number`` and ``name`` are kept exactly as given (an invalid or unknown ID is a finding);
+    ``id_key`` is the same number trimmed and upper-cased, used for matching. ``payment_ref`` is
+    unique per source across all imports (unique index in a raw-SQL migration)."""
+
+    source = Varchar(length=10, index=True)
+    payment_ref = Varchar(length=64, index=True)
+    id_number = Varchar(length=64)
+    id_key = Varchar(length=64, index=True)
+    name = Varchar(length=50)
+    county = ForeignKey(references=County, on_delete=OnDelete.restrict, index=True)
+    month = Date(index=True)
+    basic_amount = Integer()
+    care_amount = Integer()
+    support_mode = Varchar(length=12, default="")
+    home_code = Varchar(length=32, default="")
+    imported_at = Timestamptz()
+    imported_by = Varchar(length=150)
+
+
+class ReconciliationRun(Table):
+    """A stored reconciliation of one county, month and source, with its inputs' fingerprint
+    (a later change of those inputs makes the run stale)."""
+
+    run_id = Varchar(length=36, unique=True, index=True)
+    county = ForeignKey(references=County, on_delete=OnDelete.restrict, index=True)
+    month = Date(index=True)
+    source = Varchar(length=10)
+    fingerprint = Varchar(length=64)
+    summary = Text()  # canonical JSON of the summary (interfaces §4)
+    created_at = Timestamptz()
+    created_by = Varchar(length=150)
+
+
+class Finding(Table):
+    """One finding of a run (interfaces §4), in report order (``position``)."""
+
+    run = ForeignKey(references=ReconciliationRun, on_delete=OnDelete.cascade, index=True)
+    position = Integer()
+    code = Varchar(length=20, index=True)
+    id_number = Varchar(length=64)
+    name = Varchar(length=50)
+    payment_ref = Varchar(length=64, null=True, default=None)
+    expected = Integer()
+    paid = Integer()
+    difference = Integer()
+    detail = Varchar(length=300, default="")

@@ -1,0 +1,85 @@
+"""Building hand-made months for reconciliation tests: standards, persons, payment files."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from backend.core.security import Scope
+from backend.importers import run_import
+from backend.residents import services as residents
+from backend.residents.schemas import AssessmentIn, PlacementIn, ResidentIn
+from backend.residents.tables import Resident
+from tests.residents.helpers import new_id
+
+SYSTEM = Scope.system("test")
+
+# Monthly amounts in yuan: basic by mode; care by mode × tier.
+STANDARD = {
+    "basic_concentrated": "600.00",
+    "basic_dispersed": "450.00",
+    "care_concentrated_self_care": "100.00",
+    "care_concentrated_partial": "300.00",
+    "care_concentrated_full_loss": "500.00",
+    "care_dispersed_self_care": "80.00",
+    "care_dispersed_partial": "200.00",
+    "care_dispersed_full_loss": "350.00",
+}
+STANDARD_HEADER = ["county_code", "effective_from", *STANDARD]
+
+ALL_CAN = dict(eat=True, dress=True, transfer=True, toilet=True, walk=True, bathe=True)
+PARTIAL = {**ALL_CAN, "walk": False}  # one cannot: partial
+FULL_LOSS = dict(eat=False, dress=False, transfer=False, toilet=False, walk=True, bathe=True)
+
+LINE_HEADER = ["payment_ref", "id_number", "name", "county_code", "month", "basic_amount", "care_amount"]
+
+
+def csv_bytes(header: list[str], rows: list[list]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([["" if cell is None else cell for cell in row] for row in rows])
+    return out.getvalue().encode("utf-8")
+
+
+async def import_standard(county: str, month: str = "2025-01", **overrides) -> object:
+    values = {**STANDARD, **overrides}
+    header = ["county_code", "effective_from", *values]
+    return await run_import(SYSTEM, "standards", "standards.csv", csv_bytes(header, [[county, month, *values.values()]]))
+
+
+async def import_lines(rows: list[list], kind: str = "payments", header: list[str] | None = None) -> object:
+    return await run_import(SYSTEM, kind, f"{kind}.csv", csv_bytes(header or LINE_HEADER, rows))
+
+
+async def person(
+    county: str,
+    home: str | None = None,
+    approved_on: date = date(2025, 1, 10),
+    admitted_on: date = date(2025, 2, 1),
+    assessed: dict | None = PARTIAL,
+    assessed_on: date = date(2025, 3, 1),
+    name: str = "张三",
+    died_on: date | None = None,
+):
+    """A registered person (concentrated when ``home``), optionally assessed and dead."""
+    created = await residents.register_resident(
+        SYSTEM,
+        ResidentIn(id_number=new_id(), name=name, county_code=county, approved_on=approved_on,
+                   home_code=home, admitted_on=admitted_on if home else None),
+    )
+    if assessed is not None:
+        await residents.record_assessment(SYSTEM, created.id, AssessmentIn(assessed_on=assessed_on, **assessed))
+    if died_on is not None:
+        await Resident.update({Resident.died_on: died_on}).where(Resident.id == created.id)
+    row = await Resident.select(Resident.id, Resident.id_number, Resident.name).where(Resident.id == created.id).first()
+    return row
+
+
+async def place(resident_id: int, kind: str, on: date, home: str | None = None):
+    return await residents.record_placement(SYSTEM, resident_id, PlacementIn(kind=kind, event_date=on, home_code=home))
+
+
+async def assess(resident_id: int, on: date, answers: dict):
+    return await residents.record_assessment(SYSTEM, resident_id, AssessmentIn(assessed_on=on, **answers))
