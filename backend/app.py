@@ -31,6 +31,8 @@ from backend.registry import views as registry_views
 from backend.residents import api as residents_api
 from backend.residents import views as residents_views
 from backend.stipends import api as stipends_api
+from backend.stipends import report_views as stipends_report_views
+from backend.stipends import views as stipends_views
 
 SWAGGER_DIR = Path(swagger_ui_bundle.swagger_ui_path)
 
@@ -100,6 +102,8 @@ def create_app() -> Litestar:
             *import_views.ROUTES,
             *residents_views.ROUTES,
             *deaths_views.ROUTES,
+            *stipends_views.ROUTES,
+            *stipends_report_views.ROUTES,
             *registry_api.ROUTES,
             *residents_api.ROUTES,
             *deaths_api.ROUTES,

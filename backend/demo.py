@@ -1,13 +1,27 @@
 """Demo data: a small, believable world loaded idempotently by ``tekun demo``.
 
-Two counties of Gansu, six homes, and one user of each role per scope. The passwords are
-printed by the command; they are for a local demo only.
+Two counties of Gansu, six homes, one user of each role per scope, the 2026 holiday calendar,
+about forty residents in each home across all tiers with assessment histories, about thirty
+dispersed persons in each county, and a few transfers, discharges and condition-change reports.
+
+Everything goes through the services (the exchange-file import services for the bulk, the
+placement and assessment services for the story), so the history is real, chained and audited.
+The data is generated from a fixed seed and dated relative to a fixed day, so loading it twice
+creates nothing the second time. The passwords are printed by the command; local demo only.
+
+``People`` (names, ID numbers, birth dates, answers) is shared with ``benchmarks/generate.py``.
 """
 
 from __future__ import annotations
 
+import random
+from datetime import date, timedelta
+
 from backend.accounts import services as accounts
+from backend.core import dates
+from backend.core.citizen_id import check_character
 from backend.core.errors import NotFound
+from backend.core.exchange import ExchangeError, Sheet, parse_sheet
 from backend.core.security import Scope
 from backend.registry import services as registry
 from backend.registry.schemas import CountyIn, HomeIn
@@ -42,6 +56,239 @@ USERS = [
     ("director.cg03", "director", "CG-03", None, "周秀英 院长"),
 ]
 
+# 国务院办公厅关于2026年部分节假日安排的通知 (国办发明电〔2025〕号, 2025-11-04):
+# (first day, last day, name) of each holiday, then the make-up working days (调休上班).
+HOLIDAYS_2026 = [
+    (date(2026, 1, 1), date(2026, 1, 3), "元旦"),
+    (date(2026, 2, 15), date(2026, 2, 23), "春节"),
+    (date(2026, 4, 4), date(2026, 4, 6), "清明节"),
+    (date(2026, 5, 1), date(2026, 5, 5), "劳动节"),
+    (date(2026, 6, 19), date(2026, 6, 21), "端午节"),
+    (date(2026, 9, 25), date(2026, 9, 27), "中秋节"),
+    (date(2026, 10, 1), date(2026, 10, 7), "国庆节"),
+]
+MAKE_UP_DAYS_2026 = [
+    (date(2026, 1, 4), "元旦调休"),
+    (date(2026, 2, 14), "春节调休"),
+    (date(2026, 2, 28), "春节调休"),
+    (date(2026, 5, 9), "劳动节调休"),
+    (date(2026, 9, 20), "国庆节调休"),
+    (date(2026, 10, 10), "国庆节调休"),
+]
+
+# The demo is dated relative to this day (never after today), so it is the same on every load.
+ANCHOR = date(2026, 11, 20)
+RESIDENTS_PER_HOME = 40
+DISPERSED_PER_COUNTY = 30
+SEED = 2026
+
+ITEMS = ("eat", "dress", "transfer", "toilet", "walk", "bathe")
+ITEM_ZH = ("自主吃饭", "自主穿衣", "自主上下床", "自主如厕", "室内行走", "自主洗澡")
+# Items in the order people usually lose them: bathing first, eating last.
+LOSS_ORDER = ("bathe", "walk", "dress", "toilet", "transfer", "eat")
+RESIDENT_HEADERS = ["身份证号", "姓名", "性别", "区划代码", "认定日期", "供养方式", "机构编码", "入住日期", "离院日期", "终止日期"]
+ASSESSMENT_HEADERS = ["身份证号", "评估日期", *ITEM_ZH, "评估人"]
+
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+    "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严武戴莫孔汤常牛"
+)
+# Weights: the common surnames far more often.
+SURNAME_WEIGHTS = [max(1, 30 - index // 3) for index in range(len(SURNAMES))]
+MALE_GIVEN = "德福永明建国志强文华庆贵海生成富玉兴忠林金山荣有春宝长发全新满祥保顺天仁义军平安书才世田"
+FEMALE_GIVEN = "秀英兰桂芳珍玉凤梅花淑琴云莲翠霞娥菊萍芬香爱素彩月巧兰珠琼凤慧荣翠惠"
+ASSESSORS = ("县评估小组 王燕", "县评估小组 李卫东", "县评估小组 马丽", "乡镇民政所 张强", "第三方评估 刘敏")
+
+
+class People:
+    """Deterministic synthetic persons: names, valid unique ID numbers, answers for a tier."""
+
+    def __init__(self, seed: int):
+        self.rng = random.Random(seed)
+        self.used: set[str] = set()
+
+    def name(self, gender: str) -> str:
+        rng = self.rng
+        surname = rng.choices(SURNAMES, SURNAME_WEIGHTS)[0]
+        pool = MALE_GIVEN if gender == "M" else FEMALE_GIVEN
+        given = rng.choice(pool) + (rng.choice(pool) if rng.random() < 0.7 else "")
+        return surname + given
+
+    def birth_date(self, on: date, younger: bool = False) -> date:
+        """Mostly 60–95 years old on ``on``; ``younger``: a disabled adult of 25–59."""
+        age = self.rng.randint(25, 59) if younger else min(95, 60 + int(self.rng.triangular(0, 36, 18)))
+        born = date(on.year - age, 1, 1) + timedelta(days=self.rng.randint(0, 364))
+        return born if born < on else born - timedelta(days=365)
+
+    def id_number(self, area: str, born: date, gender: str) -> str:
+        """A valid ID of this area, birth date and gender, unique among those made here."""
+        while True:
+            number = self.rng.randint(0, 499) * 2 + (1 if gender == "M" else 0)
+            first17 = f"{area}{born:%Y%m%d}{number:03d}"
+            result = first17 + check_character(first17)
+            if result not in self.used:
+                self.used.add(result)
+                return result
+
+    def tier(self, younger: bool = False) -> str:
+        weights = (20, 45, 35) if younger else (35, 40, 25)
+        return self.rng.choices(("self_care", "partial", "full_loss"), weights)[0]
+
+    def answers(self, tier: str) -> dict[str, bool]:
+        """Six answers that give ``tier`` (rules.care_tier): the first lost items lost first."""
+        cannot = {"self_care": 0, "partial": self.rng.randint(1, 3), "full_loss": self.rng.randint(4, 6)}[tier]
+        lost = set(LOSS_ORDER[:cannot])
+        return {item: item not in lost for item in ITEMS}
+
+    def history(self, final: str, count: int) -> list[str]:
+        """Tiers of ``count`` assessments ending in ``final``; people mostly decline over time."""
+        order = ("self_care", "partial", "full_loss")
+        tiers = [final]
+        for _ in range(count - 1):
+            index = order.index(tiers[0])
+            if index > 0 and self.rng.random() < 0.35:
+                index -= 1
+            tiers.insert(0, order[index])
+        return tiers
+
+    def day_between(self, start: date, end: date) -> date:
+        if end <= start:
+            return start
+        return start + timedelta(days=self.rng.randint(0, (end - start).days))
+
+
+def cell(value: date | str | None) -> str:
+    if value is None:
+        return ""
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _assessment_dates(people: People, first_possible: date, anchor: date, count: int, overdue: bool) -> list[date]:
+    """``count`` distinct dates, roughly a year apart, the last within the past year (or, for an
+    overdue annual review, 13–18 months before ``anchor``)."""
+    last = anchor - timedelta(days=people.rng.randint(395, 540) if overdue else people.rng.randint(5, 330))
+    result = [last]
+    for _ in range(count - 1):
+        previous = result[0] - timedelta(days=people.rng.randint(300, 400))
+        if previous < first_possible:
+            break
+        result.insert(0, previous)
+    if result[0] < first_possible:
+        result = [max(first_possible, anchor - timedelta(days=30))]
+    return result
+
+
+def demo_rows(anchor: date) -> tuple[list[list[str]], list[list[str]], dict[str, list[str]]]:
+    """The residents and assessments files of the demo (cells as text), and a plan of the story:
+    {"transfer": [...], "discharge": [...], "end": [...], "change": [...]} of ID numbers."""
+    people = People(SEED)
+    residents: list[list[str]] = []
+    assessments: list[list[str]] = []
+    story: dict[str, list[str]] = {"transfer": [], "discharge": [], "end": [], "change": []}
+
+    def person(county: str, home: str | None, index: int) -> None:
+        rng = people.rng
+        younger = rng.random() < 0.08
+        gender = "M" if rng.random() < (0.62 if home else 0.5) else "F"
+        born = people.birth_date(anchor, younger)
+        number = people.id_number(county, born, gender)
+        grown = date(born.year + 18, born.month, min(born.day, 28))
+        approved = people.day_between(max(date(2012, 1, 1), grown), anchor - timedelta(days=120))
+        admitted = people.day_between(approved, min(approved + timedelta(days=400), anchor - timedelta(days=90))) if home else None
+        residents.append([number, people.name(gender), "男" if gender == "M" else "女", county, cell(approved),
+                          "集中" if home else "分散", home or "", cell(admitted), "", ""])
+        if home and index == 5:
+            # Admitted last month, not assessed yet: the admission assessment is due now.
+            residents[-1][7] = cell(anchor - timedelta(days=rng.randint(10, 30)))
+            return
+        count = rng.choices((1, 2, 3, 4), (25, 35, 25, 15))[0]
+        overdue = rng.random() < 0.1
+        tiers = people.history(people.tier(younger), count)
+        days = _assessment_dates(people, admitted or approved, anchor, count, overdue)
+        for day, tier in zip(days, tiers[-len(days):], strict=True):
+            answers = people.answers(tier)
+            assessments.append([number, cell(day), *("能" if answers[item] else "不能" for item in ITEMS), rng.choice(ASSESSORS)])
+        if home and index in (3, 17):
+            story["transfer" if index == 3 else "discharge"].append(number)
+        elif home and index == 29 and home.endswith("-01"):
+            story["end"].append(number)
+        elif home and index in (8, 21) and home.endswith("-02"):
+            story["change"].append(number)
+
+    for county, _name, _province in COUNTIES:
+        for code, _home_name, home_county, beds, _address, _fire in HOMES:
+            if home_county != county:
+                continue
+            for index in range(min(RESIDENTS_PER_HOME, beds - 4)):
+                person(county, code, index)
+        for index in range(DISPERSED_PER_COUNTY):
+            person(county, None, index)
+    return residents, assessments, story
+
+
+async def _import(scope: Scope, kind: str, headers: list[str], rows: list[list[str]]) -> None:
+    from backend.importers import KINDS
+
+    spec = KINDS[kind]
+    parsed, errors = parse_sheet(Sheet(headers, [(number, row) for number, row in enumerate(rows, start=2)]), spec.columns, spec.refused)
+    if errors:
+        raise ExchangeError(errors)
+    plan = await spec.apply(scope, parsed, dry_run=True)
+    if plan.created or plan.updated:  # a second load writes nothing, not even an audit record
+        await spec.apply(scope, parsed)
+
+
+def calendar_rows() -> list[list[str]]:
+    rows = []
+    for first, last, name in HOLIDAYS_2026:
+        day = first
+        while day <= last:
+            rows.append([day.isoformat(), "休", name])
+            day += timedelta(days=1)
+    rows += [[day.isoformat(), "班", name] for day, name in MAKE_UP_DAYS_2026]
+    return sorted(rows)
+
+
+async def _find(scope: Scope, id_number: str):
+    from backend.residents import services as residents
+    from backend.residents.services import RegisterFilter
+
+    page = await residents.search_register(scope, RegisterFilter(search=id_number))
+    return page.items[0]
+
+
+async def _tell_story(scope: Scope, story: dict[str, list[str]], anchor: date) -> None:
+    """Transfers, discharges, an end of support and open condition-change reports; each only
+    once (what is already in the history is not recorded again)."""
+    from backend.residents import services as residents
+    from backend.residents.schemas import ConditionChangeIn, PlacementIn
+
+    siblings = {county: [code for code, _n, c, *_ in HOMES if c == county] for county, *_ in COUNTIES}
+    for position, number in enumerate(story["transfer"]):
+        person = await _find(scope, number)
+        if any(event.kind != "admit" for event in await residents.placements(scope, person.id)):
+            continue
+        target = next(code for code in siblings[person.county_code] if code != person.home_code)
+        await residents.record_placement(scope, person.id, PlacementIn(
+            "transfer", anchor - timedelta(days=40 + 11 * position), target, "家属申请，转入离家较近的敬老院"))
+    for position, number in enumerate(story["discharge"]):
+        person = await _find(scope, number)
+        if any(event.kind != "admit" for event in await residents.placements(scope, person.id)):
+            continue
+        await residents.record_placement(scope, person.id, PlacementIn(
+            "discharge", anchor - timedelta(days=25 + 13 * position), None, "本人申请回村分散供养，由侄子照料"))
+    for number in story["end"]:
+        person = await _find(scope, number)
+        if person.ended_on is None:
+            await residents.end_support(scope, person.id, anchor - timedelta(days=3), "经复核，已有赡养义务人且具备赡养能力，终止特困供养")
+    for position, number in enumerate(story["change"]):
+        person = await _find(scope, number)
+        tasks = await residents.due_assessments(scope, home_code=person.home_code)
+        if any(task.kind == "reassessment" and task.resident_id == person.id for task in tasks):
+            continue
+        await residents.report_condition_change(scope, person.id, ConditionChangeIn(
+            anchor - timedelta(days=2 + 5 * position), "护理员 何春梅", "近日跌倒后行走困难，需要搀扶"))
+
 
 async def load_demo() -> list[tuple[str, str, str, str]]:
     """Create what is missing; return (username, password, role, where) for every demo login."""
@@ -66,4 +313,10 @@ async def load_demo() -> list[tuple[str, str, str, str]]:
         except NotFound:
             await accounts.create_user(scope, username, role, DEMO_PASSWORD, home, county, display)
         logins.append((username, DEMO_PASSWORD, role, home or county or "all"))
+    anchor = min(ANCHOR, dates.today())
+    await _import(scope, "calendar", ["日期", "类型", "名称"], calendar_rows())
+    residents, assessments, story = demo_rows(anchor)
+    await _import(scope, "residents", RESIDENT_HEADERS, residents)
+    await _import(scope, "assessments", ASSESSMENT_HEADERS, assessments)
+    await _tell_story(scope, story, anchor)
     return logins

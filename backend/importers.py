@@ -63,5 +63,22 @@ async def run_import(
     sheet = read_sheet(filename, data)
     rows, errors = parse_sheet(sheet, spec.columns, spec.refused)
     if errors:
-        raise ExchangeError(errors)
+        raise ExchangeError(await _with_row_rules(scope, spec, rows, errors))
     return await spec.apply(scope, rows, dry_run=dry_run)
+
+
+async def _with_row_rules(scope: Scope, spec: ImportKind, rows: list, errors: list) -> list:
+    """Cell errors plus what the domain's own rules say about the rows whose cells were valid
+    (an unknown home, a duplicate ID…), so one upload reports every problem, not half of them."""
+    if any(error.row == 1 for error in errors):
+        return errors  # the header is wrong: the rows cannot be read as intended
+    bad = {error.row for error in errors}
+    clean = [row for row in rows if row.row not in bad]
+    if not clean:
+        return errors
+    try:
+        await spec.apply(scope, clean, dry_run=True)
+    except ExchangeError as more:
+        seen = {(error.row, error.column, error.message) for error in errors}
+        errors = errors + [e for e in more.errors if (e.row, e.column, e.message) not in seen]
+    return sorted(errors, key=lambda error: error.row)

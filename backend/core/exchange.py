@@ -64,7 +64,7 @@ class Sheet:
     rows: list[tuple[int, list[Any]]]  # (row number as in Excel, cells)
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedRow:
     row: int
     values: dict[str, Any]
@@ -75,6 +75,13 @@ class ParsedRow:
 
 
 MAX_ROWS = 2_000_000
+CACHE_LIMIT = 4096
+_MISSING = object()
+
+
+@dataclass(frozen=True, slots=True)
+class _Refused:
+    message: str
 
 
 def _decode(data: bytes) -> str:
@@ -98,8 +105,7 @@ def _is_blank(cells: Iterable[Any]) -> bool:
 def read_sheet(filename: str, data: bytes) -> Sheet:
     name = filename.lower()
     if name.endswith(".csv"):
-        lines = list(csv.reader(io.StringIO(_decode(data), newline="")))
-        cells: list[list[Any]] = [list(line) for line in lines]
+        cells: list[list[Any]] = list(csv.reader(io.StringIO(_decode(data), newline="")))
     elif name.endswith(".xlsx"):
         cells = _read_xlsx(data)
     elif name.endswith(".xls"):
@@ -141,7 +147,10 @@ def _empty(value: Any) -> bool:
 def parse_sheet(
     sheet: Sheet, columns: list[Column], refused: dict[str, str] | None = None
 ) -> tuple[list[ParsedRow], list[RowError]]:
-    """Convert every row; returns the parsed rows and every error found (all of them)."""
+    """Convert every row; returns the parsed rows and every error found (all of them).
+
+    The sheet's raw rows are consumed (``sheet.rows`` is emptied): at province scale they are
+    hundreds of megabytes that the import does not need once converted."""
     errors: list[RowError] = []
     by_name: dict[str, Column] = {}
     for column in columns:
@@ -173,23 +182,40 @@ def parse_sheet(
     if errors:
         return [], errors
     parsed: list[ParsedRow] = []
+    present = [(column, positions[column.key], labels[column.key]) for column in columns if column.key in positions]
+    # Cell parsers are pure: a value seen before in the same column (能, 男, a date, a county
+    # code, the ID of a person assessed three times) is converted once. Past CACHE_LIMIT values a
+    # column keeps caching only while at least one lookup in four is a hit (not unique IDs).
+    caches: dict[str, dict[tuple[type, Any], Any]] = {column.key: {} for column, _i, _l in present}
+    hits = dict.fromkeys(caches, 0)
     for number, cells in sheet.rows:
         values: dict[str, Any] = {}
-        for column in columns:
-            if column.key not in positions:
-                continue
-            index = positions[column.key]
-            raw = cells[index] if index < len(cells) else None
-            if _empty(raw):
+        width = len(cells)
+        for column, index, label in present:
+            raw = cells[index] if index < width else None
+            if raw is None or (raw.__class__ is str and not raw.strip()):
                 if column.required:
-                    errors.append(RowError(number, labels[column.key], _("A value is required.")))
+                    errors.append(RowError(number, label, _("A value is required.")))
                 values[column.key] = None
                 continue
-            try:
-                values[column.key] = column.parse(raw)
-            except CellError as exc:
-                errors.append(RowError(number, labels[column.key], str(exc)))
+            cache = caches[column.key]
+            key = (raw.__class__, raw)
+            result = cache.get(key, _MISSING)
+            if result is _MISSING:
+                try:
+                    result = column.parse(raw)
+                except CellError as exc:
+                    result = _Refused(str(exc))
+                if len(cache) < CACHE_LIMIT or hits[column.key] * 3 >= len(cache):
+                    cache[key] = result
+            else:
+                hits[column.key] += 1
+            if result.__class__ is _Refused:
+                errors.append(RowError(number, label, result.message))
+            else:
+                values[column.key] = result
         parsed.append(ParsedRow(row=number, values=values, labels=labels))
+    sheet.rows = []
     return parsed, errors
 
 

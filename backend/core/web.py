@@ -169,6 +169,7 @@ def nav_for(user) -> list[tuple[str, str]]:
             items.append(("/deaths/notices", _("Deaths")))
         else:
             items.append((f"/counties/{user.county_code}/deaths", _("Deaths")))
+            items.append((f"/counties/{user.county_code}/stipends", _("Stipends")))
             items.append((f"/counties/{user.county_code}", _("County")))
     if user.role == "admin":
         items += [("/counties", _("Counties")), ("/import", _("Import")), ("/audit", _("Audit log"))]

@@ -65,6 +65,11 @@ class ReconciliationRun(Table):
     summary = Text()  # canonical JSON of the summary (interfaces §4)
     created_at = Timestamptz()
     created_by = Varchar(length=150)
+    # Review: ``open`` while findings are reviewed; ``approved`` by a second finance user (not one
+    # who imported the lines) makes the run and its findings read-only.
+    state = Varchar(length=12, default="open", index=True)
+    approved_at = Timestamptz(null=True, default=None)
+    approved_by = Varchar(length=150, default="")
 
 
 class Finding(Table):
@@ -80,3 +85,10 @@ class Finding(Table):
     paid = Integer()
     difference = Integer()
     detail = Varchar(length=300, default="")
+    # Review by finance: ``open``, ``confirmed`` (an overpayment to recover), ``explained`` (with a
+    # note) or ``dismissed`` (with a reason).
+    review_status = Varchar(length=12, default="open", index=True)
+    review_note = Varchar(length=500, default="")
+    reviewed_at = Timestamptz(null=True, default=None)
+    reviewed_by = Varchar(length=150, default="")
+

@@ -282,3 +282,23 @@ async def test_the_register_shows_the_dead_as_deceased_and_no_review_stays_due(w
     assert person.id not in [item.id for item in living.items]
     kinds = [item["kind"] for item in await residents.timeline(system, person.id)]
     assert kinds.count("died") == 1
+
+
+async def test_an_assessment_import_dated_after_the_death_is_refused(world, register, system):
+    from backend.core.exchange import ExchangeError
+    from backend.importers import run_import
+    from backend.residents.tables import Assessment
+
+    county = await world.county()
+    person = await register(county)
+    number = (await Resident.select(Resident.id_number).where(Resident.id == person.id).first())["id_number"]
+    await services.report_death(system, person.id, DeathIn(died_at=local(2025, 3, 1, 8, 0)))
+    header = "身份证号,评估日期,自主吃饭,自主穿衣,自主上下床,自主如厕,室内行走,自主洗澡\n"
+    after = f"{header}{number},2025-03-02,能,能,能,能,能,能\n".encode()
+    with pytest.raises(ExchangeError) as refused:
+        await run_import(system, "assessments", "a.csv", after)
+    assert [(e.row, e.column) for e in refused.value.errors] == [(2, "评估日期")]
+    assert "2025-03-01" in refused.value.errors[0].message
+    on_the_day = f"{header}{number},2025-03-01,能,能,能,能,能,能\n".encode()
+    await run_import(system, "assessments", "a.csv", on_the_day)
+    assert await Assessment.count().where(Assessment.resident == person.id) == 1

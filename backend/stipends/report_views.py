@@ -1,0 +1,167 @@
+"""Stipend reporting pages: the county's finance dashboard, the findings table, a person's payment
+history beside their entitlement, the standards page and form, the recovery list (追回清单, XLSX)
+and the reconciliation report (PDF).
+
+Finance and inspectors of the county and admins; directors are refused (403), another county's
+or person's pages are "not found". HTML pages show masked ID numbers only; the XLSX recovery
+list carries full ones and is audited. Reviewing findings and approving runs is on the run page
+(``/stipends/runs/{run_id}``, backend/stipends/views.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.params import FromPath, FromQuery
+
+from backend.core import dates, xlsx
+from backend.core.errors import Invalid
+from backend.core.i18n import _
+from backend.core.web import access, overview_panel, page, redirect, template_engine
+from backend.residents.views import MODE_LABELS, TIER_LABELS
+from backend.stipends import reports, rules, services
+
+ROLES = reports.REPORT_ROLES
+FORM_ROLES = reports.STANDARD_FORM_ROLES
+
+
+def _scope(request: Request):
+    return request.scope["user"].scope
+
+
+def _labels() -> dict[str, dict[str, str]]:
+    sets = {
+        "code": reports.CODE_LABELS, "status": reports.STATUS_LABELS, "source": reports.SOURCE_LABELS,
+        "reason": reports.REASON_LABELS, "field": reports.FIELD_LABELS, "mode": MODE_LABELS, "tier": TIER_LABELS,
+    }
+    return {name: {key: _(text) for key, text in values.items()} for name, values in sets.items()}
+
+
+def _page(request: Request, template: str, status_code: int = 200, **context: Any):
+    return page(request, template, status_code=status_code, L=_labels(), codes=rules.CODES, **context)
+
+
+@get("/counties/{code:str}/stipends", opt=access(*ROLES))
+async def dashboard_page(request: Request, code: FromPath[str]) -> object:
+    data = await reports.dashboard(_scope(request), code)
+    return _page(request, "stipends/dashboard.html", **data)
+
+
+@get("/counties/{code:str}/stipends/findings", opt=access(*ROLES))
+async def findings_page(
+    request: Request, code: FromPath[str], finding_code: FromQuery[str] = "", status: FromQuery[str] = "",
+    month: FromQuery[str] = "", q: FromQuery[str] = "", source: FromQuery[str] = "payments",
+) -> object:
+    scope = _scope(request)
+    await reports._county(scope, code)  # scope first: another county is 404 whatever the filters
+    filters = {"finding_code": finding_code, "status": status, "month": month.strip(), "q": q.strip()[:64], "source": source}
+    errors: dict[str, str] = {}
+    try:
+        chosen = reports.parse_month_filter(month)
+        data = await reports.findings(scope, code, code=finding_code, status=status, month=chosen, q=filters["q"], source=source)
+    except Invalid as invalid:
+        errors = invalid.errors
+        data = await reports.findings(scope, code)
+        data["findings"], data["total"] = [], 0
+    return _page(request, "stipends/findings.html", status_code=400 if errors else 200, filters=filters,
+                 errors=errors, statuses=reports.REVIEW_STATUSES, **data)
+
+
+@get("/counties/{code:str}/stipends/recovery.xlsx", opt=access(*ROLES))
+async def recovery_export(request: Request, code: FromPath[str], month: FromQuery[str] = "") -> Response:
+    scope = _scope(request)
+    await reports._county(scope, code)
+    chosen = reports.parse_month_filter(month)
+    body = await reports.recovery_xlsx(scope, code, chosen)
+    suffix = dates.month_text(chosen) if chosen else "all"
+    return Response(body, media_type=xlsx.MEDIA_TYPE, headers={
+        "Content-Disposition": f'attachment; filename="recovery-{code}-{suffix}.xlsx"',
+        "Cache-Control": "no-store",
+    })
+
+
+@get("/counties/{code:str}/stipends/runs/{run_id:str}/report.pdf", opt=access(*ROLES))
+async def report_pdf(request: Request, code: FromPath[str], run_id: FromPath[str]) -> Response:
+    data = await reports.report_data(_scope(request), code, run_id)
+    template = template_engine.engine.get_template("stipends/report_pdf.html")
+    html = template.render(CODE_ZH=reports.CODE_ZH, STATUS_ZH=reports.STATUS_ZH, SOURCE_ZH=reports.SOURCE_ZH, **data)
+    body = await reports.render_pdf(html)
+    return Response(body, media_type="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="reconciliation-{code}-{data["month"]}-{run_id[:8]}.pdf"',
+        "Cache-Control": "no-store",
+    })
+
+
+@get("/residents/{resident_id:int}/payments", opt=access(*ROLES))
+async def history_page(request: Request, resident_id: FromPath[int], months: FromQuery[str] = "12") -> object:
+    scope = _scope(request)
+    try:
+        span = int(months)
+    except ValueError:
+        span = 0
+    errors: dict[str, str] = {}
+    try:
+        data = await reports.payment_history(scope, resident_id, span)
+    except Invalid as invalid:
+        errors = invalid.errors
+        data = await reports.payment_history(scope, resident_id, 12)
+    return _page(request, "stipends/history.html", status_code=400 if errors else 200, errors=errors, **data)
+
+
+# --- standards ------------------------------------------------------------------------------------
+
+
+@get("/counties/{code:str}/standards", opt=access(*ROLES))
+async def standards_page(request: Request, code: FromPath[str], saved: FromQuery[str] = "") -> object:
+    data = await reports.standards_page_data(_scope(request), code)
+    message = _("The standard from {month} is saved.").format(month=saved[:7]) if saved else None
+    return _page(request, "stipends/standards.html", message=message, **data)
+
+
+async def _form_page(request: Request, code: str, values: dict[str, str], errors: dict[str, str] | None = None,
+                     status_code: int = 200, base: Any = None) -> object:
+    data = await reports.standards_page_data(_scope(request), code)
+    return _page(request, "stipends/standard_form.html", status_code=status_code, values=values,
+                 errors=errors or {}, fields=rules.AMOUNT_FIELDS, base=base, **data)
+
+
+@get("/counties/{code:str}/standards/new", opt=access(*FORM_ROLES))
+async def standard_form(request: Request, code: FromPath[str], base_month: FromQuery[str] = "") -> object:
+    """A new standard from a month: prefilled with the standard in force that month."""
+    scope = _scope(request)
+    await reports._county(scope, code)
+    errors: dict[str, str] = {}
+    try:
+        month = reports.parse_month_filter(base_month, "base_month") or dates.add_months(dates.month_of(dates.today()), 1)
+    except Invalid as invalid:
+        errors, month = invalid.errors, dates.add_months(dates.month_of(dates.today()), 1)
+    base = await services.standard_for(scope, code, month)
+    return await _form_page(request, code, reports.standard_form_values(base, month), errors,
+                            status_code=400 if errors else 200, base=base)
+
+
+@post("/counties/{code:str}/standards/new", opt=access(*FORM_ROLES), status_code=200)
+async def standard_submit(request: Request, code: FromPath[str]) -> object:
+    scope = _scope(request)
+    await reports._county(scope, code)  # another county: 404 before anything is read
+    form = await request.form()
+    values = {name: str(form.get(name, "") or "").strip()[:40] for name in reports.STANDARD_FORM_FIELDS}
+    try:
+        await reports.save_standard(scope, code, values)
+    except Invalid as invalid:
+        return await _form_page(request, code, values, invalid.errors, status_code=400)
+    return redirect(f"/counties/{code}/standards?saved={dates.month_text(dates.parse_month(values['effective_from']))}")
+
+
+@overview_panel
+async def stipends_panel(request: Request):
+    """Links to the stipend pages, with the number of findings still to review, on the overview
+    page of the county's finance officers and inspectors."""
+    data = await reports.overview(request.scope["user"].scope)
+    return ("stipends/_overview.html", data) if data is not None else None
+
+
+ROUTES = [
+    dashboard_page, findings_page, recovery_export, report_pdf, history_page, standards_page, standard_form,
+    standard_submit,
+]

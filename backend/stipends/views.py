@@ -1,0 +1,3 @@
+"""Stipend workflow pages: reviewing findings, approving runs, monthly claims (filled in next)."""
+
+ROUTES: list = []

@@ -1,0 +1,142 @@
+"""``tekun demo --no-serve`` loads a believable world, fast, and a second load creates nothing.
+
+The demo runs in its own fresh database (SQLite file or PostgreSQL database, following the test
+leg), through the real command, so its 2026 holiday calendar and demo homes do not leak into the
+other tests' database.
+"""
+
+import asyncio
+import os
+import secrets
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import date
+
+import pytest
+
+from backend.core import citizen_id, db
+from backend.demo import ANCHOR, HOLIDAYS_2026, HOMES, MAKE_UP_DAYS_2026, demo_rows
+from tests.cli.helpers import ROOT
+from tests.conftest import DATA_DIR, DATABASE_URL, LEG
+
+TABLES = (
+    "county", "home", "resident", "placement", "assessment", "reassessment_task", "calendar_day",
+    "audit_entry", "ledger_head",
+)
+
+
+def _demo_url() -> str:
+    name = f"demo_{secrets.token_hex(3)}"
+    if LEG == "sqlite":
+        return f"sqlite:///{DATA_DIR / (name + '.sqlite3')}"
+    base, _, _ = DATABASE_URL.rpartition("/")
+    return f"{base}/tekun_test_{name}"
+
+
+def _tekun(url: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "backend.cli", *args],
+        cwd=ROOT, env={**os.environ, "TEKUN_DATABASE_URL": url}, capture_output=True, text=True, timeout=180,
+    )
+
+
+def _query(url: str, sql: str) -> list[tuple]:
+    if url.startswith("sqlite"):
+        with sqlite3.connect(db.sqlite_path(url)) as connection:
+            return connection.execute(sql).fetchall()
+    import asyncpg
+
+    async def run():
+        connection = await asyncpg.connect(**db.pg_config(url))
+        try:
+            return [tuple(row) for row in await connection.fetch(sql)]
+        finally:
+            await connection.close()
+
+    return asyncio.run(run())
+
+
+def _counts(url: str) -> dict[str, int]:
+    return {table: _query(url, f"SELECT COUNT(*) FROM {table}")[0][0] for table in TABLES}
+
+
+@pytest.fixture(scope="module")
+def demo_db():
+    url = _demo_url()
+    started = time.monotonic()
+    first = _tekun(url, "demo", "--no-serve")
+    elapsed = time.monotonic() - started
+    assert first.returncode == 0, first.stderr
+    yield url, first, elapsed
+    if LEG == "postgres":
+        asyncio.run(db.drop_database(url))
+
+
+def test_the_demo_loads_fast_and_prints_the_logins(demo_db):
+    _url, first, elapsed = demo_db
+    assert "director.yd01" in first.stderr and "tekun-demo-2026" in first.stderr
+    assert elapsed < 40, f"tekun demo took {elapsed:.1f} s"
+
+
+def test_a_second_load_creates_nothing(demo_db):
+    url, _first, _elapsed = demo_db
+    before = _counts(url)
+    again = _tekun(url, "demo", "--no-serve")
+    assert again.returncode == 0, again.stderr
+    assert _counts(url) == before
+    assert before["resident"] > 250
+
+
+def test_every_home_is_filled_across_all_tiers(demo_db):
+    url, _first, _elapsed = demo_db
+    tiers = dict(_query(url, "SELECT tier, COUNT(*) FROM resident WHERE home IS NOT NULL GROUP BY tier"))
+    assert set(tiers) == {"self_care", "partial", "full_loss", "unassessed"}
+    assert min(tiers[tier] for tier in ("self_care", "partial", "full_loss")) >= 30
+    per_home = dict(_query(url, "SELECT h.code, COUNT(*) FROM resident r JOIN home h ON h.id = r.home GROUP BY h.code"))
+    assert set(per_home) == {code for code, *_ in HOMES}
+    assert all(30 <= n <= 40 for n in per_home.values()), per_home
+    beds = {code: beds for code, _name, _county, beds, *_ in HOMES}
+    assert all(per_home[code] <= beds[code] for code in per_home)
+    # Dispersed persons in each county (about thirty, plus those discharged).
+    dispersed = dict(_query(url, "SELECT c.code, COUNT(*) FROM resident r JOIN county c ON c.id = r.county WHERE r.home IS NULL AND r.ended_on IS NULL GROUP BY c.code"))
+    assert dispersed.keys() == {"620121", "620102"} and all(n >= 30 for n in dispersed.values())
+
+
+def test_histories_placements_tasks_and_calendar(demo_db):
+    url, _first, _elapsed = demo_db
+    kinds = dict(_query(url, "SELECT kind, COUNT(*) FROM placement GROUP BY kind"))
+    assert kinds["transfer"] >= 2 and kinds["discharge"] >= 2
+    per_person = [n for (n,) in _query(url, "SELECT COUNT(*) FROM assessment GROUP BY resident")]
+    assert max(per_person) >= 3 and min(per_person) == 1
+    last = [row[0] for row in _query(url, "SELECT last_assessed_on FROM resident WHERE ended_on IS NULL AND last_assessed_on IS NOT NULL")]
+    last = [value if isinstance(value, date) else date.fromisoformat(value) for value in last]
+    overdue = [day for day in last if (ANCHOR - day).days > 366]
+    assert 5 <= len(overdue) <= len(last) // 4, "some, not most, annual reviews are overdue"
+    assert _query(url, "SELECT COUNT(*) FROM reassessment_task WHERE done_on IS NULL")[0][0] >= 2
+    holidays = {_as_date(day) for (day,) in _query(url, "SELECT day FROM calendar_day WHERE kind = 'holiday'")}
+    workdays = {_as_date(day) for (day,) in _query(url, "SELECT day FROM calendar_day WHERE kind = 'workday'")}
+    assert {date(2026, 2, 17), date(2026, 10, 1), date(2026, 1, 1)} <= holidays
+    assert len(holidays) == sum((last - first).days + 1 for first, last, _ in HOLIDAYS_2026) == 33
+    assert workdays == {day for day, _ in MAKE_UP_DAYS_2026}
+    assert _tekun(url, "audit", "verify").returncode == 0
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def test_the_generated_people_are_valid_and_believable():
+    residents, assessments, _story = demo_rows(date(2026, 11, 20))
+    assert len({row[0] for row in residents}) == len(residents)
+    ages = []
+    for number, name, gender, county, *_ in residents:
+        assert citizen_id.id_problem(number, "M" if gender == "男" else "F") is None
+        assert number[:6] == county
+        assert 2 <= len(name) <= 3
+        ages.append((date(2026, 11, 20) - citizen_id.birth_date(number)).days // 365)
+    old = [age for age in ages if 60 <= age <= 95]
+    assert len(old) >= 0.85 * len(ages) and min(ages) >= 18 and max(ages) <= 96
+    assert any(age < 60 for age in ages), "some younger disabled persons"
+    assert all(row[1] <= "2026-11-20" for row in assessments)
