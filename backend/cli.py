@@ -83,6 +83,14 @@ def build_parser() -> ArgumentParser:
     deaths_list.add_argument("--month", help="YYYY-MM (month of death)")
     deaths_list.add_argument("--json", action="store_true")
 
+    report = commands.add_parser("report", help="PDF reports")
+    report.add_argument("kind", choices=["home-monthly", "county-monthly", "reconciliation"])
+    report.add_argument("--month", required=True, help="YYYY-MM")
+    where = report.add_mutually_exclusive_group(required=True)
+    where.add_argument("--home")
+    where.add_argument("--county")
+    report.add_argument("--output", required=True, help="FILE.pdf")
+
     audit = commands.add_parser("audit", help="audit trail")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True, parser_class=ArgumentParser)
     audit_commands.add_parser("verify", help="check the tamper-evidence chain")
@@ -230,6 +238,40 @@ async def cmd_reconcile(args) -> int:
     return EXIT_OK
 
 
+async def cmd_report(args) -> int:
+    from pathlib import Path
+
+    from backend.core import dates
+    from backend.core.errors import DomainError
+    from backend.core.security import Scope
+    from backend.stipends import reports
+
+    if args.kind != "reconciliation":
+        say(f"error: the {args.kind} report is not available yet; only 'reconciliation' is")
+        return EXIT_INVALID
+    if not args.county:
+        say("error: the reconciliation report is per county: give --county")
+        return EXIT_INVALID
+    try:
+        month = dates.parse_month(args.month)
+    except ValueError:
+        say(f"error: not a month: {args.month!r} (write YYYY-MM)")
+        return EXIT_INVALID
+    scope = Scope.system("cli")
+    try:
+        run_id = await reports.latest_run_id(scope, args.county, month)
+        if run_id is None:
+            say(f"error: no reconciliation run for county {args.county}, {args.month}: run `tekun reconcile` first")
+            return EXIT_INVALID
+        body, data = await reports.reconciliation_pdf(scope, args.county, run_id)
+    except DomainError as exc:
+        say(f"error: {exc}")
+        return EXIT_INVALID
+    Path(args.output).write_bytes(body)
+    say(f"wrote {args.output}: reconciliation of county {args.county}, {args.month}, run {run_id}")
+    return EXIT_OK
+
+
 async def cmd_deaths_list(args) -> int:
     from backend.core import dates
     from backend.core.errors import DomainError
@@ -327,6 +369,7 @@ ASYNC_COMMANDS = {
     ("audit", "verify"): cmd_audit_verify,
     ("deaths", "list"): cmd_deaths_list,
     ("reconcile", None): cmd_reconcile,
+    ("report", None): cmd_report,
 }
 SYNC_COMMANDS = {"serve": cmd_serve, "scheduler": cmd_scheduler, "demo": cmd_demo}
 

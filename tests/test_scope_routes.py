@@ -12,19 +12,27 @@ from datetime import date
 import pytest
 
 from backend.core.security import ROLES, Scope
+from backend.core.web import PUBLIC, USER, access_rule
 from backend.residents import services as residents
 from backend.residents.schemas import ResidentIn
-from tests.residents.helpers import new_id
-from backend.core.web import PUBLIC, USER, access_rule
+from backend.stipends import claims as stipend_claims
+from backend.stipends import services as stipend_services
 from tests.conftest import post_form
+from tests.residents.helpers import new_id
+from tests.stipends.helpers import import_standard
 
 # Path parameter → which kind of record it names (so the test can pick an out-of-scope one).
 PARAMETER_KINDS = [
     (re.compile(r"^(/api/v1)?/counties/\{code:str\}"), "county"),
     (re.compile(r"^(/api/v1)?/homes/\{code:str\}"), "home"),
     (re.compile(r"^(/api/v1)?/residents/\{resident_id:int\}"), "resident"),
+    (re.compile(r"^/stipends/runs/\{run_id:str\}"), "run"),
+    (re.compile(r"^/stipends/claims/\{claim_id:int\}"), "claim"),
 ]
-PARAMETER_PLACEHOLDERS = {"county": r"\{code:str\}", "home": r"\{code:str\}", "resident": r"\{resident_id:int\}"}
+PARAMETER_PLACEHOLDERS = {
+    "county": r"\{code:str\}", "home": r"\{code:str\}", "resident": r"\{resident_id:int\}",
+    "run": r"\{run_id:str\}", "claim": r"\{claim_id:int\}",
+}
 # Public routes whose parameter names no record.
 PUBLIC_PARAMETER_ROUTES = {"/lang/{code:str}", "/static/{file_path:path}", "/static/swagger/{file_path:path}"}
 
@@ -77,6 +85,10 @@ async def two_worlds(world, signed_in, bearer):
         id_number=new_id("F"), name="外人LEAKPERSON", county_code=county_y, approved_on=date(2024, 1, 1),
         home_code=home_b, admitted_on=date(2024, 1, 2),
     ))
+    # A reconciliation run and a monthly claim of county Y (stipends).
+    await import_standard(county_y, "2024-01")
+    run = await stipend_services.reconcile(Scope.system(), county_y, date(2024, 3, 1), "payments")
+    claim = await stipend_claims.generate_claim(Scope.system(), home_b, date(2024, 3, 1))
     people = {}
     for role, home, county in (
         ("director", home_a, None),
@@ -85,7 +97,8 @@ async def two_worlds(world, signed_in, bearer):
     ):
         client, user = await signed_in(role, home=home, county=county)
         people[role] = (client, user, await bearer(user))
-    return {"county_y": county_y, "home_b": home_b, "resident_b": str(outsider.id), "home_a": home_a, "county_x": county_x, "people": people}
+    return {"county_y": county_y, "home_b": home_b, "resident_b": str(outsider.id), "home_a": home_a, "county_x": county_x, "people": people,
+            "run_b": run.run_id, "claim_b": str(claim.id)}
 
 
 # A valid body for API writes, so the answer is decided by scope and not by validation.
@@ -119,7 +132,8 @@ async def test_out_of_scope_records_are_not_found_on_every_route(app, two_worlds
         kind = kind_of(path)
         if kind is None:
             continue
-        value = {"county": two_worlds["county_y"], "home": two_worlds["home_b"], "resident": two_worlds["resident_b"]}[kind]
+        value = {"county": two_worlds["county_y"], "home": two_worlds["home_b"], "resident": two_worlds["resident_b"],
+                 "run": two_worlds["run_b"], "claim": two_worlds["claim_b"]}[kind]
         concrete = re.sub(PARAMETER_PLACEHOLDERS[kind], value, path)
         rule = access_rule(handler, path)
         for role, (client, _user, headers) in two_worlds["people"].items():

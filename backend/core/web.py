@@ -161,6 +161,7 @@ def nav_for(user) -> list[tuple[str, str]]:
         items.append((f"/homes/{user.home_code}", _("My home")))
         items.append((f"/homes/{user.home_code}/roster", _("Roster")))
         items.append((f"/homes/{user.home_code}/due", _("Assessments due")))
+        items.append((f"/homes/{user.home_code}/claims", _("Claims")))
     else:
         items.append(("/homes", _("Homes")))
         items.append(("/residents", _("Register")))
@@ -170,6 +171,7 @@ def nav_for(user) -> list[tuple[str, str]]:
         else:
             items.append((f"/counties/{user.county_code}/deaths", _("Deaths")))
             items.append((f"/counties/{user.county_code}/stipends", _("Stipends")))
+            items.append(("/stipends/claims", _("Claims")))
             items.append((f"/counties/{user.county_code}", _("County")))
     if user.role == "admin":
         items += [("/counties", _("Counties")), ("/import", _("Import")), ("/audit", _("Audit log"))]

@@ -14,8 +14,16 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from backend.core.security import Scope
 from backend.core.web import access
-from backend.stipends import services
-from backend.stipends.schemas import ReconcileIn, ReconcileReport, RunOut, StandardOut
+from backend.stipends import services, workflow
+from backend.stipends.schemas import (
+    FindingReviewOut,
+    ReconcileIn,
+    ReconcileReport,
+    ReviewIn,
+    RunOut,
+    RunReviewOut,
+    StandardOut,
+)
 
 ROLES = services.RECONCILE_ROLES
 
@@ -44,6 +52,20 @@ class StipendController(Controller):
     @get("/stipend-runs/{run_id:str}/report", summary="The findings of a run (interfaces §4 shape)")
     async def report(self, actor: NamedDependency[Scope], code: FromPath[str], run_id: FromPath[str]) -> ReconcileReport:
         return await services.get_report(actor, run_id, county_code=code, audit=True)
+
+    @get("/stipend-runs/{run_id:str}/review", summary="The run's review state and its findings with their reviews")
+    async def review_state(self, actor: NamedDependency[Scope], code: FromPath[str], run_id: FromPath[str]) -> RunReviewOut:
+        return await workflow.run_review(actor, run_id, county_code=code)
+
+    @post("/stipend-runs/{run_id:str}/reviews", summary="Review one finding: confirmed, explained (note) or dismissed (reason)",
+          status_code=200, opt=access(*workflow.REVIEW_ROLES))
+    async def review(self, actor: NamedDependency[Scope], code: FromPath[str], run_id: FromPath[str], data: JSONBody[ReviewIn]) -> FindingReviewOut:
+        return await workflow.review_finding(actor, run_id, data.position, data.status, data.note, county_code=code)
+
+    @post("/stipend-runs/{run_id:str}/approve", summary="Approve the run (a finance user who imported none of its lines)",
+          status_code=200, opt=access(*workflow.REVIEW_ROLES))
+    async def approve(self, actor: NamedDependency[Scope], code: FromPath[str], run_id: FromPath[str]) -> RunReviewOut:
+        return await workflow.approve_run(actor, run_id, county_code=code)
 
 
 ROUTES = [StipendController]

@@ -2,12 +2,19 @@ import os
 
 from piccolo.conf.apps import AppConfig
 
-from backend.stipends.tables import Finding, ReconciliationRun, Standard, StipendLine
+from backend.stipends.tables import (
+    Claim,
+    ClaimLine,
+    Finding,
+    ReconciliationRun,
+    Standard,
+    StipendLine,
+)
 
 APP_CONFIG = AppConfig(
     app_name="stipends",
     migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
-    table_classes=[Standard, StipendLine, ReconciliationRun, Finding],
+    table_classes=[Standard, StipendLine, ReconciliationRun, Finding, Claim, ClaimLine],
     migration_dependencies=["backend.residents.piccolo_app"],
     commands=[],
 )

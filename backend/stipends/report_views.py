@@ -17,7 +17,7 @@ from litestar.params import FromPath, FromQuery
 from backend.core import dates, xlsx
 from backend.core.errors import Invalid
 from backend.core.i18n import _
-from backend.core.web import access, overview_panel, page, redirect, template_engine
+from backend.core.web import access, overview_panel, page, redirect
 from backend.residents.views import MODE_LABELS, TIER_LABELS
 from backend.stipends import reports, rules, services
 
@@ -82,10 +82,7 @@ async def recovery_export(request: Request, code: FromPath[str], month: FromQuer
 
 @get("/counties/{code:str}/stipends/runs/{run_id:str}/report.pdf", opt=access(*ROLES))
 async def report_pdf(request: Request, code: FromPath[str], run_id: FromPath[str]) -> Response:
-    data = await reports.report_data(_scope(request), code, run_id)
-    template = template_engine.engine.get_template("stipends/report_pdf.html")
-    html = template.render(CODE_ZH=reports.CODE_ZH, STATUS_ZH=reports.STATUS_ZH, SOURCE_ZH=reports.SOURCE_ZH, **data)
-    body = await reports.render_pdf(html)
+    body, data = await reports.reconciliation_pdf(_scope(request), code, run_id)
     return Response(body, media_type="application/pdf", headers={
         "Content-Disposition": f'inline; filename="reconciliation-{code}-{data["month"]}-{run_id[:8]}.pdf"',
         "Cache-Control": "no-store",

@@ -476,3 +476,19 @@ def _write_pdf(html: str) -> bytes:
 async def render_pdf(html: str) -> bytes:
     """WeasyPrint is CPU-bound and synchronous: off the event loop."""
     return await asyncio.to_thread(_write_pdf, html)
+
+
+async def reconciliation_pdf(scope: Scope, county_code: str, run_id: str) -> tuple[bytes, dict[str, Any]]:
+    """The reconciliation report of a run as PDF (and the data it shows)."""
+    from backend.core.web import template_engine
+
+    data = await report_data(scope, county_code, run_id)
+    template = template_engine.engine.get_template("stipends/report_pdf.html")
+    html = template.render(CODE_ZH=CODE_ZH, STATUS_ZH=STATUS_ZH, SOURCE_ZH=SOURCE_ZH, **data)
+    return await render_pdf(html), data
+
+
+async def latest_run_id(scope: Scope, county_code: str, month: date, source: str = "payments") -> str | None:
+    """The newest stored run of the county, month and source (None when there is none)."""
+    runs = [run for run in await services.list_runs(scope, county_code, month) if run.source == source]
+    return runs[0].run_id if runs else None

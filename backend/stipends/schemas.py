@@ -79,3 +79,76 @@ class ReconcileIn(msgspec.Struct):
 
 def month_first(value: date) -> date:
     return value.replace(day=1)
+
+
+# --- review workflow and claims (appended) ----------------------------------------------------
+
+
+class ReviewIn(msgspec.Struct):
+    position: int = -1  # the finding's position in the run's report (0-based)
+    status: str = ""  # confirmed, explained or dismissed
+    note: str = ""  # required for explained and dismissed
+
+
+class FindingReviewOut(msgspec.Struct):
+    position: int
+    code: str
+    id_number: str
+    name: str
+    payment_ref: str | None
+    expected: str
+    paid: str
+    difference: str
+    detail: str
+    review_status: str
+    review_note: str
+    reviewed_at: str | None
+    reviewed_by: str
+
+
+class RunReviewOut(msgspec.Struct):
+    run_id: str
+    county: str
+    month: str
+    source: str
+    state: str  # open or approved
+    approved_at: str | None
+    approved_by: str
+    stale: bool
+    importers: list[str]
+    findings: list[FindingReviewOut]
+
+
+class ClaimLineOut(msgspec.Struct):
+    position: int
+    payment_ref: str
+    resident_id: int
+    id_number: str
+    name: str
+    support_mode: str
+    tier: str
+    basic_amount: str
+    care_amount: str
+    total: str
+
+
+class ClaimOut(msgspec.Struct):
+    id: int
+    home_code: str
+    home_name: str
+    county_code: str
+    month: str
+    version: int
+    state: str  # draft, submitted, approved, superseded
+    created_at: str
+    created_by: str
+    submitted_at: str | None
+    submitted_by: str
+    approved_at: str | None
+    approved_by: str
+    run_id: str
+    lines: int
+    basic_total: str
+    care_total: str
+    total: str
+    items: list[ClaimLineOut] = []

@@ -5,7 +5,7 @@ from piccolo.columns import Date, ForeignKey, Integer, Text, Timestamptz, Varcha
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
-from backend.registry.tables import County
+from backend.registry.tables import County, Home
 
 
 class Standard(Table):
@@ -92,3 +92,41 @@ class Finding(Table):
     reviewed_at = Timestamptz(null=True, default=None)
     reviewed_by = Varchar(length=150, default="")
 
+
+class Claim(Table):
+    """A home's monthly claim (申领), one version of it.
+
+    Generated from the register for the director (``draft``), who checks and ``submitted`` it;
+    submitting copies its lines into ``StipendLine`` (source ``claims``) so finance reconciles
+    them with the same engine, then ``approved`` by finance (frozen). A correction is a new
+    version; submitting it marks the previous one ``superseded`` and replaces its claim lines."""
+
+    home = ForeignKey(references=Home, on_delete=OnDelete.restrict, index=True)
+    county = ForeignKey(references=County, on_delete=OnDelete.restrict, index=True)
+    month = Date(index=True)
+    version = Integer(default=1)
+    state = Varchar(length=12, default="draft", index=True)
+    created_at = Timestamptz()
+    created_by = Varchar(length=150)
+    submitted_at = Timestamptz(null=True, default=None)
+    submitted_by = Varchar(length=150, default="")
+    approved_at = Timestamptz(null=True, default=None)
+    approved_by = Varchar(length=150, default="")
+    run_id = Varchar(length=36, default="")  # the reconciliation run finance checked it with
+    superseded_at = Timestamptz(null=True, default=None)
+
+
+class ClaimLine(Table):
+    """A line of a claim: a stored copy of what the register said when it was generated (later
+    register edits do not change it). ``payment_ref`` is the claim line's number."""
+
+    claim = ForeignKey(references=Claim, on_delete=OnDelete.cascade, index=True)
+    position = Integer()
+    payment_ref = Varchar(length=64)
+    resident_id = Integer()
+    id_number = Varchar(length=64)
+    name = Varchar(length=50)
+    support_mode = Varchar(length=12)
+    tier = Varchar(length=12)
+    basic_amount = Integer()
+    care_amount = Integer()

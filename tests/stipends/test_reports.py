@@ -236,13 +236,9 @@ def pdf_text(body: bytes) -> str:
 
 
 async def test_the_pdf_report_shows_title_codes_amounts_and_masked_ids(world):
-    from backend.core.web import template_engine
-
     county, people, report = await a_month(world)
-    data = await reports.report_data(SYSTEM, county, report.run_id)
-    html = template_engine.engine.get_template("stipends/report_pdf.html").render(
-        CODE_ZH=reports.CODE_ZH, STATUS_ZH=reports.STATUS_ZH, SOURCE_ZH=reports.SOURCE_ZH, **data)
-    text = pdf_text(await reports.render_pdf(html))
+    body, _data = await reports.reconciliation_pdf(SYSTEM, county, report.run_id)
+    text = pdf_text(body)
     assert "特困人员救助供养金对账报告" in text
     for needle in ("对账县", MONTH_TEXT, report.run_id, "TIER_MISMATCH", "PAID_AFTER_DEATH", "MISSING_PAYMENT",
                    "1100.00", "900.00", "200.00", "-900.00", "制表人", "复核人", "审批人", "待审批", f"R-DEAD-{county}"):
@@ -253,7 +249,24 @@ async def test_the_pdf_report_shows_title_codes_amounts_and_masked_ids(world):
     assert "过期" not in text
     # After a correcting import the report says the run is stale.
     await import_lines([[f"R-TIER-{county}", people["tier"]["id_number"], people["tier"]["name"], county, MONTH_TEXT, "600.00", "300.00"]])
-    data = await reports.report_data(SYSTEM, county, report.run_id)
-    html = template_engine.engine.get_template("stipends/report_pdf.html").render(
-        CODE_ZH=reports.CODE_ZH, STATUS_ZH=reports.STATUS_ZH, SOURCE_ZH=reports.SOURCE_ZH, **data)
-    assert data["stale"] is True and "本次对账已过期" in pdf_text(await reports.render_pdf(html))
+    body, data = await reports.reconciliation_pdf(SYSTEM, county, report.run_id)
+    assert data["stale"] is True and "本次对账已过期" in pdf_text(body)
+
+
+async def test_tekun_report_reconciliation_writes_the_latest_run_as_pdf(world, tmp_path):
+    from tests.cli.helpers import tekun
+
+    county, people, report = await a_month(world)
+    output = tmp_path / "r.pdf"
+    done = tekun("report", "reconciliation", "--county", county, "--month", MONTH_TEXT, "--output", str(output))
+    assert done.returncode == 0, done.stderr
+    text = pdf_text(output.read_bytes())
+    assert "特困人员救助供养金对账报告" in text and report.run_id in text and "TIER_MISMATCH" in text
+    assert people["tier"]["id_number"] not in text
+    missing = tmp_path / "none.pdf"
+    no_run = tekun("report", "reconciliation", "--county", county, "--month", dates.month_text(EARLIER), "--output", str(missing))
+    assert no_run.returncode == 2 and "tekun reconcile" in no_run.stderr and not missing.exists()
+    assert tekun("report", "reconciliation", "--county", county, "--month", "2026-13", "--output", str(missing)).returncode == 2
+    assert tekun("report", "reconciliation", "--county", "000000", "--month", MONTH_TEXT, "--output", str(missing)).returncode == 2
+    later = tekun("report", "county-monthly", "--county", county, "--month", MONTH_TEXT, "--output", str(missing))
+    assert later.returncode == 2 and "not available yet" in later.stderr
