@@ -90,9 +90,9 @@ CODE_ZH = {
     "TIER_MISMATCH": "护理等级不符",
     "AMOUNT_MISMATCH": "金额不符",
     "MISSING_PAYMENT": "漏发",
-    "NAME_MISMATCH": "姓名不符",
+    "NAME_MISMATCH": "姓名与名册不符",
 }
-STATUS_ZH = {"open": "待复核", "confirmed": "已确认", "explained": "已说明", "dismissed": "已驳回"}
+STATUS_ZH = {"open": "待复核", "confirmed": "已确认", "explained": "已说明", "dismissed": "已排除"}
 SOURCE_ZH = {"payments": "发放名单", "claims": "申领名单"}
 
 FIELD_LABELS = {
