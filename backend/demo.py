@@ -4,6 +4,14 @@ Two counties of Gansu, six homes, one user of each role per scope, the 2026 holi
 about forty residents in each home across all tiers with assessment histories, about thirty
 dispersed persons in each county, and a few transfers, discharges and condition-change reports.
 
+Stipends (issue 4): the standards of both counties, and the disbursement lists of the last three
+full months before the anchor for every entitled person, imported through the real ``payments``
+import, with a handful of problems planted (``PLANTED``): a resident whose death (reported late,
+through the deaths services) did not stop the money for two more months, a dispersed person paid
+at the concentrated rate, care paid for a higher tier than assessed, a line paid twice, a valid ID
+that is not in the register, a name typo, a person left unpaid. Then a reconciliation run for every
+county and month, so the finance pages have findings to review.
+
 Everything goes through the services (the exchange-file import services for the bulk, the
 placement and assessment services for the story), so the history is real, chained and audited.
 The data is generated from a fixed seed and dated relative to a fixed day, so loading it twice
@@ -15,7 +23,7 @@ creates nothing the second time. The passwords are printed by the command; local
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from backend.accounts import services as accounts
 from backend.core import dates
@@ -290,6 +298,166 @@ async def _tell_story(scope: Scope, story: dict[str, list[str]], anchor: date) -
             anchor - timedelta(days=2 + 5 * position), "护理员 何春梅", "近日跌倒后行走困难，需要搀扶"))
 
 
+# --- stipends ---------------------------------------------------------------------------------
+
+STANDARD_HEADERS = [
+    "区划代码", "生效月份", "集中基本生活费", "分散基本生活费", "集中全自理护理费", "集中半护理护理费", "集中全护理护理费",
+    "分散全自理护理费", "分散半护理护理费", "分散全护理护理费", "基本生活费下限",
+]
+# Monthly amounts in yuan (Gansu-like: basic ≥ 1.3 × the county's 低保 standard; care by tier).
+# 2026 raised the basic amounts; the floor is 1.3 × the county's 2026 低保 standard.
+STANDARDS = [
+    ("620121", "2025-01", "960", "860", "100", "350", "900", "60", "220", "560", ""),
+    ("620121", "2026-01", "1010", "910", "120", "380", "980", "60", "240", "620", "884"),
+    ("620102", "2025-01", "1040", "960", "110", "360", "950", "60", "230", "600", ""),
+    ("620102", "2026-01", "1090", "1010", "130", "400", "1050", "70", "260", "660", "1001"),
+]
+PAYMENT_HEADERS = ["流水号", "身份证号", "姓名", "区划代码", "发放月份", "基本生活费", "照料护理费", "供养方式", "机构编码"]
+PAYMENT_MONTHS = 3
+# The problems planted in the last month's payments, by county: {code: count}. The dispersed
+# person paid at the concentrated rate is paid so every month, the dead resident the two months
+# after the month of death; the others happen in the last month only.
+PLANTED = {
+    "620121": {"PAID_AFTER_DEATH": 1, "MODE_MISMATCH": 1, "TIER_MISMATCH": 1, "DUPLICATE_PAYMENT": 1,
+               "UNKNOWN_PERSON": 1, "NAME_MISMATCH": 1},
+    "620102": {"MODE_MISMATCH": 1, "DUPLICATE_PAYMENT": 1, "TIER_MISMATCH": 1, "MISSING_PAYMENT": 1},
+}
+DEATH_HOME = "YD-01"
+
+
+def payment_months(anchor: date) -> list[date]:
+    """The last PAYMENT_MONTHS full months before ``anchor``, oldest first."""
+    first = dates.month_of(anchor)
+    return [dates.add_months(first, -count) for count in range(PAYMENT_MONTHS, 0, -1)]
+
+
+def _death_candidate(residents: list[list[str]], assessments: list[list[str]], died_on: date, avoid: set[str]) -> str:
+    """A resident of DEATH_HOME, in the home well before ``died_on`` and last assessed before it."""
+    last = {}
+    for row in assessments:
+        last[row[0]] = max(last.get(row[0], ""), row[1])
+    for row in residents:
+        if row[6] == DEATH_HOME and row[0] not in avoid and row[7] and row[7] < (died_on - timedelta(days=60)).isoformat() \
+                and row[0] in last and last[row[0]] < died_on.isoformat():
+            return row[0]
+    raise RuntimeError("no demo resident can die")
+
+
+async def _report_death(scope: Scope, number: str, died_at: datetime) -> None:
+    """Report the death through the deaths services, once (late: the home told nobody)."""
+    from backend.deaths import services as deaths
+    from backend.deaths.schemas import DeathIn
+
+    person = await _find(scope, number)
+    if await deaths.death_of(scope, person.id) is not None:
+        return
+    await deaths.report_death(scope, person.id, DeathIn(
+        died_at=died_at, place="永登县中心敬老院 203 室", cause="心力衰竭（病故）", certificate_no="YD2026-0817-031",
+        reporter="永登县中心敬老院 护理员 何春梅", funeral_arrangements="家属领回，按当地习俗安葬",
+    ))
+
+
+def _yuan(fen: int) -> str:
+    return f"{fen // 100}.{fen % 100:02d}"
+
+
+async def _payment_rows(scope: Scope, months: list[date], dead: str, outsiders: People, known: set[str]) -> list[list[str]]:
+    """Every entitled person of each county paid the amount the register says, in ID order,
+    except the PLANTED problems (chosen deterministically from the register)."""
+    from backend.registry import services as registry_services
+    from backend.stipends import rules as stipend_rules
+    from backend.stipends import services as stipends
+
+    rows: list[list[str]] = []
+    for county, *_ in COUNTIES:
+        county_id = (await registry_services.find_county(scope, county))["id"]
+        paid_for_dead: list[str] | None = None
+        for month in months:
+            last = month == months[-1]
+            inputs = await stipends._load(county_id, month, "payments")
+            standard = inputs.standard
+            month_rows: list[list[str]] = []
+            entitled = []
+            for number in sorted(inputs.persons):
+                person = inputs.persons[number]
+                if person.county_id != county_id:
+                    continue
+                ent = stipend_rules.entitlement(person, county_id, month, standard)
+                if ent.entitled:
+                    entitled.append((person, ent))
+            dispersed = [pair for pair in entitled if pair[1].mode == "dispersed" and pair[1].tier != "unassessed"]
+            climbers = [pair for pair in entitled if pair[1].mode == "concentrated" and pair[1].tier in ("self_care", "partial")
+                        and pair[0].id_number != dead]
+            planted = PLANTED[county]
+            wrong_mode = dispersed[3][0].id_number if "MODE_MISMATCH" in planted else None
+            wrong_tier = climbers[7][0].id_number if last and "TIER_MISMATCH" in planted else None
+            twice = entitled[11][0].id_number if last and "DUPLICATE_PAYMENT" in planted else None
+            typo = entitled[19][0].id_number if last and "NAME_MISMATCH" in planted else None
+            unpaid = entitled[23][0].id_number if last and "MISSING_PAYMENT" in planted else None
+            serial = 0
+
+            def line(number: str, name: str, basic: int, care: int, mode: str, home: str, ref: str | None = None,
+                     rows: list = month_rows, county: str = county, month: date = month) -> None:
+                nonlocal serial
+                serial += 1
+                rows.append([ref or f"{county}-{month:%Y%m}-{serial:04d}", number, name, county, dates.month_text(month),
+                             _yuan(basic), _yuan(care), "集中" if mode == "concentrated" else "分散", home])
+
+            homes = {}
+            for home in await registry_services.list_homes(scope, county):
+                homes[(await registry_services.find_home(scope, home.code))["id"]] = home.code
+            for person, ent in entitled:
+                number, name, mode, tier = person.id_number, person.name, ent.mode, ent.tier
+                basic, care = ent.basic, ent.care
+                home = homes.get(ent.home_id, "") if ent.home_id else ""
+                if number == unpaid:
+                    continue
+                if number == wrong_mode:  # paid as if in a home
+                    mode, basic, care = "concentrated", standard.basic("concentrated"), standard.care("concentrated", tier)
+                if number == wrong_tier:
+                    care = standard.care(mode, stipend_rules.TIERS[stipend_rules.TIERS.index(tier) + 1])
+                if number == typo:
+                    name = name[0] + ("华" if name[1] != "华" else "明") + name[2:]
+                line(number, name, basic, care, mode, home)
+                if number == dead:
+                    paid_for_dead = month_rows[-1][1:]
+                if number == twice:
+                    line(number, name, basic, care, mode, home, ref=f"{county}-{month:%Y%m}-9001")
+            if paid_for_dead and not any(row[1] == dead for row in month_rows):
+                # The disbursement list was not told: the dead resident is paid as before.
+                line(paid_for_dead[0], paid_for_dead[1], *(round(float(v) * 100) for v in paid_for_dead[4:6]),
+                     "concentrated" if paid_for_dead[6] == "集中" else "dispersed", paid_for_dead[7])
+            if last and "UNKNOWN_PERSON" in planted:
+                while True:
+                    born = outsiders.birth_date(month)
+                    stranger = outsiders.id_number(county, born, "M")
+                    if stranger not in known:
+                        break
+                line(stranger, outsiders.name("M"), standard.basic("dispersed"), 0, "dispersed", "")
+            rows += month_rows
+    return rows
+
+
+async def _stipends(scope: Scope, anchor: date, residents: list[list[str]], assessments: list[list[str]],
+                    story: dict[str, list[str]]) -> None:
+    from backend.stipends import services as stipends
+
+    await _import(scope, "standards", STANDARD_HEADERS, [list(row) for row in STANDARDS])
+    months = payment_months(anchor)
+    died_at = datetime.combine(months[0] + timedelta(days=16), datetime.min.time()).replace(hour=6, minute=30)
+    avoid = {number for numbers in story.values() for number in numbers}
+    dead = _death_candidate(residents, assessments, died_at.date(), avoid)
+    await _report_death(scope, dead, died_at)
+    rows = await _payment_rows(scope, months, dead, People(SEED + 1), {row[0] for row in residents})
+    await _import(scope, "payments", PAYMENT_HEADERS, rows)
+    for county, *_ in COUNTIES:
+        for month in months:
+            runs = await stipends.list_runs(scope, county, month)
+            if runs and not await stipends.is_stale(scope, runs[0].run_id):
+                continue
+            await stipends.reconcile(scope, county, month, "payments")
+
+
 async def load_demo() -> list[tuple[str, str, str, str]]:
     """Create what is missing; return (username, password, role, where) for every demo login."""
     scope = Scope.system("demo")
@@ -319,4 +487,5 @@ async def load_demo() -> list[tuple[str, str, str, str]]:
     await _import(scope, "residents", RESIDENT_HEADERS, residents)
     await _import(scope, "assessments", ASSESSMENT_HEADERS, assessments)
     await _tell_story(scope, story, anchor)
+    await _stipends(scope, anchor, residents, assessments, story)
     return logins

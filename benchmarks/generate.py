@@ -7,6 +7,15 @@ Writes counties.csv, homes.csv, residents.{csv,xlsx} and assessments.{csv,xlsx} 
 assessments per person) into benchmarks/data/<scale>/ (git-ignored). The same seed gives the same
 files, byte for byte for CSV. Every row is valid: the files import without an error into a fresh
 database, so the benchmark measures the happy path of interfaces.md §3.
+
+Stipends (issue 4): standards.csv (one standard per county from 2025-01) and the payment lists
+of the 12 months up to PAYMENT_LAST_MONTH, payments-YYYY-MM.csv (one line per entitled person,
+≈120,000 a month at province scale, 1.44 M for the year), plus payments-YYYY-MM.xlsx for the last
+two months. About 0.5 % of lines carry a planted problem (duplicate, unknown ID, dispersed paid as
+concentrated, tier paid higher than assessed, wrong amount) and about 0.2 % of entitled persons are
+not paid, so the reconciliation writes findings as it would in real life.
+
+    .venv/bin/python -m benchmarks.generate --scale province --only payments   # register files kept
 """
 
 from __future__ import annotations
@@ -22,7 +31,9 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from backend.core.dates import add_months
 from backend.demo import ASSESSMENT_HEADERS, ASSESSORS, ITEMS, RESIDENT_HEADERS, People
+from backend.residents import rules as residents_rules
 
 ROOT = Path(__file__).resolve().parent
 # Everything is dated on or before this day, whatever the day the generator runs.
@@ -111,6 +122,121 @@ def generate(scale: Scale, seed: int = 42) -> dict[str, tuple[list[str], list[li
     }
 
 
+# --- stipends ---------------------------------------------------------------------------------
+
+PAYMENT_LAST_MONTH = date(2026, 10, 1)
+PAYMENT_HEADERS = ["流水号", "身份证号", "姓名", "区划代码", "发放月份", "基本生活费", "照料护理费", "供养方式", "机构编码"]
+STANDARD_HEADERS = [
+    "区划代码", "生效月份", "集中基本生活费", "分散基本生活费", "集中全自理护理费", "集中半护理护理费", "集中全护理护理费",
+    "分散全自理护理费", "分散半护理护理费", "分散全护理护理费",
+]
+TIER_ORDER = ("self_care", "partial", "full_loss")
+
+
+def standard_fen(county_index: int) -> dict[str, int]:
+    """A Gansu-like 2025–2026 standard in fen (counties differ by up to ¥40 in the basic amount)."""
+    step = (county_index % 5) * 1000
+    return {
+        "basic_concentrated": 105000 + step, "basic_dispersed": 93000 + step,
+        "care_concentrated_self_care": 12000, "care_concentrated_partial": 36000, "care_concentrated_full_loss": 96000,
+        "care_dispersed_self_care": 6000, "care_dispersed_partial": 24000, "care_dispersed_full_loss": 60000,
+    }
+
+
+def _yuan(fen: int) -> str:
+    return f"{fen // 100}.{fen % 100:02d}"
+
+
+def standards_rows(counties: list[str]) -> list[list[str]]:
+    rows = []
+    for index, county in enumerate(counties):
+        fen = standard_fen(index)
+        rows.append([county, "2025-01", *(_yuan(fen[key]) for key in (
+            "basic_concentrated", "basic_dispersed", "care_concentrated_self_care", "care_concentrated_partial",
+            "care_concentrated_full_loss", "care_dispersed_self_care", "care_dispersed_partial", "care_dispersed_full_loss"))])
+    return rows
+
+
+def _entitlement(person: dict, month: date) -> tuple[str, str] | None:
+    """(mode, tier) of a generated person for ``month`` (interfaces.md §4), None when not entitled."""
+    if date(person["approved"].year, person["approved"].month, 1) >= month:
+        return None
+    if person["ended"] and month > date(person["ended"].year, person["ended"].month, 1):
+        return None
+    eve = month - timedelta(days=1)
+    placed = person["admitted"] is not None and person["admitted"] <= eve and not (person["left"] and person["left"] <= eve)
+    tier = residents_rules.UNASSESSED
+    for day, value in person["assessments"]:
+        if day <= eve:
+            tier = value
+    return ("concentrated" if placed else "dispersed"), tier
+
+
+def register_persons(files: dict[str, tuple[list[str], list[list]]]) -> list[dict]:
+    """The generated register as dicts, with each person's assessments as (date, tier), in order."""
+    assessed: dict[str, list] = {}
+    for row in files["assessments"][1]:
+        answers = {item: cell == "能" for item, cell in zip(ITEMS, row[2:8], strict=True)}
+        assessed.setdefault(row[0], []).append((row[1], residents_rules.care_tier(answers)))
+    persons = []
+    for row in files["residents"][1]:
+        persons.append({
+            "id_number": row[0], "name": row[1], "county": row[3], "approved": row[4], "home": row[6] or "",
+            "admitted": row[7] or None, "left": row[8] or None, "ended": row[9] or None,
+            "assessments": sorted(assessed.get(row[0], [])),
+        })
+    return persons
+
+
+def payment_rows(persons: list[dict], counties: list[str], month: date, seed: int) -> list[list[str]]:
+    """One month's disbursement list: a line per entitled person, at the right amount, except the
+    planted problems (about 0.5 % of lines) and the unpaid (about 0.2 %)."""
+    import random
+
+    rng = random.Random(f"{seed}-{month.isoformat()}")
+    standards = {county: standard_fen(index) for index, county in enumerate(counties)}
+    serial = dict.fromkeys(counties, 0)
+    unknown = People(seed + month.year * 100 + month.month)
+    rows = []
+
+    def line(county: str, number: str, name: str, basic: int, care: int, mode: str, home: str) -> None:
+        serial[county] += 1
+        rows.append([f"P{month:%Y%m}-{county}-{serial[county]:06d}", number, name, county, f"{month:%Y-%m}",
+                     _yuan(basic), _yuan(care), "集中" if mode == "concentrated" else "分散", home])
+
+    for person in persons:
+        state = _entitlement(person, month)
+        if state is None:
+            continue
+        mode, tier = state
+        standard = standards[person["county"]]
+        basic = standard[f"basic_{mode}"]
+        care = 0 if tier == residents_rules.UNASSESSED else standard[f"care_{mode}_{tier}"]
+        county, name, home = person["county"], person["name"], person["home"] if mode == "concentrated" else ""
+        draw = rng.random()
+        if draw < 0.002:
+            continue  # not paid: MISSING_PAYMENT
+        if draw < 0.003:
+            line(county, person["id_number"], name, basic, care, mode, home)  # paid twice: DUPLICATE_PAYMENT
+        elif draw < 0.004 and mode == "dispersed":
+            basic, mode = standard["basic_concentrated"], "concentrated"  # MODE_MISMATCH
+        elif draw < 0.005 and tier in TIER_ORDER[:2]:
+            care = standard[f"care_{mode}_{TIER_ORDER[TIER_ORDER.index(tier) + 1]}"]  # TIER_MISMATCH
+        elif draw < 0.006:
+            basic += 5000  # AMOUNT_MISMATCH
+        elif draw < 0.007:
+            name = name[:-1] + ("华" if name[-1] != "华" else "明")  # NAME_MISMATCH
+        line(county, person["id_number"], name, basic, care, mode, home)
+        if draw > 0.9995:  # an ID the register does not know: UNKNOWN_PERSON
+            born = unknown.birth_date(month)
+            line(county, unknown.id_number(county, born, "M"), unknown.name("M"), standard["basic_dispersed"], 0, "dispersed", "")
+    return rows
+
+
+def payment_months(count: int) -> list[date]:
+    return [add_months(PAYMENT_LAST_MONTH, -offset) for offset in range(count - 1, -1, -1)]
+
+
 def _text(cell) -> str:
     return cell.isoformat() if isinstance(cell, date) else str(cell)
 
@@ -150,17 +276,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--out", type=Path, default=None, help="default: benchmarks/data/<scale>")
     parser.add_argument("--formats", default="csv,xlsx", help="csv, xlsx or both (default)")
+    parser.add_argument("--months", type=int, default=12, help="months of payment lists up to 2026-10 (0: none)")
+    parser.add_argument("--only", choices=["register", "payments"], default=None,
+                        help="write only the register files, or only standards and payments (default: both)")
     args = parser.parse_args(argv)
     out = args.out or ROOT / "data" / args.scale
     out.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     files = generate(SCALES[args.scale], args.seed)
     formats = args.formats.split(",")
-    for stem, (headers, rows) in files.items():
-        write_csv(out / f"{stem}.csv", headers, rows)
-        if "xlsx" in formats and stem in ("residents", "assessments"):
-            write_xlsx(out / f"{stem}.xlsx", headers, rows)
-        print(f"{stem:<12} {len(rows):>8} rows", file=sys.stderr)
+    if args.only != "payments":
+        for stem, (headers, rows) in files.items():
+            write_csv(out / f"{stem}.csv", headers, rows)
+            if "xlsx" in formats and stem in ("residents", "assessments"):
+                write_xlsx(out / f"{stem}.xlsx", headers, rows)
+            print(f"{stem:<12} {len(rows):>8} rows", file=sys.stderr)
+    if args.only != "register" and args.months > 0:
+        counties = [row[0] for row in files["counties"][1]]
+        write_csv(out / "standards.csv", STANDARD_HEADERS, standards_rows(counties))
+        persons = register_persons(files)
+        months = payment_months(args.months)
+        for month in months:
+            rows = payment_rows(persons, counties, month, args.seed)
+            write_csv(out / f"payments-{month:%Y-%m}.csv", PAYMENT_HEADERS, rows)
+            if "xlsx" in formats and month >= months[-2]:
+                write_xlsx(out / f"payments-{month:%Y-%m}.xlsx", PAYMENT_HEADERS, rows)
+            print(f"payments {month:%Y-%m} {len(rows):>8} rows", file=sys.stderr)
     print(f"written to {out} in {time.monotonic() - started:.1f} s", file=sys.stderr)
     return 0
 

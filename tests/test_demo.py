@@ -6,6 +6,7 @@ other tests' database.
 """
 
 import asyncio
+import json
 import os
 import secrets
 import sqlite3
@@ -17,13 +18,21 @@ from datetime import date
 import pytest
 
 from backend.core import citizen_id, db
-from backend.demo import ANCHOR, HOLIDAYS_2026, HOMES, MAKE_UP_DAYS_2026, demo_rows
+from backend.demo import (
+    ANCHOR,
+    HOLIDAYS_2026,
+    HOMES,
+    MAKE_UP_DAYS_2026,
+    PLANTED,
+    demo_rows,
+    payment_months,
+)
 from tests.cli.helpers import ROOT
 from tests.conftest import DATA_DIR, DATABASE_URL, LEG
 
 TABLES = (
     "county", "home", "resident", "placement", "assessment", "reassessment_task", "calendar_day",
-    "audit_entry", "ledger_head",
+    "audit_entry", "ledger_head", "standard", "stipend_line", "reconciliation_run", "finding", "death_record",
 )
 
 
@@ -140,3 +149,51 @@ def test_the_generated_people_are_valid_and_believable():
     assert len(old) >= 0.85 * len(ages) and min(ages) >= 18 and max(ages) <= 96
     assert any(age < 60 for age in ages), "some younger disabled persons"
     assert all(row[1] <= "2026-11-20" for row in assessments)
+
+
+# What the demo plants in the last month's payments (2026-10), written out here so that a change
+# of the demo that loses a problem, or adds an unplanned one, fails.
+EXPECTED_LAST_MONTH = {
+    "620121": {"PAID_AFTER_DEATH": 1, "MODE_MISMATCH": 1, "TIER_MISMATCH": 1, "DUPLICATE_PAYMENT": 1,
+               "UNKNOWN_PERSON": 1, "NAME_MISMATCH": 1},
+    "620102": {"MODE_MISMATCH": 1, "DUPLICATE_PAYMENT": 1, "TIER_MISMATCH": 1, "MISSING_PAYMENT": 1},
+}
+
+
+def test_payment_months_are_the_last_three_full_months():
+    assert payment_months(ANCHOR) == [date(2026, 8, 1), date(2026, 9, 1), date(2026, 10, 1)]
+    assert PLANTED == EXPECTED_LAST_MONTH
+
+
+def test_standards_payments_and_runs_for_every_county_and_month(demo_db):
+    url, _first, _elapsed = demo_db
+    standards = _query(url, "SELECT c.code, s.basic_concentrated, s.basic_dispersed FROM standard s JOIN county c ON c.id = s.county")
+    assert {code for code, *_ in standards} == {"620121", "620102"}
+    assert all(85000 <= basic <= 110000 and 85000 <= dispersed <= 110000 for _c, basic, dispersed in standards)
+    lines = dict(_query(url, "SELECT c.code, COUNT(*) FROM stipend_line l JOIN county c ON c.id = l.county "
+                             "WHERE l.source = 'payments' AND l.month >= '2026-10-01' GROUP BY c.code"))
+    assert lines.keys() == {"620121", "620102"} and all(n > 120 for n in lines.values())
+    runs = _query(url, "SELECT c.code, r.month FROM reconciliation_run r JOIN county c ON c.id = r.county")
+    assert {(code, _as_date(month)) for code, month in runs} >= {
+        (code, month) for code in ("620121", "620102") for month in payment_months(ANCHOR)}
+    # The death was reported through the deaths services, late, in August: the last entitled month.
+    died = _query(url, "SELECT died_on, late FROM death_record")
+    assert len(died) == 1 and _as_date(died[0][0]).month == 8 and died[0][1] in (1, True)
+
+
+@pytest.mark.parametrize("county", ["620121", "620102"])
+def test_the_last_month_reconciles_to_exactly_the_planted_problems(demo_db, county):
+    url, _first, _elapsed = demo_db
+    done = _tekun(url, "reconcile", "--county", county, "--month", "2026-10", "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    found = {code: count for code, count in report["summary"]["findings"].items() if count}
+    assert found == EXPECTED_LAST_MONTH[county]
+    if county == "620121":
+        after_death = [f for f in report["findings"] if f["code"] == "PAID_AFTER_DEATH"]
+        assert after_death[0]["expected"] == "0.00" and after_death[0]["detail"].startswith("died 2026-08-")
+    # The months before: the dispersed person paid as concentrated every month, the dead
+    # resident paid in September too (two months after the month of death in all).
+    september = json.loads(_tekun(url, "reconcile", "--county", county, "--month", "2026-09", "--json").stdout)
+    expected = {"MODE_MISMATCH": 1, **({"PAID_AFTER_DEATH": 1} if county == "620121" else {})}
+    assert {code: n for code, n in september["summary"]["findings"].items() if n} == expected

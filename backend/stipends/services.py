@@ -308,17 +308,32 @@ def _line_conditions(source: str, county_id: int, month: date):
     return (StipendLine.source == source) & (StipendLine.month == month) & (StipendLine.county == county_id)
 
 
+def _chunks(values, size: int = 900):
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
 async def _load(county_id: int, month: date, source: str) -> Inputs:
+    """The county-month's inputs. Every query is bounded by the county or by a list of keys
+    (in chunks), never ``county = C OR key IN (subquery)``, which both databases planned poorly
+    (a province month took 1.5× the CPU on SQLite, 2.4× the time on PostgreSQL: benchmarks/RESULTS.md)."""
     inputs = Inputs()
-    ids_paid_here = StipendLine.select(StipendLine.id_key).where(_line_conditions(source, county_id, month))
-    line_rows = await StipendLine.select(
-        StipendLine.payment_ref, StipendLine.id_number, StipendLine.name, StipendLine.county,
+    line_columns = (
+        StipendLine.payment_ref, StipendLine.id_number, StipendLine.id_key, StipendLine.name, StipendLine.county,
         StipendLine.county.code.as_alias("county_code"), StipendLine.basic_amount, StipendLine.care_amount,
         StipendLine.support_mode, StipendLine.home_code,
-    ).where(
-        (StipendLine.source == source) & (StipendLine.month == month)
-        & ((StipendLine.county == county_id) | StipendLine.id_key.is_in(ids_paid_here))
     )
+    line_rows = await StipendLine.select(*line_columns).where(_line_conditions(source, county_id, month))
+    keys = sorted({row["id_key"] for row in line_rows})
+    # The same IDs in other counties' lines of the month (DUPLICATE_PAYMENT looks at every county).
+    # The keys are sent as a list, not a subquery: right after a bulk import PostgreSQL has no
+    # statistics for the lines yet and planned the subquery as a nested loop over the month.
+    for chunk in _chunks(keys):
+        line_rows += await StipendLine.select(*line_columns).where(
+            (StipendLine.source == source) & (StipendLine.month == month) & (StipendLine.county != county_id)
+            & StipendLine.id_key.is_in(chunk)
+        )
     inputs.lines = [
         rules.Line(row["payment_ref"], row["id_number"], row["name"], row["county"], row["county_code"],
                    row["basic_amount"], row["care_amount"], row["support_mode"] or "", row["home_code"] or "")
@@ -331,20 +346,28 @@ async def _load(county_id: int, month: date, source: str) -> Inputs:
         & (Resident.ended_on.is_null() | (Resident.ended_on >= month))
         & (Resident.died_on.is_null() | (Resident.died_on >= dates.add_months(month, -registry_rules.PARAMETER_RANGES["extra_months_after_death"][1])))
     )
-    persons_where = may_be_entitled | Resident.id_number.is_in(
-        StipendLine.select(StipendLine.id_key).where(_line_conditions(source, county_id, month))
-    )
-    person_rows = await Resident.select(
+    person_columns = (
         Resident.id, Resident.id_number, Resident.name, Resident.county, Resident.county.code.as_alias("county_code"),
         Resident.approved_on, Resident.ended_on, Resident.died_on,
-    ).where(persons_where)
-    person_ids = Resident.select(Resident.id).where(persons_where)
-    placement_rows = await Placement.select(
-        Placement.resident, Placement.event_date, Placement.seq, Placement.kind, Placement.home
-    ).where(Placement.resident.is_in(person_ids) & (Placement.event_date < month))
-    assessment_rows = await Assessment.select(
-        Assessment.resident, Assessment.assessed_on, Assessment.seq, Assessment.tier
-    ).where(Assessment.resident.is_in(person_ids) & (Assessment.assessed_on < month))
+    )
+    person_rows = await Resident.select(*person_columns).where(may_be_entitled)
+    seen = {row["id"] for row in person_rows}
+    for chunk in _chunks(keys):
+        for row in await Resident.select(*person_columns).where(Resident.id_number.is_in(chunk)):
+            if row["id"] not in seen:
+                seen.add(row["id"])
+                person_rows.append(row)
+    placement_rows, assessment_rows = [], []
+    # Integer ids read from the database, written into the SQL (a parameter per id costs more
+    # than the query itself in the query builder).
+    for chunk in _chunks(sorted(seen), 5000):
+        ids = ",".join(str(int(value)) for value in chunk)
+        placement_rows += await Placement.raw(
+            f"SELECT resident, event_date, seq, kind, home FROM placement WHERE resident IN ({ids}) AND event_date < {{}}", month
+        )
+        assessment_rows += await Assessment.raw(
+            f"SELECT resident, assessed_on, seq, tier FROM assessment WHERE resident IN ({ids}) AND assessed_on < {{}}", month
+        )
     placements = defaultdict(list)
     for row in placement_rows:
         placements[row["resident"]].append(residents_rules.PlacementEvent(row["event_date"], row["seq"], row["kind"], row["home"]))
@@ -410,6 +433,14 @@ async def reconcile(scope: Scope, county_code: str, month: date, source: str = "
     if source not in rules.SOURCES:
         raise Invalid({"source": _("Choose payments or claims.")})
     month = dates.month_of(month)
+    # One transaction for the load and the stored run: the fingerprint is of exactly what was
+    # reconciled, and on SQLite every query shares one connection (outside a transaction the
+    # engine opens one per query, which cost more than the queries themselves).
+    async with transaction():
+        return await _reconcile(scope, county_code, county, month, source)
+
+
+async def _reconcile(scope: Scope, county_code: str, county: dict, month: date, source: str) -> ReconcileReport:
     inputs = await _load(county["id"], month, source)
     if inputs.standard is None:
         raise Invalid({"month": _("County {county} has no stipend standard in force for {month}: import the standards first.").format(
