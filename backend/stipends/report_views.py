@@ -19,7 +19,7 @@ from backend.core.errors import Invalid
 from backend.core.i18n import _
 from backend.core.web import access, overview_panel, page, redirect
 from backend.residents.views import MODE_LABELS, TIER_LABELS
-from backend.stipends import reports, rules, services
+from backend.stipends import reports, rules, services, workflow
 
 ROLES = reports.REPORT_ROLES
 FORM_ROLES = reports.STANDARD_FORM_ROLES
@@ -31,7 +31,7 @@ def _scope(request: Request):
 
 def _labels() -> dict[str, dict[str, str]]:
     sets = {
-        "code": reports.CODE_LABELS, "status": reports.STATUS_LABELS, "source": reports.SOURCE_LABELS,
+        "code": reports.CODE_LABELS, "status": workflow.STATUS_LABELS, "source": reports.SOURCE_LABELS,
         "reason": reports.REASON_LABELS, "field": reports.FIELD_LABELS, "mode": MODE_LABELS, "tier": TIER_LABELS,
     }
     return {name: {key: _(text) for key, text in values.items()} for name, values in sets.items()}

@@ -39,14 +39,14 @@ from backend.registry import services as registry
 from backend.registry.tables import County
 from backend.residents.services._common import assessment_records, find_resident, placement_events
 from backend.residents.tables import Resident
-from backend.stipends import rules, services
+from backend.stipends import rules, services, workflow
 from backend.stipends.exchange import STANDARD_COLUMNS
 from backend.stipends.schemas import StandardOut, StipendImportResult
 from backend.stipends.tables import Finding, ReconciliationRun, StipendLine
 
 REPORT_ROLES = services.RECONCILE_ROLES  # finance, inspector, admin
 STANDARD_FORM_ROLES = services.STANDARD_ROLES  # finance, admin
-REVIEW_STATUSES = ("open", "confirmed", "explained", "dismissed")
+REVIEW_STATUSES = tuple(workflow.STATUS_LABELS)  # open, confirmed, explained, dismissed
 HISTORY_MONTHS = (12, 24)
 FINDINGS_LIMIT = 500
 
@@ -62,12 +62,6 @@ CODE_LABELS = {
     "AMOUNT_MISMATCH": N_("Wrong amount"),
     "MISSING_PAYMENT": N_("Not paid"),
     "NAME_MISMATCH": N_("Name differs from the register"),
-}
-STATUS_LABELS = {
-    "open": N_("To review"),
-    "confirmed": N_("Confirmed"),
-    "explained": N_("Explained"),
-    "dismissed": N_("Dismissed"),
 }
 SOURCE_LABELS = {"payments": N_("Payments"), "claims": N_("Claims")}
 REASON_LABELS = {

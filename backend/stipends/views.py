@@ -18,28 +18,21 @@ from litestar.params import FromPath, FromQuery
 
 from backend.core import citizen_id
 from backend.core.errors import Invalid
-from backend.core.i18n import N_, _
+from backend.core.i18n import _
 from backend.core.web import access, overview_panel, page, redirect
 from backend.registry import services as registry
-from backend.stipends import claims, rules, services, workflow
+from backend.residents.views import MODE_LABELS, TIER_LABELS
+from backend.stipends import claims, reports, rules, services, workflow
 
 RUN_READ_ROLES = services.RECONCILE_ROLES  # finance, inspector, admin
 REVIEW_ROLES = workflow.REVIEW_ROLES  # finance, admin
 CLAIM_READ_ROLES = claims.READ_ROLES
-SOURCE_LABELS = {"payments": N_("Payments (disbursement list)"), "claims": N_("Claims (申领)")}
-MODE_LABELS = {"concentrated": N_("Concentrated support"), "dispersed": N_("Dispersed support")}
-TIER_LABELS = {
-    "self_care": N_("Able to care for themselves"),
-    "partial": N_("Partly unable to care for themselves"),
-    "full_loss": N_("Fully unable to care for themselves"),
-    "unassessed": N_("Not assessed"),
-}
 
 
 def labels() -> dict[str, dict[str, str]]:
     sets = {
         "review": workflow.STATUS_LABELS, "run_state": workflow.STATE_LABELS, "claim_state": claims.STATE_LABELS,
-        "source": SOURCE_LABELS, "mode": MODE_LABELS, "tier": TIER_LABELS,
+        "source": reports.SOURCE_LABELS, "mode": MODE_LABELS, "tier": TIER_LABELS,
     }
     return {name: {key: _(text) for key, text in values.items()} for name, values in sets.items()}
 
