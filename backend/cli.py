@@ -27,6 +27,16 @@ class ArgumentParser(argparse.ArgumentParser):
         self.exit(EXIT_INVALID, f"{self.prog}: error: {message}\n")
 
 
+def month_arg(text: str):
+    """An argparse type: ``YYYY-MM`` → the month's first day (a bad month exits 2 with usage)."""
+    from backend.core import dates
+
+    try:
+        return dates.parse_month(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a month: {text!r} (write YYYY-MM)") from None
+
+
 def build_parser() -> ArgumentParser:
     parser = ArgumentParser(prog="tekun", description="tekun: support-home management")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=ArgumentParser)
@@ -71,7 +81,7 @@ def build_parser() -> ArgumentParser:
 
     reconcile = commands.add_parser("reconcile", help="stipend reconciliation of a county-month; stores the run")
     reconcile.add_argument("--county", required=True)
-    reconcile.add_argument("--month", required=True, help="YYYY-MM")
+    reconcile.add_argument("--month", required=True, type=month_arg, help="YYYY-MM")
     reconcile.add_argument("--source", choices=["payments", "claims"], default="payments")
     reconcile.add_argument("--claims", dest="source", action="store_const", const="claims", help="same as --source claims")
     reconcile.add_argument("--json", action="store_true")
@@ -80,12 +90,12 @@ def build_parser() -> ArgumentParser:
     deaths_commands = deaths.add_subparsers(dest="deaths_command", required=True, parser_class=ArgumentParser)
     deaths_list = deaths_commands.add_parser("list", help="death reports with timeliness")
     deaths_list.add_argument("--county", required=True)
-    deaths_list.add_argument("--month", help="YYYY-MM (month of death)")
+    deaths_list.add_argument("--month", type=month_arg, help="YYYY-MM (month of death)")
     deaths_list.add_argument("--json", action="store_true")
 
     report = commands.add_parser("report", help="PDF reports")
     report.add_argument("kind", choices=["home-monthly", "county-monthly", "reconciliation"])
-    report.add_argument("--month", required=True, help="YYYY-MM")
+    report.add_argument("--month", required=True, type=month_arg, help="YYYY-MM")
     where = report.add_mutually_exclusive_group(required=True)
     where.add_argument("--home")
     where.add_argument("--county")
@@ -204,16 +214,11 @@ async def cmd_import(args) -> int:
 async def cmd_reconcile(args) -> int:
     import msgspec
 
-    from backend.core import dates
     from backend.core.errors import DomainError
     from backend.core.security import Scope
     from backend.stipends import services as stipends
 
-    try:
-        month = dates.parse_month(args.month)
-    except ValueError:
-        say(f"error: not a month: {args.month!r} (write YYYY-MM)")
-        return EXIT_INVALID
+    month = args.month
     scope = Scope.system("cli")
     try:
         report = await stipends.reconcile(scope, args.county, month, args.source)
@@ -252,39 +257,28 @@ async def cmd_report(args) -> int:
     if not args.county:
         say("error: the reconciliation report is per county: give --county")
         return EXIT_INVALID
-    try:
-        month = dates.parse_month(args.month)
-    except ValueError:
-        say(f"error: not a month: {args.month!r} (write YYYY-MM)")
-        return EXIT_INVALID
+    month = args.month
     scope = Scope.system("cli")
     try:
         run_id = await reports.latest_run_id(scope, args.county, month)
         if run_id is None:
-            say(f"error: no reconciliation run for county {args.county}, {args.month}: run `tekun reconcile` first")
+            say(f"error: no reconciliation run for county {args.county}, {dates.month_text(month)}: run `tekun reconcile` first")
             return EXIT_INVALID
         body, data = await reports.reconciliation_pdf(scope, args.county, run_id)
     except DomainError as exc:
         say(f"error: {exc}")
         return EXIT_INVALID
     Path(args.output).write_bytes(body)
-    say(f"wrote {args.output}: reconciliation of county {args.county}, {args.month}, run {run_id}")
+    say(f"wrote {args.output}: reconciliation of county {args.county}, {dates.month_text(month)}, run {run_id}")
     return EXIT_OK
 
 
 async def cmd_deaths_list(args) -> int:
-    from backend.core import dates
     from backend.core.errors import DomainError
     from backend.core.security import Scope
     from backend.deaths import services as deaths
 
-    month = None
-    if args.month:
-        try:
-            month = dates.parse_month(args.month)
-        except ValueError:
-            say(f"error: not a month: {args.month!r} (write YYYY-MM)")
-            return EXIT_INVALID
+    month = args.month
     try:
         entries = await deaths.list_deaths(Scope.system("cli"), args.county, month)
     except DomainError as exc:
