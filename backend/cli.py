@@ -80,7 +80,8 @@ def build_parser() -> ArgumentParser:
     imp.add_argument("--json", action="store_true")
 
     reconcile = commands.add_parser("reconcile", help="stipend reconciliation of a county-month; stores the run")
-    reconcile.add_argument("--county", required=True)
+    reconcile.add_argument("--county", required=True,
+                           help="a county code; several, comma-separated; or 'all' (one pass over the month for all of them)")
     reconcile.add_argument("--month", required=True, type=month_arg, help="YYYY-MM")
     reconcile.add_argument("--source", choices=["payments", "claims"], default="payments")
     reconcile.add_argument("--claims", dest="source", action="store_const", const="claims", help="same as --source claims")
@@ -212,34 +213,42 @@ async def cmd_import(args) -> int:
 
 
 async def cmd_reconcile(args) -> int:
+    """One county: the report of interfaces §4 (``--json``: that object). Several (``A,B`` or
+    ``all``): one pass over the month, one run stored per county (``--json``: a list of them)."""
     import msgspec
 
     from backend.core.errors import DomainError
     from backend.core.security import Scope
+    from backend.registry.tables import County
     from backend.stipends import services as stipends
 
     month = args.month
     scope = Scope.system("cli")
+    if args.county == "all":
+        codes = [row["code"] for row in await County.select(County.code).order_by(County.code)]
+    else:
+        codes = [code.strip() for code in args.county.split(",") if code.strip()]
     try:
-        report = await stipends.reconcile(scope, args.county, month, args.source)
-        warnings = await stipends.standard_warnings(scope, args.county, month)
+        reports = await stipends.reconcile_counties(scope, codes, month, args.source)
+        warnings = [warning for code in codes for warning in await stipends.standard_warnings(scope, code, month)]
     except DomainError as exc:
         say(f"error: {exc}")
         return EXIT_INVALID
     for warning in warnings:
         say(f"warning: {warning}")
     if args.json:
-        print(msgspec.json.encode(report).decode())
-    summary = report.summary
-    say(f"county {report.county}, {report.month} ({args.source}): {summary.lines} lines, paid {summary.paid}, "
-        f"expected {summary.expected}, overpaid {summary.overpaid}, underpaid {summary.underpaid}; run {report.run_id}")
-    for code, count in summary.findings.items():
-        if count:
-            say(f"  {code}: {count}")
-    if not args.json:
-        for finding in report.findings:
-            say(f"  {finding.code} {finding.payment_ref or '-'} {finding.id_number} {finding.name} "
-                f"expected {finding.expected} paid {finding.paid} ({finding.detail})")
+        print(msgspec.json.encode(reports[0] if len(codes) == 1 and args.county != "all" else reports).decode())
+    for report in reports:
+        summary = report.summary
+        say(f"county {report.county}, {report.month} ({args.source}): {summary.lines} lines, paid {summary.paid}, "
+            f"expected {summary.expected}, overpaid {summary.overpaid}, underpaid {summary.underpaid}; run {report.run_id}")
+        for code, count in summary.findings.items():
+            if count:
+                say(f"  {code}: {count}")
+        if not args.json:
+            for finding in report.findings:
+                say(f"  {finding.code} {finding.payment_ref or '-'} {finding.id_number} {finding.name} "
+                    f"expected {finding.expected} paid {finding.paid} ({finding.detail})")
     return EXIT_OK
 
 

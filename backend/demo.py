@@ -374,12 +374,11 @@ async def _payment_rows(scope: Scope, months: list[date], dead: str, outsiders: 
         paid_for_dead: list[str] | None = None
         for month in months:
             last = month == months[-1]
-            inputs = await stipends._load(county_id, month, "payments")
-            standard = inputs.standard
+            persons, standard = await stipends.county_register(county_id, month)
             month_rows: list[list[str]] = []
             entitled = []
-            for number in sorted(inputs.persons):
-                person = inputs.persons[number]
+            for number in sorted(persons):
+                person = persons[number]
                 if person.county_id != county_id:
                     continue
                 ent = stipend_rules.entitlement(person, county_id, month, standard)

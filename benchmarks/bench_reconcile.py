@@ -8,8 +8,10 @@ For each database: a fresh database loaded with the generated register through `
 then the payment lists: the last month from CSV and the month before from XLSX, each timed with
 its peak RSS (one ``tekun import`` process each), and the other months of the year from CSV.
 Then, in one process (``--worker``), for the last month and then for every month of the year:
-``services.reconcile`` for EVERY county (the real use case: runs stored, findings written, ledger
-appended), timed per month; and the floor: one SQL query alone joining that month's lines to the
+every county reconciled in one pass (``services.reconcile_counties``, what ``tekun reconcile
+--county all`` runs: runs stored, findings written, ledger appended), timed per month; the last
+month once more county by county (``services.reconcile`` per county, as ``tekun reconcile --county
+C`` would, a hundred times); and the floor: one SQL query alone joining that month's lines to the
 register, each person's placement and assessment in force (the rows the reconciliation needs),
 fetched by the bare driver, timed on its own.
 """
@@ -74,7 +76,9 @@ async def _floor(url: str, month: date) -> tuple[float, int]:
 
 
 async def _worker(url: str, months: list[date], profile: bool) -> dict:
-    """Reconcile every county for each month (the first one twice: cold, then as "month")."""
+    """Reconcile every county for each month in one pass (``tekun reconcile --county all``; the
+    first month twice: cold, then as part of the year), and the last month once more county by
+    county (``tekun reconcile --county C`` a hundred times)."""
     from backend.core import db
     from backend.core.security import Scope
     from backend.registry.tables import County
@@ -94,19 +98,25 @@ async def _worker(url: str, months: list[date], profile: bool) -> dict:
             if profiler:
                 profiler.enable()
             started, cpu = time.perf_counter(), time.process_time()
-            lines = findings = 0
-            for county in counties:
-                report = await services.reconcile(scope, county, month, "payments")
-                lines += report.summary.lines
-                findings += len(report.findings)
+            reports = await services.reconcile_counties(scope, counties, month, "payments")
             seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
             if profiler:
                 profiler.disable()
+            lines = sum(report.summary.lines for report in reports)
+            findings = sum(len(report.findings) for report in reports)
             floor, floor_rows = await _floor(url, month)
             out["months"].append({"month": f"{month:%Y-%m}", "lines": lines, "findings": findings,
                                   "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2), "floor_seconds": round(floor, 3), "floor_rows": floor_rows})
             print(f"  {month:%Y-%m}: {lines:>7} lines, {findings:>5} findings, {len(counties)} counties in {seconds:6.2f} s ({cpu:5.2f} s CPU)"
                   f" (floor query {floor:5.2f} s, {floor_rows} rows)", file=sys.stderr)
+        month = months[-1]
+        started, cpu = time.perf_counter(), time.process_time()
+        findings = 0
+        for county in counties:
+            findings += len((await services.reconcile(scope, county, month, "payments")).findings)
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        out["by_county"] = {"month": f"{month:%Y-%m}", "findings": findings, "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2)}
+        print(f"  {month:%Y-%m} county by county: {findings:>5} findings, {len(counties)} runs in {seconds:6.2f} s ({cpu:5.2f} s CPU)", file=sys.stderr)
         if profiler:
             import pstats
 
@@ -157,6 +167,7 @@ def bench(database: str, data: Path, months: list[date], profile: bool) -> dict:
             result["first_month"] = worker["months"][0]
             result["year"] = worker["months"][1:]
             result["counties"] = worker["counties"]
+            result["by_county"] = worker["by_county"]
             print(f"{database}: worker {time.monotonic() - started:.0f} s", file=sys.stderr)
         finally:
             drop(url)
@@ -176,6 +187,9 @@ def report(results: list[dict]) -> None:
         warm = result["year"][-1]
         print(f"{database:<9} one month, {result['counties']} counties, {first['lines']} lines: {first['seconds']:.2f} s first, "
               f"{warm['seconds']:.2f} s again ({warm.get('cpu_seconds', 0):.2f} s CPU) (target {TARGETS['month']:.0f} s); floor query {warm['floor_seconds']:.2f} s", file=sys.stderr)
+        by_county = result["by_county"]
+        print(f"{database:<9} the same month county by county ({result['counties']} runs): {by_county['seconds']:.2f} s "
+              f"({by_county['cpu_seconds']:.2f} s CPU)", file=sys.stderr)
         year = sum(item["seconds"] for item in result["year"])
         lines = sum(item["lines"] for item in result["year"])
         floor = sum(item["floor_seconds"] for item in result["year"])

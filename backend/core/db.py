@@ -59,6 +59,37 @@ def transaction():
     return ENGINE.transaction()
 
 
+async def fetch_tuples(sql: str, *args) -> list:
+    """The rows of ``sql`` as tuples, through the driver of the current transaction, without
+    the dict per row the ORM builds (a third of the time of a 120,000-row read). ``{}`` marks a
+    parameter, as in Piccolo's ``raw``; values are adapted by the same driver adapters."""
+    transaction_ = ENGINE.current_transaction.get()
+    if transaction_ is None:
+        raise RuntimeError("fetch_tuples runs inside transaction()")
+    connection = transaction_.connection
+    if isinstance(ENGINE, SQLiteEngine):
+        cursor = await connection.execute(sql.replace("{}", "?"), args)
+        cursor.row_factory = None
+        try:
+            return await cursor.fetchall()
+        finally:
+            await cursor.close()
+    parts = sql.split("{}")
+    numbered = parts[0] + "".join(f"${index}{part}" for index, part in enumerate(parts[1:], start=1))
+    return await connection.fetch(numbered, *args)
+
+
+async def analyse_after_bulk(tablename: str, count: int) -> None:
+    """Fresh planner statistics after a bulk load of ``count`` rows, on PostgreSQL: where
+    autovacuum is off or has not come round yet, the planner treats the table as if it were
+    still small and picks plans that scan it once per row. SQLite plans without statistics;
+    CockroachDB collects them by itself (and refuses ANALYZE inside a transaction)."""
+    from piccolo.engine.cockroach import CockroachEngine
+
+    if count >= 10_000 and isinstance(ENGINE, PostgresEngine) and not isinstance(ENGINE, CockroachEngine):
+        await ENGINE.run_ddl(f'ANALYZE "{tablename}"')
+
+
 async def start() -> None:
     """Per-process start-up: a connection pool on PostgreSQL, WAL mode on SQLite."""
     if isinstance(ENGINE, SQLiteEngine):

@@ -33,9 +33,11 @@ class Resident(Table):
 
 class Placement(Table):
     """A placement event (append-only): ``admit`` to a home, ``transfer`` to another home,
-    ``discharge`` to dispersed support. ``seq`` also orders events of the same day."""
+    ``discharge`` to dispersed support. ``seq`` also orders events of the same day.
+    Indexed on (resident, event_date, seq, kind) by a raw-SQL migration: "the placement in
+    force on a day" is an index seek, without a sort or a table read."""
 
-    resident = ForeignKey(references=Resident, on_delete=OnDelete.restrict, index=True)
+    resident = ForeignKey(references=Resident, on_delete=OnDelete.restrict)
     kind = Varchar(length=10)
     home = ForeignKey(references=Home, on_delete=OnDelete.restrict, null=True, default=None)
     event_date = Date()
@@ -50,9 +52,10 @@ class Placement(Table):
 class Assessment(Table):
     """A self-care assessment (生活自理能力评估): six answers (True = can do it alone) and the
     tier derived from them by rules.care_tier. Append-only; a correction is a new record that
-    names the one it corrects."""
+    names the one it corrects. Indexed on (resident, assessed_on, seq, tier) by a raw-SQL
+    migration: "the tier in force on a day" is an index seek, without a sort or a table read."""
 
-    resident = ForeignKey(references=Resident, on_delete=OnDelete.restrict, index=True)
+    resident = ForeignKey(references=Resident, on_delete=OnDelete.restrict)
     assessed_on = Date(index=True)
     eat = Boolean()
     dress = Boolean()

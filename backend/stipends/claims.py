@@ -153,15 +153,15 @@ def check_month_range(month: date) -> None:
 async def expected_lines(home: dict[str, Any], month: date) -> list[dict[str, Any]]:
     """The home's residents entitled for ``month`` with their amounts, exactly as the
     reconciliation computes them (``rules.entitlement`` over the same loaded inputs)."""
-    inputs = await services._load(home["county_id"], month, "claims")
-    if inputs.standard is None:
+    persons, standard = await services.county_register(home["county_id"], month)
+    if standard is None:
         raise Invalid({"month": _("County {county} has no stipend standard in force for {month}: import the standards first.").format(
             county=home["county_code"], month=dates.month_text(month))})
     lines = []
-    for person in sorted(inputs.persons.values(), key=lambda p: p.id_number):
+    for person in sorted(persons.values(), key=lambda p: p.id_number):
         if person.county_id != home["county_id"]:
             continue
-        due = rules.entitlement(person, home["county_id"], month, inputs.standard)
+        due = rules.entitlement(person, home["county_id"], month, standard)
         if not due.entitled or due.home_id != home["id"]:
             continue
         lines.append({"resident_id": person.id, "id_number": person.id_number, "name": person.name,

@@ -168,7 +168,7 @@ async def dashboard(scope: Scope, county_code: str, months: int = 12) -> dict[st
     for run in runs:
         key = (run["month"], run["source"])
         if key not in fingerprints:
-            fingerprints[key] = (await services._load(county["id"], run["month"], run["source"])).fingerprint
+            fingerprints[key] = await services.fingerprint(county["id"], run["month"], run["source"])
         summary = _summary(run)
         run_rows.append({
             "run_id": run["run_id"], "month": dates.month_text(run["month"]), "source": run["source"],
@@ -446,7 +446,7 @@ async def report_data(scope: Scope, county_code: str, run_id: str) -> dict[str, 
     county = await _county(scope, county_code)
     row = await services._find_run(scope, run_id, county_code)
     summary = _summary(row)
-    stale = (await services._load(row["county"], row["month"], row["source"])).fingerprint != row["fingerprint"]
+    stale = await services.fingerprint(row["county"], row["month"], row["source"]) != row["fingerprint"]
     rows = await Finding.select().where(Finding.run == row["id"]).order_by(Finding.position)
     return {
         "county": county, "run": row, "month": dates.month_text(row["month"]), "source": row["source"],

@@ -1,35 +1,31 @@
 """Stipend use cases: standards, payment and claim imports, reconciliation runs.
 
-The only code that reads or writes the stipend tables. Every function takes the acting Scope.
-Reconciliation is set-based: a handful of queries per county-month load every row that matters,
-then ``rules.reconcile`` decides in pure Python (no query per person), so SQLite and PostgreSQL
-give the same answer.
+The only code that reads or writes the stipend tables (with ``reconciliation.py``, the engine's
+set-based loading). Every function takes the acting Scope. Reconciliation: a fixed number of
+queries for any number of counties, then ``rules.reconcile`` decides in pure Python for the lines
+that need it (no query per person), so SQLite and PostgreSQL give the same answer.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import uuid
-from collections import defaultdict
 from datetime import date
 from typing import Any
 
 from backend.core import citizen_id, dates
-from backend.core.db import transaction
+from backend.core.db import analyse_after_bulk, transaction
 from backend.core.errors import Forbidden, Invalid, NotFound
 from backend.core.exchange import ExchangeError, ParsedRow, RowError
 from backend.core.i18n import _
-from backend.core.ledger import Change, append_audit, canonical
+from backend.core.ledger import Change, append_audit
 from backend.core.money import yuan_text
 from backend.core.security import Scope
 from backend.registry import rules as registry_rules
 from backend.registry import services as registry
 from backend.registry.schemas import ImportRowOut
 from backend.registry.tables import County
-from backend.residents import rules as residents_rules
-from backend.residents.tables import Assessment, Placement, Resident
-from backend.stipends import rules
+from backend.stipends import reconciliation, rules
 from backend.stipends.schemas import (
     FindingOut,
     ReconcileReport,
@@ -266,6 +262,9 @@ async def import_lines(scope: Scope, source: str, rows: list[ParsedRow], dry_run
         ]
         for start in range(0, len(new_rows), 500):
             await StipendLine.insert(*new_rows[start:start + 500])
+        # Without fresh statistics PostgreSQL planned a month's unpaid check as a merge join
+        # (5 s instead of 0.1 s: benchmarks/RESULTS.md).
+        await analyse_after_bulk("stipend_line", len(new_rows))
         changes = []
         for ref, current, values, changed in updates:
             await StipendLine.update(
@@ -294,125 +293,23 @@ async def import_claims(scope: Scope, rows: list[ParsedRow], dry_run: bool = Fal
 # --- reconciliation -------------------------------------------------------------------------
 
 
-class Inputs:
-    """Everything one reconciliation of a county-month reads, loaded set-based."""
-
-    def __init__(self):
-        self.lines: list[rules.Line] = []  # every line of the month touching the county's IDs
-        self.persons: dict[str, rules.Person] = {}
-        self.standard: rules.StandardRow | None = None
-        self.fingerprint: str = ""
-
-
-def _line_conditions(source: str, county_id: int, month: date):
-    return (StipendLine.source == source) & (StipendLine.month == month) & (StipendLine.county == county_id)
-
-
-def _chunks(values, size: int = 900):
-    values = list(values)
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
-
-
-async def _load(county_id: int, month: date, source: str) -> Inputs:
-    """The county-month's inputs. Every query is bounded by the county or by a list of keys
-    (in chunks), never ``county = C OR key IN (subquery)``, which both databases planned poorly
-    (a province month took 1.5× the CPU on SQLite, 2.4× the time on PostgreSQL: benchmarks/RESULTS.md)."""
-    inputs = Inputs()
-    line_columns = (
-        StipendLine.payment_ref, StipendLine.id_number, StipendLine.id_key, StipendLine.name, StipendLine.county,
-        StipendLine.county.code.as_alias("county_code"), StipendLine.basic_amount, StipendLine.care_amount,
-        StipendLine.support_mode, StipendLine.home_code,
+async def county_register(county_id: int, month: date) -> tuple[dict[str, rules.Person], rules.StandardRow | None]:
+    """The county's persons who may be entitled for ``month``, with their histories, by ID number,
+    and the standard in force (the claims generator and the demo read them)."""
+    month = dates.month_of(month)
+    since = dates.add_months(month, -registry_rules.PARAMETER_RANGES["extra_months_after_death"][1])
+    persons, _, _ = await reconciliation.person_histories(
+        "r.county = {} AND r.approved_on < {} AND (r.ended_on IS NULL OR r.ended_on >= {}) AND (r.died_on IS NULL OR r.died_on >= {})",
+        (county_id, month, month, since), month,
     )
-    line_rows = await StipendLine.select(*line_columns).where(_line_conditions(source, county_id, month))
-    keys = sorted({row["id_key"] for row in line_rows})
-    # The same IDs in other counties' lines of the month (DUPLICATE_PAYMENT looks at every county).
-    # The keys are sent as a list, not a subquery: right after a bulk import PostgreSQL has no
-    # statistics for the lines yet and planned the subquery as a nested loop over the month.
-    for chunk in _chunks(keys):
-        line_rows += await StipendLine.select(*line_columns).where(
-            (StipendLine.source == source) & (StipendLine.month == month) & (StipendLine.county != county_id)
-            & StipendLine.id_key.is_in(chunk)
-        )
-    inputs.lines = [
-        rules.Line(row["payment_ref"], row["id_number"], row["name"], row["county"], row["county_code"],
-                   row["basic_amount"], row["care_amount"], row["support_mode"] or "", row["home_code"] or "")
-        for row in line_rows
-    ]
-    # The county's persons who may be entitled, and everyone a line names (any county).
-    may_be_entitled = (
-        (Resident.county == county_id)
-        & (Resident.approved_on < month)
-        & (Resident.ended_on.is_null() | (Resident.ended_on >= month))
-        & (Resident.died_on.is_null() | (Resident.died_on >= dates.add_months(month, -registry_rules.PARAMETER_RANGES["extra_months_after_death"][1])))
-    )
-    person_columns = (
-        Resident.id, Resident.id_number, Resident.name, Resident.county, Resident.county.code.as_alias("county_code"),
-        Resident.approved_on, Resident.ended_on, Resident.died_on,
-    )
-    person_rows = await Resident.select(*person_columns).where(may_be_entitled)
-    seen = {row["id"] for row in person_rows}
-    for chunk in _chunks(keys):
-        for row in await Resident.select(*person_columns).where(Resident.id_number.is_in(chunk)):
-            if row["id"] not in seen:
-                seen.add(row["id"])
-                person_rows.append(row)
-    placement_rows, assessment_rows = [], []
-    # Integer ids read from the database, written into the SQL (a parameter per id costs more
-    # than the query itself in the query builder).
-    for chunk in _chunks(sorted(seen), 5000):
-        ids = ",".join(str(int(value)) for value in chunk)
-        placement_rows += await Placement.raw(
-            f"SELECT resident, event_date, seq, kind, home FROM placement WHERE resident IN ({ids}) AND event_date < {{}}", month
-        )
-        assessment_rows += await Assessment.raw(
-            f"SELECT resident, assessed_on, seq, tier FROM assessment WHERE resident IN ({ids}) AND assessed_on < {{}}", month
-        )
-    placements = defaultdict(list)
-    for row in placement_rows:
-        placements[row["resident"]].append(residents_rules.PlacementEvent(row["event_date"], row["seq"], row["kind"], row["home"]))
-    assessments = defaultdict(list)
-    for row in assessment_rows:
-        assessments[row["resident"]].append(residents_rules.AssessmentRecord(row["assessed_on"], row["seq"], row["tier"]))
-    # extra_months_after_death: the parameter of the person's county in force on the day of death.
-    extra: dict[int, int] = {}
-    parameter_rows: dict[int, list] = {}
-    defaults = registry_rules.default_parameters()
-    for row in person_rows:
-        if row["died_on"] is None:
-            continue
-        if row["county"] not in parameter_rows:
-            parameter_rows[row["county"]] = await registry._parameter_rows(row["county"])
-        extra[row["id"]] = registry_rules.parameters_in_force(
-            parameter_rows[row["county"]], row["died_on"], defaults
-        ).extra_months_after_death
-    for row in person_rows:
-        inputs.persons[row["id_number"]] = rules.Person(
-            id=row["id"], id_number=row["id_number"], name=row["name"], county_id=row["county"],
-            county_code=row["county_code"], approved_on=row["approved_on"], ended_on=row["ended_on"],
-            died_on=row["died_on"], placements=tuple(placements[row["id"]]),
-            assessments=tuple(assessments[row["id"]]), extra_months_after_death=extra.get(row["id"], 0),
-        )
-    inputs.standard = rules.standard_in_force(await _standard_rows(county_id), month)
-    payload = {
-        "source": source,
-        "county": county_id,
-        "month": month.isoformat(),
-        "lines": sorted(
-            [line.payment_ref, line.id_number, line.name, line.county_id, line.basic, line.care, line.support_mode, line.home_code]
-            for line in inputs.lines
-        ),
-        "persons": sorted(
-            [p.id, p.id_number, p.name, p.county_id, _text(p.approved_on), _text(p.ended_on), _text(p.died_on), p.extra_months_after_death]
-            for p in inputs.persons.values()
-        ),
-        "placements": sorted([row["resident"], _text(row["event_date"]), row["seq"], row["kind"], row["home"] or 0] for row in placement_rows),
-        "assessments": sorted([row["resident"], _text(row["assessed_on"]), row["seq"], row["tier"]] for row in assessment_rows),
-        "standard": None if inputs.standard is None else [_text(inputs.standard.effective_from)]
-        + [getattr(inputs.standard, name) for name in rules.AMOUNT_FIELDS],
-    }
-    inputs.fingerprint = hashlib.sha256(canonical(payload).encode("utf-8")).hexdigest()
-    return inputs
+    standard = rules.standard_in_force(await _standard_rows(county_id), month)
+    return {person.id_number: person for person in persons.values()}, standard
+
+
+async def fingerprint(county_id: int, month: date, source: str) -> str:
+    """The fingerprint a run of this county-month would store now (a run is stale when its own differs)."""
+    async with transaction():
+        return (await reconciliation.load([county_id], month, source))[county_id].fingerprint
 
 
 def _summary_out(result: rules.Result) -> SummaryOut:
@@ -428,49 +325,60 @@ def _county_for_reconcile(scope: Scope):
 
 async def reconcile(scope: Scope, county_code: str, month: date, source: str = "payments") -> ReconcileReport:
     """Reconcile county ``county_code``'s lines of ``source`` for ``month`` and store the run."""
+    return (await reconcile_counties(scope, [county_code], month, source))[0]
+
+
+async def reconcile_counties(scope: Scope, county_codes: list[str], month: date, source: str = "payments") -> list[ReconcileReport]:
+    """``reconcile`` for several counties of the scope at once: one pass over the month's lines
+    for all of them (a province month in a few seconds), one run stored per county. All or
+    nothing: a county without a standard in force refuses the whole call."""
     _county_for_reconcile(scope)
-    county = await registry.find_county(scope, county_code)
+    county_codes = list(dict.fromkeys(county_codes))
+    if not county_codes:
+        raise Invalid({"county": _("Choose a county.")})
     if source not in rules.SOURCES:
         raise Invalid({"source": _("Choose payments or claims.")})
     month = dates.month_of(month)
-    # One transaction for the load and the stored run: the fingerprint is of exactly what was
+    # One transaction for the load and the stored runs: the fingerprint is of exactly what was
     # reconciled, and on SQLite every query shares one connection (outside a transaction the
     # engine opens one per query, which cost more than the queries themselves).
     async with transaction():
-        return await _reconcile(scope, county_code, county, month, source)
-
-
-async def _reconcile(scope: Scope, county_code: str, county: dict, month: date, source: str) -> ReconcileReport:
-    inputs = await _load(county["id"], month, source)
-    if inputs.standard is None:
-        raise Invalid({"month": _("County {county} has no stipend standard in force for {month}: import the standards first.").format(
-            county=county_code, month=_month_text(month))})
-    result = rules.reconcile(inputs.lines, inputs.lines, inputs.persons, county["id"], month, inputs.standard)
-    run_id = str(uuid.uuid4())
-    summary = _summary_out(result)
-    async with transaction():
-        inserted = await ReconciliationRun.insert(
-            ReconciliationRun(
-                run_id=run_id, county=county["id"], month=month, source=source, fingerprint=inputs.fingerprint,
-                summary=json.dumps({"source": source, **_summary_dict(summary)}, ensure_ascii=False),
-                created_at=dates.now_utc(), created_by=scope.username,
-            )
-        ).returning(ReconciliationRun.id)
-        finding_rows = [
-            Finding(run=inserted[0]["id"], position=position, code=f.code, id_number=f.id_number[:64], name=f.name[:50],
-                    payment_ref=f.payment_ref, expected=f.expected, paid=f.paid, difference=f.difference, detail=f.detail[:300])
-            for position, f in enumerate(result.findings)
-        ]
-        for start in range(0, len(finding_rows), 500):
-            await Finding.insert(*finding_rows[start:start + 500])
-        await append_audit(scope.user_id, scope.username, [
-            Change("reconcile.run", "reconciliation_run", run_id, None,
-                   {"county": county_code, "month": _month_text(month), "source": source, "findings": len(result.findings)})
-        ])
-    return ReconcileReport(
-        county=county_code, month=_month_text(month), run_id=run_id, summary=summary,
-        findings=[_finding_out(f.code, f.id_number, f.name, month, f.payment_ref, f.expected, f.paid, f.detail) for f in result.findings],
-    )
+        counties = [(code, await registry.find_county(scope, code)) for code in county_codes]
+        inputs = await reconciliation.load([county["id"] for _, county in counties], month, source)
+        for code, county in counties:
+            if inputs[county["id"]].standard is None:
+                raise Invalid({"month": _("County {county} has no stipend standard in force for {month}: import the standards first.").format(
+                    county=code, month=_month_text(month))})
+        now = dates.now_utc()
+        reports, changes = [], []
+        for code, county in counties:
+            county_inputs = inputs[county["id"]]
+            result = county_inputs.result(month)
+            run_id = str(uuid.uuid4())
+            summary = _summary_out(result)
+            inserted = await ReconciliationRun.insert(
+                ReconciliationRun(
+                    run_id=run_id, county=county["id"], month=month, source=source, fingerprint=county_inputs.fingerprint,
+                    summary=json.dumps({"source": source, **_summary_dict(summary)}, ensure_ascii=False),
+                    created_at=now, created_by=scope.username,
+                )
+            ).returning(ReconciliationRun.id)
+            finding_rows = [
+                Finding(run=inserted[0]["id"], position=position, code=f.code, id_number=f.id_number[:64], name=f.name[:50],
+                        payment_ref=f.payment_ref, expected=f.expected, paid=f.paid, difference=f.difference, detail=f.detail[:300])
+                for position, f in enumerate(result.findings)
+            ]
+            for start in range(0, len(finding_rows), 500):
+                await Finding.insert(*finding_rows[start:start + 500])
+            changes.append(Change("reconcile.run", "reconciliation_run", run_id, None,
+                                  {"county": code, "month": _month_text(month), "source": source, "findings": len(result.findings)}))
+            reports.append(ReconcileReport(
+                county=code, month=_month_text(month), run_id=run_id, summary=summary,
+                findings=[_finding_out(f.code, f.id_number, f.name, month, f.payment_ref, f.expected, f.paid, f.detail)
+                          for f in result.findings],
+            ))
+        await append_audit(scope.user_id, scope.username, changes)
+    return reports
 
 
 def _summary_dict(summary: SummaryOut) -> dict:
@@ -502,8 +410,7 @@ async def is_stale(scope: Scope, run_id: str) -> bool:
     """True when the run's inputs (lines, register, placements, assessments, standard,
     parameters that matter) have changed since it ran."""
     row = await _find_run(scope, run_id)
-    inputs = await _load(row["county"], row["month"], row["source"])
-    return inputs.fingerprint != row["fingerprint"]
+    return await fingerprint(row["county"], row["month"], row["source"]) != row["fingerprint"]
 
 
 async def get_report(scope: Scope, run_id: str, county_code: str | None = None, audit: bool = False) -> ReconcileReport:
@@ -525,11 +432,11 @@ async def get_report(scope: Scope, run_id: str, county_code: str | None = None, 
 async def get_run(scope: Scope, run_id: str, county_code: str | None = None) -> RunOut:
     row = await _find_run(scope, run_id, county_code)
     stored = json.loads(row["summary"])
-    inputs = await _load(row["county"], row["month"], row["source"])
+    stale = await fingerprint(row["county"], row["month"], row["source"]) != row["fingerprint"]
     return RunOut(
         run_id=run_id, county=row["county_code"], month=_month_text(row["month"]), source=row["source"],
         created_at=row["created_at"].isoformat(), created_by=row["created_by"],
-        stale=inputs.fingerprint != row["fingerprint"],
+        stale=stale,
         summary=SummaryOut(**{key: stored[key] for key in ("lines", "paid", "expected", "overpaid", "underpaid", "findings")}),
     )
 

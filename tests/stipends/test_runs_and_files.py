@@ -72,6 +72,32 @@ def test_reconcile_refuses_bad_arguments():
     assert tekun("reconcile", "--county", "620102", "--month", "2026-06", "--source", "bank").returncode == 2
 
 
+async def test_several_counties_in_one_pass_each_get_their_run(world):
+    counties = [await world.county(), await world.county()]
+    rows = []
+    for number, county in enumerate(counties):
+        home = await world.home(county=county, beds=100)
+        await import_standard(county)
+        paid = await person(county, home, name="张三")
+        await person(county, home, name="李四")  # no line: MISSING_PAYMENT
+        rows.append([f"K-{number}", paid["id_number"], "张三", county, "2026-06", "600", "300"])
+    await import_lines(rows)
+    result = tekun("reconcile", "--county", ",".join(counties), "--month", "2026-06", "--json")
+    assert result.returncode == 0, result.stderr
+    docs = as_json(result)
+    assert [doc["county"] for doc in docs] == counties
+    for doc in docs:
+        assert list(doc) == ["county", "month", "run_id", "summary", "findings"]
+        assert doc["summary"]["lines"] == 1 and [f["code"] for f in doc["findings"]] == ["MISSING_PAYMENT"]
+        assert await ReconciliationRun.exists().where(ReconciliationRun.run_id == doc["run_id"])
+    # One county of the list without a standard: refused, named, no run stored for any.
+    bare = await world.county()
+    before = await ReconciliationRun.count()
+    result = tekun("reconcile", "--county", f"{counties[0]},{bare}", "--month", "2026-06")
+    assert result.returncode == 2 and bare in result.stderr and "救助供养标准" in result.stderr
+    assert await ReconciliationRun.count() == before
+
+
 async def test_a_month_without_standard_exits_2(world):
     county = await world.county()
     result = tekun("reconcile", "--county", county, "--month", "2026-06", "--json")
