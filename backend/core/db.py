@@ -79,14 +79,27 @@ async def fetch_tuples(sql: str, *args) -> list:
     return await connection.fetch(numbered, *args)
 
 
+def is_postgres() -> bool:
+    """PostgreSQL itself (not CockroachDB, which speaks its protocol but lacks some settings)."""
+    from piccolo.engine.cockroach import CockroachEngine
+
+    return isinstance(ENGINE, PostgresEngine) and not isinstance(ENGINE, CockroachEngine)
+
+
+async def without_jit() -> None:
+    """For the rest of the current transaction, on PostgreSQL: no JIT compilation. PostgreSQL
+    compiles queries it estimates as expensive (a month of lines with correlated subqueries), and
+    the compilation costs more than it saves: 0.3–0.5 s of a 1.2 s query (benchmarks/RESULTS.md)."""
+    if is_postgres():
+        await ENGINE.run_ddl("SET LOCAL jit = off")
+
+
 async def analyse_after_bulk(tablename: str, count: int) -> None:
     """Fresh planner statistics after a bulk load of ``count`` rows, on PostgreSQL: where
     autovacuum is off or has not come round yet, the planner treats the table as if it were
     still small and picks plans that scan it once per row. SQLite plans without statistics;
     CockroachDB collects them by itself (and refuses ANALYZE inside a transaction)."""
-    from piccolo.engine.cockroach import CockroachEngine
-
-    if count >= 10_000 and isinstance(ENGINE, PostgresEngine) and not isinstance(ENGINE, CockroachEngine):
+    if count >= 10_000 and is_postgres():
         await ENGINE.run_ddl(f'ANALYZE "{tablename}"')
 
 

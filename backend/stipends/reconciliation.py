@@ -35,7 +35,7 @@ from datetime import date
 from typing import Any
 
 from backend.core import dates
-from backend.core.db import fetch_tuples
+from backend.core.db import fetch_tuples, without_jit
 from backend.core.ledger import canonical
 from backend.registry import rules as registry_rules
 from backend.registry import services as registry
@@ -205,6 +205,7 @@ async def load(county_ids: list[int], month: date, source: str) -> dict[int, Cou
     in a fixed number of queries whatever the number of counties. Run it inside a transaction
     (on SQLite every query then shares one connection)."""
     month = dates.month_of(month)
+    await without_jit()
     standards = await _standards(county_ids, month)
     out = {county: CountyMonth(county, standards.get(county)) for county in county_ids}
     expected = {county: _expected(standard) for county, standard in standards.items() if standard is not None}
