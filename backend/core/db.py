@@ -94,6 +94,29 @@ async def without_jit() -> None:
         await ENGINE.run_ddl("SET LOCAL jit = off")
 
 
+async def insert_rows(tablename: str, columns: list[str], rows: list[tuple], chunk: int = 5000) -> None:
+    """Set-based INSERT of ``rows`` (tuples in ``columns`` order) on the connection of the current
+    transaction: COPY on PostgreSQL, the driver's executemany on SQLite and CockroachDB. An ORM
+    object and query string per row cost about 100 µs a row; this path a few µs. Values are
+    adapted by the same driver adapters as the ORM's (SQLite: dates as ISO text, aware datetimes
+    in UTC), so they must already have the column's type."""
+    if not rows:
+        return
+    transaction_ = ENGINE.current_transaction.get()
+    if transaction_ is None:
+        raise RuntimeError("insert_rows runs inside transaction()")
+    connection = transaction_.connection
+    if is_postgres():
+        for start in range(0, len(rows), chunk):
+            await connection.copy_records_to_table(tablename, records=rows[start:start + chunk], columns=columns)
+        return
+    names = ", ".join(f'"{column}"' for column in columns)
+    marks = ", ".join("?" if is_sqlite() else f"${index}" for index in range(1, len(columns) + 1))
+    sql = f'INSERT INTO "{tablename}" ({names}) VALUES ({marks})'
+    for start in range(0, len(rows), chunk):
+        await connection.executemany(sql, rows[start:start + chunk])
+
+
 async def analyse_after_bulk(tablename: str, count: int) -> None:
     """Fresh planner statistics after a bulk load of ``count`` rows, on PostgreSQL: where
     autovacuum is off or has not come round yet, the planner treats the table as if it were
