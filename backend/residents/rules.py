@@ -45,6 +45,9 @@ class PlacementEvent:
     home_id: int | None
 
 
+INTO_A_HOME = ("admit", "transfer")  # placement kinds after which the person lives in a home
+
+
 def home_on(events: Iterable[PlacementEvent], day: date) -> int | None:
     """The home the person lived in at the end of ``day`` (None: not placed, i.e. dispersed).
 
@@ -54,7 +57,7 @@ def home_on(events: Iterable[PlacementEvent], day: date) -> int | None:
     for event in sorted(events, key=lambda e: (e.on, e.seq)):
         if event.on > day:
             break
-        current = event.home_id if event.kind in ("admit", "transfer") else None
+        current = event.home_id if event.kind in INTO_A_HOME else None
     return current
 
 

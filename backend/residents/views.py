@@ -348,7 +348,7 @@ async def placement_submit(request: Request, resident_id: FromPath[int]) -> obje
         errors["kind"] = _("Choose admission, transfer or discharge.")
     event_date = _date(form, "event_date", errors)
     _not_before_approval(person, event_date, "event_date", errors)
-    if values["kind"] in ("admit", "transfer") and not values["home_code"]:
+    if values["kind"] in rules.INTO_A_HOME and not values["home_code"]:
         errors["home_code"] = _("Choose the home.")
     if len(values["note"]) > 300:
         errors["note"] = _("At most 300 characters.")

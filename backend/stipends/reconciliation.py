@@ -44,8 +44,6 @@ from backend.residents.tables import Resident
 from backend.stipends import rules
 from backend.stipends.tables import Standard, StipendLine
 
-PLACED = ("admit", "transfer")  # a placement event after which the person lives in a home
-
 # Per line: the facts that decide "certainly clean" (each correlated subquery appears once).
 # Parameters: the month's first day five times, the source, the first day again.
 _LINE_FACTS = """
@@ -133,10 +131,7 @@ async def _standards(county_ids: list[int], month: date) -> dict[int, rules.Stan
     rows = await Standard.select().where(Standard.county.is_in(county_ids) & (Standard.effective_from <= month))
     by_county: dict[int, list[rules.StandardRow]] = defaultdict(list)
     for row in rows:
-        by_county[row["county"]].append(rules.StandardRow(
-            effective_from=row["effective_from"], **{name: row[name] for name in rules.AMOUNT_FIELDS},
-            basic_floor=row["basic_floor"],
-        ))
+        by_county[row["county"]].append(rules.StandardRow.of(row))
     return {county: rules.standard_in_force(items, month) for county, items in by_county.items()}
 
 
@@ -215,7 +210,7 @@ async def load(county_ids: list[int], month: date, source: str) -> dict[int, Cou
     for line_id, county_id, paid_basic, paid_care, paid_mode, ok, kind, tier in facts:
         table = expected.get(county_id)
         if ok and table is not None:
-            basic, care, mode = table.get((kind in PLACED, tier), (None, None, None))
+            basic, care, mode = table.get((kind in residents_rules.INTO_A_HOME, tier), (None, None, None))
             if basic == paid_basic and care == paid_care and paid_mode in ("", None, mode):
                 county = out[county_id]
                 county.clean_lines += 1

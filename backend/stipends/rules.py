@@ -64,6 +64,12 @@ class StandardRow:
     care_dispersed_full_loss: int
     basic_floor: int | None = None
 
+    @classmethod
+    def of(cls, row: Mapping) -> StandardRow:
+        """From a row of the ``standard`` table."""
+        return cls(effective_from=row["effective_from"], **{name: row[name] for name in AMOUNT_FIELDS},
+                   basic_floor=row.get("basic_floor"))
+
     def basic(self, mode: str) -> int:
         return getattr(self, f"basic_{mode}")
 

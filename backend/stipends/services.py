@@ -63,14 +63,6 @@ def _month_text(month: date) -> str:
 # --- standards ------------------------------------------------------------------------------
 
 
-def _standard_row(row: dict[str, Any]) -> rules.StandardRow:
-    return rules.StandardRow(
-        effective_from=row["effective_from"],
-        **{name: row[name] for name in rules.AMOUNT_FIELDS},
-        basic_floor=row.get("basic_floor"),
-    )
-
-
 def _standard_out(county_code: str, row: rules.StandardRow) -> StandardOut:
     return StandardOut(
         county_code=county_code,
@@ -83,7 +75,7 @@ def _standard_out(county_code: str, row: rules.StandardRow) -> StandardOut:
 
 async def _standard_rows(county_id: int) -> list[rules.StandardRow]:
     rows = await Standard.select().where(Standard.county == county_id).order_by(Standard.effective_from)
-    return [_standard_row(row) for row in rows]
+    return [rules.StandardRow.of(row) for row in rows]
 
 
 async def list_standards(scope: Scope, county_code: str) -> list[StandardOut]:
