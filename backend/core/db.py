@@ -59,26 +59,6 @@ def transaction():
     return ENGINE.transaction()
 
 
-async def fetch_tuples(sql: str, *args) -> list:
-    """The rows of ``sql`` as tuples, through the driver of the current transaction, without
-    the dict per row the ORM builds (a third of the time of a 120,000-row read). ``{}`` marks a
-    parameter, as in Piccolo's ``raw``; values are adapted by the same driver adapters."""
-    transaction_ = ENGINE.current_transaction.get()
-    if transaction_ is None:
-        raise RuntimeError("fetch_tuples runs inside transaction()")
-    connection = transaction_.connection
-    if isinstance(ENGINE, SQLiteEngine):
-        cursor = await connection.execute(sql.replace("{}", "?"), args)
-        cursor.row_factory = None
-        try:
-            return await cursor.fetchall()
-        finally:
-            await cursor.close()
-    parts = sql.split("{}")
-    numbered = parts[0] + "".join(f"${index}{part}" for index, part in enumerate(parts[1:], start=1))
-    return await connection.fetch(numbered, *args)
-
-
 def is_postgres() -> bool:
     """PostgreSQL itself (not CockroachDB, which speaks its protocol but lacks some settings)."""
     from piccolo.engine.cockroach import CockroachEngine
@@ -92,38 +72,6 @@ async def without_jit() -> None:
     the compilation costs more than it saves: 0.3–0.5 s of a 1.2 s query (benchmarks/RESULTS.md)."""
     if is_postgres():
         await ENGINE.run_ddl("SET LOCAL jit = off")
-
-
-async def insert_rows(tablename: str, columns: list[str], rows: list[tuple], chunk: int = 5000) -> None:
-    """Set-based INSERT of ``rows`` (tuples in ``columns`` order) on the connection of the current
-    transaction: COPY on PostgreSQL, the driver's executemany on SQLite and CockroachDB. An ORM
-    object and query string per row cost about 100 µs a row; this path a few µs. Values are
-    adapted by the same driver adapters as the ORM's (SQLite: dates as ISO text, aware datetimes
-    in UTC), so they must already have the column's type."""
-    if not rows:
-        return
-    transaction_ = ENGINE.current_transaction.get()
-    if transaction_ is None:
-        raise RuntimeError("insert_rows runs inside transaction()")
-    connection = transaction_.connection
-    if is_postgres():
-        for start in range(0, len(rows), chunk):
-            await connection.copy_records_to_table(tablename, records=rows[start:start + chunk], columns=columns)
-        return
-    names = ", ".join(f'"{column}"' for column in columns)
-    marks = ", ".join("?" if is_sqlite() else f"${index}" for index in range(1, len(columns) + 1))
-    sql = f'INSERT INTO "{tablename}" ({names}) VALUES ({marks})'
-    for start in range(0, len(rows), chunk):
-        await connection.executemany(sql, rows[start:start + chunk])
-
-
-async def analyse_after_bulk(tablename: str, count: int) -> None:
-    """Fresh planner statistics after a bulk load of ``count`` rows, on PostgreSQL: where
-    autovacuum is off or has not come round yet, the planner treats the table as if it were
-    still small and picks plans that scan it once per row. SQLite plans without statistics;
-    CockroachDB collects them by itself (and refuses ANALYZE inside a transaction)."""
-    if count >= 10_000 and is_postgres():
-        await ENGINE.run_ddl(f'ANALYZE "{tablename}"')
 
 
 async def start() -> None:

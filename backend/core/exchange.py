@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
+from operator import itemgetter
 from typing import Any
 
 from backend.core import dates, money
@@ -75,8 +77,7 @@ class ParsedRow:
 
 
 MAX_ROWS = 2_000_000
-CACHE_LIMIT = 4096
-_MISSING = object()
+_EMPTY = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,11 +120,15 @@ def read_sheet(filename: str, data: bytes) -> Sheet:
     headers = ["" if cell is None else str(cell).strip() for cell in cells[0]]
     while headers and not headers[-1]:
         headers.pop()
-    rows = [
-        (number, row)
-        for number, row in enumerate(cells[1:], start=2)
-        if not _is_blank(row)
-    ]
+    if name.endswith(".csv"):
+        # Every cell is a str, so a row is blank when its joined text is (the same test as
+        # _is_blank); compress keeps the others without Python code per row.
+        body = itertools.islice(cells, 1, None)
+        texts = map(str.strip, map("".join, itertools.islice(cells, 1, None)))
+        rows = list(itertools.compress(zip(itertools.count(2), body), texts))
+    else:
+        rows = [(number, row) for number, row in enumerate(cells[1:], start=2) if not _is_blank(row)]
+    del cells
     if len(rows) > MAX_ROWS:
         raise ExchangeError([RowError(1, "-", _("The file has too many rows."))])
     return Sheet(headers=headers, rows=rows)
@@ -181,42 +186,74 @@ def parse_sheet(
             errors.append(RowError(1, column.zh, _("Required column is missing.")))
     if errors:
         return [], errors
-    parsed: list[ParsedRow] = []
     present = [(column, positions[column.key], labels[column.key]) for column in columns if column.key in positions]
-    # Cell parsers are pure: a value seen before in the same column (能, 男, a date, a county
-    # code, the ID of a person assessed three times) is converted once. Past CACHE_LIMIT values a
-    # column keeps caching only while at least one lookup in four is a hit (not unique IDs).
-    caches: dict[str, dict[tuple[type, Any], Any]] = {column.key: {} for column, _i, _l in present}
-    hits = dict.fromkeys(caches, 0)
-    for number, cells in sheet.rows:
-        values: dict[str, Any] = {}
-        width = len(cells)
-        for column, index, label in present:
-            raw = cells[index] if index < width else None
-            if raw is None or (raw.__class__ is str and not raw.strip()):
-                if column.required:
-                    errors.append(RowError(number, label, _("A value is required.")))
-                values[column.key] = None
-                continue
-            cache = caches[column.key]
-            key = (raw.__class__, raw)
-            result = cache.get(key, _MISSING)
-            if result is _MISSING:
-                try:
-                    result = column.parse(raw)
-                except CellError as exc:
-                    result = _Refused(str(exc))
-                if len(cache) < CACHE_LIMIT or hits[column.key] * 3 >= len(cache):
-                    cache[key] = result
-            else:
-                hits[column.key] += 1
-            if result.__class__ is _Refused:
-                errors.append(RowError(number, label, result.message))
-            else:
-                values[column.key] = result
-        parsed.append(ParsedRow(row=number, values=values, labels=labels))
+    rows = [cells for _number, cells in sheet.rows]
+    numbers = [number for number, _cells in sheet.rows]
     sheet.rows = []
+    # Column by column: cell parsers are pure, so each distinct value of a column (能, 男, a date,
+    # a county code, the ID of a person assessed three times) is converted once, and the cells
+    # are mapped to their results by the dict, without Python code per cell.
+    width = min(map(len, rows), default=0)
+    results: list[list[Any]] = []
+    problems: list[tuple[int, int, RowError]] = []  # (row index, column position, error)
+    refusals: list[tuple[int, str]] = []  # (row index, key): a refused cell has no value
+    for position, (column, index, label) in enumerate(present):
+        if index < width:
+            raws = list(map(itemgetter(index), rows))
+        else:
+            raws = [cells[index] if index < len(cells) else None for cells in rows]
+        keys = raws if _distinct_when_equal(raws) else list(zip(map(type, raws), raws, strict=True))
+        table: dict[Any, Any] = {}
+        empty = refused_here = False
+        for key in dict.fromkeys(keys):
+            raw = key if keys is raws else key[1]
+            if raw is None or (raw.__class__ is str and not raw.strip()):
+                table[key] = _EMPTY
+                empty = True
+                continue
+            try:
+                table[key] = column.parse(raw)
+            except CellError as exc:
+                table[key] = _Refused(str(exc))
+                refused_here = True
+        del raws
+        values = list(map(table.__getitem__, keys))
+        del keys
+        if empty or refused_here:
+            for row_index, result in enumerate(values):
+                if result is _EMPTY:
+                    values[row_index] = None
+                    if column.required:
+                        problems.append((row_index, position, RowError(numbers[row_index], label, _("A value is required."))))
+                elif result.__class__ is _Refused:
+                    problems.append((row_index, position, RowError(numbers[row_index], label, result.message)))
+                    refusals.append((row_index, column.key))
+        results.append(values)
+    del rows
+    keys = [column.key for column, _index, _label in present]
+    parsed = [
+        ParsedRow(number, dict(zip(keys, cells, strict=True)), labels)
+        for number, cells in zip(numbers, zip(*results, strict=True) if results else ((),) * len(numbers), strict=True)
+    ]
+    for row_index, key in refusals:
+        del parsed[row_index].values[key]
+    problems.sort(key=itemgetter(0, 1))
+    errors.extend(error for _row, _position, error in problems)
     return parsed, errors
+
+
+# Cell types of CSV and XLSX files. A value of one of these never equals a value of another,
+# except across the numbers (1 == 1.0 == True).
+_SAFE = frozenset({str, type(None), date, datetime, time, timedelta})
+_NUMBERS = frozenset({int, float, bool})
+
+
+def _distinct_when_equal(values: list[Any]) -> bool:
+    """Whether values of this list that are equal are of the same type (so a dict keyed by the
+    value can stand for one keyed by (type, value)): not when it mixes numbers of several types or
+    holds a type not listed above."""
+    types = set(map(type, values))
+    return types <= _SAFE or (len(types & _NUMBERS) == 1 and types <= _SAFE | _NUMBERS)
 
 
 # --- cell parsers ---------------------------------------------------------------------------

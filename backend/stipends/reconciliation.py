@@ -35,7 +35,8 @@ from datetime import date
 from typing import Any
 
 from backend.core import dates
-from backend.core.db import fetch_tuples, without_jit
+from backend.core.bulk import chunks, fetch_tuples
+from backend.core.db import without_jit
 from backend.core.ledger import canonical
 from backend.registry import rules as registry_rules
 from backend.registry import services as registry
@@ -90,12 +91,6 @@ def _ints(values) -> str:
     """Integer ids read from the database, written into the SQL (a parameter per id costs the
     query builder more than the query itself); never an empty list."""
     return ",".join(str(int(value)) for value in values) or "0"
-
-
-def _chunks(values, size: int = 5000):
-    values = list(values)
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
 
 
 def _text(value: Any) -> Any:
@@ -162,7 +157,7 @@ async def person_histories(where: str, args: tuple, month: date) -> tuple[dict[i
         "FROM resident r JOIN county c ON c.id = r.county WHERE " + where, *args
     )
     placement_rows, assessment_rows = [], []
-    for chunk in _chunks(sorted(row["id"] for row in rows)):
+    for chunk in chunks(sorted(row["id"] for row in rows), 5000):
         ids = _ints(chunk)
         placement_rows += await Resident.raw(
             f"SELECT resident, event_date, seq, kind, home FROM placement WHERE resident IN ({ids}) AND event_date < {{}}", month
@@ -222,11 +217,11 @@ async def load(county_ids: list[int], month: date, source: str) -> dict[int, Cou
         out[row["county"]].totals = [row["n"], row["basic"], row["care"], row["ids"], str(row["last_import"])]
     # 2. The lines for the rules, and every line of the month naming the same IDs (any county).
     line_rows = []
-    for chunk in _chunks(sorted(needs_rules)):
+    for chunk in chunks(sorted(needs_rules), 5000):
         line_rows += await StipendLine.raw(_LINE_COLUMNS + f"l.id IN ({_ints(chunk)})")
     keys = sorted({row["id_key"] for row in line_rows})
     group_rows: dict[int, dict] = {row["id"]: row for row in line_rows}
-    for chunk in _chunks(keys, 900):
+    for chunk in chunks(keys, 900):
         marks = ",".join("{}" for _ in chunk)
         for row in await StipendLine.raw(
             _LINE_COLUMNS + f"l.source = {{}} AND l.month = {{}} AND l.id_key IN ({marks})", source, month, *chunk
@@ -236,12 +231,12 @@ async def load(county_ids: list[int], month: date, source: str) -> dict[int, Cou
     since = dates.add_months(month, -registry_rules.PARAMETER_RANGES["extra_months_after_death"][1])
     unpaid = [row["id"] for row in await _raw(_UNPAID, county_ids, month, month, since, source, month)]
     person_ids = set(unpaid)
-    for chunk in _chunks(keys, 900):
+    for chunk in chunks(keys, 900):
         marks = ",".join("{}" for _ in chunk)
         person_ids.update(row["id"] for row in await Resident.raw(f"SELECT id FROM resident WHERE id_number IN ({marks})", *chunk))
     persons: dict[int, rules.Person] = {}
     history: dict[int, tuple[list, list]] = defaultdict(lambda: ([], []))
-    for chunk in _chunks(sorted(person_ids)):
+    for chunk in chunks(sorted(person_ids), 5000):
         found, placed, assessed = await person_histories(f"r.id IN ({_ints(chunk)})", (), month)
         persons.update(found)
         for row in placed:

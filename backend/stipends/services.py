@@ -14,7 +14,8 @@ from datetime import date
 from typing import Any
 
 from backend.core import citizen_id, dates
-from backend.core.db import analyse_after_bulk, fetch_tuples, insert_rows, transaction
+from backend.core.bulk import fetch_tuples, insert_rows
+from backend.core.db import transaction
 from backend.core.errors import Forbidden, Invalid, NotFound
 from backend.core.exchange import ExchangeError, ParsedRow, RowError
 from backend.core.i18n import _
@@ -251,16 +252,15 @@ async def import_lines(scope: Scope, source: str, rows: list[ParsedRow], dry_run
         if dry_run:
             return _result(source, plan, True, [])
         now = dates.now_utc()
-        # Written set-based (an ORM object per line cost 60 % of a 120,000-line import).
+        # Written set-based (an ORM object per line cost 60 % of a 120,000-line import), then
+        # ANALYZE on PostgreSQL: without statistics it planned a month's unpaid check as a merge
+        # join (5 s instead of 0.1 s: benchmarks/RESULTS.md).
         columns = ["source", "payment_ref", "id_key", "imported_at", "imported_by", *LINE_FIELDS]
         new_rows = [
             (source, ref, citizen_id.normalise(values["id_number"]), now, scope.username, *(values[name] for name in LINE_FIELDS))
             for ref, values in creates
         ]
         await insert_rows("stipend_line", columns, new_rows)
-        # Without fresh statistics PostgreSQL planned a month's unpaid check as a merge join
-        # (5 s instead of 0.1 s: benchmarks/RESULTS.md).
-        await analyse_after_bulk("stipend_line", len(new_rows))
         changes = []
         for ref, current, values, changed in updates:
             await StipendLine.update(

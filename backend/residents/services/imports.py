@@ -3,24 +3,23 @@ with its row and column, idempotent, and fast at province scale (set-based write
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import Counter, defaultdict
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
-from piccolo.columns import Boolean
 from piccolo.query.functions.aggregate import Count
 
-from backend.core import citizen_id, dates
+from backend.core import bulk, citizen_id, dates
 from backend.core.db import is_sqlite, transaction
 from backend.core.exchange import ExchangeError, ParsedRow, RowError
 from backend.core.i18n import _
 from backend.core.ledger import (
     Change,
     LedgerSpec,
-    _normalise,
     append_audit,
+    chain_tuples,
     reserve,
     set_head,
 )
@@ -43,9 +42,11 @@ from backend.residents.tables import (
     Resident,
 )
 
-# Keys per IN (…) query: few round trips (on SQLite each read outside a transaction opens a
-# connection), well below the 32,766 parameters of SQLite ≥ 3.32 and asyncpg's 32,767.
+# Rows per chunk of the lists handled in pieces.
 BATCH = 5000
+# Keys per look-up query (one parameter: a JSON array on SQLite, an array on PostgreSQL): few
+# round trips (on SQLite each read outside a transaction opens a connection).
+LOOKUP = 50_000
 
 
 def _result(kind: str, plan: list[ImportRowOut], dry_run: bool) -> ImportResult:
@@ -53,115 +54,49 @@ def _result(kind: str, plan: list[ImportRowOut], dry_run: bool) -> ImportResult:
     return ImportResult(True, kind, counts["create"], counts["update"], counts["unchanged"], dry_run, plan)
 
 
-def _chunks(values: list, size: int = BATCH):
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
-async def _insert_statement(table, columns: list[str]) -> tuple[Any, str]:
-    """The connection of the caller's transaction and a one-row INSERT for its executemany."""
-    transaction_ = table._meta.db.current_transaction.get()
-    if transaction_ is None:
-        raise RuntimeError("set-based inserts run inside transaction()")
-    connection = transaction_.connection
-    names = ", ".join(f'"{column}"' for column in columns)
-    if is_sqlite():
-        # A larger page cache for this transaction's connection (the default is 2 MB): index
-        # inserts in random order then stay in memory. Gone with the connection.
-        await connection.execute("PRAGMA cache_size = -131072")
-        marks = ", ".join("?" for _ in columns)
-    else:
-        marks = ", ".join(f"${index}" for index in range(1, len(columns) + 1))
-    return connection, f'INSERT INTO "{table._meta.tablename}" ({names}) VALUES ({marks})'
-
-
-async def _insert_many(table, columns: list[str], rows: list[tuple], chunk: int = 5000) -> None:
-    """Set-based INSERT through the driver's executemany, on the connection of the caller's
-    transaction. Building one ORM object and query string per row costs about half a millisecond
-    a row (a minute at province scale); this path costs a few microseconds. Values are adapted by
-    the same driver adapters as the ORM's (SQLite: dates as ISO text, aware datetimes in UTC)."""
+async def _append_ledger(spec: LedgerSpec, rows: list[tuple], chunk: int = 5000) -> int:
+    """``ledger.append_rows`` (the same chaining: reserve, the same payload and hash, set_head)
+    for rows given as tuples in ``spec.fields`` order, chained (``ledger.chain_tuples``) and
+    written chunk by chunk (``bulk.insert_batches``), so that at province scale only a few chunks of full
+    rows are in memory at a time. Returns the first sequence number."""
     if not rows:
-        return
-    connection, sql = await _insert_statement(table, columns)
-    for part in _chunks(rows, chunk):
-        await _write(connection, table, columns, sql, part)
-    await _analyse_after_bulk(table, len(rows))
+        return 0
+    first_seq, prev_hash = await reserve(spec.name, len(rows))
+    columns = [*spec.fields, "seq", "prev_hash", "hash"]
+    seq = first_seq
 
+    def chained():
+        nonlocal seq, prev_hash
+        for part in bulk.chunks(rows, chunk):
+            complete = chain_tuples(spec, part, seq, prev_hash)
+            seq, prev_hash = seq + len(part), complete[-1][-1]
+            yield complete
 
-async def _analyse_after_bulk(table, count: int) -> None:
-    """Fresh statistics after a bulk load on PostgreSQL: otherwise the planner may treat the
-    follow-up queries (the tier refresh) as if the table were still small, i.e. a scan per row."""
-    if not is_sqlite() and count >= 10_000:
-        await table.raw(f'ANALYZE "{table._meta.tablename}"')
-
-
-async def _write(connection, table, columns: list[str], sql: str, rows: list[tuple]) -> None:
-    """PostgreSQL: COPY (asyncpg's binary copy, several times faster than an INSERT per row; the
-    values already have the column types: date, bool, int, str, aware datetime). SQLite and
-    CockroachDB: executemany."""
-    from piccolo.engine.cockroach import CockroachEngine
-    from piccolo.engine.postgres import PostgresEngine
-
-    engine = table._meta.db
-    if isinstance(engine, PostgresEngine) and not isinstance(engine, CockroachEngine):
-        await connection.copy_records_to_table(table._meta.tablename, records=rows, columns=columns)
-    else:
-        await connection.executemany(sql, rows)
-
-
-# ledger.canonical without building an encoder per row (json.dumps does exactly this).
-_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-
-
-async def _append_ledger(spec: LedgerSpec, rows: list[tuple], chunk: int = 5000) -> None:
-    """``ledger.append_rows`` (the same chaining: reserve, ledger.chain_hash over the same payload,
-    set_head) for rows given as tuples in ``spec.fields`` order, chained and inserted chunk by
-    chunk so that at province scale only one chunk of full rows is in memory at a time."""
-    if not rows:
-        return
-    fields = spec.fields
-    booleans = {name for name in fields if isinstance(getattr(spec.table, name), Boolean)}
-    texts: dict[Any, Any] = {}  # dates and times repeat: normalise each once
-
-    def normal(name: str, value: Any) -> Any:
-        if value is None:
-            return None
-        if name in booleans:
-            return bool(value)
-        if isinstance(value, date):  # datetime too
-            text = texts.get(value)
-            if text is None:
-                text = texts[value] = _normalise(value)
-            return text
-        return _normalise(value)
-
-    seq, prev_hash = await reserve(spec.name, len(rows))
-    columns = [*fields, "seq", "prev_hash", "hash"]
-    connection, sql = await _insert_statement(spec.table, columns)
-    for part in _chunks(rows, chunk):
-        complete = []
-        for values in part:
-            # The payload of ledger._payload (Boolean columns as bools, dates as ISO text).
-            payload: dict[str, Any] = {"seq": seq}
-            for name, value in zip(fields, values, strict=True):
-                payload[name] = normal(name, value)
-            row_hash = hashlib.sha256((prev_hash + _CANONICAL.encode(payload)).encode("utf-8")).hexdigest()
-            complete.append((*values, seq, prev_hash, row_hash))
-            seq, prev_hash = seq + 1, row_hash
-        await _write(connection, spec.table, columns, sql, complete)
+    await bulk.insert_batches(spec.table._meta.tablename, columns, chained())
     await set_head(spec.name, prev_hash)
-    await _analyse_after_bulk(spec.table, len(rows))
+    await bulk.analyse_after_bulk(spec.table._meta.tablename, len(rows))
+    return first_seq
+
+
+async def _select_in(table, columns: tuple[str, ...], key: str, values: list, where: str = "", *args: Any) -> list[dict[str, Any]]:
+    """``SELECT columns FROM table WHERE key IN (values) [AND where]``, in the caller's
+    transaction if any. The keys go in as one parameter per query (SQLite: a JSON array read by
+    json_each; PostgreSQL: an array for = ANY), so neither the ORM nor the driver handles a
+    placeholder per key; both use the index on ``key``. ``where`` may use ``{}`` for ``args``."""
+    found: list[dict[str, Any]] = []
+    names = ", ".join(f'"{column}"' for column in columns)
+    condition = f'"{key}" IN (SELECT value FROM json_each({{}}))' if is_sqlite() else f'"{key}" = ANY({{}})'
+    sql = f'SELECT {names} FROM "{table._meta.tablename}" WHERE {condition}' + (f" AND {where}" if where else "")
+    for chunk in bulk.chunks(values, LOOKUP):
+        found += await table.raw(sql, json.dumps(chunk) if is_sqlite() else chunk, *args)
+    return found
 
 
 async def _existing_residents(id_numbers: list[str]) -> dict[str, dict[str, Any]]:
-    found: dict[str, dict[str, Any]] = {}
-    for chunk in _chunks(id_numbers):
-        rows = await Resident.select(
-            Resident.id, Resident.id_number, Resident.name, Resident.county, Resident.approved_on,
-            Resident.ended_on, Resident.birth_date, Resident.died_on,
-        ).where(Resident.id_number.is_in(chunk))
-        found.update({row["id_number"]: row for row in rows})
-    return found
+    rows = await _select_in(
+        Resident, ("id", "id_number", "name", "county", "approved_on", "ended_on", "birth_date", "died_on"), "id_number", id_numbers
+    )
+    return {row["id_number"]: row for row in rows}
 
 
 def _row_errors(row: ParsedRow, today: date, counties: dict[str, int], homes: dict[str, dict], scope: Scope) -> list[RowError]:
@@ -216,9 +151,8 @@ async def import_residents(scope: Scope, rows: list[ParsedRow], dry_run: bool = 
     existing = await _existing_residents(list(seen))
     # Placement history of existing persons, to tell "fill an empty field" from "rewrite history".
     history: dict[int, list[dict]] = defaultdict(list)
-    for chunk in _chunks([person["id"] for person in existing.values()]):
-        for event in await Placement.select(Placement.resident, Placement.kind, Placement.home, Placement.event_date).where(Placement.resident.is_in(chunk)):
-            history[event["resident"]].append(event)
+    for event in await _select_in(Placement, ("resident", "kind", "home", "event_date"), "resident", [person["id"] for person in existing.values()]):
+        history[event["resident"]].append(event)
     home_by_id = {home["id"]: code for code, home in homes.items()}
     plan: list[ImportRowOut] = []
     creates: list[ParsedRow] = []
@@ -275,7 +209,7 @@ async def import_residents(scope: Scope, rows: list[ParsedRow], dry_run: bool = 
     if new_occupants:
         present = Counter()
         code_of = {homes[code]["id"]: code for code in new_occupants}
-        for chunk in _chunks(list(code_of)):
+        for chunk in bulk.chunks(list(code_of), BATCH):
             for item in await Resident.select(Resident.home, Count(Resident.id).as_alias("n")).where(Resident.home.is_in(chunk)).group_by(Resident.home):
                 present[code_of[item["home"]]] = item["n"]
         taken: Counter = Counter()
@@ -313,11 +247,10 @@ async def import_residents(scope: Scope, rows: list[ParsedRow], dry_run: bool = 
                 "tier": rules.UNASSESSED, "last_assessed_on": None,
                 "created_at": now,
             })
-        await _insert_many(Resident, list(records[0]) if records else [], [tuple(record.values()) for record in records])
+        await bulk.insert_rows(Resident._meta.tablename, list(records[0]) if records else [], [tuple(record.values()) for record in records])
         del records
-        for chunk in _chunks([row.values["id_number"] for row in creates]):
-            for item in await Resident.select(Resident.id, Resident.id_number).where(Resident.id_number.is_in(chunk)):
-                id_of[item["id_number"]] = item["id"]
+        for item in await _select_in(Resident, ("id", "id_number"), "id_number", [row.values["id_number"] for row in creates]):
+            id_of[item["id_number"]] = item["id"]
         events: list[dict] = []
 
         def placement_rows(person_id: int, values: dict) -> list[dict]:
@@ -347,6 +280,11 @@ async def import_residents(scope: Scope, rows: list[ParsedRow], dry_run: bool = 
     return result
 
 
+# The order of ASSESSMENT_LEDGER.fields, in which the import builds its rows directly.
+_ASSESSMENT_ROW = ("resident", "assessed_on", *rules.ITEMS, "tier", "assessor", "reason", "corrects", "recorded_at", "recorded_by")
+assert ASSESSMENT_LEDGER.fields == _ASSESSMENT_ROW, "import_assessments builds rows in this order"
+
+
 async def import_assessments(scope: Scope, rows: list[ParsedRow], dry_run: bool = False) -> ImportResult:
     require_role(scope, ASSESS_ROLES, _("You may not record assessments."))
     today = dates.today()
@@ -355,19 +293,22 @@ async def import_assessments(scope: Scope, rows: list[ParsedRow], dry_run: bool 
     if not scope.is_admin:
         people = {key: value for key, value in people.items() if value["county"] == scope.county_id}
         if scope.role == "director":
-            allowed = set()
-            for chunk in _chunks([p["id"] for p in people.values()]):
-                allowed.update(r["resident"] for r in await Placement.select(Placement.resident).where(Placement.resident.is_in(chunk) & (Placement.home == scope.home_id)))
+            placed = await _select_in(Placement, ("resident",), "resident", [p["id"] for p in people.values()], '"home" = {}', scope.home_id)
+            allowed = {r["resident"] for r in placed}
             people = {key: value for key, value in people.items() if value["id"] in allowed}
     existing: dict[tuple[int, date], list[dict]] = defaultdict(list)
-    for chunk in _chunks([person["id"] for person in people.values()]):
-        for record in await Assessment.select(Assessment.resident, Assessment.assessed_on, *[getattr(Assessment, item) for item in rules.ITEMS]).where(Assessment.resident.is_in(chunk)):
-            existing[(record["resident"], record["assessed_on"])].append(record)
+    for record in await _select_in(Assessment, ("resident", "assessed_on", *rules.ITEMS), "resident", [person["id"] for person in people.values()]):
+        existing[(record["resident"], record["assessed_on"])].append(record)
     errors: list[RowError] = []
     seen: dict[tuple[str, date], int] = {}
     plan: list[ImportRowOut] = []
     new_rows: list[tuple] = []  # in ASSESSMENT_LEDGER.fields order (compact: 360,000 at province scale)
     now = dates.now_utc()
+    items = rules.ITEMS
+    answers_of = itemgetter(*items)
+    tiers: dict[tuple, str] = {}  # rules.care_tier once per combination of the six answers
+    masks: dict[str, str] = {}  # a person is assessed about three times
+    days: dict[date, str] = {}
     for row in rows:
         values = row.values
         number, day = values.get("id_number"), values.get("assessed_on")
@@ -391,60 +332,87 @@ async def import_assessments(scope: Scope, rows: list[ParsedRow], dry_run: bool 
         if person["died_on"] and day > person["died_on"]:  # the record is locked after a death
             errors.append(RowError(row.row, row.label("assessed_on"), _("This person died on {day}: nothing dated after the day of death can be recorded.").format(day=person["died_on"].isoformat())))
             continue
-        answers = {item: values[item] for item in rules.ITEMS}
-        label = f"{citizen_id.mask(number)} {day.isoformat()}"
-        stored = existing.get((person["id"], day))
+        answers = answers_of(values)  # values[item] for each of the six, as a tuple
+        mask = masks.get(number)
+        if mask is None:
+            mask = masks[number] = citizen_id.mask(number)
+        day_text = days.get(day)
+        if day_text is None:
+            day_text = days[day] = day.isoformat()
+        label = f"{mask} {day_text}"
+        stored = existing.get((person["id"], day)) if existing else None
         if stored:
-            if any(all(bool(record[item]) == answers[item] for item in rules.ITEMS) for record in stored):
+            if any(all(bool(record[item]) == answer for item, answer in zip(items, answers, strict=True)) for record in stored):
                 plan.append(ImportRowOut(row.row, label, "unchanged"))
             else:
                 errors.append(RowError(row.row, row.label("assessed_on"), _("An assessment of this date is recorded with other answers; record a correction in the application.")))
             continue
         plan.append(ImportRowOut(row.row, label, "create"))
-        record = {
-            "resident": person["id"], "assessed_on": day, **answers, "tier": rules.care_tier(answers),
-            "assessor": values.get("assessor") or "", "reason": "import", "corrects": None,
-            "recorded_at": now, "recorded_by": scope.username,
-        }
-        new_rows.append(tuple(record[name] for name in ASSESSMENT_LEDGER.fields))
+        tier = tiers.get(answers)
+        if tier is None:
+            tier = tiers[answers] = rules.care_tier(dict(zip(items, answers, strict=True)))
+        new_rows.append((person["id"], day, *answers, tier, values.get("assessor") or "", "import", None, now, scope.username))
     if errors:
         raise ExchangeError(sorted(errors, key=lambda error: (error.row, error.column)))
     if dry_run:
         return _result("assessments", plan, True)
     if not new_rows:
         return _result("assessments", plan, False)  # nothing to write: a re-import changes nothing
+    new_rows.sort(key=itemgetter(1, 0))  # by date, then person (the order of the ledger)
+    affected = sorted({item[0] for item in new_rows})
     async with transaction():
-        person_at, date_at = ASSESSMENT_LEDGER.fields.index("resident"), ASSESSMENT_LEDGER.fields.index("assessed_on")
-        new_rows.sort(key=lambda item: (item[date_at], item[person_at]))  # by date, then person
-        await _append_ledger(ASSESSMENT_LEDGER, new_rows)
-        affected = sorted({item[person_at] for item in new_rows})
-        for chunk in _chunks(affected):
-            await _refresh_tiers(chunk)
-            await _close_tasks(chunk)
+        # The assessments already recorded for these persons, read under the write lock (SQLite)
+        # / in the transaction (PostgreSQL), before the new ones are added.
+        before = await _select_in(Assessment, ("resident", "assessed_on", "seq", "tier"), "resident", affected)
+        first_seq = await _append_ledger(ASSESSMENT_LEDGER, new_rows)
+        await _refresh_tiers(before, new_rows, first_seq)
+        await _close_tasks(affected)
         result = _result("assessments", plan, False)
         await append_audit(scope.user_id, scope.username, [Change("assessment.import", "import", "assessments", None, {"created": result.created, "unchanged": result.unchanged})])
     return result
 
 
-async def _refresh_tiers(resident_ids: list[int]) -> None:
-    """Set-based: the cached tier and last assessment date from the latest assessment."""
-    placeholders = ", ".join("{}" for _ in resident_ids)
-    await Resident.raw(
-        "UPDATE resident SET "
-        "tier = (SELECT a.tier FROM assessment a WHERE a.resident = resident.id ORDER BY a.assessed_on DESC, a.seq DESC LIMIT 1), "
-        "last_assessed_on = (SELECT MAX(a.assessed_on) FROM assessment a WHERE a.resident = resident.id) "
-        f"WHERE id IN ({placeholders})",
-        *resident_ids,
-    )
+async def _refresh_tiers(before: list[dict[str, Any]], new_rows: list[tuple], first_seq: int) -> None:
+    """The cached tier and last assessment date of every person with a new assessment, as
+    ``_common.refresh_state`` computes them: from the latest assessment by (date, seq), over the
+    ones recorded before (``before``) and the new rows, which are in ledger order (by date, then
+    person: a person's last row is their latest new one) with sequence numbers from
+    ``first_seq``. Computed here from rows already in memory instead of one correlated sub-query
+    per person; written with one statement (PostgreSQL: UPDATE … FROM unnest; SQLite:
+    executemany by primary key)."""
+    latest: dict[int, tuple[date, int, str]] = {}
+    for record in before:
+        candidate = (record["assessed_on"], int(record["seq"]), record["tier"])
+        current = latest.get(record["resident"])
+        if current is None or candidate[:2] > current[:2]:
+            latest[record["resident"]] = candidate
+    tier_at = _ASSESSMENT_ROW.index("tier")
+    last = {item[0]: index for index, item in enumerate(new_rows)}
+    for person, index in last.items():
+        item = new_rows[index]
+        candidate = (item[1], first_seq + index, item[tier_at])
+        current = latest.get(person)
+        if current is None or candidate[:2] > current[:2]:
+            latest[person] = candidate
+    ids = sorted(latest)
+    connection = bulk.connection()
+    if is_sqlite():
+        updates = [(latest[person][2], latest[person][0], person) for person in ids]
+        await connection.executemany('UPDATE "resident" SET "tier" = ?, "last_assessed_on" = ? WHERE "id" = ?', bulk.as_bound(updates))
+    else:
+        await connection.execute(
+            'UPDATE "resident" SET "tier" = v.tier, "last_assessed_on" = v.day '
+            "FROM unnest($1::bigint[], $2::text[], $3::date[]) AS v(id, tier, day) "
+            'WHERE "resident"."id" = v.id',
+            ids, [latest[person][2] for person in ids], [latest[person][0] for person in ids],
+        )
 
 
 async def _close_tasks(resident_ids: list[int]) -> None:
-    tasks = await ReassessmentTask.select(ReassessmentTask.id, ReassessmentTask.resident, ReassessmentTask.reported_on).where(
-        ReassessmentTask.resident.is_in(resident_ids) & ReassessmentTask.done_on.is_null() & ReassessmentTask.cancelled_on.is_null()
+    tasks = await _select_in(
+        ReassessmentTask, ("id", "resident", "reported_on"), "resident", resident_ids, '"done_on" IS NULL AND "cancelled_on" IS NULL'
     )
-    if not tasks:
-        return
-    for task in tasks:
+    for task in sorted(tasks, key=itemgetter("id")):
         done = await Assessment.select(Assessment.id, Assessment.assessed_on).where(
             (Assessment.resident == task["resident"]) & (Assessment.assessed_on >= task["reported_on"])
         ).order_by(Assessment.assessed_on).first()
