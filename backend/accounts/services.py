@@ -15,9 +15,9 @@ from backend.core.errors import Forbidden, Invalid, NotFound
 from backend.core.i18n import _
 from backend.core.ledger import Change, append_audit
 from backend.core.security import (
-    DUMMY_HASH,
     ROLES,
     Scope,
+    dummy_hash,
     hash_password,
     new_token,
     token_digest,
@@ -308,7 +308,7 @@ async def authenticate(username: str, password: str, address: str) -> CurrentUse
     if delay:
         await asyncio.sleep(delay)
     row = await User.select(*_user_columns()).where(User.username == username).first()
-    ok = await verify_password(row["password_hash"] if row else DUMMY_HASH, password or "")
+    ok = await verify_password(row["password_hash"] if row else dummy_hash(), password or "")
     ok = ok and row is not None and bool(row["active"])
     async with transaction():
         await LoginAttempt.insert(*[LoginAttempt(key=key, at=now, success=ok) for key in keys])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import hmac
 import secrets
@@ -60,8 +61,11 @@ async def verify_password(password_hash: str, password: str) -> bool:
     return await asyncio.to_thread(check)
 
 
-# A hash to verify against when the username is unknown, so timing does not reveal it.
-DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+@functools.cache
+def dummy_hash() -> str:
+    """A hash to verify against when the username is unknown, so timing does not reveal it.
+    Made on first use, not at import: hashing costs ~0.2 s, which every `tekun` command paid."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 def new_token(prefix: str = "") -> tuple[str, str]:

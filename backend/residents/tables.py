@@ -13,7 +13,7 @@ from backend.registry.tables import County, Home
 class Resident(Table):
     """A tekun person (特困供养人员) of either support mode, identified by the citizen ID number."""
 
-    id_number = Varchar(length=18, unique=True, index=True)
+    id_number = Varchar(length=18, unique=True)  # the unique constraint is its index
     name = Varchar(length=50, index=True)
     gender = Varchar(length=1)  # M / F, from the ID number
     birth_date = Date()
