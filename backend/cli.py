@@ -219,13 +219,13 @@ async def cmd_reconcile(args) -> int:
 
     from backend.core.errors import DomainError
     from backend.core.security import Scope
-    from backend.registry.tables import County
+    from backend.registry import services as registry
     from backend.stipends import services as stipends
 
     month = args.month
     scope = Scope.system("cli")
     if args.county == "all":
-        codes = [row["code"] for row in await County.select(County.code).order_by(County.code)]
+        codes = [county.code for county in await registry.list_counties(scope)]
     else:
         codes = [code.strip() for code in args.county.split(",") if code.strip()]
     try:

@@ -71,15 +71,28 @@ SELECT county, count(*) AS n, sum(basic_amount) AS basic, sum(care_amount) AS ca
 FROM stipend_line WHERE source = {} AND month = {} AND county IN (COUNTIES) GROUP BY county
 """
 
+# A person who may be entitled for the month (its first day three times, the last parameter the
+# earliest day of death still entitled: ``may_be_entitled``). Who is entitled is decided by
+# ``rules.entitlement``; this only narrows the register down to the candidates.
+_MAY_BE_ENTITLED = "r.approved_on < {} AND (r.ended_on IS NULL OR r.ended_on >= {}) AND (r.died_on IS NULL OR r.died_on >= {})"
+
 # Persons of the counties who may be entitled for the month and whom no line of their county names.
-# Parameters: the first day twice, the earliest day of death still entitled, the source, the first day.
+# Parameters: those of _MAY_BE_ENTITLED, the source, the first day.
 _UNPAID = """
 SELECT r.id FROM resident r
-WHERE r.county IN (COUNTIES) AND r.approved_on < {}
-  AND (r.ended_on IS NULL OR r.ended_on >= {}) AND (r.died_on IS NULL OR r.died_on >= {})
+WHERE r.county IN (COUNTIES) AND """ + _MAY_BE_ENTITLED + """
   AND NOT EXISTS (SELECT 1 FROM stipend_line l
                   WHERE l.source = {} AND l.month = {} AND l.county = r.county AND l.id_key = r.id_number)
 """
+
+
+def may_be_entitled(month: date) -> tuple[str, tuple]:
+    """The SQL condition over ``resident r`` for "may be entitled for ``month``" and its parameters:
+    approved before the month, not ended before it, and not dead for longer than the largest
+    ``extra_months_after_death`` a county may set."""
+    since = dates.add_months(month, -registry_rules.PARAMETER_RANGES["extra_months_after_death"][1])
+    return _MAY_BE_ENTITLED, (month, month, since)
+
 
 _LINE_COLUMNS = (
     "SELECT l.id, l.payment_ref, l.id_number, l.id_key, l.name, l.county, c.code AS county_code, l.basic_amount, "
@@ -228,8 +241,7 @@ async def load(county_ids: list[int], month: date, source: str) -> dict[int, Cou
         ):
             group_rows.setdefault(row["id"], row)
     # 3. The persons those lines name, and the counties' persons no line of their county pays.
-    since = dates.add_months(month, -registry_rules.PARAMETER_RANGES["extra_months_after_death"][1])
-    unpaid = [row["id"] for row in await _raw(_UNPAID, county_ids, month, month, since, source, month)]
+    unpaid = [row["id"] for row in await _raw(_UNPAID, county_ids, *may_be_entitled(month)[1], source, month)]
     person_ids = set(unpaid)
     for chunk in chunks(keys, 900):
         marks = ",".join("{}" for _ in chunk)

@@ -22,7 +22,6 @@ from backend.core.i18n import _
 from backend.core.ledger import Change, append_audit
 from backend.core.money import yuan_text
 from backend.core.security import Scope
-from backend.registry import rules as registry_rules
 from backend.registry import services as registry
 from backend.registry.schemas import ImportRowOut
 from backend.registry.tables import County
@@ -293,11 +292,8 @@ async def county_register(county_id: int, month: date) -> tuple[dict[str, rules.
     """The county's persons who may be entitled for ``month``, with their histories, by ID number,
     and the standard in force (the claims generator and the demo read them)."""
     month = dates.month_of(month)
-    since = dates.add_months(month, -registry_rules.PARAMETER_RANGES["extra_months_after_death"][1])
-    persons, _, _ = await reconciliation.person_histories(
-        "r.county = {} AND r.approved_on < {} AND (r.ended_on IS NULL OR r.ended_on >= {}) AND (r.died_on IS NULL OR r.died_on >= {})",
-        (county_id, month, month, since), month,
-    )
+    condition, args = reconciliation.may_be_entitled(month)
+    persons, _, _ = await reconciliation.person_histories(f"r.county = {{}} AND {condition}", (county_id, *args), month)
     standard = rules.standard_in_force(await _standard_rows(county_id), month)
     return {person.id_number: person for person in persons.values()}, standard
 
