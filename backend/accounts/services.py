@@ -29,6 +29,7 @@ from backend.registry import services as registry
 
 USERNAME_PATTERN = rules.USERNAME_PATTERN
 SESSION_TOUCH_INTERVAL = timedelta(minutes=5)
+slow_down = asyncio.sleep  # how a throttled attempt waits (the tests record the delays here)
 
 
 @dataclass(frozen=True)
@@ -293,7 +294,7 @@ async def authenticate(username: str, password: str, address: str) -> CurrentUse
             retry_after=seconds,
         )
     if decision.delay_seconds:
-        await asyncio.sleep(decision.delay_seconds)
+        await slow_down(decision.delay_seconds)
     row = None
     if re.fullmatch(rules.USERNAME_PATTERN, username):
         row = await User.select(*_user_columns()).where(User.username == username).first()

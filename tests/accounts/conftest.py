@@ -1,7 +1,8 @@
-"""Fixtures for the sign-in throttling tests: a fast policy, unique addresses, clients from them."""
+"""Fixtures for the sign-in throttling tests: recorded slow-downs, unique addresses, clients from them."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import os
 import random
@@ -9,8 +10,7 @@ import random
 import httpx
 import pytest
 
-from backend.accounts import _throttle
-from backend.accounts.rules import SignInPolicy, ThrottlePolicy
+from backend.accounts import services
 from backend.accounts.tables import LoginAttempt
 from backend.core import settings
 
@@ -35,16 +35,17 @@ async def evaluated_from(address: str) -> int:
 
 
 @pytest.fixture
-def quick_throttle(monkeypatch):
-    """The real thresholds, with every slow-down capped at 20 ms so the suite stays fast."""
-    real = SignInPolicy()
+def waits(monkeypatch) -> list[float]:
+    """The slow-downs the service asks for, recorded instead of slept (the real thresholds and
+    delays; the sleeping itself is what ``tekun serve`` does in test_throttling_live.py)."""
+    asked: list[float] = []
 
-    def quick(policy: ThrottlePolicy) -> ThrottlePolicy:
-        return ThrottlePolicy(**{**policy.__dict__, "max_delay_seconds": 0.02})
+    async def record(seconds: float) -> None:
+        asked.append(seconds)
+        await asyncio.sleep(0)
 
-    fast = SignInPolicy(pair=quick(real.pair), address=quick(real.address), account=quick(real.account))
-    monkeypatch.setattr(_throttle, "POLICY", fast)
-    return fast
+    monkeypatch.setattr(services, "slow_down", record)
+    return asked
 
 
 @pytest.fixture
