@@ -131,9 +131,9 @@ def test_a_success_frees_the_pair_and_gives_one_failure_back_elsewhere():
 
 
 @given(
-    free=st.integers(min_value=0, max_value=30),
-    extra=st.integers(min_value=1, max_value=30),
-    gaps=st.lists(st.integers(min_value=0, max_value=5_000), max_size=200),
+    free=st.integers(min_value=0, max_value=15),
+    extra=st.integers(min_value=1, max_value=15),
+    gaps=st.lists(st.integers(min_value=0, max_value=30), max_size=60),
 )
 def test_in_flight_attempts_never_exceed_the_lock_threshold(free, extra, gaps):
     """However many attempts arrive while none has been answered yet (each decided on the state
@@ -142,7 +142,7 @@ def test_in_flight_attempts_never_exceed_the_lock_threshold(free, extra, gaps):
     policy = ThrottlePolicy(free_failures=free, lock_failures=free + extra)
     state, now, first, allowed, arrivals = ThrottleState(), NOW, None, 0, 0
     for gap in gaps:
-        now += timedelta(milliseconds=gap)
+        now += timedelta(seconds=gap)
         first = first or now
         if now - first >= policy.window:
             break
