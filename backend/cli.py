@@ -327,7 +327,11 @@ def cmd_serve(args) -> int:
         host=args.host,
         port=args.port,
         workers=args.workers,
-        proxy_headers=True,
+        # The client's address is decided in one place, backend/accounts/views.py client_address,
+        # from TEKUN_TRUSTED_PROXIES; uvicorn must not rewrite it from X-Forwarded-For on its own
+        # (its default believes the header from FORWARDED_ALLOW_IPS).
+        proxy_headers=False,
+        forwarded_allow_ips=[],
         log_level="info",
     )
     return EXIT_OK

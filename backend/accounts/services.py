@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from backend.accounts import rules
+from backend.accounts import _throttle, rules
 from backend.accounts.tables import ApiToken, LoginAttempt, Session, User
 from backend.core import dates
 from backend.core.db import transaction
@@ -26,9 +27,9 @@ from backend.core.security import (
 from backend.core.settings import get_settings
 from backend.registry import services as registry
 
-THROTTLE = rules.ThrottlePolicy()
-USERNAME_PATTERN = r"[A-Za-z0-9_.@-]{2,150}"
+USERNAME_PATTERN = rules.USERNAME_PATTERN
 SESSION_TOUCH_INTERVAL = timedelta(minutes=5)
+slow_down = asyncio.sleep  # how a throttled attempt waits (the tests record the delays here)
 
 
 @dataclass(frozen=True)
@@ -260,60 +261,53 @@ async def set_role(
 
 
 class LoginRefused(Exception):
-    """Sign-in refused; ``message`` is translated, ``locked`` tells a lock from a bad password."""
+    """Sign-in refused; ``message`` is translated, ``locked`` tells a lock from a bad password,
+    ``retry_after`` is the lock's remaining seconds."""
 
-    def __init__(self, message: str, locked: bool = False):
+    def __init__(self, message: str, locked: bool = False, retry_after: int = 0):
         super().__init__(message)
         self.message = message
         self.locked = locked
-
-
-async def _failures(key: str, now: datetime) -> list[datetime]:
-    since = now - (THROTTLE.window + THROTTLE.lock_for)
-    last_success = (
-        await LoginAttempt.select(LoginAttempt.at)
-        .where((LoginAttempt.key == key) & (LoginAttempt.success == True) & (LoginAttempt.at >= since))  # noqa: E712
-        .order_by(LoginAttempt.at, ascending=False)
-        .first()
-    )
-    if last_success:
-        since = max(since, last_success["at"])
-    rows = await LoginAttempt.select(LoginAttempt.at).where(
-        (LoginAttempt.key == key) & (LoginAttempt.success == False) & (LoginAttempt.at > since)  # noqa: E712
-    )
-    return [row["at"] for row in rows]
+        self.retry_after = retry_after
 
 
 async def authenticate(username: str, password: str, address: str) -> CurrentUser:
-    """Check a password, throttled per username and per address; every attempt is recorded.
+    """Check a password, throttled per account and address, per address, and per account
+    (``backend/accounts/rules.py``, docs/security.md). The attempt is reserved as a failure in the
+    database before the password is checked; a locked counter refuses without checking it. Every
+    checked attempt is recorded in ``LoginAttempt``.
 
     Raises LoginRefused with a translated message (a lock says for how long).
     """
     username = (username or "").strip()
+    keys = rules.throttle_keys(username, address)
     now = dates.now_utc()
-    keys = [f"user:{username.lower()}", f"addr:{address}"]
-    delay = 0.0
-    for key in keys:
-        decision = rules.login_throttle(await _failures(key, now), now, THROTTLE)
-        if decision.locked_until is not None:
-            minutes = max(1, int((decision.locked_until - now).total_seconds() // 60) + 1)
-            raise LoginRefused(
-                _(
-                    "Too many failed sign-ins. Sign-in is locked for this account or address; "
-                    "try again in {minutes} minutes."
-                ).format(minutes=minutes),
-                locked=True,
-            )
-        delay = max(delay, decision.delay_seconds)
-    if delay:
-        await asyncio.sleep(delay)
-    row = await User.select(*_user_columns()).where(User.username == username).first()
+    decision = await _throttle.reserve(keys)
+    if not decision.allowed:
+        seconds = max(1, math.ceil((decision.locked_until - dates.now_utc()).total_seconds()))
+        raise LoginRefused(
+            _(
+                "Too many failed sign-ins. Sign-in is locked for this account or address; "
+                "try again in {minutes} minutes."
+            ).format(minutes=(seconds + 59) // 60),
+            locked=True,
+            retry_after=seconds,
+        )
+    if decision.delay_seconds:
+        await slow_down(decision.delay_seconds)
+    row = None
+    if re.fullmatch(rules.USERNAME_PATTERN, username):
+        row = await User.select(*_user_columns()).where(User.username == username).first()
     ok = await verify_password(row["password_hash"] if row else dummy_hash(), password or "")
     ok = ok and row is not None and bool(row["active"])
+    history = [f"user:{rules.username_key(username)}", f"addr:{address[:64]}"]
     async with transaction():
-        await LoginAttempt.insert(*[LoginAttempt(key=key, at=now, success=ok) for key in keys])
+        if ok:
+            await _throttle.release(keys)
+        await LoginAttempt.insert(*[LoginAttempt(key=key, at=now, success=ok) for key in history])
     if not ok:
         raise LoginRefused(_("Wrong username or password."))
+    await _throttle.forget_stale()
     return _current(row)
 
 

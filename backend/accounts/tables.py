@@ -1,6 +1,6 @@
-"""Account tables: users, sessions, API tokens, login attempts."""
+"""Account tables: users, sessions, API tokens, login attempts and throttle counters."""
 
-from piccolo.columns import Boolean, ForeignKey, Timestamptz, Varchar
+from piccolo.columns import Boolean, ForeignKey, Integer, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -52,8 +52,27 @@ class ApiToken(Table):
 
 
 class LoginAttempt(Table):
-    """One sign-in attempt, counted per username and per address for throttling."""
+    """The history of sign-in attempts whose password was checked: two rows per attempt, keyed
+    ``user:<name>`` and ``addr:<address>``. Attempts refused by throttling are not written (a
+    flood must not grow the table). Throttling itself reads ``LoginThrottle``, not this table."""
 
     key = Varchar(length=200, index=True)
     at = Timestamptz(index=True)
     success = Boolean(default=False)
+
+
+class LoginThrottle(Table):
+    """One throttle counter (``backend/accounts/rules.py``): ``pair:<user>|<address>``,
+    ``addr:<address>`` or ``user:<user>``.
+
+    A sign-in attempt takes the row lock of each of its counters (``attempts = attempts + 1``),
+    decides and stores the attempt as a failure in that same transaction, and only then checks
+    the password; a success gives the failure back. Rows untouched for two days are deleted.
+    """
+
+    key = Varchar(length=255, unique=True)
+    failures = Integer(default=0)
+    window_start = Timestamptz(null=True, default=None)
+    last_failure = Timestamptz(null=True, default=None, index=True)
+    locks = Integer(default=0)
+    attempts = Integer(default=0)

@@ -6,7 +6,7 @@ from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
-from backend.accounts import services
+from backend.accounts import rules, services
 from backend.accounts.auth import (
     LANGUAGE_COOKIE,
     SESSION_COOKIE,
@@ -21,7 +21,12 @@ from backend.core.web import PUBLIC, USER, access, page, redirect, safe_next
 
 
 def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    """The one place that decides who the client is: the TCP peer, or, when the peer is one of
+    TEKUN_TRUSTED_PROXIES, what its X-Forwarded-For says (uvicorn is told not to rewrite the peer
+    from headers itself: ``proxy_headers=False`` in ``tekun serve``)."""
+    peer = request.client.host if request.client else None
+    forwarded = request.headers.getall("x-forwarded-for", [])
+    return rules.client_address(peer, forwarded, get_settings().trusted_proxies)
 
 
 @get("/login", opt={"access": PUBLIC}, name="login")
@@ -40,15 +45,17 @@ async def login_submit(request: Request) -> object:
     try:
         token, _user = await services.login(username, password, client_address(request))
     except services.LoginRefused as refused:
-        status = 429 if refused.locked else 401
-        return page(
+        response = page(
             request,
             "accounts/login.html",
-            status_code=status,
+            status_code=429 if refused.locked else 401,
             next=target,
             username=username,
             error=refused.message,
         )
+        if refused.locked:
+            response.headers["Retry-After"] = str(refused.retry_after)
+        return response
     response = redirect(target)
     settings = get_settings()
     response.set_cookie(

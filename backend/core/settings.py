@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 import time
@@ -11,6 +12,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 LANGUAGES = ("zh_CN", "en")
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class SettingsError(ValueError):
@@ -28,6 +31,8 @@ class Settings:
     session_idle_minutes: int = 8 * 60
     session_max_hours: int = 24
     cookie_secure: bool = False
+    # Reverse proxies whose X-Forwarded-For is believed (TEKUN_TRUSTED_PROXIES).
+    trusted_proxies: tuple[IPNetwork, ...] = ()
 
     @property
     def tz(self) -> ZoneInfo:
@@ -63,6 +68,40 @@ def _secret_key(data_dir: Path) -> str:
     return key
 
 
+def parse_trusted_proxies(text: str) -> tuple[IPNetwork, ...]:
+    """TEKUN_TRUSTED_PROXIES: addresses and CIDR networks, comma-separated (spaces and empty items
+    ignored). A host name, a network with host bits set, ``*`` or a /0 network is refused: the
+    last two would believe ``X-Forwarded-For`` from every client."""
+    networks: list[IPNetwork] = []
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        if item == "*":
+            raise SettingsError(
+                "TEKUN_TRUSTED_PROXIES: '*' would believe X-Forwarded-For from every client; "
+                "list the addresses of your reverse proxies"
+            )
+        try:
+            network = ipaddress.ip_network(item)
+        except ValueError as exc:
+            if "host bits set" in str(exc):
+                fixed = ipaddress.ip_network(item, strict=False)
+                raise SettingsError(
+                    f"TEKUN_TRUSTED_PROXIES: {item!r} has host bits set; write the network as {fixed}"
+                ) from None
+            raise SettingsError(
+                f"TEKUN_TRUSTED_PROXIES: {item!r} is not an IP address or CIDR network "
+                "(e.g. 10.0.0.5, 10.0.0.0/24, fd00::/8)"
+            ) from None
+        if network.prefixlen == 0:
+            raise SettingsError(
+                f"TEKUN_TRUSTED_PROXIES: {item!r} would believe X-Forwarded-For from every client; "
+                "list the addresses of your reverse proxies"
+            )
+        networks.append(network)
+    return tuple(networks)
+
+
 def load_settings() -> Settings:
     data_dir = Path(os.environ.get("TEKUN_DATA_DIR", "var") or "var")
     database_url = os.environ.get("TEKUN_DATABASE_URL", "").strip()
@@ -87,6 +126,7 @@ def load_settings() -> Settings:
         data_dir=data_dir,
         language=language,
         cookie_secure=os.environ.get("TEKUN_COOKIE_SECURE", "") == "1",
+        trusted_proxies=parse_trusted_proxies(os.environ.get("TEKUN_TRUSTED_PROXIES", "")),
     )
 
 
