@@ -275,3 +275,28 @@ async def test_each_form_shows_the_refused_field_again(world, system, signed_in,
     response = await post_form(client, target, {"stray\x00": "x"})
     assert response.status_code == 400 and "以下字段含有不允许的字符：stray\\x00：" in response.text
     assert await AuditEntry.count() == before
+
+
+async def test_stipend_forms_show_the_refused_field_again(world, system, signed_in):
+    from backend.stipends import services as stipends
+    from tests.stipends.helpers import import_standard
+
+    county, home, _person = await a_person(world, system)
+    await import_standard(county)
+    month = dates.add_months(dates.month_of(dates.today()), -1)
+    report = await stipends.reconcile(system, county, month)  # the person was not paid: one finding
+    finance, _user = await signed_in("finance", county=county)
+    director, _director = await signed_in("director", home=home)
+    cases = [
+        (finance, f"/stipends/runs/{report.run_id}/review", {"position": "0", "status": "explained", "note": "已核\x0e实"}, "note"),
+        (finance, "/stipends/reconcile", {"county_code": county, "month": "2025\x0e-01", "source": "payments"}, "month"),
+        (finance, f"/counties/{county}/standards/new", {"effective_from": "2030-01", "basic_concentrated": "6\x0e00"}, "basic_concentrated"),
+        (director, f"/homes/{home}/claims", {"month": "2025-\x0e01"}, "month"),
+    ]
+    for client, path, data, field in cases:
+        before = await AuditEntry.count()
+        response = await post_form(client, path, data)
+        assert response.status_code == 400, (path, response.text)
+        assert "U+000E" in response.text and "以下字段含有不允许的字符" not in response.text, path
+        assert 'class="field invalid"' in response.text or f'aria-describedby="e-{field}"' in response.text, path
+        assert await AuditEntry.count() == before, path
