@@ -19,7 +19,7 @@ from litestar.template.config import TemplateConfig
 from backend import __version__, import_views
 from backend.accounts import views as account_views
 from backend.accounts.auth import AuthMiddleware
-from backend.core import db, security
+from backend.core import db, security, textguard
 from backend.core.errors import Forbidden
 from backend.core.security import Scope
 from backend.core.settings import get_settings
@@ -114,7 +114,7 @@ def create_app() -> Litestar:
         ],
         guards=[access_guard],
         dependencies={"actor": Provide(current_scope, sync_to_thread=False)},
-        middleware=[DefineMiddleware(AuthMiddleware)],
+        middleware=[DefineMiddleware(AuthMiddleware), textguard.TextGuardMiddleware],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_name="tekun_csrf",

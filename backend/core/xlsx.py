@@ -1,26 +1,20 @@
 """A dependency-free XLSX writer: one sheet, a header row, inline strings and numbers.
 
 Enough for exports that open in Excel and WPS (the death register, the recovery list); reading
-XLSX is ``backend.core.exchange.read_sheet``."""
+XLSX is ``backend.core.exchange.read_sheet``. Never a formula: the writer has no ``<f>`` element
+at all; every text is an inline string in a text style with ``quotePrefix`` (``backend.core.cells``
+says why), and no character XML 1.0 forbids is ever written."""
 
 from __future__ import annotations
 
 import io
 import zipfile
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
 from typing import Any
-from xml.sax.saxutils import escape
+
+from backend.core.cells import is_number, text_of, xml_text
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def cell_text(value: Any) -> str:
-    if value is True:
-        return "是"
-    if value is False:
-        return "否"
-    return "" if value is None else str(value)
 
 
 def column_name(index: int) -> str:
@@ -33,16 +27,36 @@ def column_name(index: int) -> str:
     return name
 
 
+# Style 1: the text number format (@) with quotePrefix, so that a cell edited in Excel stays text.
+TEXT_STYLE = 1
+STYLES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" quotePrefix="1"/></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    '</styleSheet>'
+)
+
+
 def _cell(ref: str, value: Any) -> str:
-    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+    if is_number(value):
         return f'<c r="{ref}"><v>{value}</v></c>'
-    # Strings are written as inline strings: a number-looking ID stays text (no 6.2E+17).
-    return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{escape(cell_text(value))}</t></is></c>'
+    text = text_of(value)
+    if not text:
+        return ""  # an empty cell is no cell
+    # Everything else is an inline string: a number-looking ID stays text (no 6.2E+17), and
+    # formula-looking text (=1+1, @SUM(1)) is never evaluated.
+    return f'<c r="{ref}" s="{TEXT_STYLE}" t="inlineStr"><is><t xml:space="preserve">{xml_text(text)}</t></is></c>'
 
 
 def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], sheet_name: str = "Sheet1") -> bytes:
-    """One sheet: ``header`` then ``rows``. Numbers (int, float, Decimal) are numeric cells;
-    everything else is text (True/False as 是/否, None empty)."""
+    """One sheet: ``header`` then ``rows``. Finite numbers (int, float, Decimal) are numeric
+    cells; everything else is text (True/False as 是/否, None empty)."""
     lines = []
     for r, values in enumerate([list(header), *rows], start=1):
         cells = "".join(_cell(f"{column_name(c)}{r}", value) for c, value in enumerate(values))
@@ -60,6 +74,7 @@ def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], sheet_name: st
             '<Default Extension="xml" ContentType="application/xml"/>'
             '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
             '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
             '</Types>'
         ),
         "_rels/.rels": (
@@ -72,15 +87,17 @@ def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], sheet_name: st
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
             '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
             'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-            f'<sheets><sheet name="{escape(sheet_name, {chr(34): "&quot;"})}" sheetId="1" r:id="rId1"/></sheets></workbook>'
+            f'<sheets><sheet name="{xml_text(sheet_name)}" sheetId="1" r:id="rId1"/></sheets></workbook>'
         ),
         "xl/_rels/workbook.xml.rels": (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
             '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+            '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
             '</Relationships>'
         ),
         "xl/worksheets/sheet1.xml": sheet,
+        "xl/styles.xml": STYLES,
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

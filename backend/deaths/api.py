@@ -13,6 +13,7 @@ from backend.deaths import services
 from backend.deaths.schemas import DeathIn, DeathOut, NoticeOut
 
 TAGS = ["deaths"]
+MULTILINE = ("funeral_arrangements",)  # as on the form (a textarea); every other text is one line
 
 
 @get("/api/v1/residents/{resident_id:int}/deaths", opt={"access": USER}, tags=TAGS, summary="A person's death records (first report, then corrections)")
@@ -20,13 +21,13 @@ async def death_history(actor: NamedDependency[Scope], resident_id: FromPath[int
     return await services.death_history(actor, resident_id)
 
 
-@post("/api/v1/residents/{resident_id:int}/death", opt=access(*services.REPORT_ROLES), tags=TAGS,
+@post("/api/v1/residents/{resident_id:int}/death", opt={**access(*services.REPORT_ROLES), "multiline": MULTILINE}, tags=TAGS,
       summary="Report a death (reported_at is the server's time; the record is locked, tasks cancelled, the bed released)")
 async def report_death(actor: NamedDependency[Scope], resident_id: FromPath[int], data: JSONBody[DeathIn]) -> DeathOut:
     return await services.report_death(actor, resident_id, data)
 
 
-@post("/api/v1/residents/{resident_id:int}/death/corrections", opt=access(*services.REPORT_ROLES), tags=TAGS,
+@post("/api/v1/residents/{resident_id:int}/death/corrections", opt={**access(*services.REPORT_ROLES), "multiline": MULTILINE}, tags=TAGS,
       summary="Correct the death record in force (a new, audited record; reason required)")
 async def correct_death(actor: NamedDependency[Scope], resident_id: FromPath[int], data: JSONBody[DeathIn]) -> DeathOut:
     return await services.correct_death(actor, resident_id, data)

@@ -1,13 +1,11 @@
 """Export of the death register as CSV (UTF-8 with BOM, opens in Excel) or XLSX.
 
-The XLSX is written by ``backend.core.xlsx`` (no extra runtime dependency)."""
+Both go through ``backend.core.cells`` (formula-looking text neutralised, numbers kept); the XLSX
+is written by ``backend.core.xlsx`` (no extra runtime dependency)."""
 
 from __future__ import annotations
 
-import csv
-import io
-
-from backend.core import xlsx
+from backend.core import cells, xlsx
 
 COLUMNS = [
     ("id_number", "身份证号"), ("name", "姓名"), ("home_code", "机构编码"), ("home_name", "机构名称"),
@@ -19,16 +17,7 @@ COLUMNS = [
 
 
 def to_csv(rows: list[dict]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([zh for _key, zh in COLUMNS])
-    for row in rows:
-        writer.writerow([_cell(row[key]) for key, _zh in COLUMNS])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _cell(value) -> str:
-    return xlsx.cell_text(value)
+    return cells.to_csv([zh for _key, zh in COLUMNS], ([row[key] for key, _zh in COLUMNS] for row in rows))
 
 
 def to_xlsx(rows: list[dict], sheet_name: str = "去世信息备案") -> bytes:

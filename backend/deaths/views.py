@@ -65,7 +65,21 @@ async def death_page(request: Request, resident_id: FromPath[int]) -> object:
     return await _form(request, resident_id, {"died_at": dates.local(dates.now_utc()).strftime("%Y-%m-%dT%H:%M")})
 
 
-@post("/residents/{resident_id:int}/death", opt=access(*services.REPORT_ROLES), status_code=200)
+async def _reshow_report(request: Request, values: dict[str, str], errors: dict[str, str], correcting: bool = False):
+    """The form again with the refused fields marked (``backend.core.textguard``); None for a
+    field the form does not show (the guard's own error page names it)."""
+    if not set(errors) <= set(FIELDS):
+        return None
+    shown = {name: values.get(name, "") for name in FIELDS}
+    return await _form(request, request.path_params["resident_id"], shown, errors, status_code=400, correcting=correcting)
+
+
+async def _reshow_correction(request: Request, values: dict[str, str], errors: dict[str, str]):
+    return await _reshow_report(request, values, errors, correcting=True)
+
+
+# funeral_arrangements is the form's one textarea: it may hold line breaks.
+@post("/residents/{resident_id:int}/death", opt={**access(*services.REPORT_ROLES), "multiline": ("funeral_arrangements",), "text_form": _reshow_report}, status_code=200)
 async def death_submit(request: Request, resident_id: FromPath[int]) -> object:
     scope = _scope(request)
     await residents.get_resident(scope, resident_id)  # out of scope: 404 before anything else
@@ -92,7 +106,7 @@ async def correction_page(request: Request, resident_id: FromPath[int]) -> objec
     return await _form(request, resident_id, values, correcting=True)
 
 
-@post("/residents/{resident_id:int}/death/correct", opt=access(*services.REPORT_ROLES), status_code=200)
+@post("/residents/{resident_id:int}/death/correct", opt={**access(*services.REPORT_ROLES), "multiline": ("funeral_arrangements",), "text_form": _reshow_correction}, status_code=200)
 async def correction_submit(request: Request, resident_id: FromPath[int]) -> object:
     scope = _scope(request)
     await residents.get_resident(scope, resident_id)

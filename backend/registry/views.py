@@ -71,7 +71,31 @@ async def county_new(request: Request) -> object:
     return page(request, "registry/county_form.html", county=None, values={})
 
 
-@post("/counties/new", opt=access("admin"), status_code=200)
+# text_form hooks (backend.core.textguard): the form again when a field holds control characters.
+
+
+# (None: a field the form does not show; the guard's own page names it.)
+COUNTY_FIELDS = ("code", "name", "province")
+HOME_FIELDS = ("code", "name", "county_code", "beds", "address", "has_fire_control_room")
+
+
+async def _reshow_county_new(request: Request, values: dict[str, str], errors: dict[str, str]):
+    if not set(errors) <= set(COUNTY_FIELDS):
+        return None
+    shown = {name: values.get(name, "") for name in ("code", "name", "province")}
+    return page(request, "registry/county_form.html", status_code=400, county=None, values=shown, errors=errors)
+
+
+async def _reshow_county_edit(request: Request, values: dict[str, str], errors: dict[str, str]):
+    if not set(errors) <= set(COUNTY_FIELDS):
+        return None
+    code = request.path_params["code"]
+    county = await services.get_county(request.scope["user"].scope, code)
+    shown = {"code": code, **{name: values.get(name, "") for name in ("name", "province")}}
+    return page(request, "registry/county_form.html", status_code=400, county=county, values=shown, errors=errors)
+
+
+@post("/counties/new", opt={**access("admin"), "text_form": _reshow_county_new}, status_code=200)
 async def county_create(request: Request) -> object:
     form = await request.form()
     values = {name: _text(form, name) for name in ("code", "name", "province")}
@@ -103,7 +127,7 @@ async def county_edit(request: Request, code: FromPath[str]) -> object:
     return page(request, "registry/county_form.html", county=county, values={"code": county.code, "name": county.name, "province": county.province})
 
 
-@post("/counties/{code:str}/edit", opt=access("admin"), status_code=200)
+@post("/counties/{code:str}/edit", opt={**access("admin"), "text_form": _reshow_county_edit}, status_code=200)
 async def county_update(request: Request, code: FromPath[str]) -> object:
     scope = request.scope["user"].scope
     form = await request.form()
@@ -172,7 +196,22 @@ async def home_new(request: Request, county: FromQuery[str | None] = None) -> ob
     return page(request, "registry/home_form.html", home=None, counties=counties, values={"county_code": county or "", "beds": "0"})
 
 
-@post("/homes/new", opt=access("admin"), status_code=200)
+async def _reshow_home_new(request: Request, values: dict[str, str], errors: dict[str, str]):
+    if not set(errors) <= set(HOME_FIELDS):
+        return None
+    counties = await services.list_counties(request.scope["user"].scope)
+    return page(request, "registry/home_form.html", status_code=400, home=None, counties=counties, values=_home_values(values), errors=errors)
+
+
+async def _reshow_home_edit(request: Request, values: dict[str, str], errors: dict[str, str]):
+    if not set(errors) <= set(HOME_FIELDS):
+        return None
+    home = await services.get_home(request.scope["user"].scope, request.path_params["code"])
+    shown = {**_home_values(values), "code": home.code, "county_code": home.county_code}
+    return page(request, "registry/home_form.html", status_code=400, home=home, counties=[], values=shown, errors=errors)
+
+
+@post("/homes/new", opt={**access("admin"), "text_form": _reshow_home_new}, status_code=200)
 async def home_create(request: Request) -> object:
     scope = request.scope["user"].scope
     values = _home_values(await request.form())
@@ -209,7 +248,7 @@ async def home_edit(request: Request, code: FromPath[str]) -> object:
     return page(request, "registry/home_form.html", home=home, counties=[], values=values)
 
 
-@post("/homes/{code:str}/edit", opt=access("admin"), status_code=200)
+@post("/homes/{code:str}/edit", opt={**access("admin"), "text_form": _reshow_home_edit}, status_code=200)
 async def home_update(request: Request, code: FromPath[str]) -> object:
     scope = request.scope["user"].scope
     home = await services.get_home(scope, code)

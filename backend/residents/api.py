@@ -88,7 +88,7 @@ class ResidentController(Controller):
     async def list_placements(self, actor: NamedDependency[Scope], resident_id: ResidentId) -> list[PlacementOut]:
         return await services.placements(actor, resident_id)
 
-    @post("/{resident_id:int}/placements", opt=access("director", "inspector", "admin"), summary="Admission, transfer or discharge")
+    @post("/{resident_id:int}/placements", opt={**access("director", "inspector", "admin"), "multiline": ("note",)}, summary="Admission, transfer or discharge")
     async def add_placement(self, actor: NamedDependency[Scope], resident_id: ResidentId, data: JSONBody[PlacementIn]) -> ResidentOut:
         return await services.record_placement(actor, resident_id, data)
 
@@ -108,7 +108,7 @@ class ResidentController(Controller):
     async def add_capability(self, actor: NamedDependency[Scope], resident_id: ResidentId, data: JSONBody[CapabilityIn]) -> CapabilityOut:
         return await services.record_capability(actor, resident_id, data)
 
-    @post("/{resident_id:int}/condition-changes", opt=access("director", "inspector", "admin"), summary="Report a change of self-care ability")
+    @post("/{resident_id:int}/condition-changes", opt={**access("director", "inspector", "admin"), "multiline": ("note",)}, summary="Report a change of self-care ability")
     async def condition_change(self, actor: NamedDependency[Scope], resident_id: ResidentId, data: JSONBody[ConditionChangeIn]) -> DueDate:
         return DueDate(await services.report_condition_change(actor, resident_id, data))
 

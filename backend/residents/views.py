@@ -88,6 +88,24 @@ def _resident_page(request: Request, template: str, status_code: int = 200, **co
     return page(request, template, status_code=status_code, L=labels(), **context)
 
 
+def _shown(values: dict[str, str], names: tuple[str, ...]) -> dict[str, str]:
+    return {name: values.get(name, "") for name in names}
+
+
+def text_form(template: str, names: tuple[str, ...], **context: Any):
+    """The ``text_form`` hook of a person's form (``backend.core.textguard``): the form again,
+    with the fields that hold control characters marked; None for a field the form does not
+    show (the guard's own error page names it)."""
+
+    async def reshow(request: Request, values: dict[str, str], errors: dict[str, str]):
+        if not set(errors) <= set(names):
+            return None
+        person = await services.get_resident(_scope(request), request.path_params["resident_id"])
+        return _resident_page(request, template, status_code=400, person=person, values=_shown(values, names), errors=errors, **context)
+
+    return reshow
+
+
 def _text(form: Any, name: str) -> str:
     return str(form.get(name, "") or "").strip()
 
@@ -247,7 +265,13 @@ async def register_new(request: Request) -> object:
     return await _register_form(request, values)
 
 
-@post("/residents/new", opt=access(*REGISTER_ROLES), status_code=200)
+async def _reshow_register(request: Request, values: dict[str, str], errors: dict[str, str]):
+    if not set(errors) <= set(REGISTER_FIELDS):
+        return None
+    return await _register_form(request, _shown(values, REGISTER_FIELDS), errors, status_code=400)
+
+
+@post("/residents/new", opt={**access(*REGISTER_ROLES), "text_form": _reshow_register}, status_code=200)
 async def register_submit(request: Request) -> object:
     user = request.scope["user"]
     form = await request.form()
@@ -337,7 +361,15 @@ async def placement_new(request: Request, resident_id: FromPath[int], kind: From
     return await _placement_form(request, person, {"kind": kind, "event_date": dates.today().isoformat(), "home_code": home_code})
 
 
-@post("/residents/{resident_id:int}/placement", opt=access(*WRITE_ROLES), status_code=200)
+async def _reshow_placement(request: Request, values: dict[str, str], errors: dict[str, str]):
+    names = ("kind", "event_date", "home_code", "note")
+    if not set(errors) <= set(names):
+        return None
+    person = await services.get_resident(_scope(request), request.path_params["resident_id"])
+    return await _placement_form(request, person, _shown(values, names), errors, status_code=400)
+
+
+@post("/residents/{resident_id:int}/placement", opt={**access(*WRITE_ROLES), "text_form": _reshow_placement}, status_code=200)
 async def placement_submit(request: Request, resident_id: FromPath[int]) -> object:
     scope = _scope(request)
     person = await services.get_resident(scope, resident_id)  # out of scope: 404 before anything else
@@ -373,7 +405,7 @@ async def end_new(request: Request, resident_id: FromPath[int]) -> object:
     return _resident_page(request, "residents/end_form.html", person=person, values={"ended_on": dates.today().isoformat()})
 
 
-@post("/residents/{resident_id:int}/end", opt=access(*REGISTER_ROLES), status_code=200)
+@post("/residents/{resident_id:int}/end", opt={**access(*REGISTER_ROLES), "text_form": text_form("residents/end_form.html", ("ended_on", "reason"))}, status_code=200)
 async def end_submit(request: Request, resident_id: FromPath[int]) -> object:
     scope = _scope(request)
     person = await services.get_resident(scope, resident_id)
@@ -402,7 +434,11 @@ async def change_new(request: Request, resident_id: FromPath[int]) -> object:
     return _resident_page(request, "residents/change_form.html", person=person, values={"reported_on": dates.today().isoformat()})
 
 
-@post("/residents/{resident_id:int}/condition-change", opt=access(*WRITE_ROLES), status_code=200)
+# note is a textarea: it may hold line breaks.
+@post("/residents/{resident_id:int}/condition-change", opt={
+    **access(*WRITE_ROLES), "multiline": ("note",),
+    "text_form": text_form("residents/change_form.html", ("reported_on", "reported_by", "note")),
+}, status_code=200)
 async def change_submit(request: Request, resident_id: FromPath[int]) -> object:
     scope = _scope(request)
     person = await services.get_resident(scope, resident_id)
@@ -452,7 +488,9 @@ async def assessment_new(request: Request, resident_id: FromPath[int], reason: F
     return _resident_page(request, "residents/assessment_form.html", person=person, values=values, tier=None, items=rules.ITEMS, reasons=ASSESSMENT_REASONS)
 
 
-@post("/residents/{resident_id:int}/assessment", opt=access(*WRITE_ROLES), status_code=200)
+@post("/residents/{resident_id:int}/assessment", opt={**access(*WRITE_ROLES), "text_form": text_form(
+    "residents/assessment_form.html", ("assessed_on", "assessor", "reason", *rules.ITEMS), tier=None, items=rules.ITEMS, reasons=ASSESSMENT_REASONS,
+)}, status_code=200)
 async def assessment_submit(request: Request, resident_id: FromPath[int]) -> object:
     scope = _scope(request)
     person = await services.get_resident(scope, resident_id)

@@ -58,7 +58,7 @@ class StipendController(Controller):
         return await workflow.run_review(actor, run_id, county_code=code)
 
     @post("/stipend-runs/{run_id:str}/reviews", summary="Review one finding: confirmed, explained (note) or dismissed (reason)",
-          status_code=200, opt=access(*workflow.REVIEW_ROLES))
+          status_code=200, opt={**access(*workflow.REVIEW_ROLES), "multiline": ("note",)})
     async def review(self, actor: NamedDependency[Scope], code: FromPath[str], run_id: FromPath[str], data: JSONBody[ReviewIn]) -> FindingReviewOut:
         return await workflow.review_finding(actor, run_id, data.position, data.status, data.note, county_code=code)
 

@@ -137,7 +137,17 @@ async def standard_form(request: Request, code: FromPath[str], base_month: FromQ
                             status_code=400 if errors else 200, base=base)
 
 
-@post("/counties/{code:str}/standards/new", opt=access(*FORM_ROLES), status_code=200)
+async def _reshow_standard(request: Request, values: dict[str, str], errors: dict[str, str]):
+    """The form again when a field holds control characters (``backend.core.textguard``)."""
+    if not set(errors) <= set(reports.STANDARD_FORM_FIELDS):
+        return None
+    code = request.path_params["code"]
+    await reports._county(_scope(request), code)
+    shown = {name: values.get(name, "")[:40] for name in reports.STANDARD_FORM_FIELDS}
+    return await _form_page(request, code, shown, errors, status_code=400)
+
+
+@post("/counties/{code:str}/standards/new", opt={**access(*FORM_ROLES), "text_form": _reshow_standard}, status_code=200)
 async def standard_submit(request: Request, code: FromPath[str]) -> object:
     scope = _scope(request)
     await reports._county(scope, code)  # another county: 404 before anything is read

@@ -64,7 +64,18 @@ async def reconcile_new(request: Request, month: FromQuery[str | None] = None, s
     return _reconcile_form(request, values)
 
 
-@post("/stipends/reconcile", opt=access(*REVIEW_ROLES), status_code=200)
+# text_form hooks (backend.core.textguard): the form again when a field holds control characters;
+# None for a field the form does not show (the guard's own page names it).
+
+
+async def _reshow_reconcile(request: Request, values: dict[str, str], errors: dict[str, str]):
+    names = ("county_code", "month", "source")
+    if not set(errors) <= set(names):
+        return None
+    return _reconcile_form(request, {name: values.get(name, "") for name in names}, errors, status_code=400)
+
+
+@post("/stipends/reconcile", opt={**access(*REVIEW_ROLES), "text_form": _reshow_reconcile}, status_code=200)
 async def reconcile_submit(request: Request) -> object:
     user = request.scope["user"]
     scope = _scope(request)
@@ -136,7 +147,17 @@ async def run_page(request: Request, run_id: FromPath[str]) -> object:
     return await _run_page(request, run_id)
 
 
-@post("/stipends/runs/{run_id:str}/review", opt=access(*REVIEW_ROLES), status_code=200)
+async def _reshow_review(request: Request, values: dict[str, str], errors: dict[str, str]):
+    position = _small_int(values.get("position", "").strip())
+    if position is None or not set(errors) <= {"status", "note"}:
+        return None
+    run_id = request.path_params["run_id"]
+    await services._find_run(_scope(request), run_id)  # out of scope: 404
+    shown = {name: values.get(name, "").strip() for name in ("position", "status", "note")}
+    return await _run_page(request, run_id, errors=errors, values=shown, error_position=position, status_code=400)
+
+
+@post("/stipends/runs/{run_id:str}/review", opt={**access(*REVIEW_ROLES), "text_form": _reshow_review}, status_code=200)
 async def run_review(request: Request, run_id: FromPath[str]) -> object:
     scope = _scope(request)
     await services._find_run(scope, run_id)  # out of scope: 404 before anything else
@@ -179,7 +200,13 @@ async def home_claims(request: Request, code: FromPath[str]) -> object:
     return await _home_claims_page(request, code)
 
 
-@post("/homes/{code:str}/claims", opt=access(*claims.DIRECTOR_ROLES), status_code=200)
+async def _reshow_claims(request: Request, values: dict[str, str], errors: dict[str, str]):
+    if set(errors) != {"month"}:
+        return None
+    return await _home_claims_page(request, request.path_params["code"], {"month": values.get("month", "")}, errors, status_code=400)
+
+
+@post("/homes/{code:str}/claims", opt={**access(*claims.DIRECTOR_ROLES), "text_form": _reshow_claims}, status_code=200)
 async def home_claims_generate(request: Request, code: FromPath[str]) -> object:
     scope = _scope(request)
     await registry.find_home(scope, code)  # out of scope: 404 before anything else
