@@ -11,6 +11,14 @@
 # on start (there is no entrypoint script). It also creates /data/secret.key when
 # TEKUN_SECRET_KEY is not set, so web and scheduler never race to create it.
 # The HEALTHCHECK probes the web server; run the scheduler with --no-healthcheck.
+# --- build: the wheel, from the repository (setup.py puts templates/ and the compiled catalogs in)
+FROM python:3.11-slim-bookworm AS build
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
+WORKDIR /src
+COPY . /src
+RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels /src
+
+# --- the image: the wheel installed like any package (no source tree in it)
 FROM python:3.11-slim-bookworm
 
 # WeasyPrint's system libraries and the CJK fonts (the same list as ./dev installs).
@@ -32,11 +40,10 @@ ENV PYTHONUNBUFFERED=1 \
     PIP_ROOT_USER_ACTION=ignore \
     TEKUN_DATA_DIR=/data
 
-WORKDIR /app
-COPY . /app
-# Editable on purpose: templates/ and backend/locale/ are read from the source tree beside the
-# package (backend/core/web.py, backend/core/i18n.py), so the code must run from /app.
-RUN pip install --no-cache-dir -e .
+# Non-editable: the package carries its templates, static files and translations
+# (tests/test_wheel.py installs the same wheel in a fresh virtualenv and serves every page).
+COPY --from=build /wheels /tmp/wheels
+RUN pip install --no-cache-dir /tmp/wheels/tekun-*.whl && rm -rf /tmp/wheels
 
 # The data volume: SQLite database, secret.key, uploads awaiting confirmation. Created and
 # chowned before VOLUME, because changes to a volume path after VOLUME are discarded.
@@ -44,6 +51,7 @@ RUN mkdir -p /data && chown tekun:tekun /data
 VOLUME ["/data"]
 
 USER tekun
+WORKDIR /home/tekun
 EXPOSE 8000
 
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import os
 import sys
@@ -50,7 +49,9 @@ def build_parser() -> ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
 
-    commands.add_parser("scheduler", help="run the scheduler process (one per deployment)")
+    scheduler = commands.add_parser("scheduler", help="run the scheduler process (one per deployment)")
+    # Internal (tekun demo): stop when this process, the scheduler's parent, dies.
+    scheduler.add_argument("--parent-pid", type=int, default=None, help=argparse.SUPPRESS)
 
     demo = commands.add_parser("demo", help="load demo data and start web + scheduler")
     demo.add_argument("--port", type=int, default=8000)
@@ -132,8 +133,8 @@ async def _with_db(coroutine_function, *args):
 async def cmd_upgrade(_args) -> int:
     from backend.core import db
 
-    with contextlib.redirect_stdout(sys.stderr):
-        await db.upgrade()
+    for line in await db.upgrade():
+        say(line)
     say("database is up to date")
     return EXIT_OK
 
@@ -337,17 +338,28 @@ def cmd_serve(args) -> int:
     return EXIT_OK
 
 
-def cmd_scheduler(_args) -> int:
+def cmd_scheduler(args) -> int:
     from scheduler.main import run
 
-    return run()
+    return run(parent_pid=args.parent_pid)
+
+
+def _stop_on_sigterm(_signum, _frame) -> None:
+    raise KeyboardInterrupt  # stopped by SIGTERM as by Ctrl+C: the `finally` clauses run
 
 
 def cmd_demo(args) -> int:
-    import subprocess
+    """Load the demo, then run web and scheduler until SIGINT or SIGTERM; both stop then.
+
+    Uvicorn handles SIGTERM itself and, once shut down, raises it again with the handler that was
+    in place before it started: this one, so the scheduler is stopped instead of the process
+    dying on the spot. The scheduler also stops by itself if this process dies (--parent-pid)."""
+    import signal
 
     from backend.demo import load_demo
+    from scheduler.main import start_child, stop_child
 
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     asyncio.run(cmd_upgrade(args))
     logins = asyncio.run(_with_db(load_demo))
     say("")
@@ -358,14 +370,11 @@ def cmd_demo(args) -> int:
         return EXIT_OK
     say("")
     say(f"open http://{args.host}:{args.port}/ in a browser; Ctrl+C stops the demo")
-    scheduler = subprocess.Popen([sys.executable, "-m", "backend.cli", "scheduler"], env=os.environ.copy())
+    scheduler = start_child()
     try:
-        serve = argparse.Namespace(host=args.host, port=args.port, workers=1)
-        return cmd_serve(serve)
+        return cmd_serve(argparse.Namespace(host=args.host, port=args.port, workers=1))
     finally:
-        scheduler.terminate()
-        with contextlib.suppress(Exception):
-            scheduler.wait(timeout=10)
+        stop_child(scheduler)
 
 
 ASYNC_COMMANDS = {

@@ -98,11 +98,16 @@ async def database():
 
 _counter = itertools.count(1)
 _used_county_codes: set[str] = set()
+# County codes: the generator draws from RANDOM_COUNTY_CODES (unique within the run); a test that
+# writes a code of its own into the shared database takes it from FIXED_COUNTY_CODES, which the
+# generator never gives (no real division code starts with 9 either).
+RANDOM_COUNTY_CODES = range(110000, 660000)
+FIXED_COUNTY_CODES = range(900000, 1000000)
 
 
 def unique_county_code() -> str:
     while True:
-        code = f"{random.randint(110000, 659999)}"
+        code = f"{random.choice(RANDOM_COUNTY_CODES)}"
         if code not in _used_county_codes:
             _used_county_codes.add(code)
             return code

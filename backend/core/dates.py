@@ -7,6 +7,12 @@ from datetime import UTC, date, datetime, time
 
 from backend.core.settings import get_settings
 
+# Date-times accepted from outside (forms, exchange files, the API) lie in these years, counted in
+# TEKUN_TIMEZONE. Outside them a value is a slip of the keyboard (0202 for 2020), and near year 1
+# or 9999 an instant cannot even be converted between zones. Inside the application every instant
+# is an aware UTC datetime (the ledgers refuse naive ones: core/ledger.py ``utc_text``).
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+
 
 def now_utc() -> datetime:
     return datetime.now(UTC)
@@ -45,7 +51,20 @@ def parse_datetime(text: str) -> datetime:
     naive = datetime(
         int(match[1]), int(match[2]), int(match[3]), int(match[4]), int(match[5]), int(match[6] or 0)
     )
-    return naive.replace(tzinfo=get_settings().tz).astimezone(UTC)
+    return instant(naive)
+
+
+def instant(moment: datetime) -> datetime:
+    """A date-time from outside → aware UTC. A naive one is wall-clock time in TEKUN_TIMEZONE
+    (interfaces.md §3). ValueError when its year in TEKUN_TIMEZONE is not FIRST_YEAR..LAST_YEAR."""
+    zone = get_settings().tz
+    try:
+        local_moment = moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
+    except (OverflowError, ValueError) as exc:
+        raise ValueError(f"{moment.isoformat()} cannot be placed in {zone}") from exc
+    if not FIRST_YEAR <= local_moment.year <= LAST_YEAR:
+        raise ValueError(f"the year {local_moment.year} is not between {FIRST_YEAR} and {LAST_YEAR}")
+    return local_moment.astimezone(UTC)
 
 
 def parse_month(text: str) -> date:

@@ -7,6 +7,8 @@ deadlock upgrading a read lock); elsewhere an ordinary transaction.
 
 from __future__ import annotations
 
+import contextlib
+import io
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -135,13 +137,35 @@ async def drop_database(url: str) -> None:
 
 
 async def upgrade() -> list[str]:
-    """Create the database if missing and apply every pending migration. Safe to repeat."""
-    from piccolo.apps.migrations.commands.forwards import run_forwards
+    """Create the database if missing and apply every pending migration. Safe to repeat.
+
+    Returns one line per app saying what was applied. Piccolo's own report is not shown: it
+    counts every migration of an app as "already complete" before running the pending ones."""
+    from piccolo.apps.migrations.commands.base import BaseMigrationManager
+    from piccolo.apps.migrations.commands.forwards import ForwardsMigrationManager
+    from piccolo.apps.migrations.tables import Migration
 
     await create_database_if_missing()
     if isinstance(ENGINE, SQLiteEngine):
         await ENGINE.run_ddl("PRAGMA journal_mode=WAL")
-    result = await run_forwards(app_name="all")
-    if not result.success:
-        raise RuntimeError(f"migrations failed: {result.message}")
-    return [result.message]
+    manager = BaseMigrationManager()
+    await manager.create_migration_table()
+    lines = []
+    for app_name in manager.get_sorted_app_names():
+        modules = manager.get_migration_modules(manager.get_app_config(app_name).resolved_migrations_folder_path)
+        ids = manager.get_migration_ids(modules)
+        ran = set(await Migration.get_migrations_which_ran(app_name=app_name))
+        total, pending = len(ids), len([migration for migration in ids if migration not in ran])
+        if not pending:
+            lines.append(f"{app_name}: up to date ({_migrations(total)})")
+            continue
+        with contextlib.redirect_stdout(io.StringIO()) as report:
+            result = await ForwardsMigrationManager(app_name=app_name).run()
+        if not result.success:
+            raise RuntimeError(f"migrations of {app_name} failed: {result.message}\n{report.getvalue()}")
+        lines.append(f"{app_name}: applied {_migrations(pending)}" + (f" of {total}" if pending != total else ""))
+    return lines
+
+
+def _migrations(count: int) -> str:
+    return f"{count} migration{'s' if count != 1 else ''}"

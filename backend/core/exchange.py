@@ -14,13 +14,12 @@ import itertools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from operator import itemgetter
 from typing import Any
 
 from backend.core import dates, money
 from backend.core.i18n import _
-from backend.core.settings import get_settings
 
 
 class CellError(ValueError):
@@ -338,10 +337,11 @@ def date_cell(value: Any) -> date:
 
 
 def datetime_cell(value: Any) -> datetime:
-    """A date-time in TEKUN_TIMEZONE → aware UTC. A plain date is refused here."""
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=get_settings().tz).astimezone(UTC)
+    """A date-time in TEKUN_TIMEZONE → aware UTC (years dates.FIRST_YEAR..LAST_YEAR). A plain
+    date is refused here."""
     try:
+        if isinstance(value, datetime):
+            return dates.instant(value.replace(tzinfo=None))  # a spreadsheet's cell has no zone
         return dates.parse_datetime(_as_text(value))
     except ValueError as exc:
         raise CellError(_("Not a valid date and time (write 2026-11-02 14:30).")) from exc

@@ -2,7 +2,9 @@
 
 The language is held in a context variable set per request (cookie ``tekun_lang``, else
 TEKUN_LANGUAGE), so services, templates and error handlers all speak the user's language.
-Catalogs are Babel ``.po`` files compiled in memory at start-up (no build step, no binaries).
+Catalogs are Babel ``.po`` files. In a checkout (and an editable install) the ``.po`` is compiled in
+memory when first used, so an edited catalog needs no build step; an installed wheel carries the
+``.mo`` that setup.py compiled at build time instead (and no ``.po``).
 """
 
 from __future__ import annotations
@@ -25,17 +27,28 @@ LANGUAGE_NAMES = {"zh_CN": "简体中文", "en": "English"}
 _current: ContextVar[str | None] = ContextVar("tekun_language", default=None)
 
 
+# The language of the message ids: it needs no catalog.
+SOURCE_LANGUAGE = "en"
+
+
 @cache
 def translations(language: str) -> _gettext.NullTranslations:
-    po_path = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
-    if not po_path.exists():
+    folder = LOCALE_DIR / language / "LC_MESSAGES"
+    po_path, mo_path = folder / "messages.po", folder / "messages.mo"
+    if po_path.exists():  # a checkout: the catalog as edited (a stray .mo there is ignored)
+        with po_path.open("rb") as handle:
+            catalog = read_po(handle, locale=language)
+        buffer = BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        return Translations(fp=buffer)
+    if mo_path.exists():  # an installed wheel
+        with mo_path.open("rb") as handle:
+            return Translations(fp=handle)
+    if language == SOURCE_LANGUAGE:
         return _gettext.NullTranslations()
-    with po_path.open("rb") as handle:
-        catalog = read_po(handle, locale=language)
-    buffer = BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return Translations(fp=buffer)
+    # A broken installation, not a reason to show English pages without saying so.
+    raise RuntimeError(f"no translation catalog for {language}: neither {po_path} nor {mo_path} exists")
 
 
 def current_language() -> str:

@@ -32,8 +32,19 @@ def chain_hash(prev_hash: str, payload: dict[str, Any]) -> str:
 
 
 def utc_text(moment: datetime) -> str:
-    """The timestamp as hashed: UTC, microseconds, no dependence on how the database prints it."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """The timestamp as hashed: UTC, microseconds, no dependence on how the database prints it.
+
+    Only an aware datetime has one instant (a naive one would be read in the machine's zone), so
+    a naive one is refused, and so is one that has no UTC time in years 1..9999. The year always
+    has four digits (what ``strftime("%Y")`` writes from year 1000 on, so no stored hash changes);
+    the application itself only holds years dates.FIRST_YEAR..LAST_YEAR."""
+    if moment.utcoffset() is None:
+        raise ValueError(f"a ledger timestamp must carry its time zone: {moment.isoformat()}")
+    try:
+        utc = moment.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError(f"a ledger timestamp must have a UTC time in years 1..9999: {moment.isoformat()}") from exc
+    return f"{utc.year:04d}-{utc:%m-%dT%H:%M:%S}.{utc.microsecond:06d}Z"
 
 
 async def reserve(ledger: str, count: int) -> tuple[int, str]:

@@ -41,8 +41,11 @@ from backend.core.i18n import (
 
 log = logging.getLogger("tekun.web")
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-TEMPLATE_DIR = ROOT / "templates"
+# An installed wheel carries the templates inside the package (setup.py copies them there); a
+# checkout, an editable install and the test suite read the top-level templates/ folder.
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+_PACKAGED_TEMPLATES = PACKAGE_DIR / "templates"
+TEMPLATE_DIR = _PACKAGED_TEMPLATES if _PACKAGED_TEMPLATES.is_dir() else PACKAGE_DIR.parent / "templates"
 STATIC_DIR = TEMPLATE_DIR / "static"
 
 PUBLIC = "public"

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from backend.core import dates
 from backend.core.exchange import CellError, Column, _as_text, datetime_cell, text
 from backend.core.i18n import _
-from backend.core.settings import get_settings
 from backend.residents.exchange import id_number_cell
 
 
 def date_or_datetime_cell(value: Any) -> date | datetime:
     """A date (time of day unknown) or a date-time in TEKUN_TIMEZONE (→ aware UTC)."""
     if isinstance(value, datetime):
-        return value.replace(tzinfo=get_settings().tz).astimezone(UTC)
+        try:
+            return dates.instant(value.replace(tzinfo=None))  # a spreadsheet's cell has no zone
+        except ValueError as exc:
+            raise CellError(_("Not a valid date or date and time (write 2026-11-02 or 2026-11-02 14:30).")) from exc
     if isinstance(value, date):
         return value
     raw = _as_text(value)

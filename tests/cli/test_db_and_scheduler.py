@@ -31,9 +31,16 @@ async def test_db_upgrade_applies_every_migration_from_zero_and_is_safe_to_repea
         first = run(url, "db", "upgrade")
         assert first.returncode == 0, first.stderr
         assert "database is up to date" in first.stderr
+        # One line per app, nothing contradictory (Piccolo's own report said "2 migrations
+        # already complete" and "2 migrations not yet run" of the same two).
+        apps = [line for line in first.stderr.splitlines() if ": applied " in line]
+        assert {line.split(":")[0] for line in apps} >= {"core", "registry", "accounts", "residents"}, first.stderr
+        assert "already complete" not in first.stderr and "up to date (" not in first.stderr
         second = run(url, "db", "upgrade")
         assert second.returncode == 0, second.stderr
-        assert "No migrations need to be run" in second.stderr
+        assert [line.split(":")[0] for line in second.stderr.splitlines() if ": up to date (" in line] == [
+            line.split(":")[0] for line in apps]
+        assert ": applied " not in second.stderr
         verify = run(url, "audit", "verify")
         assert verify.returncode == 0, verify.stderr
     finally:

@@ -216,3 +216,24 @@ async def test_the_admin_sets_the_funeral_subsidy_on_a_form(world, signed_in):
     assert (await inspector.get(f"/counties/{county}/deaths/subsidy")).status_code == 403
     director, _user = await signed_in("director", home=await world.home(county=county))
     assert (await director.get(f"/counties/{county}/deaths")).status_code == 403
+
+
+async def test_date_times_outside_the_accepted_years_are_refused_everywhere_they_enter(world, register, signed_in, bearer, system):
+    """Years 1900..2200 (core/dates.py): a year-1 or year-9999 date-time is a 400 naming the field
+    or the cell, never a 500 (it used to overflow), and nothing is written."""
+    county = await world.county()
+    home = await world.home(county=county)
+    person = await register(county, home)
+    client, user = await signed_in("inspector", county=county)
+    for value in ("0001-01-01T00:00", "1899-12-31T23:59", "9999-12-31T23:59"):
+        form = await post_form(client, f"/residents/{person.id}/death", {"died_at": value, "reporter": "李院长"})
+        assert form.status_code == 400 and 'aria-invalid="true"' in form.text, value
+    headers = await bearer(user)
+    for value in ("0001-01-01T00:00:00", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-05:00"):
+        api = await client.post(f"/api/v1/residents/{person.id}/death", headers=headers, json={"died_at": value})
+        assert api.status_code == 400 and "died_at" in api.json()["errors"], (value, api.text)
+    number = (await Resident.select(Resident.id_number).where(Resident.id == person.id).first())["id_number"]
+    with pytest.raises(ExchangeError) as refused:
+        await run_import(system, "deaths", "deaths.csv", _csv(["身份证号,死亡时间,报告时间", f"{number},2025-03-01 10:00,0001-01-01 00:00"]))
+    assert {(e.row, e.column) for e in refused.value.errors} == {(2, "报告时间")}
+    assert await DeathRecord.count().where(DeathRecord.resident == person.id) == 0

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, time
 
+from backend.core import dates
 from backend.core.security import Scope
+from backend.deaths import services as deaths
+from backend.deaths.schemas import DeathIn
 from backend.importers import run_import
 from backend.residents import services as residents
 from backend.residents.schemas import AssessmentIn, PlacementIn, ResidentIn
 from backend.residents.tables import Resident
+from backend.stipends import workflow
 from tests.residents.helpers import new_id
 
 SYSTEM = Scope.system("test")
@@ -72,7 +76,7 @@ async def person(
     if assessed is not None:
         await residents.record_assessment(SYSTEM, created.id, AssessmentIn(assessed_on=assessed_on, **assessed))
     if died_on is not None:
-        await Resident.update({Resident.died_on: died_on}).where(Resident.id == created.id)
+        await record_death(created.id, died_on)
     row = await Resident.select(Resident.id, Resident.id_number, Resident.name).where(Resident.id == created.id).first()
     return row
 
@@ -83,3 +87,23 @@ async def place(resident_id: int, kind: str, on: date, home: str | None = None):
 
 async def assess(resident_id: int, on: date, answers: dict):
     return await residents.record_assessment(SYSTEM, resident_id, AssessmentIn(assessed_on=on, **answers))
+
+
+async def record_death(resident_id: int, died_on: date) -> None:
+    """The death reported through the deaths services, as the application records it: died_on
+    set, the bed released on that day, open tasks cancelled. At noon (or now, for today)."""
+    died_at = min(dates.combine_local(died_on, time(12)), dates.now_utc())
+    await deaths.report_death(SYSTEM, resident_id, DeathIn(died_at=died_at, reporter="测试"))
+
+
+async def end_support(resident_id: int, ended_on: date) -> None:
+    await residents.end_support(SYSTEM, resident_id, ended_on, "测试：终止供养")
+
+
+async def review(report, status: str, note: str = "", *, code: str | None = None, payment_ref: str | None = None) -> None:
+    """Review, through the review workflow, every finding of ``report`` with this code or line."""
+    chosen = [position for position, finding in enumerate(report.findings)  # the run's finding positions
+              if (code is None or finding.code == code) and (payment_ref is None or finding.payment_ref == payment_ref)]
+    assert chosen, (code, payment_ref)
+    for position in chosen:
+        await workflow.review_finding(SYSTEM, report.run_id, position, status, note)

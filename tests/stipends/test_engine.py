@@ -27,9 +27,11 @@ from tests.stipends.helpers import (
     PARTIAL,
     SYSTEM,
     assess,
+    end_support,
     import_lines,
     import_standard,
     place,
+    record_death,
 )
 
 MONTHS = (date(2026, 6, 1), date(2026, 7, 1))
@@ -79,13 +81,10 @@ async def register(rng: random.Random, county: str, homes: list[str], serial: in
             await place(created.id, "discharge", day)
     for _ in range(rng.choice([0, 1, 1, 2, 3])):
         await assess(created.id, some_day(rng, approved, approved + timedelta(days=400)), rng.choice([ALL_CAN, PARTIAL, FULL_LOSS]))
-    changes = {}
     if rng.random() < 0.12:
-        changes[Resident.died_on] = some_day(rng, date(2026, 4, 1), date(2026, 8, 31))
+        await record_death(created.id, some_day(rng, max(day, date(2026, 4, 1)), date(2026, 8, 31)))
     elif rng.random() < 0.06:
-        changes[Resident.ended_on] = some_day(rng, date(2026, 4, 1), date(2026, 8, 31))
-    if changes:
-        await Resident.update(changes).where(Resident.id == created.id)
+        await end_support(created.id, some_day(rng, max(day, date(2026, 4, 1)), date(2026, 8, 31)))
     return created.id
 
 

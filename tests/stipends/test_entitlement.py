@@ -9,7 +9,6 @@ from datetime import date, timedelta
 from backend.core import dates
 from backend.registry import services as registry
 from backend.registry.schemas import ParametersIn
-from backend.residents.tables import Resident
 from backend.stipends import services
 from tests.stipends.helpers import (
     PARTIAL,
@@ -19,6 +18,7 @@ from tests.stipends.helpers import (
     import_standard,
     person,
     place,
+    record_death,
 )
 
 
@@ -98,21 +98,26 @@ async def test_a_standard_changing_mid_year(world):
     assert june.effective_from == "2025-01" and june.basic_concentrated == "600.00"
 
 
+def _params(effective_from: date, extra: int, residents_per_staff: int = 10) -> ParametersIn:
+    return ParametersIn(effective_from=effective_from, residents_per_staff=residents_per_staff,
+                        death_report_deadline_hours=24, extra_months_after_death=extra, inspections_per_year=4)
+
+
+# Built as the application builds it: a parameter takes effect today at the earliest and a death
+# is reported for today at the latest, so the deaths here are today's, under today's rule.
+
+
 async def test_extra_months_after_death(world):
     """With extra_months_after_death = 1 the month after death is still owed, not the one after."""
     with_extra, home = await county_with_standard(world)
     without, other_home = await county_with_standard(world)
-    in_force = dates.today() + timedelta(days=1)
-    await registry.set_parameters(SYSTEM, with_extra, ParametersIn(
-        effective_from=in_force, residents_per_staff=10, death_report_deadline_hours=24,
-        extra_months_after_death=1, inspections_per_year=4,
-    ))
-    died = in_force + timedelta(days=2)
-    death_month = dates.month_of(died)
+    today = dates.today()
+    await registry.set_parameters(SYSTEM, with_extra, _params(today, extra=1))
+    death_month = dates.month_of(today)
     a = await person(with_extra, home)
     b = await person(without, other_home)
     for p in (a, b):
-        await Resident.update({Resident.died_on: died}).where(Resident.id == p["id"])
+        await record_death(p["id"], today)
     after = dates.add_months(death_month, 1)
     assert a["id_number"] in await expected_missing(with_extra, death_month)
     assert a["id_number"] in await expected_missing(with_extra, after)
@@ -123,19 +128,22 @@ async def test_extra_months_after_death(world):
 
 async def test_a_parameter_change_that_matters_makes_a_run_stale(world):
     county, home = await county_with_standard(world)
-    in_force = dates.today() + timedelta(days=1)
-
-    def params(extra: int) -> ParametersIn:
-        return ParametersIn(effective_from=in_force, residents_per_staff=10, death_report_deadline_hours=24,
-                            extra_months_after_death=extra, inspections_per_year=4)
-
-    await registry.set_parameters(SYSTEM, county, params(1))
-    p = await person(county, home)
-    died = in_force + timedelta(days=2)
-    await Resident.update({Resident.died_on: died}).where(Resident.id == p["id"])
-    run = await services.reconcile(SYSTEM, county, dates.add_months(dates.month_of(died), 1))
-    assert [f.code for f in run.findings] == ["MISSING_PAYMENT"]
-    await registry.set_parameters(SYSTEM, county, params(1))  # same value again: not stale
-    assert await services.is_stale(SYSTEM, run.run_id) is False
-    await registry.set_parameters(SYSTEM, county, params(0))
-    assert await services.is_stale(SYSTEM, run.run_id) is True
+    quiet, quiet_home = await county_with_standard(world)
+    today = dates.today()
+    next_month = dates.add_months(dates.month_of(today), 1)
+    runs = {}
+    for code, where in ((county, home), (quiet, quiet_home)):
+        p = await person(code, where)
+        await record_death(p["id"], today)
+        runs[code] = await services.reconcile(SYSTEM, code, next_month)
+        assert runs[code].findings == []  # the default rule: nothing owed after the month of death
+    # A rule from tomorrow on is not the one in force on the day of death: not stale.
+    await registry.set_parameters(SYSTEM, county, _params(today + timedelta(days=1), extra=1))
+    assert await services.is_stale(SYSTEM, runs[county].run_id) is False
+    # Today's rule: one more month owed, the run is stale.
+    await registry.set_parameters(SYSTEM, county, _params(today, extra=1))
+    assert await services.is_stale(SYSTEM, runs[county].run_id) is True
+    assert [f.code for f in (await services.reconcile(SYSTEM, county, next_month)).findings] == ["MISSING_PAYMENT"]
+    # Today's rule changing something else (the staff ratio) changes nothing owed: not stale.
+    await registry.set_parameters(SYSTEM, quiet, _params(today, extra=0, residents_per_staff=8))
+    assert await services.is_stale(SYSTEM, runs[quiet].run_id) is False

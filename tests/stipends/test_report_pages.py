@@ -11,8 +11,9 @@ from datetime import date
 import openpyxl
 import pdfplumber
 
-from backend.stipends.tables import Finding, Standard
+from backend.stipends.tables import Standard
 from tests.conftest import post_form
+from tests.stipends.helpers import review
 from tests.stipends.test_reports import GOOD, MONTH_TEXT, a_month
 
 # A whole 18-character ID, not a run of digits inside a longer token (the CSRF token is hex).
@@ -135,7 +136,7 @@ async def test_standards_page_and_form(world, signed_in):
 
 async def test_recovery_xlsx_and_pdf_downloads(world, signed_in):
     county, people, report = await a_month(world)
-    await Finding.update({Finding.review_status: "confirmed"}).where(Finding.payment_ref == f"R-DEAD-{county}")
+    await review(report, "confirmed", payment_ref=f"R-DEAD-{county}")
     client, _user = await signed_in("finance", county=county)
     response = await client.get(f"/counties/{county}/stipends/recovery.xlsx", params={"month": MONTH_TEXT})
     assert response.status_code == 200 and response.headers["cache-control"] == "no-store"

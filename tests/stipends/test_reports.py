@@ -19,8 +19,16 @@ from backend.core.errors import Forbidden, Invalid, NotFound
 from backend.core.security import Scope
 from backend.core.tables import AuditEntry
 from backend.stipends import reports, services
-from backend.stipends.tables import Finding, Standard
-from tests.stipends.helpers import FULL_LOSS, SYSTEM, assess, import_lines, import_standard, person
+from backend.stipends.tables import Standard
+from tests.stipends.helpers import (
+    FULL_LOSS,
+    SYSTEM,
+    assess,
+    import_lines,
+    import_standard,
+    person,
+    review,
+)
 
 MONTH = dates.add_months(dates.month_of(dates.today()), -1)
 MONTH_TEXT = dates.month_text(MONTH)
@@ -94,8 +102,7 @@ async def test_findings_filters_filter(world):
     assert [f["code"] for f in by_name["findings"]] == ["MISSING_PAYMENT"]
     by_id = await reports.findings(SYSTEM, county, q=people["tier"]["id_number"][-6:])
     assert [f["code"] for f in by_id["findings"]] == ["TIER_MISMATCH"]
-    run = await services._find_run(SYSTEM, report.run_id)
-    await Finding.update({Finding.review_status: "confirmed"}).where((Finding.run == run["id"]) & (Finding.payment_ref == f"R-TIER-{county}"))
+    await review(report, "confirmed", payment_ref=f"R-TIER-{county}")
     confirmed = await reports.findings(SYSTEM, county, status="confirmed")
     assert [f["payment_ref"] for f in confirmed["findings"]] == [f"R-TIER-{county}"]
     assert (await reports.findings(SYSTEM, county, month=EARLIER))["total"] == 0
@@ -206,10 +213,9 @@ async def test_save_standard_validates_like_the_file_and_writes_nothing_on_error
 
 async def test_recovery_list_has_confirmed_overpayments_with_full_ids(world):
     county, people, report = await a_month(world)
-    run = await services._find_run(SYSTEM, report.run_id)
-    await Finding.update({Finding.review_status: "confirmed", Finding.review_note: "已通知追回"}).where(
-        (Finding.run == run["id"]) & Finding.code.is_in(["PAID_AFTER_DEATH", "MISSING_PAYMENT"]))
-    await Finding.update({Finding.review_status: "explained"}).where((Finding.run == run["id"]) & (Finding.code == "TIER_MISMATCH"))
+    for code in ("PAID_AFTER_DEATH", "MISSING_PAYMENT"):
+        await review(report, "confirmed", "已通知追回", code=code)
+    await review(report, "explained", "当月已调整护理等级", code="TIER_MISMATCH")
     rows = await reports.recovery_rows(SYSTEM, county)
     # MISSING_PAYMENT is an underpayment: confirmed, but nothing to recover. TIER_MISMATCH is not confirmed.
     assert [(row["code"], row["recover"]) for row in rows] == [("PAID_AFTER_DEATH", 90000)]

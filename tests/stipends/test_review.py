@@ -11,10 +11,17 @@ from backend.core.errors import Forbidden, Invalid, NotFound
 from backend.core.i18n import _
 from backend.core.tables import AuditEntry
 from backend.importers import run_import
-from backend.residents.tables import Resident
 from backend.stipends import services, workflow
 from backend.stipends.tables import Finding, ReconciliationRun
-from tests.stipends.helpers import LINE_HEADER, SYSTEM, csv_bytes, import_standard, person
+from tests.stipends.helpers import (
+    LINE_HEADER,
+    PARTIAL,
+    SYSTEM,
+    assess,
+    csv_bytes,
+    import_standard,
+    person,
+)
 
 
 # Messages are compared in the language the services answer in (via the catalog).
@@ -123,10 +130,17 @@ async def test_approval_separation_of_duties_open_findings_stale_then_read_only(
     await workflow.review_finding(second, run_id, 1, "explained", "当月新入住，下月补发")
     await refused(importer, separation())
 
-    # The register changes after the run: stale, so not approvable.
-    await Resident.update({Resident.name: "张叁"}).where(Resident.id == month["paid"]["id"])
+    # The register changes after the run (a re-assessment of the person paid at the wrong tier,
+    # through the residents services): stale, so not approvable. As the message says, the month
+    # is reconciled again and the new run reviewed; that one is approved.
+    await assess(month["paid"]["id"], date(2026, 5, 20), PARTIAL)
     await refused(second, stale())
-    await Resident.update({Resident.name: "张三"}).where(Resident.id == month["paid"]["id"])
+    rerun = await services.reconcile(second, month["county"], date(2026, 6, 1))
+    assert sorted(f.code for f in rerun.findings) == ["MISSING_PAYMENT", "TIER_MISMATCH"]
+    run_id = rerun.run_id
+    await refused(second, not_reviewed(2))
+    await workflow.review_finding(importer, run_id, 0, "confirmed")
+    await workflow.review_finding(second, run_id, 1, "explained", "当月新入住，下月补发")
 
     approved = await workflow.approve_run(second, run_id)
     assert approved.state == "approved" and approved.approved_by == month["second"].username

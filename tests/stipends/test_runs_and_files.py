@@ -7,7 +7,6 @@ from datetime import date
 import pytest
 
 from backend.core.exchange import ExchangeError
-from backend.residents.tables import Resident
 from backend.stipends import services
 from backend.stipends.tables import ReconciliationRun, StipendLine
 from tests.cli.helpers import as_json, tekun
@@ -19,6 +18,7 @@ from tests.stipends.helpers import (
     import_lines,
     import_standard,
     person,
+    record_death,
 )
 
 MONEY = re.compile(r"^-?\d+\.\d{2}$")
@@ -165,7 +165,7 @@ async def test_a_run_goes_stale_after_a_later_import_of_its_month(world):
     assert await services.is_stale(SYSTEM, run.run_id) is True
     fresh = await services.reconcile(SYSTEM, county, date(2026, 6, 1))
     assert await services.is_stale(SYSTEM, fresh.run_id) is False
-    await Resident.update({Resident.died_on: date(2026, 5, 20)}).where(Resident.id == p["id"])
+    await record_death(p["id"], date(2026, 5, 20))
     assert await services.is_stale(SYSTEM, fresh.run_id) is True
     newer = await services.reconcile(SYSTEM, county, date(2026, 6, 1))
     await import_standard(county, "2026-06", basic_dispersed="460.00")

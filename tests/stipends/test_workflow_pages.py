@@ -7,12 +7,12 @@ from datetime import date
 from markupsafe import escape
 
 from backend.core.i18n import _
-from backend.residents.tables import Resident
+from backend.stipends import services
 from backend.stipends.tables import Claim, Finding, ReconciliationRun
 from tests.conftest import make_client, post_form, sign_in
 from tests.e2e.conftest import base_url, browser, new_page  # noqa: F401 (browser fixtures)
 from tests.e2e.helpers import horizontal_overflow, log_in
-from tests.stipends.helpers import import_standard, person
+from tests.stipends.helpers import PARTIAL, assess, import_standard, person
 from tests.stipends.test_review import month_with_findings
 
 
@@ -85,11 +85,18 @@ async def test_run_page_reviews_and_approval(app, world, signed_in):
         sep = _("You imported lines of this month; another finance user must approve the run (separation of duties).")
         assert by_importer.status_code == 400 and shows(by_importer, sep) and await run_state(run_id) == "open"
 
-        await Resident.update({Resident.name: "张叁"}).where(Resident.id == month["paid"]["id"])
+        # The register changes after the run (a re-assessment, through the residents services):
+        # the page warns and refuses the approval. The month is reconciled again, the new run
+        # reviewed on its page and approved there.
+        await assess(month["paid"]["id"], date(2026, 5, 20), PARTIAL)
         stale = await second.get(path)
         assert 'id="stale-warning"' in stale.text
         assert (await post_form(second, f"{path}/approve")).status_code == 400 and await run_state(run_id) == "open"
-        await Resident.update({Resident.name: "张三"}).where(Resident.id == month["paid"]["id"])
+        rerun = await services.reconcile(month["second"].scope, month["county"], date(2026, 6, 1))
+        run_id, path = rerun.run_id, f"/stipends/runs/{rerun.run_id}"
+        for data in ({"position": "0", "status": "confirmed"}, {"position": "1", "status": "explained", "note": "次月补发"}):
+            assert (await post_form(importer, f"{path}/review", data)).status_code == 303
+        assert await reviews(run_id) == ["confirmed", "explained"]
 
         approved = await post_form(second, f"{path}/approve")
         assert approved.status_code == 303 and await run_state(run_id) == "approved"

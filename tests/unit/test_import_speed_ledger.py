@@ -1,7 +1,12 @@
 """``ledger.chain_tuples`` (the bulk imports' fast chaining) gives exactly the hashes of
 ``append_rows`` / ``tekun audit verify``: ``chain_hash(prev_hash, _payload(spec, row))`` with
 ``canonical`` (json.dumps), for every registered ledger and for values of every kind, including
-the ones the fast path hands back to ``canonical``."""
+the ones the fast path hands back to ``canonical``.
+
+Date-times are drawn from what the application can hold: aware, in the years
+dates.FIRST_YEAR..LAST_YEAR (what the forms, exchange files and API accept). Naive ones, and
+instants with no UTC time, are refused with a ValueError (tested below, not generated).
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,13 @@ import enum
 from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import backend.piccolo_conf  # noqa: F401 - registers every domain's ledgers
-from backend.core.ledger import LEDGERS, _payload, chain_hash, chain_tuples
+from backend.core.dates import FIRST_YEAR, LAST_YEAR
+from backend.core.ledger import LEDGERS, _payload, chain_hash, chain_tuples, utc_text
 from backend.residents.tables import ASSESSMENT_LEDGER, PLACEMENT_LEDGER
 
 
@@ -43,18 +50,25 @@ NEW_YORK = ZoneInfo("America/New_York")
 texts = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12
 ) | st.sampled_from(["", "%s", "%%", "{}", "{0}", '"', "\\", "\n\t\x00\x1f\x7f", "王燕", "\u2028", "é"])
+# Bounds of a local wall-clock time (hypothesis applies them before attaching the zone).
+EARLIEST, LATEST = datetime(FIRST_YEAR, 1, 1), datetime(LAST_YEAR, 12, 31, 23, 59, 59, 999999)
+
+
+def moments(zones) -> st.SearchStrategy[datetime]:
+    return st.datetimes(min_value=EARLIEST, max_value=LATEST, timezones=zones)
+
+
 plain = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(min_value=-(2**70), max_value=2**70),
     texts,
     st.dates(),
-    st.datetimes(timezones=st.just(UTC)),
+    moments(st.just(UTC)),
 )
 unusual = st.one_of(
     st.floats(allow_nan=False),
-    st.datetimes(),  # naive
-    st.datetimes(timezones=st.sampled_from([SHANGHAI, NEW_YORK, timezone(timedelta(hours=8))])),
+    moments(st.sampled_from([SHANGHAI, NEW_YORK, timezone(timedelta(hours=8)), timezone(timedelta(hours=-12))])),
     st.builds(Text, texts),
     st.just(Kind.ONE),
     st.decimals(allow_nan=False, allow_infinity=False, places=2),
@@ -129,3 +143,27 @@ def test_true_and_one_in_one_column_are_not_confused():
 
 def test_nothing_to_chain():
     assert chain_tuples(ASSESSMENT_LEDGER, [], 1, "") == []
+
+
+def test_a_naive_timestamp_is_refused_on_both_paths():
+    rows = [(1, "admit", None, date(2026, 1, 1), "", datetime(2026, 1, 1, 8, 0), "cli")]
+    with pytest.raises(ValueError, match="time zone"):
+        chain_tuples(PLACEMENT_LEDGER, rows, 1, "")
+    with pytest.raises(ValueError, match="time zone"):
+        reference(PLACEMENT_LEDGER, rows, 1, "")
+
+
+def test_instants_without_a_utc_time_are_refused_not_overflowed():
+    with pytest.raises(ValueError, match="years 1..9999"):
+        utc_text(datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=8))))
+    with pytest.raises(ValueError, match="years 1..9999"):
+        utc_text(datetime(9999, 12, 31, 23, tzinfo=timezone(timedelta(hours=-5))))
+
+
+def test_the_year_has_four_digits():
+    assert utc_text(datetime(5, 1, 2, 3, 4, 5, 6, tzinfo=UTC)) == "0005-01-02T03:04:05.000006Z"
+
+
+@given(st.datetimes(min_value=datetime(1000, 1, 1), timezones=st.just(UTC)))
+def test_the_text_is_what_strftime_wrote_so_stored_hashes_still_verify(moment):
+    assert utc_text(moment) == moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
