@@ -1,4 +1,5 @@
-"""create_app(): the Litestar application with auth, CSRF, OpenAPI, templates and every router."""
+"""create_app(): the Litestar application with auth, CSRF, security headers, OpenAPI, templates and
+every router."""
 
 from __future__ import annotations
 
@@ -6,21 +7,22 @@ from pathlib import Path
 
 import swagger_ui_bundle
 from litestar import Litestar, MediaType, Request, Response, get
-from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
 from litestar.logging import LoggingConfig
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from backend import __version__, import_views
 from backend.accounts import views as account_views
-from backend.accounts.auth import AuthMiddleware
+from backend.accounts.auth import SESSION_COOKIE, AuthMiddleware, session_token
 from backend.core import db, security
+from backend.core.apidocs import SWAGGER_STATIC, StrictSwaggerRenderPlugin
+from backend.core.csrf import CSRFMiddleware
 from backend.core.errors import Forbidden
+from backend.core.headers import security_headers_hook
 from backend.core.security import Scope
 from backend.core.settings import get_settings
 from backend.core.web import EXCEPTION_HANDLERS, PUBLIC, STATIC_DIR, access_guard, template_engine
@@ -54,6 +56,11 @@ async def health() -> Response:
     )
 
 
+def session_of(cookies) -> str | None:
+    """The session token of a validly signed session cookie (the CSRF token is bound to it)."""
+    return session_token(cookies.get(SESSION_COOKIE))
+
+
 _owns_pool = False
 
 
@@ -81,14 +88,7 @@ def create_app() -> Litestar:
             "Account page). Data outside your scope answers 404."
         ),
         path="/api/schema",
-        render_plugins=[
-            SwaggerRenderPlugin(
-                path="/",
-                js_url="/static/swagger/swagger-ui-bundle.js",
-                css_url="/static/swagger/swagger-ui.css",
-                standalone_preset_js_url="/static/swagger/swagger-ui-standalone-preset.js",
-            )
-        ],
+        render_plugins=[StrictSwaggerRenderPlugin(path="/")],
         components=Components(
             security_schemes={"BearerToken": SecurityScheme(type="http", scheme="bearer")}
         ),
@@ -110,17 +110,18 @@ def create_app() -> Litestar:
             *deaths_api.ROUTES,
             *stipends_api.ROUTES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], opt={"access": PUBLIC}, include_in_schema=False),
-            create_static_files_router(path="/static/swagger", directories=[SWAGGER_DIR], opt={"access": PUBLIC}, include_in_schema=False, name="swagger"),
+            create_static_files_router(path=SWAGGER_STATIC, directories=[SWAGGER_DIR], opt={"access": PUBLIC}, include_in_schema=False, name="swagger"),
         ],
         guards=[access_guard],
         dependencies={"actor": Provide(current_scope, sync_to_thread=False)},
-        middleware=[DefineMiddleware(AuthMiddleware)],
-        csrf_config=CSRFConfig(
-            secret=settings.secret_key,
-            cookie_name="tekun_csrf",
-            cookie_secure=settings.cookie_secure,
-            exclude=["/api/"],
-        ),
+        # Outermost first: who is asking, then the CSRF check (token bound to that session).
+        middleware=[
+            DefineMiddleware(AuthMiddleware),
+            DefineMiddleware(
+                CSRFMiddleware, session_token=session_of, secret=settings.secret_key, cookie_secure=settings.cookie_secure
+            ),
+        ],
+        before_send=[security_headers_hook(hsts=settings.cookie_secure)],
         template_config=TemplateConfig(instance=template_engine),
         openapi_config=openapi,
         exception_handlers=EXCEPTION_HANDLERS,
