@@ -3,9 +3,6 @@ every router."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import swagger_ui_bundle
 from litestar import Litestar, MediaType, Request, Response, get
 from litestar.di import Provide
 from litestar.logging import LoggingConfig
@@ -19,7 +16,7 @@ from backend import __version__, import_views
 from backend.accounts import views as account_views
 from backend.accounts.auth import SESSION_COOKIE, AuthMiddleware, session_token
 from backend.core import db, security
-from backend.core.apidocs import SWAGGER_STATIC, StrictSwaggerRenderPlugin
+from backend.core.apidocs import SWAGGER_STATIC, StrictSwaggerRenderPlugin, swagger_ui_files
 from backend.core.csrf import CSRFMiddleware
 from backend.core.errors import Forbidden
 from backend.core.headers import security_headers_hook
@@ -35,8 +32,6 @@ from backend.residents import views as residents_views
 from backend.stipends import api as stipends_api
 from backend.stipends import report_views as stipends_report_views
 from backend.stipends import views as stipends_views
-
-SWAGGER_DIR = Path(swagger_ui_bundle.swagger_ui_path)
 
 
 def current_scope(request: Request) -> Scope:
@@ -110,7 +105,7 @@ def create_app() -> Litestar:
             *deaths_api.ROUTES,
             *stipends_api.ROUTES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], opt={"access": PUBLIC}, include_in_schema=False),
-            create_static_files_router(path=SWAGGER_STATIC, directories=[SWAGGER_DIR], opt={"access": PUBLIC}, include_in_schema=False, name="swagger"),
+            create_static_files_router(path=SWAGGER_STATIC, directories=[swagger_ui_files()], opt={"access": PUBLIC}, include_in_schema=False, name="swagger"),
         ],
         guards=[access_guard],
         dependencies={"actor": Provide(current_scope, sync_to_thread=False)},

@@ -1,19 +1,33 @@
 """The Swagger UI page at /api/schema, rendered without inline script or style (see core/headers).
 
 Litestar's own page writes the schema and the set-up call into an inline ``<script>`` and loads a
-favicon from a CDN; both are refused by our Content-Security-Policy. This page loads the vendored
-Swagger UI files and ``/static/js/swagger-init.js``, which fetches the schema from its JSON route.
+favicon from a CDN; both are refused by our Content-Security-Policy. This page loads Swagger UI's
+files and ``/static/js/swagger-init.js``, which fetches the schema from its JSON route.
+
+Swagger UI comes from the ``swagger-ui-py`` package (Swagger UI 5, which reads OpenAPI 3.1 as
+Litestar writes it; ``swagger-ui-bundle`` carries Swagger UI 4.15, which refuses 3.1 documents).
 """
 
 from __future__ import annotations
 
+import importlib.util
 from html import escape
+from pathlib import Path
 from typing import Any
 
 from litestar import Request, Router
 from litestar.openapi.plugins import SwaggerRenderPlugin
 
 SWAGGER_STATIC = "/static/swagger"
+
+
+def swagger_ui_files() -> Path:
+    """Swagger UI's files in the installed package, found without importing it."""
+    spec = importlib.util.find_spec("swagger_ui")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("the swagger-ui-py package is missing: pip install swagger-ui-py")
+    return Path(spec.origin).parent / "static"
+
 INIT_SCRIPT = "/static/js/swagger-init.js"
 
 
