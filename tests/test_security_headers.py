@@ -173,3 +173,35 @@ async def test_hsts_only_when_cookies_are_secure(monkeypatch, secure):
     cookie = answers[0].headers["set-cookie"]
     assert cookie.startswith("tekun_csrf=") and "HttpOnly" in cookie
     assert ("Secure" in cookie) is secure
+
+
+# Templates rendered only into PDFs (WeasyPrint), never served to a browser, may style inline.
+PDF_ONLY = {"stipends/report_pdf.html"}
+INLINE = (
+    (r"<script(?![^>]*\ssrc=)[^>]*>", "an inline <script>"),
+    (r"<style[\s>]", "a <style> element"),
+    (r"\son[a-z]+\s*=", "an on… event handler attribute"),
+    (r"\sstyle\s*=", "a style= attribute"),
+    (r"javascript:", "a javascript: URL"),
+)
+
+
+def test_no_served_template_needs_inline_script_or_style():
+    """What the Content-Security-Policy would refuse must not be in a page's template: a page
+    that needed it would silently lose its behaviour or look in the browser."""
+    import re
+
+    from backend.core.web import TEMPLATE_DIR
+
+    found = []
+    for path in sorted(TEMPLATE_DIR.rglob("*.html")):
+        name = path.relative_to(TEMPLATE_DIR).as_posix()
+        if name in PDF_ONLY or name.startswith("static/"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        for pattern, what in INLINE:
+            for match in re.finditer(pattern, text, flags=re.IGNORECASE):
+                line = text.count("\n", 0, match.start()) + 1
+                found.append(f"{name}:{line}: {what}")
+    assert found == []
+    assert (TEMPLATE_DIR / "stipends/report_pdf.html").is_file()  # the exception still names a file
