@@ -11,7 +11,7 @@ from litestar import get
 from backend.core.headers import API_DOCS_POLICY, PAGE_POLICY
 from backend.core.settings import get_settings
 from backend.core.web import PUBLIC
-from tests.conftest import make_client
+from tests.conftest import make_client, unique_county_code
 
 PAGE_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'self'; "
@@ -64,7 +64,7 @@ async def test_api_answers(client, world, bearer, system):
     refused = await client.get("/api/v1/counties/")  # no token: 401 JSON
     assert refused.status_code == 401
     assert_hardened(refused)
-    missing = await client.get("/api/v1/counties/000000", headers=headers)
+    missing = await client.get(f"/api/v1/counties/{unique_county_code()}", headers=headers)  # never created
     assert missing.status_code == 404
     assert_hardened(missing)
     invalid = await client.post("/api/v1/counties/", headers=headers, json={"code": "x"})
