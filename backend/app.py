@@ -1,26 +1,25 @@
-"""create_app(): the Litestar application with auth, CSRF, OpenAPI, templates and every router."""
+"""create_app(): the Litestar application with auth, CSRF, security headers, OpenAPI, templates and
+every router."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import swagger_ui_bundle
 from litestar import Litestar, MediaType, Request, Response, get
-from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
 from litestar.logging import LoggingConfig
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from backend import __version__, import_views
 from backend.accounts import views as account_views
-from backend.accounts.auth import AuthMiddleware
+from backend.accounts.auth import SESSION_COOKIE, AuthMiddleware, session_token
 from backend.core import db, security, textguard
+from backend.core.apidocs import SWAGGER_STATIC, StrictSwaggerRenderPlugin, swagger_ui_files
+from backend.core.csrf import CSRFMiddleware
 from backend.core.errors import Forbidden
+from backend.core.headers import security_headers_hook
 from backend.core.security import Scope
 from backend.core.settings import get_settings
 from backend.core.web import EXCEPTION_HANDLERS, PUBLIC, STATIC_DIR, access_guard, template_engine
@@ -33,8 +32,6 @@ from backend.residents import views as residents_views
 from backend.stipends import api as stipends_api
 from backend.stipends import report_views as stipends_report_views
 from backend.stipends import views as stipends_views
-
-SWAGGER_DIR = Path(swagger_ui_bundle.swagger_ui_path)
 
 
 def current_scope(request: Request) -> Scope:
@@ -52,6 +49,11 @@ async def health() -> Response:
         {"status": "ok" if reachable else "degraded", "database": "ok" if reachable else "unreachable", "version": __version__},
         status_code=200 if reachable else 503,
     )
+
+
+def session_of(cookies) -> str | None:
+    """The session token of a validly signed session cookie (the CSRF token is bound to it)."""
+    return session_token(cookies.get(SESSION_COOKIE))
 
 
 _owns_pool = False
@@ -81,14 +83,7 @@ def create_app() -> Litestar:
             "Account page). Data outside your scope answers 404."
         ),
         path="/api/schema",
-        render_plugins=[
-            SwaggerRenderPlugin(
-                path="/",
-                js_url="/static/swagger/swagger-ui-bundle.js",
-                css_url="/static/swagger/swagger-ui.css",
-                standalone_preset_js_url="/static/swagger/swagger-ui-standalone-preset.js",
-            )
-        ],
+        render_plugins=[StrictSwaggerRenderPlugin(path="/")],
         components=Components(
             security_schemes={"BearerToken": SecurityScheme(type="http", scheme="bearer")}
         ),
@@ -110,17 +105,20 @@ def create_app() -> Litestar:
             *deaths_api.ROUTES,
             *stipends_api.ROUTES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], opt={"access": PUBLIC}, include_in_schema=False),
-            create_static_files_router(path="/static/swagger", directories=[SWAGGER_DIR], opt={"access": PUBLIC}, include_in_schema=False, name="swagger"),
+            create_static_files_router(path=SWAGGER_STATIC, directories=[swagger_ui_files()], opt={"access": PUBLIC}, include_in_schema=False, name="swagger"),
         ],
         guards=[access_guard],
         dependencies={"actor": Provide(current_scope, sync_to_thread=False)},
-        middleware=[DefineMiddleware(AuthMiddleware), textguard.TextGuardMiddleware],
-        csrf_config=CSRFConfig(
-            secret=settings.secret_key,
-            cookie_name="tekun_csrf",
-            cookie_secure=settings.cookie_secure,
-            exclude=["/api/"],
-        ),
+        # Outermost first: who is asking, then the CSRF check (token bound to that session),
+        # then the text guard (control characters refused before any handler).
+        middleware=[
+            DefineMiddleware(AuthMiddleware),
+            DefineMiddleware(
+                CSRFMiddleware, session_token=session_of, secret=settings.secret_key, cookie_secure=settings.cookie_secure
+            ),
+            textguard.TextGuardMiddleware,
+        ],
+        before_send=[security_headers_hook(hsts=settings.cookie_secure)],
         template_config=TemplateConfig(instance=template_engine),
         openapi_config=openapi,
         exception_handlers=EXCEPTION_HANDLERS,

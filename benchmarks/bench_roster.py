@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import re
 import secrets
 import socket
 import statistics
@@ -77,9 +78,10 @@ def measure(base: str, requests: int) -> list[float]:
     import httpx
 
     with httpx.Client(base_url=base, timeout=30) as client:
-        client.get("/login")
+        form = client.get("/login").text  # the CSRF token is in the form (bound to this client's cookie)
+        token = re.search(r'name="_csrf_token" value="([^"]*)"', form).group(1)
         signed = client.post("/login", data={"username": "bench.director", "password": PASSWORD, "next": "/",
-                                             "_csrf_token": client.cookies.get("tekun_csrf", "")})
+                                             "_csrf_token": token})
         if signed.status_code not in (200, 303):
             raise SystemExit(f"sign-in failed: {signed.status_code}")
         url = f"/homes/{HOME}/roster"

@@ -178,7 +178,14 @@ async def client(app):
 
 
 def csrf_of(client) -> str:
-    return client.cookies.get("tekun_csrf", "")
+    """The CSRF token a page would carry for this client's cookies (its session, or before sign-in
+    its pre-session cookie), as a browser reads it from the form."""
+    from backend.app import session_of
+    from backend.core.csrf import PRE_SESSION_COOKIE, csrf_token
+    from backend.core.settings import get_settings
+
+    cookies = dict(client.cookies)
+    return csrf_token(get_settings().secret_key, session_of(cookies), cookies.get(PRE_SESSION_COOKIE)) or ""
 
 
 async def sign_in(client, username: str, password: str = PASSWORD):

@@ -2,7 +2,8 @@
 
 Sets ``scope["user"]`` (a CurrentUser or None) and the request's language. The JSON API under
 ``/api/`` accepts only Bearer tokens, never the cookie, so it needs no CSRF token; pages accept
-only the cookie and are protected by Litestar's CSRF middleware.
+only the cookie and are protected by the CSRF middleware (backend/core/csrf.py: a token bound
+to the session, and the Origin check).
 """
 
 from __future__ import annotations

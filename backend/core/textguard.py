@@ -34,7 +34,6 @@ from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import HTTPException
 from litestar.types import ASGIApp, Receive, Scope, Send
-from litestar.utils.scope.state import ScopeState
 
 from backend.core import web
 from backend.core.errors import DomainError, Invalid
@@ -146,11 +145,6 @@ def marked(text: str, multiline: bool = False) -> str:
 async def _refusal(request: Request, errors: dict[str, str], values: dict[str, str], multiline: frozenset[str]) -> Response:
     if web.is_api(request.url.path):
         return web.handle_invalid(request, Invalid(errors))
-    # The page is answered before the CSRF middleware has run: give its forms the cookie's token
-    # (what that middleware does for a safe request), or the next submission would be refused.
-    config = request.app.csrf_config
-    if config is not None and (cookie := request.cookies.get(config.cookie_name)):
-        ScopeState.from_scope(request.scope).csrf_token = cookie
     reshow: Reshow | None = request.route_handler.opt.get("text_form")
     if reshow is not None and values and all(field in values for field in errors):
         shown = {name: marked(value, name in multiline) if name in errors else value for name, value in values.items()}

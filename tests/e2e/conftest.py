@@ -13,6 +13,10 @@ Fixtures:
   ``await page.goto("/login")`` works. Every context is closed at teardown.
 - ``base_url``: the live server's URL (the same as ``live_server``).
 
+Every page is watched for Content-Security-Policy violations (Chromium reports each on the console):
+a test whose pages broke the policy (an inline script or style, a resource from elsewhere) fails at
+teardown, naming the page and the message.
+
 When Playwright or /usr/bin/chromium is missing the browser tests are skipped with a loud notice;
 with CI=true they fail instead (a skipped browser test must not pass CI).
 """
@@ -96,6 +100,7 @@ def base_url(live_server) -> str:
 async def new_page(browser, live_server):
     """``await new_page(viewport=None | (w, h), locale="zh-CN")`` → a page in a fresh context."""
     contexts = []
+    violations: list[str] = []
 
     async def make(viewport: tuple[int, int] | None = None, locale: str = "zh-CN"):
         options = {"base_url": live_server, "locale": locale}
@@ -103,6 +108,7 @@ async def new_page(browser, live_server):
             width, height = viewport
             options["viewport"] = {"width": width, "height": height}
         context = await browser.new_context(**options)
+        context.on("console", lambda message: _note_violation(violations, message))
         context.set_default_timeout(TIMEOUT_MS)
         context.set_default_navigation_timeout(TIMEOUT_MS)
         contexts.append(context)
@@ -111,3 +117,9 @@ async def new_page(browser, live_server):
     yield make
     for context in contexts:
         await context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
+
+
+def _note_violation(violations: list[str], message) -> None:
+    if "Content Security Policy" in message.text:
+        violations.append(f"{message.page.url if message.page else '?'}: {message.text}")
