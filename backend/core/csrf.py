@@ -140,7 +140,10 @@ class CSRFMiddleware:
                 request = scope["litestar_app"].request_class(scope=scope, receive=receive)
                 content_type, _ = request.content_type
                 if content_type in (RequestEncodingType.URL_ENCODED, RequestEncodingType.MULTI_PART):
-                    # Litestar keeps the parsed form in the scope: the handler reads it again.
+                    # The body is read whole first and kept in the connection state, as the parsed
+                    # form is: the text guard and the handler read them again (a multipart form
+                    # parsed straight from the stream would leave them waiting for a consumed body).
+                    await request.body()
                     value = (await request.form()).get(FORM_FIELD)
                     supplied = value if isinstance(value, str) else None
             if not supplied:
