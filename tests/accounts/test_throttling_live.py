@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from tests.accounts.conftest import evaluated_from
-from tests.conftest import DATA_DIR, PASSWORD, ROOT, _free_port
+from tests.conftest import DATA_DIR, PASSWORD, ROOT, _free_port, csrf_of
 
 ATTACKER, PROXY, HONEST = "127.0.0.2", "127.0.0.3", "127.0.0.4"
 
@@ -62,7 +62,7 @@ def client_at(url: str, address: str) -> httpx.AsyncClient:
 
 
 async def post_login(client, username: str, password: str, forwarded: str | None = None):
-    data = {"username": username, "password": password, "next": "/", "_csrf_token": client.cookies.get("tekun_csrf", "")}
+    data = {"username": username, "password": password, "next": "/", "_csrf_token": csrf_of(client)}
     headers = {"X-Forwarded-For": forwarded} if forwarded else {}
     return await client.post("/login", data=data, headers=headers)
 
