@@ -5,6 +5,7 @@ from backend.residents.services._common import (
     FULL_ID_ROLES,
     REGISTER_ROLES,
     calendar_sets,
+    may_record,
 )
 from backend.residents.services.assessments import (
     list_assessments,
@@ -41,6 +42,7 @@ __all__ = [
     "import_residents",
     "list_assessments",
     "list_capability",
+    "may_record",
     "placements",
     "record_assessment",
     "record_capability",

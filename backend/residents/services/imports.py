@@ -290,12 +290,17 @@ async def import_assessments(scope: Scope, rows: list[ParsedRow], dry_run: bool 
     today = dates.today()
     numbers = sorted({row.values["id_number"] for row in rows if row.values.get("id_number")})
     people = await _existing_residents(numbers)
+    stays: dict[int, list[rules.PlacementEvent]] = defaultdict(list)  # a director's persons' placements
     if not scope.is_admin:
         people = {key: value for key, value in people.items() if value["county"] == scope.county_id}
         if scope.role == "director":
+            # Read scope: persons ever placed in the home (others are "not in the register");
+            # write scope, per row: placed in the home on the day of the assessment.
             placed = await _select_in(Placement, ("resident",), "resident", [p["id"] for p in people.values()], '"home" = {}', scope.home_id)
             allowed = {r["resident"] for r in placed}
             people = {key: value for key, value in people.items() if value["id"] in allowed}
+            for event in await _select_in(Placement, ("resident", "event_date", "seq", "kind", "home"), "resident", sorted(allowed)):
+                stays[event["resident"]].append(rules.PlacementEvent(event["event_date"], event["seq"], event["kind"], event["home"]))
     existing: dict[tuple[int, date], list[dict]] = defaultdict(list)
     for record in await _select_in(Assessment, ("resident", "assessed_on", *rules.ITEMS), "resident", [person["id"] for person in people.values()]):
         existing[(record["resident"], record["assessed_on"])].append(record)
@@ -328,6 +333,9 @@ async def import_assessments(scope: Scope, rows: list[ParsedRow], dry_run: bool 
             continue
         if day < person["birth_date"] or (person["ended_on"] and day > person["ended_on"]):
             errors.append(RowError(row.row, row.label("assessed_on"), _("The date is outside the person's support.")))
+            continue
+        if scope.role == "director" and scope.home_id not in rules.homes_during(stays[person["id"]], day):
+            errors.append(RowError(row.row, row.label("assessed_on"), _("On this date the person was not placed in your home.")))
             continue
         if person["died_on"] and day > person["died_on"]:  # the record is locked after a death
             errors.append(RowError(row.row, row.label("assessed_on"), _("This person died on {day}: nothing dated after the day of death can be recorded.").format(day=person["died_on"].isoformat())))
