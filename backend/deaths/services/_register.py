@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from backend.core import dates, money
+from backend.core import citizen_id, dates, money
 from backend.core.db import transaction
 from backend.core.i18n import _
 from backend.core.ledger import Change, append_audit
@@ -93,6 +93,7 @@ async def export_rows(scope: Scope, county_code: str, month: date | None = None)
     async with transaction():
         await append_audit(scope.user_id, scope.username, [Change(
             "death.export", "county", county_code, None,
-            {"rows": len(result), "month": dates.month_text(month) if month else None},
+            {"rows": len(result), "month": dates.month_text(month) if month else None,
+             **citizen_id.disclosure((row["id_number"] for row in rows), (row["resident"] for row in rows))},
         )])
     return result
