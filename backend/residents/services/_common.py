@@ -112,11 +112,16 @@ async def find_resident_for_write(scope: Scope, resident_id: int, on: date | Non
     any validation, so that nothing about an out-of-scope person is revealed.
     """
     person = await find_resident(scope, resident_id)
-    if scope.role == "director":
-        homes = rules.homes_during(await placement_events(resident_id), on or dates.today())
-        if scope.home_id not in homes:
-            raise NotFound(_("No such person placed in your home on that date."))
+    if not await _writes_on(scope, person, on):
+        raise NotFound(_("No such person placed in your home on that date."))
     return person
+
+
+async def _writes_on(scope: Scope, person: dict[str, Any], on: date | None) -> bool:
+    """The write rule for a person already in the read scope (see ``find_resident_for_write``)."""
+    if scope.role != "director":
+        return True
+    return scope.home_id in rules.homes_during(await placement_events(person["id"]), on or dates.today())
 
 
 async def may_record(scope: Scope, resident_id: int) -> bool:
@@ -124,10 +129,9 @@ async def may_record(scope: Scope, resident_id: int) -> bool:
     dated on the day of death), so that pages offer only the writes the services accept."""
     try:
         person = await find_resident(scope, resident_id)
-        await find_resident_for_write(scope, resident_id, person.get("died_on") or dates.today())
     except NotFound:
         return False
-    return True
+    return await _writes_on(scope, person, person["died_on"])
 
 
 async def find_by_id_number(scope: Scope, id_number: str) -> dict[str, Any]:
