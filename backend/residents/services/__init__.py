@@ -7,6 +7,7 @@ from backend.residents.services._common import (
     calendar_sets,
     may_record,
 )
+from backend.residents.services.assessment_imports import import_assessments
 from backend.residents.services.assessments import (
     list_assessments,
     list_capability,
@@ -14,7 +15,7 @@ from backend.residents.services.assessments import (
     record_capability,
     report_condition_change,
 )
-from backend.residents.services.imports import import_assessments, import_residents
+from backend.residents.services.imports import import_residents
 from backend.residents.services.queries import (
     RegisterFilter,
     due_assessments,
