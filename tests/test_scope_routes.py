@@ -2,23 +2,35 @@
 access rule or without a scope rule here fails these tests.
 
 A director of home A, an inspector and a finance officer of county X ask for things of home B
-in county Y: the answer is 404 (or 403 where their role may not use the route at all), and no
-list they can open mentions home B or county Y.
+in county Y: the answer is 404 (or 403 where their role may not use the route at all), nothing
+changes in the database, and no list they can open mentions home B or county Y.
+
+Writes are "now", not "ever" (tests/scope_writes.py): every write route (POST, PUT, PATCH,
+DELETE) on a person is tried, with a body that succeeds in scope, on persons of another home or
+county and on the director's former residents (transferred out, discharged, died after
+leaving): 404 and nothing changed. A write route that names no person in its path is listed
+there with the reason it is not walked; an unlisted one fails.
 """
 
+import random
 import re
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from backend.core import dates
 from backend.core.security import ROLES, Scope
 from backend.core.web import PUBLIC, USER, access_rule
+from backend.deaths import services as deaths
+from backend.deaths.schemas import DeathIn
 from backend.residents import services as residents
-from backend.residents.schemas import ResidentIn
+from backend.residents.schemas import PlacementIn, ResidentIn
 from backend.stipends import claims as stipend_claims
 from backend.stipends import services as stipend_services
 from tests.conftest import post_form
 from tests.residents.helpers import new_id
+from tests.residents.test_imports import ASSESSMENT_HEADERS, as_csv
+from tests.scope_writes import NOT_WALKED, PERSON_WRITES, WRITE_METHODS, database_state
 from tests.stipends.helpers import import_standard
 
 # Path parameter → which kind of record it names (so the test can pick an out-of-scope one).
@@ -128,6 +140,7 @@ async def _request(client, method, path, headers):
 
 async def test_out_of_scope_records_are_not_found_on_every_route(app, two_worlds):
     checked = 0
+    before = await database_state([int(two_worlds["resident_b"])])
     for path, method, handler in routes(app):
         kind = kind_of(path)
         if kind is None:
@@ -143,6 +156,7 @@ async def test_out_of_scope_records_are_not_found_on_every_route(app, two_worlds
             assert response.status_code == expected, f"{role} {method} {concrete}: {response.status_code}"
             checked += 1
     assert checked >= 30
+    assert await database_state([int(two_worlds["resident_b"])]) == before, "an out-of-scope request wrote something"
 
 
 async def test_no_list_a_user_can_open_mentions_another_scope(app, two_worlds):
@@ -186,3 +200,147 @@ async def test_the_api_ignores_the_session_cookie(two_worlds):
     response = await client.get("/api/v1/homes")
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == "Bearer"
+
+
+# --- writes are "now", not "ever" ------------------------------------------------------------
+
+
+def test_every_write_route_is_walked_or_listed(app):
+    problems, present = [], set()
+    for path, method, _handler in routes(app):
+        if method not in WRITE_METHODS:
+            continue
+        present.add((method, path))
+        if kind_of(path) == "resident":
+            if (method, path) not in PERSON_WRITES:
+                problems.append(f"{method} {path}: add the body of a write that succeeds in scope to PERSON_WRITES")
+            elif not path.startswith("/api/") and method != "POST":
+                problems.append(f"{method} {path}: the walker sends pages an HTML form (POST)")
+        elif (method, path) not in NOT_WALKED:
+            problems.append(f"{method} {path}: list it in NOT_WALKED with the reason it is not walked on persons")
+    problems += [f"{method} {path}: listed in tests/scope_writes.py but not a route" for method, path in (set(PERSON_WRITES) | set(NOT_WALKED)) - present]
+    assert not problems, "\n".join(problems)
+
+
+def _person_id() -> str:
+    return new_id(random.choice("MF"), date(1930, 1, 1) + timedelta(days=random.randrange(15_000)))
+
+
+@pytest.fixture
+async def former_world(world, signed_in, bearer):
+    """Home A (the director's) and home C in county X, home B in county Y; persons of B and of C,
+    and three former residents of A: transferred to C, discharged, discharged and then died."""
+    system = Scope.system("test")
+    county_x, county_y = await world.county(), await world.county()
+    home_a, home_c = await world.home(county=county_x, beds=200), await world.home(county=county_x, beds=200)
+    home_b = await world.home(county=county_y)
+
+    async def person(home: str, county: str) -> int:
+        return (await residents.register_resident(system, ResidentIn(
+            id_number=_person_id(), name="王秀英", county_code=county, approved_on=date(2024, 1, 1),
+            home_code=home, admitted_on=date(2024, 1, 2),
+        ))).id
+
+    left = date(2024, 6, 3)
+    targets = {"other_county": await person(home_b, county_y), "other_home": await person(home_c, county_x)}
+    targets["transferred"] = await person(home_a, county_x)
+    await residents.record_placement(system, targets["transferred"], PlacementIn(kind="transfer", event_date=left, home_code=home_c))
+    for name in ("discharged", "died_elsewhere"):
+        targets[name] = await person(home_a, county_x)
+        await residents.record_placement(system, targets[name], PlacementIn(kind="discharge", event_date=left))
+    await deaths.report_death(system, targets["died_elsewhere"], DeathIn(died_at=datetime(2024, 8, 1, 10, 0, tzinfo=UTC)))
+    people = {}
+    for role, home, county in (("director", home_a, None), ("inspector", None, county_x), ("finance", None, county_x)):
+        client, user = await signed_in(role, home=home, county=county)
+        people[role] = (client, await bearer(user))
+
+    async def in_scope(died: bool) -> int:
+        """A current resident of home A: in everyone's write scope (the control)."""
+        resident_id = await person(home_a, county_x)
+        if died:
+            await deaths.report_death(system, resident_id, DeathIn(died_at=dates.now_utc() - timedelta(hours=2)))
+        return resident_id
+
+    return {"targets": targets, "people": people, "in_scope": in_scope, "home_a": home_a, "home_c": home_c, "county_x": county_x}
+
+
+# Who may not write for whom: the director for every former resident and every other home's
+# person, the county's staff for another county's person (a person never changes county).
+OUT_OF_WRITE_SCOPE = {
+    "director": ("other_county", "other_home", "transferred", "discharged", "died_elsewhere"),
+    "inspector": ("other_county",),
+    "finance": ("other_county",),
+}
+
+
+async def _write(client, headers, method: str, path: str, body: dict):
+    if path.startswith("/api/"):
+        return await client.request(method, path, headers=headers, json=body)
+    return await post_form(client, path, body)
+
+
+async def test_writes_on_persons_out_of_write_scope_are_not_found_and_change_nothing(app, former_world):
+    targets, people = former_world["targets"], former_world["people"]
+    walked = 0
+    for path, method, handler in routes(app):
+        if method not in WRITE_METHODS or kind_of(path) != "resident":
+            continue
+        fill = PERSON_WRITES[(method, path)]
+        rule = access_rule(handler, path)
+        before = await database_state(list(targets.values()))
+        for role, names in OUT_OF_WRITE_SCOPE.items():
+            client, headers = people[role]
+            for name in names:
+                concrete = path.replace("{resident_id:int}", str(targets[name]))
+                response = await _write(client, headers, method, concrete, fill.body())
+                expected = 404 if rule == USER or role in rule else 403
+                assert response.status_code == expected, f"{role} {method} {path} on {name}: {response.status_code} {response.text[:300]}"
+                walked += 1
+        assert await database_state(list(targets.values())) == before, f"{method} {path} changed the database"
+        # The control: the same body from the same kind of actor succeeds for a person in scope,
+        # so the 404s above are the scope's and not the body's.
+        role = next(role for role in ("director", "inspector", "finance") if rule == USER or role in rule)
+        client, headers = people[role]
+        control = path.replace("{resident_id:int}", str(await former_world["in_scope"](fill.died)))
+        response = await _write(client, headers, method, control, fill.body())
+        assert response.status_code < 400, f"control: {role} {method} {control}: {response.status_code} {response.text[:300]}"
+    assert walked >= 50
+
+
+async def test_an_import_cannot_write_for_persons_out_of_write_scope(former_world, system):
+    targets, people = former_world["targets"], former_world["people"]
+    numbers = {name: (await residents.get_resident(system, resident_id)).id_number_masked for name, resident_id in targets.items()}
+    full = {name: await residents.reveal_id_number(system, resident_id) for name, resident_id in targets.items()}
+    assert all(full[name].endswith(numbers[name][-4:]) for name in targets)
+    today = dates.today().isoformat()
+
+    def assessments(*names):
+        return as_csv(ASSESSMENT_HEADERS, [[full[name], today, *["能"] * 6, ""] for name in names])
+
+    async def upload(role, kind, data):
+        client, _headers = people[role]
+        return await post_form(client, "/import", {"kind": kind}, files={"file": (f"{kind}.csv", data, "text/csv")})
+
+    before = await database_state(list(targets.values()))
+    director = await upload("director", "assessments", assessments("transferred", "discharged", "died_elsewhere", "other_home"))
+    assert director.status_code == 400 and "upload_id" not in director.text  # the rows' errors: tests/residents/test_write_scope.py
+    inspector = await upload("inspector", "assessments", assessments("other_county"))
+    assert inspector.status_code == 400
+    deaths_file = "身份证号,死亡时间,报告时间\n" + f"{full['other_county']},2024-09-01 08:00,2024-09-01 12:00\n"
+    assert (await upload("inspector", "deaths", deaths_file.encode("utf-8"))).status_code == 400
+    assert await database_state(list(targets.values())) == before
+    # A file previewed while the person lived in the home and confirmed after the transfer that
+    # ends the stay before the assessment's date: refused on confirm, nothing written.
+    leaving = await former_world["in_scope"](False)
+    number = await residents.reveal_id_number(system, leaving)
+    yesterday = (dates.today() - timedelta(days=1)).isoformat()
+    preview = await upload("director", "assessments", as_csv(ASSESSMENT_HEADERS, [[number, yesterday, *["能"] * 6, ""]]))
+    assert preview.status_code == 200, preview.text
+    upload_id = re.search(r'name="upload_id" value="([^"]+)"', preview.text).group(1)
+    await residents.record_placement(system, leaving, PlacementIn(
+        kind="transfer", event_date=dates.today() - timedelta(days=2), home_code=former_world["home_c"]))
+    before = await database_state([leaving])
+    client, _headers = people["director"]
+    confirm = await post_form(client, "/import/confirm", {"upload_id": upload_id})
+    assert confirm.status_code == 400
+    assert await database_state([leaving]) == before

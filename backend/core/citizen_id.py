@@ -1,4 +1,5 @@
-"""Citizen ID numbers (公民身份号码, GB 11643-1999): checks, gender, birth date, masking.
+"""Citizen ID numbers (公民身份号码, GB 11643-1999): checks, gender, birth date, masking, and
+what an audit record says about whose full numbers a response showed.
 
 Pure functions. Each failed check has its own message so a user knows what to correct:
 length, characters, birth date, checksum (ISO 7064 MOD 11-2, ``X`` for 10), and — when a
@@ -7,8 +8,11 @@ gender is given — agreement with character 17 (odd for men, even for women).
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from backend.core.i18n import N_
 
@@ -78,3 +82,22 @@ def mask(id_number: str) -> str:
     if len(value) <= 10:
         return "*" * len(value)
     return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+def digest(id_number: str) -> str:
+    """The first 16 hex characters of the sha256 of the normalised number. An audit record names
+    the persons whose full numbers were shown by these digests, not by the numbers: to find who
+    saw a number, compute its digest and search the audit log for it."""
+    return hashlib.sha256(normalise(id_number).encode("utf-8")).hexdigest()[:16]
+
+
+def disclosure(numbers: Iterable[str], resident_ids: Iterable[int] = ()) -> dict[str, Any]:
+    """The part of the audit record of ONE response that showed full ID numbers which says whose
+    they were (one record per response, never one per person): how many distinct numbers, their
+    digests (sorted), and the register's record ids of the persons when the response names them."""
+    digests = sorted({digest(number) for number in numbers if normalise(number)})
+    shown: dict[str, Any] = {"ids_shown": len(digests), "id_digests": digests}
+    residents = sorted(set(resident_ids))
+    if residents:
+        shown["residents"] = residents
+    return shown

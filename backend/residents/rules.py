@@ -61,6 +61,28 @@ def home_on(events: Iterable[PlacementEvent], day: date) -> int | None:
     return current
 
 
+def homes_during(events: Iterable[PlacementEvent], day: date) -> frozenset[int]:
+    """The homes the person lived in at some moment of ``day``: the one at the end of the day
+    before, and each home an event of ``day`` placed them in (so the day of leaving and the day
+    of arriving both count). Empty: dispersed all day.
+
+    This is the write scope of a director (docs/architecture.md, "Scope for writes"): something
+    dated ``day`` is recorded for a person by the director of a home in this set only.
+    """
+    ordered = sorted(events, key=lambda e: (e.on, e.seq))
+    current: int | None = None
+    homes: set[int] = set()
+    for event in ordered:
+        if event.on > day:
+            break
+        if event.on == day and current is not None:
+            homes.add(current)
+        current = event.home_id if event.kind in INTO_A_HOME else None
+    if current is not None:
+        homes.add(current)
+    return frozenset(homes)
+
+
 def mode_on(events: Iterable[PlacementEvent], day: date) -> str:
     """``concentrated`` if placed in a home at the end of ``day``, else ``dispersed``."""
     return "concentrated" if home_on(events, day) is not None else "dispersed"

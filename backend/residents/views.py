@@ -314,7 +314,7 @@ async def _person_context(request: Request, resident_id: int) -> dict[str, Any]:
         "events": await services.timeline(scope, resident_id),
         "assessments": await services.list_assessments(scope, resident_id),
         "capability_results": await services.list_capability(scope, resident_id),
-        "may_write": _can(request, WRITE_ROLES),
+        "may_write": _can(request, WRITE_ROLES) and await services.may_record(scope, resident_id),
         "may_end": _can(request, REGISTER_ROLES) and person.ended_on is None,
         "may_reveal": _can(request, services.FULL_ID_ROLES),
         "full_id": None,

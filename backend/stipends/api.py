@@ -1,9 +1,11 @@
 """JSON API for stipend standards and reconciliation runs (/api/v1). Bearer tokens only.
 
 Everything hangs under a county (``/api/v1/counties/{code}/…``), so scope is the county's:
-finance and inspectors of that county, and admins. The report of a run has the shape of
-``tekun reconcile --json`` (interfaces.md §4) and shows full ID numbers, as finance needs them;
-opening one is recorded in the audit log.
+finance and inspectors of that county, and admins. ID numbers are masked except in the document
+of interfaces.md §4 (the shape of ``tekun reconcile --json``), which exists to give finance the
+full numbers: ``POST …/stipend-runs`` answers with it and ``GET …/stipend-runs/{run_id}/report``
+returns it; each such answer writes one audit record (``reconcile.view``) naming whose numbers
+it showed (their digests, ``citizen_id.disclosure``). The review state masks them.
 """
 
 from __future__ import annotations

@@ -432,7 +432,8 @@ async def recovery_xlsx(scope: Scope, county_code: str, month: date | None = Non
         await append_audit(scope.user_id, scope.username, [Change(
             "stipends.recovery_export", "county", county_code, None,
             {"month": dates.month_text(month) if month else "all", "rows": len(rows),
-             "total": yuan_text(sum(row["recover"] for row in rows))},
+             "total": yuan_text(sum(row["recover"] for row in rows)),
+             **citizen_id.disclosure(row["id_number"] for row in rows)},
         )])
     return body
 

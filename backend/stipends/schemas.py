@@ -91,9 +91,12 @@ class ReviewIn(msgspec.Struct):
 
 
 class FindingReviewOut(msgspec.Struct):
+    """A finding with its review (the review state and the run page): ID number masked, as
+    everywhere but the run's report (``ReconcileReport``, audited)."""
+
     position: int
     code: str
-    id_number: str
+    id_number_masked: str
     name: str
     payment_ref: str | None
     expected: str

@@ -244,7 +244,8 @@ async def import_lines(scope: Scope, source: str, rows: list[ParsedRow], dry_run
                 continue
             changed = {name: [_text(current[name]), _text(values[name])] for name in LINE_FIELDS if current[name] != values[name]}
             if changed:
-                plan.append(ImportRowOut(row.row, ref, "update", changed))
+                shown = {name: [citizen_id.mask(v) for v in pair] if name == "id_number" else pair for name, pair in changed.items()}
+                plan.append(ImportRowOut(row.row, ref, "update", shown))  # the preview masks the stored number
                 updates.append((ref, current, values, changed))
             else:
                 plan.append(ImportRowOut(row.row, ref, "unchanged"))
@@ -265,9 +266,12 @@ async def import_lines(scope: Scope, source: str, rows: list[ParsedRow], dry_run
             await StipendLine.update(
                 {**values, "id_key": citizen_id.normalise(values["id_number"]), "imported_at": now, "imported_by": scope.username}
             ).where(StipendLine.id == current["id"])
-            changes.append(Change(f"{source}.update", "stipend_line", f"{source}:{ref}",
-                                  {name: pair[0] for name, pair in changed.items()},
-                                  {name: pair[1] for name, pair in changed.items()}))
+            before, after = ({name: pair[side] for name, pair in changed.items()} for side in (0, 1))
+            for values_shown in (before, after):  # the audit page shows it: masked, named by its digest
+                if "id_number" in values_shown:
+                    number = values_shown["id_number"]
+                    values_shown.update(id_number=citizen_id.mask(number), id_digest=citizen_id.digest(number))
+            changes.append(Change(f"{source}.update", "stipend_line", f"{source}:{ref}", before, after))
         if creates:
             months = sorted({_month_text(values["month"]) for _, values in creates})
             changes.append(Change(f"{source}.import", "stipend_line", source, None,
@@ -408,17 +412,23 @@ async def is_stale(scope: Scope, run_id: str) -> bool:
 async def get_report(scope: Scope, run_id: str, county_code: str | None = None, audit: bool = False) -> ReconcileReport:
     """A stored run's report; ``audit``: record that someone opened its full ID numbers."""
     row = await _find_run(scope, run_id, county_code)
-    if audit:
-        async with transaction():
-            await append_audit(scope.user_id, scope.username, [Change("reconcile.view", "reconciliation_run", run_id)])
     stored = json.loads(row["summary"])
     findings = await Finding.select().where(Finding.run == row["id"]).order_by(Finding.position)
+    if audit:
+        await record_report_view(scope, run_id, (f["id_number"] for f in findings))
     return ReconcileReport(
         county=row["county_code"], month=_month_text(row["month"]), run_id=run_id,
         summary=SummaryOut(**{key: stored[key] for key in ("lines", "paid", "expected", "overpaid", "underpaid", "findings")}),
         findings=[_finding_out(f["code"], f["id_number"], f["name"], row["month"], f["payment_ref"], f["expected"], f["paid"], f["detail"])
                   for f in findings],
     )
+
+
+async def record_report_view(scope: Scope, run_id: str, id_numbers) -> None:
+    """The audit record of one response that showed a run's findings with full ID numbers."""
+    async with transaction():
+        await append_audit(scope.user_id, scope.username, [Change(
+            "reconcile.view", "reconciliation_run", run_id, None, citizen_id.disclosure(id_numbers))])
 
 
 async def get_run(scope: Scope, run_id: str, county_code: str | None = None) -> RunOut:
@@ -459,10 +469,14 @@ def _parse_month(text: str | None, field: str = "month") -> date:
 
 
 async def reconcile_text(scope: Scope, county_code: str, month: str, source: str) -> ReconcileReport:
-    """``reconcile`` with the month as text (the API): scope first, then the input."""
+    """``reconcile`` with the month as text (the API): scope first, then the input. The answer
+    carries full ID numbers, so it is recorded like a view of the run's report."""
     _require(scope, RECONCILE_ROLES)
     await registry.find_county(scope, county_code)
-    return await reconcile(scope, county_code, _parse_month(month), source)
+    async with transaction():  # the run and the record of its numbers shown: both or neither
+        report = await reconcile(scope, county_code, _parse_month(month), source)
+        await record_report_view(scope, report.run_id, (f.id_number for f in report.findings))
+    return report
 
 
 async def list_runs_text(scope: Scope, county_code: str, month: str | None) -> list[RunOut]:

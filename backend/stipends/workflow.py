@@ -17,7 +17,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from backend.core import dates
+from backend.core import citizen_id, dates
 from backend.core.db import transaction
 from backend.core.errors import Forbidden, Invalid
 from backend.core.i18n import N_, _
@@ -69,7 +69,7 @@ async def importers(row: dict[str, Any]) -> list[str]:
 
 def _finding_review_out(finding: dict[str, Any]) -> FindingReviewOut:
     return FindingReviewOut(
-        position=finding["position"], code=finding["code"], id_number=finding["id_number"], name=finding["name"],
+        position=finding["position"], code=finding["code"], id_number_masked=citizen_id.mask(finding["id_number"]), name=finding["name"],
         payment_ref=finding["payment_ref"], expected=yuan_text(finding["expected"]), paid=yuan_text(finding["paid"]),
         difference=yuan_text(finding["difference"]), detail=finding["detail"], review_status=finding["review_status"],
         review_note=finding["review_note"],

@@ -1,6 +1,7 @@
 """Death reports: hours and lateness against the county deadline, the lock, the consequences
 (tasks cancelled, bed released, last entitled month), corrections, notices, funeral subsidy."""
 
+import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -302,3 +303,28 @@ async def test_an_assessment_import_dated_after_the_death_is_refused(world, regi
     on_the_day = f"{header}{number},2025-03-01,能,能,能,能,能,能\n".encode()
     await run_import(system, "assessments", "a.csv", on_the_day)
     assert await Assessment.count().where(Assessment.resident == person.id) == 1
+
+
+async def test_the_export_writes_one_record_naming_whose_numbers_it_holds(world, register, system):
+    """The death register file carries full ID numbers: one audit record per export, naming the
+    persons (record ids) and their numbers' digests, not the numbers."""
+    from backend.core import citizen_id
+
+    county = await world.county()
+    home = await world.home(county=county)
+    people = [await register(county, home, name=name) for name in ("甲", "乙")]
+    for person in people:
+        await services.report_death(system, person.id, DeathIn(died_at=dates.now_utc() - timedelta(hours=5)))
+    inspector = await world.user("inspector", county=county)
+    before = await AuditEntry.count()
+    rows = await services.export_rows(inspector.scope, county)
+    numbers = sorted(row["id_number"] for row in rows)
+    assert numbers == sorted([await residents.reveal_id_number(system, p.id) for p in people])
+    assert await AuditEntry.count() == before + 1 + 2  # the export, then the two reveals above
+    exported = (await AuditEntry.select().where((AuditEntry.action == "death.export") & (AuditEntry.actor == inspector.username)))
+    assert len(exported) == 1
+    after = json.loads(exported[0]["after"])
+    assert after["rows"] == 2 and after["ids_shown"] == 2
+    assert after["id_digests"] == sorted(citizen_id.digest(number) for number in numbers)
+    assert after["residents"] == sorted(p.id for p in people)
+    assert not any(number in exported[0]["after"] for number in numbers)

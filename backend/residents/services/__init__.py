@@ -5,7 +5,9 @@ from backend.residents.services._common import (
     FULL_ID_ROLES,
     REGISTER_ROLES,
     calendar_sets,
+    may_record,
 )
+from backend.residents.services.assessment_imports import import_assessments
 from backend.residents.services.assessments import (
     list_assessments,
     list_capability,
@@ -13,7 +15,7 @@ from backend.residents.services.assessments import (
     record_capability,
     report_condition_change,
 )
-from backend.residents.services.imports import import_assessments, import_residents
+from backend.residents.services.imports import import_residents
 from backend.residents.services.queries import (
     RegisterFilter,
     due_assessments,
@@ -41,6 +43,7 @@ __all__ = [
     "import_residents",
     "list_assessments",
     "list_capability",
+    "may_record",
     "placements",
     "record_assessment",
     "record_capability",

@@ -99,6 +99,41 @@ async def find_resident(scope: Scope, resident_id: int) -> dict[str, Any]:
     return row
 
 
+async def find_resident_for_write(scope: Scope, resident_id: int, on: date | None) -> dict[str, Any]:
+    """The person, when ``scope`` may record something dated ``on`` for them; NotFound otherwise.
+
+    The scope filter of every write on a person (docs/architecture.md, "Scope for writes"):
+    reading reaches everyone ever placed in a director's home, writing only a person placed in
+    the home at some moment of the day of the event (``rules.homes_during``): a person who has
+    been transferred out or discharged is "not found" for a write dated after they left. County
+    roles are bounded by the person's county, which has no history (a person never changes
+    county: transfers stay inside it, imports refuse a different county). ``on`` None (the date
+    given could not be read) stands for today. Call it inside the write's transaction, before
+    any validation, so that nothing about an out-of-scope person is revealed.
+    """
+    person = await find_resident(scope, resident_id)
+    if not await _writes_on(scope, person, on):
+        raise NotFound(_("No such person placed in your home on that date."))
+    return person
+
+
+async def _writes_on(scope: Scope, person: dict[str, Any], on: date | None) -> bool:
+    """The write rule for a person already in the read scope (see ``find_resident_for_write``)."""
+    if scope.role != "director":
+        return True
+    return scope.home_id in rules.homes_during(await placement_events(person["id"]), on or dates.today())
+
+
+async def may_record(scope: Scope, resident_id: int) -> bool:
+    """Whether ``scope`` may record something dated today for the person (for a dead person:
+    dated on the day of death), so that pages offer only the writes the services accept."""
+    try:
+        person = await find_resident(scope, resident_id)
+    except NotFound:
+        return False
+    return await _writes_on(scope, person, person["died_on"])
+
+
 async def find_by_id_number(scope: Scope, id_number: str) -> dict[str, Any]:
     query = Resident.select(*resident_columns()).where(Resident.id_number == citizen_id.normalise(id_number))
     if (condition := resident_where(scope)) is not None:

@@ -23,6 +23,7 @@ from backend.residents.services._common import (
     ASSESS_ROLES,
     calendar_sets,
     find_resident,
+    find_resident_for_write,
     refresh_state,
     require_role,
 )
@@ -60,7 +61,7 @@ async def record_assessment(scope: Scope, resident_id: int, data: AssessmentIn) 
     assessor = data.assessor.strip()
     now = dates.now_utc()
     async with transaction():
-        person = await find_resident(scope, resident_id)
+        person = await find_resident_for_write(scope, resident_id, data.assessed_on)
         _check_day(person, data.assessed_on, "assessed_on")
         await check_not_after_death(resident_id, data.assessed_on, "assessed_on")
         if person["ended_on"] is not None and data.assessed_on > person["ended_on"]:
@@ -112,7 +113,7 @@ async def record_capability(scope: Scope, resident_id: int, data: CapabilityIn) 
     require_role(scope, ASSESS_ROLES, _("You may not record assessments."))
     now = dates.now_utc()
     async with transaction():
-        person = await find_resident(scope, resident_id)  # out of scope is "not found", before any validation
+        person = await find_resident_for_write(scope, resident_id, data.assessed_on)  # out of scope: "not found", before any validation
         _check_day(person, data.assessed_on, "assessed_on")
         await check_not_after_death(resident_id, data.assessed_on, "assessed_on")
         try:
@@ -147,12 +148,12 @@ async def report_condition_change(scope: Scope, resident_id: int, data: Conditio
     """A change in self-care ability was reported: a re-assessment is due within
     rules.REASSESSMENT_WORKING_DAYS working days. Returns the due date."""
     require_role(scope, ASSESS_ROLES, _("You may not report condition changes."))
-    if data.reported_on > dates.today():
-        raise Invalid({"reported_on": _("The date cannot be in the future.")})
-    holidays, make_up = await calendar_sets()
-    due = rules.reassessment_due(data.reported_on, rules.REASSESSMENT_WORKING_DAYS, holidays, make_up)
     async with transaction():
-        person = await find_resident(scope, resident_id)
+        person = await find_resident_for_write(scope, resident_id, data.reported_on)
+        if data.reported_on > dates.today():
+            raise Invalid({"reported_on": _("The date cannot be in the future.")})
+        holidays, make_up = await calendar_sets()
+        due = rules.reassessment_due(data.reported_on, rules.REASSESSMENT_WORKING_DAYS, holidays, make_up)
         await check_not_after_death(resident_id, None, "reported_on")
         if data.reported_on < person["approved_on"]:
             raise Invalid({"reported_on": _("The date is before the approval date.")})

@@ -1,12 +1,12 @@
-"""Imports of the register and of assessments (interfaces.md §3): all or nothing, every error
-with its row and column, idempotent, and fast at province scale (set-based writes)."""
+"""The register import (interfaces.md §3 residents) and the helpers the imports share: all or
+nothing, every error with its row and column, idempotent, and fast at province scale (set-based
+writes). The assessments import is in ``assessment_imports``."""
 
 from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
 from datetime import date
-from operator import itemgetter
 from typing import Any
 
 from piccolo.query.functions.aggregate import Count
@@ -28,17 +28,13 @@ from backend.registry.schemas import ImportResult, ImportRowOut
 from backend.registry.tables import County, Home
 from backend.residents import rules
 from backend.residents.services._common import (
-    ASSESS_ROLES,
     REGISTER_ROLES,
     refresh_state,
     require_role,
 )
 from backend.residents.tables import (
-    ASSESSMENT_LEDGER,
     PLACEMENT_LEDGER,
-    Assessment,
     Placement,
-    ReassessmentTask,
     Resident,
 )
 
@@ -278,143 +274,3 @@ async def import_residents(scope: Scope, rows: list[ParsedRow], dry_run: bool = 
         changes.append(Change("resident.import", "import", "residents", None, {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}))
         await append_audit(scope.user_id, scope.username, changes)
     return result
-
-
-# The order of ASSESSMENT_LEDGER.fields, in which the import builds its rows directly.
-_ASSESSMENT_ROW = ("resident", "assessed_on", *rules.ITEMS, "tier", "assessor", "reason", "corrects", "recorded_at", "recorded_by")
-assert ASSESSMENT_LEDGER.fields == _ASSESSMENT_ROW, "import_assessments builds rows in this order"
-
-
-async def import_assessments(scope: Scope, rows: list[ParsedRow], dry_run: bool = False) -> ImportResult:
-    require_role(scope, ASSESS_ROLES, _("You may not record assessments."))
-    today = dates.today()
-    numbers = sorted({row.values["id_number"] for row in rows if row.values.get("id_number")})
-    people = await _existing_residents(numbers)
-    if not scope.is_admin:
-        people = {key: value for key, value in people.items() if value["county"] == scope.county_id}
-        if scope.role == "director":
-            placed = await _select_in(Placement, ("resident",), "resident", [p["id"] for p in people.values()], '"home" = {}', scope.home_id)
-            allowed = {r["resident"] for r in placed}
-            people = {key: value for key, value in people.items() if value["id"] in allowed}
-    existing: dict[tuple[int, date], list[dict]] = defaultdict(list)
-    for record in await _select_in(Assessment, ("resident", "assessed_on", *rules.ITEMS), "resident", [person["id"] for person in people.values()]):
-        existing[(record["resident"], record["assessed_on"])].append(record)
-    errors: list[RowError] = []
-    seen: dict[tuple[str, date], int] = {}
-    plan: list[ImportRowOut] = []
-    new_rows: list[tuple] = []  # in ASSESSMENT_LEDGER.fields order (compact: 360,000 at province scale)
-    now = dates.now_utc()
-    items = rules.ITEMS
-    answers_of = itemgetter(*items)
-    tiers: dict[tuple, str] = {}  # rules.care_tier once per combination of the six answers
-    masks: dict[str, str] = {}  # a person is assessed about three times
-    days: dict[date, str] = {}
-    for row in rows:
-        values = row.values
-        number, day = values.get("id_number"), values.get("assessed_on")
-        if not number or not day:
-            continue
-        person = people.get(number)
-        if person is None:
-            errors.append(RowError(row.row, row.label("id_number"), _("This person is not in the register.")))
-            continue
-        key = (number, day)
-        if key in seen:
-            errors.append(RowError(row.row, row.label("assessed_on"), _("Same person and date as row {row}.").format(row=seen[key])))
-            continue
-        seen[key] = row.row
-        if day > today:
-            errors.append(RowError(row.row, row.label("assessed_on"), _("The date cannot be in the future.")))
-            continue
-        if day < person["birth_date"] or (person["ended_on"] and day > person["ended_on"]):
-            errors.append(RowError(row.row, row.label("assessed_on"), _("The date is outside the person's support.")))
-            continue
-        if person["died_on"] and day > person["died_on"]:  # the record is locked after a death
-            errors.append(RowError(row.row, row.label("assessed_on"), _("This person died on {day}: nothing dated after the day of death can be recorded.").format(day=person["died_on"].isoformat())))
-            continue
-        answers = answers_of(values)  # values[item] for each of the six, as a tuple
-        mask = masks.get(number)
-        if mask is None:
-            mask = masks[number] = citizen_id.mask(number)
-        day_text = days.get(day)
-        if day_text is None:
-            day_text = days[day] = day.isoformat()
-        label = f"{mask} {day_text}"
-        stored = existing.get((person["id"], day)) if existing else None
-        if stored:
-            if any(all(bool(record[item]) == answer for item, answer in zip(items, answers, strict=True)) for record in stored):
-                plan.append(ImportRowOut(row.row, label, "unchanged"))
-            else:
-                errors.append(RowError(row.row, row.label("assessed_on"), _("An assessment of this date is recorded with other answers; record a correction in the application.")))
-            continue
-        plan.append(ImportRowOut(row.row, label, "create"))
-        tier = tiers.get(answers)
-        if tier is None:
-            tier = tiers[answers] = rules.care_tier(dict(zip(items, answers, strict=True)))
-        new_rows.append((person["id"], day, *answers, tier, values.get("assessor") or "", "import", None, now, scope.username))
-    if errors:
-        raise ExchangeError(sorted(errors, key=lambda error: (error.row, error.column)))
-    if dry_run:
-        return _result("assessments", plan, True)
-    if not new_rows:
-        return _result("assessments", plan, False)  # nothing to write: a re-import changes nothing
-    new_rows.sort(key=itemgetter(1, 0))  # by date, then person (the order of the ledger)
-    affected = sorted({item[0] for item in new_rows})
-    async with transaction():
-        # The assessments already recorded for these persons, read under the write lock (SQLite)
-        # / in the transaction (PostgreSQL), before the new ones are added.
-        before = await _select_in(Assessment, ("resident", "assessed_on", "seq", "tier"), "resident", affected)
-        first_seq = await _append_ledger(ASSESSMENT_LEDGER, new_rows)
-        await _refresh_tiers(before, new_rows, first_seq)
-        await _close_tasks(affected)
-        result = _result("assessments", plan, False)
-        await append_audit(scope.user_id, scope.username, [Change("assessment.import", "import", "assessments", None, {"created": result.created, "unchanged": result.unchanged})])
-    return result
-
-
-async def _refresh_tiers(before: list[dict[str, Any]], new_rows: list[tuple], first_seq: int) -> None:
-    """The cached tier and last assessment date of every person with a new assessment, as
-    ``_common.refresh_state`` computes them: from the latest assessment by (date, seq), over the
-    ones recorded before (``before``) and the new rows, which are in ledger order (by date, then
-    person: a person's last row is their latest new one) with sequence numbers from
-    ``first_seq``. Computed here from rows already in memory instead of one correlated sub-query
-    per person; written with one statement (PostgreSQL: UPDATE … FROM unnest; SQLite:
-    executemany by primary key)."""
-    latest: dict[int, tuple[date, int, str]] = {}
-    for record in before:
-        candidate = (record["assessed_on"], int(record["seq"]), record["tier"])
-        current = latest.get(record["resident"])
-        if current is None or candidate[:2] > current[:2]:
-            latest[record["resident"]] = candidate
-    tier_at = _ASSESSMENT_ROW.index("tier")
-    last = {item[0]: index for index, item in enumerate(new_rows)}
-    for person, index in last.items():
-        item = new_rows[index]
-        candidate = (item[1], first_seq + index, item[tier_at])
-        current = latest.get(person)
-        if current is None or candidate[:2] > current[:2]:
-            latest[person] = candidate
-    ids = sorted(latest)
-    connection = bulk.connection()
-    if is_sqlite():
-        updates = [(latest[person][2], latest[person][0], person) for person in ids]
-        await connection.executemany('UPDATE "resident" SET "tier" = ?, "last_assessed_on" = ? WHERE "id" = ?', bulk.as_bound(updates))
-    else:
-        await connection.execute(
-            'UPDATE "resident" SET "tier" = v.tier, "last_assessed_on" = v.day '
-            "FROM unnest($1::bigint[], $2::text[], $3::date[]) AS v(id, tier, day) "
-            'WHERE "resident"."id" = v.id',
-            ids, [latest[person][2] for person in ids], [latest[person][0] for person in ids],
-        )
-
-
-async def _close_tasks(resident_ids: list[int]) -> None:
-    tasks = await _select_in(
-        ReassessmentTask, ("id", "resident", "reported_on"), "resident", resident_ids, '"done_on" IS NULL AND "cancelled_on" IS NULL'
-    )
-    for task in sorted(tasks, key=itemgetter("id")):
-        done = await Assessment.select(Assessment.id, Assessment.assessed_on).where(
-            (Assessment.resident == task["resident"]) & (Assessment.assessed_on >= task["reported_on"])
-        ).order_by(Assessment.assessed_on).first()
-        if done:
-            await ReassessmentTask.update({ReassessmentTask.done_on: done["assessed_on"], ReassessmentTask.assessment: done["id"]}).where(ReassessmentTask.id == task["id"])

@@ -129,7 +129,10 @@ async def reveal_id_number(scope: Scope, resident_id: int) -> str:
         raise Forbidden(_("Your role may not see full ID numbers."))
     async with transaction():
         person = await find_resident(scope, resident_id)
-        await append_audit(scope.user_id, scope.username, [Change("resident.view_id", "resident", citizen_id.mask(person["id_number"]))])
+        await append_audit(scope.user_id, scope.username, [Change(
+            "resident.view_id", "resident", citizen_id.mask(person["id_number"]), None,
+            citizen_id.disclosure([person["id_number"]], [resident_id]),
+        )])
     return person["id_number"]
 
 

@@ -17,6 +17,7 @@ from backend.residents.services._common import (
     PLACEMENT_ROLES,
     REGISTER_ROLES,
     find_resident,
+    find_resident_for_write,
     placement_events,
     refresh_state,
     require_role,
@@ -147,7 +148,7 @@ async def record_placement(scope: Scope, resident_id: int, data: PlacementIn) ->
     require_role(scope, PLACEMENT_ROLES, _("You may not record placements."))
     now = dates.now_utc()
     async with transaction():
-        person = await find_resident(scope, resident_id)
+        person = await find_resident_for_write(scope, resident_id, data.event_date)
         check_event_date(data.event_date, "event_date")
         await check_not_after_death(resident_id, None, "event_date")
         if data.event_date < person["approved_on"]:
@@ -200,12 +201,12 @@ async def end_support(scope: Scope, resident_id: int, ended_on: date, reason: st
     discharged on the same day."""
     require_role(scope, REGISTER_ROLES, _("Only the county bureau ends support."))
     reason = (reason or "").strip()
-    if not reason or len(reason) > 200:
-        raise Invalid({"reason": _("Give the reason (at most 200 characters).")})
-    check_event_date(ended_on, "ended_on")
     now = dates.now_utc()
     async with transaction():
-        person = await find_resident(scope, resident_id)
+        person = await find_resident_for_write(scope, resident_id, ended_on)
+        if not reason or len(reason) > 200:
+            raise Invalid({"reason": _("Give the reason (at most 200 characters).")})
+        check_event_date(ended_on, "ended_on")
         await check_not_after_death(resident_id, None, "ended_on")
         if ended_on < person["approved_on"]:
             raise Invalid({"ended_on": _("The date is before the approval date.")})

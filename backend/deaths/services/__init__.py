@@ -1,0 +1,53 @@
+"""Deaths use cases: the only code that reads or writes the deaths tables.
+
+A death report, in ONE transaction: the death record is appended to its ledger; the person's
+``died_on`` is set (which locks their record: the residents services refuse anything dated after
+it); their open re-assessment tasks are cancelled; a placed person's bed is released by an
+end-of-stay event (a ``discharge`` dated on the day of death) and the cached home cleared; the
+last entitled month and the funeral subsidy are fixed from the county parameters in force on the
+day of death; a late report opens a notice for the county. A correction is a new record naming the
+one it corrects; everything is audited.
+"""
+
+from backend.deaths.services._common import (
+    COUNTY_ROLES,
+    IMPORT_ROLES,
+    REPORT_ROLES,
+    SUBSIDY_ROLES,
+    local_iso,
+    parse_month_param,
+)
+from backend.deaths.services._imports import import_deaths
+from backend.deaths.services._notices import late_notices, mark_notice_seen, open_notice_count
+from backend.deaths.services._register import (
+    county_deaths,
+    death_history,
+    death_of,
+    export_rows,
+    list_deaths,
+)
+from backend.deaths.services._report import correct_death, report_death
+from backend.deaths.services._subsidy import set_funeral_subsidy, subsidy_history, subsidy_on
+
+__all__ = [
+    "COUNTY_ROLES",
+    "IMPORT_ROLES",
+    "REPORT_ROLES",
+    "SUBSIDY_ROLES",
+    "correct_death",
+    "county_deaths",
+    "death_history",
+    "death_of",
+    "export_rows",
+    "import_deaths",
+    "late_notices",
+    "list_deaths",
+    "local_iso",
+    "mark_notice_seen",
+    "open_notice_count",
+    "parse_month_param",
+    "report_death",
+    "set_funeral_subsidy",
+    "subsidy_history",
+    "subsidy_on",
+]

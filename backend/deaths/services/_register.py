@@ -1,0 +1,99 @@
+"""Reading death records: a person's record in force and history, the county death register,
+``tekun deaths list`` and the audited export."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from backend.core import citizen_id, dates, money
+from backend.core.db import transaction
+from backend.core.i18n import _
+from backend.core.ledger import Change, append_audit
+from backend.core.security import Scope
+from backend.deaths import rules
+from backend.deaths.schemas import DeathOut
+from backend.deaths.services._common import (
+    COUNTY_ROLES,
+    _columns,
+    _latest_rows,
+    _out,
+    _record_in_force,
+    _require,
+    local_iso,
+)
+from backend.deaths.tables import DeathRecord
+from backend.registry import services as registry
+from backend.residents.services._common import find_resident
+
+
+async def death_of(scope: Scope, resident_id: int) -> DeathOut | None:
+    """The death record in force for a person in scope (None: no death recorded)."""
+    await find_resident(scope, resident_id)
+    row = await _record_in_force(resident_id)
+    return _out(row) if row else None
+
+
+async def death_history(scope: Scope, resident_id: int) -> list[DeathOut]:
+    """Every record of the person's death, the first report first, corrections after it."""
+    await find_resident(scope, resident_id)
+    rows = await DeathRecord.select(*_columns()).where(DeathRecord.resident == resident_id).order_by(DeathRecord.seq)
+    return [_out(row) for row in rows]
+
+
+
+async def county_deaths(scope: Scope, county_code: str, month: date | None = None) -> list[DeathOut]:
+    """The county's death register (去世信息备案): the record in force of each person."""
+    _require(scope, COUNTY_ROLES, _("You may not open the death register."))
+    county = await registry.find_county(scope, county_code)
+    return [_out(row) for row in await _latest_rows(county["id"], month)]
+
+
+async def list_deaths(scope: Scope, county_code: str, month: date | None = None) -> list[dict[str, Any]]:
+    """interfaces §6: id_number, name, home_code, died_at, reported_at, hours_to_report (one
+    decimal), deadline_hours, late, last_entitled_month. Full ID numbers: the caller is the
+    operator's command line (system scope) or a role allowed to see them."""
+    county = await registry.find_county(scope, county_code)
+    return [
+        {
+            "id_number": row["id_number"],
+            "name": row["name"],
+            "home_code": row["home_code"],
+            "died_at": local_iso(row["died_at"]),
+            "reported_at": local_iso(row["reported_at"]),
+            "hours_to_report": rules.hours_text(row["minutes_to_report"]),
+            "deadline_hours": row["deadline_hours"],
+            "late": bool(row["late"]),
+            "last_entitled_month": dates.month_text(row["last_entitled_month"]),
+        }
+        for row in sorted(await _latest_rows(county["id"], month), key=lambda row: (row["died_at"], row["id"]))
+    ]
+
+
+async def export_rows(scope: Scope, county_code: str, month: date | None = None) -> list[dict[str, Any]]:
+    """The death register for the exported file, with full ID numbers (the county roles may see
+    them); the export is recorded in the audit log (domain-rules §9)."""
+    _require(scope, COUNTY_ROLES, _("You may not open the death register."))
+    county = await registry.find_county(scope, county_code)
+    rows = sorted(await _latest_rows(county["id"], month), key=lambda row: (row["died_at"], row["id"]))
+    result = [
+        {
+            "id_number": row["id_number"], "name": row["name"], "home_code": row["home_code"] or "",
+            "home_name": row["home_name"] or "",
+            "died_at": dates.local(row["died_at"]).strftime("%Y-%m-%d %H:%M" if row["time_known"] else "%Y-%m-%d"),
+            "reported_at": dates.local(row["reported_at"]).strftime("%Y-%m-%d %H:%M"),
+            "hours_to_report": rules.hours_text(row["minutes_to_report"]), "deadline_hours": row["deadline_hours"],
+            "late": bool(row["late"]), "last_entitled_month": dates.month_text(row["last_entitled_month"]),
+            "place": row["place"], "cause": row["cause"], "certificate_no": row["certificate_no"],
+            "reporter": row["reporter"], "funeral_arrangements": row["funeral_arrangements"],
+            "funeral_subsidy": money.yuan_text(row["funeral_subsidy"]), "corrected": row["corrects"] is not None,
+        }
+        for row in rows
+    ]
+    async with transaction():
+        await append_audit(scope.user_id, scope.username, [Change(
+            "death.export", "county", county_code, None,
+            {"rows": len(result), "month": dates.month_text(month) if month else None,
+             **citizen_id.disclosure((row["id_number"] for row in rows), (row["resident"] for row in rows))},
+        )])
+    return result
