@@ -1,20 +1,45 @@
 """The database engine: SQLite by default, PostgreSQL or CockroachDB by URL; transactions; upgrade.
 
-One engine per process, built from ``TEKUN_DATABASE_URL``. Writes run in ``transaction()``:
-on SQLite an IMMEDIATE transaction (the write lock is taken at BEGIN, so two writers never
-deadlock upgrading a read lock); elsewhere an ordinary transaction.
+One engine per process, built from ``TEKUN_DATABASE_URL``.
+
+- Writes run in ``transaction()``: on SQLite an IMMEDIATE transaction (the write lock is taken at
+  BEGIN, so two writers never deadlock upgrading a read lock) on a connection of its own;
+  elsewhere an ordinary transaction.
+- Reads never take the write lock. A query outside a transaction is autocommit; on SQLite a
+  SELECT runs on a pooled read-only connection (``PRAGMA query_only``: it cannot write even by
+  mistake). ``reading()`` gives several reads one consistent snapshot, read-only: on SQLite a
+  DEFERRED transaction on a read-only connection, on PostgreSQL ``READ ONLY REPEATABLE READ``.
+- Every SQLite connection is set up alike (``SQLITE_PRAGMAS``): WAL, a busy timeout, synchronous
+  NORMAL (safe in WAL mode: a power cut may lose the last commits, never corrupt the file) and
+  foreign keys on.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import threading
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
+import aiosqlite
 from piccolo.engine.base import Engine
-from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
+from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 
 from backend.core.settings import get_settings
+
+BUSY_TIMEOUT_MS = 30_000  # how long a writer waits for the lock held by another connection
+SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode = WAL",  # persistent in the file; cheap to repeat, so no connection misses it
+    f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
+    "PRAGMA synchronous = NORMAL",
+    "PRAGMA foreign_keys = 1",
+)
+READ_POOL_SIZE = 8  # read-only SQLite connections per process
 
 
 def sqlite_path(url: str) -> Path:
@@ -36,8 +61,7 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite:///"):
         path = sqlite_path(url)
         path.parent.mkdir(parents=True, exist_ok=True)
-        # timeout: how long a writer waits for the lock held by another process.
-        return SQLiteEngine(path=str(path), timeout=30)
+        return PooledSQLiteEngine(path=str(path))
     if url.startswith("cockroachdb://"):
         from piccolo.engine.cockroach import CockroachEngine
 
@@ -45,18 +69,233 @@ def make_engine(url: str) -> Engine:
     return PostgresEngine(config=pg_config(url))
 
 
-ENGINE: Engine = make_engine(get_settings().database_url)
-
-
 def is_sqlite() -> bool:
     return isinstance(ENGINE, SQLiteEngine)
 
 
+class ReadOnlyBlock(RuntimeError):
+    """A write transaction asked for inside ``reading()``: a read path must not write."""
+
+
 def transaction():
-    """One write transaction (IMMEDIATE on SQLite). Nested calls join the outer one."""
+    """One write transaction (IMMEDIATE on SQLite). Nested calls join the outer one; inside
+    ``reading()`` it is refused (ReadOnlyBlock)."""
+    if isinstance(ENGINE.current_transaction.get(), _READ_TRANSACTIONS):
+        raise ReadOnlyBlock("a write transaction inside reading(): a read path must not write")
     if isinstance(ENGINE, SQLiteEngine):
         return ENGINE.transaction(transaction_type=TransactionType.immediate)
     return ENGINE.transaction()
+
+
+def in_write_transaction() -> bool:
+    current = ENGINE.current_transaction.get()
+    return current is not None and not isinstance(current, _READ_TRANSACTIONS)
+
+
+@contextlib.asynccontextmanager
+async def reading() -> AsyncIterator[None]:
+    """Several reads on one connection and one snapshot, in a read-only transaction (no lock
+    that a writer waits for; a write inside fails). Inside a transaction already, joins it."""
+    if ENGINE.current_transaction.get() is not None:
+        yield
+        return
+    if isinstance(ENGINE, PooledSQLiteEngine):
+        block: Any = _SQLiteRead(ENGINE)
+    else:
+        block = _PostgresRead(ENGINE)
+    async with block:
+        yield
+
+
+# --- SQLite: connections set up alike, a pool of read-only ones ----------------------------------
+
+
+def _is_select(sql: str) -> bool:
+    return sql.lstrip()[:6].upper() == "SELECT"
+
+
+class _Pool:
+    """Up to ``size`` open connections, lent one at a time; a borrower beyond that waits. Not
+    tied to an event loop (the CLI runs several in turn), and safe across threads."""
+
+    def __init__(self, open_: Callable[[], Awaitable[aiosqlite.Connection]], size: int) -> None:
+        self._open = open_
+        self._size = size
+        self._idle: list[aiosqlite.Connection] = []
+        self._lent = 0
+        self._waiters: deque[asyncio.Future] = deque()
+        self._lock = threading.Lock()
+
+    async def acquire(self) -> aiosqlite.Connection:
+        while True:
+            with self._lock:
+                if self._idle:
+                    self._lent += 1
+                    return self._idle.pop()
+                if self._lent < self._size:
+                    self._lent += 1
+                    break
+                waiter = asyncio.get_running_loop().create_future()
+                self._waiters.append(waiter)
+            try:
+                await waiter
+            except BaseException:
+                with self._lock:
+                    if waiter in self._waiters:
+                        self._waiters.remove(waiter)
+                    else:  # woken, then cancelled: pass the turn on
+                        self._wake()
+                raise
+        try:
+            return await self._open()
+        except BaseException:
+            self._give_back(None)
+            raise
+
+    def release(self, connection: aiosqlite.Connection, broken: bool = False) -> None:
+        if broken:
+            connection.stop()  # closes it on its own thread; nothing to wait for
+        self._give_back(None if broken else connection)
+
+    def _give_back(self, connection: aiosqlite.Connection | None) -> None:
+        with self._lock:
+            self._lent -= 1
+            if connection is not None:
+                self._idle.append(connection)
+            self._wake()
+
+    def _wake(self) -> None:  # with the lock held
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            try:
+                waiter.get_loop().call_soon_threadsafe(_wake_up, waiter)
+                return
+            except RuntimeError:  # its event loop is closed: the next one
+                continue
+
+    async def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for connection in idle:
+            await connection.close()
+
+
+def _wake_up(waiter: asyncio.Future) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
+
+
+class PooledSQLiteEngine(SQLiteEngine):
+    """Piccolo's SQLite engine, with every connection set up by ``SQLITE_PRAGMAS`` and the reads
+    on a pool. Piccolo opens a connection per query outside a transaction (a thread, the file
+    opened, the schema parsed: more than most queries cost); here a SELECT borrows a pooled
+    read-only connection, anything else still gets a fresh connection of its own (autocommit)."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path=path, timeout=BUSY_TIMEOUT_MS / 1000)
+        self.readers = _Pool(self.open_reader, READ_POOL_SIZE)
+
+    async def get_connection(self) -> aiosqlite.Connection:
+        """A new connection (write transactions: closed when the transaction ends)."""
+        connection = await aiosqlite.connect(**self.connection_kwargs)
+        connection.row_factory = dict_factory
+        for pragma in SQLITE_PRAGMAS:
+            await connection.execute(pragma)
+        return connection
+
+    async def open_reader(self) -> aiosqlite.Connection:
+        connection = await self.get_connection()
+        await connection.execute("PRAGMA query_only = 1")
+        return connection
+
+    async def _run_in_new_connection(self, query: str, args: list[Any] | None = None, query_type: str = "generic", table=None):
+        if _is_select(query):
+            connection = await self.readers.acquire()
+            try:
+                response = await self._run_in_existing_connection(connection, query, args, query_type, table)
+            except BaseException:
+                self.readers.release(connection, broken=True)
+                raise
+            self.readers.release(connection)
+            return response
+        connection = await self.get_connection()
+        try:
+            response = await self._run_in_existing_connection(connection, query, args, query_type, table)
+            await connection.commit()
+            return response
+        finally:
+            await connection.close()
+
+    async def _run_in_existing_connection(self, connection, query: str, args: list[Any] | None = None, query_type: str = "generic", table=None):
+        # As Piccolo's, without its "PRAGMA foreign_keys = 1" before every query (a round trip to
+        # the connection's thread each time): every connection here has it from the start.
+        async with connection.execute(query, args or []) as cursor:
+            response = await cursor.fetchall()
+            if query_type == "insert" and self.get_version_sync() < 3.35:
+                return [{table._meta.primary_key._meta.db_column_name: await self._get_inserted_pk(cursor, table)}]
+            return response
+
+
+class _SQLiteRead(SQLiteTransaction):
+    """A DEFERRED (read) transaction on a pooled read-only connection, given back at the end."""
+
+    def __init__(self, engine: PooledSQLiteEngine) -> None:
+        super().__init__(engine=engine, transaction_type=TransactionType.deferred, allow_nested=False)
+
+    async def __aenter__(self) -> _SQLiteRead:
+        self.connection = await self.engine.readers.acquire()
+        try:
+            await self.begin()
+        except BaseException:
+            self.engine.readers.release(self.connection, broken=True)
+            raise
+        self.context = self.engine.current_transaction.set(self)
+        return self
+
+    async def __aexit__(self, exception_type, exception, traceback) -> bool:
+        broken = False
+        try:
+            await self.connection.execute("ROLLBACK" if exception else "COMMIT")
+        except BaseException:
+            broken = True
+            raise
+        finally:
+            self.engine.readers.release(self.connection, broken=broken)
+            self.engine.current_transaction.reset(self.context)
+        return exception is None
+
+
+class _PostgresRead(PostgresTransaction):
+    """READ ONLY, REPEATABLE READ (one snapshot for every query); CockroachDB: READ ONLY at its
+    default SERIALIZABLE."""
+
+    def __init__(self, engine: PostgresEngine) -> None:
+        super().__init__(engine=engine, allow_nested=False)
+
+    async def __aenter__(self) -> _PostgresRead:
+        from piccolo.engine.cockroach import CockroachEngine
+
+        self.connection = await self.get_connection()
+        isolation = None if isinstance(self.engine, CockroachEngine) else "repeatable_read"
+        self.transaction = self.connection.transaction(isolation=isolation, readonly=True)
+        try:
+            await self.begin()
+        except BaseException:
+            await self._give_back()
+            raise
+        self.context = self.engine.current_transaction.set(self)
+        return self
+
+    async def _give_back(self) -> None:
+        if self.engine.pool:
+            await self.engine.pool.release(self.connection)
+        else:
+            await self.connection.close()
+
+
+_READ_TRANSACTIONS = (_SQLiteRead, _PostgresRead)
+
+ENGINE: Engine = make_engine(get_settings().database_url)
 
 
 def is_postgres() -> bool:
@@ -83,7 +322,9 @@ async def start() -> None:
 
 
 async def stop() -> None:
-    if not isinstance(ENGINE, SQLiteEngine) and getattr(ENGINE, "pool", None) is not None:
+    if isinstance(ENGINE, PooledSQLiteEngine):
+        await ENGINE.readers.close()
+    elif getattr(ENGINE, "pool", None) is not None:
         await ENGINE.close_connection_pool()
 
 
