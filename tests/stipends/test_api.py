@@ -1,8 +1,6 @@
 """The stipend API: finance of the county reconciles and reads runs; other counties are 404."""
 
-from datetime import date
 
-from backend.residents.tables import Resident
 from tests.stipends.helpers import import_lines, import_standard, person
 
 
@@ -23,7 +21,7 @@ async def test_finance_reconciles_through_the_api(world, signed_in, bearer, clie
     assert list(doc) == ["county", "month", "run_id", "summary", "findings"] and doc["findings"] == []
     run = await client.get(f"{base}/stipend-runs/{doc['run_id']}", headers=headers)
     assert run.status_code == 200 and run.json()["stale"] is False
-    await Resident.update({Resident.died_on: date(2026, 5, 2)}).where(Resident.id == p["id"])
+    await import_lines([["API-1", p["id_number"], p["name"], county, "2026-06", "600", "500"]])  # a corrected line
     assert (await client.get(f"{base}/stipend-runs/{doc['run_id']}", headers=headers)).json()["stale"] is True
     report = await client.get(f"{base}/stipend-runs/{doc['run_id']}/report", headers=headers)
     assert report.status_code == 200 and report.json() == doc

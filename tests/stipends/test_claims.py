@@ -91,12 +91,13 @@ async def test_submit_reconcile_approve_freezes_and_a_correction_is_version_2(wo
     assert sorted(f.name for f in report.findings if f.code == "MISSING_PAYMENT") == ["孙八", "王五", "赵六"]
     assert await claims.claim_findings(w["finance"], await claims.get_claim(w["finance"], draft.id)) == []
 
-    # Stale check: a register change after the check refuses the approval.
-    await Resident.update({Resident.name: "张叁"}).where(Resident.id == w["partial"]["id"])
+    # Stale check: a change of the month's inputs after the check (the standard: the claimed
+    # care amount no longer right) refuses the approval; changed back, it is approvable.
+    await import_standard(w["county"], care_concentrated_partial="400.00")
     with pytest.raises(Invalid) as error:
         await claims.approve_claim(w["finance"], draft.id)
     assert error.value.errors["claim"] == _("The month's claims or the register changed after the check: reconcile again before approving.")
-    await Resident.update({Resident.name: "张三"}).where(Resident.id == w["partial"]["id"])
+    await import_standard(w["county"])
     approved = await claims.approve_claim(w["finance"], draft.id)
     assert approved.state == "approved" and approved.approved_by == w["finance"].username and approved.run_id == report.run_id
 

@@ -11,7 +11,6 @@ from backend.core.errors import Forbidden, Invalid, NotFound
 from backend.core.i18n import _
 from backend.core.tables import AuditEntry
 from backend.importers import run_import
-from backend.residents.tables import Resident
 from backend.stipends import services, workflow
 from backend.stipends.tables import Finding, ReconciliationRun
 from tests.stipends.helpers import LINE_HEADER, SYSTEM, csv_bytes, import_standard, person
@@ -123,10 +122,11 @@ async def test_approval_separation_of_duties_open_findings_stale_then_read_only(
     await workflow.review_finding(second, run_id, 1, "explained", "当月新入住，下月补发")
     await refused(importer, separation())
 
-    # The register changes after the run: stale, so not approvable.
-    await Resident.update({Resident.name: "张叁"}).where(Resident.id == month["paid"]["id"])
+    # The standard changes after the run (the tier paid becomes right): stale, so not
+    # approvable; changed back, the run's inputs are what they were: approvable again.
+    await import_standard(month["county"], care_concentrated_partial="500.00")
     await refused(second, stale())
-    await Resident.update({Resident.name: "张三"}).where(Resident.id == month["paid"]["id"])
+    await import_standard(month["county"])
 
     approved = await workflow.approve_run(second, run_id)
     assert approved.state == "approved" and approved.approved_by == month["second"].username

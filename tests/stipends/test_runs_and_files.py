@@ -2,12 +2,14 @@
 re-import, stored runs and their stale check."""
 
 import re
-from datetime import date
+from datetime import date, time
 
 import pytest
 
+from backend.core import dates
 from backend.core.exchange import ExchangeError
-from backend.residents.tables import Resident
+from backend.deaths import services as deaths
+from backend.deaths.schemas import DeathIn
 from backend.stipends import services
 from backend.stipends.tables import ReconciliationRun, StipendLine
 from tests.cli.helpers import as_json, tekun
@@ -165,7 +167,7 @@ async def test_a_run_goes_stale_after_a_later_import_of_its_month(world):
     assert await services.is_stale(SYSTEM, run.run_id) is True
     fresh = await services.reconcile(SYSTEM, county, date(2026, 6, 1))
     assert await services.is_stale(SYSTEM, fresh.run_id) is False
-    await Resident.update({Resident.died_on: date(2026, 5, 20)}).where(Resident.id == p["id"])
+    await deaths.report_death(SYSTEM, p["id"], DeathIn(died_at=dates.combine_local(date(2026, 5, 20), time(8, 0))))
     assert await services.is_stale(SYSTEM, fresh.run_id) is True
     newer = await services.reconcile(SYSTEM, county, date(2026, 6, 1))
     await import_standard(county, "2026-06", basic_dispersed="460.00")

@@ -7,7 +7,6 @@ from datetime import date
 from markupsafe import escape
 
 from backend.core.i18n import _
-from backend.residents.tables import Resident
 from backend.stipends.tables import Claim, Finding, ReconciliationRun
 from tests.conftest import make_client, post_form, sign_in
 from tests.e2e.conftest import base_url, browser, new_page  # noqa: F401 (browser fixtures)
@@ -85,11 +84,11 @@ async def test_run_page_reviews_and_approval(app, world, signed_in):
         sep = _("You imported lines of this month; another finance user must approve the run (separation of duties).")
         assert by_importer.status_code == 400 and shows(by_importer, sep) and await run_state(run_id) == "open"
 
-        await Resident.update({Resident.name: "张叁"}).where(Resident.id == month["paid"]["id"])
+        await import_standard(month["county"], care_concentrated_partial="500.00")  # the month's inputs change
         stale = await second.get(path)
         assert 'id="stale-warning"' in stale.text
         assert (await post_form(second, f"{path}/approve")).status_code == 400 and await run_state(run_id) == "open"
-        await Resident.update({Resident.name: "张三"}).where(Resident.id == month["paid"]["id"])
+        await import_standard(month["county"])  # and change back
 
         approved = await post_form(second, f"{path}/approve")
         assert approved.status_code == 303 and await run_state(run_id) == "approved"
