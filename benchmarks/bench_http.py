@@ -188,12 +188,12 @@ def percentiles(points: list[tuple[int, float]]) -> dict[str, float]:
     total = sum(weight for _, weight in ordered)
     out = {}
     for label, share in (("p50_ms", 0.50), ("p95_ms", 0.95), ("p99_ms", 0.99)):
-        seen, value = 0.0, 0
-        for value, weight in ordered:
+        seen, found = 0.0, 0
+        for found, weight in ordered:  # noqa: B007 - the latency where the share is reached
             seen += weight
             if seen >= share * total - 1e-9:
                 break
-        out[label] = value / 1000
+        out[label] = found / 1000
     return out
 
 
