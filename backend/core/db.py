@@ -152,6 +152,11 @@ class _Pool:
             self._give_back(None)
             raise
 
+    @property
+    def lent(self) -> int:
+        """How many connections are borrowed now."""
+        return self._lent
+
     def release(self, connection: aiosqlite.Connection, broken: bool = False) -> None:
         if broken:
             connection.stop()  # closes it on its own thread; nothing to wait for
