@@ -328,7 +328,14 @@ async def start() -> None:
     if isinstance(ENGINE, SQLiteEngine):
         await ENGINE.run_ddl("PRAGMA journal_mode=WAL")
     elif getattr(ENGINE, "pool", None) is None:
-        await ENGINE.start_connection_pool(min_size=1, max_size=10)
+        await ENGINE.start_connection_pool(min_size=1, max_size=10, reset=_keep_session)
+
+
+async def _keep_session(connection) -> None:
+    """What asyncpg's pool runs when a connection comes back, instead of its reset query
+    (``RESET ALL; CLOSE ALL; UNLISTEN *; …``: one more round trip per query outside a
+    transaction). asyncpg still rolls back a transaction left open. Nothing here sets session
+    state (settings are ``SET LOCAL``, no LISTEN, no cursors or advisory locks kept)."""
 
 
 async def stop() -> None:

@@ -92,9 +92,9 @@ async def search_register(scope: Scope, filters: RegisterFilter, page: int = 1, 
     """One page of the register in scope (IDs masked), the total, and counts by tier."""
     page = max(1, page)
     per_page = min(max(1, per_page), 500)
-    count_rows = await _filtered(scope, Resident.select(Count(Resident.id).as_alias("n")), filters)
-    total = count_rows[0]["n"] if count_rows else 0
     tier_rows = await _filtered(scope, Resident.select(Resident.tier, Count(Resident.id).as_alias("n")), RegisterFilter(**{**filters.__dict__, "tier": None})).group_by(Resident.tier)
+    # The total from the counts by tier (the same filters but the tier's): one query less a page.
+    total = sum(row["n"] for row in tier_rows if filters.tier not in TIER_KEYS or row["tier"] == filters.tier)
     rows = (
         await _filtered(scope, Resident.select(*resident_columns()), filters)
         .order_by(Resident.name)
