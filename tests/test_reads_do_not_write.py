@@ -209,3 +209,24 @@ async def test_more_readers_than_pooled_connections_all_finish_and_none_is_lost(
     with pytest.raises(Exception, match="no such table"):
         await LedgerHead.raw("SELECT * FROM no_such_table")
     assert pool.lent == 0 and (await LedgerHead.raw("SELECT 2 AS two")) == [{"two": 2}]
+
+
+async def test_the_register_total_counted_from_the_tier_counts_is_right_with_every_filter(world):
+    """search_register takes its total from the counts by tier (one query less per page)."""
+    from backend.residents import services as residents
+    from backend.residents.services import RegisterFilter
+    from tests.stipends.helpers import FULL_LOSS
+
+    county = await world.county()
+    home = await world.home(county=county, beds=100)
+    await person(county, home, name="甲")  # partial
+    await person(county, home, name="乙", assessed=FULL_LOSS)
+    await person(county, None, name="丙", assessed=None)  # dispersed, unassessed
+    for filters in (RegisterFilter(county_code=county), RegisterFilter(county_code=county, tier="partial"),
+                    RegisterFilter(county_code=county, tier="full_loss", mode="concentrated"),
+                    RegisterFilter(county_code=county, tier="self_care"), RegisterFilter(county_code=county, tier="bogus"),
+                    RegisterFilter(county_code=county, mode="dispersed"), RegisterFilter(home_code=home, search="乙")):
+        found = await residents.search_register(SYSTEM, filters, per_page=500)
+        assert found.total == len(found.items), filters
+    everyone = await residents.search_register(SYSTEM, RegisterFilter(county_code=county))
+    assert (everyone.total, everyone.tier_counts["partial"], everyone.tier_counts["full_loss"], everyone.tier_counts["unassessed"]) == (3, 1, 1, 1)
