@@ -16,11 +16,8 @@ One engine per process, built from ``TEKUN_DATABASE_URL``.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import threading
-from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -30,6 +27,7 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 
+from backend.core.pool import ConnectionPool
 from backend.core.settings import get_settings
 
 BUSY_TIMEOUT_MS = 30_000  # how long a writer waits for the lock held by another connection
@@ -114,82 +112,6 @@ def _is_select(sql: str) -> bool:
     return sql.lstrip()[:6].upper() == "SELECT"
 
 
-class _Pool:
-    """Up to ``size`` open connections, lent one at a time; a borrower beyond that waits. Not
-    tied to an event loop (the CLI runs several in turn), and safe across threads."""
-
-    def __init__(self, open_: Callable[[], Awaitable[aiosqlite.Connection]], size: int) -> None:
-        self._open = open_
-        self._size = size
-        self._idle: list[aiosqlite.Connection] = []
-        self._lent = 0
-        self._waiters: deque[asyncio.Future] = deque()
-        self._lock = threading.Lock()
-
-    async def acquire(self) -> aiosqlite.Connection:
-        while True:
-            with self._lock:
-                if self._idle:
-                    self._lent += 1
-                    return self._idle.pop()
-                if self._lent < self._size:
-                    self._lent += 1
-                    break
-                waiter = asyncio.get_running_loop().create_future()
-                self._waiters.append(waiter)
-            try:
-                await waiter
-            except BaseException:
-                with self._lock:
-                    if waiter in self._waiters:
-                        self._waiters.remove(waiter)
-                    else:  # woken, then cancelled: pass the turn on
-                        self._wake()
-                raise
-        try:
-            return await self._open()
-        except BaseException:
-            self._give_back(None)
-            raise
-
-    @property
-    def lent(self) -> int:
-        """How many connections are borrowed now."""
-        return self._lent
-
-    def release(self, connection: aiosqlite.Connection, broken: bool = False) -> None:
-        if broken:
-            connection.stop()  # closes it on its own thread; nothing to wait for
-        self._give_back(None if broken else connection)
-
-    def _give_back(self, connection: aiosqlite.Connection | None) -> None:
-        with self._lock:
-            self._lent -= 1
-            if connection is not None:
-                self._idle.append(connection)
-            self._wake()
-
-    def _wake(self) -> None:  # with the lock held
-        while self._waiters:
-            waiter = self._waiters.popleft()
-            try:
-                waiter.get_loop().call_soon_threadsafe(_wake_up, waiter)
-                return
-            except RuntimeError:  # its event loop is closed: the next one
-                continue
-
-    async def close(self) -> None:
-        with self._lock:
-            idle, self._idle = self._idle, []
-        for connection in idle:
-            await connection.close()
-
-
-def _wake_up(waiter: asyncio.Future) -> None:
-    if not waiter.done():
-        waiter.set_result(None)
-
-
 class PooledSQLiteEngine(SQLiteEngine):
     """Piccolo's SQLite engine, with every connection set up by ``SQLITE_PRAGMAS`` and the reads
     on a pool. Piccolo opens a connection per query outside a transaction (a thread, the file
@@ -198,7 +120,7 @@ class PooledSQLiteEngine(SQLiteEngine):
 
     def __init__(self, path: str) -> None:
         super().__init__(path=path, timeout=BUSY_TIMEOUT_MS / 1000)
-        self.readers = _Pool(self.open_reader, READ_POOL_SIZE)
+        self.readers = ConnectionPool(self.open_reader, READ_POOL_SIZE)
 
     async def get_connection(self, reader: bool = False) -> aiosqlite.Connection:
         """A new connection (write transactions: closed when the transaction ends)."""
