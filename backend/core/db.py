@@ -1,22 +1,44 @@
 """The database engine: SQLite by default, PostgreSQL or CockroachDB by URL; transactions; upgrade.
 
-One engine per process, built from ``TEKUN_DATABASE_URL``. Writes run in ``transaction()``:
-on SQLite an IMMEDIATE transaction (the write lock is taken at BEGIN, so two writers never
-deadlock upgrading a read lock); elsewhere an ordinary transaction.
+One engine per process, built from ``TEKUN_DATABASE_URL``.
+
+- Writes run in ``transaction()``: on SQLite an IMMEDIATE transaction (the write lock is taken at
+  BEGIN, so two writers never deadlock upgrading a read lock) on a connection of its own;
+  elsewhere an ordinary transaction.
+- Reads never take the write lock. A query outside a transaction is autocommit; on SQLite a
+  SELECT runs on a pooled read-only connection (``PRAGMA query_only``: it cannot write even by
+  mistake). ``reading()`` gives several reads one consistent snapshot, read-only: on SQLite a
+  DEFERRED transaction on a read-only connection, on PostgreSQL ``READ ONLY REPEATABLE READ``.
+- Every SQLite connection is set up alike (``SQLITE_PRAGMAS``): WAL, a busy timeout, synchronous
+  NORMAL (safe in WAL mode: a power cut may lose the last commits, never corrupt the file) and
+  foreign keys on.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
+import aiosqlite
 from piccolo.engine.base import Engine
-from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
+from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 
+from backend.core.pool import ConnectionPool
 from backend.core.settings import get_settings
+
+BUSY_TIMEOUT_MS = 30_000  # how long a writer waits for the lock held by another connection
+SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode = WAL",  # persistent in the file; cheap to repeat, so no connection misses it
+    f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
+    "PRAGMA synchronous = NORMAL",
+    "PRAGMA foreign_keys = 1",
+)
+READ_POOL_SIZE = 8  # read-only SQLite connections per process
 
 
 def sqlite_path(url: str) -> Path:
@@ -38,8 +60,7 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite:///"):
         path = sqlite_path(url)
         path.parent.mkdir(parents=True, exist_ok=True)
-        # timeout: how long a writer waits for the lock held by another process.
-        return SQLiteEngine(path=str(path), timeout=30)
+        return PooledSQLiteEngine(path=str(path))
     if url.startswith("cockroachdb://"):
         from piccolo.engine.cockroach import CockroachEngine
 
@@ -47,18 +68,167 @@ def make_engine(url: str) -> Engine:
     return PostgresEngine(config=pg_config(url))
 
 
-ENGINE: Engine = make_engine(get_settings().database_url)
-
-
 def is_sqlite() -> bool:
     return isinstance(ENGINE, SQLiteEngine)
 
 
+class ReadOnlyBlock(RuntimeError):
+    """A write transaction asked for inside ``reading()``: a read path must not write."""
+
+
 def transaction():
-    """One write transaction (IMMEDIATE on SQLite). Nested calls join the outer one."""
+    """One write transaction (IMMEDIATE on SQLite). Nested calls join the outer one; inside
+    ``reading()`` it is refused (ReadOnlyBlock)."""
+    if isinstance(ENGINE.current_transaction.get(), _READ_TRANSACTIONS):
+        raise ReadOnlyBlock("a write transaction inside reading(): a read path must not write")
     if isinstance(ENGINE, SQLiteEngine):
         return ENGINE.transaction(transaction_type=TransactionType.immediate)
     return ENGINE.transaction()
+
+
+def in_write_transaction() -> bool:
+    current = ENGINE.current_transaction.get()
+    return current is not None and not isinstance(current, _READ_TRANSACTIONS)
+
+
+@contextlib.asynccontextmanager
+async def reading() -> AsyncIterator[None]:
+    """Several reads on one connection and one snapshot, in a read-only transaction (no lock
+    that a writer waits for; a write inside fails). Inside a transaction already, joins it."""
+    if ENGINE.current_transaction.get() is not None:
+        yield
+        return
+    if isinstance(ENGINE, PooledSQLiteEngine):
+        block: Any = _SQLiteRead(ENGINE)
+    else:
+        block = _PostgresRead(ENGINE)
+    async with block:
+        yield
+
+
+# --- SQLite: connections set up alike, a pool of read-only ones ----------------------------------
+
+
+def _is_select(sql: str) -> bool:
+    return sql.lstrip()[:6].upper() == "SELECT"
+
+
+class PooledSQLiteEngine(SQLiteEngine):
+    """Piccolo's SQLite engine, with every connection set up by ``SQLITE_PRAGMAS`` and the reads
+    on a pool. Piccolo opens a connection per query outside a transaction (a thread, the file
+    opened, the schema parsed: more than most queries cost); here a SELECT borrows a pooled
+    read-only connection, anything else still gets a fresh connection of its own (autocommit)."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path=path, timeout=BUSY_TIMEOUT_MS / 1000)
+        self.readers = ConnectionPool(self.open_reader, READ_POOL_SIZE)
+
+    async def get_connection(self, reader: bool = False) -> aiosqlite.Connection:
+        """A new connection (write transactions: closed when the transaction ends)."""
+        connection = aiosqlite.connect(**self.connection_kwargs)
+        if reader:
+            # A pooled reader lives until stop(); a command that ends without it must not hang
+            # at exit waiting for the reader's thread (it holds no write: nothing to finish).
+            connection._thread.daemon = True
+        connection = await connection
+        connection.row_factory = dict_factory
+        for pragma in SQLITE_PRAGMAS:
+            await connection.execute(pragma)
+        if reader:
+            await connection.execute("PRAGMA query_only = 1")
+        return connection
+
+    async def open_reader(self) -> aiosqlite.Connection:
+        return await self.get_connection(reader=True)
+
+    async def _run_in_new_connection(self, query: str, args: list[Any] | None = None, query_type: str = "generic", table=None):
+        if _is_select(query):
+            connection = await self.readers.acquire()
+            try:
+                response = await self._run_in_existing_connection(connection, query, args, query_type, table)
+            except BaseException:
+                self.readers.release(connection, broken=True)
+                raise
+            self.readers.release(connection)
+            return response
+        connection = await self.get_connection()
+        try:
+            response = await self._run_in_existing_connection(connection, query, args, query_type, table)
+            await connection.commit()
+            return response
+        finally:
+            await connection.close()
+
+    async def _run_in_existing_connection(self, connection, query: str, args: list[Any] | None = None, query_type: str = "generic", table=None):
+        # As Piccolo's, in one round trip to the connection's thread instead of four (its
+        # "PRAGMA foreign_keys = 1" before every query, execute, fetch, close): every connection
+        # here has foreign keys on from the start.
+        if query_type == "insert" and self.get_version_sync() < 3.35:  # no RETURNING before 3.35
+            async with connection.execute(query, args or []) as cursor:
+                return [{table._meta.primary_key._meta.db_column_name: await self._get_inserted_pk(cursor, table)}]
+        return await connection.execute_fetchall(query, args or [])
+
+
+class _SQLiteRead(SQLiteTransaction):
+    """A DEFERRED (read) transaction on a pooled read-only connection, given back at the end."""
+
+    def __init__(self, engine: PooledSQLiteEngine) -> None:
+        super().__init__(engine=engine, transaction_type=TransactionType.deferred, allow_nested=False)
+
+    async def __aenter__(self) -> _SQLiteRead:
+        self.connection = await self.engine.readers.acquire()
+        try:
+            await self.begin()
+        except BaseException:
+            self.engine.readers.release(self.connection, broken=True)
+            raise
+        self.context = self.engine.current_transaction.set(self)
+        return self
+
+    async def __aexit__(self, exception_type, exception, traceback) -> bool:
+        broken = False
+        try:
+            await self.connection.execute("ROLLBACK" if exception else "COMMIT")
+        except BaseException:
+            broken = True
+            raise
+        finally:
+            self.engine.readers.release(self.connection, broken=broken)
+            self.engine.current_transaction.reset(self.context)
+        return exception is None
+
+
+class _PostgresRead(PostgresTransaction):
+    """READ ONLY, REPEATABLE READ (one snapshot for every query); CockroachDB: READ ONLY at its
+    default SERIALIZABLE."""
+
+    def __init__(self, engine: PostgresEngine) -> None:
+        super().__init__(engine=engine, allow_nested=False)
+
+    async def __aenter__(self) -> _PostgresRead:
+        from piccolo.engine.cockroach import CockroachEngine
+
+        self.connection = await self.get_connection()
+        isolation = None if isinstance(self.engine, CockroachEngine) else "repeatable_read"
+        self.transaction = self.connection.transaction(isolation=isolation, readonly=True)
+        try:
+            await self.begin()
+        except BaseException:
+            await self._give_back()
+            raise
+        self.context = self.engine.current_transaction.set(self)
+        return self
+
+    async def _give_back(self) -> None:
+        if self.engine.pool:
+            await self.engine.pool.release(self.connection)
+        else:
+            await self.connection.close()
+
+
+_READ_TRANSACTIONS = (_SQLiteRead, _PostgresRead)
+
+ENGINE: Engine = make_engine(get_settings().database_url)
 
 
 def is_postgres() -> bool:
@@ -81,11 +251,20 @@ async def start() -> None:
     if isinstance(ENGINE, SQLiteEngine):
         await ENGINE.run_ddl("PRAGMA journal_mode=WAL")
     elif getattr(ENGINE, "pool", None) is None:
-        await ENGINE.start_connection_pool(min_size=1, max_size=10)
+        await ENGINE.start_connection_pool(min_size=1, max_size=10, reset=_keep_session)
+
+
+async def _keep_session(connection) -> None:
+    """What asyncpg's pool runs when a connection comes back, instead of its reset query
+    (``RESET ALL; CLOSE ALL; UNLISTEN *; …``: one more round trip per query outside a
+    transaction). asyncpg still rolls back a transaction left open. Nothing here sets session
+    state (settings are ``SET LOCAL``, no LISTEN, no cursors or advisory locks kept)."""
 
 
 async def stop() -> None:
-    if not isinstance(ENGINE, SQLiteEngine) and getattr(ENGINE, "pool", None) is not None:
+    if isinstance(ENGINE, PooledSQLiteEngine):
+        await ENGINE.readers.close()
+    elif getattr(ENGINE, "pool", None) is not None:
         await ENGINE.close_connection_pool()
 
 

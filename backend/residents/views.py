@@ -307,14 +307,11 @@ async def register_submit(request: Request) -> object:
 
 
 async def _person_context(request: Request, resident_id: int) -> dict[str, Any]:
-    scope = _scope(request)
-    person = await services.get_resident(scope, resident_id)
+    shown = await services.person_page(_scope(request), resident_id)
+    person = shown["person"]
     return {
-        "person": person,
-        "events": await services.timeline(scope, resident_id),
-        "assessments": await services.list_assessments(scope, resident_id),
-        "capability_results": await services.list_capability(scope, resident_id),
-        "may_write": _can(request, WRITE_ROLES) and await services.may_record(scope, resident_id),
+        **shown,
+        "may_write": _can(request, WRITE_ROLES) and await services.may_record(_scope(request), resident_id),
         "may_end": _can(request, REGISTER_ROLES) and person.ended_on is None,
         "may_reveal": _can(request, services.FULL_ID_ROLES),
         "full_id": None,

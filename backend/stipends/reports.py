@@ -39,7 +39,7 @@ from backend.registry import services as registry
 from backend.registry.tables import County
 from backend.residents.services._common import assessment_records, find_resident, placement_events
 from backend.residents.tables import Resident
-from backend.stipends import rules, services, workflow
+from backend.stipends import rules, services, staleness, workflow
 from backend.stipends.exchange import STANDARD_COLUMNS
 from backend.stipends.schemas import StandardOut, StipendImportResult
 from backend.stipends.tables import Finding, ReconciliationRun, StipendLine
@@ -136,8 +136,8 @@ async def _county(scope: Scope, county_code: str) -> dict[str, Any]:
 async def _runs(county_id: int, since: date | None = None) -> list[dict[str, Any]]:
     """The county's runs, newest first."""
     query = ReconciliationRun.select(
-        ReconciliationRun.id, ReconciliationRun.run_id, ReconciliationRun.month, ReconciliationRun.source,
-        ReconciliationRun.fingerprint, ReconciliationRun.summary, ReconciliationRun.created_at,
+        ReconciliationRun.id, ReconciliationRun.run_id, ReconciliationRun.county, ReconciliationRun.month, ReconciliationRun.source,
+        ReconciliationRun.fingerprint, ReconciliationRun.inputs_seq, ReconciliationRun.summary, ReconciliationRun.created_at,
         ReconciliationRun.created_by, ReconciliationRun.state, ReconciliationRun.approved_at,
         ReconciliationRun.approved_by,
     ).where(ReconciliationRun.county == county_id).order_by(ReconciliationRun.id, ascending=False)
@@ -163,18 +163,16 @@ async def dashboard(scope: Scope, county_code: str, months: int = 12) -> dict[st
     since = dates.add_months(dates.month_of(dates.today()), -(months - 1))
     runs = await _runs(county["id"], since)
     latest = _latest_by_month(runs)
-    fingerprints: dict[tuple[date, str], str] = {}
+    stale = await staleness.stale_runs(runs)
     run_rows = []
     for run in runs:
         key = (run["month"], run["source"])
-        if key not in fingerprints:
-            fingerprints[key] = await services.fingerprint(county["id"], run["month"], run["source"])
         summary = _summary(run)
         run_rows.append({
             "run_id": run["run_id"], "month": dates.month_text(run["month"]), "source": run["source"],
             "created_at": run["created_at"], "created_by": run["created_by"], "state": run["state"],
             "approved_by": run["approved_by"], "approved_at": run["approved_at"],
-            "stale": fingerprints[key] != run["fingerprint"], "latest": latest[key]["id"] == run["id"],
+            "stale": stale[run["id"]], "latest": latest[key]["id"] == run["id"],
             "findings": sum(summary["findings"].values()),
         })
     rows = []
@@ -186,7 +184,7 @@ async def dashboard(scope: Scope, county_code: str, months: int = 12) -> dict[st
         rows.append({
             "month": dates.month_text(month), "source": source, "run_id": run["run_id"], "counts": counts,
             "lines": summary["lines"], "overpaid": overpaid, "underpaid": underpaid, "state": run["state"],
-            "stale": fingerprints[(month, source)] != run["fingerprint"],
+            "stale": stale[run["id"]],
         })
         totals["overpaid"] += overpaid
         totals["underpaid"] += underpaid
@@ -447,7 +445,7 @@ async def report_data(scope: Scope, county_code: str, run_id: str) -> dict[str, 
     county = await _county(scope, county_code)
     row = await services._find_run(scope, run_id, county_code)
     summary = _summary(row)
-    stale = await services.fingerprint(row["county"], row["month"], row["source"]) != row["fingerprint"]
+    stale = await staleness.is_stale(row)
     rows = await Finding.select().where(Finding.run == row["id"]).order_by(Finding.position)
     return {
         "county": county, "run": row, "month": dates.month_text(row["month"]), "source": row["source"],

@@ -25,7 +25,7 @@ from backend.core.security import Scope
 from backend.registry import services as registry
 from backend.registry.schemas import ImportRowOut
 from backend.registry.tables import County
-from backend.stipends import reconciliation, rules
+from backend.stipends import reconciliation, rules, staleness
 from backend.stipends.schemas import (
     FindingOut,
     ReconcileReport,
@@ -303,9 +303,9 @@ async def county_register(county_id: int, month: date) -> tuple[dict[str, rules.
 
 
 async def fingerprint(county_id: int, month: date, source: str) -> str:
-    """The fingerprint a run of this county-month would store now (a run is stale when its own differs)."""
-    async with transaction():
-        return (await reconciliation.load([county_id], month, source))[county_id].fingerprint
+    """The fingerprint a run of this county-month would store now (a run is stale when its own
+    differs), read without a write transaction (staleness.py keeps it until the next write)."""
+    return await staleness.current_fingerprint(county_id, month, source)
 
 
 def _summary_out(result: rules.Result) -> SummaryOut:
@@ -339,6 +339,9 @@ async def reconcile_counties(scope: Scope, county_codes: list[str], month: date,
     # reconciled, and on SQLite every query shares one connection (outside a transaction the
     # engine opens one per query, which cost more than the queries themselves).
     async with transaction():
+        # Before the inputs are read: a write committed meanwhile has a later audit entry, so the
+        # run is then checked against the data again (staleness.py), never wrongly called fresh.
+        inputs_seq = await staleness.audit_position()
         counties = [(code, await registry.find_county(scope, code)) for code in county_codes]
         inputs = await reconciliation.load([county["id"] for _, county in counties], month, source)
         for code, county in counties:
@@ -354,7 +357,7 @@ async def reconcile_counties(scope: Scope, county_codes: list[str], month: date,
             summary = _summary_out(result)
             inserted = await ReconciliationRun.insert(
                 ReconciliationRun(
-                    run_id=run_id, county=county["id"], month=month, source=source, fingerprint=county_inputs.fingerprint,
+                    run_id=run_id, county=county["id"], month=month, source=source, fingerprint=county_inputs.fingerprint, inputs_seq=inputs_seq,
                     summary=json.dumps({"source": source, **_summary_dict(summary)}, ensure_ascii=False),
                     created_at=now, created_by=scope.username,
                 )
@@ -405,8 +408,7 @@ async def _find_run(scope: Scope, run_id: str, county_code: str | None = None) -
 async def is_stale(scope: Scope, run_id: str) -> bool:
     """True when the run's inputs (lines, register, placements, assessments, standard,
     parameters that matter) have changed since it ran."""
-    row = await _find_run(scope, run_id)
-    return await fingerprint(row["county"], row["month"], row["source"]) != row["fingerprint"]
+    return await staleness.is_stale(await _find_run(scope, run_id))
 
 
 async def get_report(scope: Scope, run_id: str, county_code: str | None = None, audit: bool = False) -> ReconcileReport:
@@ -434,7 +436,7 @@ async def record_report_view(scope: Scope, run_id: str, id_numbers) -> None:
 async def get_run(scope: Scope, run_id: str, county_code: str | None = None) -> RunOut:
     row = await _find_run(scope, run_id, county_code)
     stored = json.loads(row["summary"])
-    stale = await fingerprint(row["county"], row["month"], row["source"]) != row["fingerprint"]
+    stale = await staleness.is_stale(row)
     return RunOut(
         run_id=run_id, county=row["county_code"], month=_month_text(row["month"]), source=row["source"],
         created_at=row["created_at"].isoformat(), created_by=row["created_by"],

@@ -1,7 +1,7 @@
 """Stipend tables: standards per county and month, payment and claim lines, reconciliation runs
 and their findings. Money is integer fen."""
 
-from piccolo.columns import Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import BigInt, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -55,13 +55,16 @@ class StipendLine(Table):
 
 class ReconciliationRun(Table):
     """A stored reconciliation of one county, month and source, with its inputs' fingerprint
-    (a later change of those inputs makes the run stale)."""
+    (a later change of those inputs makes the run stale) and ``inputs_seq``, the audit ledger's
+    last sequence number when the inputs were read (staleness.py: no write since, not stale;
+    None for runs made before it was kept)."""
 
     run_id = Varchar(length=36, unique=True, index=True)
     county = ForeignKey(references=County, on_delete=OnDelete.restrict, index=True)
     month = Date(index=True)
     source = Varchar(length=10)
     fingerprint = Varchar(length=64)
+    inputs_seq = BigInt(null=True, default=None)
     summary = Text()  # canonical JSON of the summary (interfaces §4)
     created_at = Timestamptz()
     created_by = Varchar(length=150)

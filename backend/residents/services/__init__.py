@@ -20,6 +20,7 @@ from backend.residents.services.queries import (
     RegisterFilter,
     due_assessments,
     get_resident,
+    person_page,
     placements,
     reveal_id_number,
     roster,
@@ -55,5 +56,6 @@ __all__ = [
     "search_register",
     "state_on",
     "tier_counts_by_home",
+    "person_page",
     "timeline",
 ]
