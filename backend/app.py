@@ -19,7 +19,7 @@ from litestar.template.config import TemplateConfig
 from backend import __version__, import_views
 from backend.accounts import views as account_views
 from backend.accounts.auth import AuthMiddleware
-from backend.core import db, security
+from backend.core import db, limits, security
 from backend.core.errors import Forbidden
 from backend.core.security import Scope
 from backend.core.settings import get_settings
@@ -115,6 +115,8 @@ def create_app() -> Litestar:
         guards=[access_guard],
         dependencies={"actor": Provide(current_scope, sync_to_thread=False)},
         middleware=[DefineMiddleware(AuthMiddleware)],
+        request_class=limits.BoundedRequest,  # JSON bodies nested too deep are refused (400)
+        request_max_body_size=limits.MAX_BODY_BYTES,  # the import upload declares its own
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_name="tekun_csrf",

@@ -227,6 +227,17 @@ def _error_response(request: Request, status: int, title: str, detail: str, extr
     return page(request, "error.html", status_code=status, title=title, detail=detail)
 
 
+def _refusal(exc: HTTPException) -> str:
+    """What a 400 refused: each parameter or field by name with the validator's reason (Litestar's
+    own detail repeats the whole URL, however long), else the detail, shortened."""
+    problems = exc.extra if isinstance(exc.extra, list) else []
+    named = [f"{item['key']}: {item.get('message', '')}" for item in problems if isinstance(item, dict) and item.get("key")]
+    if named:
+        return "; ".join(named[:10])
+    detail = str(exc.detail)
+    return detail if len(detail) <= 200 else detail[:200] + "…"
+
+
 def handle_http(request: Request, exc: HTTPException) -> Response:
     status = exc.status_code
     if isinstance(exc, NotAuthorizedException) or status == 401:
@@ -248,9 +259,11 @@ def handle_http(request: Request, exc: HTTPException) -> Response:
         return _error_response(request, 404, _("Not found"), _("There is nothing here, or it is not yours to see."))
     if isinstance(exc, ValidationException) or status == 400:
         extra = {"extra": exc.extra} if getattr(exc, "extra", None) else None
-        return _error_response(request, 400, _("Invalid request"), _("The request was not understood: {detail}").format(detail=exc.detail), extra)
+        return _error_response(request, 400, _("Invalid request"), _("The request was not understood: {detail}").format(detail=_refusal(exc)), extra)
     if status == 405:
         return _error_response(request, 405, _("Not allowed"), _("This method is not allowed here."))
+    if status == 413:
+        return _error_response(request, 413, _("Request too large"), _("The request is larger than this address accepts."))
     if status >= 500:
         log.error("HTTP %s at %s: %s", status, request.url.path, exc.detail)
         return _error_response(request, status, _("Server error"), _("Something went wrong on our side. It has been logged."))

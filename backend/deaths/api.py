@@ -7,6 +7,7 @@ from litestar import get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
+from backend.core.limits import ResidentId
 from backend.core.security import Scope
 from backend.core.web import USER, access
 from backend.deaths import services
@@ -16,19 +17,19 @@ TAGS = ["deaths"]
 
 
 @get("/api/v1/residents/{resident_id:int}/deaths", opt={"access": USER}, tags=TAGS, summary="A person's death records (first report, then corrections)")
-async def death_history(actor: NamedDependency[Scope], resident_id: FromPath[int]) -> list[DeathOut]:
+async def death_history(actor: NamedDependency[Scope], resident_id: ResidentId) -> list[DeathOut]:
     return await services.death_history(actor, resident_id)
 
 
 @post("/api/v1/residents/{resident_id:int}/death", opt=access(*services.REPORT_ROLES), tags=TAGS,
       summary="Report a death (reported_at is the server's time; the record is locked, tasks cancelled, the bed released)")
-async def report_death(actor: NamedDependency[Scope], resident_id: FromPath[int], data: JSONBody[DeathIn]) -> DeathOut:
+async def report_death(actor: NamedDependency[Scope], resident_id: ResidentId, data: JSONBody[DeathIn]) -> DeathOut:
     return await services.report_death(actor, resident_id, data)
 
 
 @post("/api/v1/residents/{resident_id:int}/death/corrections", opt=access(*services.REPORT_ROLES), tags=TAGS,
       summary="Correct the death record in force (a new, audited record; reason required)")
-async def correct_death(actor: NamedDependency[Scope], resident_id: FromPath[int], data: JSONBody[DeathIn]) -> DeathOut:
+async def correct_death(actor: NamedDependency[Scope], resident_id: ResidentId, data: JSONBody[DeathIn]) -> DeathOut:
     return await services.correct_death(actor, resident_id, data)
 
 

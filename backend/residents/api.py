@@ -7,14 +7,14 @@ person's full number to the roles that need it and records the view in the audit
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
 
 import msgspec
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromQuery, JSONBody, PathParameter
+from litestar.params import FromQuery, JSONBody
 
 from backend.core import dates
+from backend.core.limits import PageNumber, PageSize, ResidentId
 from backend.core.security import Scope
 from backend.core.web import USER, access
 from backend.residents import services
@@ -32,11 +32,6 @@ from backend.residents.schemas import (
     StateOn,
     TaskOut,
 )
-
-# Record ids are positive 32-bit integers (a SERIAL key on PostgreSQL): anything else is refused
-# (400, naming the parameter) before the database is asked.
-MAX_RECORD_ID = 2**31 - 1
-ResidentId = Annotated[int, PathParameter(ge=1, le=MAX_RECORD_ID, description="The person's record id")]
 
 
 class DueDate(msgspec.Struct):
@@ -62,8 +57,8 @@ class ResidentController(Controller):
         mode: FromQuery[str | None] = None,
         tier: FromQuery[str | None] = None,
         status: FromQuery[str | None] = None,
-        page: FromQuery[int] = 1,
-        per_page: FromQuery[int] = 50,
+        page: PageNumber = 1,
+        per_page: PageSize = 50,
     ) -> ResidentPage:
         filters = services.RegisterFilter(home_code=home, county_code=county, search=q, mode=mode, tier=tier, status=status)
         return await services.search_register(actor, filters, page=page, per_page=per_page)
