@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import get_args
 
 import pytest
@@ -54,9 +56,16 @@ def role_for(handler, path: str) -> str:
     return "admin" if "admin" in allowed else allowed[0]
 
 
+@dataclass
+class Visitors:
+    roles: dict[str, tuple]  # role → (page client signed in, API headers)
+    county: str
+    home: str
+
+
 @pytest.fixture
-async def clients(app, world, signed_in, bearer):
-    """role → (page client signed in, API headers) for every role, in one county and home."""
+async def clients(app, world, signed_in, bearer) -> Visitors:
+    """A signed-in page client and API headers for every role, in one county and home."""
     county = await world.county()
     home = await world.home(county)
     made = {}
@@ -64,11 +73,11 @@ async def clients(app, world, signed_in, bearer):
         scope = {"director": {"home": home}, "inspector": {"county": county}, "finance": {"county": county}}.get(role, {})
         page_client, user = await signed_in(role, **scope)
         made[role] = (page_client, await bearer(user))
-    return made
+    return Visitors(made, county, home)
 
 
 async def send(clients, app, path: str, method: str, handler, **kwargs):
-    page_client, headers = clients[role_for(handler, path)]
+    page_client, headers = clients.roles[role_for(handler, path)]
     if path.startswith("/api/"):
         async with make_client(app) as client:
             return await client.request(method, path, headers={**headers, **kwargs.pop("headers", {})}, **kwargs)
@@ -125,7 +134,7 @@ async def test_an_absurd_record_id_is_refused_on_every_route(app, clients):
 
 
 async def test_the_register_page_refuses_absurd_page_numbers_in_chinese(clients):
-    client, _headers = clients["inspector"]
+    client, _headers = clients.roles["inspector"]
     for bad in ABSURD_PAGES:
         response = await client.get("/residents", params={"page": bad})
         assert response.status_code == 400, (bad, response.text[:300])
@@ -135,7 +144,7 @@ async def test_the_register_page_refuses_absurd_page_numbers_in_chinese(clients)
 
 
 async def test_the_api_refuses_absurd_pages_and_sizes_naming_them(app, clients):
-    _client, headers = clients["admin"]
+    _client, headers = clients.roles["admin"]
     async with make_client(app) as client:
         for name, bad in [*(("page", value) for value in ABSURD_PAGES), ("per_page", str(MAX_PAGE_SIZE + 1)), ("per_page", "0")]:
             response = await client.get("/api/v1/residents/", params={name: bad}, headers=headers)
@@ -176,7 +185,7 @@ async def test_a_deeply_nested_body_is_refused_on_every_json_route(app, clients)
 
 async def test_nesting_up_to_the_limit_reaches_the_body_check(app, clients):
     """32 levels are not refused for their depth: the body's own validation answers."""
-    _client, headers = clients["admin"]
+    _client, headers = clients.roles["admin"]
     deep = b'{"code": "110101", "name": ' + b"[" * (MAX_JSON_DEPTH - 1) + b"]" * (MAX_JSON_DEPTH - 1) + b', "province": "x"}'
     async with make_client(app) as client:
         response = await client.post("/api/v1/counties", content=deep, headers={**headers, "Content-Type": "application/json"})
@@ -185,7 +194,7 @@ async def test_nesting_up_to_the_limit_reaches_the_body_check(app, clients):
 
 
 async def test_a_body_larger_than_the_limit_is_refused_and_the_server_answers_after(app, clients):
-    _client, headers = clients["admin"]
+    _client, headers = clients.roles["admin"]
     json_headers = {**headers, "Content-Type": "application/json"}
     padding = json.dumps({"code": "110101", "name": "县" * MAX_BODY_BYTES, "province": "x"}).encode()
     async with make_client(app) as client:
@@ -204,10 +213,84 @@ async def test_a_body_larger_than_the_limit_is_refused_and_the_server_answers_af
 
 
 async def test_a_form_larger_than_the_limit_is_refused_on_a_page(clients):
-    client, _headers = clients["admin"]
+    client, _headers = clients.roles["admin"]
     response = await client.post("/counties/new", data={"_csrf_token": csrf_of(client), "name": "县" * MAX_BODY_BYTES})
     assert response.status_code == 413
     assert "请求超过此地址接受的大小。" in response.text
+
+
+# --- forms ------------------------------------------------------------------------------------
+
+# Numbers past int()'s 4300 digits or any column, a digit int() refuses, floats that are no
+# number, a long text, the last month and day of the calendar (no next one to count to).
+ABSURD_FIELD_VALUES = ("9" * 5000, str(2**63), "²", "1e309", "NaN", "x" * 20_000, "9999-12", "9999-12-31")
+
+
+class FormFinder(HTMLParser):
+    """The forms of a page: action, method and the fields with their shown values."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[dict] = []
+        self._open: dict | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "form":
+            self._open = {"action": attributes.get("action"), "method": (attributes.get("method") or "get").lower(), "fields": {}}
+            self.forms.append(self._open)
+        elif tag in ("input", "select", "textarea") and self._open is not None and attributes.get("name"):
+            self._open["fields"][attributes["name"]] = attributes.get("value") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._open = None
+
+
+async def test_every_form_answers_absurd_values_without_a_server_error(app, clients):
+    """Each page (as a role that may open it, on a real county, home and person) is read for its
+    forms; every form is sent with each absurd value in all its fields."""
+    from datetime import date
+
+    from backend.core.security import Scope
+    from backend.residents import services as residents
+    from backend.residents.schemas import ResidentIn
+    from tests.residents.helpers import new_id
+
+    person = await residents.register_resident(Scope.system("test"), ResidentIn(
+        id_number=new_id(), name="张三", county_code=clients.county, approved_on=date(2024, 1, 1),
+        home_code=clients.home, admitted_on=date(2024, 1, 2),
+    ))
+    seen, failures = set(), []
+    for path, method, handler in routes(app):
+        if method != "GET" or path.startswith(("/api/", "/static", "/logout")) or re.search(r"\{(claim_id|run_id|path|file_path)", path):
+            continue
+        client, _headers = clients.roles[role_for(handler, path)]
+        concrete = re.sub(r"^/(counties|homes)/\{code:str\}", lambda m: f"/{m[1]}/{clients.county if m[1] == 'counties' else clients.home}", path)
+        concrete = concrete.replace("{resident_id:int}", str(person.id)).replace("{code:str}", "en")
+        shown = await client.get(concrete)
+        if "text/html" not in shown.headers.get("content-type", ""):
+            continue
+        finder = FormFinder()
+        finder.feed(shown.text)
+        for form in finder.forms:
+            action = form["action"] or concrete
+            if (action, form["method"]) in seen or action == "/logout":
+                continue
+            seen.add((action, form["method"]))
+            for value in ABSURD_FIELD_VALUES:
+                # Every field at once (the forms check all their fields and list every error).
+                data = {**dict.fromkeys(form["fields"], value), "_csrf_token": csrf_of(client)}
+                if form["method"] == "post":
+                    answer = await client.post(action, data=data)
+                elif len(value) * len(data) < 8000:  # longer queries are refused by the client itself
+                    answer = await client.get(action, params=data)
+                else:
+                    continue
+                if answer.status_code >= 500:
+                    failures.append(f"{form['method'].upper()} {action} all fields={value[:12]!r}: {answer.status_code}")
+    assert len(seen) >= 25, seen  # the forms of every domain were reached
+    assert not failures, failures
 
 
 # --- the depth measure itself ------------------------------------------------------------------

@@ -516,12 +516,12 @@ async def capability_submit(request: Request, resident_id: ResidentId) -> object
     for item in data.items:
         raw = _text(form, f"score_{item.key}")
         values[f"score_{item.key}"] = raw
-        if not raw.isdigit() or not 0 <= int(raw) <= item.maximum:
+        if not (raw.isdecimal() and len(raw) <= 3) or not 0 <= int(raw) <= item.maximum:
             errors[f"score_{item.key}"] = _("Give a score from 0 to {maximum}.").format(maximum=item.maximum)
         else:
             scores[item.key] = int(raw)
     risk_events = 0
-    if not values["risk_events"].isdigit() or int(values["risk_events"]) > 100:
+    if not (values["risk_events"].isdecimal() and len(values["risk_events"]) <= 3) or int(values["risk_events"]) > 100:
         errors["risk_events"] = _("A whole number from 0 to 100 is required.")
     else:
         risk_events = int(values["risk_events"])
