@@ -219,11 +219,31 @@ async def test_a_form_larger_than_the_limit_is_refused_on_a_page(clients):
     assert "请求超过此地址接受的大小。" in response.text
 
 
+async def test_months_at_the_ends_of_the_calendar_are_refused_naming_the_month(app, clients):
+    """Reconciling looks back on earlier months and the death register counts to the next one:
+    at 0001-01 and 9999-12 the calendar has none (date arithmetic raised ValueError, a 500)."""
+    _client, headers = clients.roles["admin"]
+    async with make_client(app) as client:
+        answers = [
+            *[await client.post(f"/api/v1/counties/{clients.county}/stipend-runs", json={"month": month}, headers=headers)
+              for month in ("0001-01", "0001-02", "9999-12")],
+            await client.get(f"/api/v1/counties/{clients.county}/deaths", params={"month": "9999-12"}, headers=headers),
+        ]
+        for answer in answers:
+            assert answer.status_code == 400, (answer.url, answer.text)
+            assert list(answer.json()["errors"]) == ["month"], answer.text
+        first = await client.get(f"/api/v1/counties/{clients.county}/deaths", params={"month": "0001-01"}, headers=headers)
+        assert first.status_code == 200 and first.json() == []  # 0001-02 follows it: an empty month
+        runs = await client.get(f"/api/v1/counties/{clients.county}/stipend-runs", headers=headers)
+    assert runs.json() == []  # nothing stored
+
+
 # --- forms ------------------------------------------------------------------------------------
 
 # Numbers past int()'s 4300 digits or any column, a digit int() refuses, floats that are no
-# number, a long text, the last month and day of the calendar (no next one to count to).
-ABSURD_FIELD_VALUES = ("9" * 5000, str(2**63), "²", "1e309", "NaN", "x" * 20_000, "9999-12", "9999-12-31")
+# number, a long text, the first month and the last month and day of the calendar (nothing before or after
+# them to count to).
+ABSURD_FIELD_VALUES = ("9" * 5000, str(2**63), "²", "1e309", "NaN", "x" * 20_000, "0001-01", "9999-12", "9999-12-31")
 
 
 class FormFinder(HTMLParser):

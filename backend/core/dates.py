@@ -49,10 +49,9 @@ def parse_datetime(text: str) -> datetime:
 
 
 def parse_month(text: str) -> date:
-    """``2026-11``, ``2026/11`` or ``2026年11月`` → the first day of that month (years 1900…2200:
-    a month at the end of the calendar has no next month to count to)."""
+    """``2026-11``, ``2026/11`` or ``2026年11月`` → the first day of that month."""
     match = _MONTH.match(text)
-    if not match or not 1900 <= int(match[1]) <= 2200:
+    if not match:
         raise ValueError(text)
     return date(int(match[1]), int(match[2]), 1)
 
