@@ -15,7 +15,7 @@ from litestar.template.config import TemplateConfig
 from backend import __version__, import_views
 from backend.accounts import views as account_views
 from backend.accounts.auth import SESSION_COOKIE, AuthMiddleware, session_token
-from backend.core import db, security, textguard
+from backend.core import db, limits, security, textguard
 from backend.core.apidocs import SWAGGER_STATIC, StrictSwaggerRenderPlugin, swagger_ui_files
 from backend.core.csrf import CSRFMiddleware
 from backend.core.errors import Forbidden
@@ -118,6 +118,8 @@ def create_app() -> Litestar:
             ),
             textguard.TextGuardMiddleware,
         ],
+        request_class=limits.BoundedRequest,  # JSON bodies nested too deep are refused (400)
+        request_max_body_size=limits.MAX_BODY_BYTES,  # the import upload declares its own
         before_send=[security_headers_hook(hsts=settings.cookie_secure)],
         template_config=TemplateConfig(instance=template_engine),
         openapi_config=openapi,

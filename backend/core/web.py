@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import msgspec
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from litestar import MediaType, Request, Response
 from litestar.connection import ASGIConnection
@@ -24,6 +25,7 @@ from litestar.exceptions import (
     ValidationException,
 )
 from litestar.handlers.base import BaseRouteHandler
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 
@@ -230,6 +232,17 @@ def _error_response(request: Request, status: int, title: str, detail: str, extr
     return page(request, "error.html", status_code=status, title=title, detail=detail)
 
 
+def _refusal(exc: HTTPException) -> str:
+    """What a 400 refused: each parameter or field by name with the validator's reason (Litestar's
+    own detail repeats the whole URL, however long), else the detail, shortened."""
+    problems = exc.extra if isinstance(exc.extra, list) else []
+    named = [f"{item['key']}: {item.get('message', '')}" for item in problems if isinstance(item, dict) and item.get("key")]
+    if named:
+        return "; ".join(named[:10])
+    detail = str(exc.detail)
+    return detail if len(detail) <= 200 else detail[:200] + "…"
+
+
 def handle_http(request: Request, exc: HTTPException) -> Response:
     status = exc.status_code
     if isinstance(exc, NotAuthorizedException) or status == 401:
@@ -251,9 +264,11 @@ def handle_http(request: Request, exc: HTTPException) -> Response:
         return _error_response(request, 404, _("Not found"), _("There is nothing here, or it is not yours to see."))
     if isinstance(exc, ValidationException) or status == 400:
         extra = {"extra": exc.extra} if getattr(exc, "extra", None) else None
-        return _error_response(request, 400, _("Invalid request"), _("The request was not understood: {detail}").format(detail=exc.detail), extra)
+        return _error_response(request, 400, _("Invalid request"), _("The request was not understood: {detail}").format(detail=_refusal(exc)), extra)
     if status == 405:
         return _error_response(request, 405, _("Not allowed"), _("This method is not allowed here."))
+    if status == 413:
+        return _error_response(request, 413, _("Request too large"), _("The request is larger than this address accepts."))
     if status >= 500:
         log.error("HTTP %s at %s: %s", status, request.url.path, exc.detail)
         return _error_response(request, status, _("Server error"), _("Something went wrong on our side. It has been logged."))
@@ -306,6 +321,36 @@ def handle_internal(request: Request, exc: Exception) -> Response:
         return _error_response(request, 400, _("Invalid request"), _("The request contains a character that cannot be stored (such as NUL)."))
     log.exception("unhandled error at %s", request.url.path, exc_info=exc)
     return _error_response(request, 500, _("Server error"), _("Something went wrong on our side. It has been logged."))
+
+
+class ApiError(msgspec.Struct):
+    """The JSON body of every API error (what the handlers above answer on /api/)."""
+
+    status_code: int
+    detail: str
+    extra: list[dict[str, Any]] | dict[str, Any] | None = None  # 400: each parameter or field refused
+    errors: dict[str, str] | None = None  # 400: the fields of a refused body and why
+
+
+_API_ERROR_DESCRIPTIONS = {
+    400: "Invalid request: a parameter, field or body refused (named in `extra` or `errors`)",
+    401: "No valid API token (Authorization: Bearer …)",
+    403: "Your role may not do this",
+    404: "Not found, or outside your scope",
+    413: "The request body is too large",
+}
+
+
+def api_errors(*statuses: int) -> dict[int, ResponseSpec]:
+    """The ``responses`` of an API handler: the errors it may answer, documented in OpenAPI."""
+    return {
+        status: ResponseSpec(data_container=ApiError, description=_API_ERROR_DESCRIPTIONS[status], generate_examples=False)
+        for status in statuses
+    }
+
+
+API_ERRORS = api_errors(400, 401, 403, 404)
+API_BODY_ERRORS = api_errors(400, 401, 403, 404, 413)  # handlers that read a JSON body
 
 
 EXCEPTION_HANDLERS = {

@@ -12,6 +12,7 @@ from litestar.params import FromPath, FromQuery
 from backend.core import dates
 from backend.core.errors import Invalid
 from backend.core.i18n import _
+from backend.core.limits import ResidentId
 from backend.core.web import access, overview_panel, page, redirect
 from backend.deaths import export, services
 from backend.deaths.schemas import DeathIn
@@ -60,7 +61,7 @@ async def _form(request: Request, resident_id: int, values: dict[str, Any], erro
 
 
 @get("/residents/{resident_id:int}/death", opt=access(*services.REPORT_ROLES))
-async def death_page(request: Request, resident_id: FromPath[int]) -> object:
+async def death_page(request: Request, resident_id: ResidentId) -> object:
     """The report form, or the record in force with its history when a death is recorded."""
     return await _form(request, resident_id, {"died_at": dates.local(dates.now_utc()).strftime("%Y-%m-%dT%H:%M")})
 
@@ -80,7 +81,7 @@ async def _reshow_correction(request: Request, values: dict[str, str], errors: d
 
 # funeral_arrangements is the form's one textarea: it may hold line breaks.
 @post("/residents/{resident_id:int}/death", opt={**access(*services.REPORT_ROLES), "multiline": ("funeral_arrangements",), "text_form": _reshow_report}, status_code=200)
-async def death_submit(request: Request, resident_id: FromPath[int]) -> object:
+async def death_submit(request: Request, resident_id: ResidentId) -> object:
     scope = _scope(request)
     await residents.get_resident(scope, resident_id)  # out of scope: 404 before anything else
     values, data, errors = _parse(await request.form())
@@ -94,7 +95,7 @@ async def death_submit(request: Request, resident_id: FromPath[int]) -> object:
 
 
 @get("/residents/{resident_id:int}/death/correct", opt=access(*services.REPORT_ROLES))
-async def correction_page(request: Request, resident_id: FromPath[int]) -> object:
+async def correction_page(request: Request, resident_id: ResidentId) -> object:
     record = await services.death_of(_scope(request), resident_id)
     if record is None:
         return redirect(f"/residents/{resident_id}/death")
@@ -107,7 +108,7 @@ async def correction_page(request: Request, resident_id: FromPath[int]) -> objec
 
 
 @post("/residents/{resident_id:int}/death/correct", opt={**access(*services.REPORT_ROLES), "multiline": ("funeral_arrangements",), "text_form": _reshow_correction}, status_code=200)
-async def correction_submit(request: Request, resident_id: FromPath[int]) -> object:
+async def correction_submit(request: Request, resident_id: ResidentId) -> object:
     scope = _scope(request)
     await residents.get_resident(scope, resident_id)
     values, data, errors = _parse(await request.form())

@@ -7,16 +7,16 @@ person's full number to the roles that need it and records the view in the audit
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
 
 import msgspec
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromQuery, JSONBody, PathParameter
+from litestar.params import FromQuery, JSONBody
 
 from backend.core import dates
+from backend.core.limits import PageNumber, PageSize, ResidentId
 from backend.core.security import Scope
-from backend.core.web import USER, access
+from backend.core.web import API_BODY_ERRORS, API_ERRORS, USER, access
 from backend.residents import services
 from backend.residents.schemas import (
     AssessmentIn,
@@ -33,11 +33,6 @@ from backend.residents.schemas import (
     TaskOut,
 )
 
-# Record ids are positive 32-bit integers (a SERIAL key on PostgreSQL): anything else is refused
-# (400, naming the parameter) before the database is asked.
-MAX_RECORD_ID = 2**31 - 1
-ResidentId = Annotated[int, PathParameter(ge=1, le=MAX_RECORD_ID, description="The person's record id")]
-
 
 class DueDate(msgspec.Struct):
     due_on: date
@@ -52,7 +47,7 @@ class ResidentController(Controller):
     tags = ["residents"]
     opt = {"access": USER}
 
-    @get("/", summary="The register in your scope (IDs masked), filtered and paginated")
+    @get("/", summary="The register in your scope (IDs masked), filtered and paginated", responses=API_ERRORS)
     async def search(
         self,
         actor: NamedDependency[Scope],
@@ -62,58 +57,58 @@ class ResidentController(Controller):
         mode: FromQuery[str | None] = None,
         tier: FromQuery[str | None] = None,
         status: FromQuery[str | None] = None,
-        page: FromQuery[int] = 1,
-        per_page: FromQuery[int] = 50,
+        page: PageNumber = 1,
+        per_page: PageSize = 50,
     ) -> ResidentPage:
         filters = services.RegisterFilter(home_code=home, county_code=county, search=q, mode=mode, tier=tier, status=status)
         return await services.search_register(actor, filters, page=page, per_page=per_page)
 
-    @post("/", opt=access("inspector", "admin"), summary="Register a confirmed tekun person")
+    @post("/", opt=access("inspector", "admin"), summary="Register a confirmed tekun person", responses=API_BODY_ERRORS)
     async def register(self, actor: NamedDependency[Scope], data: JSONBody[ResidentIn]) -> ResidentOut:
         return await services.register_resident(actor, data)
 
-    @get("/{resident_id:int}", summary="One person (ID masked)")
+    @get("/{resident_id:int}", summary="One person (ID masked)", responses=API_ERRORS)
     async def get_one(self, actor: NamedDependency[Scope], resident_id: ResidentId) -> ResidentOut:
         return await services.get_resident(actor, resident_id)
 
-    @post("/{resident_id:int}/id-number", opt=access(*services.FULL_ID_ROLES), status_code=200, summary="The full ID number (audited)")
+    @post("/{resident_id:int}/id-number", opt=access(*services.FULL_ID_ROLES), status_code=200, summary="The full ID number (audited)", responses=API_ERRORS)
     async def full_id(self, actor: NamedDependency[Scope], resident_id: ResidentId) -> FullId:
         return FullId(await services.reveal_id_number(actor, resident_id))
 
-    @get("/{resident_id:int}/state", summary="Home, mode and tier at the end of a day")
+    @get("/{resident_id:int}/state", summary="Home, mode and tier at the end of a day", responses=API_ERRORS)
     async def state(self, actor: NamedDependency[Scope], resident_id: ResidentId, on: FromQuery[date | None] = None) -> StateOn:
         return await services.state_on(actor, resident_id, on or dates.today())
 
-    @get("/{resident_id:int}/placements", summary="Placement history")
+    @get("/{resident_id:int}/placements", summary="Placement history", responses=API_ERRORS)
     async def list_placements(self, actor: NamedDependency[Scope], resident_id: ResidentId) -> list[PlacementOut]:
         return await services.placements(actor, resident_id)
 
-    @post("/{resident_id:int}/placements", opt={**access("director", "inspector", "admin"), "multiline": ("note",)}, summary="Admission, transfer or discharge")
+    @post("/{resident_id:int}/placements", opt={**access("director", "inspector", "admin"), "multiline": ("note",)}, summary="Admission, transfer or discharge", responses=API_BODY_ERRORS)
     async def add_placement(self, actor: NamedDependency[Scope], resident_id: ResidentId, data: JSONBody[PlacementIn]) -> ResidentOut:
         return await services.record_placement(actor, resident_id, data)
 
-    @get("/{resident_id:int}/assessments", summary="Self-care assessments")
+    @get("/{resident_id:int}/assessments", summary="Self-care assessments", responses=API_ERRORS)
     async def list_assessments(self, actor: NamedDependency[Scope], resident_id: ResidentId) -> list[AssessmentOut]:
         return await services.list_assessments(actor, resident_id)
 
-    @post("/{resident_id:int}/assessments", opt=access("director", "inspector", "admin"), summary="Record a self-care assessment (the tier is derived)")
+    @post("/{resident_id:int}/assessments", opt=access("director", "inspector", "admin"), summary="Record a self-care assessment (the tier is derived)", responses=API_BODY_ERRORS)
     async def add_assessment(self, actor: NamedDependency[Scope], resident_id: ResidentId, data: JSONBody[AssessmentIn]) -> AssessmentOut:
         return await services.record_assessment(actor, resident_id, data)
 
-    @get("/{resident_id:int}/capability-assessments", summary="GB/T 42195 assessments")
+    @get("/{resident_id:int}/capability-assessments", summary="GB/T 42195 assessments", responses=API_ERRORS)
     async def list_capability(self, actor: NamedDependency[Scope], resident_id: ResidentId) -> list[CapabilityOut]:
         return await services.list_capability(actor, resident_id)
 
-    @post("/{resident_id:int}/capability-assessments", opt=access("director", "inspector", "admin"), summary="Record a GB/T 42195 assessment")
+    @post("/{resident_id:int}/capability-assessments", opt=access("director", "inspector", "admin"), summary="Record a GB/T 42195 assessment", responses=API_BODY_ERRORS)
     async def add_capability(self, actor: NamedDependency[Scope], resident_id: ResidentId, data: JSONBody[CapabilityIn]) -> CapabilityOut:
         return await services.record_capability(actor, resident_id, data)
 
-    @post("/{resident_id:int}/condition-changes", opt={**access("director", "inspector", "admin"), "multiline": ("note",)}, summary="Report a change of self-care ability")
+    @post("/{resident_id:int}/condition-changes", opt={**access("director", "inspector", "admin"), "multiline": ("note",)}, summary="Report a change of self-care ability", responses=API_BODY_ERRORS)
     async def condition_change(self, actor: NamedDependency[Scope], resident_id: ResidentId, data: JSONBody[ConditionChangeIn]) -> DueDate:
         return DueDate(await services.report_condition_change(actor, resident_id, data))
 
 
-@get("/api/v1/assessments/due", opt={"access": USER}, tags=["residents"], summary="Re-assessments and annual reviews due")
+@get("/api/v1/assessments/due", opt={"access": USER}, tags=["residents"], summary="Re-assessments and annual reviews due", responses=API_ERRORS)
 async def due_assessments(
     actor: NamedDependency[Scope],
     home: FromQuery[str | None] = None,

@@ -14,6 +14,7 @@ from litestar.params import FromPath, FromQuery
 from backend.core import dates
 from backend.core.errors import Invalid
 from backend.core.i18n import N_, _
+from backend.core.limits import PageNumber, ResidentId
 from backend.core.web import USER, access, page, redirect
 from backend.registry import services as registry
 from backend.residents import capability, rules, services
@@ -198,7 +199,7 @@ async def county_register(
     mode: FromQuery[str | None] = None,
     tier: FromQuery[str | None] = None,
     status: FromQuery[str | None] = None,
-    page: FromQuery[int] = 1,  # noqa: F811 (shadows the page() helper, which is not used here)
+    page: PageNumber = 1,  # noqa: F811 (shadows the page() helper, which is not used here)
 ) -> object:
     scope = _scope(request)
     user = request.scope["user"]
@@ -319,12 +320,12 @@ async def _person_context(request: Request, resident_id: int) -> dict[str, Any]:
 
 
 @get("/residents/{resident_id:int}", opt={"access": USER})
-async def person_detail(request: Request, resident_id: FromPath[int]) -> object:
+async def person_detail(request: Request, resident_id: ResidentId) -> object:
     return _resident_page(request, "residents/person.html", **await _person_context(request, resident_id))
 
 
 @post("/residents/{resident_id:int}/id-number", opt=access(*services.FULL_ID_ROLES), status_code=200)
-async def person_full_id(request: Request, resident_id: FromPath[int]) -> object:
+async def person_full_id(request: Request, resident_id: ResidentId) -> object:
     context = await _person_context(request, resident_id)
     context["full_id"] = await services.reveal_id_number(_scope(request), resident_id)
     response = _resident_page(request, "residents/person.html", **context)
@@ -350,7 +351,7 @@ def _default_kind(person) -> str:
 
 
 @get("/residents/{resident_id:int}/placement", opt=access(*WRITE_ROLES))
-async def placement_new(request: Request, resident_id: FromPath[int], kind: FromQuery[str | None] = None) -> object:
+async def placement_new(request: Request, resident_id: ResidentId, kind: FromQuery[str | None] = None) -> object:
     person = await services.get_resident(_scope(request), resident_id)
     kind = kind if kind in PLACEMENT_KINDS else _default_kind(person)
     user = request.scope["user"]
@@ -367,7 +368,7 @@ async def _reshow_placement(request: Request, values: dict[str, str], errors: di
 
 
 @post("/residents/{resident_id:int}/placement", opt={**access(*WRITE_ROLES), "text_form": _reshow_placement}, status_code=200)
-async def placement_submit(request: Request, resident_id: FromPath[int]) -> object:
+async def placement_submit(request: Request, resident_id: ResidentId) -> object:
     scope = _scope(request)
     person = await services.get_resident(scope, resident_id)  # out of scope: 404 before anything else
     form = await request.form()
@@ -397,13 +398,13 @@ async def placement_submit(request: Request, resident_id: FromPath[int]) -> obje
 
 
 @get("/residents/{resident_id:int}/end", opt=access(*REGISTER_ROLES))
-async def end_new(request: Request, resident_id: FromPath[int]) -> object:
+async def end_new(request: Request, resident_id: ResidentId) -> object:
     person = await services.get_resident(_scope(request), resident_id)
     return _resident_page(request, "residents/end_form.html", person=person, values={"ended_on": dates.today().isoformat()})
 
 
 @post("/residents/{resident_id:int}/end", opt={**access(*REGISTER_ROLES), "text_form": text_form("residents/end_form.html", ("ended_on", "reason"))}, status_code=200)
-async def end_submit(request: Request, resident_id: FromPath[int]) -> object:
+async def end_submit(request: Request, resident_id: ResidentId) -> object:
     scope = _scope(request)
     person = await services.get_resident(scope, resident_id)
     form = await request.form()
@@ -426,7 +427,7 @@ async def end_submit(request: Request, resident_id: FromPath[int]) -> object:
 
 
 @get("/residents/{resident_id:int}/condition-change", opt=access(*WRITE_ROLES))
-async def change_new(request: Request, resident_id: FromPath[int]) -> object:
+async def change_new(request: Request, resident_id: ResidentId) -> object:
     person = await services.get_resident(_scope(request), resident_id)
     return _resident_page(request, "residents/change_form.html", person=person, values={"reported_on": dates.today().isoformat()})
 
@@ -436,7 +437,7 @@ async def change_new(request: Request, resident_id: FromPath[int]) -> object:
     **access(*WRITE_ROLES), "multiline": ("note",),
     "text_form": text_form("residents/change_form.html", ("reported_on", "reported_by", "note")),
 }, status_code=200)
-async def change_submit(request: Request, resident_id: FromPath[int]) -> object:
+async def change_submit(request: Request, resident_id: ResidentId) -> object:
     scope = _scope(request)
     person = await services.get_resident(scope, resident_id)
     form = await request.form()
@@ -477,7 +478,7 @@ def _answers(form: Any, errors: dict[str, str]) -> dict[str, bool]:
 
 
 @get("/residents/{resident_id:int}/assessment", opt=access(*WRITE_ROLES))
-async def assessment_new(request: Request, resident_id: FromPath[int], reason: FromQuery[str | None] = None) -> object:
+async def assessment_new(request: Request, resident_id: ResidentId, reason: FromQuery[str | None] = None) -> object:
     person = await services.get_resident(_scope(request), resident_id)
     if reason not in ASSESSMENT_REASONS:
         reason = "annual" if person.last_assessed_on else "admission"
@@ -488,7 +489,7 @@ async def assessment_new(request: Request, resident_id: FromPath[int], reason: F
 @post("/residents/{resident_id:int}/assessment", opt={**access(*WRITE_ROLES), "text_form": text_form(
     "residents/assessment_form.html", ("assessed_on", "assessor", "reason", *rules.ITEMS), tier=None, items=rules.ITEMS, reasons=ASSESSMENT_REASONS,
 )}, status_code=200)
-async def assessment_submit(request: Request, resident_id: FromPath[int]) -> object:
+async def assessment_submit(request: Request, resident_id: ResidentId) -> object:
     scope = _scope(request)
     person = await services.get_resident(scope, resident_id)
     form = await request.form()
@@ -529,14 +530,14 @@ def _capability_context(person, values: dict[str, Any]) -> dict[str, Any]:
 
 
 @get("/residents/{resident_id:int}/capability", opt=access(*WRITE_ROLES))
-async def capability_new(request: Request, resident_id: FromPath[int]) -> object:
+async def capability_new(request: Request, resident_id: ResidentId) -> object:
     person = await services.get_resident(_scope(request), resident_id)
     values = {"assessed_on": dates.today().isoformat(), "assessor": request.scope["user"].display_name, "risk_events": "0"}
     return _resident_page(request, "residents/capability_form.html", **_capability_context(person, values))
 
 
 @post("/residents/{resident_id:int}/capability", opt=access(*WRITE_ROLES), status_code=200)
-async def capability_submit(request: Request, resident_id: FromPath[int]) -> object:
+async def capability_submit(request: Request, resident_id: ResidentId) -> object:
     scope = _scope(request)
     person = await services.get_resident(scope, resident_id)
     form = await request.form()
@@ -550,12 +551,12 @@ async def capability_submit(request: Request, resident_id: FromPath[int]) -> obj
     for item in data.items:
         raw = _text(form, f"score_{item.key}")
         values[f"score_{item.key}"] = raw
-        if not raw.isdigit() or not 0 <= int(raw) <= item.maximum:
+        if not (raw.isdecimal() and len(raw) <= 3) or not 0 <= int(raw) <= item.maximum:
             errors[f"score_{item.key}"] = _("Give a score from 0 to {maximum}.").format(maximum=item.maximum)
         else:
             scores[item.key] = int(raw)
     risk_events = 0
-    if not values["risk_events"].isdigit() or int(values["risk_events"]) > 100:
+    if not (values["risk_events"].isdecimal() and len(values["risk_events"]) <= 3) or int(values["risk_events"]) > 100:
         errors["risk_events"] = _("A whole number from 0 to 100 is required.")
     else:
         risk_events = int(values["risk_events"])

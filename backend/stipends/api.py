@@ -15,7 +15,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from backend.core.security import Scope
-from backend.core.web import access
+from backend.core.web import API_BODY_ERRORS, API_ERRORS, access
 from backend.stipends import services, workflow
 from backend.stipends.schemas import (
     FindingReviewOut,
@@ -35,37 +35,37 @@ class StipendController(Controller):
     tags = ["stipends"]
     opt = access(*ROLES)
 
-    @get("/standards", summary="The county's stipend standards, oldest first (monthly, yuan)")
+    @get("/standards", summary="The county's stipend standards, oldest first (monthly, yuan)", responses=API_ERRORS)
     async def standards(self, actor: NamedDependency[Scope], code: FromPath[str]) -> list[StandardOut]:
         return await services.list_standards(actor, code)
 
-    @get("/stipend-runs", summary="Reconciliation runs of the county, newest first")
+    @get("/stipend-runs", summary="Reconciliation runs of the county, newest first", responses=API_ERRORS)
     async def runs(self, actor: NamedDependency[Scope], code: FromPath[str], month: FromQuery[str | None] = None) -> list[RunOut]:
         return await services.list_runs_text(actor, code, month)
 
-    @post("/stipend-runs", summary="Reconcile a month (payments or claims) and store the run", status_code=201)
+    @post("/stipend-runs", summary="Reconcile a month (payments or claims) and store the run", status_code=201, responses=API_BODY_ERRORS)
     async def reconcile(self, actor: NamedDependency[Scope], code: FromPath[str], data: JSONBody[ReconcileIn]) -> ReconcileReport:
         return await services.reconcile_text(actor, code, data.month, data.source)
 
-    @get("/stipend-runs/{run_id:str}", summary="One run with its stale check")
+    @get("/stipend-runs/{run_id:str}", summary="One run with its stale check", responses=API_ERRORS)
     async def run(self, actor: NamedDependency[Scope], code: FromPath[str], run_id: FromPath[str]) -> RunOut:
         return await services.get_run(actor, run_id, county_code=code)
 
-    @get("/stipend-runs/{run_id:str}/report", summary="The findings of a run (interfaces §4 shape)")
+    @get("/stipend-runs/{run_id:str}/report", summary="The findings of a run (interfaces §4 shape)", responses=API_ERRORS)
     async def report(self, actor: NamedDependency[Scope], code: FromPath[str], run_id: FromPath[str]) -> ReconcileReport:
         return await services.get_report(actor, run_id, county_code=code, audit=True)
 
-    @get("/stipend-runs/{run_id:str}/review", summary="The run's review state and its findings with their reviews")
+    @get("/stipend-runs/{run_id:str}/review", summary="The run's review state and its findings with their reviews", responses=API_ERRORS)
     async def review_state(self, actor: NamedDependency[Scope], code: FromPath[str], run_id: FromPath[str]) -> RunReviewOut:
         return await workflow.run_review(actor, run_id, county_code=code)
 
     @post("/stipend-runs/{run_id:str}/reviews", summary="Review one finding: confirmed, explained (note) or dismissed (reason)",
-          status_code=200, opt={**access(*workflow.REVIEW_ROLES), "multiline": ("note",)})
+          status_code=200, opt={**access(*workflow.REVIEW_ROLES), "multiline": ("note",)}, responses=API_BODY_ERRORS)
     async def review(self, actor: NamedDependency[Scope], code: FromPath[str], run_id: FromPath[str], data: JSONBody[ReviewIn]) -> FindingReviewOut:
         return await workflow.review_finding(actor, run_id, data.position, data.status, data.note, county_code=code)
 
     @post("/stipend-runs/{run_id:str}/approve", summary="Approve the run (a finance user who imported none of its lines)",
-          status_code=200, opt=access(*workflow.REVIEW_ROLES))
+          status_code=200, opt=access(*workflow.REVIEW_ROLES), responses=API_ERRORS)
     async def approve(self, actor: NamedDependency[Scope], code: FromPath[str], run_id: FromPath[str]) -> RunReviewOut:
         return await workflow.approve_run(actor, run_id, county_code=code)
 

@@ -17,6 +17,7 @@ from litestar.params import FromPath, FromQuery
 from backend.core import dates, xlsx
 from backend.core.errors import Invalid
 from backend.core.i18n import _
+from backend.core.limits import ResidentId
 from backend.core.web import access, overview_panel, page, redirect
 from backend.residents.views import MODE_LABELS, TIER_LABELS
 from backend.stipends import reports, rules, services, workflow
@@ -90,7 +91,7 @@ async def report_pdf(request: Request, code: FromPath[str], run_id: FromPath[str
 
 
 @get("/residents/{resident_id:int}/payments", opt=access(*ROLES))
-async def history_page(request: Request, resident_id: FromPath[int], months: FromQuery[str] = "12") -> object:
+async def history_page(request: Request, resident_id: ResidentId, months: FromQuery[str] = "12") -> object:
     scope = _scope(request)
     try:
         span = int(months)

@@ -334,6 +334,9 @@ async def reconcile_counties(scope: Scope, county_codes: list[str], month: date,
         raise Invalid({"county": _("Choose a county.")})
     if source not in rules.SOURCES:
         raise Invalid({"source": _("Choose payments or claims.")})
+    from backend.stipends.claims import check_month_range  # claims builds on this module
+
+    check_month_range(month)  # 0001-01 has no months before it to look back on (was a 500)
     month = dates.month_of(month)
     # One transaction for the load and the stored runs: the fingerprint is of exactly what was
     # reconciled, and on SQLite every query shares one connection (outside a transaction the

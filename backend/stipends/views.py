@@ -19,6 +19,7 @@ from litestar.params import FromPath, FromQuery
 from backend.core import citizen_id
 from backend.core.errors import Invalid
 from backend.core.i18n import _
+from backend.core.limits import RecordId
 from backend.core.web import access, overview_panel, page, redirect
 from backend.registry import services as registry
 from backend.residents.views import MODE_LABELS, TIER_LABELS
@@ -254,7 +255,7 @@ async def _claim_page(request: Request, claim_id: int, errors: dict[str, str] | 
 
 
 @get("/stipends/claims/{claim_id:int}", opt=access(*CLAIM_READ_ROLES))
-async def claim_page(request: Request, claim_id: FromPath[int]) -> object:
+async def claim_page(request: Request, claim_id: RecordId) -> object:
     return await _claim_page(request, claim_id)
 
 
@@ -269,17 +270,17 @@ async def _claim_action(request: Request, claim_id: int, action) -> object:
 
 
 @post("/stipends/claims/{claim_id:int}/submit", opt=access(*claims.DIRECTOR_ROLES), status_code=200)
-async def claim_submit(request: Request, claim_id: FromPath[int]) -> object:
+async def claim_submit(request: Request, claim_id: RecordId) -> object:
     return await _claim_action(request, claim_id, claims.submit_claim)
 
 
 @post("/stipends/claims/{claim_id:int}/reconcile", opt=access(*claims.FINANCE_ROLES), status_code=200)
-async def claim_reconcile(request: Request, claim_id: FromPath[int]) -> object:
+async def claim_reconcile(request: Request, claim_id: RecordId) -> object:
     return await _claim_action(request, claim_id, claims.reconcile_claim)
 
 
 @post("/stipends/claims/{claim_id:int}/approve", opt=access(*claims.FINANCE_ROLES), status_code=200)
-async def claim_approve(request: Request, claim_id: FromPath[int]) -> object:
+async def claim_approve(request: Request, claim_id: RecordId) -> object:
     return await _claim_action(request, claim_id, claims.approve_claim)
 
 

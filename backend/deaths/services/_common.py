@@ -109,6 +109,8 @@ def parse_month_param(text: str | None) -> date | None:
     if not text:
         return None
     try:
-        return dates.parse_month(text)
+        month = dates.parse_month(text)
+        dates.add_months(month, 1)  # the register counts to the next month: 9999-12 has none
     except ValueError as exc:
         raise Invalid({"month": _("Not a valid month (write 2026-11).")}) from exc
+    return month
