@@ -46,7 +46,7 @@ _ROOT = str(Path(__file__).resolve().parent.parent.parent)  # the directory hold
 _BOOT = f"import sys; sys.path.insert(0, {_ROOT!r}); from backend.core.parse_worker import child_main; child_main()"
 EXIT_MEMORY = 3
 _ENVIRONMENT = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TEKUN_TIMEZONE", "TEKUN_LANGUAGE")
-_slots: asyncio.Semaphore | None = None
+_slots: dict[int, asyncio.Semaphore] = {}  # by TEKUN_IMPORT_WORKERS (one setting per process)
 
 
 def load_object(reference: str) -> Any:
@@ -58,10 +58,9 @@ def load_object(reference: str) -> Any:
 
 
 def _semaphore(limits: Limits) -> asyncio.Semaphore:
-    global _slots
-    if _slots is None:
-        _slots = asyncio.Semaphore(limits.workers)
-    return _slots
+    if limits.workers not in _slots:
+        _slots[limits.workers] = asyncio.Semaphore(limits.workers)
+    return _slots[limits.workers]
 
 
 def _environment() -> dict[str, str]:

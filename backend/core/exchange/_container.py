@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from operator import methodcaller
 from posixpath import dirname, join, normpath
 from xml.etree import ElementTree
 
@@ -179,18 +180,19 @@ def _check_area(rows: int, columns: int, where: str, limits: Limits, declared: b
 
 
 def _scan_sheet(book: zipfile.ZipFile, name: str, limits: Limits) -> None:
-    """Rows counted; the largest column and any row number of as many digits as the row limit,
-    from the cells' references (literal-prefix searches: a province sheet of 3 million cells
-    takes a fraction of what parsing it takes). What a crafted file still hides from these
-    searches (a reference written across odd whitespace, a far cell with a short row number)
-    meets the worker's memory limit."""
-    rows = max_row = max_column = 0
+    """Rows counted; the largest column and any row number of as many digits as the row limit
+    from the cells' references, and the widest row by its cells where some have no reference
+    (literal-prefix searches: a province sheet of 3 million cells takes a fraction of the time
+    parsing it takes). What a crafted file still hides from these searches (a far cell with a
+    short row number) meets the worker's memory limit."""
+    rows = max_row = max_column = carry = 0
     head = True
-    row_tag = _ROW
+    row_tag, row_open, cell_open = _ROW, b"<row", b"<c"
     digits = len(str(limits.max_rows + 1))
     big_row = re.compile(rb' r="[A-Za-z]*(\d{%d,})"' % digits)
     odd_big_row = re.compile(rb'[\t\r\n]r="[A-Za-z]*(\d{%d,})"' % digits)
     for chunk in _chunks(book, name):
+        cells_from = 0  # where this chunk's cells start (after <sheetData>: not <cols>' <col>s)
         if head:
             _refuse_doctype(chunk[:4096])
             data_at = _SHEET_DATA.search(chunk)
@@ -200,14 +202,27 @@ def _scan_sheet(book: zipfile.ZipFile, name: str, limits: Limits) -> None:
                 area = _area(ref)
                 if area:
                     _check_area(*area, ref, limits, declared=True)
+            cells_from = data_at.end() if data_at else len(chunk)
             if data_at:
                 head = False
-                row_tag = re.compile(b"<" + re.escape(data_at.group(1) or b"") + rb"row[\s/>]")
+                prefix = data_at.group(1) or b""
+                row_tag = re.compile(b"<" + re.escape(prefix) + rb"row[\s/>]")
+                row_open, cell_open = b"<" + prefix + b"row", b"<" + prefix + b"c"
         rows += len(row_tag.findall(chunk))
         if rows > limits.max_rows + 1:
             raise refuse(_("The sheet has more than {limit} rows.").format(limit=f"{limits.max_rows:,}"))
         odd_space = _ODD_SPACE_REF.search(chunk) is not None
-        columns = set(_REF_COLUMN.findall(chunk))
+        references = _REF_COLUMN.findall(chunk)
+        if chunk.count(cell_open, cells_from) > len(references) or odd_space:
+            # Cells without a reference are placed one after another: the widest row by its
+            # number of cells (the last row of a chunk goes on in the next one).
+            counts = list(map(methodcaller("count", cell_open), chunk[cells_from:].split(row_open)))
+            counts[0] += carry
+            carry = counts[-1]
+            max_column = max(max_column, *counts)
+        else:
+            carry = 0
+        columns = set(references)
         numbers = big_row.findall(chunk)
         if odd_space:
             columns.update(_ODD_REF_COLUMN.findall(chunk))
@@ -230,6 +245,7 @@ def _scan_shared_strings(book: zipfile.ZipFile, name: str, limits: Limits) -> No
     head = True
     too_many = _("The workbook declares {count} shared strings: more than {limit}.")
     for chunk in _chunks(book, name):
+        cells_from = 0  # where this chunk's cells start (after <sheetData>: not <cols>' <col>s)
         if head:
             _refuse_doctype(chunk[:4096])
             root_end = chunk.find(b">", chunk.find(b"sst"))
