@@ -156,7 +156,7 @@ async def _run(job: dict, data: bytes, limits: Limits) -> tuple[int, bytes, byte
 def _failed(returncode: int, err: bytes, limits: Limits) -> None:
     """Raise what a worker's death means: a refusal, or (a bug in our code) a RuntimeError."""
     text = err.decode("utf-8", "replace")
-    if returncode in (EXIT_MEMORY, -signal.SIGABRT, -signal.SIGKILL) or "memory allocation" in text:
+    if returncode in (EXIT_MEMORY, -signal.SIGABRT, -signal.SIGKILL) or "memory allocation" in text or "MemoryError" in text:
         # Python's MemoryError exits EXIT_MEMORY; Rust's allocator aborts when the address-space
         # limit refuses it; the kernel's OOM killer sends SIGKILL.
         log.warning("parse worker stopped (exit %s) by the memory limit: %s", returncode, text[-500:])

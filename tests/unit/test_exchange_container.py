@@ -63,6 +63,11 @@ def test_a_far_cell_without_a_dimension_is_refused_by_its_reference():
     assert "column XFD" in refusal(data)
     data = workbook(sheet_xml([HEADER], extra='<row r="3000000"><c r="A3000000"><v>1</v></c></row>'))
     assert "row 3,000,000" in refusal(data)
+    # Written after a line break or a tab instead of a space, it still counts.
+    data = workbook(sheet_xml([HEADER], extra='<row r="2"><c\nr="XFD2"><v>1</v></c></row>'))
+    assert "column XFD" in refusal(data)
+    data = workbook(sheet_xml([HEADER], extra='<row r="2"><c\tr="A2100000"/></row>'))
+    assert "row 2,100,000" in refusal(data)
     # A cell reference whose row number disagrees with its row still counts.
     data = workbook(sheet_xml([HEADER], extra='<row r="2"><c r="B2500000"><v>1</v></c></row>'))
     assert "row 2,500,000" in refusal(data)

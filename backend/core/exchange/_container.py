@@ -211,7 +211,9 @@ def _scan_sheet(book: zipfile.ZipFile, name: str, limits: Limits) -> None:
         rows += len(row_tag.findall(chunk))
         if rows > limits.max_rows + 1:
             raise refuse(_("The sheet has more than {limit} rows.").format(limit=f"{limits.max_rows:,}"))
-        odd_space = _ODD_SPACE_REF.search(chunk) is not None
+        # A reference after a tab or line break instead of a space (two counts are cheaper than
+        # a search for it; other attributes ending in "r", like footer=, send it to the search).
+        odd_space = chunk.count(b'r="') > chunk.count(b' r="') and _ODD_SPACE_REF.search(chunk) is not None
         references = _REF_COLUMN.findall(chunk)
         if chunk.count(cell_open, cells_from) > len(references) or odd_space:
             # Cells without a reference are placed one after another: the widest row by its
@@ -245,7 +247,6 @@ def _scan_shared_strings(book: zipfile.ZipFile, name: str, limits: Limits) -> No
     head = True
     too_many = _("The workbook declares {count} shared strings: more than {limit}.")
     for chunk in _chunks(book, name):
-        cells_from = 0  # where this chunk's cells start (after <sheetData>: not <cols>' <col>s)
         if head:
             _refuse_doctype(chunk[:4096])
             root_end = chunk.find(b">", chunk.find(b"sst"))
