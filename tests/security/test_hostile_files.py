@@ -199,3 +199,14 @@ async def test_a_worker_stopped_by_the_memory_limit_is_a_refusal_not_a_500(tight
 def test_tekun_import_stopped_by_the_memory_limit_exits_2(big_register):
     code, _out, err, _elapsed, _peak = _tekun_import(big_register, "--dry-run", env={**os.environ, "TEKUN_IMPORT_MEMORY_MB": "160"})
     assert code == 2 and "需要超过 160 MB 内存" in err
+
+
+def test_tekun_import_names_the_file_size_limit_and_the_encoding(tmp_path):
+    large = tmp_path / "large.csv"
+    large.write_bytes(b"x" * (2 * 1024 * 1024))
+    code, out, err, _elapsed, _peak = _tekun_import(large, "--json", env={**os.environ, "TEKUN_IMPORT_MAX_FILE_MB": "1"})
+    assert code == 2 and json.loads(out)["errors"] == [{"row": 1, "column": "-", "message": "文件大于 1 MB。"}]
+    big5 = tmp_path / "big5.csv"
+    big5.write_bytes("身份證號,姓名\n620101195304251432,李國寶\n620101195807140988,盧鳳月\n".encode("big5"))
+    code, out, err, _elapsed, _peak = _tekun_import(big5)
+    assert code == 2 and "Big5" in err and "CSV UTF-8" in err and "nothing was written" in err
