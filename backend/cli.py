@@ -192,7 +192,8 @@ async def cmd_import(args) -> int:
         return EXIT_INVALID
     path = Path(args.file)
     try:
-        result = await run_import(Scope.system("cli"), args.kind, path.name, path.read_bytes(), args.dry_run)
+        # The worker opens the file itself: this process never holds its bytes.
+        result = await run_import(Scope.system("cli"), args.kind, path.name, path, args.dry_run)
     except ExchangeError as refused:
         if args.json:
             print(json.dumps({"ok": False, "errors": [e.as_dict() for e in refused.errors]}, ensure_ascii=False))

@@ -11,13 +11,15 @@ from litestar import Request, get, post
 from litestar.datastructures import UploadFile
 
 from backend.core.errors import Forbidden
-from backend.core.exchange import ExchangeError
+from backend.core.exchange import ExchangeError, get_limits, too_large
 from backend.core.i18n import _
 from backend.core.settings import get_settings
 from backend.core.web import access, page
 from backend.importers import kinds_for, run_import
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+# TEKUN_IMPORT_MAX_FILE_MB (default 50): the same limit as `tekun import`'s; the body may be a
+# little larger (the multipart envelope and the form's other fields).
+MAX_UPLOAD_BYTES = get_limits().max_file_bytes
 
 
 def _stash_dir() -> Path:
@@ -27,6 +29,7 @@ def _stash_dir() -> Path:
 
 
 STASH_HOURS = 24
+WORKER_NICE = 10
 
 
 def _sweep(directory: Path) -> None:
@@ -79,7 +82,7 @@ def _kinds(request: Request) -> list[str]:
 
 @get("/import", opt=access(*IMPORT_PAGE_ROLES))
 async def import_page(request: Request) -> object:
-    return page(request, "import.html", kinds=_kinds(request), kind="", result=None, errors=[], upload_id=None, filename="")
+    return page(request, "import.html", kinds=_kinds(request), kind="", result=None, errors=[], upload_id=None, filename="", limits=get_limits())
 
 
 @post("/import", opt=access(*IMPORT_PAGE_ROLES), status_code=200, request_max_body_size=MAX_UPLOAD_BYTES + 1024 * 1024)
@@ -89,17 +92,18 @@ async def import_preview(request: Request) -> object:
     kind = str(form.get("kind", ""))
     upload = form.get("file")
     kinds = _kinds(request)
-    context = {"kinds": kinds, "kind": kind, "result": None, "errors": [], "upload_id": None, "filename": ""}
+    context = {"kinds": kinds, "kind": kind, "result": None, "errors": [], "upload_id": None, "filename": "", "limits": get_limits()}
     if kind not in kinds:
         return page(request, "import.html", status_code=400, **{**context, "errors": [_("Choose what the file holds.")]})
     if not isinstance(upload, UploadFile) or not upload.filename:
         return page(request, "import.html", status_code=400, **{**context, "errors": [_("Choose a file to upload.")]})
     data = await upload.read()
     if len(data) > MAX_UPLOAD_BYTES:
-        return page(request, "import.html", status_code=400, **{**context, "errors": [_("The file is larger than 50 MB.")]})
+        return page(request, "import.html", status_code=400, **{**context, "errors": [too_large(get_limits())]})
     context["filename"] = upload.filename
     try:
-        result = await run_import(user.scope, kind, upload.filename, data, dry_run=True)
+        # Read in a parse worker (memory and time limits, lower priority): pages stay quick.
+        result = await run_import(user.scope, kind, upload.filename, data, dry_run=True, nice=WORKER_NICE)
     except ExchangeError as refused:
         return page(request, "import.html", status_code=400, **{**context, "errors": refused.errors})
     upload_id = _stash(user.id, kind, upload.filename, data)
@@ -112,14 +116,14 @@ async def import_confirm(request: Request) -> object:
     form = await request.form()
     upload_id = str(form.get("upload_id", ""))
     kinds = _kinds(request)
-    context = {"kinds": kinds, "kind": "", "result": None, "errors": [], "upload_id": None, "filename": ""}
+    context = {"kinds": kinds, "kind": "", "result": None, "errors": [], "upload_id": None, "filename": "", "limits": get_limits()}
     stashed = _unstash(user.id, upload_id)
     if stashed is None:
         return page(request, "import.html", status_code=400, **{**context, "errors": [_("This upload has expired; upload the file again.")]})
     kind, filename, data = stashed
     context.update(kind=kind, filename=filename)
     try:
-        result = await run_import(user.scope, kind, filename, data, dry_run=False)
+        result = await run_import(user.scope, kind, filename, data, dry_run=False, nice=WORKER_NICE)
     except ExchangeError as refused:
         return page(request, "import.html", status_code=400, **{**context, "errors": refused.errors})
     _discard(upload_id)

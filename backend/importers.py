@@ -7,43 +7,56 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 
-from backend.core.calendar import CALENDAR_COLUMNS, import_calendar
-from backend.core.exchange import Column, ExchangeError, parse_sheet, read_sheet
+from backend.core.calendar import import_calendar
+from backend.core.exchange import Column, ExchangeError
+from backend.core.parse_worker import load_object, parse_file
 from backend.core.security import Scope
 from backend.deaths import services as deaths
-from backend.deaths.exchange import DEATH_COLUMNS
 from backend.registry import services as registry
-from backend.registry.exchange import COUNTY_COLUMNS, HOME_COLUMNS
 from backend.registry.schemas import ImportResult
 from backend.residents import services as residents
-from backend.residents.exchange import ASSESSMENT_COLUMNS, ASSESSMENT_REFUSED, RESIDENT_COLUMNS
 from backend.stipends import services as stipends
-from backend.stipends.exchange import LINE_COLUMNS, STANDARD_COLUMNS
 
 
 @dataclass(frozen=True)
 class ImportKind:
     name: str
-    columns: list[Column]
+    # Where the kind's columns (and refused headers) live, as ``module:NAME``: the parse worker,
+    # a separate process, imports them from there.
+    columns_at: str
     apply: Callable[..., Awaitable[ImportResult]]
-    refused: dict[str, str] | None = None
+    refused_at: str | None = None
     # Who may import this kind (the service checks again; the upload page lists only these).
     roles: tuple[str, ...] = ("admin",)
 
+    @property
+    def columns(self) -> list[Column]:
+        return load_object(self.columns_at)
+
+    @property
+    def refused(self) -> dict[str, str] | None:
+        return load_object(self.refused_at) if self.refused_at else None
+
+
+_REGISTRY = "backend.registry.exchange"
+_RESIDENTS = "backend.residents.exchange"
+_STIPENDS = "backend.stipends.exchange"
 
 KINDS: dict[str, ImportKind] = {
-    "counties": ImportKind("counties", COUNTY_COLUMNS, registry.import_counties),
-    "homes": ImportKind("homes", HOME_COLUMNS, registry.import_homes),
-    "residents": ImportKind("residents", RESIDENT_COLUMNS, residents.import_residents, roles=residents.REGISTER_ROLES),
+    "counties": ImportKind("counties", f"{_REGISTRY}:COUNTY_COLUMNS", registry.import_counties),
+    "homes": ImportKind("homes", f"{_REGISTRY}:HOME_COLUMNS", registry.import_homes),
+    "residents": ImportKind("residents", f"{_RESIDENTS}:RESIDENT_COLUMNS", residents.import_residents, roles=residents.REGISTER_ROLES),
     "assessments": ImportKind(
-        "assessments", ASSESSMENT_COLUMNS, residents.import_assessments, ASSESSMENT_REFUSED, roles=residents.ASSESS_ROLES
+        "assessments", f"{_RESIDENTS}:ASSESSMENT_COLUMNS", residents.import_assessments, f"{_RESIDENTS}:ASSESSMENT_REFUSED",
+        roles=residents.ASSESS_ROLES,
     ),
-    "calendar": ImportKind("calendar", CALENDAR_COLUMNS, import_calendar),
-    "deaths": ImportKind("deaths", DEATH_COLUMNS, deaths.import_deaths, roles=deaths.IMPORT_ROLES),
-    "standards": ImportKind("standards", STANDARD_COLUMNS, stipends.import_standards, roles=stipends.STANDARD_ROLES),
-    "payments": ImportKind("payments", LINE_COLUMNS, stipends.import_payments, roles=stipends.PAYMENT_ROLES),
-    "claims": ImportKind("claims", LINE_COLUMNS, stipends.import_claims, roles=stipends.CLAIM_ROLES),
+    "calendar": ImportKind("calendar", "backend.core.calendar:CALENDAR_COLUMNS", import_calendar),
+    "deaths": ImportKind("deaths", "backend.deaths.exchange:DEATH_COLUMNS", deaths.import_deaths, roles=deaths.IMPORT_ROLES),
+    "standards": ImportKind("standards", f"{_STIPENDS}:STANDARD_COLUMNS", stipends.import_standards, roles=stipends.STANDARD_ROLES),
+    "payments": ImportKind("payments", f"{_STIPENDS}:LINE_COLUMNS", stipends.import_payments, roles=stipends.PAYMENT_ROLES),
+    "claims": ImportKind("claims", f"{_STIPENDS}:LINE_COLUMNS", stipends.import_claims, roles=stipends.CLAIM_ROLES),
 }
 
 
@@ -53,15 +66,18 @@ def kinds_for(role: str) -> list[str]:
 
 
 async def run_import(
-    scope: Scope, kind: str, filename: str, data: bytes, dry_run: bool = False
+    scope: Scope, kind: str, filename: str, data: bytes | Path, dry_run: bool = False, *, nice: int = 0
 ) -> ImportResult:
     """Validate the whole file, then apply it in one transaction (or only plan it on dry run).
 
+    The file (its bytes, or a path the worker opens) is read and converted in a parse worker
+    (``backend.core.parse_worker``: memory and time limits, off the event loop); the rows come
+    back to be checked against the database and applied here. ``nice`` lowers the worker's
+    priority (the web server gives it 10, so pages stay quick while a file is read).
     Raises ExchangeError listing every problem; nothing is written then.
     """
     spec = KINDS[kind]
-    sheet = read_sheet(filename, data)
-    rows, errors = parse_sheet(sheet, spec.columns, spec.refused)
+    rows, errors = await parse_file(data, filename, spec.columns_at, spec.refused_at, nice=nice)
     if errors:
         raise ExchangeError(await _with_row_rules(scope, spec, rows, errors))
     return await spec.apply(scope, rows, dry_run=dry_run)

@@ -1,7 +1,7 @@
 """``parse_sheet`` converts column by column, each distinct value once, and ``read_sheet`` drops
 blank CSV rows without Python code per row: both give exactly what the cell-by-cell reading
-gives (the rows, their values in column order, the absent value of a refused cell, every error
-in row and column order), for any sheet."""
+gives (the rows, their values in column order, the absent value of a refused cell — refused by
+its parser or for a control character — every error in row and column order), for any sheet."""
 
 from __future__ import annotations
 
@@ -53,6 +53,10 @@ def cell_by_cell(sheet: Sheet, columns: list[Column]) -> tuple[list[ParsedRow], 
                 if column.required:
                     errors.append(RowError(number, label, exchange._("A value is required.")))
                 values[column.key] = None
+                continue
+            problem = exchange.control_problem(raw, column.multiline) if isinstance(raw, str) else None
+            if problem:  # a control character refuses the cell as a parser would
+                errors.append(RowError(number, label, problem))
                 continue
             try:
                 values[column.key] = column.parse(raw)

@@ -1,0 +1,1 @@
+"""Hostile input: crafted files against the web server and `tekun import`."""
