@@ -153,6 +153,13 @@ def _csv(path: Path, *lines: str) -> Path:
     return path
 
 
+def _form_token(html: str) -> str:
+    """The CSRF token the sign-in form carries (bound to this client's pre-session cookie)."""
+    match = re.search(r'name="_csrf_token" value="([^"]+)"', html)
+    assert match, "the sign-in form carries no CSRF token"
+    return match.group(1)
+
+
 def _check_pages(base: str, paths: list[str], county: str, home: str) -> None:
     with httpx.Client(base_url=base, timeout=30) as client:
         login = client.get("/login")
@@ -161,7 +168,7 @@ def _check_pages(base: str, paths: list[str], county: str, home: str) -> None:
         assert css.status_code == 200 and css.content == (ROOT / "templates/static/tekun.css").read_bytes()
         assert client.get("/static/swagger/swagger-ui.css").status_code == 200
         signed = client.post("/login", data={"username": "wheeladmin", "password": PASSWORD, "next": "/",
-                                             "_csrf_token": client.cookies.get("tekun_csrf", "")})
+                                             "_csrf_token": _form_token(login.text)})
         assert signed.status_code in (200, 303), signed.text[:500]
         fetched = []
         for path in paths:
