@@ -129,7 +129,7 @@ async def test_the_death_register_exports_neutralise_formulas(world, signed_in, 
     assert sorted(row["place"] for row in expected) == sorted(STORABLE)
 
     response = await client.get(f"/counties/{county}/deaths/export?format=csv")
-    assert response.status_code == 200
+    assert response.status_code == 200 and response.headers["content-type"] == "text/csv; charset=utf-8"
     rows = csv_rows(response.content)
     assert rows[0] == [zh for _key, zh in export.COLUMNS] and len(rows) == len(STORABLE) + 1
     for line, source in zip(rows[1:], expected, strict=True):

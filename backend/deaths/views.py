@@ -150,7 +150,7 @@ async def register_export(request: Request, code: FromPath[str], format: FromQue
         body = export.to_xlsx(rows)
         media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
-        body, media, format = export.to_csv(rows), "text/csv; charset=utf-8", "csv"
+        body, media, format = export.to_csv(rows), "text/csv", "csv"
     return Response(
         body, media_type=media,
         headers={

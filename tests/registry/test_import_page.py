@@ -72,3 +72,14 @@ async def test_the_import_page_offers_each_role_only_its_kinds(signed_in, world)
     director, _ = await signed_in("director", home=await world.home(county=county))
     offered = set(re.findall(r'<option value="([a-z]+)"', (await director.get("/import")).text))
     assert offered == {"assessments"}
+
+
+async def test_a_file_with_thousands_of_errors_lists_the_first_500_and_counts_the_rest(signed_in, system):
+    client, _admin = await signed_in("admin")
+    rows = "".join(f"{100000 + n},,甘肃省\n" for n in range(1_200))  # each row: no name
+    refused = await post_form(client, "/import", {"kind": "counties"}, files={"file": ("c.csv", ("区划代码,名称,省份\n" + rows).encode())})
+    assert refused.status_code == 400
+    table = refused.text.split('id="import-errors"')[1].split("</table>")[0]
+    assert table.count("<tr>") == 1 + 500  # the head and the first 500 problems
+    more = re.search(r'id="import-errors-more">([^<]*)<', refused.text).group(1)
+    assert more.strip().startswith("另有 700 个问题未在此列出")

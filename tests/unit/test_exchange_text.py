@@ -137,3 +137,18 @@ def test_the_refusal_is_in_chinese_on_a_chinese_page():
     finally:
         reset_language(token)
     assert "另存为" in refused.value.errors[0].message and "Big5" in refused.value.errors[0].message
+
+
+def test_a_csv_wider_than_a_sheet_may_be_is_refused_whole_naming_the_line():
+    limit = exchange.get_limits().max_columns
+    at_limit = ",".join(f"c{i}" for i in range(limit)) + "\n" + "," * (limit - 1) + "\n"
+    assert len(read_sheet("wide.csv", at_limit.encode()).headers) == limit
+    too_wide = at_limit + "," * limit + "\n"  # line 3: one column more than allowed
+    with pytest.raises(ExchangeError) as refused:
+        read_sheet("wide.csv", too_wide.encode())
+    [error] = refused.value.errors
+    assert (error.row, error.column) == (1, "-") and "Line 3" in error.message and f"{limit:,}" in error.message
+    headers = ",".join(f"c{i}" for i in range(200_000)) + "\n"
+    with pytest.raises(ExchangeError) as refused:
+        read_sheet("wide.csv", headers.encode())
+    assert len(refused.value.errors) == 1 and "Line 1" in refused.value.errors[0].message

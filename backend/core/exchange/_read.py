@@ -28,6 +28,10 @@ def _too_many_rows(limits: Limits) -> str:
     return _("The file has more than {limit} rows.").format(limit=f"{limits.max_rows:,}")
 
 
+def _too_many_columns(line: int, limits: Limits) -> str:
+    return _("Line {line} of the file has more than {limit} columns.").format(line=f"{line:,}", limit=f"{limits.max_columns:,}")
+
+
 def _read_csv(data: bytes, limits: Limits) -> list[list[str]]:
     text = decode_csv(data)
     if "\x00" in text:
@@ -35,8 +39,13 @@ def _read_csv(data: bytes, limits: Limits) -> list[list[str]]:
         text = text.replace("\x00", NUL_STAND_IN)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        # The header, the rows allowed, and one more to know that there are too many.
-        cells = list(itertools.islice(reader, limits.max_rows + 2))
+        # The header, the rows allowed, and one more to know that there are too many; a row wider
+        # than an XLSX sheet may be stops the reading (200,000 unknown headers are one refusal).
+        cells = []
+        for row in itertools.islice(reader, limits.max_rows + 2):
+            if len(row) > limits.max_columns:
+                raise refuse(_too_many_columns(reader.line_num, limits))
+            cells.append(row)
     except csv.Error as exc:
         if "field limit" in str(exc):
             message = _("A cell holds more than {limit} characters.").format(limit=f"{csv.field_size_limit():,}")
