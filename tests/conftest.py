@@ -16,10 +16,8 @@ import random
 import secrets
 import shutil
 import socket
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -243,29 +241,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def live_server(database):
     """The real app in its own process (uvicorn), on the test database."""
-    import httpx
+    from tests.processes import serving
 
-    port = _free_port()
-    log = open(DATA_DIR / "server.log", "w")  # noqa: SIM115
-    process = subprocess.Popen(
-        [sys.executable, "-m", "backend.cli", "serve", "--port", str(port)],
-        cwd=ROOT,
-        env=os.environ.copy(),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    else:
-        process.terminate()
-        raise RuntimeError(f"the server did not start: {(DATA_DIR / 'server.log').read_text()}")
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+    with serving(ROOT, DATA_DIR / "server.log", _free_port()) as url:
+        yield url

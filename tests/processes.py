@@ -4,11 +4,13 @@ asserts how long anything took."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 PROC = Path("/proc")
@@ -76,3 +78,33 @@ def end(process: subprocess.Popen, *others: int) -> None:
     if process.poll() is None:
         process.kill()
     process.wait(timeout=30)
+
+
+@contextlib.contextmanager
+def serving(cwd: Path, log_path: Path, port: int, env: dict[str, str] | None = None, workers: int = 1) -> Iterator[str]:
+    """``tekun serve`` in its own process on ``port``; yields its URL once every worker has started
+    and /health answers (at most 60 s, else the log is shown); stopped at the end."""
+    import httpx
+
+    command = [sys.executable, "-m", "backend.cli", "serve", "--port", str(port)]
+    if workers > 1:
+        command += ["--workers", str(workers)]
+    url = f"http://127.0.0.1:{port}"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(command, cwd=cwd, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
+
+        def answers() -> bool:
+            if log_path.read_text().count("Application startup complete") < workers:
+                return False
+            try:
+                return httpx.get(f"{url}/health", timeout=1).status_code == 200
+            except httpx.HTTPError:
+                return False
+
+        try:
+            if not wait_for(answers, seconds=60, every=0.2):
+                raise RuntimeError(f"the server did not start: {log_path.read_text()}")
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=20)

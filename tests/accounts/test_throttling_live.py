@@ -9,50 +9,22 @@ X-Forwarded-For, the forged headers below would be believed.
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
-import time
 
 import httpx
 import pytest
 
 from tests.accounts.conftest import evaluated_from
 from tests.conftest import DATA_DIR, PASSWORD, ROOT, _free_port, csrf_of
+from tests.processes import serving
 
 ATTACKER, PROXY, HONEST = "127.0.0.2", "127.0.0.3", "127.0.0.4"
 
 
 @pytest.fixture(scope="module")
 def two_workers(database):
-    port = _free_port()
-    log_path = DATA_DIR / "throttle-server.log"
-    log = open(log_path, "w")  # noqa: SIM115
-    env = {**os.environ, "TEKUN_TRUSTED_PROXIES": PROXY, "FORWARDED_ALLOW_IPS": "*"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "backend.cli", "serve", "--port", str(port), "--workers", "2"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        started = log_path.read_text().count("Application startup complete")
-        try:
-            if started >= 2 and httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    else:
-        process.terminate()
-        raise RuntimeError(f"the server did not start: {log_path.read_text()}")
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
-    log.close()
+    env = {"TEKUN_TRUSTED_PROXIES": PROXY, "FORWARDED_ALLOW_IPS": "*"}
+    with serving(ROOT, DATA_DIR / "throttle-server.log", _free_port(), env=env, workers=2) as url:
+        yield url
 
 
 def client_at(url: str, address: str) -> httpx.AsyncClient:

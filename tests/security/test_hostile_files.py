@@ -26,6 +26,7 @@ import httpx
 import pytest
 
 from tests.conftest import DATA_DIR, PASSWORD, ROOT, _free_port
+from tests.processes import serving
 from tests.security.workbooks import dimension_bomb, many_rows, zip_bomb
 
 HEALTH_BOUND = 1.0  # seconds: the issue's bound for /health while a file is checked
@@ -153,27 +154,8 @@ def test_tekun_import_refuses_a_hostile_file_with_exit_2_quickly_and_in_little_m
 @pytest.fixture(scope="module")
 def tight_server(database):
     """A second live server whose parse workers may use only 160 MB."""
-    port = _free_port()
-    log = open(DATA_DIR / "tight-server.log", "w")  # noqa: SIM115
-    process = subprocess.Popen(
-        [sys.executable, "-m", "backend.cli", "serve", "--port", str(port)], cwd=ROOT,
-        env={**os.environ, "TEKUN_IMPORT_MEMORY_MB": "160"}, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    else:
-        process.terminate()
-        raise RuntimeError(f"the server did not start: {(DATA_DIR / 'tight-server.log').read_text()}")
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+    with serving(ROOT, DATA_DIR / "tight-server.log", _free_port(), env={"TEKUN_IMPORT_MEMORY_MB": "160"}) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
