@@ -51,6 +51,13 @@ async def health() -> Response:
     )
 
 
+@get("/favicon.ico", opt={"access": PUBLIC}, include_in_schema=False)
+async def favicon() -> Response[bytes]:
+    """The site icon (an SVG; browsers ask for /favicon.ico whatever the page links)."""
+    return Response((STATIC_DIR / "favicon.svg").read_bytes(), media_type="image/svg+xml",
+                    headers={"Cache-Control": "public, max-age=86400"})
+
+
 def session_of(cookies) -> str | None:
     """The session token of a validly signed session cookie (the CSRF token is bound to it)."""
     return session_token(cookies.get(SESSION_COOKIE))
@@ -93,6 +100,7 @@ def create_app() -> Litestar:
     return Litestar(
         route_handlers=[
             health,
+            favicon,
             *account_views.ROUTES,
             *registry_views.ROUTES,
             *import_views.ROUTES,

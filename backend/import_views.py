@@ -13,8 +13,9 @@ from litestar.datastructures import UploadFile
 from backend.core.errors import Forbidden
 from backend.core.exchange import ExchangeError, get_limits, too_large
 from backend.core.i18n import _
+from backend.core.permissions import allow
 from backend.core.settings import get_settings
-from backend.core.web import access, page
+from backend.core.web import page
 from backend.importers import kinds_for, run_import
 
 # TEKUN_IMPORT_MAX_FILE_MB (default 50): the same limit as `tekun import`'s; the body may be a
@@ -70,7 +71,6 @@ def _discard(upload_id: str) -> None:
 
 
 # The page is open to every role that may import some kind; each user sees only their kinds.
-IMPORT_PAGE_ROLES = ("admin", "inspector", "finance", "director")
 
 
 def _kinds(request: Request) -> list[str]:
@@ -80,12 +80,12 @@ def _kinds(request: Request) -> list[str]:
     return kinds
 
 
-@get("/import", opt=access(*IMPORT_PAGE_ROLES))
+@get("/import", opt=allow("use_imports"))
 async def import_page(request: Request) -> object:
     return page(request, "import.html", kinds=_kinds(request), kind="", result=None, errors=[], upload_id=None, filename="", limits=get_limits())
 
 
-@post("/import", opt=access(*IMPORT_PAGE_ROLES), status_code=200, request_max_body_size=MAX_UPLOAD_BYTES + 1024 * 1024)
+@post("/import", opt=allow("use_imports"), status_code=200, request_max_body_size=MAX_UPLOAD_BYTES + 1024 * 1024)
 async def import_preview(request: Request) -> object:
     user = request.scope["user"]
     form = await request.form()
@@ -110,7 +110,7 @@ async def import_preview(request: Request) -> object:
     return page(request, "import.html", **{**context, "result": result, "upload_id": upload_id})
 
 
-@post("/import/confirm", opt=access(*IMPORT_PAGE_ROLES), status_code=200)
+@post("/import/confirm", opt=allow("use_imports"), status_code=200)
 async def import_confirm(request: Request) -> object:
     user = request.scope["user"]
     form = await request.form()

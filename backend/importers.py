@@ -12,6 +12,7 @@ from pathlib import Path
 from backend.core.calendar import import_calendar
 from backend.core.exchange import Column, ExchangeError
 from backend.core.parse_worker import load_object, parse_file
+from backend.core.permissions import roles_for
 from backend.core.security import Scope
 from backend.deaths import services as deaths
 from backend.registry import services as registry
@@ -47,16 +48,16 @@ _STIPENDS = "backend.stipends.exchange"
 KINDS: dict[str, ImportKind] = {
     "counties": ImportKind("counties", f"{_REGISTRY}:COUNTY_COLUMNS", registry.import_counties),
     "homes": ImportKind("homes", f"{_REGISTRY}:HOME_COLUMNS", registry.import_homes),
-    "residents": ImportKind("residents", f"{_RESIDENTS}:RESIDENT_COLUMNS", residents.import_residents, roles=residents.REGISTER_ROLES),
+    "residents": ImportKind("residents", f"{_RESIDENTS}:RESIDENT_COLUMNS", residents.import_residents, roles=roles_for("register_residents")),
     "assessments": ImportKind(
         "assessments", f"{_RESIDENTS}:ASSESSMENT_COLUMNS", residents.import_assessments, f"{_RESIDENTS}:ASSESSMENT_REFUSED",
-        roles=residents.ASSESS_ROLES,
+        roles=roles_for("record_assessment"),
     ),
     "calendar": ImportKind("calendar", "backend.core.calendar:CALENDAR_COLUMNS", import_calendar),
-    "deaths": ImportKind("deaths", "backend.deaths.exchange:DEATH_COLUMNS", deaths.import_deaths, roles=deaths.IMPORT_ROLES),
-    "standards": ImportKind("standards", f"{_STIPENDS}:STANDARD_COLUMNS", stipends.import_standards, roles=stipends.STANDARD_ROLES),
-    "payments": ImportKind("payments", f"{_STIPENDS}:LINE_COLUMNS", stipends.import_payments, roles=stipends.PAYMENT_ROLES),
-    "claims": ImportKind("claims", f"{_STIPENDS}:LINE_COLUMNS", stipends.import_claims, roles=stipends.CLAIM_ROLES),
+    "deaths": ImportKind("deaths", "backend.deaths.exchange:DEATH_COLUMNS", deaths.import_deaths, roles=roles_for("import_deaths")),
+    "standards": ImportKind("standards", f"{_STIPENDS}:STANDARD_COLUMNS", stipends.import_standards, roles=roles_for("set_standards")),
+    "payments": ImportKind("payments", f"{_STIPENDS}:LINE_COLUMNS", stipends.import_payments, roles=roles_for("import_payments")),
+    "claims": ImportKind("claims", f"{_STIPENDS}:LINE_COLUMNS", stipends.import_claims, roles=roles_for("import_claims")),
 }
 
 

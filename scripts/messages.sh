@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYBABEL=${PYBABEL:-.venv/bin/pybabel}
-"$PYBABEL" extract -F babel.cfg -k N_ -k _ --no-location --sort-output -w 100 --project tekun \
+"$PYBABEL" extract -F babel.cfg -k N_ -k _ --ignore-dirs ".*" --no-location --sort-output -w 100 --project tekun \
   -o backend/locale/messages.pot . >/dev/null 2>&1
 po=backend/locale/zh_CN/LC_MESSAGES/messages.po
 if [ -f "$po" ]; then

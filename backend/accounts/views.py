@@ -16,8 +16,9 @@ from backend.accounts.auth import (
 from backend.core.errors import Invalid
 from backend.core.i18n import _
 from backend.core.ledger import recent_audit, verify_all
+from backend.core.permissions import allow
 from backend.core.settings import LANGUAGES, get_settings
-from backend.core.web import PUBLIC, USER, access, page, redirect, safe_next
+from backend.core.web import PUBLIC, USER, page, redirect, safe_next
 
 
 def client_address(request: Request) -> str:
@@ -132,7 +133,7 @@ async def create_token(request: Request) -> object:
 ROUTES = [login_page, login_submit, logout, switch_language, account_page, change_password, create_token]
 
 
-@get("/audit", opt=access("admin"))
+@get("/audit", opt=allow("view_audit"))
 async def audit_page(request: Request, verify: FromQuery[bool] = False) -> object:
     entries = await recent_audit(200)
     broken = await verify_all() if verify else None

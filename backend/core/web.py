@@ -8,6 +8,9 @@ What a user may *see* is then decided by the services through the user's Scope.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hmac
 import logging
 from pathlib import Path
 from typing import Any
@@ -29,17 +32,12 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 
-from backend.core import dates, money
+from backend.core import formatting
 from backend.core.errors import Forbidden, Invalid, NotFound
-from backend.core.i18n import (
-    LANGUAGE_NAMES,
-    N_,
-    _,
-    babel_locale,
-    current_language,
-    gettext,
-    ngettext,
-)
+from backend.core.i18n import LANGUAGE_NAMES, N_, _, current_language, gettext, ngettext
+from backend.core.permissions import Permissions
+from backend.core.security import sign
+from backend.core.settings import get_settings
 
 log = logging.getLogger("tekun.web")
 
@@ -91,23 +89,6 @@ def access_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
 # --- templates ------------------------------------------------------------------------------
 
 
-def _date(value) -> str:
-    if value is None:
-        return ""
-    from babel.dates import format_date
-
-    if current_language() == "zh_CN":
-        return f"{value.year}年{value.month}月{value.day}日"
-    return format_date(value, format="medium", locale=babel_locale())
-
-
-def _datetime(value) -> str:
-    if value is None:
-        return ""
-    moment = dates.local(value)
-    return f"{_date(moment.date())} {moment:%H:%M}"
-
-
 def make_environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
@@ -118,9 +99,12 @@ def make_environment() -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.filters["date"] = _date
-    env.filters["datetime"] = _datetime
-    env.filters["cny"] = money.cny
+    env.filters["date"] = formatting.day
+    env.filters["datetime"] = formatting.moment
+    env.filters["month"] = formatting.month
+    env.filters["cny"] = formatting.cny
+    env.filters["number"] = formatting.number
+    env.filters["percent"] = formatting.percent
     env.globals["language_names"] = LANGUAGE_NAMES
     env.globals["current_language"] = current_language
     env.globals["quote"] = quote
@@ -186,30 +170,62 @@ def nav_for(user) -> list[tuple[str, str]]:
     return items
 
 
+FLASH_COOKIE = "tekun_flash"
+
+
+def _flash_value(message: str) -> str:
+    text = base64.urlsafe_b64encode(message.encode("utf-8")).decode("ascii")
+    return f"{text}.{sign(get_settings().secret_key, 'flash:' + text)}"
+
+
+def _flash_message(cookie: str | None) -> str | None:
+    """The message a redirect left for the next page (signed, so nobody else can write it)."""
+    text, _sep, signature = (cookie or "").rpartition(".")
+    if not text or not hmac.compare_digest(signature, sign(get_settings().secret_key, "flash:" + text)):
+        return None
+    try:
+        return base64.urlsafe_b64decode(text.encode("ascii")).decode("utf-8")[:500]
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+
+
 def page(request: Request, template: str, status_code: int = 200, **context: Any) -> Template:
+    """A page for the signed-in user (or a visitor), with the navigation, ``can`` (the permission
+    matrix for the user's role) and the message the last save left (``flash``)."""
     user = request.scope.get("user")
     context.setdefault("errors", {})
     context.setdefault("message", None)
-    return Template(
+    flash = _flash_message(request.cookies.get(FLASH_COOKIE))
+    response = Template(
         template_name=template,
         context={
             "user": user,
             "nav": nav_for(user),
+            "can": Permissions(user.role if user else None),
             "role_label": _(ROLE_LABELS[user.role]) if user else "",
             "lang": current_language(),
             "path": request.url.path,
             "query": request.url.query,
+            "flash": flash,
             **context,
         },
         status_code=status_code,
-        # Handlers are annotated ``-> object``, whose default media type is JSON: say HTML here,
-        # or browsers show the page's source as text.
+        # Handlers that return a Template say HTML here, or a handler typed with a JSON default
+        # media type would send the page's source as text.
         media_type=MediaType.HTML,
     )
+    if FLASH_COOKIE in request.cookies:
+        response.delete_cookie(FLASH_COOKIE, path="/")
+    return response
 
 
-def redirect(path: str) -> Redirect:
-    return Redirect(path=path, status_code=303)
+def redirect(path: str, flash: str | None = None) -> Redirect:
+    """A 303 to ``path``; ``flash`` is shown once on the page it leads to ("已保存")."""
+    response = Redirect(path=path, status_code=303)
+    if flash:
+        response.set_cookie(FLASH_COOKIE, _flash_value(flash), path="/", max_age=120, httponly=True, samesite="lax",
+                            secure=get_settings().cookie_secure)
+    return response
 
 
 def safe_next(value: str | None) -> str:

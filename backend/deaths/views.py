@@ -13,7 +13,8 @@ from backend.core import dates
 from backend.core.errors import Invalid
 from backend.core.i18n import _
 from backend.core.limits import ResidentId
-from backend.core.web import access, overview_panel, page, redirect
+from backend.core.permissions import allow, can
+from backend.core.web import overview_panel, page, redirect
 from backend.deaths import export, services
 from backend.deaths.schemas import DeathIn
 from backend.registry import services as registry
@@ -60,7 +61,7 @@ async def _form(request: Request, resident_id: int, values: dict[str, Any], erro
     )
 
 
-@get("/residents/{resident_id:int}/death", opt=access(*services.REPORT_ROLES))
+@get("/residents/{resident_id:int}/death", opt=allow("report_death"))
 async def death_page(request: Request, resident_id: ResidentId) -> object:
     """The report form, or the record in force with its history when a death is recorded."""
     return await _form(request, resident_id, {"died_at": dates.local(dates.now_utc()).strftime("%Y-%m-%dT%H:%M")})
@@ -80,7 +81,7 @@ async def _reshow_correction(request: Request, values: dict[str, str], errors: d
 
 
 # funeral_arrangements is the form's one textarea: it may hold line breaks.
-@post("/residents/{resident_id:int}/death", opt={**access(*services.REPORT_ROLES), "multiline": ("funeral_arrangements",), "text_form": _reshow_report}, status_code=200)
+@post("/residents/{resident_id:int}/death", opt={**allow("report_death"), "multiline": ("funeral_arrangements",), "text_form": _reshow_report}, status_code=200)
 async def death_submit(request: Request, resident_id: ResidentId) -> object:
     scope = _scope(request)
     await residents.get_resident(scope, resident_id)  # out of scope: 404 before anything else
@@ -94,7 +95,7 @@ async def death_submit(request: Request, resident_id: ResidentId) -> object:
     return await _form(request, resident_id, values, errors, status_code=400)
 
 
-@get("/residents/{resident_id:int}/death/correct", opt=access(*services.REPORT_ROLES))
+@get("/residents/{resident_id:int}/death/correct", opt=allow("report_death"))
 async def correction_page(request: Request, resident_id: ResidentId) -> object:
     record = await services.death_of(_scope(request), resident_id)
     if record is None:
@@ -107,7 +108,7 @@ async def correction_page(request: Request, resident_id: ResidentId) -> object:
     return await _form(request, resident_id, values, correcting=True)
 
 
-@post("/residents/{resident_id:int}/death/correct", opt={**access(*services.REPORT_ROLES), "multiline": ("funeral_arrangements",), "text_form": _reshow_correction}, status_code=200)
+@post("/residents/{resident_id:int}/death/correct", opt={**allow("report_death"), "multiline": ("funeral_arrangements",), "text_form": _reshow_correction}, status_code=200)
 async def correction_submit(request: Request, resident_id: ResidentId) -> object:
     scope = _scope(request)
     await residents.get_resident(scope, resident_id)
@@ -124,7 +125,7 @@ async def correction_submit(request: Request, resident_id: ResidentId) -> object
 # --- the county's death register ---------------------------------------------------------------
 
 
-@get("/counties/{code:str}/deaths", opt=access(*services.COUNTY_ROLES))
+@get("/counties/{code:str}/deaths", opt=allow("view_deaths"))
 async def register_page(request: Request, code: FromPath[str], month: FromQuery[str | None] = None) -> object:
     scope = _scope(request)
     county = await registry.get_county(scope, code)
@@ -141,7 +142,7 @@ async def register_page(request: Request, code: FromPath[str], month: FromQuery[
     )
 
 
-@get("/counties/{code:str}/deaths/export", opt=access(*services.COUNTY_ROLES))
+@get("/counties/{code:str}/deaths/export", opt=allow("view_deaths"))
 async def register_export(request: Request, code: FromPath[str], format: FromQuery[str] = "csv", month: FromQuery[str | None] = None) -> Response:
     scope = _scope(request)
     rows = await services.export_rows(scope, code, services.parse_month_param(month))
@@ -160,7 +161,7 @@ async def register_export(request: Request, code: FromPath[str], format: FromQue
     )
 
 
-@post("/counties/{code:str}/deaths/notices/seen", opt=access("inspector", "admin"), status_code=200)
+@post("/counties/{code:str}/deaths/notices/seen", opt=allow("view_deaths"), status_code=200)
 async def notice_seen(request: Request, code: FromPath[str]) -> object:
     scope = _scope(request)
     await registry.get_county(scope, code)  # out of scope: 404 first
@@ -173,7 +174,7 @@ async def notice_seen(request: Request, code: FromPath[str]) -> object:
     return redirect(f"/counties/{code}/deaths")
 
 
-@get("/deaths/notices", opt=access(*services.COUNTY_ROLES))
+@get("/deaths/notices", opt=allow("view_deaths"))
 async def notices_page(request: Request) -> object:
     """Late death reports not yet seen, in the user's county (every county for an administrator)."""
     return page(request, "deaths/notices.html", notices=await services.late_notices(_scope(request)))
@@ -182,7 +183,7 @@ async def notices_page(request: Request) -> object:
 # --- funeral subsidy (county parameter) ----------------------------------------------------------
 
 
-@get("/counties/{code:str}/deaths/subsidy", opt=access(*services.SUBSIDY_ROLES))
+@get("/counties/{code:str}/deaths/subsidy", opt=allow("set_funeral_subsidy"))
 async def subsidy_form(request: Request, code: FromPath[str]) -> object:
     scope = _scope(request)
     county = await registry.get_county(scope, code)
@@ -194,7 +195,7 @@ async def subsidy_form(request: Request, code: FromPath[str]) -> object:
     )
 
 
-@post("/counties/{code:str}/deaths/subsidy", opt=access(*services.SUBSIDY_ROLES), status_code=200)
+@post("/counties/{code:str}/deaths/subsidy", opt=allow("set_funeral_subsidy"), status_code=200)
 async def subsidy_submit(request: Request, code: FromPath[str]) -> object:
     scope = _scope(request)
     county = await registry.get_county(scope, code)
@@ -221,7 +222,7 @@ async def subsidy_submit(request: Request, code: FromPath[str]) -> object:
 async def late_notices_panel(request: Request):
     """Late death reports not yet seen, at the top of the overview of the county's staff."""
     scope = request.scope["user"].scope
-    if scope.role not in services.COUNTY_ROLES:
+    if not can(scope.role, "view_deaths"):
         return None
     notices = await services.late_notices(scope)
     return ("deaths/_notices.html", {"notices": notices}) if notices else None

@@ -6,8 +6,9 @@ from litestar import Controller, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
+from backend.core.permissions import allow
 from backend.core.security import Scope
-from backend.core.web import API_BODY_ERRORS, API_ERRORS, USER, access
+from backend.core.web import API_BODY_ERRORS, API_ERRORS, USER
 from backend.registry import services
 from backend.registry.schemas import (
     CountyIn,
@@ -30,7 +31,7 @@ class CountyController(Controller):
     async def list_counties(self, actor: NamedDependency[Scope]) -> list[CountyOut]:
         return await services.list_counties(actor)
 
-    @post("/", opt=access("admin"), summary="Create a county (admin)", responses=API_BODY_ERRORS)
+    @post("/", opt=allow("manage_registry"), summary="Create a county (admin)", responses=API_BODY_ERRORS)
     async def create_county(self, actor: NamedDependency[Scope], data: JSONBody[CountyIn]) -> CountyOut:
         return await services.create_county(actor, data)
 
@@ -38,7 +39,7 @@ class CountyController(Controller):
     async def get_county(self, actor: NamedDependency[Scope], code: FromPath[str]) -> CountyOut:
         return await services.get_county(actor, code)
 
-    @patch("/{code:str}", opt=access("admin"), summary="Change a county (admin)", responses=API_BODY_ERRORS)
+    @patch("/{code:str}", opt=allow("manage_registry"), summary="Change a county (admin)", responses=API_BODY_ERRORS)
     async def update_county(self, actor: NamedDependency[Scope], code: FromPath[str], data: JSONBody[CountyPatch]) -> CountyOut:
         return await services.update_county(actor, code, data)
 
@@ -50,7 +51,7 @@ class CountyController(Controller):
     async def parameter_history(self, actor: NamedDependency[Scope], code: FromPath[str]) -> list[ParametersOut]:
         return await services.parameter_history(actor, code)
 
-    @post("/{code:str}/parameters", opt=access("admin"), summary="Set parameters from a date (admin)", responses=API_BODY_ERRORS)
+    @post("/{code:str}/parameters", opt=allow("manage_registry"), summary="Set parameters from a date (admin)", responses=API_BODY_ERRORS)
     async def set_parameters(self, actor: NamedDependency[Scope], code: FromPath[str], data: JSONBody[ParametersIn]) -> ParametersOut:
         return await services.set_parameters(actor, code, data)
 
@@ -66,7 +67,7 @@ class HomeController(Controller):
     ) -> list[HomeOut]:
         return await services.list_homes(actor, county_code=county, search=q)
 
-    @post("/", opt=access("admin"), summary="Create a home (admin)", responses=API_BODY_ERRORS)
+    @post("/", opt=allow("manage_registry"), summary="Create a home (admin)", responses=API_BODY_ERRORS)
     async def create_home(self, actor: NamedDependency[Scope], data: JSONBody[HomeIn]) -> HomeOut:
         return await services.create_home(actor, data)
 
@@ -74,7 +75,7 @@ class HomeController(Controller):
     async def get_home(self, actor: NamedDependency[Scope], code: FromPath[str]) -> HomeOut:
         return await services.get_home(actor, code)
 
-    @patch("/{code:str}", opt=access("admin"), summary="Change a home (admin)", responses=API_BODY_ERRORS)
+    @patch("/{code:str}", opt=allow("manage_registry"), summary="Change a home (admin)", responses=API_BODY_ERRORS)
     async def update_home(self, actor: NamedDependency[Scope], code: FromPath[str], data: JSONBody[HomePatch]) -> HomeOut:
         return await services.update_home(actor, code, data)
 

@@ -11,7 +11,8 @@ from litestar.params import FromPath, FromQuery
 from backend.core import dates
 from backend.core.errors import Invalid
 from backend.core.i18n import _
-from backend.core.web import USER, access, overview_panels, page, redirect
+from backend.core.permissions import allow
+from backend.core.web import USER, overview_panels, page, redirect
 from backend.registry import rules, services
 from backend.registry.schemas import CountyIn, CountyPatch, HomeIn, HomePatch, ParametersIn
 
@@ -60,13 +61,13 @@ async def overview(request: Request) -> object:
 # --- counties -----------------------------------------------------------------------------
 
 
-@get("/counties", opt=access("admin", "inspector", "finance"))
+@get("/counties", opt=allow("view_counties"))
 async def county_list(request: Request) -> object:
     counties = await services.list_counties(request.scope["user"].scope)
     return page(request, "registry/counties.html", counties=counties)
 
 
-@get("/counties/new", opt=access("admin"))
+@get("/counties/new", opt=allow("manage_registry"))
 async def county_new(request: Request) -> object:
     return page(request, "registry/county_form.html", county=None, values={})
 
@@ -95,7 +96,7 @@ async def _reshow_county_edit(request: Request, values: dict[str, str], errors: 
     return page(request, "registry/county_form.html", status_code=400, county=county, values=shown, errors=errors)
 
 
-@post("/counties/new", opt={**access("admin"), "text_form": _reshow_county_new}, status_code=200)
+@post("/counties/new", opt={**allow("manage_registry"), "text_form": _reshow_county_new}, status_code=200)
 async def county_create(request: Request) -> object:
     form = await request.form()
     values = {name: _text(form, name) for name in ("code", "name", "province")}
@@ -106,7 +107,7 @@ async def county_create(request: Request) -> object:
     return redirect(f"/counties/{county.code}")
 
 
-@get("/counties/{code:str}", opt=access("admin", "inspector", "finance"))
+@get("/counties/{code:str}", opt=allow("view_counties"))
 async def county_detail(request: Request, code: FromPath[str]) -> object:
     scope = request.scope["user"].scope
     county = await services.get_county(scope, code)
@@ -121,13 +122,13 @@ async def county_detail(request: Request, code: FromPath[str]) -> object:
     )
 
 
-@get("/counties/{code:str}/edit", opt=access("admin"))
+@get("/counties/{code:str}/edit", opt=allow("manage_registry"))
 async def county_edit(request: Request, code: FromPath[str]) -> object:
     county = await services.get_county(request.scope["user"].scope, code)
     return page(request, "registry/county_form.html", county=county, values={"code": county.code, "name": county.name, "province": county.province})
 
 
-@post("/counties/{code:str}/edit", opt={**access("admin"), "text_form": _reshow_county_edit}, status_code=200)
+@post("/counties/{code:str}/edit", opt={**allow("manage_registry"), "text_form": _reshow_county_edit}, status_code=200)
 async def county_update(request: Request, code: FromPath[str]) -> object:
     scope = request.scope["user"].scope
     form = await request.form()
@@ -140,7 +141,7 @@ async def county_update(request: Request, code: FromPath[str]) -> object:
     return redirect(f"/counties/{code}")
 
 
-@get("/counties/{code:str}/parameters", opt=access("admin"))
+@get("/counties/{code:str}/parameters", opt=allow("manage_registry"))
 async def parameters_form(request: Request, code: FromPath[str]) -> object:
     scope = request.scope["user"].scope
     county = await services.get_county(scope, code)
@@ -150,7 +151,7 @@ async def parameters_form(request: Request, code: FromPath[str]) -> object:
     return page(request, "registry/parameters_form.html", county=county, values=values, defaults=rules.default_table())
 
 
-@post("/counties/{code:str}/parameters", opt=access("admin"), status_code=200)
+@post("/counties/{code:str}/parameters", opt=allow("manage_registry"), status_code=200)
 async def parameters_submit(request: Request, code: FromPath[str]) -> object:
     scope = request.scope["user"].scope
     county = await services.get_county(scope, code)
@@ -190,7 +191,7 @@ def _home_values(form: dict) -> dict[str, Any]:
     }
 
 
-@get("/homes/new", opt=access("admin"))
+@get("/homes/new", opt=allow("manage_registry"))
 async def home_new(request: Request, county: FromQuery[str | None] = None) -> object:
     counties = await services.list_counties(request.scope["user"].scope)
     return page(request, "registry/home_form.html", home=None, counties=counties, values={"county_code": county or "", "beds": "0"})
@@ -211,7 +212,7 @@ async def _reshow_home_edit(request: Request, values: dict[str, str], errors: di
     return page(request, "registry/home_form.html", status_code=400, home=home, counties=[], values=shown, errors=errors)
 
 
-@post("/homes/new", opt={**access("admin"), "text_form": _reshow_home_new}, status_code=200)
+@post("/homes/new", opt={**allow("manage_registry"), "text_form": _reshow_home_new}, status_code=200)
 async def home_create(request: Request) -> object:
     scope = request.scope["user"].scope
     values = _home_values(await request.form())
@@ -234,7 +235,7 @@ async def home_detail(request: Request, code: FromPath[str]) -> object:
     return page(request, "registry/home.html", home=home)
 
 
-@get("/homes/{code:str}/edit", opt=access("admin"))
+@get("/homes/{code:str}/edit", opt=allow("manage_registry"))
 async def home_edit(request: Request, code: FromPath[str]) -> object:
     home = await services.get_home(request.scope["user"].scope, code)
     values = {
@@ -248,7 +249,7 @@ async def home_edit(request: Request, code: FromPath[str]) -> object:
     return page(request, "registry/home_form.html", home=home, counties=[], values=values)
 
 
-@post("/homes/{code:str}/edit", opt={**access("admin"), "text_form": _reshow_home_edit}, status_code=200)
+@post("/homes/{code:str}/edit", opt={**allow("manage_registry"), "text_form": _reshow_home_edit}, status_code=200)
 async def home_update(request: Request, code: FromPath[str]) -> object:
     scope = request.scope["user"].scope
     home = await services.get_home(scope, code)

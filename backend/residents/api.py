@@ -15,8 +15,9 @@ from litestar.params import FromQuery, JSONBody
 
 from backend.core import dates
 from backend.core.limits import PageNumber, PageSize, ResidentId
+from backend.core.permissions import allow
 from backend.core.security import Scope
-from backend.core.web import API_BODY_ERRORS, API_ERRORS, USER, access
+from backend.core.web import API_BODY_ERRORS, API_ERRORS, USER
 from backend.residents import services
 from backend.residents.schemas import (
     AssessmentIn,
@@ -63,7 +64,7 @@ class ResidentController(Controller):
         filters = services.RegisterFilter(home_code=home, county_code=county, search=q, mode=mode, tier=tier, status=status)
         return await services.search_register(actor, filters, page=page, per_page=per_page)
 
-    @post("/", opt=access("inspector", "admin"), summary="Register a confirmed tekun person", responses=API_BODY_ERRORS)
+    @post("/", opt=allow("register_residents"), summary="Register a confirmed tekun person", responses=API_BODY_ERRORS)
     async def register(self, actor: NamedDependency[Scope], data: JSONBody[ResidentIn]) -> ResidentOut:
         return await services.register_resident(actor, data)
 
@@ -71,7 +72,7 @@ class ResidentController(Controller):
     async def get_one(self, actor: NamedDependency[Scope], resident_id: ResidentId) -> ResidentOut:
         return await services.get_resident(actor, resident_id)
 
-    @post("/{resident_id:int}/id-number", opt=access(*services.FULL_ID_ROLES), status_code=200, summary="The full ID number (audited)", responses=API_ERRORS)
+    @post("/{resident_id:int}/id-number", opt=allow("reveal_id_number"), status_code=200, summary="The full ID number (audited)", responses=API_ERRORS)
     async def full_id(self, actor: NamedDependency[Scope], resident_id: ResidentId) -> FullId:
         return FullId(await services.reveal_id_number(actor, resident_id))
 
@@ -83,7 +84,7 @@ class ResidentController(Controller):
     async def list_placements(self, actor: NamedDependency[Scope], resident_id: ResidentId) -> list[PlacementOut]:
         return await services.placements(actor, resident_id)
 
-    @post("/{resident_id:int}/placements", opt={**access("director", "inspector", "admin"), "multiline": ("note",)}, summary="Admission, transfer or discharge", responses=API_BODY_ERRORS)
+    @post("/{resident_id:int}/placements", opt={**allow("record_placement"), "multiline": ("note",)}, summary="Admission, transfer or discharge", responses=API_BODY_ERRORS)
     async def add_placement(self, actor: NamedDependency[Scope], resident_id: ResidentId, data: JSONBody[PlacementIn]) -> ResidentOut:
         return await services.record_placement(actor, resident_id, data)
 
@@ -91,7 +92,7 @@ class ResidentController(Controller):
     async def list_assessments(self, actor: NamedDependency[Scope], resident_id: ResidentId) -> list[AssessmentOut]:
         return await services.list_assessments(actor, resident_id)
 
-    @post("/{resident_id:int}/assessments", opt=access("director", "inspector", "admin"), summary="Record a self-care assessment (the tier is derived)", responses=API_BODY_ERRORS)
+    @post("/{resident_id:int}/assessments", opt=allow("record_assessment"), summary="Record a self-care assessment (the tier is derived)", responses=API_BODY_ERRORS)
     async def add_assessment(self, actor: NamedDependency[Scope], resident_id: ResidentId, data: JSONBody[AssessmentIn]) -> AssessmentOut:
         return await services.record_assessment(actor, resident_id, data)
 
@@ -99,11 +100,11 @@ class ResidentController(Controller):
     async def list_capability(self, actor: NamedDependency[Scope], resident_id: ResidentId) -> list[CapabilityOut]:
         return await services.list_capability(actor, resident_id)
 
-    @post("/{resident_id:int}/capability-assessments", opt=access("director", "inspector", "admin"), summary="Record a GB/T 42195 assessment", responses=API_BODY_ERRORS)
+    @post("/{resident_id:int}/capability-assessments", opt=allow("record_assessment"), summary="Record a GB/T 42195 assessment", responses=API_BODY_ERRORS)
     async def add_capability(self, actor: NamedDependency[Scope], resident_id: ResidentId, data: JSONBody[CapabilityIn]) -> CapabilityOut:
         return await services.record_capability(actor, resident_id, data)
 
-    @post("/{resident_id:int}/condition-changes", opt={**access("director", "inspector", "admin"), "multiline": ("note",)}, summary="Report a change of self-care ability", responses=API_BODY_ERRORS)
+    @post("/{resident_id:int}/condition-changes", opt={**allow("record_assessment"), "multiline": ("note",)}, summary="Report a change of self-care ability", responses=API_BODY_ERRORS)
     async def condition_change(self, actor: NamedDependency[Scope], resident_id: ResidentId, data: JSONBody[ConditionChangeIn]) -> DueDate:
         return DueDate(await services.report_condition_change(actor, resident_id, data))
 

@@ -15,7 +15,8 @@ from backend.core import dates
 from backend.core.errors import Invalid
 from backend.core.i18n import N_, _
 from backend.core.limits import PageNumber, ResidentId
-from backend.core.web import USER, access, page, redirect
+from backend.core.permissions import allow, can
+from backend.core.web import USER, page, redirect
 from backend.registry import services as registry
 from backend.residents import capability, rules, services
 from backend.residents.schemas import (
@@ -25,10 +26,6 @@ from backend.residents.schemas import (
     PlacementIn,
     ResidentIn,
 )
-
-COUNTY_ROLES = ("inspector", "finance", "admin")
-REGISTER_ROLES = ("inspector", "admin")
-WRITE_ROLES = ("director", "inspector", "admin")
 
 TIER_LABELS = {
     "self_care": N_("Able to care for themselves"),
@@ -178,7 +175,7 @@ async def home_due(request: Request, code: FromPath[str], overdue: FromQuery[boo
     scope = _scope(request)
     home = await registry.get_home(scope, code)
     tasks = await services.due_assessments(scope, home_code=code, overdue_only=overdue)
-    return _resident_page(request, "residents/due.html", home=home, county=None, tasks=tasks, overdue=overdue, counties=[], may_write=_can(request, WRITE_ROLES))
+    return _resident_page(request, "residents/due.html", home=home, county=None, tasks=tasks, overdue=overdue, counties=[], may_write=can(request.scope["user"].role, "record_assessment"))
 
 
 # --- the county register and its due list ----------------------------------------------------
@@ -190,7 +187,7 @@ def _page_link(request: Request, number: int) -> str:
     return f"{request.url.path}?{urlencode(params)}"
 
 
-@get("/residents", opt=access(*COUNTY_ROLES))
+@get("/residents", opt=allow("view_register"))
 async def county_register(
     request: Request,
     q: FromQuery[str | None] = None,
@@ -229,14 +226,14 @@ async def county_register(
     )
 
 
-@get("/residents/due", opt=access(*COUNTY_ROLES))
+@get("/residents/due", opt=allow("view_register"))
 async def county_due(request: Request, county: FromQuery[str | None] = None, overdue: FromQuery[bool] = False) -> object:
     scope = _scope(request)
     user = request.scope["user"]
     county_code = county if user.role == "admin" else user.county_code
     tasks = await services.due_assessments(scope, county_code=county_code or None, overdue_only=overdue)
     counties = await registry.list_counties(scope) if user.role == "admin" else []
-    return _resident_page(request, "residents/due.html", home=None, county=county or "", tasks=tasks, overdue=overdue, counties=counties, may_write=_can(request, WRITE_ROLES))
+    return _resident_page(request, "residents/due.html", home=None, county=county or "", tasks=tasks, overdue=overdue, counties=counties, may_write=can(request.scope["user"].role, "record_assessment"))
 
 
 # --- registering a person ---------------------------------------------------------------------
@@ -259,7 +256,7 @@ async def _register_form(request: Request, values: dict[str, Any], errors: dict[
     )
 
 
-@get("/residents/new", opt=access(*REGISTER_ROLES))
+@get("/residents/new", opt=allow("register_residents"))
 async def register_new(request: Request) -> object:
     user = request.scope["user"]
     values = {"county_code": user.county_code or "", "approved_on": dates.today().isoformat()}
@@ -272,7 +269,7 @@ async def _reshow_register(request: Request, values: dict[str, str], errors: dic
     return await _register_form(request, _shown(values, REGISTER_FIELDS), errors, status_code=400)
 
 
-@post("/residents/new", opt={**access(*REGISTER_ROLES), "text_form": _reshow_register}, status_code=200)
+@post("/residents/new", opt={**allow("register_residents"), "text_form": _reshow_register}, status_code=200)
 async def register_submit(request: Request) -> object:
     user = request.scope["user"]
     form = await request.form()
@@ -312,9 +309,9 @@ async def _person_context(request: Request, resident_id: int) -> dict[str, Any]:
     person = shown["person"]
     return {
         **shown,
-        "may_write": _can(request, WRITE_ROLES) and await services.may_record(_scope(request), resident_id),
-        "may_end": _can(request, REGISTER_ROLES) and person.ended_on is None,
-        "may_reveal": _can(request, services.FULL_ID_ROLES),
+        "may_write": can(request.scope["user"].role, "record_assessment") and await services.may_record(_scope(request), resident_id),
+        "may_end": can(request.scope["user"].role, "register_residents") and person.ended_on is None,
+        "may_reveal": can(request.scope["user"].role, "reveal_id_number"),
         "full_id": None,
     }
 
@@ -324,7 +321,7 @@ async def person_detail(request: Request, resident_id: ResidentId) -> object:
     return _resident_page(request, "residents/person.html", **await _person_context(request, resident_id))
 
 
-@post("/residents/{resident_id:int}/id-number", opt=access(*services.FULL_ID_ROLES), status_code=200)
+@post("/residents/{resident_id:int}/id-number", opt=allow("reveal_id_number"), status_code=200)
 async def person_full_id(request: Request, resident_id: ResidentId) -> object:
     context = await _person_context(request, resident_id)
     context["full_id"] = await services.reveal_id_number(_scope(request), resident_id)
@@ -350,7 +347,7 @@ def _default_kind(person) -> str:
     return "admit" if person.home_code is None else "transfer"
 
 
-@get("/residents/{resident_id:int}/placement", opt=access(*WRITE_ROLES))
+@get("/residents/{resident_id:int}/placement", opt=allow("record_placement"))
 async def placement_new(request: Request, resident_id: ResidentId, kind: FromQuery[str | None] = None) -> object:
     person = await services.get_resident(_scope(request), resident_id)
     kind = kind if kind in PLACEMENT_KINDS else _default_kind(person)
@@ -367,7 +364,7 @@ async def _reshow_placement(request: Request, values: dict[str, str], errors: di
     return await _placement_form(request, person, _shown(values, names), errors, status_code=400)
 
 
-@post("/residents/{resident_id:int}/placement", opt={**access(*WRITE_ROLES), "text_form": _reshow_placement}, status_code=200)
+@post("/residents/{resident_id:int}/placement", opt={**allow("record_placement"), "text_form": _reshow_placement}, status_code=200)
 async def placement_submit(request: Request, resident_id: ResidentId) -> object:
     scope = _scope(request)
     person = await services.get_resident(scope, resident_id)  # out of scope: 404 before anything else
@@ -397,13 +394,13 @@ async def placement_submit(request: Request, resident_id: ResidentId) -> object:
 # --- end of support -----------------------------------------------------------------------------
 
 
-@get("/residents/{resident_id:int}/end", opt=access(*REGISTER_ROLES))
+@get("/residents/{resident_id:int}/end", opt=allow("register_residents"))
 async def end_new(request: Request, resident_id: ResidentId) -> object:
     person = await services.get_resident(_scope(request), resident_id)
     return _resident_page(request, "residents/end_form.html", person=person, values={"ended_on": dates.today().isoformat()})
 
 
-@post("/residents/{resident_id:int}/end", opt={**access(*REGISTER_ROLES), "text_form": text_form("residents/end_form.html", ("ended_on", "reason"))}, status_code=200)
+@post("/residents/{resident_id:int}/end", opt={**allow("register_residents"), "text_form": text_form("residents/end_form.html", ("ended_on", "reason"))}, status_code=200)
 async def end_submit(request: Request, resident_id: ResidentId) -> object:
     scope = _scope(request)
     person = await services.get_resident(scope, resident_id)
@@ -426,7 +423,7 @@ async def end_submit(request: Request, resident_id: ResidentId) -> object:
 # --- condition change -----------------------------------------------------------------------------
 
 
-@get("/residents/{resident_id:int}/condition-change", opt=access(*WRITE_ROLES))
+@get("/residents/{resident_id:int}/condition-change", opt=allow("record_assessment"))
 async def change_new(request: Request, resident_id: ResidentId) -> object:
     person = await services.get_resident(_scope(request), resident_id)
     return _resident_page(request, "residents/change_form.html", person=person, values={"reported_on": dates.today().isoformat()})
@@ -434,7 +431,7 @@ async def change_new(request: Request, resident_id: ResidentId) -> object:
 
 # note is a textarea: it may hold line breaks.
 @post("/residents/{resident_id:int}/condition-change", opt={
-    **access(*WRITE_ROLES), "multiline": ("note",),
+    **allow("record_assessment"), "multiline": ("note",),
     "text_form": text_form("residents/change_form.html", ("reported_on", "reported_by", "note")),
 }, status_code=200)
 async def change_submit(request: Request, resident_id: ResidentId) -> object:
@@ -477,7 +474,7 @@ def _answers(form: Any, errors: dict[str, str]) -> dict[str, bool]:
     return answers
 
 
-@get("/residents/{resident_id:int}/assessment", opt=access(*WRITE_ROLES))
+@get("/residents/{resident_id:int}/assessment", opt=allow("record_assessment"))
 async def assessment_new(request: Request, resident_id: ResidentId, reason: FromQuery[str | None] = None) -> object:
     person = await services.get_resident(_scope(request), resident_id)
     if reason not in ASSESSMENT_REASONS:
@@ -486,7 +483,7 @@ async def assessment_new(request: Request, resident_id: ResidentId, reason: From
     return _resident_page(request, "residents/assessment_form.html", person=person, values=values, tier=None, items=rules.ITEMS, reasons=ASSESSMENT_REASONS)
 
 
-@post("/residents/{resident_id:int}/assessment", opt={**access(*WRITE_ROLES), "text_form": text_form(
+@post("/residents/{resident_id:int}/assessment", opt={**allow("record_assessment"), "text_form": text_form(
     "residents/assessment_form.html", ("assessed_on", "assessor", "reason", *rules.ITEMS), tier=None, items=rules.ITEMS, reasons=ASSESSMENT_REASONS,
 )}, status_code=200)
 async def assessment_submit(request: Request, resident_id: ResidentId) -> object:
@@ -529,14 +526,14 @@ def _capability_context(person, values: dict[str, Any]) -> dict[str, Any]:
     return {"person": person, "values": values, "spec": data, "groups": groups}
 
 
-@get("/residents/{resident_id:int}/capability", opt=access(*WRITE_ROLES))
+@get("/residents/{resident_id:int}/capability", opt=allow("record_assessment"))
 async def capability_new(request: Request, resident_id: ResidentId) -> object:
     person = await services.get_resident(_scope(request), resident_id)
     values = {"assessed_on": dates.today().isoformat(), "assessor": request.scope["user"].display_name, "risk_events": "0"}
     return _resident_page(request, "residents/capability_form.html", **_capability_context(person, values))
 
 
-@post("/residents/{resident_id:int}/capability", opt=access(*WRITE_ROLES), status_code=200)
+@post("/residents/{resident_id:int}/capability", opt=allow("record_assessment"), status_code=200)
 async def capability_submit(request: Request, resident_id: ResidentId) -> object:
     scope = _scope(request)
     person = await services.get_resident(scope, resident_id)

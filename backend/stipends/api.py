@@ -14,8 +14,9 @@ from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
+from backend.core.permissions import allow
 from backend.core.security import Scope
-from backend.core.web import API_BODY_ERRORS, API_ERRORS, access
+from backend.core.web import API_BODY_ERRORS, API_ERRORS
 from backend.stipends import services, workflow
 from backend.stipends.schemas import (
     FindingReviewOut,
@@ -27,13 +28,11 @@ from backend.stipends.schemas import (
     StandardOut,
 )
 
-ROLES = services.RECONCILE_ROLES
-
 
 class StipendController(Controller):
     path = "/api/v1/counties/{code:str}"
     tags = ["stipends"]
-    opt = access(*ROLES)
+    opt = allow("view_reconciliation")
 
     @get("/standards", summary="The county's stipend standards, oldest first (monthly, yuan)", responses=API_ERRORS)
     async def standards(self, actor: NamedDependency[Scope], code: FromPath[str]) -> list[StandardOut]:
@@ -60,12 +59,12 @@ class StipendController(Controller):
         return await workflow.run_review(actor, run_id, county_code=code)
 
     @post("/stipend-runs/{run_id:str}/reviews", summary="Review one finding: confirmed, explained (note) or dismissed (reason)",
-          status_code=200, opt={**access(*workflow.REVIEW_ROLES), "multiline": ("note",)}, responses=API_BODY_ERRORS)
+          status_code=200, opt={**allow("review_reconciliation"), "multiline": ("note",)}, responses=API_BODY_ERRORS)
     async def review(self, actor: NamedDependency[Scope], code: FromPath[str], run_id: FromPath[str], data: JSONBody[ReviewIn]) -> FindingReviewOut:
         return await workflow.review_finding(actor, run_id, data.position, data.status, data.note, county_code=code)
 
     @post("/stipend-runs/{run_id:str}/approve", summary="Approve the run (a finance user who imported none of its lines)",
-          status_code=200, opt=access(*workflow.REVIEW_ROLES), responses=API_ERRORS)
+          status_code=200, opt=allow("review_reconciliation"), responses=API_ERRORS)
     async def approve(self, actor: NamedDependency[Scope], code: FromPath[str], run_id: FromPath[str]) -> RunReviewOut:
         return await workflow.approve_run(actor, run_id, county_code=code)
 

@@ -26,30 +26,23 @@ from piccolo.query.functions.aggregate import Count, Sum
 
 from backend.core import citizen_id, dates
 from backend.core.db import transaction
-from backend.core.errors import Forbidden, Invalid, NotFound
+from backend.core.errors import Invalid, NotFound
 from backend.core.i18n import N_, _
 from backend.core.ledger import Change, append_audit
 from backend.core.money import yuan_text
+from backend.core.permissions import can, require
 from backend.core.security import Scope
 from backend.registry import services as registry
 from backend.stipends import rules, services
 from backend.stipends.schemas import ClaimLineOut, ClaimOut
 from backend.stipends.tables import Claim, ClaimLine, StipendLine
 
-READ_ROLES = ("director", "finance", "inspector", "admin")
-DIRECTOR_ROLES = ("director", "admin")
-FINANCE_ROLES = ("finance", "admin")
 STATE_LABELS = {
     "draft": N_("Draft"),
     "submitted": N_("Submitted"),
     "approved": N_("Approved"),
     "superseded": N_("Superseded"),
 }
-
-
-def _require(scope: Scope, roles: tuple[str, ...], message: str) -> None:
-    if scope.role not in roles:
-        raise Forbidden(message)
 
 
 def _claim_columns():
@@ -70,7 +63,7 @@ def _scoped(query, scope: Scope):
 
 
 async def _find(scope: Scope, claim_id: int) -> dict[str, Any]:
-    _require(scope, READ_ROLES, _("You may not work with stipend claims."))
+    require(scope, "view_claims", _("You may not work with stipend claims."))
     row = await _scoped(Claim.select(*_claim_columns()).where(Claim.id == claim_id), scope).first()
     if row is None:
         raise NotFound(_("No such claim."))
@@ -116,7 +109,7 @@ async def list_claims(
     scope: Scope, home_code: str | None = None, month: date | None = None, state: str | None = None
 ) -> list[ClaimOut]:
     """Claims in scope, newest month first, then home, then version (newest first)."""
-    _require(scope, READ_ROLES, _("You may not work with stipend claims."))
+    require(scope, "view_claims", _("You may not work with stipend claims."))
     query = _scoped(Claim.select(*_claim_columns()), scope)
     if home_code is not None:
         home = await registry.find_home(scope, home_code)
@@ -176,7 +169,7 @@ def _ref(home_code: str, month: date, version: int, position: int) -> str:
 async def generate_claim(scope: Scope, home_code: str, month: date) -> ClaimOut:
     """Generate (or regenerate, while a draft) the home's claim for ``month``."""
     home = await registry.find_home(scope, home_code)
-    _require(scope, DIRECTOR_ROLES, _("Only the home's director prepares its claims."))
+    require(scope, "prepare_claims", _("Only the home's director prepares its claims."))
     month = dates.month_of(month)
     check_month_range(month)
     lines = await expected_lines(home, month)
@@ -212,7 +205,7 @@ async def generate_claim(scope: Scope, home_code: str, month: date) -> ClaimOut:
 
 async def generate_claim_text(scope: Scope, home_code: str, month: str) -> ClaimOut:
     await registry.find_home(scope, home_code)  # scope first, then the input
-    _require(scope, DIRECTOR_ROLES, _("Only the home's director prepares its claims."))
+    require(scope, "prepare_claims", _("Only the home's director prepares its claims."))
     return await generate_claim(scope, home_code, parse_month(month))
 
 
@@ -224,7 +217,7 @@ async def submit_claim(scope: Scope, claim_id: int) -> ClaimOut:
     """Submit a draft: its lines become the month's claim lines of the home (source ``claims``);
     earlier versions are superseded."""
     row = await _find(scope, claim_id)
-    _require(scope, DIRECTOR_ROLES, _("Only the home's director submits its claims."))
+    require(scope, "prepare_claims", _("Only the home's director submits its claims."))
     async with transaction():
         row = await _find(scope, claim_id)
         if row["state"] != "draft":
@@ -279,7 +272,7 @@ def _require_current_submitted(row: dict[str, Any]) -> None:
 async def reconcile_claim(scope: Scope, claim_id: int):
     """Reconcile the claim's county-month over claims (finance) and remember the run."""
     row = await _find(scope, claim_id)
-    _require(scope, FINANCE_ROLES, _("Only finance staff check and approve claims."))
+    require(scope, "check_claims", _("Only finance staff check and approve claims."))
     _require_current_submitted(row)
     report = await services.reconcile(scope, row["county_code"], row["month"], "claims")
     async with transaction():
@@ -292,7 +285,7 @@ async def reconcile_claim(scope: Scope, claim_id: int):
 async def approve_claim(scope: Scope, claim_id: int) -> ClaimOut:
     """Approve a submitted claim after a reconciliation that is still current; it is frozen."""
     row = await _find(scope, claim_id)
-    _require(scope, FINANCE_ROLES, _("Only finance staff check and approve claims."))
+    require(scope, "check_claims", _("Only finance staff check and approve claims."))
     async with transaction():
         row = await _find(scope, claim_id)
         _require_current_submitted(row)
@@ -310,7 +303,7 @@ async def approve_claim(scope: Scope, claim_id: int) -> ClaimOut:
 async def claim_findings(scope: Scope, claim: ClaimOut) -> list:
     """The findings of the claim's reconciliation run that concern its lines (finance and
     inspectors; others see none)."""
-    if not claim.run_id or scope.role not in services.RECONCILE_ROLES:
+    if not claim.run_id or not can(scope.role, "view_reconciliation"):
         return []
     report = await services.get_report(scope, claim.run_id)
     refs = {item.payment_ref for item in claim.items}

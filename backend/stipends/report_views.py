@@ -18,12 +18,10 @@ from backend.core import dates, xlsx
 from backend.core.errors import Invalid
 from backend.core.i18n import _
 from backend.core.limits import ResidentId
-from backend.core.web import access, overview_panel, page, redirect
+from backend.core.permissions import allow
+from backend.core.web import overview_panel, page, redirect
 from backend.residents.views import MODE_LABELS, TIER_LABELS
 from backend.stipends import reports, rules, services, workflow
-
-ROLES = reports.REPORT_ROLES
-FORM_ROLES = reports.STANDARD_FORM_ROLES
 
 
 def _scope(request: Request):
@@ -42,13 +40,13 @@ def _page(request: Request, template: str, status_code: int = 200, **context: An
     return page(request, template, status_code=status_code, L=_labels(), codes=rules.CODES, **context)
 
 
-@get("/counties/{code:str}/stipends", opt=access(*ROLES))
+@get("/counties/{code:str}/stipends", opt=allow("view_reconciliation"))
 async def dashboard_page(request: Request, code: FromPath[str]) -> object:
     data = await reports.dashboard(_scope(request), code)
     return _page(request, "stipends/dashboard.html", **data)
 
 
-@get("/counties/{code:str}/stipends/findings", opt=access(*ROLES))
+@get("/counties/{code:str}/stipends/findings", opt=allow("view_reconciliation"))
 async def findings_page(
     request: Request, code: FromPath[str], finding_code: FromQuery[str] = "", status: FromQuery[str] = "",
     month: FromQuery[str] = "", q: FromQuery[str] = "", source: FromQuery[str] = "payments",
@@ -68,7 +66,7 @@ async def findings_page(
                  errors=errors, statuses=reports.REVIEW_STATUSES, **data)
 
 
-@get("/counties/{code:str}/stipends/recovery.xlsx", opt=access(*ROLES))
+@get("/counties/{code:str}/stipends/recovery.xlsx", opt=allow("view_reconciliation"))
 async def recovery_export(request: Request, code: FromPath[str], month: FromQuery[str] = "") -> Response:
     scope = _scope(request)
     await reports._county(scope, code)
@@ -81,7 +79,7 @@ async def recovery_export(request: Request, code: FromPath[str], month: FromQuer
     })
 
 
-@get("/counties/{code:str}/stipends/runs/{run_id:str}/report.pdf", opt=access(*ROLES))
+@get("/counties/{code:str}/stipends/runs/{run_id:str}/report.pdf", opt=allow("view_reconciliation"))
 async def report_pdf(request: Request, code: FromPath[str], run_id: FromPath[str]) -> Response:
     body, data = await reports.reconciliation_pdf(_scope(request), code, run_id)
     return Response(body, media_type="application/pdf", headers={
@@ -90,7 +88,7 @@ async def report_pdf(request: Request, code: FromPath[str], run_id: FromPath[str
     })
 
 
-@get("/residents/{resident_id:int}/payments", opt=access(*ROLES))
+@get("/residents/{resident_id:int}/payments", opt=allow("view_reconciliation"))
 async def history_page(request: Request, resident_id: ResidentId, months: FromQuery[str] = "12") -> object:
     scope = _scope(request)
     try:
@@ -109,7 +107,7 @@ async def history_page(request: Request, resident_id: ResidentId, months: FromQu
 # --- standards ------------------------------------------------------------------------------------
 
 
-@get("/counties/{code:str}/standards", opt=access(*ROLES))
+@get("/counties/{code:str}/standards", opt=allow("view_reconciliation"))
 async def standards_page(request: Request, code: FromPath[str], saved: FromQuery[str] = "") -> object:
     data = await reports.standards_page_data(_scope(request), code)
     message = _("The standard from {month} is saved.").format(month=saved[:7]) if saved else None
@@ -123,7 +121,7 @@ async def _form_page(request: Request, code: str, values: dict[str, str], errors
                  errors=errors or {}, fields=rules.AMOUNT_FIELDS, base=base, **data)
 
 
-@get("/counties/{code:str}/standards/new", opt=access(*FORM_ROLES))
+@get("/counties/{code:str}/standards/new", opt=allow("set_standards"))
 async def standard_form(request: Request, code: FromPath[str], base_month: FromQuery[str] = "") -> object:
     """A new standard from a month: prefilled with the standard in force that month."""
     scope = _scope(request)
@@ -148,7 +146,7 @@ async def _reshow_standard(request: Request, values: dict[str, str], errors: dic
     return await _form_page(request, code, shown, errors, status_code=400)
 
 
-@post("/counties/{code:str}/standards/new", opt={**access(*FORM_ROLES), "text_form": _reshow_standard}, status_code=200)
+@post("/counties/{code:str}/standards/new", opt={**allow("set_standards"), "text_form": _reshow_standard}, status_code=200)
 async def standard_submit(request: Request, code: FromPath[str]) -> object:
     scope = _scope(request)
     await reports._county(scope, code)  # another county: 404 before anything is read

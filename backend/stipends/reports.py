@@ -2,7 +2,7 @@
 payment history beside their entitlement, the recovery list (追回清单, XLSX) and the
 reconciliation report (PDF); plus saving one standard from the web form.
 
-Scope: finance and inspectors of the county, and admins (``REPORT_ROLES``); directors are
+Scope: finance and inspectors of the county, and admins (the ``view_reconciliation`` permission); directors are
 refused; another county is "not found". Every query is set-based (a few per page).
 
 Decisions where the spec is silent:
@@ -33,6 +33,7 @@ from backend.core.exchange import ExchangeError, Sheet, parse_sheet
 from backend.core.i18n import N_, _
 from backend.core.ledger import Change, append_audit
 from backend.core.money import parse_yuan, yuan_text
+from backend.core.permissions import can
 from backend.core.security import Scope
 from backend.registry import rules as registry_rules
 from backend.registry import services as registry
@@ -44,8 +45,6 @@ from backend.stipends.exchange import STANDARD_COLUMNS
 from backend.stipends.schemas import StandardOut, StipendImportResult
 from backend.stipends.tables import Finding, ReconciliationRun, StipendLine
 
-REPORT_ROLES = services.RECONCILE_ROLES  # finance, inspector, admin
-STANDARD_FORM_ROLES = services.STANDARD_ROLES  # finance, admin
 REVIEW_STATUSES = tuple(workflow.STATUS_LABELS)  # open, confirmed, explained, dismissed
 HISTORY_MONTHS = (12, 24)
 FINDINGS_LIMIT = 500
@@ -106,7 +105,7 @@ RECOVERY_COLUMNS = ["身份证号", "姓名", "发放月份", "流水号", "实�
 
 
 def require_reports(scope: Scope) -> None:
-    if scope.role not in REPORT_ROLES:
+    if not can(scope.role, "view_reconciliation"):
         raise Forbidden(_("You may not work with stipends."))
 
 
@@ -346,7 +345,7 @@ async def save_standard(scope: Scope, county_code: str, values: dict[str, str]) 
     """One standard from the web form, validated exactly as a ``standards`` file row (the same
     columns and cell rules) and saved by ``services.import_standards`` (audited; a month that
     already has a standard is corrected). Invalid({field: message}) and nothing written."""
-    if scope.role not in STANDARD_FORM_ROLES:
+    if not can(scope.role, "set_standards"):
         raise Forbidden(_("You may not change stipend standards."))
     await registry.find_county(scope, county_code)
     keys = ["county_code", *STANDARD_FORM_FIELDS]

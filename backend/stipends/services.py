@@ -16,11 +16,12 @@ from typing import Any
 from backend.core import citizen_id, dates
 from backend.core.bulk import fetch_tuples, insert_rows
 from backend.core.db import transaction
-from backend.core.errors import Forbidden, Invalid, NotFound
+from backend.core.errors import Invalid, NotFound
 from backend.core.exchange import ExchangeError, ParsedRow, RowError
 from backend.core.i18n import _
 from backend.core.ledger import Change, append_audit
 from backend.core.money import yuan_text
+from backend.core.permissions import require
 from backend.core.security import Scope
 from backend.registry import services as registry
 from backend.registry.schemas import ImportRowOut
@@ -37,15 +38,10 @@ from backend.stipends.schemas import (
 from backend.stipends.tables import Finding, ReconciliationRun, Standard, StipendLine
 
 # Who may do what (documented in docs/stipends.md):
-STANDARD_ROLES = ("finance", "admin")
-PAYMENT_ROLES = ("finance", "admin")
-CLAIM_ROLES = ("finance", "inspector", "admin")
-RECONCILE_ROLES = ("finance", "inspector", "admin")
 
 
-def _require(scope: Scope, roles: tuple[str, ...]) -> None:
-    if scope.role not in roles:
-        raise Forbidden(_("You may not work with stipends."))
+def _require(scope: Scope, action: str) -> None:
+    require(scope, action, _("You may not work with stipends."))
 
 
 async def _counties_in_scope(scope: Scope) -> dict[str, int]:
@@ -143,7 +139,7 @@ def _text(value: Any) -> str:
 async def import_standards(scope: Scope, rows: list[ParsedRow], dry_run: bool = False) -> StipendImportResult:
     """Standards by county and effective month. A row for an existing (county, month) corrects
     its amounts (runs of the months it covers become stale)."""
-    _require(scope, STANDARD_ROLES)
+    _require(scope, "set_standards")
     counties = await _counties_in_scope(scope)
     errors = _county_errors(rows, counties)
     errors += _duplicates(rows, lambda row: (row.values.get("county_code"), row.values.get("effective_from")), "effective_from")
@@ -202,7 +198,7 @@ async def import_lines(scope: Scope, source: str, rows: list[ParsedRow], dry_run
     """Payment or claim lines. Refused (all or nothing) only for a bad month or amount, a
     missing or repeated payment_ref, an unknown county; the ID number and name are kept as
     given. Re-importing a line (same payment_ref) replaces what the earlier import said."""
-    _require(scope, PAYMENT_ROLES if source == "payments" else CLAIM_ROLES)
+    _require(scope, "import_payments" if source == "payments" else "import_claims")
     errors: list[RowError] = []
     for key, label in (("id_number", "身份证号"), ("name", "姓名")):
         if rows and key not in rows[0].values:
@@ -316,7 +312,7 @@ def _summary_out(result: rules.Result) -> SummaryOut:
 
 
 def _county_for_reconcile(scope: Scope):
-    _require(scope, RECONCILE_ROLES)
+    _require(scope, "view_reconciliation")
 
 
 async def reconcile(scope: Scope, county_code: str, month: date, source: str = "payments") -> ReconcileReport:
@@ -394,7 +390,7 @@ def _finding_out(code, id_number, name, month: date, ref, expected: int, paid: i
 
 
 async def _find_run(scope: Scope, run_id: str, county_code: str | None = None) -> dict[str, Any]:
-    _require(scope, RECONCILE_ROLES)
+    _require(scope, "view_reconciliation")
     if county_code is not None:
         await registry.find_county(scope, county_code)
     query = ReconciliationRun.select(
@@ -450,7 +446,7 @@ async def get_run(scope: Scope, run_id: str, county_code: str | None = None) -> 
 
 async def list_runs(scope: Scope, county_code: str, month: date | None = None) -> list[RunOut]:
     """The county's runs, newest first (without the stale check, which costs a reload)."""
-    _require(scope, RECONCILE_ROLES)
+    _require(scope, "view_reconciliation")
     county = await registry.find_county(scope, county_code)
     query = ReconciliationRun.select().where(ReconciliationRun.county == county["id"]).order_by(ReconciliationRun.id, ascending=False)
     if month is not None:
@@ -476,7 +472,7 @@ def _parse_month(text: str | None, field: str = "month") -> date:
 async def reconcile_text(scope: Scope, county_code: str, month: str, source: str) -> ReconcileReport:
     """``reconcile`` with the month as text (the API): scope first, then the input. The answer
     carries full ID numbers, so it is recorded like a view of the run's report."""
-    _require(scope, RECONCILE_ROLES)
+    _require(scope, "view_reconciliation")
     await registry.find_county(scope, county_code)
     async with transaction():  # the run and the record of its numbers shown: both or neither
         report = await reconcile(scope, county_code, _parse_month(month), source)
@@ -485,7 +481,7 @@ async def reconcile_text(scope: Scope, county_code: str, month: str, source: str
 
 
 async def list_runs_text(scope: Scope, county_code: str, month: str | None) -> list[RunOut]:
-    _require(scope, RECONCILE_ROLES)
+    _require(scope, "view_reconciliation")
     await registry.find_county(scope, county_code)
     return await list_runs(scope, county_code, _parse_month(month) if month else None)
 

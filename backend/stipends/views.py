@@ -20,14 +20,11 @@ from backend.core import citizen_id
 from backend.core.errors import Invalid
 from backend.core.i18n import _
 from backend.core.limits import RecordId
-from backend.core.web import access, overview_panel, page, redirect
+from backend.core.permissions import allow, can
+from backend.core.web import overview_panel, page, redirect
 from backend.registry import services as registry
 from backend.residents.views import MODE_LABELS, TIER_LABELS
 from backend.stipends import claims, reports, rules, services, workflow
-
-RUN_READ_ROLES = services.RECONCILE_ROLES  # finance, inspector, admin
-REVIEW_ROLES = workflow.REVIEW_ROLES  # finance, admin
-CLAIM_READ_ROLES = claims.READ_ROLES
 
 
 def labels() -> dict[str, dict[str, str]]:
@@ -58,7 +55,7 @@ def _reconcile_form(request: Request, values: dict[str, str], errors: dict[str, 
                  sources=rules.SOURCES)
 
 
-@get("/stipends/reconcile", opt=access(*REVIEW_ROLES))
+@get("/stipends/reconcile", opt=allow("review_reconciliation"))
 async def reconcile_new(request: Request, month: FromQuery[str | None] = None, source: FromQuery[str | None] = None) -> object:
     user = request.scope["user"]
     values = {"county_code": user.county_code or "", "month": month or "", "source": source if source in rules.SOURCES else "payments"}
@@ -76,7 +73,7 @@ async def _reshow_reconcile(request: Request, values: dict[str, str], errors: di
     return _reconcile_form(request, {name: values.get(name, "") for name in names}, errors, status_code=400)
 
 
-@post("/stipends/reconcile", opt={**access(*REVIEW_ROLES), "text_form": _reshow_reconcile}, status_code=200)
+@post("/stipends/reconcile", opt={**allow("review_reconciliation"), "text_form": _reshow_reconcile}, status_code=200)
 async def reconcile_submit(request: Request) -> object:
     user = request.scope["user"]
     scope = _scope(request)
@@ -134,7 +131,7 @@ async def _run_page(request: Request, run_id: str, errors: dict[str, str] | None
     chosen = _run_filters(request)
     view = await workflow.run_view(_scope(request), run_id, code=chosen["code"] or None, status=chosen["status"] or None,
                                    page=_small_int(request.query_params.get("page") or "") or 1)
-    may_review = request.scope["user"].role in REVIEW_ROLES and view.state == "open"
+    may_review = can(request.scope["user"].role, "review_reconciliation") and view.state == "open"
     codes = [(code, view.summary["findings"].get(code, 0)) for code in rules.CODES]
     query = urlencode({key: value for key, value in chosen.items() if value})
     page_query = urlencode({**{key: value for key, value in chosen.items() if value}, "page": view.page})
@@ -143,7 +140,7 @@ async def _run_page(request: Request, run_id: str, errors: dict[str, str] | None
                  page_query=page_query)
 
 
-@get("/stipends/runs/{run_id:str}", opt=access(*RUN_READ_ROLES))
+@get("/stipends/runs/{run_id:str}", opt=allow("view_reconciliation"))
 async def run_page(request: Request, run_id: FromPath[str]) -> object:
     return await _run_page(request, run_id)
 
@@ -158,7 +155,7 @@ async def _reshow_review(request: Request, values: dict[str, str], errors: dict[
     return await _run_page(request, run_id, errors=errors, values=shown, error_position=position, status_code=400)
 
 
-@post("/stipends/runs/{run_id:str}/review", opt={**access(*REVIEW_ROLES), "text_form": _reshow_review}, status_code=200)
+@post("/stipends/runs/{run_id:str}/review", opt={**allow("review_reconciliation"), "text_form": _reshow_review}, status_code=200)
 async def run_review(request: Request, run_id: FromPath[str]) -> object:
     scope = _scope(request)
     await services._find_run(scope, run_id)  # out of scope: 404 before anything else
@@ -173,7 +170,7 @@ async def run_review(request: Request, run_id: FromPath[str]) -> object:
         return await _run_page(request, run_id, errors=invalid.errors, values=values, error_position=position, status_code=400)
 
 
-@post("/stipends/runs/{run_id:str}/approve", opt=access(*REVIEW_ROLES), status_code=200)
+@post("/stipends/runs/{run_id:str}/approve", opt=allow("review_reconciliation"), status_code=200)
 async def run_approve(request: Request, run_id: FromPath[str]) -> object:
     scope = _scope(request)
     await services._find_run(scope, run_id)
@@ -193,10 +190,10 @@ async def _home_claims_page(request: Request, code: str, values: dict[str, str] 
     home = await registry.get_home(scope, code)
     items = await claims.list_claims(scope, home_code=code)
     return _page(request, "stipends/claims_home.html", status_code=status_code, home=home, claims=items,
-                 values=values or {}, errors=errors or {}, may_generate=request.scope["user"].role in claims.DIRECTOR_ROLES)
+                 values=values or {}, errors=errors or {}, may_generate=can(request.scope["user"].role, "prepare_claims"))
 
 
-@get("/homes/{code:str}/claims", opt=access(*CLAIM_READ_ROLES))
+@get("/homes/{code:str}/claims", opt=allow("view_claims"))
 async def home_claims(request: Request, code: FromPath[str]) -> object:
     return await _home_claims_page(request, code)
 
@@ -207,7 +204,7 @@ async def _reshow_claims(request: Request, values: dict[str, str], errors: dict[
     return await _home_claims_page(request, request.path_params["code"], {"month": values.get("month", "")}, errors, status_code=400)
 
 
-@post("/homes/{code:str}/claims", opt={**access(*claims.DIRECTOR_ROLES), "text_form": _reshow_claims}, status_code=200)
+@post("/homes/{code:str}/claims", opt={**allow("prepare_claims"), "text_form": _reshow_claims}, status_code=200)
 async def home_claims_generate(request: Request, code: FromPath[str]) -> object:
     scope = _scope(request)
     await registry.find_home(scope, code)  # out of scope: 404 before anything else
@@ -220,7 +217,7 @@ async def home_claims_generate(request: Request, code: FromPath[str]) -> object:
         return await _home_claims_page(request, code, values, invalid.errors, status_code=400)
 
 
-@get("/stipends/claims", opt=access("finance", "inspector", "admin"))
+@get("/stipends/claims", opt=allow("view_county_claims"))
 async def claims_list(request: Request, month: FromQuery[str | None] = None, status: FromQuery[str | None] = None) -> object:
     scope = _scope(request)
     errors: dict[str, str] = {}
@@ -240,21 +237,21 @@ async def _claim_page(request: Request, claim_id: int, errors: dict[str, str] | 
     claim = await claims.get_claim(scope, claim_id)
     role = request.scope["user"].role
     run_stale = None
-    if claim.run_id and role in RUN_READ_ROLES:
+    if claim.run_id and can(role, "view_reconciliation"):
         run_stale = await services.is_stale(scope, claim.run_id)
     when = {name: datetime.fromisoformat(getattr(claim, name)) if getattr(claim, name) else None
             for name in ("created_at", "submitted_at", "approved_at")}
     return _page(
         request, "stipends/claim.html", status_code=status_code, claim=claim, errors=errors or {}, when=when,
         findings=await claims.claim_findings(scope, claim), run_stale=run_stale,
-        may_submit=role in claims.DIRECTOR_ROLES and claim.state == "draft",
-        may_check=role in claims.FINANCE_ROLES and claim.state == "submitted",
-        may_correct=role in claims.DIRECTOR_ROLES and claim.state in ("submitted", "approved"),
-        may_see_run=role in RUN_READ_ROLES,
+        may_submit=can(role, "prepare_claims") and claim.state == "draft",
+        may_check=can(role, "check_claims") and claim.state == "submitted",
+        may_correct=can(role, "prepare_claims") and claim.state in ("submitted", "approved"),
+        may_see_run=can(role, "view_reconciliation"),
     )
 
 
-@get("/stipends/claims/{claim_id:int}", opt=access(*CLAIM_READ_ROLES))
+@get("/stipends/claims/{claim_id:int}", opt=allow("view_claims"))
 async def claim_page(request: Request, claim_id: RecordId) -> object:
     return await _claim_page(request, claim_id)
 
@@ -269,17 +266,17 @@ async def _claim_action(request: Request, claim_id: int, action) -> object:
         return await _claim_page(request, claim_id, errors=invalid.errors, status_code=400)
 
 
-@post("/stipends/claims/{claim_id:int}/submit", opt=access(*claims.DIRECTOR_ROLES), status_code=200)
+@post("/stipends/claims/{claim_id:int}/submit", opt=allow("prepare_claims"), status_code=200)
 async def claim_submit(request: Request, claim_id: RecordId) -> object:
     return await _claim_action(request, claim_id, claims.submit_claim)
 
 
-@post("/stipends/claims/{claim_id:int}/reconcile", opt=access(*claims.FINANCE_ROLES), status_code=200)
+@post("/stipends/claims/{claim_id:int}/reconcile", opt=allow("check_claims"), status_code=200)
 async def claim_reconcile(request: Request, claim_id: RecordId) -> object:
     return await _claim_action(request, claim_id, claims.reconcile_claim)
 
 
-@post("/stipends/claims/{claim_id:int}/approve", opt=access(*claims.FINANCE_ROLES), status_code=200)
+@post("/stipends/claims/{claim_id:int}/approve", opt=allow("check_claims"), status_code=200)
 async def claim_approve(request: Request, claim_id: RecordId) -> object:
     return await _claim_action(request, claim_id, claims.approve_claim)
 

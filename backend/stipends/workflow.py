@@ -23,13 +23,13 @@ from backend.core.errors import Forbidden, Invalid
 from backend.core.i18n import N_, _
 from backend.core.ledger import Change, append_audit
 from backend.core.money import yuan_text
+from backend.core.permissions import can
 from backend.core.security import Scope
 from backend.registry.tables import County
 from backend.stipends import services
 from backend.stipends.schemas import FindingReviewOut, RunReviewOut
 from backend.stipends.tables import Finding, ReconciliationRun, StipendLine
 
-REVIEW_ROLES = ("finance", "admin")
 REVIEW_STATUSES = ("confirmed", "explained", "dismissed")
 NOTE_LIMIT = 500
 STATUS_LABELS = {
@@ -42,7 +42,7 @@ STATE_LABELS = {"open": N_("Under review"), "approved": N_("Approved")}
 
 
 def _require_reviewer(scope: Scope) -> None:
-    if scope.role not in REVIEW_ROLES:
+    if not can(scope.role, "review_reconciliation"):
         raise Forbidden(_("Only finance staff review and approve reconciliation runs."))
 
 
@@ -132,7 +132,7 @@ async def approvability(scope: Scope, row: dict[str, Any], stale: bool | None = 
     if row["state"] == "approved":
         check.reasons.append(_("The run is already approved."))
         return check
-    if scope.role not in REVIEW_ROLES:
+    if not can(scope.role, "review_reconciliation"):
         check.reasons.append(_("Only finance staff review and approve reconciliation runs."))
         return check
     if scope.username in await importers(row):

@@ -10,10 +10,6 @@ one it corrects; everything is audited.
 """
 
 from backend.deaths.services._common import (
-    COUNTY_ROLES,
-    IMPORT_ROLES,
-    REPORT_ROLES,
-    SUBSIDY_ROLES,
     local_iso,
     parse_month_param,
 )
@@ -30,10 +26,6 @@ from backend.deaths.services._report import correct_death, report_death
 from backend.deaths.services._subsidy import set_funeral_subsidy, subsidy_history, subsidy_on
 
 __all__ = [
-    "COUNTY_ROLES",
-    "IMPORT_ROLES",
-    "REPORT_ROLES",
-    "SUBSIDY_ROLES",
     "correct_death",
     "county_deaths",
     "death_history",

@@ -6,24 +6,14 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from backend.core import citizen_id, dates, money
-from backend.core.errors import Forbidden, Invalid
+from backend.core.errors import Invalid
 from backend.core.i18n import _
-from backend.core.security import Scope
 from backend.core.settings import get_settings
 from backend.deaths import rules
 from backend.deaths.schemas import DeathOut
 from backend.deaths.tables import DeathRecord
 
-REPORT_ROLES = ("director", "inspector", "admin")  # the home reports; the county may too
-COUNTY_ROLES = ("inspector", "finance", "admin")  # the death register
-SUBSIDY_ROLES = ("admin",)  # like every county parameter
-IMPORT_ROLES = ("inspector", "admin")
 FAR_FUTURE = date(9999, 12, 31)
-
-
-def _require(scope: Scope, roles: tuple[str, ...], message: str) -> None:
-    if scope.role not in roles:
-        raise Forbidden(message)
 
 
 def _aware(moment: datetime | None, field: str = "died_at") -> datetime | None:

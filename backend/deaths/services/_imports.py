@@ -11,12 +11,11 @@ from backend.core.db import transaction
 from backend.core.exchange import ExchangeError, ParsedRow, RowError
 from backend.core.i18n import _
 from backend.core.ledger import Change, append_audit
+from backend.core.permissions import require
 from backend.core.security import Scope
 from backend.core.settings import get_settings
 from backend.deaths.services._common import (
-    IMPORT_ROLES,
     _record_in_force,
-    _require,
 )
 from backend.deaths.services._report import _apply
 from backend.registry.schemas import ImportResult, ImportRowOut
@@ -38,7 +37,7 @@ async def import_deaths(scope: Scope, rows: list[ParsedRow], dry_run: bool = Fal
     """All or nothing; idempotent on ``id_number``: a row equal to the record in force is
     unchanged, a different one is recorded as a correction (audited), a new person's death is
     reported with all its consequences."""
-    _require(scope, IMPORT_ROLES, _("Only the county bureau imports deaths."))
+    require(scope, "import_deaths", _("Only the county bureau imports deaths."))
     now = dates.now_utc()
     tz = get_settings().tz
     numbers = sorted({row.values["id_number"] for row in rows if row.values.get("id_number")})

@@ -7,13 +7,12 @@ from backend.core.db import transaction
 from backend.core.errors import NotFound
 from backend.core.i18n import _
 from backend.core.ledger import Change, append_audit
+from backend.core.permissions import can, require
 from backend.core.security import Scope
 from backend.deaths import rules
 from backend.deaths.schemas import NoticeOut
 from backend.deaths.services._common import (
-    COUNTY_ROLES,
     _columns,
-    _require,
 )
 from backend.deaths.tables import DeathRecord, LateNotice
 from backend.registry import services as registry
@@ -22,7 +21,7 @@ from backend.registry import services as registry
 async def late_notices(scope: Scope, county_code: str | None = None, include_seen: bool = False) -> list[NoticeOut]:
     """Notices of late death reports for the county (an inspector's, finance officer's or any
     for an administrator); open ones only unless ``include_seen``."""
-    _require(scope, COUNTY_ROLES, _("You may not open the death register."))
+    require(scope, "view_deaths", _("You may not open the death register."))
     query = LateNotice.select(
         LateNotice.all_columns(),
         LateNotice.resident.name.as_alias("name"),
@@ -58,7 +57,7 @@ async def late_notices(scope: Scope, county_code: str | None = None, include_see
 
 async def open_notice_count(scope: Scope) -> int:
     """How many late-report notices the user's county has not yet seen (0 for a director)."""
-    if scope.role not in COUNTY_ROLES:
+    if not can(scope.role, "view_deaths"):
         return 0
     query = LateNotice.count().where(LateNotice.seen_at.is_null())
     if not scope.is_admin:
@@ -68,7 +67,7 @@ async def open_notice_count(scope: Scope) -> int:
 
 async def mark_notice_seen(scope: Scope, county_code: str, notice_id: int) -> None:
     """An inspector (or administrator) of the county has seen the late report."""
-    _require(scope, ("inspector", "admin"), _("Only the county's inspectors mark notices as seen."))
+    require(scope, "view_deaths", _("Only the county's staff mark notices as seen."))
     async with transaction():
         county = await registry.find_county(scope, county_code)
         notice = await LateNotice.select().where((LateNotice.id == notice_id) & (LateNotice.county == county["id"])).first()

@@ -10,16 +10,15 @@ from backend.core import citizen_id, dates, money
 from backend.core.db import transaction
 from backend.core.i18n import _
 from backend.core.ledger import Change, append_audit
+from backend.core.permissions import require
 from backend.core.security import Scope
 from backend.deaths import rules
 from backend.deaths.schemas import DeathOut
 from backend.deaths.services._common import (
-    COUNTY_ROLES,
     _columns,
     _latest_rows,
     _out,
     _record_in_force,
-    _require,
     local_iso,
 )
 from backend.deaths.tables import DeathRecord
@@ -44,7 +43,7 @@ async def death_history(scope: Scope, resident_id: int) -> list[DeathOut]:
 
 async def county_deaths(scope: Scope, county_code: str, month: date | None = None) -> list[DeathOut]:
     """The county's death register (去世信息备案): the record in force of each person."""
-    _require(scope, COUNTY_ROLES, _("You may not open the death register."))
+    require(scope, "view_deaths", _("You may not open the death register."))
     county = await registry.find_county(scope, county_code)
     return [_out(row) for row in await _latest_rows(county["id"], month)]
 
@@ -73,7 +72,7 @@ async def list_deaths(scope: Scope, county_code: str, month: date | None = None)
 async def export_rows(scope: Scope, county_code: str, month: date | None = None) -> list[dict[str, Any]]:
     """The death register for the exported file, with full ID numbers (the county roles may see
     them); the export is recorded in the audit log (domain-rules §9)."""
-    _require(scope, COUNTY_ROLES, _("You may not open the death register."))
+    require(scope, "view_deaths", _("You may not open the death register."))
     county = await registry.find_county(scope, county_code)
     rows = sorted(await _latest_rows(county["id"], month), key=lambda row: (row["died_at"], row["id"]))
     result = [

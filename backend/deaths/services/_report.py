@@ -10,15 +10,14 @@ from backend.core.db import transaction
 from backend.core.errors import Invalid
 from backend.core.i18n import _
 from backend.core.ledger import Change, append_audit, append_rows
+from backend.core.permissions import require
 from backend.core.security import Scope
 from backend.deaths import rules
 from backend.deaths.schemas import DeathIn, DeathOut
 from backend.deaths.services._common import (
     FAR_FUTURE,
-    REPORT_ROLES,
     _aware,
     _record_in_force,
-    _require,
     local_iso,
 )
 from backend.deaths.services._register import death_of
@@ -134,7 +133,7 @@ def _day_of(moment: datetime | None) -> date | None:
 
 async def report_death(scope: Scope, resident_id: int, data: DeathIn) -> DeathOut:
     """The home's death report; ``reported_at`` is now (the server's clock)."""
-    _require(scope, REPORT_ROLES, _("You may not report deaths."))
+    require(scope, "report_death", _("You may not report deaths."))
     now = dates.now_utc()
     async with transaction():
         # The write scope of the day of death (a director: a person placed in the home that day).
@@ -154,7 +153,7 @@ async def report_death(scope: Scope, resident_id: int, data: DeathIn) -> DeathOu
 async def correct_death(scope: Scope, resident_id: int, data: DeathIn) -> DeathOut:
     """A correction: a new record naming the record in force; ``reported_at`` is the original
     report's. A reason is required."""
-    _require(scope, REPORT_ROLES, _("You may not report deaths."))
+    require(scope, "report_death", _("You may not report deaths."))
     now = dates.now_utc()
     async with transaction():
         previous = await _record_in_force(resident_id)

@@ -9,13 +9,10 @@ from backend.core.db import transaction
 from backend.core.errors import Invalid
 from backend.core.i18n import _
 from backend.core.ledger import Change, append_audit
+from backend.core.permissions import require
 from backend.core.security import Scope
 from backend.deaths import rules
 from backend.deaths.schemas import SubsidyOut
-from backend.deaths.services._common import (
-    SUBSIDY_ROLES,
-    _require,
-)
 from backend.deaths.tables import FuneralSubsidy
 from backend.registry import rules as registry_rules
 from backend.registry import services as registry
@@ -47,7 +44,7 @@ async def subsidy_on(scope: Scope, county_code: str, day: date) -> SubsidyOut:
 async def set_funeral_subsidy(scope: Scope, county_code: str, effective_from: date, amount_text: str) -> SubsidyOut:
     """The county's funeral subsidy from ``effective_from`` on (not in the past: a change never
     rewrites earlier deaths; a second change for the same future date replaces the first)."""
-    _require(scope, SUBSIDY_ROLES, _("Only an administrator changes county parameters."))
+    require(scope, "set_funeral_subsidy", _("Only an administrator changes county parameters."))
     errors: dict[str, str] = {}
     try:
         amount = money.parse_yuan(amount_text or "")

@@ -1,9 +1,6 @@
 """Residents use cases: the only code that reads or writes the residents tables."""
 
 from backend.residents.services._common import (
-    ASSESS_ROLES,
-    FULL_ID_ROLES,
-    REGISTER_ROLES,
     calendar_sets,
     may_record,
 )
@@ -32,9 +29,6 @@ from backend.residents.services.queries import (
 from backend.residents.services.register import end_support, record_placement, register_resident
 
 __all__ = [
-    "ASSESS_ROLES",
-    "FULL_ID_ROLES",
-    "REGISTER_ROLES",
     "RegisterFilter",
     "calendar_sets",
     "due_assessments",

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from backend.core import citizen_id, dates
-from backend.core.errors import Forbidden, NotFound
+from backend.core.errors import NotFound
 from backend.core.i18n import _
 from backend.core.security import Scope
 from backend.core.tables import CalendarDay
@@ -17,15 +17,6 @@ from backend.residents.tables import Assessment, Placement, Resident
 FAR_FUTURE = date(9999, 12, 31)
 
 # Who may do what (domain decisions, documented in docs/architecture.md):
-REGISTER_ROLES = ("inspector", "admin")  # 认定 is the county bureau's act
-PLACEMENT_ROLES = ("director", "inspector", "admin")
-ASSESS_ROLES = ("director", "inspector", "admin")
-FULL_ID_ROLES = ("inspector", "finance", "admin")
-
-
-def require_role(scope: Scope, roles: tuple[str, ...], message: str) -> None:
-    if scope.role not in roles:
-        raise Forbidden(message)
 
 
 def resident_where(scope: Scope):

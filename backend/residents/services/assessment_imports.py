@@ -14,10 +14,10 @@ from backend.core.db import is_sqlite, transaction
 from backend.core.exchange import ExchangeError, ParsedRow, RowError
 from backend.core.i18n import _
 from backend.core.ledger import Change, append_audit
+from backend.core.permissions import require
 from backend.core.security import Scope
 from backend.registry.schemas import ImportResult, ImportRowOut
 from backend.residents import rules
-from backend.residents.services._common import ASSESS_ROLES, require_role
 from backend.residents.services.imports import (
     _append_ledger,
     _existing_residents,
@@ -37,7 +37,7 @@ assert ASSESSMENT_LEDGER.fields == _ASSESSMENT_ROW, "import_assessments builds r
 
 
 async def import_assessments(scope: Scope, rows: list[ParsedRow], dry_run: bool = False) -> ImportResult:
-    require_role(scope, ASSESS_ROLES, _("You may not record assessments."))
+    require(scope, "record_assessment", _("You may not record assessments."))
     today = dates.today()
     numbers = sorted({row.values["id_number"] for row in rows if row.values.get("id_number")})
     people = await _existing_residents(numbers)

@@ -10,6 +10,7 @@ from backend.core.db import transaction
 from backend.core.errors import Invalid
 from backend.core.i18n import _
 from backend.core.ledger import Change, append_audit, append_rows, canonical
+from backend.core.permissions import require
 from backend.core.security import Scope
 from backend.residents import capability, rules
 from backend.residents.schemas import (
@@ -20,12 +21,10 @@ from backend.residents.schemas import (
     ConditionChangeIn,
 )
 from backend.residents.services._common import (
-    ASSESS_ROLES,
     calendar_sets,
     find_resident,
     find_resident_for_write,
     refresh_state,
-    require_role,
 )
 from backend.residents.services.register import check_not_after_death
 from backend.residents.tables import (
@@ -55,7 +54,7 @@ def _check_day(person: dict, day: date, field: str) -> None:
 async def record_assessment(scope: Scope, resident_id: int, data: AssessmentIn) -> AssessmentOut:
     """Record the six answers; the tier is computed (rules.care_tier). Open re-assessment tasks
     reported on or before the assessment date are done by it."""
-    require_role(scope, ASSESS_ROLES, _("You may not record assessments."))
+    require(scope, "record_assessment", _("You may not record assessments."))
     answers = {item: bool(getattr(data, item)) for item in rules.ITEMS}
     tier = rules.care_tier(answers)
     assessor = data.assessor.strip()
@@ -110,7 +109,7 @@ def _capability_out(row: dict) -> CapabilityOut:
 
 async def record_capability(scope: Scope, resident_id: int, data: CapabilityIn) -> CapabilityOut:
     """A GB/T 42195 assessment. Stored separately; it never changes the stipend tier."""
-    require_role(scope, ASSESS_ROLES, _("You may not record assessments."))
+    require(scope, "record_assessment", _("You may not record assessments."))
     now = dates.now_utc()
     async with transaction():
         person = await find_resident_for_write(scope, resident_id, data.assessed_on)  # out of scope: "not found", before any validation
@@ -147,7 +146,7 @@ async def list_capability(scope: Scope, resident_id: int) -> list[CapabilityOut]
 async def report_condition_change(scope: Scope, resident_id: int, data: ConditionChangeIn) -> date:
     """A change in self-care ability was reported: a re-assessment is due within
     rules.REASSESSMENT_WORKING_DAYS working days. Returns the due date."""
-    require_role(scope, ASSESS_ROLES, _("You may not report condition changes."))
+    require(scope, "record_assessment", _("You may not report condition changes."))
     async with transaction():
         person = await find_resident_for_write(scope, resident_id, data.reported_on)
         if data.reported_on > dates.today():

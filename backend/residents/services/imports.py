@@ -23,14 +23,13 @@ from backend.core.ledger import (
     reserve,
     set_head,
 )
+from backend.core.permissions import require
 from backend.core.security import Scope
 from backend.registry.schemas import ImportResult, ImportRowOut
 from backend.registry.tables import County, Home
 from backend.residents import rules
 from backend.residents.services._common import (
-    REGISTER_ROLES,
     refresh_state,
-    require_role,
 )
 from backend.residents.tables import (
     PLACEMENT_LEDGER,
@@ -131,7 +130,7 @@ def _row_errors(row: ParsedRow, today: date, counties: dict[str, int], homes: di
 
 
 async def import_residents(scope: Scope, rows: list[ParsedRow], dry_run: bool = False) -> ImportResult:
-    require_role(scope, REGISTER_ROLES, _("Only the county bureau registers tekun persons."))
+    require(scope, "register_residents", _("Only the county bureau registers tekun persons."))
     today = dates.today()
     counties = {row["code"]: row["id"] for row in await County.select(County.id, County.code)}
     homes = {row["code"]: row for row in await Home.select(Home.id, Home.code, Home.county, Home.beds)}

@@ -14,12 +14,12 @@ from backend.core.db import transaction
 from backend.core.errors import Forbidden
 from backend.core.i18n import _
 from backend.core.ledger import Change, append_audit
+from backend.core.permissions import can
 from backend.core.security import Scope
 from backend.registry.tables import Home
 from backend.residents import rules
 from backend.residents.schemas import PlacementOut, ResidentOut, ResidentPage, StateOn, TaskOut
 from backend.residents.services._common import (
-    FULL_ID_ROLES,
     assessment_records,
     find_resident,
     placement_events,
@@ -125,7 +125,7 @@ async def get_resident(scope: Scope, resident_id: int) -> ResidentOut:
 
 async def reveal_id_number(scope: Scope, resident_id: int) -> str:
     """The full ID number, for roles that need it; every view is recorded in the audit log."""
-    if scope.role not in FULL_ID_ROLES:
+    if not can(scope.role, "reveal_id_number"):
         raise Forbidden(_("Your role may not see full ID numbers."))
     async with transaction():
         person = await find_resident(scope, resident_id)

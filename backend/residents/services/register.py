@@ -9,18 +9,16 @@ from backend.core.db import is_sqlite, transaction
 from backend.core.errors import Invalid, NotFound
 from backend.core.i18n import _
 from backend.core.ledger import Change, append_audit, append_rows
+from backend.core.permissions import require
 from backend.core.security import Scope
 from backend.registry.tables import County, Home
 from backend.residents import rules
 from backend.residents.schemas import PlacementIn, ResidentIn, ResidentOut
 from backend.residents.services._common import (
-    PLACEMENT_ROLES,
-    REGISTER_ROLES,
     find_resident,
     find_resident_for_write,
     placement_events,
     refresh_state,
-    require_role,
     resident_out,
 )
 from backend.residents.tables import PLACEMENT_LEDGER, Resident
@@ -72,7 +70,7 @@ async def check_not_after_death(resident_id: int, day: date | None, field: str) 
 
 async def register_resident(scope: Scope, data: ResidentIn) -> ResidentOut:
     """Record a confirmed (认定) tekun person; with a home and date, also their admission."""
-    require_role(scope, REGISTER_ROLES, _("Only the county bureau registers tekun persons."))
+    require(scope, "register_residents", _("Only the county bureau registers tekun persons."))
     id_number = citizen_id.normalise(data.id_number)
     errors: dict[str, str] = {}
     problem = citizen_id.id_problem(id_number, data.gender, dates.today())
@@ -145,7 +143,7 @@ async def record_placement(scope: Scope, resident_id: int, data: PlacementIn) ->
     """Admission, transfer or discharge, dated; kept as history. Refused when it contradicts
     the history (admitting someone already placed, discharging someone who is not), when dated
     before the last recorded event or in the future, or when the target home is full."""
-    require_role(scope, PLACEMENT_ROLES, _("You may not record placements."))
+    require(scope, "record_placement", _("You may not record placements."))
     now = dates.now_utc()
     async with transaction():
         person = await find_resident_for_write(scope, resident_id, data.event_date)
@@ -199,7 +197,7 @@ async def record_placement(scope: Scope, resident_id: int, data: PlacementIn) ->
 async def end_support(scope: Scope, resident_id: int, ended_on: date, reason: str) -> ResidentOut:
     """Support ends for a reason other than death (the county's decision); a placed person is
     discharged on the same day."""
-    require_role(scope, REGISTER_ROLES, _("Only the county bureau ends support."))
+    require(scope, "register_residents", _("Only the county bureau ends support."))
     reason = (reason or "").strip()
     now = dates.now_utc()
     async with transaction():

@@ -1,0 +1,100 @@
+"""Who may do what: one permission matrix (role × action), used by the route guard, by the
+services and by the templates alike.
+
+Each action names the roles that may do it. Every role acts inside its own scope (``SCOPES``: a
+director in the home they direct, inspectors and finance staff in their county, administrators
+everywhere); the services then filter every row by the acting user's ``Scope``, so "may record an
+assessment" always means "in the home or county you serve". Staffing and safety add their actions
+here when they arrive: the matrix is data, and a test writes it out in full.
+
+Use:
+
+* routes: ``@post(..., opt=allow("record_assessment"))``;
+* services: ``require(scope, "record_assessment", _("You may not record assessments."))``;
+* templates: ``{% if can.record_assessment %}`` (``page()`` passes ``can`` for the signed-in user).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from backend.core.errors import Forbidden
+from backend.core.i18n import _
+
+DIRECTOR, INSPECTOR, FINANCE, ADMIN = "director", "inspector", "finance", "admin"
+ROLES = (DIRECTOR, INSPECTOR, FINANCE, ADMIN)
+
+# What each role's actions are limited to (the Scope kind a signed-in user of that role carries).
+SCOPES = {DIRECTOR: "home", INSPECTOR: "county", FINANCE: "county", ADMIN: "all"}
+
+MATRIX: dict[str, frozenset[str]] = {
+    # registry: counties, homes, per-county parameters
+    "view_counties": frozenset({INSPECTOR, FINANCE, ADMIN}),
+    "manage_registry": frozenset({ADMIN}),
+    # residents: the register, placements, assessments
+    "view_register": frozenset({INSPECTOR, FINANCE, ADMIN}),
+    "register_residents": frozenset({INSPECTOR, ADMIN}),  # 认定 and ending support: the county's acts
+    "record_placement": frozenset({DIRECTOR, INSPECTOR, ADMIN}),
+    "record_assessment": frozenset({DIRECTOR, INSPECTOR, ADMIN}),
+    "reveal_id_number": frozenset({INSPECTOR, FINANCE, ADMIN}),
+    # deaths
+    "report_death": frozenset({DIRECTOR, INSPECTOR, ADMIN}),  # the home reports; the county may too
+    "view_deaths": frozenset({INSPECTOR, FINANCE, ADMIN}),  # the death register and its notices
+    "import_deaths": frozenset({INSPECTOR, ADMIN}),
+    "set_funeral_subsidy": frozenset({ADMIN}),  # like every county parameter
+    # stipends
+    "set_standards": frozenset({FINANCE, ADMIN}),
+    "import_payments": frozenset({FINANCE, ADMIN}),
+    "import_claims": frozenset({FINANCE, INSPECTOR, ADMIN}),
+    "view_reconciliation": frozenset({FINANCE, INSPECTOR, ADMIN}),
+    "review_reconciliation": frozenset({FINANCE, ADMIN}),
+    "view_claims": frozenset({DIRECTOR, FINANCE, INSPECTOR, ADMIN}),
+    "prepare_claims": frozenset({DIRECTOR, ADMIN}),
+    "check_claims": frozenset({FINANCE, ADMIN}),
+    "view_county_claims": frozenset({FINANCE, INSPECTOR, ADMIN}),  # every home's claims of the county
+    # accounts
+    "view_audit": frozenset({ADMIN}),
+    "manage_users": frozenset({ADMIN}),
+    # the import page (each role sees the kinds its other actions allow)
+    "use_imports": frozenset({DIRECTOR, INSPECTOR, FINANCE, ADMIN}),
+}
+
+
+def can(role: str | None, action: str) -> bool:
+    """May a user of this role do this action (within their scope)? Unknown actions raise."""
+    return role in MATRIX[action]
+
+
+def roles_for(action: str) -> tuple[str, ...]:
+    """The roles allowed an action, in the fixed order of ``ROLES`` (for the route guard)."""
+    allowed = MATRIX[action]
+    return tuple(role for role in ROLES if role in allowed)
+
+
+def allow(*actions: str, **extra: Any) -> dict[str, Any]:
+    """A route's ``opt``: open to the roles allowed any of these actions (plus other options)."""
+    roles = {role for action in actions for role in MATRIX[action]}
+    return {"access": tuple(role for role in ROLES if role in roles), "actions": actions, **extra}
+
+
+def require(scope: Any, action: str, message: str | None = None) -> None:
+    """Raise Forbidden unless the acting scope's role may do this (services call it first)."""
+    if not can(scope.role, action):
+        raise Forbidden(message or _("You do not have permission to do this."))
+
+
+class Permissions:
+    """``can`` in templates: ``can.record_assessment`` is True when the user's role may."""
+
+    __slots__ = ("role",)
+
+    def __init__(self, role: str | None):
+        self.role = role
+
+    def __getattr__(self, action: str) -> bool:
+        if action not in MATRIX:
+            raise AttributeError(f"no such action in the permission matrix: {action}")
+        return can(self.role, action)
+
+    def __call__(self, action: str) -> bool:
+        return can(self.role, action)

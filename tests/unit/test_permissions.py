@@ -1,0 +1,83 @@
+"""The permission matrix, compared with the table written out here by hand: a change to who may
+do what must be made in both places, on purpose."""
+
+from __future__ import annotations
+
+import pytest
+
+from backend.core import permissions
+from backend.core.errors import Forbidden
+from backend.core.permissions import Permissions, allow, can, require, roles_for
+from backend.core.security import Scope
+
+# action: (director, inspector, finance, admin)
+EXPECTED = {
+    "view_counties": (0, 1, 1, 1),
+    "manage_registry": (0, 0, 0, 1),
+    "view_register": (0, 1, 1, 1),
+    "register_residents": (0, 1, 0, 1),
+    "record_placement": (1, 1, 0, 1),
+    "record_assessment": (1, 1, 0, 1),
+    "reveal_id_number": (0, 1, 1, 1),
+    "report_death": (1, 1, 0, 1),
+    "view_deaths": (0, 1, 1, 1),
+    "import_deaths": (0, 1, 0, 1),
+    "set_funeral_subsidy": (0, 0, 0, 1),
+    "set_standards": (0, 0, 1, 1),
+    "import_payments": (0, 0, 1, 1),
+    "import_claims": (0, 1, 1, 1),
+    "view_reconciliation": (0, 1, 1, 1),
+    "review_reconciliation": (0, 0, 1, 1),
+    "view_claims": (1, 1, 1, 1),
+    "prepare_claims": (1, 0, 0, 1),
+    "check_claims": (0, 0, 1, 1),
+    "view_county_claims": (0, 1, 1, 1),
+    "view_audit": (0, 0, 0, 1),
+    "manage_users": (0, 0, 0, 1),
+    "use_imports": (1, 1, 1, 1),
+}
+ROLES = ("director", "inspector", "finance", "admin")
+
+
+def test_the_matrix_has_exactly_the_actions_written_out_here():
+    assert set(permissions.MATRIX) == set(EXPECTED)
+
+
+@pytest.mark.parametrize("action", sorted(EXPECTED))
+@pytest.mark.parametrize("index", range(4), ids=ROLES)
+def test_every_role_and_action(action, index):
+    role = ROLES[index]
+    expected = bool(EXPECTED[action][index])
+    assert can(role, action) is expected
+    assert (role in roles_for(action)) is expected
+    assert getattr(Permissions(role), action) is expected
+    assert (role in allow(action)["access"]) is expected
+    scope = Scope(user_id=1, username="someone", role=role)
+    if expected:
+        require(scope, action)
+    else:
+        with pytest.raises(Forbidden):
+            require(scope, action, "refused")
+
+
+def test_unknown_roles_and_actions():
+    assert not can(None, "view_claims")
+    assert not can("caretaker", "view_claims")
+    assert not Permissions(None).view_claims
+    with pytest.raises(KeyError):
+        can("admin", "launch_rockets")
+    with pytest.raises(AttributeError):
+        Permissions("admin").launch_rockets  # noqa: B018 - a typo in a template must fail loudly
+
+
+def test_allow_joins_actions_and_keeps_other_options():
+    opt = allow("prepare_claims", "check_claims", multiline=("note",))
+    assert opt["access"] == ("director", "finance", "admin")
+    assert opt["multiline"] == ("note",)
+    assert opt["actions"] == ("prepare_claims", "check_claims")
+
+
+def test_every_role_has_a_scope_kind():
+    assert permissions.SCOPES == {"director": "home", "inspector": "county", "finance": "county", "admin": "all"}
+    for role in ROLES:
+        assert Scope(user_id=1, username="x", role=role).kind == permissions.SCOPES[role]
