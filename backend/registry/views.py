@@ -8,7 +8,7 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery
 
-from backend.core import dates
+from backend.core import dates, todo
 from backend.core.errors import Invalid
 from backend.core.i18n import _
 from backend.core.permissions import allow
@@ -52,10 +52,12 @@ async def overview(request: Request) -> object:
     scope = user.scope
     if user.role == "director":
         home = await services.get_home(scope, user.home_code)
-        return page(request, "registry/overview.html", home=home, homes=[], counties=[], panels=await overview_panels(request))
+        return page(request, "registry/overview.html", home=home, homes=[], counties=[], panels=await overview_panels(request),
+                    todo=await todo.items(scope))
     homes = await services.list_homes(scope)
     counties = await services.list_counties(scope)
-    return page(request, "registry/overview.html", home=None, homes=homes, counties=counties, panels=await overview_panels(request))
+    return page(request, "registry/overview.html", home=None, homes=homes, counties=counties, panels=await overview_panels(request),
+                todo=await todo.items(scope))
 
 
 # --- counties -----------------------------------------------------------------------------
