@@ -84,7 +84,7 @@ class ResidentController(Controller):
     async def list_placements(self, actor: NamedDependency[Scope], resident_id: ResidentId) -> list[PlacementOut]:
         return await services.placements(actor, resident_id)
 
-    @post("/{resident_id:int}/placements", opt={**allow("record_placement"), "multiline": ("note",)}, summary="Admission, transfer or discharge", responses=API_BODY_ERRORS)
+    @post("/{resident_id:int}/placements", opt=allow("record_placement", multiline=("note",)), summary="Admission, transfer or discharge", responses=API_BODY_ERRORS)
     async def add_placement(self, actor: NamedDependency[Scope], resident_id: ResidentId, data: JSONBody[PlacementIn]) -> ResidentOut:
         return await services.record_placement(actor, resident_id, data)
 
@@ -104,7 +104,7 @@ class ResidentController(Controller):
     async def add_capability(self, actor: NamedDependency[Scope], resident_id: ResidentId, data: JSONBody[CapabilityIn]) -> CapabilityOut:
         return await services.record_capability(actor, resident_id, data)
 
-    @post("/{resident_id:int}/condition-changes", opt={**allow("record_assessment"), "multiline": ("note",)}, summary="Report a change of self-care ability", responses=API_BODY_ERRORS)
+    @post("/{resident_id:int}/condition-changes", opt=allow("record_assessment", multiline=("note",)), summary="Report a change of self-care ability", responses=API_BODY_ERRORS)
     async def condition_change(self, actor: NamedDependency[Scope], resident_id: ResidentId, data: JSONBody[ConditionChangeIn]) -> DueDate:
         return DueDate(await services.report_condition_change(actor, resident_id, data))
 

@@ -130,6 +130,7 @@ class TaskOut(msgspec.Struct):
     due_on: date | None
     reported_on: date | None
     status: str  # open / overdue / done
+    reason: str = ""  # why it is due: admission (never assessed) / annual / change
 
 
 class StateOn(msgspec.Struct):

@@ -195,7 +195,7 @@ async def test_end_of_support_form(world, system, signed_in):
     client, _user = await signed_in("inspector", county=county)
     assert (await client.get(f"/residents/{person.id}/end")).status_code == 200
     response = await post_form(client, f"/residents/{person.id}/end", {"ended_on": "2024-03-01", "reason": ""})
-    assert response.status_code == 400 and "请填写原因" in response.text
+    assert response.status_code == 400 and zh("A value is required.") in response.text
     response = await post_form(client, f"/residents/{person.id}/end", {"ended_on": "2023-03-01", "reason": "不再符合条件"})
     assert response.status_code == 400 and "日期早于认定日期" in response.text
     assert (await Resident.select(Resident.ended_on).where(Resident.id == person.id).first())["ended_on"] is None

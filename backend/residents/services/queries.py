@@ -231,13 +231,13 @@ async def due_assessments(scope: Scope, home_code: str | None = None, county_cod
         for task in open_tasks:
             row = by_id[task["resident"]]
             status = "overdue" if task["due_on"] < today else "open"
-            tasks.append(TaskOut("reassessment", row["id"], row["name"], citizen_id.mask(row["id_number"]), row["home_code"], task["due_on"], task["reported_on"], status))
+            tasks.append(TaskOut("reassessment", row["id"], row["name"], citizen_id.mask(row["id_number"]), row["home_code"], task["due_on"], task["reported_on"], status, "change"))
     for row in people:
         due = rules.annual_review_due(row["last_assessed_on"]) if row["last_assessed_on"] else None
         if due is not None and due > today and (due - today).days > 30:
             continue  # not due within the next 30 days
         status = "overdue" if due is None or due < today else "open"
-        tasks.append(TaskOut("annual_review", row["id"], row["name"], citizen_id.mask(row["id_number"]), row["home_code"], due, None, status))
+        tasks.append(TaskOut("annual_review", row["id"], row["name"], citizen_id.mask(row["id_number"]), row["home_code"], due, None, status, "annual" if row["last_assessed_on"] else "admission"))
     if overdue_only:
         tasks = [task for task in tasks if task.status == "overdue"]
     return sorted(tasks, key=lambda task: (task.due_on or date.min, task.name))

@@ -1,0 +1,131 @@
+"""Assessments due: the home's and the county's lists, and what they add to "今日待办".
+
+Each due item says why it is due (``TaskOut.reason``): someone never assessed owes the admission
+assessment (入住评估), others the annual review (年度复核) or the re-assessment after a reported
+condition change. A director's to-do lists each person whose assessment is overdue or due within
+``SOON_DAYS`` days, and every open re-assessment, each linking to the assessment form; county
+staff who record assessments get one line per home (and one for dispersed support), counted, so
+their list stays short.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from litestar import Request, get
+from litestar.params import FromPath, FromQuery
+from litestar.response import Template
+
+from backend.core import dates, todo
+from backend.core.i18n import _
+from backend.core.permissions import allow, can
+from backend.core.security import Scope
+from backend.core.web import USER
+from backend.registry import services as registry
+from backend.residents import services
+from backend.residents.labels import label
+from backend.residents.schemas import TaskOut
+from backend.residents.views._common import resident_page, scope_of
+
+SOON_DAYS = 7
+
+
+@get("/homes/{code:str}/due", opt={"access": USER})
+async def home_due(request: Request, code: FromPath[str], overdue: FromQuery[bool] = False) -> Template:
+    scope = scope_of(request)
+    home = await registry.get_home(scope, code)
+    tasks = await services.due_assessments(scope, home_code=code, overdue_only=overdue)
+    return resident_page(request, "residents/due.html", home=home, county="", tasks=tasks, overdue=overdue, counties=[], home_names={})
+
+
+@get("/residents/due", opt=allow("view_register"))
+async def county_due(request: Request, county: FromQuery[str | None] = None, overdue: FromQuery[bool] = False) -> Template:
+    scope = scope_of(request)
+    county_code = (county or None) if scope.kind == "all" else request.scope["user"].county_code
+    tasks = await services.due_assessments(scope, county_code=county_code, overdue_only=overdue)
+    counties = await registry.list_counties(scope) if scope.kind == "all" else []
+    homes = await registry.list_homes(scope, county_code=county_code)
+    return resident_page(request, "residents/due.html", home=None, county=county or "", tasks=tasks, overdue=overdue,
+                         counties=counties, home_names={home.code: home.name for home in homes})
+
+
+# --- 今日待办 --------------------------------------------------------------------------------------
+
+
+def _pressing(task: TaskOut, today: date) -> bool:
+    """On the to-do list: overdue, due within SOON_DAYS days, or an open re-assessment."""
+    if task.reason == "change" or task.status == "overdue" or task.due_on is None:
+        return True
+    return (task.due_on - today).days <= SOON_DAYS
+
+
+def _urgency(task: TaskOut, today: date) -> str:
+    if task.status == "overdue":
+        return todo.OVERDUE
+    return todo.TODAY if task.due_on == today else todo.SOON
+
+
+def _person_item(task: TaskOut, today: date) -> todo.Item:
+    never = task.reason == "admission" and task.due_on is None
+    return todo.Item(
+        label=label("due_reason", task.reason),
+        detail=_("{name} (never assessed)").format(name=task.name) if never else task.name,
+        href=f"/residents/{task.resident_id}/assessment?reason={task.reason}",
+        urgency=_urgency(task, today),
+        due=task.due_on,
+        kind="assessment_overdue" if task.status == "overdue" else "assessment_due",
+    )
+
+
+def _counts(overdue: int, soon: int) -> str:
+    if overdue and soon:
+        return _("{overdue} overdue, {soon} due soon").format(overdue=overdue, soon=soon)
+    return _("{count} overdue").format(count=overdue) if overdue else _("{count} due soon").format(count=soon)
+
+
+def _home_item(name: str, href: str, tasks: list[TaskOut], today: date) -> todo.Item:
+    overdue = sum(1 for task in tasks if task.status == "overdue")
+    dated = [task.due_on for task in tasks if task.due_on is not None]
+    return todo.Item(
+        label=_("Assessments due: {home}").format(home=name),
+        detail=_counts(overdue, len(tasks) - overdue),
+        href=href,
+        urgency=todo.OVERDUE if overdue else min((_urgency(task, today) for task in tasks), key=[todo.TODAY, todo.SOON].index),
+        due=min(dated) if dated and not overdue else None,
+        kind="assessments_home",
+    )
+
+
+async def _county_items(scope: Scope, tasks: list[TaskOut], today: date) -> list[todo.Item]:
+    by_home: dict[str | None, list[TaskOut]] = defaultdict(list)
+    for task in tasks:
+        by_home[task.home_code].append(task)
+    names = {home.code: home.name for home in await registry.list_homes(scope)}
+    items = []
+    for code, owed in by_home.items():
+        if code is None:
+            items.append(_home_item(label("mode", "dispersed"), "/residents/due", owed, today))
+        else:
+            items.append(_home_item(names.get(code, code), f"/homes/{code}/due", owed, today))
+    return items
+
+
+@todo.source
+async def assessments_due(scope: Scope) -> list[todo.Item]:
+    """Assessments overdue or due soon, and open re-assessments: per person in a director's home,
+    counted per home for the county staff who record assessments (not the whole province)."""
+    if not can(scope.role, "record_assessment") or scope.kind == "all":
+        return []
+    today = dates.today()
+    if scope.kind == "home":
+        items = []
+        for home in await registry.list_homes(scope):  # the director's own home
+            tasks = await services.due_assessments(scope, home_code=home.code)
+            items += [_person_item(task, today) for task in tasks if _pressing(task, today)]
+        return items
+    tasks = await services.due_assessments(scope)
+    return await _county_items(scope, [task for task in tasks if _pressing(task, today)], today)
+
+
+ROUTES = [home_due, county_due]

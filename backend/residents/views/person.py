@@ -1,0 +1,57 @@
+"""A person's page (facts, timeline, assessments) and the audited view of the full ID number."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.response import Template
+
+from backend.core.errors import NotFound
+from backend.core.limits import ResidentId
+from backend.core.permissions import allow, can
+from backend.core.web import USER
+from backend.registry import services as registry
+from backend.residents import services
+from backend.residents.views._common import resident_page, scope_of
+
+
+async def _county_name(request: Request, code: str) -> str:
+    user = request.scope["user"]
+    if code == user.county_code and user.county_name:
+        return user.county_name
+    try:
+        return (await registry.get_county(scope_of(request), code)).name
+    except NotFound:
+        return code
+
+
+async def _person_context(request: Request, resident_id: int) -> dict[str, Any]:
+    scope = scope_of(request)
+    shown = await services.person_page(scope, resident_id)
+    person = shown["person"]
+    return {
+        **shown,
+        "county_name": await _county_name(request, person.county_code),
+        # Writes dated today are offered only where the services accept them (a director: for
+        # someone placed in the home today).
+        "writable": can(scope.role, "record_assessment") and await services.may_record(scope, resident_id),
+        "full_id": None,
+    }
+
+
+@get("/residents/{resident_id:int}", opt={"access": USER})
+async def person_detail(request: Request, resident_id: ResidentId) -> Template:
+    return resident_page(request, "residents/person.html", **await _person_context(request, resident_id))
+
+
+@post("/residents/{resident_id:int}/id-number", opt=allow("reveal_id_number"), status_code=200)
+async def person_full_id(request: Request, resident_id: ResidentId) -> Template:
+    context = await _person_context(request, resident_id)
+    context["full_id"] = await services.reveal_id_number(scope_of(request), resident_id)
+    response = resident_page(request, "residents/person.html", **context)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+ROUTES = [person_detail, person_full_id]
