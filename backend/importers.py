@@ -1,6 +1,9 @@
 """The import kinds (interfaces.md §3): columns and the service that applies them.
 
-Shared by ``tekun import`` and the upload page, so both validate and write the same way.
+Shared by ``tekun import`` and the upload page, so both validate and write the same way. The
+import page's column lists and the downloadable templates (``template_xlsx`` / ``template_csv``:
+the header row and one example row) are made from the very column maps the reader uses, so
+they cannot drift apart.
 """
 
 from __future__ import annotations
@@ -9,8 +12,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from backend.core import cells, xlsx
 from backend.core.calendar import import_calendar
 from backend.core.exchange import Column, ExchangeError
+from backend.core.i18n import N_
 from backend.core.parse_worker import load_object, parse_file
 from backend.core.permissions import roles_for
 from backend.core.security import Scope
@@ -59,6 +64,42 @@ KINDS: dict[str, ImportKind] = {
     "payments": ImportKind("payments", f"{_STIPENDS}:LINE_COLUMNS", stipends.import_payments, roles=roles_for("import_payments")),
     "claims": ImportKind("claims", f"{_STIPENDS}:LINE_COLUMNS", stipends.import_claims, roles=roles_for("import_claims")),
 }
+
+
+# What each kind is called on the page, and what writing a file of it does beyond adding and
+# changing its rows (said on the confirmation step before anything is written).
+KIND_LABELS = {
+    "counties": N_("counties"), "homes": N_("homes"), "calendar": N_("working-day calendar"),
+    "residents": N_("register of tekun persons"), "assessments": N_("self-care assessments"), "deaths": N_("deaths"),
+    "standards": N_("stipend standards"), "payments": N_("payment list"), "claims": N_("claims"),
+}
+KIND_EFFECTS = {
+    "residents": N_("New persons are entered in the register; for a person already there, the file may fill empty fields but never rewrites the history of placements."),
+    "assessments": N_("Each assessment sets the person's care tier from its date on; the stipend's care allowance follows the tier."),
+    "deaths": N_("Each new death is recorded with all its consequences: the stipend stops after the last entitled month, the stay in the home ends and the bed is freed, open re-assessment tasks are cancelled and the person's record is locked. A changed row is recorded as a correction of the death record."),
+    "standards": N_("The standards apply from their effective month on, in every reconciliation of those months."),
+    "payments": N_("The lines are compared with the register when their month is reconciled."),
+    "claims": N_("The lines are compared with the register when their month is reconciled."),
+    "calendar": N_("Deadlines counted in working days follow the new calendar from now on."),
+}
+
+
+def template_header(kind: str) -> tuple[list[str], list[str]]:
+    """The header (Chinese names) and the example row of a kind's template."""
+    columns = KINDS[kind].columns
+    return [column.zh for column in columns], [column.example for column in columns]
+
+
+def template_xlsx(kind: str) -> bytes:
+    """The kind's template as XLSX: the header row and one example row (every cell text)."""
+    header, example = template_header(kind)
+    return xlsx.to_xlsx(header, [example], sheet_name=kind)
+
+
+def template_csv(kind: str) -> bytes:
+    """The kind's template as CSV (UTF-8 with a BOM): the header row and one example row."""
+    header, example = template_header(kind)
+    return cells.to_csv(header, [example])
 
 
 def kinds_for(role: str) -> list[str]:

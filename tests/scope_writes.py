@@ -61,7 +61,7 @@ PERSON_WRITES: dict[tuple[str, str], Fill] = {
         lambda: {"assessed_on": _today(), "reason": "annual", "assessor": "评估员", "action": "save", **dict.fromkeys(ITEMS, "yes")}),
     ("POST", f"/residents/{PERSON}/capability"): Fill(
         lambda: {"assessed_on": _today(), "risk_events": "0", "assessor": "评估员", **{f"score_{key}": "0" for key in _scores()}}),
-    ("POST", f"/residents/{PERSON}/death"): Fill(lambda: {"died_at": _an_hour_ago(), "place": "本院"}),
+    ("POST", f"/residents/{PERSON}/death"): Fill(lambda: {"died_at": _an_hour_ago(), "place": "本院", "confirmed": "yes"}),
     ("POST", f"/residents/{PERSON}/death/correct"): Fill(lambda: {"died_at": _an_hour_ago(), "reason": "时间记错"}, died=True),
     ("POST", f"/residents/{PERSON}/id-number"): Fill(dict),
     ("POST", f"/api/v1/residents/{PERSON}/assessments"): Fill(lambda: {"assessed_on": _today(), **dict.fromkeys(ITEMS, True)}),

@@ -115,7 +115,7 @@ async def test_the_death_form_refuses_a_control_character_next_to_the_field(worl
     # A tab and line breaks in the textarea are kept; the record is written (sent from the page
     # shown again, with its own CSRF token).
     sent = await client.post(f"/residents/{person.id}/death", data={
-        "died_at": died_at(), "place": "本院", "funeral_arrangements": "县殡仪馆\r\n\t火化", "_csrf_token": csrf_in(page)})
+        "died_at": died_at(), "place": "本院", "funeral_arrangements": "县殡仪馆\r\n\t火化", "confirmed": "yes", "_csrf_token": csrf_in(page)})
     assert sent.status_code == 303, sent.text
     record = await DeathRecord.select(DeathRecord.place, DeathRecord.funeral_arrangements).where(DeathRecord.resident == person.id).first()
     assert record == {"place": "本院", "funeral_arrangements": "县殡仪馆\r\n\t火化"}

@@ -17,7 +17,7 @@ from backend.core.exchange import (
     date_cell,
     text,
 )
-from backend.core.i18n import _
+from backend.core.i18n import N_, _
 from backend.core.ledger import Change, append_audit
 from backend.core.security import Scope
 from backend.core.tables import CalendarDay
@@ -34,9 +34,9 @@ def kind_cell(value: Any) -> str:
 
 
 CALENDAR_COLUMNS = [
-    Column("date", "日期", date_cell),
-    Column("kind", "类型", kind_cell),
-    Column("name", "名称", text(50), required=False),
+    Column("date", "日期", date_cell, rule=N_("A date; the natural key."), example="2026-10-01"),
+    Column("kind", "类型", kind_cell, rule=N_("休 (a public holiday) or 班 (a make-up working day)."), example="休"),
+    Column("name", "名称", text(50), required=False, rule=N_("Optional: the holiday's name; at most 50 characters."), example="国庆节"),
 ]
 
 

@@ -1,6 +1,6 @@
 """Deaths tables: the death records (an append-only, hash-chained ledger; a correction is a new
-record naming the one it corrects), the county's notices of late reports, and the county's
-funeral subsidy amounts with their effective dates (domain-rules §7)."""
+record naming the one it corrects), the county's notices of late reports and who has read each,
+and the county's funeral subsidy amounts with their effective dates (domain-rules §7)."""
 
 from piccolo.columns import Boolean, Date, ForeignKey, Integer, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
@@ -45,8 +45,9 @@ class DeathRecord(Table):
 
 
 class LateNotice(Table):
-    """An in-app notice to the county: a death was reported after the deadline. Open until an
-    inspector (or administrator) of the county marks it as seen."""
+    """An in-app notice to the county: a death was reported after the deadline. Each user who may
+    view deaths reads it for themselves (``DeathNoticeRead``); ``seen_at`` / ``seen_by`` keep the
+    first reader (before notices were read per user, the one who marked it for everyone)."""
 
     death_record = Integer(index=True)
     resident = ForeignKey(references=Resident, on_delete=OnDelete.restrict, index=True)
@@ -54,6 +55,17 @@ class LateNotice(Table):
     created_at = Timestamptz()
     seen_at = Timestamptz(null=True, default=None)
     seen_by = Varchar(length=150, default="")
+
+
+class DeathNoticeRead(Table):
+    """A user has read a late-report notice: it no longer shows as unread for them (and only for
+    them: the county's finance officer still sees it when an inspector has read it). One row per
+    notice and user: a unique index (notice, user_id), made by a migration (Piccolo's composite
+    constraints need ALTER TABLE ... ADD CONSTRAINT, which SQLite lacks)."""
+
+    notice = ForeignKey(references=LateNotice, on_delete=OnDelete.restrict)  # indexed by the unique index
+    user_id = Integer(index=True)  # accounts' user id (deaths never reads the accounts tables)
+    read_at = Timestamptz()
 
 
 class FuneralSubsidy(Table):

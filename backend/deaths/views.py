@@ -1,102 +1,183 @@
-"""Deaths pages: the phone-first death report form (from the person's page), its correction, the
-county death register (去世信息备案) with its CSV/XLSX export, the late-report notices, and the
-county's funeral subsidy setting."""
+"""Deaths pages: the phone-first death report form (from the person's page) with its confirmation
+step, its correction, the county death register (去世信息备案) with its CSV/XLSX export, the
+late-report notices (read by each user for themselves), the county's funeral subsidy setting, and
+the deaths' items of "今日待办"."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import Annotated, Any, cast
 
 from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
 
-from backend.core import dates
+from backend.core import dates, formatting, forms, money, todo
 from backend.core.errors import Invalid
 from backend.core.i18n import _
 from backend.core.limits import ResidentId
 from backend.core.permissions import allow, can
-from backend.core.web import overview_panel, page, redirect
+from backend.core.web import page, redirect, safe_next
 from backend.deaths import export, services
 from backend.deaths.schemas import DeathIn
+from backend.registry import rules as registry_rules
 from backend.registry import services as registry
 from backend.residents import services as residents
+from backend.residents.views import MODE_LABELS, STATUS_LABELS
 
-FIELDS = ("died_at", "place", "cause", "certificate_no", "reporter", "funeral_arrangements", "reason")
-LIMITS = {"place": 200, "cause": 200, "certificate_no": 50, "reporter": 100, "funeral_arrangements": 500, "reason": 300}
+MULTILINE = ("funeral_arrangements",)  # the form's one textarea: it may hold line breaks
+# A director's late reports stay on their "今日待办" this long after the report (to check the
+# record and correct a wrongly typed time of death).
+LATE_REPORT_TODO_DAYS = 14
+
+
+class DateTime(forms.Parser):
+    """A date and time (``2026-11-02T14:30`` as a datetime-local field sends it, or
+    ``2026-11-02 14:30``) in TEKUN_TIMEZONE → aware UTC; years FIRST_YEAR..LAST_YEAR."""
+
+    def parse(self, raw: str) -> datetime:
+        try:
+            return dates.parse_datetime(raw)
+        except ValueError:
+            raise forms.Refused(_("Not a valid date and time (write 2026-11-02 14:30).")) from None
+
+
+class DeathForm(forms.Form):
+    died_at: Annotated[datetime, DateTime()]
+    place: Annotated[str, forms.Text(required=False, max_length=200)] = ""
+    cause: Annotated[str, forms.Text(required=False, max_length=200)] = ""
+    certificate_no: Annotated[str, forms.Text(required=False, max_length=50)] = ""
+    reporter: Annotated[str, forms.Text(required=False, max_length=100)] = ""
+    funeral_arrangements: Annotated[str, forms.Text(required=False, max_length=500, multiline=True)] = ""
+
+
+class CorrectionForm(DeathForm, kw_only=True):
+    reason: Annotated[str, forms.Text(max_length=300)]
+
+
+class SubsidyForm(forms.Form):
+    effective_from: Annotated[date, forms.Date()]
+    amount: Annotated[int, forms.Money(maximum_fen=registry_rules.FUNERAL_SUBSIDY_MAX_FEN)]
+
+
+class NoticeForm(forms.Form):
+    notice_id: Annotated[int, forms.Integer(minimum=1, maximum=2**31 - 1)]
+    next: Annotated[str, forms.Text(required=False, max_length=300)] = ""
 
 
 def _scope(request: Request):
     return request.scope["user"].scope
 
 
-def _text(form: Any, name: str) -> str:
-    return str(form.get(name, "") or "").strip()
+def _yuan(text: str) -> str:
+    """A yuan text of the services ("6020.00") as the page shows money (¥6,020.00)."""
+    return formatting.cny(money.parse_yuan(text))
 
 
-def _parse(form: Any) -> tuple[dict[str, str], DeathIn | None, dict[str, str]]:
-    values = {name: _text(form, name) for name in FIELDS}
-    errors: dict[str, str] = {}
-    died_at = None
-    if not values["died_at"]:
-        errors["died_at"] = _("A value is required.")
-    else:
-        try:
-            died_at = dates.parse_datetime(values["died_at"])
-        except ValueError:
-            errors["died_at"] = _("Not a valid date and time (write 2026-11-02 14:30).")
-    for name, limit in LIMITS.items():
-        if len(values[name]) > limit:
-            errors[name] = _("At most {n} characters.").format(n=limit)
-    if errors:
-        return values, None, errors
-    return values, DeathIn(died_at=died_at, **{name: values[name] for name in FIELDS if name != "died_at"}), {}
+def _death_in(data: DeathForm) -> DeathIn:
+    return DeathIn(
+        died_at=data.died_at, place=data.place, cause=data.cause, certificate_no=data.certificate_no,
+        reporter=data.reporter, funeral_arrangements=data.funeral_arrangements,
+        reason=getattr(data, "reason", ""),
+    )
 
 
-async def _form(request: Request, resident_id: int, values: dict[str, Any], errors: dict[str, str] | None = None, status_code: int = 200, correcting: bool = False):
+def _labels(person: Any) -> dict[str, str]:
+    """The person's state in words (the residents' labels)."""
+    return {"mode": _(MODE_LABELS[person.mode]), "status": _(STATUS_LABELS[person.status])}
+
+
+async def _form(request: Request, resident_id: int, values: dict[str, Any], errors: dict[str, str] | None = None,
+                status_code: int = 200, correcting: bool = False) -> Template:
     scope = _scope(request)
     person = await residents.get_resident(scope, resident_id)
     history = await services.death_history(scope, resident_id)
     return page(
-        request, "deaths/report_form.html", status_code=status_code, person=person, values=values,
-        errors=errors or {}, history=history, record=history[-1] if history else None, correcting=correcting,
+        request, "deaths/report_form.html", status_code=status_code, person=person, labels=_labels(person),
+        values=values, errors=errors or {}, history=history, record=history[-1] if history else None,
+        correcting=correcting, yuan=_yuan,
     )
 
 
 @get("/residents/{resident_id:int}/death", opt=allow("report_death"))
-async def death_page(request: Request, resident_id: ResidentId) -> object:
+async def death_page(request: Request, resident_id: ResidentId) -> Template:
     """The report form, or the record in force with its history when a death is recorded."""
     return await _form(request, resident_id, {"died_at": dates.local(dates.now_utc()).strftime("%Y-%m-%dT%H:%M")})
 
 
-async def _reshow_report(request: Request, values: dict[str, str], errors: dict[str, str], correcting: bool = False):
+async def _reshow_report(request: Request, values: dict[str, str], errors: dict[str, str], correcting: bool = False) -> Template | None:
     """The form again with the refused fields marked (``backend.core.textguard``); None for a
     field the form does not show (the guard's own error page names it)."""
-    if not set(errors) <= set(FIELDS):
+    shown_fields = forms.fields_of(CorrectionForm if correcting else DeathForm)
+    if not set(errors) <= set(shown_fields):
         return None
-    shown = {name: values.get(name, "") for name in FIELDS}
+    shown = {name: values.get(name, "") for name in shown_fields}
     return await _form(request, request.path_params["resident_id"], shown, errors, status_code=400, correcting=correcting)
 
 
-async def _reshow_correction(request: Request, values: dict[str, str], errors: dict[str, str]):
+async def _reshow_correction(request: Request, values: dict[str, str], errors: dict[str, str]) -> Template | None:
     return await _reshow_report(request, values, errors, correcting=True)
 
 
-# funeral_arrangements is the form's one textarea: it may hold line breaks.
-@post("/residents/{resident_id:int}/death", opt={**allow("report_death"), "multiline": ("funeral_arrangements",), "text_form": _reshow_report}, status_code=200)
-async def death_submit(request: Request, resident_id: ResidentId) -> object:
+def consequences(plan: services.DeathPlan) -> list[str]:
+    """What recording the death will do, sentence by sentence (the confirmation step)."""
+    name, day = plan.name, formatting.day(plan.died_on)
+    lines = [
+        _("The death of {name} is recorded as at {time}; the time of the report is the moment you confirm.").format(
+            name=name, time=formatting.moment(plan.died_at)),
+        _("The stipend is paid up to and including {month} and stops from {next} on.").format(
+            month=formatting.month(plan.last_entitled_month), next=formatting.month(plan.stops_from)),
+    ]
+    if plan.home_name:
+        lines.append(_("The stay in {home} ends on {day}: the placement is closed and the bed is freed.").format(home=plan.home_name, day=day))
+    lines += [
+        _("Open re-assessment tasks of {name} are cancelled.").format(name=name),
+        _("The record of {name} is locked: no assessment, placement or payment dated after {day} can be recorded.").format(name=name, day=day),
+        _("Funeral subsidy: {amount} (the county's amount in force on the day of death).").format(amount=_yuan(plan.funeral_subsidy)),
+    ]
+    hours = formatting.number(plan.hours_to_report, 1)
+    if plan.late:
+        lines.append(_("The report is late: {hours} h after the death, the county's deadline is {deadline} h. The county's staff are notified.").format(
+            hours=hours, deadline=plan.deadline_hours))
+    else:
+        lines.append(_("The report is on time: {hours} h after the death (the county's deadline is {deadline} h).").format(
+            hours=hours, deadline=plan.deadline_hours))
+    lines.append(_("A death report cannot be withdrawn: a mistake is put right later by a correction, a new record that is audited."))
+    return lines
+
+
+async def _confirm(request: Request, resident_id: int, values: dict[str, str], plan: services.DeathPlan) -> Template:
+    person = await residents.get_resident(_scope(request), resident_id)
+    return page(
+        request, "deaths/report_confirm.html", person=person, labels=_labels(person), values=values, plan=plan,
+        what=consequences(plan),
+    )
+
+
+@post("/residents/{resident_id:int}/death", opt={**allow("report_death"), "multiline": MULTILINE, "text_form": _reshow_report}, status_code=200)
+async def death_submit(request: Request, resident_id: ResidentId) -> Template | Redirect:
+    """Two steps: the first post checks the form and says what will happen (nothing written);
+    the second, with ``confirmed=yes``, records the death."""
     scope = _scope(request)
     await residents.get_resident(scope, resident_id)  # out of scope: 404 before anything else
-    values, data, errors = _parse(await request.form())
-    if data is not None:
+    submitted = await request.form()
+    parsed = forms.parse(DeathForm, submitted)
+    if submitted.get("edit") == "yes":  # "change the report" on the confirmation page
+        return await _form(request, resident_id, parsed.values)
+    if parsed.data is not None:
         try:
-            await services.report_death(scope, resident_id, data)
-            return redirect(f"/residents/{resident_id}/death")
+            if forms.confirmed(submitted):
+                await services.report_death(scope, resident_id, _death_in(parsed.data))
+                return redirect(f"/residents/{resident_id}/death", flash=_("The death is recorded."))
+            plan = cast(services.DeathPlan, await services.report_death(scope, resident_id, _death_in(parsed.data), dry_run=True))
+            return await _confirm(request, resident_id, parsed.values, plan)
         except Invalid as invalid:
-            errors = invalid.errors
-    return await _form(request, resident_id, values, errors, status_code=400)
+            parsed.merge(invalid)
+    return await _form(request, resident_id, parsed.values, parsed.errors, status_code=400)
 
 
 @get("/residents/{resident_id:int}/death/correct", opt=allow("report_death"))
-async def correction_page(request: Request, resident_id: ResidentId) -> object:
+async def correction_page(request: Request, resident_id: ResidentId) -> Template | Redirect:
     record = await services.death_of(_scope(request), resident_id)
     if record is None:
         return redirect(f"/residents/{resident_id}/death")
@@ -108,25 +189,25 @@ async def correction_page(request: Request, resident_id: ResidentId) -> object:
     return await _form(request, resident_id, values, correcting=True)
 
 
-@post("/residents/{resident_id:int}/death/correct", opt={**allow("report_death"), "multiline": ("funeral_arrangements",), "text_form": _reshow_correction}, status_code=200)
-async def correction_submit(request: Request, resident_id: ResidentId) -> object:
+@post("/residents/{resident_id:int}/death/correct", opt={**allow("report_death"), "multiline": MULTILINE, "text_form": _reshow_correction}, status_code=200)
+async def correction_submit(request: Request, resident_id: ResidentId) -> Template | Redirect:
     scope = _scope(request)
     await residents.get_resident(scope, resident_id)
-    values, data, errors = _parse(await request.form())
-    if data is not None:
+    parsed = await forms.read(request, CorrectionForm)
+    if parsed.data is not None:
         try:
-            await services.correct_death(scope, resident_id, data)
-            return redirect(f"/residents/{resident_id}/death")
+            await services.correct_death(scope, resident_id, _death_in(parsed.data))
+            return redirect(f"/residents/{resident_id}/death", flash=_("The correction is recorded."))
         except Invalid as invalid:
-            errors = invalid.errors
-    return await _form(request, resident_id, values, errors, status_code=400, correcting=True)
+            parsed.merge(invalid)
+    return await _form(request, resident_id, parsed.values, parsed.errors, status_code=400, correcting=True)
 
 
 # --- the county's death register ---------------------------------------------------------------
 
 
 @get("/counties/{code:str}/deaths", opt=allow("view_deaths"))
-async def register_page(request: Request, code: FromPath[str], month: FromQuery[str | None] = None) -> object:
+async def register_page(request: Request, code: FromPath[str], month: FromQuery[str | None] = None) -> Template:
     scope = _scope(request)
     county = await registry.get_county(scope, code)
     errors: dict[str, str] = {}
@@ -138,15 +219,16 @@ async def register_page(request: Request, code: FromPath[str], month: FromQuery[
         request, "deaths/register.html", county=county, records=await services.county_deaths(scope, code, chosen),
         month=dates.month_text(chosen) if chosen else "", errors=errors,
         notices=await services.late_notices(scope, county_code=code),
-        subsidy=await services.subsidy_on(scope, code, dates.today()),
+        subsidy=await services.subsidy_on(scope, code, dates.today()), yuan=_yuan,
     )
 
 
 @get("/counties/{code:str}/deaths/export", opt=allow("view_deaths"))
 async def register_export(request: Request, code: FromPath[str], format: FromQuery[str] = "csv", month: FromQuery[str | None] = None) -> Response:
     scope = _scope(request)
-    rows = await services.export_rows(scope, code, services.parse_month_param(month))
-    suffix = dates.month_text(services.parse_month_param(month)) if month else "all"
+    chosen = services.parse_month_param(month)
+    rows = await services.export_rows(scope, code, chosen)
+    suffix = dates.month_text(chosen) if chosen else "all"
     if format == "xlsx":
         body = export.to_xlsx(rows)
         media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -162,70 +244,85 @@ async def register_export(request: Request, code: FromPath[str], format: FromQue
 
 
 @post("/counties/{code:str}/deaths/notices/seen", opt=allow("view_deaths"), status_code=200)
-async def notice_seen(request: Request, code: FromPath[str]) -> object:
+async def notice_seen(request: Request, code: FromPath[str]) -> Template | Redirect:
+    """The signed-in user has read a late-report notice (for themselves: the others still see it)."""
     scope = _scope(request)
     await registry.get_county(scope, code)  # out of scope: 404 first
-    form = await request.form()
-    try:
-        notice_id = int(_text(form, "notice_id"))
-    except ValueError:
-        raise Invalid({"notice_id": _("Choose a notice.")}) from None
-    await services.mark_notice_seen(scope, code, notice_id)
-    return redirect(f"/counties/{code}/deaths")
+    parsed = await forms.read(request, NoticeForm)
+    if parsed.data is None:  # a hidden field: only a hand-made request gets it wrong
+        return page(request, "error.html", status_code=400, title=_("Invalid input"), detail=_("Choose a notice."))
+    await services.mark_notice_seen(scope, code, parsed.data.notice_id)
+    back = safe_next(parsed.data.next) if parsed.data.next else f"/counties/{code}/deaths"
+    return redirect(back, flash=_("Marked as read. The others who follow deaths still see the notice until they read it."))
 
 
 @get("/deaths/notices", opt=allow("view_deaths"))
-async def notices_page(request: Request) -> object:
-    """Late death reports not yet seen, in the user's county (every county for an administrator)."""
+async def notices_page(request: Request) -> Template:
+    """Late death reports the user has not read, in their county (every county for an administrator)."""
     return page(request, "deaths/notices.html", notices=await services.late_notices(_scope(request)))
 
 
 # --- funeral subsidy (county parameter) ----------------------------------------------------------
 
 
-@get("/counties/{code:str}/deaths/subsidy", opt=allow("set_funeral_subsidy"))
-async def subsidy_form(request: Request, code: FromPath[str]) -> object:
+async def _subsidy_page(request: Request, code: str, values: dict[str, str], errors: dict[str, str] | None = None,
+                        status_code: int = 200) -> Template:
     scope = _scope(request)
     county = await registry.get_county(scope, code)
-    current = await services.subsidy_on(scope, code, dates.today())
     return page(
-        request, "deaths/subsidy_form.html", county=county, current=current,
-        history=await services.subsidy_history(scope, code),
-        values={"effective_from": dates.today().isoformat(), "amount": current.amount},
+        request, "deaths/subsidy_form.html", status_code=status_code, county=county, values=values, errors=errors or {},
+        current=await services.subsidy_on(scope, code, dates.today()), history=await services.subsidy_history(scope, code),
+        yuan=_yuan,
     )
+
+
+@get("/counties/{code:str}/deaths/subsidy", opt=allow("set_funeral_subsidy"))
+async def subsidy_form(request: Request, code: FromPath[str]) -> Template:
+    current = await services.subsidy_on(_scope(request), code, dates.today())
+    return await _subsidy_page(request, code, {"effective_from": dates.today().isoformat(), "amount": current.amount})
 
 
 @post("/counties/{code:str}/deaths/subsidy", opt=allow("set_funeral_subsidy"), status_code=200)
-async def subsidy_submit(request: Request, code: FromPath[str]) -> object:
+async def subsidy_submit(request: Request, code: FromPath[str]) -> Template | Redirect:
     scope = _scope(request)
-    county = await registry.get_county(scope, code)
-    form = await request.form()
-    values = {name: _text(form, name) for name in ("effective_from", "amount")}
-    errors: dict[str, str] = {}
-    try:
-        effective_from = dates.parse_date(values["effective_from"])
-    except ValueError:
-        errors["effective_from"] = _("Not a valid date (write 2026-11-02).")
-    if not errors:
+    await registry.get_county(scope, code)  # out of scope: 404 first
+    parsed = await forms.read(request, SubsidyForm)
+    if parsed.data is not None:
         try:
-            await services.set_funeral_subsidy(scope, code, effective_from, values["amount"])
-            return redirect(f"/counties/{code}/deaths")
+            await services.set_funeral_subsidy(scope, code, parsed.data.effective_from, money.yuan_text(parsed.data.amount))
+            return redirect(f"/counties/{code}/deaths", flash=_("The funeral subsidy is saved."))
         except Invalid as invalid:
-            errors = invalid.errors
-    return page(
-        request, "deaths/subsidy_form.html", status_code=400, county=county, values=values, errors=errors,
-        current=await services.subsidy_on(scope, code, dates.today()), history=await services.subsidy_history(scope, code),
-    )
+            parsed.merge(invalid)
+    return await _subsidy_page(request, code, parsed.values, parsed.errors, status_code=400)
 
 
-@overview_panel
-async def late_notices_panel(request: Request):
-    """Late death reports not yet seen, at the top of the overview of the county's staff."""
-    scope = request.scope["user"].scope
+# --- "今日待办" ---------------------------------------------------------------------------------
+
+
+@todo.source
+async def unread_late_reports(scope) -> list[todo.Item]:
+    """The county's staff: each late death report they have not read yet (the money must stop)."""
     if not can(scope.role, "view_deaths"):
-        return None
-    notices = await services.late_notices(scope)
-    return ("deaths/_notices.html", {"notices": notices}) if notices else None
+        return []
+    return [
+        todo.Item(label=_("Read the late death report"), href=f"/counties/{notice.county_code}/deaths#late-notices",
+                  urgency=todo.TODAY, detail=notice.name, kind="death_notice_unread")
+        for notice in await services.late_notices(scope)
+    ]
+
+
+@todo.source
+async def my_home_late_reports(scope) -> list[todo.Item]:
+    """A director: their home's deaths reported late in the last LATE_REPORT_TODO_DAYS days, to
+    check the record (a wrongly typed time of death is corrected there)."""
+    if scope.kind != "home":
+        return []
+    since = dates.today() - timedelta(days=LATE_REPORT_TODO_DAYS)
+    return [
+        todo.Item(label=_("Death reported late: check the record"), href=f"/residents/{record.resident_id}/death",
+                  urgency=todo.SOON, detail=record.name, kind="death_reported_late")
+        for record in await services.home_late_reports(scope, since)
+    ]
 
 
 ROUTES = [

@@ -44,6 +44,10 @@ async def test_a_director_reports_a_late_death_on_a_phone(world, new_page):  # n
     await page.fill("#f-funeral_arrangements", "县殡仪馆火化")
     async with page.expect_navigation():
         await page.click("form.card button.primary")
+    assert await page.locator("#death-confirm").count() == 1  # asked first (tests/e2e/test_death_confirmation.py)
+    assert await horizontal_overflow(page) == 0, "the confirmation step scrolls sideways on a phone"
+    async with page.expect_navigation():
+        await page.click("#death-confirm button.danger")
     assert page.url.endswith(f"/residents/{person.id}/death"), page.url
     assert await page.locator("#late-flag").count() == 1
     assert "YZ-2026-001" in await page.inner_text("#death-record")

@@ -47,10 +47,12 @@ async def test_the_director_reports_from_the_phone_form(world, register, signed_
     assert bad.status_code == 400 and 'aria-invalid="true"' in bad.text
     assert await DeathRecord.count().where(DeathRecord.resident == person.id) == 0
     died = dates.local(dates.now_utc() - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
-    sent = await post_form(client, f"/residents/{person.id}/death", {
-        "died_at": died, "place": "本院", "cause": "心衰", "certificate_no": "N0001", "reporter": "李院长",
-        "funeral_arrangements": "县殡仪馆",
-    })
+    values = {"died_at": died, "place": "本院", "cause": "心衰", "certificate_no": "N0001", "reporter": "李院长",
+              "funeral_arrangements": "县殡仪馆"}
+    asked = await post_form(client, f"/residents/{person.id}/death", values)
+    assert asked.status_code == 200 and 'id="death-confirm"' in asked.text  # the confirmation step first
+    assert await DeathRecord.count().where(DeathRecord.resident == person.id) == 0
+    sent = await post_form(client, f"/residents/{person.id}/death", {**values, "confirmed": "yes"})
     assert sent.status_code == 303
     shown = await client.get(f"/residents/{person.id}/death")
     assert "N0001" in shown.text and 'id="death-record"' in shown.text and 'id="late-flag"' not in shown.text
@@ -69,10 +71,10 @@ async def test_the_county_register_shows_late_reports_and_exports(world, registe
     client, _user = await signed_in("inspector", county=county)
     page = await client.get(f"/counties/{county}/deaths")
     assert page.status_code == 200 and "孙七" in page.text and 'id="late-notices"' in page.text
-    overview = await client.get("/")  # the county's staff see it the moment they open the application
-    assert 'id="late-notices"' in overview.text and "孙七" in overview.text
+    overview = await client.get("/")  # the county's staff see it the moment they open the application ("今日待办")
+    assert 'data-kind="death_notice_unread"' in overview.text and "孙七" in overview.text
     director, _director = await signed_in("director", home=home)
-    assert 'id="late-notices"' not in (await director.get("/")).text
+    assert 'data-kind="death_notice_unread"' not in (await director.get("/")).text
     notices = await client.get("/deaths/notices")
     assert "孙七" in notices.text
     csv_file = await client.get(f"/counties/{county}/deaths/export?format=csv&month=2025-04")
@@ -89,7 +91,7 @@ async def test_the_county_register_shows_late_reports_and_exports(world, registe
     seen = await post_form(client, f"/counties/{county}/deaths/notices/seen", {"notice_id": str(notice_id)})
     assert seen.status_code == 303
     assert 'id="late-notices"' not in (await client.get(f"/counties/{county}/deaths")).text
-    assert 'id="late-notices"' not in (await client.get("/")).text
+    assert 'data-kind="death_notice_unread"' not in (await client.get("/")).text
 
 
 async def test_api_report_and_out_of_scope_deaths(world, register, signed_in, bearer):
@@ -211,7 +213,8 @@ async def test_the_admin_sets_the_funeral_subsidy_on_a_form(world, signed_in):
     assert past.status_code == 400
     saved = await post_form(client, f"/counties/{county}/deaths/subsidy", {"effective_from": dates.today().isoformat(), "amount": "¥7,032"})
     assert saved.status_code == 303
-    assert "7032.00" in (await client.get(f"/counties/{county}/deaths")).text
+    register = (await client.get(saved.headers["location"])).text
+    assert "¥7,032.00" in register and "丧葬补助已保存" in register  # the amount as money, and the flash message
     inspector, _user = await signed_in("inspector", county=county)
     assert (await inspector.get(f"/counties/{county}/deaths/subsidy")).status_code == 403
     director, _user = await signed_in("director", home=await world.home(county=county))

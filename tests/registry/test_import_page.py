@@ -1,10 +1,12 @@
 """The upload page: errors or a preview first; nothing is written until confirmed."""
 
+import html
 import re
 from io import BytesIO
 
 from openpyxl import Workbook
 
+from backend.core.i18n import gettext as zh
 from backend.registry import services
 from tests.conftest import post_form, unique_county_code
 
@@ -18,6 +20,12 @@ def xlsx(rows: list[list]) -> bytes:
     return buffer.getvalue()
 
 
+def problems(page: str) -> set[tuple[str, str]]:
+    """(row, column) of each problem the upload page lists."""
+    table = page.split('id="import-errors"')[1].split("</table>")[0]
+    return set(re.findall(r'<td data-label="[^"]*" class="[^"]*">(\d+|—)</td>\s*<td data-label="[^"]*" class="[^"]*">([^<]*)</td>', table))
+
+
 async def test_preview_then_confirm_writes_the_file(signed_in, system):
     client, _admin = await signed_in("admin")
     code = unique_county_code()
@@ -25,11 +33,22 @@ async def test_preview_then_confirm_writes_the_file(signed_in, system):
     preview = await post_form(client, "/import", {"kind": "counties"}, files={"file": ("c.xlsx", data)})
     assert preview.status_code == 200, preview.text
     assert 'id="import-result"' in preview.text and code in preview.text
+    # The confirmation says, in Chinese, what writing the file will do.
+    confirm = preview.text.split('id="import-confirm"')[1].split("</form>")[0]
+    assert zh("{count} new records will be added.").format(count=1) in confirm
+    assert zh("Every row is written in one go, or none. The write cannot be undone here: a wrong value is put right by importing a corrected file or on the record's own page.") in html.unescape(confirm)
     assert [c for c in await services.list_counties(system) if c.code == code] == []
     upload_id = preview.text.split('name="upload_id" value="')[1].split('"')[0]
     done = await post_form(client, "/import/confirm", {"upload_id": upload_id})
-    assert done.status_code == 200
+    assert done.status_code == 200 and 'id="import-confirm"' not in done.text
+    assert zh("%(c)s created, %(u)s updated, %(n)s unchanged.") % {"c": 1, "u": 0, "n": 0} in done.text
     assert (await services.get_county(system, code)).name == "预览县"
+    # The same file again: the confirmation says it changes nothing; a changed name is listed by its column's Chinese name.
+    same = await post_form(client, "/import", {"kind": "counties"}, files={"file": ("c.xlsx", data)})
+    assert zh("Nothing in this file differs from what is recorded: writing it changes nothing.") in same.text
+    renamed = await post_form(client, "/import", {"kind": "counties"}, files={"file": ("c.xlsx", xlsx([["区划代码", "名称", "省份"], [code, "改名县", "甘肃省"]]))})
+    assert zh("{count} records already recorded will be changed, as listed below.").format(count=1) in renamed.text
+    assert "名称：预览县 → 改名县" in renamed.text
     again = await post_form(client, "/import/confirm", {"upload_id": upload_id})
     assert again.status_code == 400
 
@@ -41,7 +60,7 @@ async def test_errors_are_listed_by_row_and_column_and_nothing_is_written(signed
     response = await post_form(client, "/import", {"kind": "counties"}, files={"file": ("c.csv", text.encode("gb18030"))})
     assert response.status_code == 400
     assert 'id="import-errors"' in response.text
-    assert "<td>3</td><td>区划代码</td>" in response.text and "<td>3</td><td>名称</td>" in response.text
+    assert {("3", "区划代码"), ("3", "名称")} <= problems(response.text)
     assert [c for c in await services.list_counties(system) if c.code == good] == []
 
 

@@ -46,6 +46,10 @@ class Column:
     # A multi-line note: tab and line breaks are kept inside its cells. In every other column they
     # are refused, as every other control character is everywhere.
     multiline: bool = False
+    # What the import page and the downloadable template say about the column: the rule (an
+    # English msgid, translated when shown) and an example value as it is written in a file.
+    rule: str = ""
+    example: str = ""
 
     @property
     def label(self) -> str:

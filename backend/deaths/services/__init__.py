@@ -14,7 +14,13 @@ from backend.deaths.services._common import (
     parse_month_param,
 )
 from backend.deaths.services._imports import import_deaths
-from backend.deaths.services._notices import late_notices, mark_notice_seen, open_notice_count
+from backend.deaths.services._notices import (
+    home_late_reports,
+    late_notices,
+    mark_notice_seen,
+    open_notice_count,
+)
+from backend.deaths.services._plan import DeathPlan
 from backend.deaths.services._register import (
     county_deaths,
     death_history,
@@ -26,11 +32,13 @@ from backend.deaths.services._report import correct_death, report_death
 from backend.deaths.services._subsidy import set_funeral_subsidy, subsidy_history, subsidy_on
 
 __all__ = [
+    "DeathPlan",
     "correct_death",
     "county_deaths",
     "death_history",
     "death_of",
     "export_rows",
+    "home_late_reports",
     "import_deaths",
     "late_notices",
     "list_deaths",

@@ -20,6 +20,7 @@ from backend.deaths.services._common import (
     _record_in_force,
     local_iso,
 )
+from backend.deaths.services._plan import DeathPlan, plan_report
 from backend.deaths.services._register import death_of
 from backend.deaths.services._subsidy import _subsidy_rows
 from backend.deaths.tables import DEATH_LEDGER, DeathRecord, LateNotice
@@ -131,8 +132,9 @@ def _day_of(moment: datetime | None) -> date | None:
     return dates.local(aware).date() if aware is not None else None
 
 
-async def report_death(scope: Scope, resident_id: int, data: DeathIn) -> DeathOut:
-    """The home's death report; ``reported_at`` is now (the server's clock)."""
+async def report_death(scope: Scope, resident_id: int, data: DeathIn, dry_run: bool = False) -> DeathOut | DeathPlan:
+    """The home's death report; ``reported_at`` is now (the server's clock). ``dry_run``: the
+    same checks, then what the report would do (a ``DeathPlan``), nothing written."""
     require(scope, "report_death", _("You may not report deaths."))
     now = dates.now_utc()
     async with transaction():
@@ -146,6 +148,8 @@ async def report_death(scope: Scope, resident_id: int, data: DeathIn) -> DeathOu
         _check_moment(person, died_at, now, errors)
         if errors:
             raise Invalid(errors)
+        if dry_run:
+            return await plan_report(scope, person, died_at, now)
         await _apply(scope, person, died_at, now, texts, time_known=True, source="form", previous=None, now=now)
     return await death_of(scope, resident_id)
 
