@@ -20,12 +20,24 @@ def _chunks(values: Iterable[Any]) -> list[list[Any]]:
     return [wanted[start : start + _CHUNK] for start in range(0, len(wanted), _CHUNK)]
 
 
-async def county_ids(scope: Scope) -> dict[str, int]:
-    """County code → id of every county in the scope (all of them for an administrator)."""
-    query = County.select(County.id, County.code)
-    if (condition := _county_where(scope)) is not None:
-        query = query.where(condition)
-    return {row["code"]: row["id"] for row in await query}
+async def county_ids(scope: Scope, codes: Iterable[str] | None = None) -> dict[str, int]:
+    """County code → id of the counties in the scope (all of them for an administrator), of
+    these ``codes`` only when given; a code out of scope or unknown is absent."""
+    condition = _county_where(scope)
+
+    async def select(where=None) -> dict[str, int]:
+        query = County.select(County.id, County.code)
+        for clause in (condition, where):
+            if clause is not None:
+                query = query.where(clause)
+        return {row["code"]: row["id"] for row in await query}
+
+    if codes is None:
+        return await select()
+    result: dict[str, int] = {}
+    for chunk in _chunks(code for code in codes if code):
+        result.update(await select(County.code.is_in(chunk)))
+    return result
 
 
 async def counties_by_id(ids: Iterable[int]) -> dict[int, dict[str, Any]]:
