@@ -150,6 +150,23 @@ def _dotted(node: ast.AST) -> str | None:
     return None
 
 
+def _from_import(root: Path, here: str, node: ast.ImportFrom, uses: set[str], modules: dict[str, str]) -> None:
+    """Record the private module or names a ``from backend.… import …`` of another domain uses,
+    and the other domains' modules it binds (for ``module._name`` later)."""
+    if _owner(node.module) == _owner(here):
+        return
+    parts = node.module.split(".")
+    private_parts = [i for i, part in enumerate(parts) if _is_private(part)]
+    if private_parts:
+        uses.add(f"{here} -> {'.'.join(parts[: private_parts[0] + 1])}")
+    for alias in node.names:
+        target = f"{node.module}.{alias.name}"
+        if _is_private(alias.name):
+            uses.add(f"{here} -> {target}")
+        elif _is_module(root, target):
+            modules[alias.asname or alias.name] = target
+
+
 def private_name_uses(root: Path) -> set[str]:
     """``importer -> the private thing`` for every use of a private module or name of another
     domain (``from backend.x.services import _name``, ``from backend.x.services._mod import y``,
@@ -163,26 +180,14 @@ def private_name_uses(root: Path) -> set[str]:
         modules: dict[str, str] = {}  # local name -> a module of another domain
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("backend."):
-                if _owner(node.module) == _owner(here):
-                    continue
-                private_parts = [i for i, part in enumerate(node.module.split(".")) if _is_private(part)]
-                if private_parts:
-                    uses.add(f"{here} -> {'.'.join(node.module.split('.')[: private_parts[0] + 1])}")
-                for alias in node.names:
-                    target = f"{node.module}.{alias.name}"
-                    if _is_private(alias.name):
-                        uses.add(f"{here} -> {target}")
-                    elif _is_module(root, target):
-                        modules[alias.asname or alias.name] = target
+                _from_import(root, here, node, uses, modules)
             elif isinstance(node, ast.Import):
                 for alias in node.names:
                     if alias.name.startswith("backend.") and _owner(alias.name) != _owner(here):
                         modules[alias.asname or alias.name] = alias.name
         for node in ast.walk(tree):
-            if isinstance(node, ast.Attribute) and _is_private(node.attr):
-                base = _dotted(node.value)
-                if base in modules:
-                    uses.add(f"{here} -> {modules[base]}.{node.attr}")
+            if isinstance(node, ast.Attribute) and _is_private(node.attr) and _dotted(node.value) in modules:
+                uses.add(f"{here} -> {modules[_dotted(node.value)]}.{node.attr}")
     return uses
 
 
