@@ -3,6 +3,7 @@ the ``calendar`` exchange file (columns 日期/date, 类型/kind, 名称/name). 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from backend.core.db import transaction
@@ -11,21 +12,23 @@ from backend.core.exchange import (
     CellError,
     Column,
     ExchangeError,
+    ImportResult,
+    ImportRowOut,
     ParsedRow,
     RowError,
-    _as_text,
+    as_text,
     date_cell,
+    import_result,
     text,
 )
 from backend.core.i18n import N_, _
 from backend.core.ledger import Change, append_audit
 from backend.core.security import Scope
 from backend.core.tables import CalendarDay
-from backend.registry.schemas import ImportResult, ImportRowOut
 
 
 def kind_cell(value: Any) -> str:
-    result = _as_text(value).lower()
+    result = as_text(value).lower()
     if result in ("休", "假", "节假日", "holiday"):
         return "holiday"
     if result in ("班", "调休上班", "上班", "workday"):
@@ -68,8 +71,7 @@ async def import_calendar(scope: Scope, rows: list[ParsedRow], dry_run: bool = F
                 writes.append(("update", day, kind, name))
             else:
                 plan.append(ImportRowOut(row.row, day.isoformat(), "unchanged"))
-        counts = {action: sum(1 for item in plan if item.action == action) for action in ("create", "update", "unchanged")}
-        result = ImportResult(True, "calendar", counts["create"], counts["update"], counts["unchanged"], dry_run, plan)
+        result = import_result("calendar", plan, dry_run)
         if dry_run:
             return result
         for action, day, kind, name in writes:
@@ -77,5 +79,13 @@ async def import_calendar(scope: Scope, rows: list[ParsedRow], dry_run: bool = F
                 await CalendarDay.insert(CalendarDay(day=day, kind=kind, name=name))
             else:
                 await CalendarDay.update({CalendarDay.kind: kind, CalendarDay.name: name}).where(CalendarDay.day == day)
-        await append_audit(scope.user_id, scope.username, [Change("calendar.import", "import", "calendar", None, {"created": counts["create"], "updated": counts["update"]})])
+        await append_audit(scope.user_id, scope.username, [Change("calendar.import", "import", "calendar", None, {"created": result.created, "updated": result.updated})])
     return result
+
+
+async def calendar_sets() -> tuple[frozenset[date], frozenset[date]]:
+    """(public holidays, make-up working days) from the calendar table."""
+    rows = await CalendarDay.select(CalendarDay.day, CalendarDay.kind)
+    holidays = frozenset(row["day"] for row in rows if row["kind"] == "holiday")
+    make_up = frozenset(row["day"] for row in rows if row["kind"] == "workday")
+    return holidays, make_up

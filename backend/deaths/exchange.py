@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from backend.core import dates
-from backend.core.exchange import CellError, Column, _as_text, datetime_cell, text
+from backend.core.exchange import CellError, Column, as_text, datetime_cell, text
 from backend.core.i18n import N_, _
 from backend.residents.exchange import EXAMPLE_ID_NUMBER, id_number_cell
 
@@ -20,7 +20,7 @@ def date_or_datetime_cell(value: Any) -> date | datetime:
             raise CellError(_("Not a valid date or date and time (write 2026-11-02 or 2026-11-02 14:30).")) from exc
     if isinstance(value, date):
         return value
-    raw = _as_text(value)
+    raw = as_text(value)
     try:
         return dates.parse_datetime(raw)
     except ValueError:

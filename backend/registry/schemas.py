@@ -7,6 +7,14 @@ from typing import Annotated
 
 import msgspec
 
+# What every import returns lives in core (core.exchange); named here too for older imports.
+from backend.core.exchange import ImportResult, ImportRowOut
+
+__all__ = [
+    "CountyIn", "CountyOut", "CountyPatch", "HomeIn", "HomeOut", "HomePatch", "ImportResult", "ImportRowOut",
+    "ParametersIn", "ParametersOut",
+]
+
 CountyCode = Annotated[str, msgspec.Meta(pattern=r"^\d{6}$", description="6-digit division code")]
 HomeCode = Annotated[str, msgspec.Meta(pattern=r"^[A-Z0-9-]{1,32}$", min_length=1, max_length=32)]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
@@ -75,20 +83,3 @@ class ParametersIn(msgspec.Struct):
     extra_months_after_death: Annotated[int, msgspec.Meta(ge=0, le=12)]
     inspections_per_year: Annotated[int, msgspec.Meta(ge=1, le=52)]
     dependents_per_carer: Annotated[int, msgspec.Meta(ge=1, le=100)] | None = None
-
-
-class ImportRowOut(msgspec.Struct):
-    row: int
-    key: str
-    action: str  # create | update | unchanged
-    changes: dict[str, list[str]] = {}
-
-
-class ImportResult(msgspec.Struct):
-    ok: bool
-    kind: str
-    created: int
-    updated: int
-    unchanged: int
-    dry_run: bool
-    rows: list[ImportRowOut] = []

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from backend.core import citizen_id
-from backend.core.exchange import CellError, Column, _as_text, date_cell, pattern, text
+from backend.core.exchange import CellError, Column, as_text, date_cell, pattern, text
 from backend.core.i18n import N_, _
 from backend.registry.rules import COUNTY_CODE_PATTERN, HOME_CODE_PATTERN
 
 
 def id_number_cell(value: Any) -> str:
     """A valid 18-character ID number; the message says which check failed."""
-    number = citizen_id.normalise(_as_text(value))
+    number = citizen_id.normalise(as_text(value))
     problem = citizen_id.id_problem(number)
     if problem:
         raise CellError(_(problem.message))
@@ -20,7 +20,7 @@ def id_number_cell(value: Any) -> str:
 
 
 def gender_cell(value: Any) -> str:
-    result = _as_text(value)
+    result = as_text(value)
     if result in ("男", "M", "m"):
         return "M"
     if result in ("女", "F", "f"):
@@ -29,7 +29,7 @@ def gender_cell(value: Any) -> str:
 
 
 def mode_cell(value: Any) -> str:
-    result = _as_text(value)
+    result = as_text(value)
     if result in ("集中", "集中供养", "concentrated"):
         return "concentrated"
     if result in ("分散", "分散供养", "dispersed"):
@@ -44,7 +44,7 @@ _CANNOT = {"不能", "否", "0", "不可以", "no", "false", "n"}
 def can_cell(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    result = _as_text(value).lower()
+    result = as_text(value).lower()
     if result in _CAN:
         return True
     if result in _CANNOT:

@@ -11,6 +11,7 @@ the rows only when there is no error.
 
 from backend.core.exchange._cells import (
     _as_text,
+    as_text,
     control_problem,
     date_cell,
     datetime_cell,
@@ -33,13 +34,14 @@ from backend.core.exchange._model import (
 )
 from backend.core.exchange._parse import Converted, convert_sheet, parse_sheet
 from backend.core.exchange._read import _is_blank, read_sheet, too_large
+from backend.core.exchange._results import ImportResult, ImportRowOut, import_result
 from backend.core.i18n import _
 
 MAX_ROWS = Limits().max_rows
 
 __all__ = [
-    "MAX_ROWS", "CellError", "Column", "Converted", "ExchangeError", "Limits", "ParsedRow", "RowError", "Sheet",
-    "_", "_as_text", "_is_blank", "control_problem", "convert_sheet", "date_cell", "datetime_cell", "get_limits",
-    "integer", "money_cell", "month_cell", "parse_sheet", "pattern", "read_sheet", "refuse", "text", "too_large",
-    "yes_no",
+    "MAX_ROWS", "CellError", "Column", "Converted", "ExchangeError", "ImportResult", "ImportRowOut", "Limits",
+    "ParsedRow", "RowError", "Sheet", "_", "_as_text", "_is_blank", "as_text", "control_problem", "convert_sheet",
+    "date_cell", "datetime_cell", "get_limits", "import_result", "integer", "money_cell", "month_cell",
+    "parse_sheet", "pattern", "read_sheet", "refuse", "text", "too_large", "yes_no",
 ]

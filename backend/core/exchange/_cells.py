@@ -43,7 +43,8 @@ def control_problem(value: str, multiline: bool = False) -> str | None:
 # --- cell parsers ---------------------------------------------------------------------------
 
 
-def _as_text(value: Any) -> str:
+def as_text(value: Any) -> str:
+    """A cell's value as stripped text (a whole float without its ".0", a date-time with a space)."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
@@ -51,9 +52,12 @@ def _as_text(value: Any) -> str:
     return str(value).strip()
 
 
+_as_text = as_text  # the former private name, for code not yet moved to ``as_text``
+
+
 def text(max_length: int = 200) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
-        result = _as_text(value)
+        result = as_text(value)
         if len(result) > max_length:
             raise CellError(_("At most {n} characters.").format(n=max_length))
         return result
@@ -65,7 +69,7 @@ def pattern(regex: str, message: str) -> Callable[[Any], str]:
     compiled = re.compile(regex)
 
     def parse(value: Any) -> str:
-        result = _as_text(value)
+        result = as_text(value)
         if not compiled.fullmatch(result):
             raise CellError(_(message))
         return result
@@ -83,7 +87,7 @@ def integer(minimum: int | None = 0, maximum: int | None = None) -> Callable[[An
             result = int(value)
         else:
             try:
-                result = int(_as_text(value).replace(",", ""))
+                result = int(as_text(value).replace(",", ""))
             except ValueError as exc:
                 raise CellError(_("A whole number is required.")) from exc
         if minimum is not None and result < minimum:
@@ -102,7 +106,7 @@ _NO = {"否", "no", "n", "false", "0", "无"}
 def yes_no(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    result = _as_text(value).lower()
+    result = as_text(value).lower()
     if result in _YES:
         return True
     if result in _NO:
@@ -116,7 +120,7 @@ def date_cell(value: Any) -> date:
     if isinstance(value, date):
         return value
     try:
-        return dates.parse_date(_as_text(value))
+        return dates.parse_date(as_text(value))
     except ValueError as exc:
         raise CellError(_("Not a valid date (write 2026-11-02).")) from exc
 
@@ -127,7 +131,7 @@ def datetime_cell(value: Any) -> datetime:
     try:
         if isinstance(value, datetime):
             return dates.instant(value.replace(tzinfo=None))  # a spreadsheet's cell has no zone
-        return dates.parse_datetime(_as_text(value))
+        return dates.parse_datetime(as_text(value))
     except ValueError as exc:
         raise CellError(_("Not a valid date and time (write 2026-11-02 14:30).")) from exc
 
@@ -138,7 +142,7 @@ def month_cell(value: Any) -> date:
     if isinstance(value, date):
         return value.replace(day=1)
     try:
-        return dates.parse_month(_as_text(value))
+        return dates.parse_month(as_text(value))
     except ValueError as exc:
         raise CellError(_("Not a valid month (write 2026-11).")) from exc
 

@@ -13,8 +13,6 @@ from backend.deaths import rules
 from backend.deaths.schemas import DeathOut
 from backend.deaths.tables import DeathRecord
 
-FAR_FUTURE = date(9999, 12, 31)
-
 
 def _aware(moment: datetime | None, field: str = "died_at") -> datetime | None:
     """A naive date-time is in TEKUN_TIMEZONE; the result is aware UTC (None stays None)."""
@@ -67,6 +65,19 @@ async def _record_in_force(resident_id: int) -> dict[str, Any] | None:
     return await DeathRecord.select(*_columns()).where(DeathRecord.resident == resident_id).order_by(
         DeathRecord.seq, ascending=False
     ).first()
+
+
+async def _records_in_force(resident_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The record in force (the latest) of each of these persons who has one, by person id."""
+    latest: dict[int, dict[str, Any]] = {}
+    wanted = sorted(set(resident_ids))
+    for start in range(0, len(wanted), 900):
+        rows = await DeathRecord.select(*_columns()).where(
+            DeathRecord.resident.is_in(wanted[start : start + 900])
+        ).order_by(DeathRecord.seq)
+        for row in rows:
+            latest[row["resident"]] = row  # a later seq replaces an earlier one
+    return latest
 
 
 

@@ -23,19 +23,19 @@ from backend.deaths.services._common import (
 )
 from backend.deaths.tables import DeathRecord
 from backend.registry import services as registry
-from backend.residents.services._common import find_resident
+from backend.residents import services as residents
 
 
 async def death_of(scope: Scope, resident_id: int) -> DeathOut | None:
     """The death record in force for a person in scope (None: no death recorded)."""
-    await find_resident(scope, resident_id)
+    await residents.find_resident(scope, resident_id)
     row = await _record_in_force(resident_id)
     return _out(row) if row else None
 
 
 async def death_history(scope: Scope, resident_id: int) -> list[DeathOut]:
     """Every record of the person's death, the first report first, corrections after it."""
-    await find_resident(scope, resident_id)
+    await residents.find_resident(scope, resident_id)
     rows = await DeathRecord.select(*_columns()).where(DeathRecord.resident == resident_id).order_by(DeathRecord.seq)
     return [_out(row) for row in rows]
 

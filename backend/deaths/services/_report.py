@@ -15,7 +15,6 @@ from backend.core.security import Scope
 from backend.deaths import rules
 from backend.deaths.schemas import DeathIn, DeathOut
 from backend.deaths.services._common import (
-    FAR_FUTURE,
     _aware,
     _record_in_force,
     local_iso,
@@ -27,12 +26,7 @@ from backend.deaths.tables import DEATH_LEDGER, DeathRecord, LateNotice
 from backend.registry import rules as registry_rules
 from backend.registry import services as registry
 from backend.residents import rules as residents_rules
-from backend.residents.services._common import (
-    find_resident_for_write,
-    placement_events,
-    refresh_state,
-)
-from backend.residents.tables import PLACEMENT_LEDGER, ReassessmentTask, Resident
+from backend.residents import services as residents
 
 
 def _clean(data: DeathIn) -> dict[str, str]:
@@ -63,12 +57,9 @@ async def _apply(
     resident_id = person["id"]
     county_id = person["county_id"]
     died_on = dates.local(died_at).date()
-    params = registry_rules.parameters_in_force(
-        await registry._parameter_rows(county_id), died_on, registry_rules.default_parameters()
-    )
+    params = await registry.parameters_in_force(county_id, died_on)
     subsidy = rules.subsidy_in_force(await _subsidy_rows(county_id), died_on, registry_rules.default_funeral_subsidy_fen())
-    events = await placement_events(resident_id)
-    home_at_death = residents_rules.home_on(events, died_on)
+    home_at_death = residents_rules.home_on(await residents.placement_events(resident_id), died_on)
     if home_at_death is None and previous is not None:
         home_at_death = previous["home"]
     late = rules.is_late(died_at, reported_at, params.death_report_deadline_hours)
@@ -86,24 +77,9 @@ async def _apply(
     rows = await append_rows(DEATH_LEDGER, [record])
     saved = await DeathRecord.select(DeathRecord.id).where(DeathRecord.seq == rows[0]["seq"]).first()
     record["id"] = saved["id"]
-    # The record is locked from the day of death on (residents services check died_on).
-    await Resident.update({Resident.died_on: died_on}).where(Resident.id == resident_id)
-    # Open re-assessment tasks are cancelled.
-    await ReassessmentTask.update({ReassessmentTask.cancelled_on: dates.local(now).date()}).where(
-        (ReassessmentTask.resident == resident_id)
-        & ReassessmentTask.done_on.is_null()
-        & ReassessmentTask.cancelled_on.is_null()
-    )
-    # The bed is released: an end-of-stay event on the day of death (never before the last
-    # recorded event, so the history stays in order), then the cached home is recomputed.
-    if residents_rules.home_on(events, FAR_FUTURE) is not None:
-        on = max([died_on, *(event.on for event in events)])
-        await append_rows(PLACEMENT_LEDGER, [{
-            "resident": resident_id, "kind": "discharge", "home": None, "event_date": on,
-            "note": _("End of stay: died on {day}").format(day=died_on.isoformat()),
-            "recorded_at": now, "recorded_by": scope.username,
-        }])
-        await refresh_state(resident_id)
+    # The register's side, in this transaction: the record is locked from the day of death on,
+    # open re-assessment tasks are cancelled, the bed is released.
+    await residents.record_death_effects(scope, resident_id, died_on, now=now)
     if late:
         await LateNotice.insert(LateNotice(death_record=record["id"], resident=resident_id, county=county_id, created_at=now))
     after = {
@@ -139,7 +115,7 @@ async def report_death(scope: Scope, resident_id: int, data: DeathIn, dry_run: b
     now = dates.now_utc()
     async with transaction():
         # The write scope of the day of death (a director: a person placed in the home that day).
-        person = await find_resident_for_write(scope, resident_id, _day_of(data.died_at))
+        person = await residents.find_resident_for_write(scope, resident_id, _day_of(data.died_at))
         if await DeathRecord.exists().where(DeathRecord.resident == resident_id):
             raise Invalid({"died_at": _("A death is already recorded for this person; record a correction instead.")})
         texts = _clean(data)
@@ -163,7 +139,7 @@ async def correct_death(scope: Scope, resident_id: int, data: DeathIn) -> DeathO
         previous = await _record_in_force(resident_id)
         # The event corrected is the death in force: the write scope of its day (a director: the
         # home the person died in).
-        person = await find_resident_for_write(scope, resident_id, previous["died_on"] if previous else None)
+        person = await residents.find_resident_for_write(scope, resident_id, previous["died_on"] if previous else None)
         if previous is None:
             raise Invalid({"died_at": _("No death is recorded for this person.")})
         texts = _clean(data)

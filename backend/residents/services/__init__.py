@@ -1,8 +1,23 @@
-"""Residents use cases: the only code that reads or writes the residents tables."""
+"""Residents use cases: the only code that reads or writes the residents tables.
 
+The pages, the API and the command line use the functions of the first groups, each with the
+acting ``Scope``. The other domains (deaths, stipends) use those "for the other domains": the
+person in scope, set-based histories and look-ups, and the consequences of a death; never the
+residents tables (the import-linter contracts in pyproject.toml say so).
+"""
+
+from backend.core.calendar import calendar_sets
 from backend.residents.services._common import (
-    calendar_sets,
+    assessment_histories,
+    assessment_records,
+    find_by_id_number,
+    find_by_id_numbers,
+    find_resident,
+    find_resident_for_write,
     may_record,
+    placement_events,
+    placement_histories,
+    resident_ids,
 )
 from backend.residents.services.assessment_imports import import_assessments
 from backend.residents.services.assessments import (
@@ -12,6 +27,7 @@ from backend.residents.services.assessments import (
     record_capability,
     report_condition_change,
 )
+from backend.residents.services.death import record_death_effects
 from backend.residents.services.imports import import_residents
 from backend.residents.services.queries import (
     RegisterFilter,
@@ -26,30 +42,51 @@ from backend.residents.services.queries import (
     tier_counts_by_home,
     timeline,
 )
-from backend.residents.services.register import end_support, record_placement, register_resident
+from backend.residents.services.register import (
+    check_not_after_death,
+    end_support,
+    record_placement,
+    register_resident,
+)
 
 __all__ = [
+    # the register (pages, API, command line)
     "RegisterFilter",
-    "calendar_sets",
     "due_assessments",
     "end_support",
     "get_resident",
-    "import_assessments",
-    "import_residents",
-    "list_assessments",
-    "list_capability",
     "may_record",
+    "person_page",
     "placements",
-    "record_assessment",
-    "record_capability",
     "record_placement",
     "register_resident",
-    "report_condition_change",
     "reveal_id_number",
     "roster",
     "search_register",
     "state_on",
     "tier_counts_by_home",
-    "person_page",
     "timeline",
+    # assessments and condition changes
+    "list_assessments",
+    "list_capability",
+    "record_assessment",
+    "record_capability",
+    "report_condition_change",
+    # imports (interfaces.md §3)
+    "import_assessments",
+    "import_residents",
+    # for the other domains
+    "assessment_histories",
+    "assessment_records",
+    "check_not_after_death",
+    "find_by_id_number",
+    "find_by_id_numbers",
+    "find_resident",
+    "find_resident_for_write",
+    "placement_events",
+    "placement_histories",
+    "record_death_effects",
+    "resident_ids",
+    # the working-day calendar (core.calendar), named here too for older imports
+    "calendar_sets",
 ]

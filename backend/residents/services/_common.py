@@ -1,7 +1,9 @@
-"""Shared pieces of the residents services: scope filters, lookups, the state cache, calendar."""
+"""Shared pieces of the residents services: scope filters, look-ups, the histories, the state cache."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -9,21 +11,21 @@ from backend.core import citizen_id, dates
 from backend.core.errors import NotFound
 from backend.core.i18n import _
 from backend.core.security import Scope
-from backend.core.tables import CalendarDay
 from backend.residents import rules
 from backend.residents.schemas import ResidentOut
 from backend.residents.tables import Assessment, Placement, Resident
 
 FAR_FUTURE = date(9999, 12, 31)
 
-# Who may do what (domain decisions, documented in docs/architecture.md):
+# Keys per look-up query of the set-based readers below.
+CHUNK = 900
 
 
 def resident_where(scope: Scope):
     """Rows of the register this scope may see. A director sees everyone ever placed in the home."""
     if scope.is_admin:
         return None
-    if scope.role == "director":
+    if scope.kind == "home":
         return Resident.id.is_in(Placement.select(Placement.resident).where(Placement.home == scope.home_id))
     return Resident.county == scope.county_id
 
@@ -110,7 +112,7 @@ async def find_resident_for_write(scope: Scope, resident_id: int, on: date | Non
 
 async def _writes_on(scope: Scope, person: dict[str, Any], on: date | None) -> bool:
     """The write rule for a person already in the read scope (see ``find_resident_for_write``)."""
-    if scope.role != "director":
+    if scope.kind != "home":
         return True
     return scope.home_id in rules.homes_during(await placement_events(person["id"]), on or dates.today())
 
@@ -133,6 +135,65 @@ async def find_by_id_number(scope: Scope, id_number: str) -> dict[str, Any]:
     if row is None:
         raise NotFound(_("No such person."))
     return row
+
+
+async def find_by_id_numbers(scope: Scope, id_numbers: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The persons in scope with these ID numbers (normalised), by ID number, as ``find_resident``
+    gives them: one query per 900 numbers. Numbers not in the register (or out of scope) are absent."""
+    wanted = sorted({citizen_id.normalise(number) for number in id_numbers if number})
+    found: dict[str, dict[str, Any]] = {}
+    condition = resident_where(scope)
+    for start in range(0, len(wanted), CHUNK):
+        query = Resident.select(*resident_columns()).where(Resident.id_number.is_in(wanted[start : start + CHUNK]))
+        if condition is not None:
+            query = query.where(condition)
+        found.update({row["id_number"]: row for row in await query})
+    return found
+
+
+async def resident_ids(id_numbers: Iterable[str], county_id: int | None = None) -> dict[str, int]:
+    """ID number → person id for the numbers (normalised) in the register, of one county if
+    ``county_id`` is given; no scope filter (the caller has checked the county is in its scope)."""
+    wanted = sorted({citizen_id.normalise(number) for number in id_numbers if number})
+    found: dict[str, int] = {}
+    for start in range(0, len(wanted), CHUNK):
+        query = Resident.select(Resident.id, Resident.id_number).where(Resident.id_number.is_in(wanted[start : start + CHUNK]))
+        if county_id is not None:
+            query = query.where(Resident.county == county_id)
+        found.update({row["id_number"]: row["id"] for row in await query})
+    return found
+
+
+async def placement_histories(resident_ids: Iterable[int], before: date | None = None) -> dict[int, list[rules.PlacementEvent]]:
+    """Each person's placement events (dated before ``before``, when given), by person id: one
+    query per 900 persons; a person with none maps to []."""
+    wanted = sorted(set(resident_ids))
+    result: dict[int, list[rules.PlacementEvent]] = defaultdict(list)
+    for start in range(0, len(wanted), CHUNK):
+        query = Placement.select(Placement.resident, Placement.event_date, Placement.seq, Placement.kind, Placement.home).where(
+            Placement.resident.is_in(wanted[start : start + CHUNK])
+        )
+        if before is not None:
+            query = query.where(Placement.event_date < before)
+        for row in await query:
+            result[row["resident"]].append(rules.PlacementEvent(row["event_date"], row["seq"], row["kind"], row["home"]))
+    return {resident_id: result.get(resident_id, []) for resident_id in wanted}
+
+
+async def assessment_histories(resident_ids: Iterable[int], before: date | None = None) -> dict[int, list[rules.AssessmentRecord]]:
+    """Each person's self-care assessments (dated before ``before``, when given), by person id:
+    one query per 900 persons; a person with none maps to []."""
+    wanted = sorted(set(resident_ids))
+    result: dict[int, list[rules.AssessmentRecord]] = defaultdict(list)
+    for start in range(0, len(wanted), CHUNK):
+        query = Assessment.select(Assessment.resident, Assessment.assessed_on, Assessment.seq, Assessment.tier).where(
+            Assessment.resident.is_in(wanted[start : start + CHUNK])
+        )
+        if before is not None:
+            query = query.where(Assessment.assessed_on < before)
+        for row in await query:
+            result[row["resident"]].append(rules.AssessmentRecord(row["assessed_on"], row["seq"], row["tier"]))
+    return {resident_id: result.get(resident_id, []) for resident_id in wanted}
 
 
 async def placement_events(resident_id: int) -> list[rules.PlacementEvent]:
@@ -170,11 +231,3 @@ async def refresh_state(resident_id: int) -> None:
             Resident.last_assessed_on: latest.assessed_on if latest else None,
         }
     ).where(Resident.id == resident_id)
-
-
-async def calendar_sets() -> tuple[frozenset[date], frozenset[date]]:
-    """(public holidays, make-up working days) from the calendar table."""
-    rows = await CalendarDay.select(CalendarDay.day, CalendarDay.kind)
-    holidays = frozenset(row["day"] for row in rows if row["kind"] == "holiday")
-    make_up = frozenset(row["day"] for row in rows if row["kind"] == "workday")
-    return holidays, make_up

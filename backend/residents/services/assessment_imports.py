@@ -11,19 +11,20 @@ from typing import Any
 
 from backend.core import bulk, citizen_id, dates
 from backend.core.db import is_sqlite, transaction
-from backend.core.exchange import ExchangeError, ParsedRow, RowError
+from backend.core.exchange import (
+    ExchangeError,
+    ImportResult,
+    ImportRowOut,
+    ParsedRow,
+    RowError,
+    import_result,
+)
 from backend.core.i18n import _
 from backend.core.ledger import Change, append_audit
 from backend.core.permissions import require
 from backend.core.security import Scope
-from backend.registry.schemas import ImportResult, ImportRowOut
 from backend.residents import rules
-from backend.residents.services.imports import (
-    _append_ledger,
-    _existing_residents,
-    _result,
-    _select_in,
-)
+from backend.residents.services._bulk import append_ledger, existing_residents, select_in
 from backend.residents.tables import (
     ASSESSMENT_LEDGER,
     Assessment,
@@ -36,35 +37,84 @@ _ASSESSMENT_ROW = ("resident", "assessed_on", *rules.ITEMS, "tier", "assessor", 
 assert ASSESSMENT_LEDGER.fields == _ASSESSMENT_ROW, "import_assessments builds rows in this order"
 
 
-async def import_assessments(scope: Scope, rows: list[ParsedRow], dry_run: bool = False) -> ImportResult:
-    require(scope, "record_assessment", _("You may not record assessments."))
-    today = dates.today()
+async def _people_in_scope(scope: Scope, rows: list[ParsedRow]) -> tuple[dict[str, dict], dict[int, list[rules.PlacementEvent]]]:
+    """The persons the rows name that the scope may read, by ID number, and (for a director)
+    their placements, by person id."""
     numbers = sorted({row.values["id_number"] for row in rows if row.values.get("id_number")})
-    people = await _existing_residents(numbers)
+    people = await existing_residents(numbers)
     stays: dict[int, list[rules.PlacementEvent]] = defaultdict(list)  # a director's persons' placements
-    if not scope.is_admin:
-        people = {key: value for key, value in people.items() if value["county"] == scope.county_id}
-        if scope.role == "director":
-            # Read scope: persons ever placed in the home (others are "not in the register");
-            # write scope, per row: placed in the home on the day of the assessment.
-            placed = await _select_in(Placement, ("resident",), "resident", [p["id"] for p in people.values()], '"home" = {}', scope.home_id)
-            allowed = {r["resident"] for r in placed}
-            people = {key: value for key, value in people.items() if value["id"] in allowed}
-            for event in await _select_in(Placement, ("resident", "event_date", "seq", "kind", "home"), "resident", sorted(allowed)):
-                stays[event["resident"]].append(rules.PlacementEvent(event["event_date"], event["seq"], event["kind"], event["home"]))
-    existing: dict[tuple[int, date], list[dict]] = defaultdict(list)
-    for record in await _select_in(Assessment, ("resident", "assessed_on", *rules.ITEMS), "resident", [person["id"] for person in people.values()]):
-        existing[(record["resident"], record["assessed_on"])].append(record)
+    if scope.is_admin:
+        return people, stays
+    people = {key: value for key, value in people.items() if value["county"] == scope.county_id}
+    if scope.kind == "home":
+        # Read scope: persons ever placed in the home (others are "not in the register");
+        # write scope, per row: placed in the home on the day of the assessment.
+        placed = await select_in(Placement, ("resident",), "resident", [p["id"] for p in people.values()], '"home" = {}', scope.home_id)
+        allowed = {r["resident"] for r in placed}
+        people = {key: value for key, value in people.items() if value["id"] in allowed}
+        for event in await select_in(Placement, ("resident", "event_date", "seq", "kind", "home"), "resident", sorted(allowed)):
+            stays[event["resident"]].append(rules.PlacementEvent(event["event_date"], event["seq"], event["kind"], event["home"]))
+    return people, stays
+
+
+def _refusal(scope: Scope, person: dict, day: date, today: date, stays: dict[int, list[rules.PlacementEvent]]) -> str | None:
+    """Why an assessment of the person dated ``day`` cannot be recorded (None: it can)."""
+    if day > today:
+        return _("The date cannot be in the future.")
+    if day < person["birth_date"] or (person["ended_on"] and day > person["ended_on"]):
+        return _("The date is outside the person's support.")
+    if scope.kind == "home" and scope.home_id not in rules.homes_during(stays[person["id"]], day):
+        return _("On this date the person was not placed in your home.")
+    if person["died_on"] and day > person["died_on"]:  # the record is locked after a death
+        return _("This person died on {day}: nothing dated after the day of death can be recorded.").format(day=person["died_on"].isoformat())
+    return None
+
+
+class _Labels:
+    """The plan's label of a row, "masked ID date", with each mask and date written once (a
+    person is assessed about three times; many rows share a date)."""
+
+    def __init__(self) -> None:
+        self.masks: dict[str, str] = {}
+        self.days: dict[date, str] = {}
+
+    def __call__(self, number: str, day: date) -> str:
+        mask = self.masks.get(number)
+        if mask is None:
+            mask = self.masks[number] = citizen_id.mask(number)
+        day_text = self.days.get(day)
+        if day_text is None:
+            day_text = self.days[day] = day.isoformat()
+        return f"{mask} {day_text}"
+
+
+class _Tiers:
+    """``rules.care_tier`` once per combination of the six answers."""
+
+    def __init__(self) -> None:
+        self.known: dict[tuple, str] = {}
+
+    def __call__(self, answers: tuple) -> str:
+        tier = self.known.get(answers)
+        if tier is None:
+            tier = self.known[answers] = rules.care_tier(dict(zip(rules.ITEMS, answers, strict=True)))
+        return tier
+
+
+def _same_answers(stored: list[dict], answers: tuple) -> bool:
+    return any(all(bool(record[item]) == answer for item, answer in zip(rules.ITEMS, answers, strict=True)) for record in stored)
+
+
+def _plan(scope: Scope, rows: list[ParsedRow], people: dict[str, dict], stays: dict[int, list], existing: dict[tuple[int, date], list[dict]]) -> tuple[list[ImportRowOut], list[tuple], list[RowError]]:
+    """(the plan, the new ledger rows in ASSESSMENT_LEDGER.fields order, the errors)."""
+    today = dates.today()
     errors: list[RowError] = []
     seen: dict[tuple[str, date], int] = {}
     plan: list[ImportRowOut] = []
-    new_rows: list[tuple] = []  # in ASSESSMENT_LEDGER.fields order (compact: 360,000 at province scale)
+    new_rows: list[tuple] = []  # compact: 360,000 at province scale
     now = dates.now_utc()
-    items = rules.ITEMS
-    answers_of = itemgetter(*items)
-    tiers: dict[tuple, str] = {}  # rules.care_tier once per combination of the six answers
-    masks: dict[str, str] = {}  # a person is assessed about three times
-    days: dict[date, str] = {}
+    answers_of = itemgetter(*rules.ITEMS)
+    label_of, tier_of = _Labels(), _Tiers()
     for row in rows:
         values = row.values
         number, day = values.get("id_number"), values.get("assessed_on")
@@ -74,59 +124,47 @@ async def import_assessments(scope: Scope, rows: list[ParsedRow], dry_run: bool 
         if person is None:
             errors.append(RowError(row.row, row.label("id_number"), _("This person is not in the register.")))
             continue
-        key = (number, day)
-        if key in seen:
-            errors.append(RowError(row.row, row.label("assessed_on"), _("Same person and date as row {row}.").format(row=seen[key])))
+        if (number, day) in seen:
+            errors.append(RowError(row.row, row.label("assessed_on"), _("Same person and date as row {row}.").format(row=seen[(number, day)])))
             continue
-        seen[key] = row.row
-        if day > today:
-            errors.append(RowError(row.row, row.label("assessed_on"), _("The date cannot be in the future.")))
-            continue
-        if day < person["birth_date"] or (person["ended_on"] and day > person["ended_on"]):
-            errors.append(RowError(row.row, row.label("assessed_on"), _("The date is outside the person's support.")))
-            continue
-        if scope.role == "director" and scope.home_id not in rules.homes_during(stays[person["id"]], day):
-            errors.append(RowError(row.row, row.label("assessed_on"), _("On this date the person was not placed in your home.")))
-            continue
-        if person["died_on"] and day > person["died_on"]:  # the record is locked after a death
-            errors.append(RowError(row.row, row.label("assessed_on"), _("This person died on {day}: nothing dated after the day of death can be recorded.").format(day=person["died_on"].isoformat())))
+        seen[(number, day)] = row.row
+        refusal = _refusal(scope, person, day, today, stays)
+        if refusal is not None:
+            errors.append(RowError(row.row, row.label("assessed_on"), refusal))
             continue
         answers = answers_of(values)  # values[item] for each of the six, as a tuple
-        mask = masks.get(number)
-        if mask is None:
-            mask = masks[number] = citizen_id.mask(number)
-        day_text = days.get(day)
-        if day_text is None:
-            day_text = days[day] = day.isoformat()
-        label = f"{mask} {day_text}"
-        stored = existing.get((person["id"], day)) if existing else None
-        if stored:
-            if any(all(bool(record[item]) == answer for item, answer in zip(items, answers, strict=True)) for record in stored):
-                plan.append(ImportRowOut(row.row, label, "unchanged"))
-            else:
-                errors.append(RowError(row.row, row.label("assessed_on"), _("An assessment of this date is recorded with other answers; record a correction in the application.")))
-            continue
-        plan.append(ImportRowOut(row.row, label, "create"))
-        tier = tiers.get(answers)
-        if tier is None:
-            tier = tiers[answers] = rules.care_tier(dict(zip(items, answers, strict=True)))
-        new_rows.append((person["id"], day, *answers, tier, values.get("assessor") or "", "import", None, now, scope.username))
+        stored = existing.get((person["id"], day))
+        if stored and _same_answers(stored, answers):
+            plan.append(ImportRowOut(row.row, label_of(number, day), "unchanged"))
+        elif stored:
+            errors.append(RowError(row.row, row.label("assessed_on"), _("An assessment of this date is recorded with other answers; record a correction in the application.")))
+        else:
+            plan.append(ImportRowOut(row.row, label_of(number, day), "create"))
+            new_rows.append((person["id"], day, *answers, tier_of(answers), values.get("assessor") or "", "import", None, now, scope.username))
+    return plan, new_rows, errors
+
+
+async def import_assessments(scope: Scope, rows: list[ParsedRow], dry_run: bool = False) -> ImportResult:
+    require(scope, "record_assessment", _("You may not record assessments."))
+    people, stays = await _people_in_scope(scope, rows)
+    existing: dict[tuple[int, date], list[dict]] = defaultdict(list)
+    for record in await select_in(Assessment, ("resident", "assessed_on", *rules.ITEMS), "resident", [person["id"] for person in people.values()]):
+        existing[(record["resident"], record["assessed_on"])].append(record)
+    plan, new_rows, errors = _plan(scope, rows, people, stays, existing)
     if errors:
         raise ExchangeError(sorted(errors, key=lambda error: (error.row, error.column)))
-    if dry_run:
-        return _result("assessments", plan, True)
-    if not new_rows:
-        return _result("assessments", plan, False)  # nothing to write: a re-import changes nothing
+    if dry_run or not new_rows:  # nothing to write: a re-import changes nothing
+        return import_result("assessments", plan, dry_run)
     new_rows.sort(key=itemgetter(1, 0))  # by date, then person (the order of the ledger)
     affected = sorted({item[0] for item in new_rows})
     async with transaction():
         # The assessments already recorded for these persons, read under the write lock (SQLite)
         # / in the transaction (PostgreSQL), before the new ones are added.
-        before = await _select_in(Assessment, ("resident", "assessed_on", "seq", "tier"), "resident", affected)
-        first_seq = await _append_ledger(ASSESSMENT_LEDGER, new_rows)
+        before = await select_in(Assessment, ("resident", "assessed_on", "seq", "tier"), "resident", affected)
+        first_seq = await append_ledger(ASSESSMENT_LEDGER, new_rows)
         await _refresh_tiers(before, new_rows, first_seq)
         await _close_tasks(affected)
-        result = _result("assessments", plan, False)
+        result = import_result("assessments", plan, False)
         await append_audit(scope.user_id, scope.username, [Change("assessment.import", "import", "assessments", None, {"created": result.created, "unchanged": result.unchanged})])
     return result
 
@@ -168,7 +206,7 @@ async def _refresh_tiers(before: list[dict[str, Any]], new_rows: list[tuple], fi
 
 
 async def _close_tasks(resident_ids: list[int]) -> None:
-    tasks = await _select_in(
+    tasks = await select_in(
         ReassessmentTask, ("id", "resident", "reported_on"), "resident", resident_ids, '"done_on" IS NULL AND "cancelled_on" IS NULL'
     )
     for task in sorted(tasks, key=itemgetter("id")):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from backend.core import citizen_id, dates
+from backend.core.calendar import calendar_sets
 from backend.core.db import transaction
 from backend.core.errors import Invalid
 from backend.core.i18n import _
@@ -21,7 +22,6 @@ from backend.residents.schemas import (
     ConditionChangeIn,
 )
 from backend.residents.services._common import (
-    calendar_sets,
     find_resident,
     find_resident_for_write,
     refresh_state,

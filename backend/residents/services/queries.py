@@ -16,7 +16,7 @@ from backend.core.i18n import _
 from backend.core.ledger import Change, append_audit
 from backend.core.permissions import can
 from backend.core.security import Scope
-from backend.registry.tables import Home
+from backend.registry import services as registry
 from backend.residents import rules
 from backend.residents.schemas import PlacementOut, ResidentOut, ResidentPage, StateOn, TaskOut
 from backend.residents.services._common import (
@@ -58,9 +58,8 @@ def _filtered(scope: Scope, query, filters: RegisterFilter):
     if filters.home_code and filters.status != "former":
         query = query.where(Resident.home.code == filters.home_code)
     if filters.home_code and filters.status == "former":
-        home_ids = Home.select(Home.id).where(Home.code == filters.home_code)
         query = query.where(
-            Resident.id.is_in(Placement.select(Placement.resident).where(Placement.home.is_in(home_ids)))
+            Resident.id.is_in(Placement.select(Placement.resident).where(Placement.home.code == filters.home_code))
             & ((Resident.home.is_null()) | (Resident.home.code != filters.home_code))
         )
     if filters.search:
@@ -111,9 +110,7 @@ async def search_register(scope: Scope, filters: RegisterFilter, page: int = 1, 
 
 async def roster(scope: Scope, home_code: str, filters: RegisterFilter | None = None) -> ResidentPage:
     """The home's roster: current residents unless a status filter says otherwise."""
-    from backend.registry.services import find_home
-
-    await find_home(scope, home_code)
+    await registry.find_home(scope, home_code)
     filters = filters or RegisterFilter()
     filters = RegisterFilter(**{**filters.__dict__, "home_code": home_code})
     return await search_register(scope, filters, page=1, per_page=500)
@@ -161,7 +158,7 @@ async def state_on(scope: Scope, resident_id: int, day: date) -> StateOn:
     home_id = rules.home_on(events, day)
     home_code = None
     if home_id is not None:
-        home_code = (await Home.select(Home.code).where(Home.id == home_id).first())["code"]
+        home_code = (await registry.homes_by_id([home_id]))[home_id]["code"]
     return StateOn(day=day, mode=rules.mode_on(events, day), home_code=home_code, tier=rules.tier_on(await assessment_records(resident_id), day))
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from backend.core import citizen_id, dates
-from backend.core.db import is_sqlite, transaction
+from backend.core.db import transaction
 from backend.core.errors import Invalid, NotFound
 from backend.core.i18n import _
 from backend.core.ledger import Change, append_audit, append_rows
 from backend.core.permissions import require
 from backend.core.security import Scope
-from backend.registry.tables import County, Home
+from backend.registry import services as registry
 from backend.residents import rules
 from backend.residents.schemas import PlacementIn, ResidentIn, ResidentOut
 from backend.residents.services._common import (
@@ -24,21 +24,24 @@ from backend.residents.services._common import (
 from backend.residents.tables import PLACEMENT_LEDGER, Resident
 
 
-async def _home_in_county(scope: Scope, home_code: str | None, county_id: int, field: str) -> dict:
-    home = await Home.select(Home.id, Home.code, Home.name, Home.beds, Home.county).where(Home.code == (home_code or "")).first()
+async def _home_of_county(home_code: str | None, county_id: int, field: str) -> dict:
+    """The home (id, code, name, county, beds) of this code in the person's county."""
+    home = (await registry.homes_by_code([home_code or ""])).get(home_code or "")
     if home is None or home["county"] != county_id:
         raise Invalid({field: _("No home with this code in the person's county.")})
-    if scope.role == "director" and field == "home_code" and home["id"] != scope.home_id:
+    return home
+
+
+async def _home_in_county(scope: Scope, home_code: str | None, county_id: int, field: str) -> dict:
+    home = await _home_of_county(home_code, county_id, field)
+    if scope.kind == "home" and field == "home_code" and home["id"] != scope.home_id:
         raise Invalid({field: _("A director records admissions to their own home only.")})
     return home
 
 
 async def _check_capacity(home: dict, field: str) -> None:
     """A home cannot hold more residents than its beds (the home row is locked first)."""
-    query = Home.select(Home.id).where(Home.id == home["id"])
-    if not is_sqlite():
-        query = query.lock_rows()
-    await query
+    await registry.lock_home(home["id"])
     present = await Resident.count().where(Resident.home == home["id"])
     if present >= home["beds"]:
         raise Invalid(
@@ -80,8 +83,8 @@ async def register_resident(scope: Scope, data: ResidentIn) -> ResidentOut:
         errors["name"] = _("Enter a name of at most 50 characters.")
     if data.approved_on > dates.today():
         errors["approved_on"] = _("The date cannot be in the future.")
-    county = await County.select(County.id).where(County.code == data.county_code).first()
-    if county is None or (not scope.is_admin and county["id"] != scope.county_id):
+    county_id = (await registry.county_ids(scope, [data.county_code])).get(data.county_code)
+    if county_id is None:
         errors["county_code"] = _("No county has this code.")
     if data.admitted_on and data.admitted_on < data.approved_on:
         errors["admitted_on"] = _("The date is before the approval date.")
@@ -98,14 +101,14 @@ async def register_resident(scope: Scope, data: ResidentIn) -> ResidentOut:
         home = None
         if data.home_code:
             check_event_date(data.admitted_on, "admitted_on")
-            home = await _home_in_county(scope, data.home_code, county["id"], "home_code")
+            home = await _home_in_county(scope, data.home_code, county_id, "home_code")
             await _check_capacity(home, "home_code")
         values = {
             "id_number": id_number,
             "name": data.name.strip(),
             "gender": citizen_id.gender_of(id_number),
             "birth_date": citizen_id.birth_date(id_number),
-            "county": county["id"],
+            "county": county_id,
             "approved_on": data.approved_on,
         }
         inserted = await Resident.insert(Resident(**values, created_at=now)).returning(Resident.id)
@@ -165,17 +168,15 @@ async def record_placement(scope: Scope, resident_id: int, data: PlacementIn) ->
         elif data.kind == "transfer":
             if placed_in is None:
                 raise Invalid({"kind": _("The person lives in no home: record an admission.")})
-            if scope.role == "director" and placed_in != scope.home_id:
+            if scope.kind == "home" and placed_in != scope.home_id:
                 raise NotFound(_("No such person."))
-            home = await Home.select(Home.id, Home.code, Home.name, Home.beds, Home.county).where(Home.code == (data.home_code or "")).first()
-            if home is None or home["county"] != person["county_id"]:
-                raise Invalid({"home_code": _("No home with this code in the person's county.")})
+            home = await _home_of_county(data.home_code, person["county_id"], "home_code")
             if home["id"] == placed_in:
                 raise Invalid({"home_code": _("The person already lives in this home.")})
         else:
             if placed_in is None:
                 raise Invalid({"kind": _("The person lives in no home, so cannot be discharged.")})
-            if scope.role == "director" and placed_in != scope.home_id:
+            if scope.kind == "home" and placed_in != scope.home_id:
                 raise NotFound(_("No such person."))
         if home is not None:
             await _check_capacity(home, "home_code")
