@@ -68,7 +68,7 @@ ACTIONS: dict[str, str] = {
     "payments.update": N_("Payment line changed by an import"),
     "claims.import": N_("Claim lines imported"),
     "claims.update": N_("Claim line changed by an import"),
-    "reconcile.run": N_("Reconciliation run"),
+    "reconcile.run": N_("Month reconciled"),
     "reconcile.view": N_("Findings shown with full ID numbers"),
     "reconcile.approve": N_("Reconciliation approved"),
     "finding.review": N_("Finding reviewed"),
@@ -154,7 +154,8 @@ FIELDS: dict[str, str] = {
     "tier": N_("Tier"),
     "answers": N_("Answers"),
     "assessor": N_("Assessor"),
-    "total": N_("Total"),
+    "total": N_("Total amount"),
+    "resident.total": N_("Total score"),
     "level": N_("Capability level"),
     "reported_on": N_("Reported on"),
     "due_on": N_("Due on"),
@@ -287,8 +288,9 @@ def entity_label(entity: str) -> str:
     return _(ENTITIES[entity]) if entity in ENTITIES else readable(entity)
 
 
-def field_label(key: str) -> str:
-    return _(FIELDS[key]) if key in FIELDS else readable(key)
+def field_label(key: str, entity: str = "") -> str:
+    label = FIELDS.get(f"{entity}.{key}") or FIELDS.get(key)
+    return _(label) if label else readable(key)
 
 
 def _when(text: str) -> str:
@@ -319,7 +321,7 @@ def value_text(key: str, value: Any, names: Names, entity: str = "") -> str:
     if isinstance(value, dict):
         if key == "answers":
             return "；".join(f"{_(_ITEMS[k]) if k in _ITEMS else readable(k)}：{value_text('', v, names)}" for k, v in value.items())
-        return "；".join(f"{field_label(k)}：{value_text(k, v, names, entity)}" for k, v in value.items())
+        return "；".join(f"{field_label(k, entity)}：{value_text(k, v, names, entity)}" for k, v in value.items())
     labels = VALUES.get(f"{entity}.{key}") or VALUES.get(key) or {}
     if str(value) in labels:
         return _(labels[str(value)])
@@ -365,7 +367,7 @@ def changes(entity: str, before: str | None, after: str | None, names: Names) ->
     keys = sorted(set(old or {}) | set(new or {}), key=_order)
     result = []
     for key in keys:
-        label = field_label(key) if key else _("Value")
+        label = field_label(key, entity) if key else _("Value")
         was = value_text(key, old[key], names, entity) if old is not None and key in old else None
         now = value_text(key, new[key], names, entity) if new is not None and key in new else None
         result.append(FieldChange(label, was, now))
@@ -413,3 +415,30 @@ def codes_named(entity: str, key: str, before: str | None, after: str | None) ->
             if kind in found and isinstance(value, str) and value:
                 found[kind].add(value)
     return found
+
+
+# --- a broken chain (``tekun audit verify``, the page's "verify") ------------------------------
+
+LEDGERS: dict[str, str] = {
+    "audit": N_("Audit log"),
+    "placement": N_("Placements"),
+    "assessment": N_("Self-care assessments"),
+    "capability_assessment": N_("GB/T 42195 assessments"),
+    "death_record": N_("Death records"),
+}
+_BREAKS = [
+    (re.compile(r"row with seq (\d+) is missing"), N_("record {seq} is missing")),
+    (re.compile(r"prev_hash does not match the previous row"), N_("it does not point at the record before it")),
+    (re.compile(r"content does not match its hash"), N_("its content was changed after it was written")),
+    (re.compile(r"rows after seq (\d+) are missing"), N_("the records after {seq} are missing")),
+    (re.compile(r"the ledger head does not match the last row"), N_("the last record does not match the ledger's head")),
+]
+
+
+def break_text(ledger: str, reason: str) -> tuple[str, str]:
+    """(the ledger, why its chain is broken) in words, from ``core.ledger.Break``."""
+    name = _(LEDGERS[ledger]) if ledger in LEDGERS else readable(ledger)
+    for pattern, message in _BREAKS:
+        if match := pattern.fullmatch(reason):
+            return name, _(message).format(seq=match.group(1) if match.groups() else "")
+    return name, _("the stored hashes do not match")

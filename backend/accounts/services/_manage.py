@@ -24,13 +24,13 @@ from backend.accounts.tables import User
 from backend.core import dates
 from backend.core.db import transaction
 from backend.core.errors import Forbidden, Invalid, NotFound
-from backend.core.i18n import _
+from backend.core.i18n import N_, _
 from backend.core.ledger import Change, append_audit
 from backend.core.permissions import can, require
 from backend.core.security import Scope, hash_password
 
-LAST_ADMIN_DISABLE = "This is the last active administrator: make another user an administrator before disabling this one."
-LAST_ADMIN_DEMOTE = "This is the last active administrator: make another user an administrator before changing this role."
+LAST_ADMIN_DISABLE = N_("This is the last active administrator: make another user an administrator before disabling this one.")
+LAST_ADMIN_DEMOTE = N_("This is the last active administrator: make another user an administrator before changing this role.")
 
 
 async def _lock_administrators() -> None:
