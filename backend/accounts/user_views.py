@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Request, get, post
-from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from backend.accounts import services
@@ -15,6 +14,7 @@ from backend.accounts.services import ManagedUser
 from backend.core import forms
 from backend.core.errors import Invalid
 from backend.core.i18n import N_, _
+from backend.core.limits import RecordId
 from backend.core.permissions import ROLES, SCOPES, allow
 from backend.core.security import Scope
 from backend.core.web import ROLE_LABELS, page, redirect
@@ -142,7 +142,7 @@ async def user_create(request: Request) -> Template | Redirect:
 
 
 @get("/users/{user_id:int}", opt=allow("manage_users"))
-async def user_detail(request: Request, user_id: FromPath[int]) -> Template:
+async def user_detail(request: Request, user_id: RecordId) -> Template:
     scope = request.scope["user"].scope
     return _user_page(request, await services.find_user(scope, user_id), await _choices(scope))
 
@@ -156,7 +156,7 @@ async def _reshow_edit(request: Request, values: dict[str, str], errors: dict[st
 
 
 @post("/users/{user_id:int}/edit", opt={**allow("manage_users"), "text_form": _reshow_edit}, status_code=200)
-async def user_update(request: Request, user_id: FromPath[int]) -> Template | Redirect:
+async def user_update(request: Request, user_id: RecordId) -> Template | Redirect:
     scope = request.scope["user"].scope
     user = await services.find_user(scope, user_id)
     parsed = await forms.read(request, PlaceForm)
@@ -173,7 +173,7 @@ async def user_update(request: Request, user_id: FromPath[int]) -> Template | Re
 
 
 @post("/users/{user_id:int}/password", opt=allow("manage_users"), status_code=200)
-async def user_password(request: Request, user_id: FromPath[int]) -> Template | Redirect:
+async def user_password(request: Request, user_id: RecordId) -> Template | Redirect:
     scope = request.scope["user"].scope
     user = await services.find_user(scope, user_id)
     data = await request.form()
@@ -189,7 +189,7 @@ async def user_password(request: Request, user_id: FromPath[int]) -> Template | 
 
 
 @post("/users/{user_id:int}/disable", opt=allow("manage_users"), status_code=200)
-async def user_disable(request: Request, user_id: FromPath[int]) -> Template | Redirect:
+async def user_disable(request: Request, user_id: RecordId) -> Template | Redirect:
     scope = request.scope["user"].scope
     user = await services.find_user(scope, user_id)
     if not forms.confirmed(await request.form()):
@@ -209,7 +209,7 @@ async def user_disable(request: Request, user_id: FromPath[int]) -> Template | R
 
 
 @post("/users/{user_id:int}/enable", opt=allow("manage_users"), status_code=200)
-async def user_enable(request: Request, user_id: FromPath[int]) -> Redirect:
+async def user_enable(request: Request, user_id: RecordId) -> Redirect:
     user = await services.enable_user(request.scope["user"].scope, user_id)
     return redirect(f"/users/{user_id}", flash=_("{name} may sign in again.").format(name=user.display_name))
 

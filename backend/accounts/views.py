@@ -45,8 +45,11 @@ def password_of(data: Any, name: str) -> str:
 
 
 class LoginForm(forms.Form):
-    username: Annotated[str, forms.Text(required=False, max_length=150)] = ""
-    next: Annotated[str, forms.Text(required=False, max_length=2000)] = ""
+    """What was typed, for the sign-in (which checks and throttles every attempt, however odd the
+    name: a refusal here would let a flood of long names past the counters)."""
+
+    username: Annotated[str, forms.Text(required=False)] = ""
+    next: Annotated[str, forms.Text(required=False)] = ""
 
 
 class PasswordChangeForm(forms.Form):
@@ -75,8 +78,6 @@ async def login_submit(request: Request) -> Template | Redirect:
     username = parsed.values["username"]
     target = safe_next(parsed.values["next"] or "/")
     try:
-        if not parsed.ok:  # a name longer than any username: no account has it
-            raise services.LoginRefused(_("Wrong username or password."))
         token, _user = await services.login(username, password_of(data, "password"), client_address(request))
     except services.LoginRefused as refused:
         response = page(

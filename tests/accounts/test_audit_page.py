@@ -41,11 +41,14 @@ def english_in(text: str) -> list[str]:
 
 
 def visible_text(html: str) -> str:
-    """Roughly what a browser shows of a page (no tags, no attributes, no scripts)."""
+    """Roughly what a browser shows of the page's content (no tags, attributes or scripts). The
+    user filter's options are left out: they are the users' names as written (a user made on the
+    command line without a name is called by their username, ``cli.director``), data, not words
+    of the page."""
     import html as markup
 
-    body = html.split("<body>", 1)[-1]
-    body = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", body, flags=re.S)
+    body = html.split("<main>", 1)[-1]
+    body = re.sub(r"<(script|style|select)[^>]*>.*?</\1>", " ", body, flags=re.S)
     return markup.unescape(re.sub(r"<[^>]+>", "\n", body))
 
 
