@@ -1,11 +1,11 @@
 """The audit log in words: every action the code records, the records and fields it names, and
-their values, in the reader's language.
+their values, in the reader's language (the labels are in ``audit_labels``).
 
-Data and pure functions only. An audit row stores its action (``user.login``), the record
+Pure functions only. An audit row stores its action (``user.login``), the record
 (``user`` + key) and the record's fields before and after as JSON; the page shows "Signed in",
 the user's name, and "Role: Inspector → Finance". Names of users, homes and counties are looked
-up by the caller and passed in (``Names``). ``tests/accounts/test_audit_words.py`` checks that
-every action written anywhere in ``backend/`` has a label here.
+up by the caller and passed in (``Names``). ``tests/accounts/test_audit_page.py`` checks that
+every action written anywhere in ``backend/`` has a label.
 
 A key without a label is shown in a readable form (``by_version`` → "by version"), a value that
 is not plain as a list of its parts: never as raw JSON.
@@ -19,236 +19,21 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from backend.accounts.audit_labels import (
+    ACTIONS,
+    ENTITIES,
+    FIELDS,
+    IMPORTS,
+    ITEMS,
+    LEDGERS,
+    MONEY_FEN,
+    MONEY_YUAN,
+    PLACES,
+    VALUES,
+)
 from backend.core import dates, formatting, money
 from backend.core.i18n import N_, _
 
-ACTIONS: dict[str, str] = {
-    # accounts
-    "user.login": N_("Signed in"),
-    "user.create": N_("User created"),
-    "user.update": N_("User changed"),
-    "user.role": N_("Role changed"),
-    "user.disable": N_("User disabled"),
-    "user.enable": N_("User enabled again"),
-    "user.password": N_("Own password changed"),
-    "user.password_reset": N_("Password reset by an administrator"),
-    "token.create": N_("API token created"),
-    # registry and the calendar
-    "county.create": N_("County created"),
-    "county.update": N_("County changed"),
-    "home.create": N_("Home created"),
-    "home.update": N_("Home changed"),
-    "parameters.set": N_("County parameters set"),
-    "parameters.replace": N_("County parameters replaced"),
-    "parameters.funeral_subsidy": N_("Funeral subsidy set"),
-    "calendar.import": N_("Working-day calendar imported"),
-    # residents
-    "resident.register": N_("Person registered"),
-    "resident.admit": N_("Admitted to a home"),
-    "resident.transfer": N_("Transferred to another home"),
-    "resident.discharge": N_("Discharged from the home"),
-    "resident.end": N_("Support ended"),
-    "resident.assess": N_("Self-care assessment recorded"),
-    "resident.capability": N_("GB/T 42195 assessment recorded"),
-    "resident.condition_change": N_("Condition change reported"),
-    "resident.import": N_("Register imported"),
-    "resident.import_fill": N_("Register record completed by an import"),
-    "resident.view_id": N_("Full ID number shown"),
-    "assessment.import": N_("Assessments imported"),
-    # deaths
-    "death.report": N_("Death reported"),
-    "death.correct": N_("Death report corrected"),
-    "death.import": N_("Deaths imported"),
-    "death.export": N_("Death register exported"),
-    "death.notice_seen": N_("Late-report notice marked as read"),
-    # stipends
-    "standard.create": N_("Stipend standard set"),
-    "standard.update": N_("Stipend standard changed"),
-    "payments.import": N_("Payment list imported"),
-    "payments.update": N_("Payment line changed by an import"),
-    "claims.import": N_("Claim lines imported"),
-    "claims.update": N_("Claim line changed by an import"),
-    "reconcile.run": N_("Month reconciled"),
-    "reconcile.view": N_("Findings shown with full ID numbers"),
-    "reconcile.approve": N_("Reconciliation approved"),
-    "finding.review": N_("Finding reviewed"),
-    "claim.generate": N_("Monthly claim prepared"),
-    "claim.regenerate": N_("Monthly claim prepared again"),
-    "claim.submit": N_("Monthly claim submitted"),
-    "claim.supersede": N_("Monthly claim replaced by a newer version"),
-    "claim.check": N_("Monthly claim checked"),
-    "claim.approve": N_("Monthly claim approved"),
-    "stipends.recovery_export": N_("Recovery list exported"),
-}
-
-ENTITIES: dict[str, str] = {
-    "user": N_("User"),
-    "api_token": N_("API token"),
-    "county": N_("County"),
-    "home": N_("Home"),
-    "county_parameter": N_("County parameters"),
-    "import": N_("Import"),
-    "resident": N_("Person"),
-    "late_notice": N_("Late-report notice"),
-    "standard": N_("Stipend standard"),
-    "stipend_line": N_("Stipend line"),
-    "reconciliation_run": N_("Reconciliation run"),
-    "finding": N_("Finding"),
-    "claim": N_("Monthly claim"),
-}
-
-# The kinds of import (the key of an ``import`` record, the source of stipend lines).
-IMPORTS: dict[str, str] = {
-    "residents": N_("Register of tekun persons"),
-    "assessments": N_("Self-care assessments"),
-    "deaths": N_("Deaths"),
-    "calendar": N_("Working-day calendar"),
-    "payments": N_("Payments"),
-    "claims": N_("Claims"),
-    "counties": N_("Counties"),
-    "homes": N_("Homes"),
-    "standards": N_("Stipend standards"),
-}
-
-FIELDS: dict[str, str] = {
-    # users and tokens
-    "role": N_("Role"),
-    "home": N_("Home"),
-    "county": N_("County"),
-    "display_name": N_("Display name"),
-    "active": N_("May sign in"),
-    "user": N_("User"),
-    # registry
-    "code": N_("Code"),
-    "name": N_("Name"),
-    "province": N_("Province"),
-    "county_code": N_("County"),
-    "home_code": N_("Home"),
-    "beds": N_("Beds"),
-    "address": N_("Address"),
-    "has_fire_control_room": N_("Fire control room"),
-    "residents_per_staff": N_("Staff ratio"),
-    "dependents_per_carer": N_("Carer ratio"),
-    "death_report_deadline_hours": N_("Death report deadline (hours)"),
-    "extra_months_after_death": N_("Months paid after the month of death"),
-    "inspections_per_year": N_("On-site inspections per home per year"),
-    "funeral_subsidy": N_("Funeral subsidy"),
-    "effective_from": N_("Effective from"),
-    # imports
-    "created": N_("Created"),
-    "updated": N_("Updated"),
-    "unchanged": N_("Unchanged"),
-    "months": N_("Months"),
-    "month": N_("Month"),
-    "rows": N_("Rows"),
-    "filled": N_("Completed"),
-    # residents
-    "approved_on": N_("Approved on"),
-    "admitted_on": N_("Admitted on"),
-    "admission": N_("Admission"),
-    "date": N_("Date"),
-    "note": N_("Note"),
-    "ended_on": N_("Ended on"),
-    "reason": N_("Reason"),
-    "assessed_on": N_("Assessed on"),
-    "tier": N_("Tier"),
-    "answers": N_("Answers"),
-    "assessor": N_("Assessor"),
-    "total": N_("Total amount"),
-    "resident.total": N_("Total score"),
-    "level": N_("Capability level"),
-    "reported_on": N_("Reported on"),
-    "due_on": N_("Due on"),
-    "by": N_("Reported by"),
-    "ids_shown": N_("Full ID numbers shown"),
-    "id_digests": N_("Whose (digests of the ID numbers)"),
-    "id_digest": N_("Digest of the ID number"),
-    "residents": N_("Records of the register"),
-    "id_number": N_("ID number"),
-    # deaths
-    "died_at": N_("Time of death"),
-    "reported_at": N_("Reported at"),
-    "late": N_("Reported late"),
-    "deadline_hours": N_("Deadline (hours)"),
-    "last_entitled_month": N_("Last month paid"),
-    "place": N_("Place of death"),
-    "cause": N_("Cause of death"),
-    "certificate_no": N_("Death certificate number"),
-    "reporter": N_("Reported by"),
-    "source": N_("Source"),
-    "record": N_("Earlier record"),
-    "death_record": N_("Death record"),
-    # stipends
-    "basic_concentrated": N_("Basic living allowance, concentrated"),
-    "basic_dispersed": N_("Basic living allowance, dispersed"),
-    "care_concentrated_self_care": N_("Care, concentrated, able to care for themselves"),
-    "care_concentrated_partial": N_("Care, concentrated, partly unable"),
-    "care_concentrated_full_loss": N_("Care, concentrated, fully unable"),
-    "care_dispersed_self_care": N_("Care, dispersed, able to care for themselves"),
-    "care_dispersed_partial": N_("Care, dispersed, partly unable"),
-    "care_dispersed_full_loss": N_("Care, dispersed, fully unable"),
-    "basic_floor": N_("Floor for the basic allowance (optional)"),
-    "basic_amount": N_("Basic living allowance"),
-    "care_amount": N_("Care allowance"),
-    "support_mode": N_("Support mode"),
-    "findings": N_("Findings"),
-    "lines": N_("Lines"),
-    "state": N_("State"),
-    "by_version": N_("Replaced by version"),
-    "run_id": N_("Reconciliation run"),
-    "review_status": N_("Review"),
-    "review_note": N_("Review note"),
-}
-
-_ROLES = {"director": N_("Director"), "inspector": N_("Inspector"), "finance": N_("Finance"), "admin": N_("Administrator")}
-_TIERS = {
-    "self_care": N_("Able to care for themselves"),
-    "partial": N_("Partly unable to care for themselves"),
-    "full_loss": N_("Fully unable to care for themselves"),
-    "unassessed": N_("Not assessed"),
-}
-_ITEMS = {
-    "eat": N_("Eat"), "dress": N_("Dress"), "transfer": N_("Get in and out of bed"),
-    "toilet": N_("Use the toilet"), "walk": N_("Walk indoors"), "bathe": N_("Bathe"),
-}
-_CODES = {
-    "INVALID_ID": N_("Invalid ID number"),
-    "UNKNOWN_PERSON": N_("Not in the register"),
-    "DUPLICATE_PAYMENT": N_("Paid twice"),
-    "PAID_AFTER_DEATH": N_("Paid after death"),
-    "NOT_ENTITLED": N_("Not entitled"),
-    "MODE_MISMATCH": N_("Wrong support mode"),
-    "UNASSESSED": N_("Care paid without assessment"),
-    "TIER_MISMATCH": N_("Wrong care tier"),
-    "AMOUNT_MISMATCH": N_("Wrong amount"),
-    "MISSING_PAYMENT": N_("Not paid"),
-    "NAME_MISMATCH": N_("Name differs from the register"),
-}
-# Values of a field, by field (and, where one word means two things, by record and field).
-VALUES: dict[str, dict[str, str]] = {
-    "role": _ROLES,
-    "tier": _TIERS,
-    "code": _CODES,
-    "support_mode": {"concentrated": N_("Concentrated support"), "dispersed": N_("Dispersed support")},
-    "review_status": {
-        "open": N_("Not reviewed"),
-        "confirmed": N_("Confirmed: overpayment to recover"),
-        "explained": N_("Explained"),
-        "dismissed": N_("Dismissed"),
-    },
-    "source": {"payments": N_("Payments"), "claims": N_("Claims"), "form": N_("Form"), "import": N_("Import"), "api": N_("JSON API")},
-    "state": {"draft": N_("Draft"), "submitted": N_("Submitted"), "approved": N_("Approved"), "superseded": N_("Superseded")},
-    "reconciliation_run.state": {"open": N_("Under review"), "approved": N_("Approved")},
-    "month": {"all": N_("All months")},
-    "filled": {"admission": N_("Admission"), "ended_on": N_("End of support")},
-}
-_MONEY_FEN = {
-    "basic_concentrated", "basic_dispersed", "care_concentrated_self_care", "care_concentrated_partial",
-    "care_concentrated_full_loss", "care_dispersed_self_care", "care_dispersed_partial", "care_dispersed_full_loss",
-    "basic_floor", "basic_amount", "care_amount",
-}
-_MONEY_YUAN = {"funeral_subsidy", "total"}  # yuan text, "1010.00"
-_PLACES = {"home", "home_code", "county", "county_code", "user"}  # codes shown by name
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MONTH_RE = re.compile(r"^\d{4}-\d{2}$")
 _MOMENT_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
@@ -320,19 +105,19 @@ def value_text(key: str, value: Any, names: Names, entity: str = "") -> str:
         return "、".join(parts) or "—"
     if isinstance(value, dict):
         if key == "answers":
-            return "；".join(f"{_(_ITEMS[k]) if k in _ITEMS else readable(k)}：{value_text('', v, names)}" for k, v in value.items())
+            return "；".join(f"{_(ITEMS[k]) if k in ITEMS else readable(k)}：{value_text('', v, names)}" for k, v in value.items())
         return "；".join(f"{field_label(k, entity)}：{value_text(k, v, names, entity)}" for k, v in value.items())
     labels = VALUES.get(f"{entity}.{key}") or VALUES.get(key) or {}
     if str(value) in labels:
         return _(labels[str(value)])
-    if key in _MONEY_FEN and isinstance(value, int):
+    if key in MONEY_FEN and isinstance(value, int):
         return formatting.cny(value)
-    if key in _MONEY_YUAN and isinstance(value, str):
+    if key in MONEY_YUAN and isinstance(value, str):
         try:
             return formatting.cny(money.parse_yuan(value))
         except ValueError:
             return value
-    if key in _PLACES and isinstance(value, str):
+    if key in PLACES and isinstance(value, str):
         return names.of(key, value)
     if key in ("id_digests", "id_digest") and isinstance(value, str):
         return value[:12] + "…"
@@ -419,13 +204,6 @@ def codes_named(entity: str, key: str, before: str | None, after: str | None) ->
 
 # --- a broken chain (``tekun audit verify``, the page's "verify") ------------------------------
 
-LEDGERS: dict[str, str] = {
-    "audit": N_("Audit log"),
-    "placement": N_("Placements"),
-    "assessment": N_("Self-care assessments"),
-    "capability_assessment": N_("GB/T 42195 assessments"),
-    "death_record": N_("Death records"),
-}
 _BREAKS = [
     (re.compile(r"row with seq (\d+) is missing"), N_("record {seq} is missing")),
     (re.compile(r"prev_hash does not match the previous row"), N_("it does not point at the record before it")),
