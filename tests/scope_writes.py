@@ -79,6 +79,7 @@ _COUNTY = "a record of a county (county scope: test_out_of_scope_records_are_not
 _RUN = "a reconciliation run of a county (county scope: test_out_of_scope_records_are_not_found_on_every_route)"
 _CLAIM = "a home's monthly claim (home scope: test_out_of_scope_records_are_not_found_on_every_route)"
 _FILE = "persons named in an uploaded file: test_an_import_cannot_write_for_persons_out_of_write_scope"
+_USERS = "users (admin only: test_out_of_scope_records_are_not_found_on_every_route gets 403 for the others)"
 _NEW = "registers a new person in the actor's county (tests/residents: another county is refused)"
 
 NOT_WALKED: dict[tuple[str, str], str] = {
@@ -96,6 +97,11 @@ NOT_WALKED: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/counties/{code:str}/parameters"): _REGISTRY,
     ("POST", "/api/v1/homes"): _REGISTRY,
     ("PATCH", "/api/v1/homes/{code:str}"): _REGISTRY,
+    ("POST", "/users/new"): _USERS,
+    ("POST", "/users/{user_id:int}/edit"): _USERS,
+    ("POST", "/users/{user_id:int}/password"): _USERS,
+    ("POST", "/users/{user_id:int}/disable"): _USERS,
+    ("POST", "/users/{user_id:int}/enable"): _USERS,
     ("POST", "/import"): _FILE,
     ("POST", "/import/confirm"): _FILE,
     ("POST", "/residents/new"): _NEW,

@@ -84,12 +84,13 @@ async def disclosing_world(world, signed_in, bearer):
     position = next(i for i, f in enumerate(report.findings) if f.code == "TIER_MISMATCH")
     await workflow.review_finding(SYSTEM, report.run_id, position, "confirmed")
     claim = await claims.generate_claim(SYSTEM, home, MONTH)
-    clients, usernames = {}, {}
+    clients, usernames, user_ids = {}, {}, []
     for role in ROLES:
         client, user = await signed_in(role, home=home if role == "director" else None,
                                        county=county if role in ("inspector", "finance") else None)
         clients[role], usernames[role] = (client, await bearer(user)), user.username
-    return {"county": county, "home": home, "people": people, "unknown": unknown, "run": report.run_id,
+        user_ids.append(user.id)
+    return {"users": user_ids, "county": county, "home": home, "people": people, "unknown": unknown, "run": report.run_id,
             "claim": claim.id, "clients": clients, "usernames": usernames, "numbers": shown, "findings": sorted(shown)}
 
 
@@ -98,6 +99,7 @@ def _fills(w: dict) -> dict[str, list[str]]:
         "{resident_id:int}": [str(p["id"]) for p in w["people"].values()],
         "{run_id:str}": [w["run"]],
         "{claim_id:int}": [str(w["claim"])],
+        "{user_id:int}": [str(user_id) for user_id in w["users"]],
     }
 
 

@@ -40,10 +40,11 @@ PARAMETER_KINDS = [
     (re.compile(r"^(/api/v1)?/residents/\{resident_id:int\}"), "resident"),
     (re.compile(r"^/stipends/runs/\{run_id:str\}"), "run"),
     (re.compile(r"^/stipends/claims/\{claim_id:int\}"), "claim"),
+    (re.compile(r"^/users/\{user_id:int\}"), "user"),  # the administrator's alone: others get 403
 ]
 PARAMETER_PLACEHOLDERS = {
     "county": r"\{code:str\}", "home": r"\{code:str\}", "resident": r"\{resident_id:int\}",
-    "run": r"\{run_id:str\}", "claim": r"\{claim_id:int\}",
+    "run": r"\{run_id:str\}", "claim": r"\{claim_id:int\}", "user": r"\{user_id:int\}",
 }
 # Public routes whose parameter names no record.
 PUBLIC_PARAMETER_ROUTES = {"/lang/{code:str}", "/static/{file_path:path}", "/static/swagger/{file_path:path}"}
@@ -110,7 +111,7 @@ async def two_worlds(world, signed_in, bearer):
         client, user = await signed_in(role, home=home, county=county)
         people[role] = (client, user, await bearer(user))
     return {"county_y": county_y, "home_b": home_b, "resident_b": str(outsider.id), "home_a": home_a, "county_x": county_x, "people": people,
-            "run_b": run.run_id, "claim_b": str(claim.id)}
+            "run_b": run.run_id, "claim_b": str(claim.id), "user_b": str((await world.user("director", home=home_b)).id)}
 
 
 # A valid body for API writes, so the answer is decided by scope and not by validation.
@@ -146,7 +147,7 @@ async def test_out_of_scope_records_are_not_found_on_every_route(app, two_worlds
         if kind is None:
             continue
         value = {"county": two_worlds["county_y"], "home": two_worlds["home_b"], "resident": two_worlds["resident_b"],
-                 "run": two_worlds["run_b"], "claim": two_worlds["claim_b"]}[kind]
+                 "run": two_worlds["run_b"], "claim": two_worlds["claim_b"], "user": two_worlds["user_b"]}[kind]
         concrete = re.sub(PARAMETER_PLACEHOLDERS[kind], value, path)
         rule = access_rule(handler, path)
         for role, (client, _user, headers) in two_worlds["people"].items():

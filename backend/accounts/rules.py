@@ -235,3 +235,15 @@ def password_problem(password: str, username: str) -> str | None:
     if password.strip().lower() == username.strip().lower():
         return N_("The password must not be the username.")
     return None
+
+
+# --- administrators -----------------------------------------------------------------------
+
+
+def leaves_no_administrator(was_admin: bool, was_active: bool, is_admin: bool, is_active: bool, other_active_admins: int) -> bool:
+    """Would this change to one user leave nobody who can administer the system?
+
+    A user who is an active administrator and stops being one (disabled, or given another role)
+    while no other active administrator exists: refused, or nobody could manage users again
+    except on the command line. Our rule (security policy), not regulation."""
+    return was_admin and was_active and not (is_admin and is_active) and other_active_admins == 0

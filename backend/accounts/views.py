@@ -1,24 +1,32 @@
-"""Account pages: sign in and out, the language switch, the user's own account and tokens."""
+"""Account pages: sign in and out, the language switch, the user's own account and tokens, the
+audit log. The administrator's user pages are in ``user_views`` (their routes are added here)."""
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Annotated, Any
+
 from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery
-from litestar.response import Redirect
+from litestar.response import Redirect, Template
 
-from backend.accounts import rules, services
+from backend.accounts import audit_words, rules, services
 from backend.accounts.auth import (
     LANGUAGE_COOKIE,
     SESSION_COOKIE,
     session_cookie_value,
     session_token,
 )
+from backend.accounts.user_views import ROUTES as USER_ROUTES
+from backend.core import forms
 from backend.core.errors import Invalid
 from backend.core.i18n import _
-from backend.core.ledger import recent_audit, verify_all
+from backend.core.ledger import verify_all
 from backend.core.permissions import allow
 from backend.core.settings import LANGUAGES, get_settings
 from backend.core.web import PUBLIC, USER, page, redirect, safe_next
+
+PASSWORD_MAX = 1000  # characters; a longer one is a paste gone wrong (Argon2 takes any length)
 
 
 def client_address(request: Request) -> str:
@@ -30,28 +38,54 @@ def client_address(request: Request) -> str:
     return rules.client_address(peer, forwarded, get_settings().trusted_proxies)
 
 
+def password_of(data: Any, name: str) -> str:
+    """A password exactly as typed: the form toolkit strips text, a password keeps its spaces."""
+    value = data.get(name, "")
+    return value if isinstance(value, str) else ""
+
+
+class LoginForm(forms.Form):
+    """What was typed, for the sign-in (which checks and throttles every attempt, however odd the
+    name: a refusal here would let a flood of long names past the counters)."""
+
+    username: Annotated[str, forms.Text(required=False)] = ""
+    next: Annotated[str, forms.Text(required=False)] = ""
+
+
+class PasswordChangeForm(forms.Form):
+    """The three passwords must be there (their text is read as typed, ``password_of``)."""
+
+    current: Annotated[str, forms.Text(max_length=PASSWORD_MAX)]
+    new: Annotated[str, forms.Text(max_length=PASSWORD_MAX)]
+    confirm: Annotated[str, forms.Text(max_length=PASSWORD_MAX)]
+
+
+class TokenForm(forms.Form):
+    name: Annotated[str, forms.Text(max_length=100)]
+
+
 @get("/login", opt={"access": PUBLIC}, name="login")
-async def login_page(request: Request, next: FromQuery[str | None] = None) -> object:
+async def login_page(request: Request, next: FromQuery[str | None] = None) -> Template | Redirect:
     if request.scope.get("user"):
         return redirect(safe_next(next))
     return page(request, "accounts/login.html", next=safe_next(next), username="", error=None)
 
 
 @post("/login", opt={"access": PUBLIC}, status_code=200)
-async def login_submit(request: Request) -> object:
-    form = await request.form()
-    username = str(form.get("username", ""))
-    password = str(form.get("password", ""))
-    target = safe_next(str(form.get("next", "/")))
+async def login_submit(request: Request) -> Template | Redirect:
+    data = await request.form()
+    parsed = forms.parse(LoginForm, data)
+    username = parsed.values["username"]
+    target = safe_next(parsed.values["next"] or "/")
     try:
-        token, _user = await services.login(username, password, client_address(request))
+        token, _user = await services.login(username, password_of(data, "password"), client_address(request))
     except services.LoginRefused as refused:
         response = page(
             request,
             "accounts/login.html",
             status_code=429 if refused.locked else 401,
             next=target,
-            username=username,
+            username=username[:150],
             error=refused.message,
         )
         if refused.locked:
@@ -90,54 +124,98 @@ async def switch_language(code: FromPath[str], next: FromQuery[str | None] = Non
 
 
 @get("/account", opt={"access": USER})
-async def account_page(request: Request) -> object:
-    return page(request, "accounts/account.html", new_token=None)
+async def account_page(request: Request) -> Template:
+    return page(request, "accounts/account.html", new_token=None, values={})
 
 
 @post("/account/password", opt={"access": USER}, status_code=200)
-async def change_password(request: Request) -> object:
+async def change_password(request: Request) -> Template | Redirect:
     user = request.scope["user"]
-    form = await request.form()
-    current = str(form.get("current", ""))
-    new = str(form.get("new", ""))
-    errors: dict[str, str] = {}
-    if new != str(form.get("confirm", "")):
-        errors["confirm"] = _("The two new passwords differ.")
-    try:
-        await services.authenticate(user.username, current, client_address(request))
-    except services.LoginRefused as refused:
-        errors["current"] = refused.message
-    if not errors:
+    data = await request.form()
+    parsed = forms.parse(PasswordChangeForm, data)
+    new = password_of(data, "new")
+    if "confirm" not in parsed.errors and new != password_of(data, "confirm"):
+        parsed.error("confirm", _("The two new passwords differ."))
+    if "current" not in parsed.errors:
+        try:
+            await services.authenticate(user.username, password_of(data, "current"), client_address(request))
+        except services.LoginRefused as refused:
+            parsed.error("current", refused.message)
+    if parsed.ok:
         try:
             await services.set_password(user.scope, user.username, new)
         except Invalid as invalid:
-            errors.update(invalid.errors)
-    if errors:
-        return page(request, "accounts/account.html", status_code=400, errors=errors, new_token=None)
-    response = redirect("/login")
+            parsed.merge(Invalid({"new" if name == "password" else name: message for name, message in invalid.errors.items()}))
+    if not parsed.ok:
+        return page(request, "accounts/account.html", status_code=400, errors=parsed.errors, new_token=None, values={})
+    response = redirect("/login", flash=_("Your password is changed. Sign in again with the new one."))
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 
 
 @post("/account/tokens", opt={"access": USER}, status_code=200)
-async def create_token(request: Request) -> object:
+async def create_token(request: Request) -> Template:
     user = request.scope["user"]
-    form = await request.form()
-    try:
-        token = await services.create_api_token(user.scope, user.username, str(form.get("name", "")))
-    except Invalid as invalid:
-        return page(request, "accounts/account.html", status_code=400, errors=invalid.errors, new_token=None)
-    return page(request, "accounts/account.html", new_token=token)
+    parsed = await forms.read(request, TokenForm)
+    if parsed.ok:
+        try:
+            token = await services.create_api_token(user.scope, user.username, parsed.data.name)
+        except Invalid as invalid:
+            parsed.merge(invalid)
+    if not parsed.ok:
+        return page(request, "accounts/account.html", status_code=400, errors=parsed.errors, new_token=None, values=parsed.values)
+    # The token is shown once, on this page (not after a redirect, where it would have to be kept).
+    return page(request, "accounts/account.html", new_token=token, values={}, message=_("Token created: copy it now."))
 
 
-ROUTES = [login_page, login_submit, logout, switch_language, account_page, change_password, create_token]
+# --- the audit log ----------------------------------------------------------------------------
+
+
+class AuditFilter(forms.Form):
+    user: Annotated[str, forms.Text(required=False, max_length=150)] = ""
+    action: Annotated[str, forms.Text(required=False, max_length=100)] = ""
+    since: Annotated[date | None, forms.Date(required=False)] = None
+    until: Annotated[date | None, forms.Date(required=False)] = None
+    page: Annotated[int | None, forms.Integer(required=False, minimum=1, maximum=10_000_000)] = None
+    verify: Annotated[bool, forms.YesNo()] = False
 
 
 @get("/audit", opt=allow("view_audit"))
-async def audit_page(request: Request, verify: FromQuery[bool] = False) -> object:
-    entries = await recent_audit(200)
-    broken = await verify_all() if verify else None
-    return page(request, "accounts/audit.html", entries=entries, verified=verify, broken=broken)
+async def audit_page(request: Request) -> Template:
+    scope = request.scope["user"].scope
+    parsed = forms.parse(AuditFilter, request.query_params)
+    chosen = parsed.data or AuditFilter()
+    if chosen.since and chosen.until and chosen.until < chosen.since:
+        parsed.error("until", _("The end date is before the start date."))
+        chosen = AuditFilter()
+    log = await services.audit_page(
+        scope, chosen.user or None, chosen.action or None, chosen.since, chosen.until, chosen.page or 1
+    )
+    broken = await verify_all() if chosen.verify else None
+    query = {name: parsed.values[name] for name in ("user", "action", "since", "until") if parsed.values[name]}
+    return page(
+        request,
+        "accounts/audit.html",
+        log=log,
+        values=parsed.values,
+        errors=parsed.errors,
+        filters=query,
+        users=await services.user_choices(scope),
+        actions=services.action_choices(),
+        verified=chosen.verify,
+        broken=broken,
+        broken_words=audit_words.break_text(broken.ledger, broken.reason) if broken else None,
+    )
 
 
-ROUTES.append(audit_page)
+ROUTES = [
+    login_page,
+    login_submit,
+    logout,
+    switch_language,
+    account_page,
+    change_password,
+    create_token,
+    audit_page,
+    *USER_ROUTES,
+]

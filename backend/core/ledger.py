@@ -311,3 +311,30 @@ async def verify_all() -> Break | None:
 async def recent_audit(limit: int = 200) -> list[dict[str, Any]]:
     """The newest audit rows first (for the administrator's audit page)."""
     return await AuditEntry.select().order_by(AuditEntry.seq, ascending=False).limit(limit)
+
+
+async def search_audit(
+    actor: str | None = None,
+    action: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[list[dict[str, Any]], int]:
+    """Audit rows newest first, by who (the username recorded), what (the action) and when
+    (``since`` <= at < ``until``, aware instants); with how many rows match in all."""
+    conditions = []
+    if actor:
+        conditions.append(AuditEntry.actor == actor)
+    if action:
+        conditions.append(AuditEntry.action == action)
+    if since is not None:
+        conditions.append(AuditEntry.at >= since)
+    if until is not None:
+        conditions.append(AuditEntry.at < until)
+    rows = AuditEntry.select().order_by(AuditEntry.seq, ascending=False).offset(offset).limit(limit)
+    count = AuditEntry.count()
+    for condition in conditions:
+        rows = rows.where(condition)
+        count = count.where(condition)
+    return await rows, await count

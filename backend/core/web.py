@@ -171,6 +171,8 @@ def nav_for(user) -> list[tuple[str, str]]:
         items.append(("/counties", _("Counties")))
     if can(role, "use_imports"):
         items.append(("/import", _("Import")))  # each role sees the kinds it may import
+    if can(role, "manage_users"):
+        items.append(("/users", _("Users")))
     if can(role, "view_audit"):
         items.append(("/audit", _("Audit log")))
     items.append(("/account", _("Account")))

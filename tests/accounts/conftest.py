@@ -10,7 +10,7 @@ import random
 import httpx
 import pytest
 
-from backend.accounts import services
+from backend.accounts.services import _signin
 from backend.accounts.tables import LoginAttempt
 from backend.core import settings
 
@@ -44,7 +44,7 @@ def waits(monkeypatch) -> list[float]:
         asked.append(seconds)
         await asyncio.sleep(0)
 
-    monkeypatch.setattr(services, "slow_down", record)
+    monkeypatch.setattr(_signin, "slow_down", record)
     return asked
 
 
