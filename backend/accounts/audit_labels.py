@@ -49,6 +49,7 @@ ACTIONS: dict[str, str] = {
     "death.import": N_("Deaths imported"),
     "death.export": N_("Death register exported"),
     "death.notice_seen": N_("Late-report notice marked as read"),
+    "death.notice_read": N_("Late-report notice read"),
     # stipends
     "standard.create": N_("Stipend standard set"),
     "standard.update": N_("Stipend standard changed"),

@@ -88,7 +88,7 @@ async def test_english_switch_and_back(world, new_page):
     assert "概览" not in header and "退出登录" not in header
     facts = await page.inner_text("dl.facts")
     assert "Home code" in facts and "Beds" in facts and "机构编码" not in facts
-    assert "Due today" in await page.inner_text("main")
+    assert "To do today" in await page.inner_text("main")
     assert await page.inner_text("#home-name") == "夏官营镇敬老院"  # data is not translated
 
     # The choice sticks to the browser: the next page is English too.
