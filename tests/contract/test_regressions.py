@@ -43,7 +43,7 @@ async def test_any_number_too_large_for_the_database_answers_400_not_500(signed_
     await client.get(f"/counties/{county}/deaths")
     page = await post_form(client, f"/counties/{county}/deaths/notices/seen", {"notice_id": str(HUGE)})
     assert page.status_code == 400, page.text
-    assert "请选择一条通知。" in page.text
+    assert "请选择一条提醒。" in page.text
     assert "Traceback" not in page.text and "Overflow" not in page.text
 
 
