@@ -17,6 +17,7 @@ from backend.core.db import transaction
 from backend.registry.tables import County
 from backend.residents import services as residents
 from backend.residents.schemas import ResidentIn
+from backend.residents.services import for_stipends
 from backend.residents.tables import Resident
 from backend.stipends import reconciliation, rules, services
 from backend.stipends.tables import Standard
@@ -91,7 +92,9 @@ async def register(rng: random.Random, county: str, homes: list[str], serial: in
 async def everything(month: date) -> tuple[dict[str, rules.Person], list[rules.Line], dict[int, rules.StandardRow]]:
     """Every person, every line of the month and every standard, unfiltered."""
     async with transaction():
-        persons, _, _ = await reconciliation.person_histories("1 = 1", (), month)
+        everyone = [row["id"] for row in await Resident.select(Resident.id)]
+        records = await for_stipends.person_records(everyone, month)
+        persons = {person.id: person for person in await reconciliation.persons_of(records.values())}
         lines = [reconciliation._line(row) for row in await Resident.raw(
             reconciliation._LINE_COLUMNS + "l.source = {} AND l.month = {}", "payments", month)]
     standards = {}

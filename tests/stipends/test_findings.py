@@ -229,8 +229,10 @@ async def test_a_month_without_a_standard_is_refused(world):
 async def test_floor_warning_does_not_refuse(world):
     county = await world.county()
     result = await import_standard(county, basic_floor="500.00")
-    assert result.created == 1 and len(result.warnings) == 1 and "dispersed 450.00" in result.warnings[0]
-    assert "concentrated" not in result.warnings[0]
+    # In words: the mode's name and the amount, no English key (the floor warning said "dispersed").
+    assert result.created == 1 and len(result.warnings) == 1 and "分散供养 ¥450.00" in result.warnings[0]
+    assert "集中供养" not in result.warnings[0] and "dispersed" not in result.warnings[0]
+    assert "测试" in result.warnings[0] or "县" in result.warnings[0]  # the county by its name
     (standard,) = await services.list_standards(SYSTEM, county)
     assert standard.below_floor == ["dispersed"]
     assert await services.standard_warnings(SYSTEM, county, JUNE) == result.warnings
