@@ -1,5 +1,6 @@
 """Residents use cases: the only code that reads or writes the residents tables."""
 
+from backend.residents.services import for_stipends as for_stipends  # stipends' reads
 from backend.residents.services._common import (
     calendar_sets,
     may_record,
