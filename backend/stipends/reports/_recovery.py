@@ -21,8 +21,9 @@ from backend.stipends.labels import label
 from backend.stipends.reports._common import county_in_scope, county_runs
 from backend.stipends.tables import Finding
 
+# The finding's facts in words (问题说明) come last: the columns before keep their places.
 RECOVERY_COLUMNS = ["身份证号", "姓名", "发放月份", "流水号", "实发金额(元)", "应发金额(元)", "应追回金额(元)", "问题代码", "问题",
-                    "问题说明", "复核说明", "运行编号"]
+                    "复核说明", "运行编号", "问题说明"]
 
 
 async def recovery_rows(scope: Scope, county_code: str, month: date | None = None) -> list[dict[str, Any]]:
@@ -61,7 +62,7 @@ def _yuan_number(fen: int) -> Decimal:
 def _cells(row: dict[str, Any]) -> list:
     return [row["id_number"], row["name"], row["month"], row["payment_ref"], _yuan_number(row["paid"]),
             _yuan_number(row["expected"]), _yuan_number(row["recover"]), row["code"], label("code", row["code"]),
-            describe(row["code"], row["facts"], row["legacy_detail"]), row["note"], row["run_id"]]
+            row["note"], row["run_id"], describe(row["code"], row["facts"], row["legacy_detail"])]
 
 
 async def recovery_xlsx(scope: Scope, county_code: str, month: date | None = None) -> bytes:
