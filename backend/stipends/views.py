@@ -19,8 +19,10 @@ from litestar.response import Redirect, Template
 
 from backend.core import citizen_id, forms
 from backend.core.errors import Invalid, NotFound
+from backend.core.formatting import cny
 from backend.core.i18n import N_, _
 from backend.core.limits import RecordId
+from backend.core.money import parse_yuan
 from backend.core.permissions import allow, can
 from backend.core.security import Scope
 from backend.core.web import overview_panel, page, redirect
@@ -34,7 +36,12 @@ from backend.stipends.labels import labels
 def stipend_page(request: Request, template: str, status_code: int = 200, **context: Any) -> Template:
     """A stipend page: the label sets (``L``), the finding codes, and the facts in words."""
     return page(request, template, status_code=status_code, L=labels(), codes=rules.CODES, detail=describe,
-                mask=citizen_id.mask, **context)
+                mask=citizen_id.mask, yuan=_yuan, **context)
+
+
+def _yuan(text: str) -> str:
+    """An amount of the JSON form (``"1830.00"``) as the pages show money (``¥1,830.00``)."""
+    return cny(parse_yuan(text))
 
 
 def _scope(request: Request) -> Scope:

@@ -172,3 +172,36 @@ async def test_dashboard_of_a_county_without_runs_and_with_a_clean_run(world, si
     clean = await client.get(f"/counties/{county}/stipends")
     assert clean.status_code == 200 and f'data-month="{MONTH_TEXT}"' in clean.text and 'data-code=' not in clean.text
     assert '<p class="good">' in clean.text
+
+
+async def test_stipend_pages_name_findings_in_chinese_and_show_no_code(world, signed_in):
+    """What page_check reads (the visible text, option texts and table cells included): the
+    findings by their Chinese names with their facts in words; no UPPER_SNAKE code anywhere, no
+    English key of a mode, tier or state. The codes stay in links' query strings and exports."""
+    from tests.stipends.helpers import visible_codes, visible_text
+
+    county, people, report = await a_month(world)
+    await review(report, "confirmed", "已通知追回", code="PAID_AFTER_DEATH")
+    for role in ("finance", "inspector"):
+        client, _user = await signed_in(role, county=county)
+        urls = [f"/counties/{county}/stipends", f"/counties/{county}/stipends/findings",
+                f"/counties/{county}/stipends/findings?finding_code=TIER_MISMATCH", f"/stipends/runs/{report.run_id}",
+                f"/stipends/runs/{report.run_id}?code=MISSING_PAYMENT", f"/residents/{people['tier']['id']}/payments",
+                f"/residents/{people['dead']['id']}/payments", f"/counties/{county}/standards"]
+        for url in urls:
+            page = await client.get(url)
+            assert page.status_code == 200, url
+            assert visible_codes(page.text) == [], (url, visible_codes(page.text))
+            text = visible_text(page.text)
+            for key in ("concentrated", "dispersed", "partial", "full_loss", "self_care", "payments", "confirmed", "open"):
+                assert not re.search(rf"\b{key}\b", text), (url, key)
+        findings = visible_text((await client.get(f"/counties/{county}/stipends/findings")).text)
+        run = visible_text((await client.get(f"/stipends/runs/{report.run_id}")).text)
+        for text in (findings, run):
+            assert "护理等级不符" in text and "死亡后发放" in text and "漏发" in text  # the names
+            assert "照料护理费按“完全丧失生活自理能力”发放；评估为“部分丧失生活自理能力”" in text  # the facts in words
+            assert "应享受集中供养（部分丧失生活自理能力）：基本生活费 ¥600.00，照料护理费 ¥300.00，未发放" in text
+        # One label per state: the run reads 复核中 on the dashboard, on its page and in the PDF.
+        dashboard = visible_text((await client.get(f"/counties/{county}/stipends")).text)
+        assert "复核中" in dashboard and "复核中" in run and "待审批" not in dashboard + run
+        assert "已确认：多发待追回" in findings and "未复核" in findings
