@@ -52,7 +52,7 @@ def _claim_columns():
 def _scoped(query, scope: Scope):
     if scope.is_admin:
         return query
-    if scope.role == "director":
+    if scope.kind == "home":
         return query.where(Claim.home == scope.home_id)
     return query.where(Claim.county == scope.county_id)
 

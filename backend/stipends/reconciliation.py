@@ -3,12 +3,14 @@
 A month of a province is ~120,000 lines, of which fewer than 1 % differ from the register.
 So the work is split in two (benchmarks/RESULTS.md has the figures):
 
-1. **One set-based query** gives, for every line of the month, the few facts that decide whether
-   the line is *certainly clean*: whether the ID names a person registered in the line's county
-   and entitled for the month, whether the names are equal, whether another line of the month
-   names the same ID, and the mode and tier in force (the placement and the assessment before the
-   first day of the month). Python compares the amounts with the standard (a dict lookup per
-   line) and counts the clean lines.
+1. **Two set-based queries** give the few facts that decide whether a line is *certainly
+   clean*: one over the month's lines (whether another line of the month, in any county, names
+   the same ID), and one over the register of the counties, asked through the residents domain
+   (``residents.services.for_stipends.month_states``: who may be entitled, whether they are on
+   the month's first day, their name, and the mode and tier in force, i.e. the placement and the
+   assessment before that day). Python joins them by ID number, compares the amounts with the
+   standard (a dict lookup per line) and counts the clean lines; the counties' persons no line
+   of their county names are the unpaid ones.
 2. Every other line, and every person of the county whom no line of the county pays, goes through
    the pure rules (``rules.reconcile``) with the full history loaded for just those persons.
 
