@@ -5,7 +5,7 @@ reader's words are ``details.describe``'s."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
@@ -46,7 +46,8 @@ class Facts:
     def as_json(self) -> dict[str, Any]:
         """The set facts, dates as ISO text (what the ``finding.facts`` column holds)."""
         out = {}
-        for name, value in asdict(self).items():
+        for name in FACT_FIELDS:
+            value = getattr(self, name)
             if value is not None:
                 out[name] = value.isoformat() if isinstance(value, date) else value
         return out

@@ -3,14 +3,14 @@
 A month of a province is ~120,000 lines, of which fewer than 1 % differ from the register.
 So the work is split in two (benchmarks/RESULTS.md has the figures):
 
-1. **Two set-based queries** give the few facts that decide whether a line is *certainly
-   clean*: one over the month's lines (whether another line of the month, in any county, names
-   the same ID), and one over the register of the counties, asked through the residents domain
-   (``residents.services.for_stipends.month_states``: who may be entitled, whether they are on
-   the month's first day, their name, and the mode and tier in force, i.e. the placement and the
-   assessment before that day). Python joins them by ID number, compares the amounts with the
-   standard (a dict lookup per line) and counts the clean lines; the counties' persons no line
-   of their county names are the unpaid ones.
+1. **One set-based query** gives, for every line of the month, the few facts that decide whether
+   the line is *certainly clean*: whether another line of the month names the same ID (the
+   lines' side, written here), and whether the ID names a person registered in the line's
+   county, entitled for the month, with exactly that name, with the mode and tier in force (the
+   placement and the assessment before the first day of the month): the register's side, added
+   to our query by the residents domain (``residents.services.for_stipends.month_states_of``),
+   so the database still makes one pass. Python compares the amounts with the standard (a dict
+   lookup per line) and counts the clean lines.
 2. Every other line, and every person of the county whom no line of the county pays, goes through
    the pure rules (``rules.reconcile``) with the full history loaded for just those persons.
 
@@ -38,7 +38,7 @@ from datetime import date
 from typing import Any
 
 from backend.core import dates
-from backend.core.bulk import chunks, fetch_tuples
+from backend.core.bulk import chunks
 from backend.core.db import without_jit
 from backend.core.ledger import canonical
 from backend.core.security import Scope
@@ -48,10 +48,10 @@ from backend.residents.services import for_stipends as register
 from backend.stipends import rules
 from backend.stipends.tables import Standard, StipendLine
 
-# Per line of the counties' month: what decides "certainly clean" on the lines' side (whether
-# another line of the month, in any county, names the same ID). The register's side comes from
-# ``register.month_states`` (one query for the counties' persons), joined here by ID number.
-# Parameters: the source, the month's first day.
+# The counties' lines of the month with what decides "certainly clean" on the lines' side
+# (whether another line of the month, in any county, names the same ID): the query the register
+# adds each named person's state to (``register.month_states_of``, the same single pass as one
+# joined query). Parameters: the source, the month's first day.
 _LINE_FACTS = """
 SELECT l.id, l.county, l.id_key, l.name, l.basic_amount, l.care_amount, l.support_mode,
        CASE WHEN EXISTS (SELECT 1 FROM stipend_line o
@@ -60,6 +60,11 @@ SELECT l.id, l.county, l.id_key, l.name, l.basic_amount, l.care_amount, l.suppor
 FROM stipend_line l
 WHERE l.source = {} AND l.month = {} AND l.county IN (COUNTIES)
 """
+_KEPT = ("id", "county", "basic_amount", "care_amount", "support_mode", "shared")
+
+# The (county, ID) pairs the month's lines name (parameters: the source, the first day): the
+# persons no line of their own county names are the unpaid ones (``register.unnamed_candidates``).
+_LINES_NAMING = "SELECT l.county, l.id_key FROM stipend_line l WHERE l.source = {} AND l.month = {}"
 
 # The month's lines of each county, summed: any line added, corrected or re-imported changes it.
 _LINE_TOTALS = """
@@ -183,8 +188,7 @@ async def persons_of(records: Iterable[register.PersonRecord], extra: _ExtraMont
 async def county_persons(county_id: int, month: date) -> dict[str, rules.Person]:
     """The county's persons who may be entitled for ``month``, with their histories, by ID number
     (the claims generator and the demo read them). Inside a transaction or ``db.reading()``."""
-    states = await register.month_states([county_id], month, died_since(month))
-    records = await register.person_records([state.id for state in states], month)
+    records = await register.person_records(await register.candidates([county_id], month, died_since(month)), month)
     return {person.id_number: person for person in await persons_of(records.values())}
 
 
@@ -199,25 +203,22 @@ def _history(records: Iterable[register.PersonRecord]) -> dict[int, tuple[list, 
     }
 
 
-def _sort_lines(facts: list, states: dict[str, register.MonthState], expected: dict, out: dict[int, CountyMonth]) -> tuple[list[int], set]:
-    """Count the clean lines into their county; the ids of the others, and the (county, ID) pairs
-    every line pays."""
+def _sort_lines(facts: list, expected: dict, out: dict[int, CountyMonth]) -> list[int]:
+    """Count the clean lines into their county; the ids of the others (for the rules).
+    ``facts``: rows of ``_KEPT`` followed by the register's ``current``, ``placed`` and ``tier``;
+    placed 1/0 finds the (True/False, tier) key of ``expected`` (equal and equally hashed)."""
     needs_rules: list[int] = []
-    paid: set[tuple[int, str]] = set()
-    for line_id, county_id, id_key, name, paid_basic, paid_care, paid_mode, shared in facts:
-        paid.add((county_id, id_key))
+    for line_id, county_id, paid_basic, paid_care, paid_mode, shared, current, placed, tier in facts:
         table = expected.get(county_id)
-        state = states.get(id_key)
-        if (table is not None and state is not None and not shared and state.current
-                and state.county_id == county_id and state.name == name):
-            basic, care, mode = table.get((state.placed, state.tier), (None, None, None))
+        if current and not shared and table is not None:
+            basic, care, mode = table.get((placed, tier), (None, None, None))
             if basic == paid_basic and care == paid_care and paid_mode in ("", None, mode):
                 county = out[county_id]
                 county.clean_lines += 1
                 county.clean_paid += basic + care
                 continue
         needs_rules.append(line_id)
-    return needs_rules, paid
+    return needs_rules
 
 
 async def _group_rows(needs_rules: list[int], source: str, month: date) -> tuple[list[dict], dict[int, dict]]:
@@ -273,19 +274,18 @@ async def load(county_ids: list[int], month: date, source: str) -> dict[int, Cou
     expected = {county: _expected(standard) for county, standard in standards.items() if standard is not None}
     # 1. The counties' persons who may be entitled, and every line of the month: clean, or one
     #    for the rules.
-    states = {state.id_number: state for state in await register.month_states(county_ids, month, died_since(month))}
-    facts = await fetch_tuples(_LINE_FACTS.replace("COUNTIES", _ints(county_ids)), source, month)
-    needs_rules, paid = _sort_lines(facts, states, expected, out)
+    named = _LINE_FACTS.replace("COUNTIES", _ints(county_ids))
+    facts = await register.month_states_of(named, (source, month), _KEPT, month)
+    needs_rules = _sort_lines(facts, expected, out)
     del facts
     for row in await _raw(_LINE_TOTALS, county_ids, source, month):
         out[row["county"]].totals = [row["n"], row["basic"], row["care"], row["ids"], str(row["last_import"])]
     # 2. The lines for the rules, and every line of the month naming the same IDs (any county).
     line_rows, group_rows = await _group_rows(needs_rules, source, month)
     # 3. The persons those lines name, and the counties' persons no line of their county pays.
-    unpaid = [state.id for state in states.values() if (state.county_id, state.id_number) not in paid]
-    del states
-    named = await register.resident_ids({row["id_key"] for row in line_rows})
-    records = await register.person_records([*unpaid, *named.values()], month)
+    unpaid = await register.unnamed_candidates(county_ids, month, died_since(month), _LINES_NAMING, (source, month))
+    named_ids = await register.resident_ids({row["id_key"] for row in line_rows})
+    records = await register.person_records([*unpaid, *named_ids.values()], month)
     persons = {person.id: person for person in await persons_of(records.values())}
     _distribute(out, line_rows, group_rows, unpaid, persons)
     history = _history(records.values())

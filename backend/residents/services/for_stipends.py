@@ -2,10 +2,16 @@
 number of persons: the reconciliation of a province month reads 120,000 persons at once).
 
 The public reads of the residents domain for the stipends domain (docs/architecture.md: a domain
-reads another's data through its services, never its tables). Nothing here writes.
-``month_states``, ``person_records`` and ``resident_ids`` take no scope: their callers (the
-stipend services) have checked the acting user's scope on the county first, and what they read
-decides entitlements rather than being shown. ``person_record`` is the scoped read of one person.
+reads another's data through its services, never its tables). Nothing here writes. Two of them
+compose with the caller's own query, so that a month's reconciliation stays one pass of the
+database over its lines (benchmarks/RESULTS.md): ``month_states_of`` adds to each row of the
+caller's query what the register says of the person that row names, ``unnamed_candidates``
+finds the persons who may be entitled and whom no row of the caller's query names. The caller's
+query is SQL over the caller's own tables; the SQL here is over the register's only.
+
+These take no scope: their callers (the stipend services) have checked the acting user's scope
+on the county first, and what they read decides entitlements rather than being shown.
+``person_record`` is the scoped read of one person.
 """
 
 from __future__ import annotations
@@ -14,7 +20,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import NamedTuple
 
 from backend.core.bulk import chunks, fetch_tuples
 from backend.core.security import Scope
@@ -22,40 +27,57 @@ from backend.residents import rules
 from backend.residents.services._common import assessment_records, find_resident, placement_events
 from backend.residents.tables import Resident
 
-# A person of the counties who may be entitled for the month (approved before it, not ended before
-# it, not dead before ``died_since``), with ``current`` = 1 when approved before the month, not
-# ended before it and alive on its first day, the kind of the last placement event and the tier of
-# the last assessment dated before the first day (each correlated subquery once per person).
-# Parameters: the first day four times, then the first day, the first day, ``died_since``.
-_MONTH_STATES = """
-SELECT r.id, r.id_number, r.name, r.county,
-       CASE WHEN r.approved_on < {} AND (r.ended_on IS NULL OR r.ended_on >= {})
-                 AND (r.died_on IS NULL OR r.died_on >= {}) THEN 1 ELSE 0 END AS current,
-       (SELECT p.kind FROM placement p WHERE p.resident = r.id AND p.event_date < {}
-         ORDER BY p.event_date DESC, p.seq DESC LIMIT 1) AS kind,
-       (SELECT a.tier FROM assessment a WHERE a.resident = r.id AND a.assessed_on < {}
-         ORDER BY a.assessed_on DESC, a.seq DESC LIMIT 1) AS tier
-FROM resident r
-WHERE r.county IN (COUNTIES) AND r.approved_on < {} AND (r.ended_on IS NULL OR r.ended_on >= {})
-  AND (r.died_on IS NULL OR r.died_on >= {})
-"""
+_INTO_A_HOME = ", ".join(f"'{kind}'" for kind in rules.INTO_A_HOME)
+
+# What the register says of the person a row ``x`` names (``x.id_key``, in county ``x.county``,
+# as ``x.name``), for the month whose first day is the parameter (five times):
+#   current: 1 when a person of that county, approved before the month, not ended before it,
+#            alive on its first day, with exactly that name;
+#   placed:  1 when in a home at the end of the day before the first day (concentrated);
+#   tier:    the last assessment's tier before the first day (None: never assessed, or nobody).
+_STATE_COLUMNS = f"""
+       CASE WHEN r.county = x.county AND r.approved_on < {{}} AND (r.ended_on IS NULL OR r.ended_on >= {{}})
+                 AND (r.died_on IS NULL OR r.died_on >= {{}}) AND r.name = x.name THEN 1 ELSE 0 END AS current,
+       CASE WHEN (SELECT p.kind FROM placement p WHERE p.resident = r.id AND p.event_date < {{}}
+                  ORDER BY p.event_date DESC, p.seq DESC LIMIT 1) IN ({_INTO_A_HOME}) THEN 1 ELSE 0 END AS placed,
+       (SELECT a.tier FROM assessment a WHERE a.resident = r.id AND a.assessed_on < {{}}
+         ORDER BY a.assessed_on DESC, a.seq DESC LIMIT 1) AS tier"""
+
+# A person who may be entitled for the month: approved before its first day, not ended before
+# it, not dead before ``died_since`` (parameters: the first day twice, ``died_since``).
+_MAY_BE_ENTITLED = "r.approved_on < {} AND (r.ended_on IS NULL OR r.ended_on >= {}) AND (r.died_on IS NULL OR r.died_on >= {})"
 
 
-class MonthState(NamedTuple):
-    """A person as the register stands at the end of the day before a month's first day."""
+def _ints(values: Iterable[int]) -> str:
+    """Integer ids read from the database, written into the SQL (a parameter per id costs the
+    query builder more than the query itself); never an empty list."""
+    return ",".join(str(int(value)) for value in values) or "0"
 
-    id: int
-    id_number: str
-    name: str
-    county_id: int
-    current: int  # 1: approved before the month, not ended before it, alive on its first day
-    placement_kind: str | None  # the last placement event before the first day (None: never placed)
-    tier: str | None  # the last assessment's tier before the first day (None: never assessed)
 
-    @property
-    def placed(self) -> bool:
-        """In a home at the end of the day before the month (concentrated support)."""
-        return self.placement_kind in rules.INTO_A_HOME
+async def month_states_of(named_sql: str, args: tuple, keep: tuple[str, ...], month: date) -> list[tuple]:
+    """Each row of the caller's query ``named_sql`` (``{}`` parameters ``args``; its columns
+    include ``id_key``, ``county`` and ``name``) as its columns ``keep`` followed by ``current``,
+    ``placed`` and ``tier`` (see ``_STATE_COLUMNS``), for ``month`` (its first day): one query,
+    the register joined by ID number. Run it inside a transaction or ``db.reading()``."""
+    kept = ", ".join(f"x.{name}" for name in keep)
+    sql = f"SELECT {kept},{_STATE_COLUMNS}\nFROM ({named_sql}) x LEFT JOIN resident r ON r.id_number = x.id_key"
+    return await fetch_tuples(sql, month, month, month, month, month, *args)
+
+
+async def unnamed_candidates(county_ids: list[int], month: date, died_since: date, named_sql: str, args: tuple) -> list[int]:
+    """The register's ids of the persons of ``county_ids`` who may be entitled for ``month``
+    (approved before it, not ended before it, not dead before ``died_since``) and whom no row of
+    the caller's query ``named_sql`` (columns ``county`` and ``id_key``) names in their own
+    county: one query."""
+    sql = (f"SELECT r.id FROM resident r WHERE r.county IN ({_ints(county_ids)}) AND {_MAY_BE_ENTITLED}"
+           f" AND NOT EXISTS (SELECT 1 FROM ({named_sql}) x WHERE x.county = r.county AND x.id_key = r.id_number)")
+    return [row[0] for row in await fetch_tuples(sql, month, month, died_since, *args)]
+
+
+async def candidates(county_ids: list[int], month: date, died_since: date) -> list[int]:
+    """The register's ids of the persons of ``county_ids`` who may be entitled for ``month``."""
+    sql = f"SELECT r.id FROM resident r WHERE r.county IN ({_ints(county_ids)}) AND {_MAY_BE_ENTITLED}"
+    return [row["id"] for row in await Resident.raw(sql, month, month, died_since)]
 
 
 @dataclass(frozen=True)
@@ -73,21 +95,6 @@ class PersonRecord:
     died_on: date | None
     placements: tuple[rules.PlacementEvent, ...] = ()
     assessments: tuple[rules.AssessmentRecord, ...] = ()
-
-
-def _ints(values: Iterable[int]) -> str:
-    """Integer ids read from the database, written into the SQL (a parameter per id costs the
-    query builder more than the query itself); never an empty list."""
-    return ",".join(str(int(value)) for value in values) or "0"
-
-
-async def month_states(county_ids: list[int], month: date, died_since: date) -> list[MonthState]:
-    """The persons of ``county_ids`` who may be entitled for ``month`` (its first day): approved
-    before it, not ended before it, not dead before ``died_since``; one query. Run it inside a
-    transaction or ``db.reading()`` (it reads through the transaction's connection)."""
-    sql = _MONTH_STATES.replace("COUNTIES", _ints(county_ids))
-    rows = await fetch_tuples(sql, month, month, month, month, month, month, month, died_since)
-    return list(map(MonthState._make, rows))
 
 
 async def resident_ids(id_numbers: Iterable[str], county_id: int | None = None) -> dict[str, int]:
