@@ -27,20 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 MAX_LINES = 400
 
-# TEMPORARY (issue 9): the stipends domain's own uses, removed on the stipends branch; delete
-# these (and the TEMPORARY ignore_imports in pyproject.toml) when it is merged. A listed use that
-# is gone fails test_no_private_name_of_another_domain, so the list cannot go stale.
-TEMPORARY_PRIVATE_USES = {
-    "backend.stipends.reconciliation -> backend.registry.services._parameter_rows",
-    "backend.stipends.reports -> backend.registry.services._parameter_rows",
-    "backend.stipends.reports -> backend.residents.services._common",
-}
-# TEMPORARY (issue 9): modules over the limit today, each being split on another branch of the
-# issue; an entry that is no longer over the limit fails test_no_module_over_400_lines.
-TEMPORARY_LONG_MODULES = {
-    "backend/stipends/reports.py",
-    "backend/stipends/services.py",
-}
+TEMPORARY_PRIVATE_USES: set[str] = set()  # none left; a new exception needs a reason here
+
+TEMPORARY_LONG_MODULES: set[str] = set()  # none left
 
 
 def lint_imports(root: Path) -> subprocess.CompletedProcess:

@@ -28,7 +28,14 @@ Decisions where the spec is silent (also in the lead's report):
 - TIER_MISMATCH needs care paid equal to another *tier's* amount; 0 paid when care is due is
   AMOUNT_MISMATCH. MODE_MISMATCH by amount needs the two modes' basic amounts to differ.
 - Findings order: by payment_ref (a line's exclusive code, then its NAME_MISMATCH), then
-  MISSING_PAYMENT by ID number. ``detail`` is English text for machines and logs.
+  MISSING_PAYMENT by ID number. A finding's facts are data (``finding.facts``: amounts
+  in fen, the register's mode and tier, the paid mode or tier, the date of death, the line that
+  pays first…), said in the reader's language on pages, in Chinese in the PDF report and the
+  recovery list (``details.py``); in the JSON report ``facts`` follows the keys of interfaces §4,
+  and ``detail`` stays the same facts as one line of English for programs and logs.
+- Approving a run asks for confirmation first (it cannot be undone: the run and its reviews
+  become read-only); finding codes are shown by their Chinese names, the code itself only in
+  the exports and the API.
 - A month with no standard in force is refused (exit 2), nothing stored.
 - The fingerprint covers: the month's lines of the county and every line (any county) sharing
   an ID with them, the county's possibly-entitled persons and everyone a line names, their

@@ -27,22 +27,17 @@ from piccolo.query.functions.aggregate import Count, Sum
 from backend.core import citizen_id, dates
 from backend.core.db import transaction
 from backend.core.errors import Invalid, NotFound
-from backend.core.i18n import N_, _
+from backend.core.i18n import _
 from backend.core.ledger import Change, append_audit
 from backend.core.money import yuan_text
 from backend.core.permissions import can, require
 from backend.core.security import Scope
 from backend.registry import services as registry
 from backend.stipends import rules, services
+from backend.stipends.labels import CLAIM_STATE_LABELS as STATE_LABELS
 from backend.stipends.schemas import ClaimLineOut, ClaimOut
+from backend.stipends.services import check_month_range
 from backend.stipends.tables import Claim, ClaimLine, StipendLine
-
-STATE_LABELS = {
-    "draft": N_("Draft"),
-    "submitted": N_("Submitted"),
-    "approved": N_("Approved"),
-    "superseded": N_("Superseded"),
-}
 
 
 def _claim_columns():
@@ -57,7 +52,7 @@ def _claim_columns():
 def _scoped(query, scope: Scope):
     if scope.is_admin:
         return query
-    if scope.role == "director":
+    if scope.kind == "home":
         return query.where(Claim.home == scope.home_id)
     return query.where(Claim.county == scope.county_id)
 
@@ -131,16 +126,7 @@ async def list_claims(
 
 
 def parse_month(text: str | None) -> date:
-    return services._parse_month(text)
-
-
-FIRST_MONTH, LAST_MONTH = date(2000, 1, 1), date(2099, 12, 1)
-
-
-def check_month_range(month: date) -> None:
-    """Stipend months are refused outside 2000–2099 (a typing slip, not a real month)."""
-    if not FIRST_MONTH <= month <= LAST_MONTH:
-        raise Invalid({"month": _("Choose a month from 2000 to 2099.")})
+    return services.parse_month(text)
 
 
 async def expected_lines(home: dict[str, Any], month: date) -> list[dict[str, Any]]:
@@ -148,8 +134,7 @@ async def expected_lines(home: dict[str, Any], month: date) -> list[dict[str, An
     reconciliation computes them (``rules.entitlement`` over the same loaded inputs)."""
     persons, standard = await services.county_register(home["county_id"], month)
     if standard is None:
-        raise Invalid({"month": _("County {county} has no stipend standard in force for {month}: import the standards first.").format(
-            county=home["county_code"], month=dates.month_text(month))})
+        raise Invalid({"month": services.no_standard_message(home["county_name"], home["county_code"], month)})
     lines = []
     for person in sorted(persons.values(), key=lambda p: p.id_number):
         if person.county_id != home["county_id"]:

@@ -4,11 +4,13 @@ A month of a province is ~120,000 lines, of which fewer than 1 % differ from the
 So the work is split in two (benchmarks/RESULTS.md has the figures):
 
 1. **One set-based query** gives, for every line of the month, the few facts that decide whether
-   the line is *certainly clean*: whether the ID names a person registered in the line's county
-   and entitled for the month, whether the names are equal, whether another line of the month
-   names the same ID, and the mode and tier in force (the placement and the assessment before the
-   first day of the month). Python compares the amounts with the standard (a dict lookup per
-   line) and counts the clean lines.
+   the line is *certainly clean*: whether another line of the month names the same ID (the
+   lines' side, written here), and whether the ID names a person registered in the line's
+   county, entitled for the month, with exactly that name, with the mode and tier in force (the
+   placement and the assessment before the first day of the month): the register's side, added
+   to our query by the residents domain (``residents.services.for_stipends.month_states_of``),
+   so the database still makes one pass. Python compares the amounts with the standard (a dict
+   lookup per line) and counts the clean lines.
 2. Every other line, and every person of the county whom no line of the county pays, goes through
    the pure rules (``rules.reconcile``) with the full history loaded for just those persons.
 
@@ -30,39 +32,39 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from backend.core import dates
-from backend.core.bulk import chunks, fetch_tuples
+from backend.core.bulk import chunks
 from backend.core.db import without_jit
 from backend.core.ledger import canonical
+from backend.core.security import Scope
 from backend.registry import rules as registry_rules
 from backend.registry import services as registry
-from backend.residents import rules as residents_rules
-from backend.residents.tables import Resident
+from backend.residents.services import for_stipends as register
 from backend.stipends import rules
 from backend.stipends.tables import Standard, StipendLine
 
-# Per line: the facts that decide "certainly clean" (each correlated subquery appears once).
-# Parameters: the month's first day five times, the source, the first day again.
+# The counties' lines of the month with what decides "certainly clean" on the lines' side
+# (whether another line of the month, in any county, names the same ID): the query the register
+# adds each named person's state to (``register.month_states_of``, the same single pass as one
+# joined query). Parameters: the source, the month's first day.
 _LINE_FACTS = """
-SELECT l.id, l.county, l.basic_amount, l.care_amount, l.support_mode,
-       CASE WHEN r.county = l.county AND r.approved_on < {}
-                 AND (r.ended_on IS NULL OR r.ended_on >= {})
-                 AND (r.died_on IS NULL OR r.died_on >= {})
-                 AND l.name = r.name
-                 AND NOT EXISTS (SELECT 1 FROM stipend_line o
-                                 WHERE o.source = l.source AND o.month = l.month AND o.id_key = l.id_key AND o.id <> l.id)
-            THEN 1 ELSE 0 END AS ok,
-       (SELECT p.kind FROM placement p WHERE p.resident = r.id AND p.event_date < {}
-         ORDER BY p.event_date DESC, p.seq DESC LIMIT 1) AS kind,
-       (SELECT a.tier FROM assessment a WHERE a.resident = r.id AND a.assessed_on < {}
-         ORDER BY a.assessed_on DESC, a.seq DESC LIMIT 1) AS tier
-FROM stipend_line l LEFT JOIN resident r ON r.id_number = l.id_key
+SELECT l.id, l.county, l.id_key, l.name, l.basic_amount, l.care_amount, l.support_mode,
+       CASE WHEN EXISTS (SELECT 1 FROM stipend_line o
+                         WHERE o.source = l.source AND o.month = l.month AND o.id_key = l.id_key AND o.id <> l.id)
+            THEN 1 ELSE 0 END AS shared
+FROM stipend_line l
 WHERE l.source = {} AND l.month = {} AND l.county IN (COUNTIES)
 """
+_KEPT = ("id", "county", "basic_amount", "care_amount", "support_mode", "shared")
+
+# The (county, ID) pairs the month's lines name (parameters: the source, the first day): the
+# persons no line of their own county names are the unpaid ones (``register.unnamed_candidates``).
+_LINES_NAMING = "SELECT l.county, l.id_key FROM stipend_line l WHERE l.source = {} AND l.month = {}"
 
 # The month's lines of each county, summed: any line added, corrected or re-imported changes it.
 _LINE_TOTALS = """
@@ -71,27 +73,12 @@ SELECT county, count(*) AS n, sum(basic_amount) AS basic, sum(care_amount) AS ca
 FROM stipend_line WHERE source = {} AND month = {} AND county IN (COUNTIES) GROUP BY county
 """
 
-# A person who may be entitled for the month (its first day three times, the last parameter the
-# earliest day of death still entitled: ``may_be_entitled``). Who is entitled is decided by
-# ``rules.entitlement``; this only narrows the register down to the candidates.
-_MAY_BE_ENTITLED = "r.approved_on < {} AND (r.ended_on IS NULL OR r.ended_on >= {}) AND (r.died_on IS NULL OR r.died_on >= {})"
 
-# Persons of the counties who may be entitled for the month and whom no line of their county names.
-# Parameters: those of _MAY_BE_ENTITLED, the source, the first day.
-_UNPAID = """
-SELECT r.id FROM resident r
-WHERE r.county IN (COUNTIES) AND """ + _MAY_BE_ENTITLED + """
-  AND NOT EXISTS (SELECT 1 FROM stipend_line l
-                  WHERE l.source = {} AND l.month = {} AND l.county = r.county AND l.id_key = r.id_number)
-"""
-
-
-def may_be_entitled(month: date) -> tuple[str, tuple]:
-    """The SQL condition over ``resident r`` for "may be entitled for ``month``" and its parameters:
-    approved before the month, not ended before it, and not dead for longer than the largest
-    ``extra_months_after_death`` a county may set."""
-    since = dates.add_months(month, -registry_rules.PARAMETER_RANGES["extra_months_after_death"][1])
-    return _MAY_BE_ENTITLED, (month, month, since)
+def died_since(month: date) -> date:
+    """The earliest day of death for which a person may still be entitled for ``month``: the
+    largest ``extra_months_after_death`` a county may set, back from the month. Who is entitled
+    is decided by ``rules.entitlement``; this only narrows the register down to the candidates."""
+    return dates.add_months(month, -registry_rules.PARAMETER_RANGES["extra_months_after_death"][1])
 
 
 _LINE_COLUMNS = (
@@ -162,74 +149,81 @@ def _line(row: dict) -> rules.Line:
                       row["basic_amount"], row["care_amount"], row["support_mode"] or "", row["home_code"] or "")
 
 
-async def person_histories(where: str, args: tuple, month: date) -> tuple[dict[int, rules.Person], list, list]:
-    """Persons matching ``where`` (SQL over ``resident r``) with their placements and assessments
-    before ``month``, by id; and those placement and assessment rows."""
-    rows = await Resident.raw(
-        "SELECT r.id, r.id_number, r.name, r.county, c.code AS county_code, r.approved_on, r.ended_on, r.died_on "
-        "FROM resident r JOIN county c ON c.id = r.county WHERE " + where, *args
-    )
-    placement_rows, assessment_rows = [], []
-    for chunk in chunks(sorted(row["id"] for row in rows), 5000):
-        ids = _ints(chunk)
-        placement_rows += await Resident.raw(
-            f"SELECT resident, event_date, seq, kind, home FROM placement WHERE resident IN ({ids}) AND event_date < {{}}", month
-        )
-        assessment_rows += await Resident.raw(
-            f"SELECT resident, assessed_on, seq, tier FROM assessment WHERE resident IN ({ids}) AND assessed_on < {{}}", month
-        )
-    placements = defaultdict(list)
-    for row in placement_rows:
-        placements[row["resident"]].append(residents_rules.PlacementEvent(row["event_date"], row["seq"], row["kind"], row["home"]))
-    assessments = defaultdict(list)
-    for row in assessment_rows:
-        assessments[row["resident"]].append(residents_rules.AssessmentRecord(row["assessed_on"], row["seq"], row["tier"]))
-    # extra_months_after_death: the parameter of the person's county in force on the day of death.
-    parameter_rows: dict[int, list] = {}
-    defaults = registry_rules.default_parameters()
-    persons = {}
-    for row in rows:
-        extra = 0
-        if row["died_on"] is not None:
-            if row["county"] not in parameter_rows:
-                parameter_rows[row["county"]] = await registry._parameter_rows(row["county"])
-            extra = registry_rules.parameters_in_force(parameter_rows[row["county"]], row["died_on"], defaults).extra_months_after_death
-        persons[row["id"]] = rules.Person(
-            id=row["id"], id_number=row["id_number"], name=row["name"], county_id=row["county"],
-            county_code=row["county_code"], approved_on=row["approved_on"], ended_on=row["ended_on"],
-            died_on=row["died_on"], placements=tuple(placements[row["id"]]),
-            assessments=tuple(assessments[row["id"]]), extra_months_after_death=extra,
-        )
-    return persons, placement_rows, assessment_rows
+class _ExtraMonths:
+    """``extra_months_after_death`` of a county on a day (the parameter in force on the day of
+    death), each county's parameter history read once. Read with the whole scope: the parameter
+    of a person's county decides their entitlement even when a line of another county names them
+    (it is never shown as such)."""
+
+    def __init__(self) -> None:
+        self._rows: dict[str, list[registry_rules.Parameters]] = {}
+        self._defaults = registry_rules.default_parameters()
+
+    async def on(self, county_code: str, day: date) -> int:
+        if county_code not in self._rows:
+            history = await registry.parameter_history(Scope.system("reconciliation"), county_code)
+            self._rows[county_code] = [
+                registry_rules.Parameters(effective_from=item.effective_from,
+                                          **{name: getattr(item, name) for name in registry_rules.PARAMETER_FIELDS})
+                for item in history
+            ]
+        return registry_rules.parameters_in_force(self._rows[county_code], day, self._defaults).extra_months_after_death
 
 
-async def load(county_ids: list[int], month: date, source: str) -> dict[int, CountyMonth]:
-    """The inputs of each county in ``county_ids`` for ``month`` (its first day) and ``source``,
-    in a fixed number of queries whatever the number of counties. Run it inside a transaction
-    (on SQLite every query then shares one connection)."""
-    month = dates.month_of(month)
-    await without_jit()
-    standards = await _standards(county_ids, month)
-    out = {county: CountyMonth(county, standards.get(county)) for county in county_ids}
-    expected = {county: _expected(standard) for county, standard in standards.items() if standard is not None}
-    # 1. Every line of the month: clean, or one for the rules.
+async def persons_of(records: Iterable[register.PersonRecord], extra: _ExtraMonths | None = None) -> list[rules.Person]:
+    """The register's records as the rules' persons, each with the extra months of their county."""
+    extra = extra or _ExtraMonths()
+    out = []
+    for record in records:
+        months = await extra.on(record.county_code, record.died_on) if record.died_on is not None else 0
+        out.append(rules.Person(
+            id=record.id, id_number=record.id_number, name=record.name, county_id=record.county_id,
+            county_code=record.county_code, approved_on=record.approved_on, ended_on=record.ended_on,
+            died_on=record.died_on, placements=record.placements, assessments=record.assessments,
+            extra_months_after_death=months, county_name=record.county_name,
+        ))
+    return out
+
+
+async def county_persons(county_id: int, month: date) -> dict[str, rules.Person]:
+    """The county's persons who may be entitled for ``month``, with their histories, by ID number
+    (the claims generator and the demo read them). Inside a transaction or ``db.reading()``."""
+    records = await register.person_records(await register.candidates([county_id], month, died_since(month)), month)
+    return {person.id_number: person for person in await persons_of(records.values())}
+
+
+def _history(records: Iterable[register.PersonRecord]) -> dict[int, tuple[list, list]]:
+    """Each person's placements and assessments as the fingerprint writes them."""
+    return {
+        record.id: (
+            [[_text(event.on), event.seq, event.kind, event.home_id or 0] for event in record.placements],
+            [[_text(item.assessed_on), item.seq, item.tier] for item in record.assessments],
+        )
+        for record in records
+    }
+
+
+def _sort_lines(facts: list, expected: dict, out: dict[int, CountyMonth]) -> list[int]:
+    """Count the clean lines into their county; the ids of the others (for the rules).
+    ``facts``: rows of ``_KEPT`` followed by the register's ``current``, ``placed`` and ``tier``;
+    placed 1/0 finds the (True/False, tier) key of ``expected`` (equal and equally hashed)."""
     needs_rules: list[int] = []
-    facts = await fetch_tuples(_LINE_FACTS.replace("COUNTIES", _ints(county_ids)), month, month, month, month, month, source, month)
-    for line_id, county_id, paid_basic, paid_care, paid_mode, ok, kind, tier in facts:
+    for line_id, county_id, paid_basic, paid_care, paid_mode, shared, current, placed, tier in facts:
         table = expected.get(county_id)
-        if ok and table is not None:
-            basic, care, mode = table.get((kind in residents_rules.INTO_A_HOME, tier), (None, None, None))
+        if current and not shared and table is not None:
+            basic, care, mode = table.get((placed, tier), (None, None, None))
             if basic == paid_basic and care == paid_care and paid_mode in ("", None, mode):
                 county = out[county_id]
                 county.clean_lines += 1
                 county.clean_paid += basic + care
                 continue
         needs_rules.append(line_id)
-    del facts
-    for row in await _raw(_LINE_TOTALS, county_ids, source, month):
-        out[row["county"]].totals = [row["n"], row["basic"], row["care"], row["ids"], str(row["last_import"])]
-    # 2. The lines for the rules, and every line of the month naming the same IDs (any county).
-    line_rows = []
+    return needs_rules
+
+
+async def _group_rows(needs_rules: list[int], source: str, month: date) -> tuple[list[dict], dict[int, dict]]:
+    """The lines for the rules, and every line of the month naming the same IDs (any county)."""
+    line_rows: list[dict] = []
     for chunk in chunks(sorted(needs_rules), 5000):
         line_rows += await StipendLine.raw(_LINE_COLUMNS + f"l.id IN ({_ints(chunk)})")
     keys = sorted({row["id_key"] for row in line_rows})
@@ -240,24 +234,14 @@ async def load(county_ids: list[int], month: date, source: str) -> dict[int, Cou
             _LINE_COLUMNS + f"l.source = {{}} AND l.month = {{}} AND l.id_key IN ({marks})", source, month, *chunk
         ):
             group_rows.setdefault(row["id"], row)
-    # 3. The persons those lines name, and the counties' persons no line of their county pays.
-    unpaid = [row["id"] for row in await _raw(_UNPAID, county_ids, *may_be_entitled(month)[1], source, month)]
-    person_ids = set(unpaid)
-    for chunk in chunks(keys, 900):
-        marks = ",".join("{}" for _ in chunk)
-        person_ids.update(row["id"] for row in await Resident.raw(f"SELECT id FROM resident WHERE id_number IN ({marks})", *chunk))
-    persons: dict[int, rules.Person] = {}
-    history: dict[int, tuple[list, list]] = defaultdict(lambda: ([], []))
-    for chunk in chunks(sorted(person_ids), 5000):
-        found, placed, assessed = await person_histories(f"r.id IN ({_ints(chunk)})", (), month)
-        persons.update(found)
-        for row in placed:
-            history[row["resident"]][0].append([_text(row["event_date"]), row["seq"], row["kind"], row["home"] or 0])
-        for row in assessed:
-            history[row["resident"]][1].append([_text(row["assessed_on"]), row["seq"], row["tier"]])
+    return line_rows, group_rows
+
+
+def _distribute(out: dict[int, CountyMonth], line_rows: list[dict], group_rows: dict[int, dict], unpaid: list[int],
+                persons: dict[int, rules.Person]) -> None:
+    """Per county: its lines for the rules, the lines naming the same IDs, the persons they name
+    and its persons whom nothing pays."""
     by_number = {person.id_number: person for person in persons.values()}
-    # Per county: its lines for the rules, the lines naming the same IDs, the persons they name
-    # and its persons whom nothing pays.
     rows_by_key: dict[str, list[dict]] = defaultdict(list)
     for row in group_rows.values():
         rows_by_key[row["id_key"]].append(row)
@@ -277,6 +261,35 @@ async def load(county_ids: list[int], month: date, source: str) -> dict[int, Cou
                 county.persons[person.id_number] = person
         for person in unpaid_by_county[county_id]:
             county.persons[person.id_number] = person
+
+
+async def load(county_ids: list[int], month: date, source: str) -> dict[int, CountyMonth]:
+    """The inputs of each county in ``county_ids`` for ``month`` (its first day) and ``source``,
+    in a fixed number of queries whatever the number of counties. Run it inside a transaction
+    (on SQLite every query then shares one connection)."""
+    month = dates.month_of(month)
+    await without_jit()
+    standards = await _standards(county_ids, month)
+    out = {county: CountyMonth(county, standards.get(county)) for county in county_ids}
+    expected = {county: _expected(standard) for county, standard in standards.items() if standard is not None}
+    # 1. The counties' persons who may be entitled, and every line of the month: clean, or one
+    #    for the rules.
+    named = _LINE_FACTS.replace("COUNTIES", _ints(county_ids))
+    facts = await register.month_states_of(named, (source, month), _KEPT, month)
+    needs_rules = _sort_lines(facts, expected, out)
+    del facts
+    for row in await _raw(_LINE_TOTALS, county_ids, source, month):
+        out[row["county"]].totals = [row["n"], row["basic"], row["care"], row["ids"], str(row["last_import"])]
+    # 2. The lines for the rules, and every line of the month naming the same IDs (any county).
+    line_rows, group_rows = await _group_rows(needs_rules, source, month)
+    # 3. The persons those lines name, and the counties' persons no line of their county pays.
+    unpaid = await register.unnamed_candidates(county_ids, month, died_since(month), _LINES_NAMING, (source, month))
+    named_ids = await register.resident_ids({row["id_key"] for row in line_rows})
+    records = await register.person_records([*unpaid, *named_ids.values()], month)
+    persons = {person.id: person for person in await persons_of(records.values())}
+    _distribute(out, line_rows, group_rows, unpaid, persons)
+    history = _history(records.values())
+    for county in out.values():
         county.fingerprint = _fingerprint(county, month, source, history)
     return out
 

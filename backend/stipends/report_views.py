@@ -13,46 +13,36 @@ from typing import Any
 
 from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
 
-from backend.core import dates, xlsx
+from backend.core import dates, forms, xlsx
 from backend.core.errors import Invalid
 from backend.core.i18n import _
 from backend.core.limits import ResidentId
 from backend.core.permissions import allow
-from backend.core.web import overview_panel, page, redirect
-from backend.residents.views import MODE_LABELS, TIER_LABELS
-from backend.stipends import reports, rules, services, workflow
+from backend.core.security import Scope
+from backend.core.web import overview_panel, redirect
+from backend.stipends import reports, rules, services
+from backend.stipends.views import stipend_page
 
 
-def _scope(request: Request):
+def _scope(request: Request) -> Scope:
     return request.scope["user"].scope
 
 
-def _labels() -> dict[str, dict[str, str]]:
-    sets = {
-        "code": reports.CODE_LABELS, "status": workflow.STATUS_LABELS, "source": reports.SOURCE_LABELS,
-        "reason": reports.REASON_LABELS, "field": reports.FIELD_LABELS, "mode": MODE_LABELS, "tier": TIER_LABELS,
-    }
-    return {name: {key: _(text) for key, text in values.items()} for name, values in sets.items()}
-
-
-def _page(request: Request, template: str, status_code: int = 200, **context: Any):
-    return page(request, template, status_code=status_code, L=_labels(), codes=rules.CODES, **context)
-
-
 @get("/counties/{code:str}/stipends", opt=allow("view_reconciliation"))
-async def dashboard_page(request: Request, code: FromPath[str]) -> object:
+async def dashboard_page(request: Request, code: FromPath[str]) -> Template:
     data = await reports.dashboard(_scope(request), code)
-    return _page(request, "stipends/dashboard.html", **data)
+    return stipend_page(request, "stipends/dashboard.html", **data)
 
 
 @get("/counties/{code:str}/stipends/findings", opt=allow("view_reconciliation"))
 async def findings_page(
     request: Request, code: FromPath[str], finding_code: FromQuery[str] = "", status: FromQuery[str] = "",
     month: FromQuery[str] = "", q: FromQuery[str] = "", source: FromQuery[str] = "payments",
-) -> object:
+) -> Template:
     scope = _scope(request)
-    await reports._county(scope, code)  # scope first: another county is 404 whatever the filters
+    await reports.county_in_scope(scope, code)  # scope first: another county is 404 whatever the filters
     filters = {"finding_code": finding_code, "status": status, "month": month.strip(), "q": q.strip()[:64], "source": source}
     errors: dict[str, str] = {}
     try:
@@ -62,14 +52,14 @@ async def findings_page(
         errors = invalid.errors
         data = await reports.findings(scope, code)
         data["findings"], data["total"] = [], 0
-    return _page(request, "stipends/findings.html", status_code=400 if errors else 200, filters=filters,
-                 errors=errors, statuses=reports.REVIEW_STATUSES, **data)
+    return stipend_page(request, "stipends/findings.html", status_code=400 if errors else 200, filters=filters,
+                        errors=errors, statuses=reports.REVIEW_STATUSES, **data)
 
 
 @get("/counties/{code:str}/stipends/recovery.xlsx", opt=allow("view_reconciliation"))
 async def recovery_export(request: Request, code: FromPath[str], month: FromQuery[str] = "") -> Response:
     scope = _scope(request)
-    await reports._county(scope, code)
+    await reports.county_in_scope(scope, code)
     chosen = reports.parse_month_filter(month)
     body = await reports.recovery_xlsx(scope, code, chosen)
     suffix = dates.month_text(chosen) if chosen else "all"
@@ -89,7 +79,7 @@ async def report_pdf(request: Request, code: FromPath[str], run_id: FromPath[str
 
 
 @get("/residents/{resident_id:int}/payments", opt=allow("view_reconciliation"))
-async def history_page(request: Request, resident_id: ResidentId, months: FromQuery[str] = "12") -> object:
+async def history_page(request: Request, resident_id: ResidentId, months: FromQuery[str] = "12") -> Template:
     scope = _scope(request)
     try:
         span = int(months)
@@ -101,31 +91,30 @@ async def history_page(request: Request, resident_id: ResidentId, months: FromQu
     except Invalid as invalid:
         errors = invalid.errors
         data = await reports.payment_history(scope, resident_id, 12)
-    return _page(request, "stipends/history.html", status_code=400 if errors else 200, errors=errors, **data)
+    return stipend_page(request, "stipends/history.html", status_code=400 if errors else 200, errors=errors, **data)
 
 
 # --- standards ------------------------------------------------------------------------------------
 
 
 @get("/counties/{code:str}/standards", opt=allow("view_reconciliation"))
-async def standards_page(request: Request, code: FromPath[str], saved: FromQuery[str] = "") -> object:
+async def standards_page(request: Request, code: FromPath[str]) -> Template:
     data = await reports.standards_page_data(_scope(request), code)
-    message = _("The standard from {month} is saved.").format(month=saved[:7]) if saved else None
-    return _page(request, "stipends/standards.html", message=message, **data)
+    return stipend_page(request, "stipends/standards.html", **data)
 
 
 async def _form_page(request: Request, code: str, values: dict[str, str], errors: dict[str, str] | None = None,
-                     status_code: int = 200, base: Any = None) -> object:
+                     status_code: int = 200, base: Any = None) -> Template:
     data = await reports.standards_page_data(_scope(request), code)
-    return _page(request, "stipends/standard_form.html", status_code=status_code, values=values,
-                 errors=errors or {}, fields=rules.AMOUNT_FIELDS, base=base, **data)
+    return stipend_page(request, "stipends/standard_form.html", status_code=status_code, values=values,
+                        errors=errors or {}, fields=rules.AMOUNT_FIELDS, base=base, **data)
 
 
 @get("/counties/{code:str}/standards/new", opt=allow("set_standards"))
-async def standard_form(request: Request, code: FromPath[str], base_month: FromQuery[str] = "") -> object:
+async def standard_form(request: Request, code: FromPath[str], base_month: FromQuery[str] = "") -> Template:
     """A new standard from a month: prefilled with the standard in force that month."""
     scope = _scope(request)
-    await reports._county(scope, code)
+    await reports.county_in_scope(scope, code)
     errors: dict[str, str] = {}
     try:
         month = reports.parse_month_filter(base_month, "base_month") or dates.add_months(dates.month_of(dates.today()), 1)
@@ -136,31 +125,34 @@ async def standard_form(request: Request, code: FromPath[str], base_month: FromQ
                             status_code=400 if errors else 200, base=base)
 
 
-async def _reshow_standard(request: Request, values: dict[str, str], errors: dict[str, str]):
+async def _reshow_standard(request: Request, values: dict[str, str], errors: dict[str, str]) -> Template | None:
     """The form again when a field holds control characters (``backend.core.textguard``)."""
     if not set(errors) <= set(reports.STANDARD_FORM_FIELDS):
         return None
     code = request.path_params["code"]
-    await reports._county(_scope(request), code)
+    await reports.county_in_scope(_scope(request), code)
     shown = {name: values.get(name, "")[:40] for name in reports.STANDARD_FORM_FIELDS}
     return await _form_page(request, code, shown, errors, status_code=400)
 
 
 @post("/counties/{code:str}/standards/new", opt={**allow("set_standards"), "text_form": _reshow_standard}, status_code=200)
-async def standard_submit(request: Request, code: FromPath[str]) -> object:
+async def standard_submit(request: Request, code: FromPath[str]) -> Template | Redirect:
     scope = _scope(request)
-    await reports._county(scope, code)  # another county: 404 before anything is read
-    form = await request.form()
-    values = {name: str(form.get(name, "") or "").strip()[:40] for name in reports.STANDARD_FORM_FIELDS}
-    try:
-        await reports.save_standard(scope, code, values)
-    except Invalid as invalid:
-        return await _form_page(request, code, values, invalid.errors, status_code=400)
-    return redirect(f"/counties/{code}/standards?saved={dates.month_text(dates.parse_month(values['effective_from']))}")
+    await reports.county_in_scope(scope, code)  # another county: 404 before anything is read
+    parsed = await forms.read(request, reports.StandardForm)
+    if parsed.ok:
+        try:
+            await reports.save_standard(scope, code, parsed.data)
+            saved = dates.month_text(parsed.data.effective_from)
+            return redirect(f"/counties/{code}/standards", flash=_("The standard from {month} is saved.").format(month=saved))
+        except Invalid as invalid:
+            parsed.merge(invalid)
+    shown = {name: value[:40] for name, value in parsed.values.items()}
+    return await _form_page(request, code, shown, parsed.errors, status_code=400)
 
 
 @overview_panel
-async def stipends_panel(request: Request):
+async def stipends_panel(request: Request) -> tuple[str, dict[str, Any]] | None:
     """Links to the stipend pages, with the number of findings still to review, on the overview
     page of the county's finance officers and inspectors."""
     data = await reports.overview(request.scope["user"].scope)

@@ -8,12 +8,15 @@ integer fen; every comparison is exact.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from backend.core import citizen_id
-from backend.core.dates import add_months, month_of, month_text
+from backend.core.dates import add_months, month_of
 from backend.residents import rules as residents_rules
+from backend.stipends.facts import FACT_FIELDS as FACT_FIELDS  # re-exported: the rules' facts
+from backend.stipends.facts import Facts as Facts
+from backend.stipends.facts import detail_text as detail_text
 
 MODES = ("concentrated", "dispersed")
 TIERS = residents_rules.TIERS
@@ -115,13 +118,14 @@ class Person:
     placements: tuple[residents_rules.PlacementEvent, ...] = ()
     assessments: tuple[residents_rules.AssessmentRecord, ...] = ()
     extra_months_after_death: int = 0  # the parameter of the person's county on the day of death
+    county_name: str = ""
 
 
 @dataclass(frozen=True)
 class Entitlement:
     entitled: bool
     reason: str  # why not: "", "died", "not_approved", "ended", "other_county"
-    detail: str
+    facts: Facts  # why not, as data (empty when entitled)
     mode: str
     tier: str
     basic: int
@@ -154,17 +158,18 @@ def entitlement(person: Person, county_id: int, month: date, standard: StandardR
     tier = residents_rules.tier_on(person.assessments, eve)
     basic, care = standard.basic(mode), standard.care(mode, tier)
     last = last_entitled_month(person)
-    reason, detail = "", ""
+    reason, facts = "", Facts()
     if last is not None and month > last:
-        reason, detail = "died", f"died {person.died_on.isoformat()}"
+        reason, facts = "died", Facts(died_on=person.died_on, last_entitled_month=last)
     elif month_of(person.approved_on) >= month:
         reason = "not_approved"
-        detail = f"approved {person.approved_on.isoformat()}: entitled from {month_text(add_months(month_of(person.approved_on), 1))}"
+        facts = Facts(reason=reason, approved_on=person.approved_on, entitled_from=add_months(month_of(person.approved_on), 1))
     elif person.ended_on is not None and month > month_of(person.ended_on):
-        reason, detail = "ended", f"support ended {person.ended_on.isoformat()}"
+        reason, facts = "ended", Facts(reason="ended", ended_on=person.ended_on)
     elif person.county_id != county_id:
-        reason, detail = "other_county", f"registered in county {person.county_code}"
-    return Entitlement(not reason, reason, detail, mode, tier, basic, care, home_id)
+        reason = "other_county"
+        facts = Facts(reason=reason, registered_county=person.county_code, registered_county_name=person.county_name or None)
+    return Entitlement(not reason, reason, facts, mode, tier, basic, care, home_id)
 
 
 # --- reconciliation -------------------------------------------------------------------------
@@ -201,11 +206,15 @@ class FindingRow:
     payment_ref: str | None
     expected: int
     paid: int
-    detail: str
+    facts: Facts
 
     @property
     def difference(self) -> int:
         return self.paid - self.expected
+
+    @property
+    def detail(self) -> str:
+        return detail_text(self.code, self.facts)
 
 
 @dataclass
@@ -222,10 +231,6 @@ class Result:
         for finding in self.findings:
             counts[finding.code] += 1
         return counts
-
-
-def _yuan(fen: int) -> str:
-    return f"{fen // 100}.{fen % 100:02d}" if fen >= 0 else "-" + _yuan(-fen)
 
 
 def _mode_named(line: Line, ent: Entitlement, standard: StandardRow) -> str | None:
@@ -245,42 +250,44 @@ def classify(
     county_id: int,
     month: date,
     standard: StandardRow,
-) -> tuple[str | None, int, str]:
-    """The exclusive code of one line (None: nothing wrong), the expected amount and a detail.
+) -> tuple[str | None, int, Facts]:
+    """The exclusive code of one line (None: nothing wrong), the expected amount and the facts.
 
     ``first_ref``: the earliest payment_ref (sort order) of the lines for the same ID and month
     in any county; this line is a duplicate when it is not that one.
     """
+    paid = {"paid_basic": line.basic, "paid_care": line.care}
     problem = citizen_id.id_problem(line.id_key)
     if problem is not None:
-        return "INVALID_ID", 0, f"ID check failed: {problem.code}"
+        return "INVALID_ID", 0, Facts(id_problem=problem.code, **paid)
     if person is None:
-        return "UNKNOWN_PERSON", 0, "not in the register"
+        return "UNKNOWN_PERSON", 0, Facts(**paid)
     if first_ref is not None and first_ref != line.payment_ref:
-        return "DUPLICATE_PAYMENT", 0, f"also paid by {first_ref}"
+        return "DUPLICATE_PAYMENT", 0, Facts(other_payment_ref=first_ref, **paid)
     ent = entitlement(person, county_id, month, standard)
-    if ent.reason == "died":
-        return "PAID_AFTER_DEATH", 0, ent.detail
     if not ent.entitled:
-        return "NOT_ENTITLED", 0, ent.detail
+        code = "PAID_AFTER_DEATH" if ent.reason == "died" else "NOT_ENTITLED"
+        return code, 0, replace(ent.facts, **paid)
+    return _classify_entitled(line, ent, month, standard)
+
+
+def _classify_entitled(line: Line, ent: Entitlement, month: date, standard: StandardRow) -> tuple[str | None, int, Facts]:
+    """``classify`` for a line paying a person entitled for the month."""
     expected = ent.total
+    facts = Facts(register_mode=ent.mode, register_tier=ent.tier, expected_basic=ent.basic, expected_care=ent.care,
+                  paid_basic=line.basic, paid_care=line.care)
     other = _mode_named(line, ent, standard)
     if other is not None:
-        return "MODE_MISMATCH", expected, f"paid as {other}; register: {ent.mode}"
+        return "MODE_MISMATCH", expected, replace(facts, paid_mode=other)
     if line.care > 0 and ent.tier == UNASSESSED:
-        return "UNASSESSED", expected, f"care paid but no assessment before {month.isoformat()}"
+        return "UNASSESSED", expected, replace(facts, assessed_before=month)
     if line.care != ent.care:
         paid_tiers = [tier for tier in TIERS if tier != ent.tier and standard.care(ent.mode, tier) == line.care]
         if paid_tiers:
-            return "TIER_MISMATCH", expected, f"care paid for {paid_tiers[0]}; assessed {ent.tier}"
+            return "TIER_MISMATCH", expected, replace(facts, paid_tier=paid_tiers[0])
     if line.paid != expected:
-        return (
-            "AMOUNT_MISMATCH",
-            expected,
-            f"basic expected {_yuan(ent.basic)} paid {_yuan(line.basic)}; "
-            f"care expected {_yuan(ent.care)} paid {_yuan(line.care)}",
-        )
-    return None, expected, ""
+        return "AMOUNT_MISMATCH", expected, facts
+    return None, expected, Facts()
 
 
 def reconcile(
@@ -312,7 +319,7 @@ def reconcile(
         key = line.id_key
         paid_ids.add(key)
         person = persons.get(key)
-        code, expected, detail = classify(line, person, first_ref.get(key), county_id, month, standard)
+        code, expected, facts = classify(line, person, first_ref.get(key), county_id, month, standard)
         result.lines += 1
         result.paid += line.paid
         result.expected += expected
@@ -322,11 +329,11 @@ def reconcile(
         else:
             result.underpaid -= difference
         if code is not None:
-            result.findings.append(FindingRow(code, line.id_number, line.name, line.payment_ref, expected, line.paid, detail))
+            result.findings.append(FindingRow(code, line.id_number, line.name, line.payment_ref, expected, line.paid, facts))
         if person is not None and line.name.strip() != person.name.strip():
             result.findings.append(
                 FindingRow("NAME_MISMATCH", line.id_number, line.name, line.payment_ref, expected, line.paid,
-                           f"register name: {person.name.strip()}")
+                           Facts(register_name=person.name.strip()))
             )
     for key in sorted(persons):
         person = persons[key]
@@ -339,6 +346,6 @@ def reconcile(
         result.underpaid += ent.total
         result.findings.append(
             FindingRow("MISSING_PAYMENT", person.id_number, person.name, None, ent.total, 0,
-                       f"entitled: {ent.mode}, {ent.tier}")
+                       Facts(register_mode=ent.mode, register_tier=ent.tier, expected_basic=ent.basic, expected_care=ent.care))
         )
     return result

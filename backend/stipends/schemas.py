@@ -41,6 +41,34 @@ class SummaryOut(msgspec.Struct):
     findings: dict[str, int]
 
 
+class FindingFacts(msgspec.Struct, omit_defaults=True):
+    """What a finding rests on, as data (only the facts that matter for its code are present).
+    Money in yuan with two decimals, dates ``YYYY-MM-DD``, months ``YYYY-MM``; modes
+    (``concentrated``, ``dispersed``), tiers (``self_care``, ``partial``, ``full_loss``,
+    ``unassessed``) and reasons are keys."""
+
+    id_problem: str | None = None  # INVALID_ID: length, characters, birth_date, checksum
+    other_payment_ref: str | None = None  # DUPLICATE_PAYMENT: the line that pays the person first
+    died_on: str | None = None  # PAID_AFTER_DEATH: the date of death
+    last_entitled_month: str | None = None  # PAID_AFTER_DEATH: the last month still owed
+    reason: str | None = None  # NOT_ENTITLED: not_approved, ended or other_county
+    approved_on: str | None = None  # NOT_ENTITLED (not_approved): the date of approval
+    entitled_from: str | None = None  # NOT_ENTITLED (not_approved): the first month owed
+    ended_on: str | None = None  # NOT_ENTITLED (ended): the day support ended
+    registered_county: str | None = None  # NOT_ENTITLED (other_county): the county's code
+    registered_county_name: str | None = None
+    register_name: str | None = None  # NAME_MISMATCH: the name in the register
+    register_mode: str | None = None  # the support mode the register says for the month
+    register_tier: str | None = None  # the care tier the register says for the month
+    paid_mode: str | None = None  # MODE_MISMATCH: the mode the line pays
+    paid_tier: str | None = None  # TIER_MISMATCH: the tier whose care amount the line pays
+    assessed_before: str | None = None  # UNASSESSED: no assessment dated before this day
+    expected_basic: str | None = None  # expected and paid, basic living and care, yuan
+    expected_care: str | None = None
+    paid_basic: str | None = None
+    paid_care: str | None = None
+
+
 class FindingOut(msgspec.Struct):
     code: str
     id_number: str
@@ -50,7 +78,8 @@ class FindingOut(msgspec.Struct):
     expected: str
     paid: str
     difference: str
-    detail: str
+    detail: str  # the facts as one line of English, for programs and logs
+    facts: FindingFacts = msgspec.field(default_factory=FindingFacts)
 
 
 class ReconcileReport(msgspec.Struct):
@@ -107,6 +136,7 @@ class FindingReviewOut(msgspec.Struct):
     review_note: str
     reviewed_at: str | None
     reviewed_by: str
+    facts: FindingFacts = msgspec.field(default_factory=FindingFacts)
 
 
 class RunReviewOut(msgspec.Struct):

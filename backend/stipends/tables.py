@@ -1,7 +1,7 @@
 """Stipend tables: standards per county and month, payment and claim lines, reconciliation runs
 and their findings. Money is integer fen."""
 
-from piccolo.columns import BigInt, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, BigInt, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -76,7 +76,12 @@ class ReconciliationRun(Table):
 
 
 class Finding(Table):
-    """One finding of a run (interfaces §4), in report order (``position``)."""
+    """One finding of a run (interfaces §4), in report order (``position``).
+
+    ``facts``: what the finding rests on, as data (``rules.Facts.as_json``: amounts in fen, dates
+    ISO, modes and tiers as keys), rendered in the reader's language by ``details.describe``.
+    ``detail``: the English text runs stored before the facts were kept (empty for newer rows;
+    a migration turned the old texts into facts)."""
 
     run = ForeignKey(references=ReconciliationRun, on_delete=OnDelete.cascade, index=True)
     position = Integer()
@@ -88,6 +93,7 @@ class Finding(Table):
     paid = Integer()
     difference = Integer()
     detail = Varchar(length=300, default="")
+    facts = JSON(default="{}")
     # Review by finance: ``open``, ``confirmed`` (an overpayment to recover), ``explained`` (with a
     # note) or ``dismissed`` (with a reason).
     review_status = Varchar(length=12, default="open", index=True)

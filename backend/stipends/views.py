@@ -1,6 +1,6 @@
 """Stipend workflow pages: starting a reconciliation, a run's page with the review of its
-findings and its approval, and the homes' monthly claims (generate, check, submit, reconcile,
-approve).
+findings and its approval (confirmed first: it cannot be undone), and the homes' monthly claims
+(generate, check, submit, reconcile, approve).
 
 Reading a run: finance, inspectors (read only) of its county, admins. Reviewing and approving:
 finance and admins. Claims: the director of the home prepares and submits; finance checks and
@@ -9,54 +9,62 @@ approves; inspectors read. Out-of-scope records are "not found" (the services de
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
 
-from backend.core import citizen_id
-from backend.core.errors import Invalid
-from backend.core.i18n import _
+from backend.core import citizen_id, forms
+from backend.core.errors import Invalid, NotFound
+from backend.core.formatting import cny
+from backend.core.i18n import N_, _
 from backend.core.limits import RecordId
+from backend.core.money import parse_yuan
 from backend.core.permissions import allow, can
+from backend.core.security import Scope
 from backend.core.web import overview_panel, page, redirect
 from backend.registry import services as registry
-from backend.residents.views import MODE_LABELS, TIER_LABELS
-from backend.stipends import claims, reports, rules, services, workflow
+from backend.registry.rules import COUNTY_CODE_PATTERN
+from backend.stipends import claims, rules, services, workflow
+from backend.stipends.details import describe
+from backend.stipends.labels import labels
 
 
-def labels() -> dict[str, dict[str, str]]:
-    sets = {
-        "review": workflow.STATUS_LABELS, "run_state": workflow.STATE_LABELS, "claim_state": claims.STATE_LABELS,
-        "source": reports.SOURCE_LABELS, "mode": MODE_LABELS, "tier": TIER_LABELS,
-    }
-    return {name: {key: _(text) for key, text in values.items()} for name, values in sets.items()}
+def stipend_page(request: Request, template: str, status_code: int = 200, **context: Any) -> Template:
+    """A stipend page: the label sets (``L``), the finding codes, and the facts in words."""
+    return page(request, template, status_code=status_code, L=labels(), codes=rules.CODES, detail=describe,
+                mask=citizen_id.mask, yuan=_yuan, **context)
 
 
-def _page(request: Request, template: str, status_code: int = 200, **context: Any):
-    return page(request, template, status_code=status_code, L=labels(), mask=citizen_id.mask, **context)
+def _yuan(text: str) -> str:
+    """An amount of the JSON form (``"1830.00"``) as the pages show money (``¥1,830.00``)."""
+    return cny(parse_yuan(text))
 
 
-def _scope(request: Request):
+def _scope(request: Request) -> Scope:
     return request.scope["user"].scope
-
-
-def _text(form: Any, name: str) -> str:
-    return str(form.get(name, "") or "").strip()
 
 
 # --- starting a reconciliation ------------------------------------------------------------------
 
 
-def _reconcile_form(request: Request, values: dict[str, str], errors: dict[str, str] | None = None, status_code: int = 200):
-    return _page(request, "stipends/run_new.html", status_code=status_code, values=values, errors=errors or {},
-                 sources=rules.SOURCES)
+class ReconcileForm(forms.Form):
+    month: Annotated[date, forms.Month()]
+    county_code: Annotated[str, forms.Text(required=False, max_length=6, pattern=COUNTY_CODE_PATTERN,
+                                           pattern_message=N_("The county code must be 6 digits."))] = ""
+    source: Annotated[str, forms.Choice(rules.SOURCES, N_("Choose payments or claims."))] = "payments"
+
+
+def _reconcile_form(request: Request, values: dict[str, str], errors: dict[str, str] | None = None, status_code: int = 200) -> Template:
+    return stipend_page(request, "stipends/run_new.html", status_code=status_code, values=values, errors=errors or {},
+                        sources=rules.SOURCES)
 
 
 @get("/stipends/reconcile", opt=allow("review_reconciliation"))
-async def reconcile_new(request: Request, month: FromQuery[str | None] = None, source: FromQuery[str | None] = None) -> object:
+async def reconcile_new(request: Request, month: FromQuery[str | None] = None, source: FromQuery[str | None] = None) -> Template:
     user = request.scope["user"]
     values = {"county_code": user.county_code or "", "month": month or "", "source": source if source in rules.SOURCES else "payments"}
     return _reconcile_form(request, values)
@@ -66,7 +74,7 @@ async def reconcile_new(request: Request, month: FromQuery[str | None] = None, s
 # None for a field the form does not show (the guard's own page names it).
 
 
-async def _reshow_reconcile(request: Request, values: dict[str, str], errors: dict[str, str]):
+async def _reshow_reconcile(request: Request, values: dict[str, str], errors: dict[str, str]) -> Template | None:
     names = ("county_code", "month", "source")
     if not set(errors) <= set(names):
         return None
@@ -74,32 +82,25 @@ async def _reshow_reconcile(request: Request, values: dict[str, str], errors: di
 
 
 @post("/stipends/reconcile", opt={**allow("review_reconciliation"), "text_form": _reshow_reconcile}, status_code=200)
-async def reconcile_submit(request: Request) -> object:
+async def reconcile_submit(request: Request) -> Template | Redirect:
     user = request.scope["user"]
     scope = _scope(request)
-    form = await request.form()
-    values = {name: _text(form, name) for name in ("county_code", "month", "source")}
-    if user.role != "admin":
-        values["county_code"] = user.county_code or ""
-    errors: dict[str, str] = {}
-    if not values["county_code"]:
-        errors["county_code"] = _("Enter the county code.")
-    if values["source"] not in rules.SOURCES:
-        errors["source"] = _("Choose payments or claims.")
-    if not values["month"]:
-        errors["month"] = _("A value is required.")
-    if not errors:
+    parsed = await forms.read(request, ReconcileForm)
+    if scope.kind != "all":  # finance reconciles its own county
+        parsed.values["county_code"] = user.county_code or ""
+    if not parsed.values["county_code"] and "county_code" not in parsed.errors:
+        parsed.error("county_code", _("Enter the county code."))
+    if parsed.ok:
         try:
-            month = services._parse_month(values["month"])
-            claims.check_month_range(month)
-            await registry.find_county(scope, values["county_code"])
-            report = await services.reconcile(scope, values["county_code"], month, values["source"])
-            return redirect(f"/stipends/runs/{report.run_id}")
+            services.check_month_range(parsed.data.month)
+            await registry.find_county(scope, parsed.values["county_code"])
+            report = await services.reconcile(scope, parsed.values["county_code"], parsed.data.month, parsed.data.source)
+            return redirect(f"/stipends/runs/{report.run_id}", flash=_("The month is reconciled; review its findings."))
         except Invalid as invalid:
-            errors = invalid.errors
-        except services.NotFound:
-            errors = {"county_code": _("No such county.")}
-    return _reconcile_form(request, values, errors, status_code=400)
+            parsed.merge(invalid)
+        except NotFound:
+            parsed.error("county_code", _("No such county."))
+    return _reconcile_form(request, parsed.values, parsed.errors, status_code=400)
 
 
 # --- a run: summary, findings and their review, approval ----------------------------------------
@@ -113,7 +114,7 @@ def _small_int(text: str) -> int | None:
 def _run_filters(request: Request) -> dict[str, str]:
     code = request.query_params.get("code") or ""
     status = request.query_params.get("status") or ""
-    return {"code": code if code in rules.CODES else "", "status": status if status in workflow.STATUS_LABELS else ""}
+    return {"code": code if code in rules.CODES else "", "status": status if status in workflow.ALL_REVIEW_STATUSES else ""}
 
 
 def _safe_query(request: Request) -> str:
@@ -127,98 +128,121 @@ def _safe_query(request: Request) -> str:
 
 
 async def _run_page(request: Request, run_id: str, errors: dict[str, str] | None = None, values: dict[str, str] | None = None,
-                    error_position: int | None = None, status_code: int = 200):
+                    error_position: int | None = None, status_code: int = 200) -> Template:
     chosen = _run_filters(request)
     view = await workflow.run_view(_scope(request), run_id, code=chosen["code"] or None, status=chosen["status"] or None,
                                    page=_small_int(request.query_params.get("page") or "") or 1)
-    may_review = can(request.scope["user"].role, "review_reconciliation") and view.state == "open"
     codes = [(code, view.summary["findings"].get(code, 0)) for code in rules.CODES]
     query = urlencode({key: value for key, value in chosen.items() if value})
     page_query = urlencode({**{key: value for key, value in chosen.items() if value}, "page": view.page})
-    return _page(request, "stipends/run.html", status_code=status_code, run=view, may_review=may_review, codes=codes,
-                 errors=errors or {}, values=values or {}, error_position=error_position, chosen=chosen, query_base=query,
-                 page_query=page_query)
+    return stipend_page(request, "stipends/run.html", status_code=status_code, run=view, run_codes=codes,
+                        errors=errors or {}, values=values or {}, error_position=error_position, chosen=chosen,
+                        query_base=query, page_query=page_query)
 
 
 @get("/stipends/runs/{run_id:str}", opt=allow("view_reconciliation"))
-async def run_page(request: Request, run_id: FromPath[str]) -> object:
+async def run_page(request: Request, run_id: FromPath[str]) -> Template:
     return await _run_page(request, run_id)
 
 
-async def _reshow_review(request: Request, values: dict[str, str], errors: dict[str, str]):
+class ReviewForm(forms.Form):
+    position: Annotated[int, forms.Integer(minimum=0, maximum=2**31 - 1)]
+    status: Annotated[str, forms.Choice(workflow.REVIEW_STATUSES, N_("Choose confirmed, explained or dismissed."))]
+    note: Annotated[str, forms.Text(required=False, max_length=workflow.NOTE_LIMIT)] = ""
+
+
+async def _reshow_review(request: Request, values: dict[str, str], errors: dict[str, str]) -> Template | None:
     position = _small_int(values.get("position", "").strip())
     if position is None or not set(errors) <= {"status", "note"}:
         return None
     run_id = request.path_params["run_id"]
-    await services._find_run(_scope(request), run_id)  # out of scope: 404
+    await services.find_run(_scope(request), run_id)  # out of scope: 404
     shown = {name: values.get(name, "").strip() for name in ("position", "status", "note")}
     return await _run_page(request, run_id, errors=errors, values=shown, error_position=position, status_code=400)
 
 
 @post("/stipends/runs/{run_id:str}/review", opt={**allow("review_reconciliation"), "text_form": _reshow_review}, status_code=200)
-async def run_review(request: Request, run_id: FromPath[str]) -> object:
+async def run_review(request: Request, run_id: FromPath[str]) -> Template | Redirect:
     scope = _scope(request)
-    await services._find_run(scope, run_id)  # out of scope: 404 before anything else
-    form = await request.form()
-    values = {name: _text(form, name) for name in ("position", "status", "note")}
-    position = _small_int(values["position"])
-    try:
-        await workflow.review_finding(scope, run_id, position, values["status"], values["note"])
-        back = _safe_query(request)
-        return redirect(f"/stipends/runs/{run_id}{'?' + back if back else ''}#finding-{position}")
-    except Invalid as invalid:
-        return await _run_page(request, run_id, errors=invalid.errors, values=values, error_position=position, status_code=400)
+    await services.find_run(scope, run_id)  # out of scope: 404 before anything else
+    parsed = await forms.read(request, ReviewForm)
+    position = _small_int(parsed.values["position"])
+    if parsed.ok:
+        try:
+            await workflow.review_finding(scope, run_id, parsed.data.position, parsed.data.status, parsed.data.note)
+            back = _safe_query(request)
+            return redirect(f"/stipends/runs/{run_id}{'?' + back if back else ''}#finding-{position}", flash=_("The review is saved."))
+        except Invalid as invalid:
+            parsed.merge(invalid)
+    if "position" in parsed.errors:
+        parsed.errors["position"] = _("Choose a finding of this run.")
+    return await _run_page(request, run_id, errors=parsed.errors, values=parsed.values, error_position=position, status_code=400)
 
 
 @post("/stipends/runs/{run_id:str}/approve", opt=allow("review_reconciliation"), status_code=200)
-async def run_approve(request: Request, run_id: FromPath[str]) -> object:
+async def run_approve(request: Request, run_id: FromPath[str]) -> Template | Redirect:
+    """The first post shows what approving does (nothing is written); the second, with
+    ``confirmed=yes``, approves."""
     scope = _scope(request)
-    await services._find_run(scope, run_id)
-    try:
-        await workflow.approve_run(scope, run_id)
-        return redirect(f"/stipends/runs/{run_id}")
-    except Invalid as invalid:
-        return await _run_page(request, run_id, errors=invalid.errors, status_code=400)
+    row = await services.find_run(scope, run_id)
+    form = await request.form()
+    if forms.confirmed(form):
+        try:
+            await workflow.approve_run(scope, run_id)
+            return redirect(f"/stipends/runs/{run_id}", flash=_("The run is approved; it is now read-only."))
+        except Invalid as invalid:
+            return await _run_page(request, run_id, errors=invalid.errors, status_code=400)
+    check = await workflow.approvability(scope, row)
+    if not check.ok:
+        return await _run_page(request, run_id, errors={"run": " ".join(check.reasons)}, status_code=400)
+    effects = await workflow.approval_effects(scope, run_id)
+    view = await workflow.run_view(scope, run_id, page=1)
+    return stipend_page(request, "stipends/run_confirm.html", run=view, effects=effects)
 
 
 # --- claims ----------------------------------------------------------------------------------------
 
 
+class ClaimMonthForm(forms.Form):
+    month: Annotated[date, forms.Month()]
+
+
 async def _home_claims_page(request: Request, code: str, values: dict[str, str] | None = None,
-                            errors: dict[str, str] | None = None, status_code: int = 200):
+                            errors: dict[str, str] | None = None, status_code: int = 200) -> Template:
     scope = _scope(request)
     home = await registry.get_home(scope, code)
     items = await claims.list_claims(scope, home_code=code)
-    return _page(request, "stipends/claims_home.html", status_code=status_code, home=home, claims=items,
-                 values=values or {}, errors=errors or {}, may_generate=can(request.scope["user"].role, "prepare_claims"))
+    return stipend_page(request, "stipends/claims_home.html", status_code=status_code, home=home, claims=items,
+                        values=values or {}, errors=errors or {})
 
 
 @get("/homes/{code:str}/claims", opt=allow("view_claims"))
-async def home_claims(request: Request, code: FromPath[str]) -> object:
+async def home_claims(request: Request, code: FromPath[str]) -> Template:
     return await _home_claims_page(request, code)
 
 
-async def _reshow_claims(request: Request, values: dict[str, str], errors: dict[str, str]):
+async def _reshow_claims(request: Request, values: dict[str, str], errors: dict[str, str]) -> Template | None:
     if set(errors) != {"month"}:
         return None
     return await _home_claims_page(request, request.path_params["code"], {"month": values.get("month", "")}, errors, status_code=400)
 
 
 @post("/homes/{code:str}/claims", opt={**allow("prepare_claims"), "text_form": _reshow_claims}, status_code=200)
-async def home_claims_generate(request: Request, code: FromPath[str]) -> object:
+async def home_claims_generate(request: Request, code: FromPath[str]) -> Template | Redirect:
     scope = _scope(request)
     await registry.find_home(scope, code)  # out of scope: 404 before anything else
-    form = await request.form()
-    values = {"month": _text(form, "month")}
-    try:
-        claim = await claims.generate_claim_text(scope, code, values["month"])
-        return redirect(f"/stipends/claims/{claim.id}")
-    except Invalid as invalid:
-        return await _home_claims_page(request, code, values, invalid.errors, status_code=400)
+    parsed = await forms.read(request, ClaimMonthForm)
+    if parsed.ok:
+        try:
+            claim = await claims.generate_claim(scope, code, parsed.data.month)
+            return redirect(f"/stipends/claims/{claim.id}", flash=_("The claim is generated: check it, then submit it."))
+        except Invalid as invalid:
+            parsed.merge(invalid)
+    return await _home_claims_page(request, code, parsed.values, parsed.errors, status_code=400)
 
 
 @get("/stipends/claims", opt=allow("view_county_claims"))
-async def claims_list(request: Request, month: FromQuery[str | None] = None, status: FromQuery[str | None] = None) -> object:
+async def claims_list(request: Request, month: FromQuery[str | None] = None, status: FromQuery[str | None] = None) -> Template:
     scope = _scope(request)
     errors: dict[str, str] = {}
     chosen = {"month": month or "", "state": status if status in claims.STATE_LABELS else ""}
@@ -229,10 +253,10 @@ async def claims_list(request: Request, month: FromQuery[str | None] = None, sta
         except Invalid as invalid:
             errors = invalid.errors
     items = [] if errors else await claims.list_claims(scope, month=month_value, state=chosen["state"] or None)
-    return _page(request, "stipends/claims.html", status_code=400 if errors else 200, claims=items, chosen=chosen, errors=errors)
+    return stipend_page(request, "stipends/claims.html", status_code=400 if errors else 200, claims=items, chosen=chosen, errors=errors)
 
 
-async def _claim_page(request: Request, claim_id: int, errors: dict[str, str] | None = None, status_code: int = 200):
+async def _claim_page(request: Request, claim_id: int, errors: dict[str, str] | None = None, status_code: int = 200) -> Template:
     scope = _scope(request)
     claim = await claims.get_claim(scope, claim_id)
     role = request.scope["user"].role
@@ -241,60 +265,57 @@ async def _claim_page(request: Request, claim_id: int, errors: dict[str, str] | 
         run_stale = await services.is_stale(scope, claim.run_id)
     when = {name: datetime.fromisoformat(getattr(claim, name)) if getattr(claim, name) else None
             for name in ("created_at", "submitted_at", "approved_at")}
-    return _page(
+    return stipend_page(
         request, "stipends/claim.html", status_code=status_code, claim=claim, errors=errors or {}, when=when,
         findings=await claims.claim_findings(scope, claim), run_stale=run_stale,
-        may_submit=can(role, "prepare_claims") and claim.state == "draft",
-        may_check=can(role, "check_claims") and claim.state == "submitted",
-        may_correct=can(role, "prepare_claims") and claim.state in ("submitted", "approved"),
-        may_see_run=can(role, "view_reconciliation"),
     )
 
 
 @get("/stipends/claims/{claim_id:int}", opt=allow("view_claims"))
-async def claim_page(request: Request, claim_id: RecordId) -> object:
+async def claim_page(request: Request, claim_id: RecordId) -> Template:
     return await _claim_page(request, claim_id)
 
 
-async def _claim_action(request: Request, claim_id: int, action) -> object:
+async def _claim_action(request: Request, claim_id: int, action, done: str) -> Template | Redirect:
     scope = _scope(request)
     await claims.get_claim(scope, claim_id)  # out of scope: 404 before anything else
     try:
         await action(scope, claim_id)
-        return redirect(f"/stipends/claims/{claim_id}")
+        return redirect(f"/stipends/claims/{claim_id}", flash=done)
     except Invalid as invalid:
         return await _claim_page(request, claim_id, errors=invalid.errors, status_code=400)
 
 
 @post("/stipends/claims/{claim_id:int}/submit", opt=allow("prepare_claims"), status_code=200)
-async def claim_submit(request: Request, claim_id: RecordId) -> object:
-    return await _claim_action(request, claim_id, claims.submit_claim)
+async def claim_submit(request: Request, claim_id: RecordId) -> Template | Redirect:
+    return await _claim_action(request, claim_id, claims.submit_claim, _("The claim is submitted to the county's finance office."))
 
 
 @post("/stipends/claims/{claim_id:int}/reconcile", opt=allow("check_claims"), status_code=200)
-async def claim_reconcile(request: Request, claim_id: RecordId) -> object:
-    return await _claim_action(request, claim_id, claims.reconcile_claim)
+async def claim_reconcile(request: Request, claim_id: RecordId) -> Template | Redirect:
+    return await _claim_action(request, claim_id, claims.reconcile_claim, _("The claim is checked with the reconciliation."))
 
 
 @post("/stipends/claims/{claim_id:int}/approve", opt=allow("check_claims"), status_code=200)
-async def claim_approve(request: Request, claim_id: RecordId) -> object:
-    return await _claim_action(request, claim_id, claims.approve_claim)
+async def claim_approve(request: Request, claim_id: RecordId) -> Template | Redirect:
+    return await _claim_action(request, claim_id, claims.approve_claim, _("The claim is approved."))
 
 
 @overview_panel
-async def claims_panel(request: Request):
+async def claims_panel(request: Request) -> tuple[str, dict[str, Any]] | None:
     """On the overview: the director's way to the home's claims; for finance, the claims waiting
     for a check and the way to start a reconciliation."""
     user = request.scope["user"]
-    if user.role == "director" and user.home_code:
-        items = await claims.list_claims(user.scope, home_code=user.home_code)
+    scope = user.scope
+    if scope.kind == "home" and can(user.role, "prepare_claims") and user.home_code:
+        items = await claims.list_claims(scope, home_code=user.home_code)
         latest = items[0] if items else None
         return ("stipends/claim_panel.html", {
             "home_code": user.home_code, "latest": latest, "waiting": None,
-            "state": _(claims.STATE_LABELS[latest.state]) if latest else "",
+            "state": claims.state_label({"state": latest.state}) if latest else "",
         })
-    if user.role == "finance":
-        waiting = await claims.list_claims(user.scope, state="submitted")
+    if scope.kind == "county" and can(user.role, "check_claims"):
+        waiting = await claims.list_claims(scope, state="submitted")
         return ("stipends/claim_panel.html", {"home_code": None, "latest": None, "waiting": len(waiting), "state": ""})
     return None
 

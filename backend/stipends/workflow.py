@@ -20,25 +20,20 @@ from typing import Any
 from backend.core import citizen_id, dates
 from backend.core.db import transaction
 from backend.core.errors import Forbidden, Invalid
-from backend.core.i18n import N_, _
+from backend.core.i18n import _
 from backend.core.ledger import Change, append_audit
 from backend.core.money import yuan_text
 from backend.core.permissions import can
 from backend.core.security import Scope
-from backend.registry.tables import County
+from backend.registry import services as registry
 from backend.stipends import services
+from backend.stipends.labels import REVIEW_LABELS
 from backend.stipends.schemas import FindingReviewOut, RunReviewOut
 from backend.stipends.tables import Finding, ReconciliationRun, StipendLine
 
 REVIEW_STATUSES = ("confirmed", "explained", "dismissed")
+ALL_REVIEW_STATUSES = tuple(REVIEW_LABELS)  # open, confirmed, explained, dismissed
 NOTE_LIMIT = 500
-STATUS_LABELS = {
-    "open": N_("Not reviewed"),
-    "confirmed": N_("Confirmed: overpayment to recover"),
-    "explained": N_("Explained"),
-    "dismissed": N_("Dismissed"),
-}
-STATE_LABELS = {"open": N_("Under review"), "approved": N_("Approved")}
 
 
 def _require_reviewer(scope: Scope) -> None:
@@ -48,7 +43,7 @@ def _require_reviewer(scope: Scope) -> None:
 
 async def _run(scope: Scope, run_id: str, county_code: str | None = None) -> dict[str, Any]:
     """The run row in scope (NotFound otherwise), then the reviewer check."""
-    row = await services._find_run(scope, run_id, county_code)
+    row = await services.find_run(scope, run_id, county_code)
     _require_reviewer(scope)
     return row
 
@@ -68,13 +63,14 @@ async def importers(row: dict[str, Any]) -> list[str]:
 
 
 def _finding_review_out(finding: dict[str, Any]) -> FindingReviewOut:
+    facts = services.stored_facts(finding)
     return FindingReviewOut(
         position=finding["position"], code=finding["code"], id_number_masked=citizen_id.mask(finding["id_number"]), name=finding["name"],
         payment_ref=finding["payment_ref"], expected=yuan_text(finding["expected"]), paid=yuan_text(finding["paid"]),
-        difference=yuan_text(finding["difference"]), detail=finding["detail"], review_status=finding["review_status"],
+        difference=yuan_text(finding["difference"]), detail=services.detail_of(finding, facts), review_status=finding["review_status"],
         review_note=finding["review_note"],
         reviewed_at=finding["reviewed_at"].isoformat() if finding["reviewed_at"] else None,
-        reviewed_by=finding["reviewed_by"],
+        reviewed_by=finding["reviewed_by"], facts=services.facts_out(facts),
     )
 
 
@@ -152,7 +148,7 @@ async def approve_run(scope: Scope, run_id: str, county_code: str | None = None)
     stale). The run and its findings become read-only."""
     row = await _run(scope, run_id, county_code)
     async with transaction():
-        row = await services._find_run(scope, run_id, county_code)
+        row = await services.find_run(scope, run_id, county_code)
         _refuse_if_approved(row)
         check = await approvability(scope, row)
         if not check.ok:
@@ -183,6 +179,8 @@ class RunView:
     summary: dict[str, Any]
     findings: list[FindingReviewOut]
     importers: list[str]
+    facts: dict[int, Any]  # position → rules.Facts of the findings shown
+    legacy: dict[int, str]  # position → the text an old finding stored instead of facts ("")
     approvable: Approvability
     open_findings: int
     total: int = 0  # findings matching the filters
@@ -194,7 +192,7 @@ PER_PAGE = 100
 
 
 async def run_view(scope: Scope, run_id: str, code: str | None = None, status: str | None = None, page: int = 1) -> RunView:
-    row = await services._find_run(scope, run_id)
+    row = await services.find_run(scope, run_id)
     stale = await services.is_stale(scope, run_id)
     where = Finding.run == row["id"]
     if code:
@@ -207,12 +205,14 @@ async def run_view(scope: Scope, run_id: str, code: str | None = None, status: s
     findings = await Finding.select().where(where).order_by(Finding.position).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
     open_findings = await Finding.count().where((Finding.run == row["id"]) & (Finding.review_status == "open"))
     stored = json.loads(row["summary"])
-    county = await County.select(County.name).where(County.id == row["county"]).first()
+    county = await registry.find_county(scope, row["county_code"])
     return RunView(
         run_id=run_id, county=row["county_code"], county_name=county["name"], month=dates.month_text(row["month"]),
         source=row["source"], created_at=row["created_at"], created_by=row["created_by"], state=row["state"],
         approved_at=row["approved_at"], approved_by=row["approved_by"], stale=stale, summary=stored,
         findings=[_finding_review_out(f) for f in findings], importers=await importers(row),
+        facts={f["position"]: services.stored_facts(f) for f in findings},
+        legacy={f["position"]: f["detail"] for f in findings},
         approvable=await approvability(scope, row, stale), open_findings=open_findings,
         total=total, page=page, pages=pages,
     )
@@ -220,7 +220,7 @@ async def run_view(scope: Scope, run_id: str, code: str | None = None, status: s
 
 async def run_review(scope: Scope, run_id: str, county_code: str | None = None) -> RunReviewOut:
     """The run's review state and its findings with their reviews (the API)."""
-    row = await services._find_run(scope, run_id, county_code)
+    row = await services.find_run(scope, run_id, county_code)
     stale = await services.is_stale(scope, run_id)
     findings = await Finding.select().where(Finding.run == row["id"]).order_by(Finding.position)
     return RunReviewOut(
@@ -228,4 +228,26 @@ async def run_review(scope: Scope, run_id: str, county_code: str | None = None) 
         state=row["state"], approved_at=row["approved_at"].isoformat() if row["approved_at"] else None,
         approved_by=row["approved_by"], stale=stale, importers=await importers(row),
         findings=[_finding_review_out(f) for f in findings],
+    )
+
+
+@dataclass
+class ApprovalEffects:
+    """What approving a run changes (the confirmation step says it before the approval)."""
+
+    findings: int
+    source: str
+    confirmed: int  # confirmed overpayments of a payments run (on the recovery list)
+    to_recover: int  # their total, fen
+
+
+async def approval_effects(scope: Scope, run_id: str) -> ApprovalEffects:
+    row = await _run(scope, run_id)
+    findings = await Finding.count().where(Finding.run == row["id"])
+    confirmed = await Finding.select(Finding.difference).where(
+        (Finding.run == row["id"]) & (Finding.review_status == "confirmed") & (Finding.difference > 0))
+    recovered = row["source"] == "payments"
+    return ApprovalEffects(
+        findings=findings, source=row["source"], confirmed=len(confirmed) if recovered else 0,
+        to_recover=sum(item["difference"] for item in confirmed) if recovered else 0,
     )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, time
+from html import unescape
 
 from backend.core import dates
 from backend.core.security import Scope
@@ -107,3 +109,20 @@ async def review(report, status: str, note: str = "", *, code: str | None = None
     assert chosen, (code, payment_ref)
     for position in chosen:
         await workflow.review_finding(SYSTEM, report.run_id, position, status, note)
+
+
+_CODE = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")
+
+
+def visible_text(html: str) -> str:
+    """The text a reader sees (what page_check reads): tags and their attributes, scripts,
+    styles and comments left out; option texts and table cells kept."""
+    html = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", html)
+    html = re.sub(r"(?s)<!--.*?-->", " ", html)
+    html = re.sub(r"(?s)<[^>]*>", " ", html)
+    return unescape(html)
+
+
+def visible_codes(html: str) -> list[str]:
+    """The UPPER_SNAKE words (finding codes such as AMOUNT_MISMATCH) in the visible text."""
+    return _CODE.findall(visible_text(html))

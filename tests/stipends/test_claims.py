@@ -8,6 +8,7 @@ import pytest
 
 from backend.core.errors import Forbidden, Invalid, NotFound
 from backend.core.i18n import _
+from backend.registry import services as registry
 from backend.stipends import claims, services
 from backend.stipends.tables import Claim, ClaimLine, StipendLine
 from tests.stipends.helpers import FULL_LOSS, SYSTEM, assess, import_standard, person, place
@@ -166,7 +167,8 @@ async def test_bad_input_is_refused_and_nothing_is_written(world):
     with pytest.raises(Invalid) as error:
         await claims.generate_claim(SYSTEM, empty_home, JUNE)
     assert error.value.errors["month"] == _(
-        "County {county} has no stipend standard in force for {month}: import the standards first.").format(county=empty_county, month="2026-06")
+        "{name} ({code}) has no stipend standard in force for {month}: import the standards first.").format(
+        name=(await registry.find_county(SYSTEM, empty_county))["name"], code=empty_county, month="2026-06")
     assert await Claim.count() == before
     # Reconciling a draft is refused (submit it first).
     draft = await claims.generate_claim(w["director"], w["home_a"], JUNE)

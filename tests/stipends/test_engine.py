@@ -17,6 +17,7 @@ from backend.core.db import transaction
 from backend.registry.tables import County
 from backend.residents import services as residents
 from backend.residents.schemas import ResidentIn
+from backend.residents.services import for_stipends
 from backend.residents.tables import Resident
 from backend.stipends import reconciliation, rules, services
 from backend.stipends.tables import Standard
@@ -91,7 +92,9 @@ async def register(rng: random.Random, county: str, homes: list[str], serial: in
 async def everything(month: date) -> tuple[dict[str, rules.Person], list[rules.Line], dict[int, rules.StandardRow]]:
     """Every person, every line of the month and every standard, unfiltered."""
     async with transaction():
-        persons, _, _ = await reconciliation.person_histories("1 = 1", (), month)
+        everyone = [row["id"] for row in await Resident.select(Resident.id)]
+        records = await for_stipends.person_records(everyone, month)
+        persons = {person.id: person for person in await reconciliation.persons_of(records.values())}
         lines = [reconciliation._line(row) for row in await Resident.raw(
             reconciliation._LINE_COLUMNS + "l.source = {} AND l.month = {}", "payments", month)]
     standards = {}
@@ -100,6 +103,32 @@ async def everything(month: date) -> tuple[dict[str, rules.Person], list[rules.L
             effective_from=row["effective_from"], **{name: row[name] for name in rules.AMOUNT_FIELDS}))
     in_force = {county: rules.standard_in_force(rows, month) for county, rows in standards.items()}
     return {p.id_number: p for p in persons.values()}, lines, in_force
+
+
+def _ways(line, rng, person, ent, standard, county, other_county) -> list:
+    """(upper bound of the roll, the lines to write; None: none) for an entitled person: most
+    paid right, the rest wrong in one way each (rng drawn only by the way chosen)."""
+    number, name, basic, care = person.id_number, person.name, ent.basic, ent.care
+    other_mode = "dispersed" if ent.mode == "concentrated" else "concentrated"
+
+    def twice():
+        line(number, name, county, basic, care)
+        line(number, name, rng.choice([county, other_county]), basic, care)
+
+    return [
+        (0.55, lambda: line(number, name, county, basic, care, rng.choice(["", ent.mode]))),  # right
+        (0.6, None),  # missing
+        (0.64, lambda: line(number, name, county, standard.basic(other_mode), care)),  # other mode's basic
+        (0.67, lambda: line(number, name, county, basic, care, other_mode)),  # other mode named
+        (0.72, lambda: line(number, name, county, basic, rng.choice([standard.care(ent.mode, t) for t in rules.TIERS]))),
+        (0.75, lambda: line(number, name, county, basic + rng.choice([-1, 1, 5000]), care)),  # odd amount
+        (0.79, lambda: line(number, name + rng.choice([" ", "　", ""]), county, basic, care)),  # trailing spaces
+        (0.82, lambda: line(number, "别人", county, basic, care)),  # another name
+        (0.86, twice),
+        (0.89, lambda: line(number, name, other_county, basic, care)),  # paid by the other county
+        (0.91, lambda: line(number.lower(), name, county, basic, care)),  # lower-case x: same key
+        (1.01, lambda: line(number, name, county, basic, care)),
+    ]
 
 
 def payment_rows(rng: random.Random, month: date, persons: dict[str, rules.Person], standards, codes: dict[int, str]) -> list[list]:
@@ -120,38 +149,14 @@ def payment_rows(rng: random.Random, month: date, persons: dict[str, rules.Perso
         ent = rules.entitlement(person, person.county_id, month, standard)
         county = codes[person.county_id]
         other_county = [code for key, code in codes.items() if key != person.county_id][0]
-        basic, care = ent.basic, ent.care
-        other_mode = "dispersed" if ent.mode == "concentrated" else "concentrated"
         roll = rng.random()
-        if not ent.entitled and roll < 0.5:
-            line(person.id_number, person.name, county, basic, care)  # paid though not entitled
-        elif not ent.entitled:
+        if not ent.entitled:
+            if roll < 0.5:
+                line(person.id_number, person.name, county, ent.basic, ent.care)  # paid though not entitled
             continue
-        elif roll < 0.55:
-            line(person.id_number, person.name, county, basic, care, rng.choice(["", ent.mode]))  # right
-        elif roll < 0.6:
-            continue  # missing
-        elif roll < 0.64:
-            line(person.id_number, person.name, county, standard.basic(other_mode), care)  # other mode's basic
-        elif roll < 0.67:
-            line(person.id_number, person.name, county, basic, care, other_mode)  # other mode named
-        elif roll < 0.72:
-            line(person.id_number, person.name, county, basic, rng.choice([standard.care(ent.mode, t) for t in rules.TIERS]))
-        elif roll < 0.75:
-            line(person.id_number, person.name, county, basic + rng.choice([-1, 1, 5000]), care)  # odd amount
-        elif roll < 0.79:
-            line(person.id_number, person.name + rng.choice([" ", "　", ""]), county, basic, care)  # trailing spaces
-        elif roll < 0.82:
-            line(person.id_number, "别人", county, basic, care)  # another name
-        elif roll < 0.86:
-            line(person.id_number, person.name, county, basic, care)
-            line(person.id_number, person.name, rng.choice([county, other_county]), basic, care)  # twice
-        elif roll < 0.89:
-            line(person.id_number, person.name, other_county, basic, care)  # paid by the other county
-        elif roll < 0.91:
-            line(person.id_number.lower(), person.name, county, basic, care)  # lower-case x: same key
-        else:
-            line(person.id_number, person.name, county, basic, care)
+        write = next(way for bound, way in _ways(line, rng, person, ent, standard, county, other_county) if roll < bound)
+        if write is not None:
+            write()
     for county in codes.values():
         line(new_id(born=date(1950, 2, 2)), "外人", county, 60000, 0)  # unknown person
         bad = new_id(born=date(1951, 3, 3))

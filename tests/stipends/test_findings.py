@@ -229,8 +229,10 @@ async def test_a_month_without_a_standard_is_refused(world):
 async def test_floor_warning_does_not_refuse(world):
     county = await world.county()
     result = await import_standard(county, basic_floor="500.00")
-    assert result.created == 1 and len(result.warnings) == 1 and "dispersed 450.00" in result.warnings[0]
-    assert "concentrated" not in result.warnings[0]
+    # In words: the mode's name and the amount, no English key (the floor warning said "dispersed").
+    assert result.created == 1 and len(result.warnings) == 1 and "分散供养 ¥450.00" in result.warnings[0]
+    assert "集中供养" not in result.warnings[0] and "dispersed" not in result.warnings[0]
+    assert "测试" in result.warnings[0] or "县" in result.warnings[0]  # the county by its name
     (standard,) = await services.list_standards(SYSTEM, county)
     assert standard.below_floor == ["dispersed"]
     assert await services.standard_warnings(SYSTEM, county, JUNE) == result.warnings
@@ -244,3 +246,34 @@ async def test_full_loss_is_expected_from_the_next_month(world):
     july = await reconcile(county, date(2026, 7, 1))
     assert [f.expected for f in june.findings] == ["900.00"]
     assert [f.expected for f in july.findings] == ["1100.00"]
+
+
+async def test_a_finding_stored_as_english_text_is_migrated_to_facts_and_shown_in_chinese(world, signed_in):
+    """A run made before findings kept their facts: the data migration turns its text into facts,
+    and its page then says them in Chinese (a text it does not know is left as it was)."""
+    import importlib
+
+    from backend.stipends.tables import Finding, ReconciliationRun
+
+    county, home = await setup_county(world)
+    a = await person(county, home)
+    b = await person(county, home, name="李四")
+    await import_lines([["OLD-1", a["id_number"], a["name"], county, "2026-06", "600", "299.99"],
+                        ["OLD-2", b["id_number"], b["name"], county, "2026-06", "600", "299.98"]])
+    report = await reconcile(county)
+    run = await ReconciliationRun.select(ReconciliationRun.id).where(ReconciliationRun.run_id == report.run_id).first()
+    await Finding.update({"facts": "{}", "detail": "basic expected 600.00 paid 600.00; care expected 300.00 paid 299.99"}).where(
+        (Finding.run == run["id"]) & (Finding.payment_ref == "OLD-1"))
+    await Finding.update({"facts": "{}", "detail": "written by hand"}).where((Finding.run == run["id"]) & (Finding.payment_ref == "OLD-2"))
+    migration = importlib.import_module("backend.stipends.piccolo_migrations.stipends_2026_12_10t09_01_00_000000")
+    manager = await migration.forwards()
+    for step in manager.raw:
+        await step()
+    rows = {row["payment_ref"]: row for row in await Finding.select().where(Finding.run == run["id"])}
+    assert services.stored_facts(rows["OLD-1"]).paid_care == 29999 and rows["OLD-1"]["detail"] == ""
+    assert rows["OLD-2"]["detail"] == "written by hand" and services.stored_facts(rows["OLD-2"]).paid_care is None
+    client, _user = await signed_in("finance", county=county)
+    page = await client.get(f"/stipends/runs/{report.run_id}")
+    assert "照料护理费 应发 ¥300.00 实发 ¥299.99" in page.text and "written by hand" in page.text
+    stored = await services.get_report(SYSTEM, report.run_id)
+    assert [f.detail for f in stored.findings] == ["basic expected 600.00 paid 600.00; care expected 300.00 paid 299.99", "written by hand"]

@@ -59,7 +59,7 @@ async def test_findings_page_filters_and_masks(world, signed_in):
     by_id = await client.get(url, params={"q": people["missing"]["id_number"]})
     assert by_id.text.count('<tr data-code="MISSING_PAYMENT"') == 1 and by_id.text.count("<tr data-code=") == 1
     # The number typed into the search box comes back in the box (and the language link); the table masks it.
-    no_full_ids(by_id.text.split('<table id="findings">')[1], people)
+    no_full_ids(by_id.text.split('class="cards findings-table"')[1], people)
     confirmed = await client.get(url, params={"status": "confirmed"})
     assert confirmed.text.count("<tr data-code=") == 0
     other_month = await client.get(url, params={"month": "2020-01"})
@@ -116,12 +116,13 @@ async def test_standards_page_and_form(world, signed_in):
     bad = await post_form(client, f"/counties/{county}/standards/new", {**GOOD, "effective_from": "明年", "basic_concentrated": "abc"})
     assert bad.status_code == 400
     assert 'id="e-effective_from"' in bad.text and 'id="e-basic_concentrated"' in bad.text
-    assert "月份格式不正确" in bad.text and "金额（元）格式不正确" in bad.text  # the cell messages, in Chinese
+    assert "月份格式不正确" in bad.text and "请填写以元为单位" in bad.text  # the form toolkit's messages, in Chinese
     assert 'value="明年"' in bad.text  # what was typed is kept
     assert await Standard.count().where(Standard.county.code == county) == 0
     saved = await post_form(client, f"/counties/{county}/standards/new", {**GOOD, "effective_from": "2026/7", "basic_floor": "650"})
-    assert saved.status_code == 303 and saved.headers["location"].endswith("saved=2026-07")
+    assert saved.status_code == 303 and saved.headers["location"] == f"/counties/{county}/standards"
     listing = await client.get(saved.headers["location"])
+    assert 'class="notice flash"' in listing.text and "2026-07" in listing.text
     assert 'data-month="2026-07"' in listing.text and "floor-warning" in listing.text and "500.50" in listing.text
     prefilled = await client.get(f"/counties/{county}/standards/new", params={"base_month": "2026-08"})
     assert 'value="500.50"' in prefilled.text and "floor-warning" in prefilled.text
@@ -171,3 +172,36 @@ async def test_dashboard_of_a_county_without_runs_and_with_a_clean_run(world, si
     clean = await client.get(f"/counties/{county}/stipends")
     assert clean.status_code == 200 and f'data-month="{MONTH_TEXT}"' in clean.text and 'data-code=' not in clean.text
     assert '<p class="good">' in clean.text
+
+
+async def test_stipend_pages_name_findings_in_chinese_and_show_no_code(world, signed_in):
+    """What page_check reads (the visible text, option texts and table cells included): the
+    findings by their Chinese names with their facts in words; no UPPER_SNAKE code anywhere, no
+    English key of a mode, tier or state. The codes stay in links' query strings and exports."""
+    from tests.stipends.helpers import visible_codes, visible_text
+
+    county, people, report = await a_month(world)
+    await review(report, "confirmed", "已通知追回", code="PAID_AFTER_DEATH")
+    for role in ("finance", "inspector"):
+        client, _user = await signed_in(role, county=county)
+        urls = [f"/counties/{county}/stipends", f"/counties/{county}/stipends/findings",
+                f"/counties/{county}/stipends/findings?finding_code=TIER_MISMATCH", f"/stipends/runs/{report.run_id}",
+                f"/stipends/runs/{report.run_id}?code=MISSING_PAYMENT", f"/residents/{people['tier']['id']}/payments",
+                f"/residents/{people['dead']['id']}/payments", f"/counties/{county}/standards"]
+        for url in urls:
+            page = await client.get(url)
+            assert page.status_code == 200, url
+            assert visible_codes(page.text) == [], (url, visible_codes(page.text))
+            text = visible_text(page.text)
+            for key in ("concentrated", "dispersed", "partial", "full_loss", "self_care", "payments", "confirmed", "open"):
+                assert not re.search(rf"\b{key}\b", text), (url, key)
+        findings = visible_text((await client.get(f"/counties/{county}/stipends/findings")).text)
+        run = visible_text((await client.get(f"/stipends/runs/{report.run_id}")).text)
+        for text in (findings, run):
+            assert "护理等级不符" in text and "死亡后发放" in text and "漏发" in text  # the names
+            assert "照料护理费按“完全丧失生活自理能力”发放；评估为“部分丧失生活自理能力”" in text  # the facts in words
+            assert "应享受集中供养（部分丧失生活自理能力）：基本生活费 ¥600.00，照料护理费 ¥300.00，未发放" in text
+        # One label per state: the run reads 复核中 on the dashboard, on its page and in the PDF.
+        dashboard = visible_text((await client.get(f"/counties/{county}/stipends")).text)
+        assert "复核中" in dashboard and "复核中" in run and "待审批" not in dashboard + run
+        assert "已确认：多发待追回" in findings and "未复核" in findings

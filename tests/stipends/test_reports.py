@@ -14,7 +14,7 @@ import openpyxl
 import pdfplumber
 import pytest
 
-from backend.core import dates
+from backend.core import dates, forms
 from backend.core.errors import Forbidden, Invalid, NotFound
 from backend.core.security import Scope
 from backend.core.tables import AuditEntry
@@ -110,7 +110,7 @@ async def test_findings_filters_filter(world):
     assert (await reports.findings(SYSTEM, county, source="claims"))["total"] == 0
     with pytest.raises(Invalid) as bad:
         await reports.findings(SYSTEM, county, code="NOPE")
-    assert "code" in bad.value.errors
+    assert "finding_code" in bad.value.errors  # the filter's field
     with pytest.raises(Invalid):
         reports.parse_month_filter("2026-13x")
     assert reports.parse_month_filter("") is None
@@ -138,7 +138,7 @@ async def test_scope_directors_and_other_counties(world):
     inspector = await scope_of(world, "inspector", county=county)
     assert (await reports.dashboard(inspector, county))["rows"]
     with pytest.raises(Forbidden):
-        await reports.save_standard(inspector, county, {})
+        await reports.save_standard(inspector, county, forms.parse(reports.StandardForm, GOOD).data)
 
 
 async def test_payment_history_beside_the_entitlement(world):
@@ -182,28 +182,36 @@ GOOD = {
 }
 
 
-async def test_save_standard_validates_like_the_file_and_writes_nothing_on_error(world):
+async def save(scope, county: str, values: dict[str, str]):
+    """The standard form as the page reads it (the form toolkit), then saved."""
+    parsed = forms.parse(reports.StandardForm, values)
+    if not parsed.ok:
+        raise Invalid(parsed.errors)
+    return await reports.save_standard(scope, county, parsed.data)
+
+
+async def test_save_standard_validates_each_field_and_writes_nothing_on_error(world):
     county = await world.county()
     finance = await scope_of(world, "finance", county=county)
     bad = {**GOOD, "effective_from": "七月", "basic_dispersed": "-5", "care_dispersed_partial": "1.234", "care_dispersed_full_loss": ""}
     with pytest.raises(Invalid) as refused:
-        await reports.save_standard(finance, county, bad)
+        await save(finance, county, bad)
     errors = refused.value.errors
     assert set(errors) == {"effective_from", "basic_dispersed", "care_dispersed_partial", "care_dispersed_full_loss"}
     assert "2026-11" in errors["effective_from"]  # the message shows how to write a month
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in message) for message in errors.values()), errors
     assert await Standard.count() == await Standard.count().where(Standard.county.code != county)
     with pytest.raises(Invalid) as huge:
-        await reports.save_standard(finance, county, {**GOOD, "care_dispersed_full_loss": "99999999999"})
+        await save(finance, county, {**GOOD, "care_dispersed_full_loss": "99999999999"})
     assert set(huge.value.errors) == {"care_dispersed_full_loss"}
     assert await Standard.count().where(Standard.county.code == county) == 0
-    await reports.save_standard(finance, county, {**GOOD, "basic_floor": "650"})
+    await save(finance, county, {**GOOD, "basic_floor": "650"})
     (saved,) = await services.list_standards(finance, county)
     assert (saved.effective_from, saved.basic_dispersed, saved.basic_floor, saved.below_floor) == ("2026-07", "500.50", "650.00", ["dispersed"])
     audit = await AuditEntry.select().where(AuditEntry.entity_key == f"{county}@2026-07")
     assert [row["action"] for row in audit] == ["standard.create"]
     # The same month again corrects it (audited as an update).
-    await reports.save_standard(finance, county, {**GOOD, "basic_dispersed": "660"})
+    await save(finance, county, {**GOOD, "basic_dispersed": "660"})
     (saved,) = await services.list_standards(finance, county)
     assert saved.basic_dispersed == "660.00" and saved.basic_floor is None
 
@@ -224,8 +232,13 @@ async def test_recovery_list_has_confirmed_overpayments_with_full_ids(world):
     sheet = openpyxl.load_workbook(io.BytesIO(body)).active
     values = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert sheet.title == "追回清单"
-    assert values[0][:9] == ["身份证号", "姓名", "发放月份", "流水号", "实发金额(元)", "应发金额(元)", "应追回金额(元)", "问题代码", "问题"]
-    assert values[1][:10] == [people["dead"]["id_number"], "丙已故", MONTH_TEXT, f"R-DEAD-{county}", 900, 0, 900, "PAID_AFTER_DEATH", "死亡后发放", "已通知追回"]
+    assert values[0] == ["身份证号", "姓名", "发放月份", "流水号", "实发金额(元)", "应发金额(元)", "应追回金额(元)", "问题代码", "问题",
+                         "复核说明", "运行编号", "问题说明"]
+    # The export carries the code beside the finding's name and its facts in Chinese words.
+    died = dates.add_months(MONTH, -3)  # as a_month records it
+    assert values[1][:10] == [people["dead"]["id_number"], "丙已故", MONTH_TEXT, f"R-DEAD-{county}", 900, 0, 900, "PAID_AFTER_DEATH", "死亡后发放",
+                              "已通知追回"]
+    assert values[1][11] == f"已于{died.year}年{died.month}月{died.day}日死亡，享受至{died.year}年{died.month}月"
     assert len(values) == 2
     audit = await AuditEntry.select().where(
         (AuditEntry.action == "stipends.recovery_export") & (AuditEntry.entity_key == county))
@@ -241,14 +254,28 @@ def pdf_text(body: bytes) -> str:
         return "\n".join(page.extract_text() or "" for page in pdf.pages)
 
 
+def pdf_cells(body: bytes) -> list[str]:
+    """Every table cell of the PDF, its wrapped lines joined without spaces."""
+    with pdfplumber.open(io.BytesIO(body)) as pdf:
+        return ["".join((cell or "").split()) for page in pdf.pages for table in page.extract_tables() for row in table for cell in row]
+
+
 async def test_the_pdf_report_shows_title_codes_amounts_and_masked_ids(world):
     county, people, report = await a_month(world)
     body, _data = await reports.reconciliation_pdf(SYSTEM, county, report.run_id)
     text = pdf_text(body)
     assert "特困人员救助供养金对账报告" in text
     for needle in ("对账县", MONTH_TEXT, report.run_id, "TIER_MISMATCH", "PAID_AFTER_DEATH", "MISSING_PAYMENT",
-                   "1100.00", "900.00", "200.00", "-900.00", "制表人", "复核人", "审批人", "待审批", f"R-DEAD-{county}"):
+                   "1100.00", "900.00", "200.00", "-900.00", "制表人", "复核人", "审批人", "复核中", f"R-DEAD-{county}"):
         assert needle in text, needle
+    # Each finding's facts in Chinese words, in its own cell (cells wrap: compared without line breaks).
+    cells = pdf_cells(body)
+    died = dates.add_months(MONTH, -3)  # as a_month records it
+    for words in ("照料护理费按“完全丧失生活自理能力”发放；评估为“部分丧失生活自理能力”",
+                  f"已于{died.year}年{died.month}月{died.day}日死亡，享受至{died.year}年{died.month}月",
+                  "应享受集中供养（部分丧失生活自理能力）：基本生活费¥600.00，照料护理费¥300.00，未发放"):
+        assert words in cells, (words, cells)
+    assert "died" not in text and "concentrated" not in text and "partial" not in text
     for p in people.values():
         assert p["id_number"] not in text
     assert people["dead"]["id_number"][:6] + "********" + people["dead"]["id_number"][-4:] in text

@@ -34,4 +34,6 @@ def test_extra_months_after_death():
     p = person(died_on=date(2026, 6, 30), extra_months_after_death=1)
     assert rules.entitlement(p, 7, date(2026, 7, 1), STANDARD).entitled
     late = rules.entitlement(p, 7, date(2026, 8, 1), STANDARD)
-    assert (late.entitled, late.reason, late.detail) == (False, "died", "died 2026-06-30")
+    assert (late.entitled, late.reason) == (False, "died")
+    assert (late.facts.died_on, late.facts.last_entitled_month) == (date(2026, 6, 30), date(2026, 7, 1))
+    assert rules.detail_text("PAID_AFTER_DEATH", late.facts) == "died 2026-06-30"

@@ -51,9 +51,10 @@ async def test_reconcile_json_has_the_shape_of_interfaces_4(world, tmp_path):
     assert (summary["paid"], summary["expected"], summary["overpaid"], summary["underpaid"]) == ("1100.00", "1800.00", "200.00", "900.00")
     assert set(summary["findings"]) == CODES and all(isinstance(n, int) for n in summary["findings"].values())
     assert {code: n for code, n in summary["findings"].items() if n} == {"TIER_MISMATCH": 1, "NAME_MISMATCH": 1, "MISSING_PAYMENT": 1}
+    # The keys of interfaces §4 in their order, then (added) the finding's facts as data.
     keys = ["code", "id_number", "name", "month", "payment_ref", "expected", "paid", "difference", "detail"]
     for finding in doc["findings"]:
-        assert list(finding) == keys
+        assert list(finding) == [*keys, "facts"] and isinstance(finding["facts"], dict)
         assert all(isinstance(finding[key], str) for key in keys if key != "payment_ref")
         assert all(MONEY.match(finding[key]) for key in ("expected", "paid", "difference"))
         assert finding["month"] == "2026-06"
@@ -61,6 +62,11 @@ async def test_reconcile_json_has_the_shape_of_interfaces_4(world, tmp_path):
     assert len(missing) == 1 and missing[0]["payment_ref"] is None and missing[0]["difference"] == "-900.00"
     tier = [f for f in doc["findings"] if f["code"] == "TIER_MISMATCH"][0]
     assert (tier["payment_ref"], tier["expected"], tier["paid"], tier["difference"]) == ("J-1", "900.00", "1100.00", "200.00")
+    assert tier["facts"] == {"register_mode": "concentrated", "register_tier": "partial", "paid_tier": "full_loss",
+                             "expected_basic": "600.00", "expected_care": "300.00", "paid_basic": "600.00", "paid_care": "500.00"}
+    assert tier["detail"] == "care paid for full_loss; assessed partial"  # the English line for programs, as before
+    name = [f for f in doc["findings"] if f["code"] == "NAME_MISMATCH"][0]
+    assert name["facts"] == {"register_name": "张三"}
     assert await ReconciliationRun.exists().where(ReconciliationRun.run_id == doc["run_id"])
     stored = await services.get_report(SYSTEM, doc["run_id"])
     assert stored.findings[0].code == doc["findings"][0]["code"] and len(stored.findings) == len(doc["findings"])

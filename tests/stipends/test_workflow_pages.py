@@ -7,12 +7,13 @@ from datetime import date
 from markupsafe import escape
 
 from backend.core.i18n import _
+from backend.registry import services as registry
 from backend.stipends import services
 from backend.stipends.tables import Claim, Finding, ReconciliationRun
 from tests.conftest import make_client, post_form, sign_in
 from tests.e2e.conftest import base_url, browser, new_page  # noqa: F401 (browser fixtures)
 from tests.e2e.helpers import horizontal_overflow, log_in
-from tests.stipends.helpers import PARTIAL, assess, import_standard, person
+from tests.stipends.helpers import PARTIAL, SYSTEM, assess, import_standard, person, visible_codes
 from tests.stipends.test_review import month_with_findings
 
 
@@ -22,6 +23,12 @@ async def client_for(app, user):
     response = await sign_in(client, user.username)
     assert response.status_code in (200, 303)
     return client
+
+
+def no_codes_shown(html: str) -> list[str]:
+    """The finding codes (UPPER_SNAKE words) in the page's visible text, as page_check reads it
+    (tags, attributes, scripts and styles left out; option texts and table cells are visible)."""
+    return visible_codes(html)
 
 
 def shows(response, message: str) -> bool:
@@ -47,7 +54,9 @@ async def test_run_page_reviews_and_approval(app, world, signed_in):
     try:
         page = await second.get(path)
         assert page.status_code == 200
-        assert "TIER_MISMATCH" in page.text and "MISSING_PAYMENT" in page.text and 'class="review-form"' in page.text
+        # The findings by their names and facts in words, never by code (codes are for exports).
+        assert _("Wrong care tier") in page.text and _("Not paid") in page.text and 'class="review-form"' in page.text
+        assert no_codes_shown(page.text) == []
         assert shows(page, _("{n} findings are not reviewed yet.").format(n=2))
         assert month["paid"]["id_number"] not in page.text  # masked on the page
 
@@ -98,8 +107,16 @@ async def test_run_page_reviews_and_approval(app, world, signed_in):
             assert (await post_form(importer, f"{path}/review", data)).status_code == 303
         assert await reviews(run_id) == ["confirmed", "explained"]
 
-        approved = await post_form(second, f"{path}/approve")
+        # Approving asks first, saying what it changes; nothing is approved until confirmed.
+        asked = await post_form(second, f"{path}/approve")
+        assert asked.status_code == 200 and 'role="alertdialog"' in asked.text and await run_state(run_id) == "open"
+        assert shows(asked, _("The run and its %(n)s findings become read-only: no review can be changed afterwards, by you or anyone else.") % {"n": 2})
+        assert shows(asked, _("This cannot be undone. If the month's data turns out wrong later, reconcile the month again: the new run is reviewed and approved on its own."))
+        assert 'name="confirmed" value="yes"' in asked.text and no_codes_shown(asked.text) == []
+        approved = await post_form(second, f"{path}/approve", {"confirmed": "yes"})
         assert approved.status_code == 303 and await run_state(run_id) == "approved"
+        flashed = await second.get(approved.headers["location"])
+        assert shows(flashed, _("The run is approved; it is now read-only."))
         page = await second.get(path)
         assert 'class="review-form"' not in page.text and 'id="approve"' not in page.text and 'id="stale-warning"' not in page.text
         late = await post_form(second, f"{path}/review", {"position": "0", "status": "dismissed", "note": "改判"})
@@ -129,10 +146,11 @@ async def test_reconcile_form(app, world, signed_in):
     for data, field, message in (
         ({"month": "2026-13"}, "month", _("Not a valid month (write 2026-11).")),
         ({"month": ""}, "month", _("A value is required.")),
-        ({"month": "0001-01"}, "month", _("Choose a month from 2000 to 2099.")),
+        ({"month": "0001-01"}, "month", _("The year must be between {first} and {last}.").format(first=1900, last=2200)),
+        ({"month": "1999-12"}, "month", _("Choose a month from 2000 to 2099.")),
         ({"month": "2026-06", "source": "bank"}, "source", _("Choose payments or claims.")),
-        ({"month": "2026-06"}, "month", _("County {county} has no stipend standard in force for {month}: import the standards first.").format(
-            county=county, month="2026-06")),
+        ({"month": "2026-06"}, "month", _("{name} ({code}) has no stipend standard in force for {month}: import the standards first.").format(
+            name=(await registry.find_county(SYSTEM, county))["name"], code=county, month="2026-06")),
     ):
         refused = await post_form(finance, "/stipends/reconcile", {"source": "payments", **data})
         assert refused.status_code == 400 and shows(refused, message) and f'id="e-{field}"' in refused.text, data
@@ -163,7 +181,7 @@ async def test_claim_pages_generate_submit_check_approve(app, world, signed_in):
     assert 'id="claims-panel"' in overview.text and f'href="/homes/{home}/claims"' in overview.text
     page = await director.get(f"/homes/{home}/claims")
     assert page.status_code == 200 and 'id="generate-form"' in page.text
-    for month, message in (("2026-13", _("Not a valid month (write 2026-11).")), ("", _("Not a valid month (write 2026-11).")),
+    for month, message in (("2026-13", _("Not a valid month (write 2026-11).")), ("", _("A value is required.")),
                            ("2025-01", _("No resident of this home is entitled to a stipend for {month}.").format(month="2025-01"))):
         refused = await post_form(director, f"/homes/{home}/claims", {"month": month})
         assert refused.status_code == 400 and shows(refused, message), month
@@ -233,5 +251,11 @@ async def test_review_on_a_phone(world, new_page):  # noqa: F811
     assert await reviews(month["run_id"]) == ["dismissed", "dismissed"]
     async with page.expect_navigation():
         await page.click("#approve button[type=submit]")
+    # The confirmation step says what approving does; nothing is approved yet.
+    assert await page.locator(".confirm").count() == 1 and await horizontal_overflow(page) == 0
+    assert await run_state(month["run_id"]) == "open"
+    async with page.expect_navigation():
+        await page.click(".confirm button[type=submit]")
     assert await run_state(month["run_id"]) == "approved"
+    assert await page.locator(".flash").count() == 1
     assert await page.locator(".review-form").count() == 0 and await horizontal_overflow(page) == 0

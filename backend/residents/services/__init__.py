@@ -7,6 +7,7 @@ residents tables (the import-linter contracts in pyproject.toml say so).
 """
 
 from backend.core.calendar import calendar_sets
+from backend.residents.services import for_stipends as for_stipends  # stipends' reads
 from backend.residents.services._common import (
     assessment_histories,
     assessment_records,
