@@ -30,6 +30,7 @@ from backend.registry import views as registry_views
 from backend.residents import api as residents_api
 from backend.residents import views as residents_views
 from backend.stipends import api as stipends_api
+from backend.stipends import claim_views as stipends_claim_views
 from backend.stipends import report_views as stipends_report_views
 from backend.stipends import views as stipends_views
 
@@ -54,8 +55,9 @@ async def health() -> Response:
 @get("/favicon.ico", opt={"access": PUBLIC}, include_in_schema=False)
 async def favicon() -> Response[bytes]:
     """The site icon (an SVG; browsers ask for /favicon.ico whatever the page links)."""
-    return Response((STATIC_DIR / "favicon.svg").read_bytes(), media_type="image/svg+xml",
-                    headers={"Cache-Control": "public, max-age=86400"})
+    return Response(
+        (STATIC_DIR / "favicon.svg").read_bytes(), media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"}
+    )
 
 
 def session_of(cookies) -> str | None:
@@ -91,9 +93,7 @@ def create_app() -> Litestar:
         ),
         path="/api/schema",
         render_plugins=[StrictSwaggerRenderPlugin(path="/")],
-        components=Components(
-            security_schemes={"BearerToken": SecurityScheme(type="http", scheme="bearer")}
-        ),
+        components=Components(security_schemes={"BearerToken": SecurityScheme(type="http", scheme="bearer")}),
         security=[{"BearerToken": []}],
         create_examples=False,
     )
@@ -107,13 +107,20 @@ def create_app() -> Litestar:
             *residents_views.ROUTES,
             *deaths_views.ROUTES,
             *stipends_views.ROUTES,
+            *stipends_claim_views.ROUTES,
             *stipends_report_views.ROUTES,
             *registry_api.ROUTES,
             *residents_api.ROUTES,
             *deaths_api.ROUTES,
             *stipends_api.ROUTES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], opt={"access": PUBLIC}, include_in_schema=False),
-            create_static_files_router(path=SWAGGER_STATIC, directories=[swagger_ui_files()], opt={"access": PUBLIC}, include_in_schema=False, name="swagger"),
+            create_static_files_router(
+                path=SWAGGER_STATIC,
+                directories=[swagger_ui_files()],
+                opt={"access": PUBLIC},
+                include_in_schema=False,
+                name="swagger",
+            ),
         ],
         guards=[access_guard],
         dependencies={"actor": Provide(current_scope, sync_to_thread=False)},

@@ -60,9 +60,7 @@ def _stash(user_id: int, kind: str, filename: str, data: bytes) -> str:
     directory = _stash_dir()
     _sweep(directory)
     (directory / f"{upload_id}.bin").write_bytes(data)
-    (directory / f"{upload_id}.json").write_text(
-        json.dumps({"user_id": user_id, "kind": kind, "filename": filename})
-    )
+    (directory / f"{upload_id}.json").write_text(json.dumps({"user_id": user_id, "kind": kind, "filename": filename}))
     return upload_id
 
 
@@ -106,10 +104,16 @@ def _catalogue(kinds: list[str]) -> list[dict[str, Any]]:
     """Each kind the user may import with its columns, read from the reader's own column map."""
     return [
         {
-            "name": kind, "label": _(KIND_LABELS[kind]),
+            "name": kind,
+            "label": _(KIND_LABELS[kind]),
             "columns": [
-                {"zh": column.zh, "key": column.key, "required": column.required, "rule": _(column.rule) if column.rule else "",
-                 "example": shown_example(column.example)}
+                {
+                    "zh": column.zh,
+                    "key": column.key,
+                    "required": column.required,
+                    "rule": _(column.rule) if column.rule else "",
+                    "example": shown_example(column.example),
+                }
                 for column in KINDS[kind].columns
             ],
         }
@@ -130,17 +134,40 @@ def _what_will_happen(result: ImportResult) -> list[str]:
         lines.append(_("Nothing in this file differs from what is recorded: writing it changes nothing."))
     elif result.kind in KIND_EFFECTS:
         lines.append(_(KIND_EFFECTS[result.kind]))
-    lines.append(_("Every row is written in one go, or none. The write cannot be undone here: a wrong value is put right by importing a corrected file or on the record's own page."))
+    lines.append(
+        _(
+            "Every row is written in one go, or none. The write cannot be undone here: a wrong value is put right by importing a corrected file or on the record's own page."
+        )
+    )
     return lines
 
 
-def _page(request: Request, status_code: int = 200, *, kinds: list[str], kind: str = "", result: ImportResult | None = None,
-          errors: list | None = None, upload_id: str | None = None, filename: str = "") -> Template:
+def _page(
+    request: Request,
+    status_code: int = 200,
+    *,
+    kinds: list[str],
+    kind: str = "",
+    result: ImportResult | None = None,
+    errors: list | None = None,
+    upload_id: str | None = None,
+    filename: str = "",
+) -> Template:
     names = {column.key: column.zh for column in KINDS[kind].columns} if kind in KINDS else {}
     return page(
-        request, "import.html", status_code=status_code, kinds=kinds, kind=kind, result=result, errors=errors or [],
-        upload_id=upload_id, filename=filename, limits=get_limits(), catalogue=_catalogue(kinds),
-        kind_labels={name: _(label) for name, label in KIND_LABELS.items()}, column_names=names,
+        request,
+        "import.html",
+        status_code=status_code,
+        kinds=kinds,
+        kind=kind,
+        result=result,
+        errors=errors or [],
+        upload_id=upload_id,
+        filename=filename,
+        limits=get_limits(),
+        catalogue=_catalogue(kinds),
+        kind_labels={name: _(label) for name, label in KIND_LABELS.items()},
+        column_names=names,
         what=_what_will_happen(result) if result is not None and result.dry_run else [],
     )
 
@@ -204,9 +231,14 @@ def _template_kind(request: Request, kind: str) -> str:
 
 
 def _download(body: bytes, media_type: str, filename: str) -> Response:
-    return Response(body, media_type=media_type, headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store",
-    })
+    return Response(
+        body,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @get("/import/template.xlsx", opt=allow("use_imports"))

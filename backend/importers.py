@@ -53,14 +53,23 @@ _STIPENDS = "backend.stipends.exchange"
 KINDS: dict[str, ImportKind] = {
     "counties": ImportKind("counties", f"{_REGISTRY}:COUNTY_COLUMNS", registry.import_counties),
     "homes": ImportKind("homes", f"{_REGISTRY}:HOME_COLUMNS", registry.import_homes),
-    "residents": ImportKind("residents", f"{_RESIDENTS}:RESIDENT_COLUMNS", residents.import_residents, roles=roles_for("register_residents")),
+    "residents": ImportKind(
+        "residents", f"{_RESIDENTS}:RESIDENT_COLUMNS", residents.import_residents, roles=roles_for("register_residents")
+    ),
     "assessments": ImportKind(
-        "assessments", f"{_RESIDENTS}:ASSESSMENT_COLUMNS", residents.import_assessments, f"{_RESIDENTS}:ASSESSMENT_REFUSED",
+        "assessments",
+        f"{_RESIDENTS}:ASSESSMENT_COLUMNS",
+        residents.import_assessments,
+        f"{_RESIDENTS}:ASSESSMENT_REFUSED",
         roles=roles_for("record_assessment"),
     ),
     "calendar": ImportKind("calendar", "backend.core.calendar:CALENDAR_COLUMNS", import_calendar),
-    "deaths": ImportKind("deaths", "backend.deaths.exchange:DEATH_COLUMNS", deaths.import_deaths, roles=roles_for("import_deaths")),
-    "standards": ImportKind("standards", f"{_STIPENDS}:STANDARD_COLUMNS", stipends.import_standards, roles=roles_for("set_standards")),
+    "deaths": ImportKind(
+        "deaths", "backend.deaths.exchange:DEATH_COLUMNS", deaths.import_deaths, roles=roles_for("import_deaths")
+    ),
+    "standards": ImportKind(
+        "standards", f"{_STIPENDS}:STANDARD_COLUMNS", stipends.import_standards, roles=roles_for("set_standards")
+    ),
     "payments": ImportKind("payments", f"{_STIPENDS}:LINE_COLUMNS", stipends.import_payments, roles=roles_for("import_payments")),
     "claims": ImportKind("claims", f"{_STIPENDS}:LINE_COLUMNS", stipends.import_claims, roles=roles_for("import_claims")),
 }
@@ -69,14 +78,26 @@ KINDS: dict[str, ImportKind] = {
 # What each kind is called on the page, and what writing a file of it does beyond adding and
 # changing its rows (said on the confirmation step before anything is written).
 KIND_LABELS = {
-    "counties": N_("counties"), "homes": N_("homes"), "calendar": N_("working-day calendar"),
-    "residents": N_("register of tekun persons"), "assessments": N_("self-care assessments"), "deaths": N_("deaths"),
-    "standards": N_("stipend standards"), "payments": N_("payment list"), "claims": N_("claims"),
+    "counties": N_("counties"),
+    "homes": N_("homes"),
+    "calendar": N_("working-day calendar"),
+    "residents": N_("register of tekun persons"),
+    "assessments": N_("self-care assessments"),
+    "deaths": N_("deaths"),
+    "standards": N_("stipend standards"),
+    "payments": N_("payment list"),
+    "claims": N_("claims"),
 }
 KIND_EFFECTS = {
-    "residents": N_("New persons are entered in the register; for a person already there, the file may fill empty fields but never rewrites the history of placements."),
-    "assessments": N_("Each assessment sets the person's care tier from its date on; the stipend's care allowance follows the tier."),
-    "deaths": N_("Each new death is recorded with all its consequences: the stipend stops after the last entitled month, the stay in the home ends and the bed is freed, open re-assessment tasks are cancelled and the person's record is locked. A changed row is recorded as a correction of the death record."),
+    "residents": N_(
+        "New persons are entered in the register; for a person already there, the file may fill empty fields but never rewrites the history of placements."
+    ),
+    "assessments": N_(
+        "Each assessment sets the person's care tier from its date on; the stipend's care allowance follows the tier."
+    ),
+    "deaths": N_(
+        "Each new death is recorded with all its consequences: the stipend stops after the last entitled month, the stay in the home ends and the bed is freed, open re-assessment tasks are cancelled and the person's record is locked. A changed row is recorded as a correction of the death record."
+    ),
     "standards": N_("The standards apply from their effective month on, in every reconciliation of those months."),
     "payments": N_("The lines are compared with the register when their month is reconciled."),
     "claims": N_("The lines are compared with the register when their month is reconciled."),

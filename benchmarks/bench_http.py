@@ -74,8 +74,9 @@ end
 
 
 def tekun(env: dict, *args: str, stdin: str | None = None) -> str:
-    result = subprocess.run([sys.executable, "-m", "backend.cli", *args], cwd=ROOT, env=env, input=stdin,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "backend.cli", *args], cwd=ROOT, env=env, input=stdin, capture_output=True, text=True
+    )
     if result.returncode != 0:
         raise SystemExit(f"tekun {' '.join(args)} failed ({result.returncode}):\n{result.stderr[-3000:]}")
     return result.stdout
@@ -100,11 +101,26 @@ def load(env: dict, data: Path, months: int) -> dict[str, str]:
     home = first_data_row(data / "homes.csv")[0]
     for month in chosen:
         tekun(env, "reconcile", "--county", county, "--month", f"{month:%Y-%m}")
-    tekun(env, "user", "create", "bench.director", "--role", "director", "--home", home, "--password-stdin", stdin=PASSWORD + "\n")
-    tekun(env, "user", "create", "bench.inspector", "--role", "inspector", "--county", county, "--password-stdin", stdin=PASSWORD + "\n")
+    tekun(
+        env, "user", "create", "bench.director", "--role", "director", "--home", home, "--password-stdin", stdin=PASSWORD + "\n"
+    )
+    tekun(
+        env,
+        "user",
+        "create",
+        "bench.inspector",
+        "--role",
+        "inspector",
+        "--county",
+        county,
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
     token = tekun(env, "token", "create", "bench.inspector", "--name", "bench").strip().splitlines()[-1]
-    print(f"  loaded the county {county} ({len(chosen)} months of payments, reconciled) in {time.monotonic() - started:.0f} s",
-          file=sys.stderr)
+    print(
+        f"  loaded the county {county} ({len(chosen)} months of payments, reconciled) in {time.monotonic() - started:.0f} s",
+        file=sys.stderr,
+    )
     return {"county": county, "home": home, "token": token}
 
 
@@ -173,12 +189,21 @@ def wrk(base: str, plan: list[tuple[str, str, dict[str, str], int]], duration: i
         points = [(value, raw["requests"] / len(raw["latency"])) for value in raw["latency"]]
         merged += points
         errors = raw["wrong_status"] + raw["connect"] + raw["read"] + raw["write"] + raw["timeout"]
-        results[name] = {"path": path, "rps": raw["requests"] / (raw["duration_us"] / 1e6), "requests": raw["requests"],
-                         "errors": errors, **percentiles(points)}
+        results[name] = {
+            "path": path,
+            "rps": raw["requests"] / (raw["duration_us"] / 1e6),
+            "requests": raw["requests"],
+            "errors": errors,
+            **percentiles(points),
+        }
     if len(results) > 1:
-        results["overall"] = {"path": "", "rps": sum(r["rps"] for r in results.values()),
-                              "requests": sum(r["requests"] for r in results.values()),
-                              "errors": sum(r["errors"] for r in results.values()), **percentiles(merged)}
+        results["overall"] = {
+            "path": "",
+            "rps": sum(r["rps"] for r in results.values()),
+            "requests": sum(r["requests"] for r in results.values()),
+            "errors": sum(r["errors"] for r in results.values()),
+            **percentiles(merged),
+        }
     return results
 
 
@@ -205,8 +230,10 @@ def print_phase(database: str, phase: str, results: dict, before: str, after: st
     print(f"\n{database} · {phase} (load average {before} → {after})", file=sys.stderr)
     print(f"  {'URL':<16} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}  path", file=sys.stderr)
     for name, r in results.items():
-        print(f"  {name:<16} {r['rps']:>8.1f} {r['p50_ms']:>8.1f} {r['p95_ms']:>8.1f} {r['p99_ms']:>8.1f} {r['errors']:>7}  {r['path']}",
-              file=sys.stderr)
+        print(
+            f"  {name:<16} {r['rps']:>8.1f} {r['p50_ms']:>8.1f} {r['p95_ms']:>8.1f} {r['p99_ms']:>8.1f} {r['errors']:>7}  {r['path']}",
+            file=sys.stderr,
+        )
 
 
 def prepared(database: str, workdir: Path, data: Path, args: argparse.Namespace) -> tuple[dict, str, dict]:
@@ -220,7 +247,9 @@ def prepared(database: str, workdir: Path, data: Path, args: argparse.Namespace)
     env["TEKUN_SECRET_KEY"] = "bench-secret-" + secrets.token_hex(16)
     facts = load(env, data, args.months)
     if saved is not None:
-        saved.write_text(json.dumps({"env": {key: env[key] for key in env if key.startswith("TEKUN_")}, "url": url, "facts": facts}))
+        saved.write_text(
+            json.dumps({"env": {key: env[key] for key in env if key.startswith("TEKUN_")}, "url": url, "facts": facts})
+        )
     return env, url, facts
 
 
@@ -236,13 +265,21 @@ def bench(database: str, data: Path, args: argparse.Namespace, script: Path) -> 
             log = open(workdir / "server.log", "w")  # noqa: SIM115
             server = subprocess.Popen(
                 [sys.executable, "-m", "backend.cli", "serve", "--port", str(port), "--workers", str(args.workers)],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
             base = f"http://127.0.0.1:{port}"
             wait_for(base, workdir / "server.log")
             chosen = targets(base, facts)
-            out: dict = {"database": database, "workers": args.workers, "connections": args.connections,
-                         "duration_s": args.duration, "phases": {}}
+            out: dict = {
+                "database": database,
+                "workers": args.workers,
+                "connections": args.connections,
+                "duration_s": args.duration,
+                "phases": {},
+            }
             shares = split(args.connections, len(chosen))
             phases = {
                 "mixed": [(name, path, headers, n) for (name, (path, headers)), n in zip(chosen.items(), shares, strict=True)],
@@ -291,11 +328,16 @@ def verdict(result: dict) -> list[str]:
         (f"errors {errors} (target 0)", errors == 0),
         (f"mixed {mixed['rps']:.0f} req/s (target ≥ {TARGETS['mixed_rps']})", mixed["rps"] >= TARGETS["mixed_rps"]),
         (f"mixed p95 {mixed['p95_ms']:.0f} ms (target < {TARGETS['mixed_p95_ms']})", mixed["p95_ms"] < TARGETS["mixed_p95_ms"]),
-        (f"stipends alone {stipends['rps']:.0f} req/s (target ≥ {TARGETS['stipends_rps']})", stipends["rps"] >= TARGETS["stipends_rps"]),
+        (
+            f"stipends alone {stipends['rps']:.0f} req/s (target ≥ {TARGETS['stipends_rps']})",
+            stipends["rps"] >= TARGETS["stipends_rps"],
+        ),
     ]
     lines = [f"{text}: {'met' if ok else 'NOT MET'}" for text, ok in checks]
-    lines.append(f"/health alone {health['rps']:.0f} req/s: mixed is {mixed['rps'] / health['rps']:.0%} of it, "
-                 f"the stipends page {stipends['rps'] / health['rps']:.0%}")
+    lines.append(
+        f"/health alone {health['rps']:.0f} req/s: mixed is {mixed['rps'] / health['rps']:.0%} of it, "
+        f"the stipends page {stipends['rps'] / health['rps']:.0%}"
+    )
     return lines
 
 
@@ -305,8 +347,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=int, default=60, help="seconds per phase")
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--months", type=int, default=12, choices=range(1, 13), metavar="1-12",
-                        help="months of payments imported and reconciled")
+    parser.add_argument(
+        "--months", type=int, default=12, choices=range(1, 13), metavar="1-12", help="months of payments imported and reconciled"
+    )
     parser.add_argument("--keep", metavar="DIR", help="keep the loaded databases in DIR and reuse them on the next run")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
@@ -317,7 +360,9 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit("wrk is not installed: apt-get install wrk")
     data = DATA / "county"
     if not (data / f"payments-{payment_months(1)[0]:%Y-%m}.csv").is_file():
-        subprocess.run([sys.executable, "-m", "benchmarks.generate", "--scale", "county", "--formats", "csv"], cwd=ROOT, check=True)
+        subprocess.run(
+            [sys.executable, "-m", "benchmarks.generate", "--scale", "county", "--formats", "csv"], cwd=ROOT, check=True
+        )
     results = []
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(WRK_LUA)

@@ -87,7 +87,9 @@ def run(env: dict, *args: str) -> tuple[float, float, subprocess.CompletedProces
         backends: dict[int, float] = {}  # the server's work for this run: its backends' CPU
         masters = _postmasters() if database else []
         started = time.monotonic()
-        process = subprocess.Popen([sys.executable, "-m", "backend.cli", *args], cwd=ROOT, env=env, stdout=out, stderr=err, text=True)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "backend.cli", *args], cwd=ROOT, env=env, stdout=out, stderr=err, text=True
+        )
         # wait4 gives this child's own rusage (RUSAGE_CHILDREN would be the max over all children).
         while True:
             pid, status, usage = os.wait4(process.pid, os.WNOHANG if masters else 0)
@@ -156,19 +158,43 @@ def bench(database: str, fmt: str, data: Path) -> list[dict]:
                 summary = summary_of(result)
                 cpu = CPU[f"import {kind} {path}"]
                 server = SERVER_CPU.get(f"import {kind} {path}")
-                results.append({
-                    "database": database, "format": suffix, "kind": kind, "rows": summary["created"] + summary["updated"] + summary["unchanged"],
-                    "created": summary["created"], "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2), "peak_rss_mib": round(rss),
-                    "server_cpu_seconds": None if server is None else round(server, 2), "load_average": round(os.getloadavg()[0], 2),
-                })
+                results.append(
+                    {
+                        "database": database,
+                        "format": suffix,
+                        "kind": kind,
+                        "rows": summary["created"] + summary["updated"] + summary["unchanged"],
+                        "created": summary["created"],
+                        "seconds": round(seconds, 2),
+                        "cpu_seconds": round(cpu, 2),
+                        "peak_rss_mib": round(rss),
+                        "server_cpu_seconds": None if server is None else round(server, 2),
+                        "load_average": round(os.getloadavg()[0], 2),
+                    }
+                )
                 server_text = "" if server is None else f" + {server:5.2f} s server"
-                print(f"{database:<9} {suffix:<5} {kind:<12} {results[-1]['rows']:>8} rows {seconds:7.2f} s wall {cpu:7.2f} s CPU{server_text}  peak {rss:6.0f} MiB  load {os.getloadavg()[0]:.2f}", file=sys.stderr)
+                print(
+                    f"{database:<9} {suffix:<5} {kind:<12} {results[-1]['rows']:>8} rows {seconds:7.2f} s wall {cpu:7.2f} s CPU{server_text}  peak {rss:6.0f} MiB  load {os.getloadavg()[0]:.2f}",
+                    file=sys.stderr,
+                )
             # Idempotence at scale: the same residents file again creates nothing.
             seconds, rss, result = run(env, "import", "residents", str(data / f"residents.{fmt}"))
             summary = summary_of(result)
-            results.append({"database": database, "format": fmt, "kind": "residents (again)", "rows": summary["unchanged"],
-                            "created": summary["created"], "seconds": round(seconds, 2), "peak_rss_mib": round(rss)})
-            print(f"{database:<9} {fmt:<5} {'again':<12} {summary['unchanged']:>8} unchanged {seconds:7.2f} s  peak {rss:6.0f} MiB", file=sys.stderr)
+            results.append(
+                {
+                    "database": database,
+                    "format": fmt,
+                    "kind": "residents (again)",
+                    "rows": summary["unchanged"],
+                    "created": summary["created"],
+                    "seconds": round(seconds, 2),
+                    "peak_rss_mib": round(rss),
+                }
+            )
+            print(
+                f"{database:<9} {fmt:<5} {'again':<12} {summary['unchanged']:>8} unchanged {seconds:7.2f} s  peak {rss:6.0f} MiB",
+                file=sys.stderr,
+            )
         finally:
             drop(url)
     return results
@@ -184,7 +210,10 @@ def main(argv: list[str] | None = None) -> int:
     data = DATA / args.scale
     if not (data / "residents.csv").is_file():
         raise SystemExit(f"no data in {data}: run python -m benchmarks.generate --scale {args.scale} first")
-    print(f"{platform.node()} {platform.machine()} {os.cpu_count()} CPUs, Python {platform.python_version()}, data {data}", file=sys.stderr)
+    print(
+        f"{platform.node()} {platform.machine()} {os.cpu_count()} CPUs, Python {platform.python_version()}, data {data}",
+        file=sys.stderr,
+    )
     results = []
     for database in args.db.split(","):
         for fmt in args.formats.split(","):
@@ -192,15 +221,22 @@ def main(argv: list[str] | None = None) -> int:
     print("", file=sys.stderr)
     for database in args.db.split(","):
         for fmt in args.formats.split(","):
-            rows = [r for r in results if r["database"] == database and r["format"] == fmt and r["kind"] in ("residents", "assessments")]
+            rows = [
+                r
+                for r in results
+                if r["database"] == database and r["format"] == fmt and r["kind"] in ("residents", "assessments")
+            ]
             total = sum(r["seconds"] for r in rows)
             cpu = sum(r["cpu_seconds"] for r in rows)
             servers = [r["server_cpu_seconds"] for r in rows if r.get("server_cpu_seconds") is not None]
             server_text = f" + {sum(servers):5.1f} s server" if servers else ""
             peak = max(r["peak_rss_mib"] for r in rows)
             verdict = "ok" if total <= TARGETS[fmt] and peak < MEMORY_TARGET_MIB else "OVER TARGET"
-            print(f"{database:<9} {fmt:<5} residents + assessments: {total:6.1f} s wall, {cpu:6.1f} s CPU{server_text} (target {TARGETS[fmt]:.0f} s), "
-                  f"peak {peak} MiB (target < {MEMORY_TARGET_MIB}) {verdict}", file=sys.stderr)
+            print(
+                f"{database:<9} {fmt:<5} residents + assessments: {total:6.1f} s wall, {cpu:6.1f} s CPU{server_text} (target {TARGETS[fmt]:.0f} s), "
+                f"peak {peak} MiB (target < {MEMORY_TARGET_MIB}) {verdict}",
+                file=sys.stderr,
+            )
     if args.json:
         print(json.dumps(results, indent=2))
     return 0

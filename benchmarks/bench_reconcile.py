@@ -106,18 +106,38 @@ async def _worker(url: str, months: list[date], profile: bool) -> dict:
             lines = sum(report.summary.lines for report in reports)
             findings = sum(len(report.findings) for report in reports)
             floor, floor_rows = await _floor(url, month)
-            out["months"].append({"month": f"{month:%Y-%m}", "lines": lines, "findings": findings,
-                                  "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2), "floor_seconds": round(floor, 3), "floor_rows": floor_rows})
-            print(f"  {month:%Y-%m}: {lines:>7} lines, {findings:>5} findings, {len(counties)} counties in {seconds:6.2f} s ({cpu:5.2f} s CPU)"
-                  f" (floor query {floor:5.2f} s, {floor_rows} rows)", file=sys.stderr)
+            out["months"].append(
+                {
+                    "month": f"{month:%Y-%m}",
+                    "lines": lines,
+                    "findings": findings,
+                    "seconds": round(seconds, 2),
+                    "cpu_seconds": round(cpu, 2),
+                    "floor_seconds": round(floor, 3),
+                    "floor_rows": floor_rows,
+                }
+            )
+            print(
+                f"  {month:%Y-%m}: {lines:>7} lines, {findings:>5} findings, {len(counties)} counties in {seconds:6.2f} s ({cpu:5.2f} s CPU)"
+                f" (floor query {floor:5.2f} s, {floor_rows} rows)",
+                file=sys.stderr,
+            )
         month = months[-1]
         started, cpu = time.perf_counter(), time.process_time()
         findings = 0
         for county in counties:
             findings += len((await services.reconcile(scope, county, month, "payments")).findings)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-        out["by_county"] = {"month": f"{month:%Y-%m}", "findings": findings, "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2)}
-        print(f"  {month:%Y-%m} county by county: {findings:>5} findings, {len(counties)} runs in {seconds:6.2f} s ({cpu:5.2f} s CPU)", file=sys.stderr)
+        out["by_county"] = {
+            "month": f"{month:%Y-%m}",
+            "findings": findings,
+            "seconds": round(seconds, 2),
+            "cpu_seconds": round(cpu, 2),
+        }
+        print(
+            f"  {month:%Y-%m} county by county: {findings:>5} findings, {len(counties)} runs in {seconds:6.2f} s ({cpu:5.2f} s CPU)",
+            file=sys.stderr,
+        )
         if profiler:
             import pstats
 
@@ -141,16 +161,27 @@ def bench(database: str, data: Path, months: list[date], profile: bool) -> dict:
             plan = [(last, "csv")]
             if len(months) > 1 and (data / f"payments-{months[-2]:%Y-%m}.xlsx").is_file():
                 plan.append((months[-2], "xlsx"))
-            plan += [(month, "csv") for month in months[:-2 if len(plan) > 1 else -1]]
+            plan += [(month, "csv") for month in months[: -2 if len(plan) > 1 else -1]]
             for month, fmt in plan:
                 path = data / f"payments-{month:%Y-%m}.{fmt}"
                 seconds, rss, output = run(env, "import", "payments", str(path))
                 summary = summary_of(output)
                 cpu = CPU[f"import payments {path}"]
-                result["imports"].append({"month": f"{month:%Y-%m}", "format": fmt, "rows": summary["created"],
-                                          "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2), "peak_rss_mib": round(rss)})
-                print(f"{database:<9} import payments {month:%Y-%m} {fmt:<4} {summary['created']:>7} lines "
-                      f"{seconds:6.2f} s wall {cpu:6.2f} s CPU peak {rss:5.0f} MiB", file=sys.stderr)
+                result["imports"].append(
+                    {
+                        "month": f"{month:%Y-%m}",
+                        "format": fmt,
+                        "rows": summary["created"],
+                        "seconds": round(seconds, 2),
+                        "cpu_seconds": round(cpu, 2),
+                        "peak_rss_mib": round(rss),
+                    }
+                )
+                print(
+                    f"{database:<9} import payments {month:%Y-%m} {fmt:<4} {summary['created']:>7} lines "
+                    f"{seconds:6.2f} s wall {cpu:6.2f} s CPU peak {rss:5.0f} MiB",
+                    file=sys.stderr,
+                )
             # The worker: the last month, then the year in order (the last month again, warm).
             order = [last, *months]
             worker_env = {**env, "BENCH_URL": url}
@@ -182,21 +213,33 @@ def report(results: list[dict]) -> None:
         for item in result["imports"][:2]:
             target = TARGETS[f"import {item['format']}"]
             verdict = "ok" if item["seconds"] <= target else "OVER TARGET"
-            print(f"{database:<9} import {item['format']:<4} {item['rows']} lines: {item['seconds']:.1f} s wall, "
-                  f"{item['cpu_seconds']:.1f} s CPU, peak {item['peak_rss_mib']} MiB (target {target:.0f} s) {verdict}", file=sys.stderr)
+            print(
+                f"{database:<9} import {item['format']:<4} {item['rows']} lines: {item['seconds']:.1f} s wall, "
+                f"{item['cpu_seconds']:.1f} s CPU, peak {item['peak_rss_mib']} MiB (target {target:.0f} s) {verdict}",
+                file=sys.stderr,
+            )
         first = result["first_month"]
         warm = result["year"][-1]
-        print(f"{database:<9} one month, {result['counties']} counties, {first['lines']} lines: {first['seconds']:.2f} s first, "
-              f"{warm['seconds']:.2f} s again ({warm.get('cpu_seconds', 0):.2f} s CPU) (target {TARGETS['month']:.0f} s); floor query {warm['floor_seconds']:.2f} s", file=sys.stderr)
+        print(
+            f"{database:<9} one month, {result['counties']} counties, {first['lines']} lines: {first['seconds']:.2f} s first, "
+            f"{warm['seconds']:.2f} s again ({warm.get('cpu_seconds', 0):.2f} s CPU) (target {TARGETS['month']:.0f} s); floor query {warm['floor_seconds']:.2f} s",
+            file=sys.stderr,
+        )
         by_county = result["by_county"]
-        print(f"{database:<9} the same month county by county ({result['counties']} runs): {by_county['seconds']:.2f} s "
-              f"({by_county['cpu_seconds']:.2f} s CPU)", file=sys.stderr)
+        print(
+            f"{database:<9} the same month county by county ({result['counties']} runs): {by_county['seconds']:.2f} s "
+            f"({by_county['cpu_seconds']:.2f} s CPU)",
+            file=sys.stderr,
+        )
         year = sum(item["seconds"] for item in result["year"])
         lines = sum(item["lines"] for item in result["year"])
         floor = sum(item["floor_seconds"] for item in result["year"])
         verdict = "ok" if year <= TARGETS["year"] else "OVER TARGET"
-        print(f"{database:<9} year, {len(result['year'])} months, {lines} lines: {year:.1f} s (target {TARGETS['year']:.0f} s) {verdict}; "
-              f"floor queries {floor:.1f} s", file=sys.stderr)
+        print(
+            f"{database:<9} year, {len(result['year'])} months, {lines} lines: {year:.1f} s (target {TARGETS['year']:.0f} s) {verdict}; "
+            f"floor queries {floor:.1f} s",
+            file=sys.stderr,
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -217,8 +260,11 @@ def main(argv: list[str] | None = None) -> int:
     if not (data / f"payments-{PAYMENT_LAST_MONTH:%Y-%m}.csv").is_file() or not (data / "standards.csv").is_file():
         raise SystemExit(f"no payments in {data}: run python -m benchmarks.generate --scale {args.scale} first")
     load = os.getloadavg()
-    print(f"{platform.node()} {platform.machine()} {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-          f"load {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}, data {data}", file=sys.stderr)
+    print(
+        f"{platform.node()} {platform.machine()} {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"load {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}, data {data}",
+        file=sys.stderr,
+    )
     results = [bench(database, data, months, args.profile) for database in args.db.split(",")]
     report(results)
     if args.json:

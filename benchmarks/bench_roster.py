@@ -56,13 +56,35 @@ def files(workdir: Path, residents: int, others: int) -> list[tuple[str, Path]]:
         number = people.id_number(COUNTY, people.birth_date(REFERENCE_DAY), gender)
         approved = people.day_between(date(2012, 1, 1), date(2024, 1, 1))
         admitted = approved + timedelta(days=people.rng.randint(0, 300)) if placed else ""
-        register.append([number, people.name(gender), "", COUNTY, approved, "集中" if placed else "分散", HOME if placed else "", admitted, "", ""])
+        register.append(
+            [
+                number,
+                people.name(gender),
+                "",
+                COUNTY,
+                approved,
+                "集中" if placed else "分散",
+                HOME if placed else "",
+                admitted,
+                "",
+                "",
+            ]
+        )
         for offset, tier in zip((0, 365, 730), people.history(people.tier(), 3), strict=True):
             answers = people.answers(tier)
-            assessments.append([number, (admitted or approved) + timedelta(days=offset), *("能" if answers[i] else "不能" for i in ITEMS), ""])
+            assessments.append(
+                [number, (admitted or approved) + timedelta(days=offset), *("能" if answers[i] else "不能" for i in ITEMS), ""]
+            )
     return [
         ("counties", write(workdir / "counties.csv", ["区划代码", "名称", "省份"], [[COUNTY, "基准县", "甘肃省"]])),
-        ("homes", write(workdir / "homes.csv", ["机构编码", "机构名称", "区划代码", "床位数"], [[HOME, "基准敬老院", COUNTY, residents + 20]])),
+        (
+            "homes",
+            write(
+                workdir / "homes.csv",
+                ["机构编码", "机构名称", "区划代码", "床位数"],
+                [[HOME, "基准敬老院", COUNTY, residents + 20]],
+            ),
+        ),
         ("residents", write(workdir / "residents.csv", RESIDENT_HEADERS, register)),
         ("assessments", write(workdir / "assessments.csv", ASSESSMENT_HEADERS, assessments)),
     ]
@@ -80,8 +102,9 @@ def measure(base: str, requests: int) -> list[float]:
     with httpx.Client(base_url=base, timeout=30) as client:
         form = client.get("/login").text  # the CSRF token is in the form (bound to this client's cookie)
         token = re.search(r'name="_csrf_token" value="([^"]*)"', form).group(1)
-        signed = client.post("/login", data={"username": "bench.director", "password": PASSWORD, "next": "/",
-                                             "_csrf_token": token})
+        signed = client.post(
+            "/login", data={"username": "bench.director", "password": PASSWORD, "next": "/", "_csrf_token": token}
+        )
         if signed.status_code not in (200, 303):
             raise SystemExit(f"sign-in failed: {signed.status_code}")
         url = f"/homes/{HOME}/roster"
@@ -117,14 +140,36 @@ def main(argv: list[str] | None = None) -> int:
             for kind, path in files(Path(workdir), args.residents, args.others):
                 run(env, "import", kind, str(path))
             created = subprocess.run(
-                [sys.executable, "-m", "backend.cli", "user", "create", "bench.director", "--role", "director", "--home", HOME, "--password-stdin"],
-                cwd=ROOT, env=env, input=PASSWORD + "\n", capture_output=True, text=True,
+                [
+                    sys.executable,
+                    "-m",
+                    "backend.cli",
+                    "user",
+                    "create",
+                    "bench.director",
+                    "--role",
+                    "director",
+                    "--home",
+                    HOME,
+                    "--password-stdin",
+                ],
+                cwd=ROOT,
+                env=env,
+                input=PASSWORD + "\n",
+                capture_output=True,
+                text=True,
             )
             if created.returncode != 0:
                 raise SystemExit(created.stderr)
             port = free_port()
             log = open(Path(workdir) / "server.log", "w")  # noqa: SIM115
-            server = subprocess.Popen([sys.executable, "-m", "backend.cli", "serve", "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            server = subprocess.Popen(
+                [sys.executable, "-m", "backend.cli", "serve", "--port", str(port)],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
             base = f"http://127.0.0.1:{port}"
             import httpx
 
@@ -146,14 +191,19 @@ def main(argv: list[str] | None = None) -> int:
             drop(url)
     ordered = sorted(timings)
     result = {
-        "database": args.db, "residents": args.residents, "requests": args.requests,
+        "database": args.db,
+        "residents": args.residents,
+        "requests": args.requests,
         "median_ms": round(statistics.median(ordered), 1),
         "p90_ms": round(ordered[int(0.9 * (len(ordered) - 1))], 1),
         "max_ms": round(ordered[-1], 1),
     }
     verdict = "ok" if result["median_ms"] < TARGET_MS else "OVER TARGET"
-    print(f"{args.db}: roster of {args.residents} residents, {args.requests} requests: median {result['median_ms']} ms, "
-          f"p90 {result['p90_ms']} ms, max {result['max_ms']} ms (target < {TARGET_MS} ms) {verdict}", file=sys.stderr)
+    print(
+        f"{args.db}: roster of {args.residents} residents, {args.requests} requests: median {result['median_ms']} ms, "
+        f"p90 {result['p90_ms']} ms, max {result['max_ms']} ms (target < {TARGET_MS} ms) {verdict}",
+        file=sys.stderr,
+    )
     if args.json:
         print(json.dumps(result))
     return 0

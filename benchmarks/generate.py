@@ -95,10 +95,20 @@ def generate(scale: Scale, seed: int = 42) -> dict[str, tuple[list[str], list[li
                 ended = people.day_between(min(latest, (left or admitted or approved) + timedelta(days=30)), latest)
                 if home and not left:
                     occupants[home] -= 1
-            residents.append([
-                number, people.name(gender), "男" if gender == "M" else "女", county, approved,
-                "集中" if home else "分散", home or "", admitted or "", left or "", ended or "",
-            ])
+            residents.append(
+                [
+                    number,
+                    people.name(gender),
+                    "男" if gender == "M" else "女",
+                    county,
+                    approved,
+                    "集中" if home else "分散",
+                    home or "",
+                    admitted or "",
+                    left or "",
+                    ended or "",
+                ]
+            )
             first = admitted or approved
             last = ended or REFERENCE_DAY
             span = (last - first).days
@@ -107,10 +117,14 @@ def generate(scale: Scale, seed: int = 42) -> dict[str, tuple[list[str], list[li
             tiers = people.history(people.tier(younger), len(offsets))
             for offset, tier in zip(offsets, tiers, strict=True):
                 answers = people.answers(tier)
-                assessments.append([
-                    number, first + timedelta(days=offset), *("能" if answers[item] else "不能" for item in ITEMS),
-                    rng.choice(ASSESSORS),
-                ])
+                assessments.append(
+                    [
+                        number,
+                        first + timedelta(days=offset),
+                        *("能" if answers[item] else "不能" for item in ITEMS),
+                        rng.choice(ASSESSORS),
+                    ]
+                )
         for position, code in enumerate(home_codes, start=1):
             beds = occupants[code] + rng.randint(5, 40)
             homes.append([code, f"{county}第{position}敬老院", county, beds, "", "是" if position == 1 else "否"])
@@ -127,8 +141,16 @@ def generate(scale: Scale, seed: int = 42) -> dict[str, tuple[list[str], list[li
 PAYMENT_LAST_MONTH = date(2026, 10, 1)
 PAYMENT_HEADERS = ["流水号", "身份证号", "姓名", "区划代码", "发放月份", "基本生活费", "照料护理费", "供养方式", "机构编码"]
 STANDARD_HEADERS = [
-    "区划代码", "生效月份", "集中基本生活费", "分散基本生活费", "集中全自理护理费", "集中半护理护理费", "集中全护理护理费",
-    "分散全自理护理费", "分散半护理护理费", "分散全护理护理费",
+    "区划代码",
+    "生效月份",
+    "集中基本生活费",
+    "分散基本生活费",
+    "集中全自理护理费",
+    "集中半护理护理费",
+    "集中全护理护理费",
+    "分散全自理护理费",
+    "分散半护理护理费",
+    "分散全护理护理费",
 ]
 TIER_ORDER = ("self_care", "partial", "full_loss")
 
@@ -137,9 +159,14 @@ def standard_fen(county_index: int) -> dict[str, int]:
     """A Gansu-like 2025–2026 standard in fen (counties differ by up to ¥40 in the basic amount)."""
     step = (county_index % 5) * 1000
     return {
-        "basic_concentrated": 105000 + step, "basic_dispersed": 93000 + step,
-        "care_concentrated_self_care": 12000, "care_concentrated_partial": 36000, "care_concentrated_full_loss": 96000,
-        "care_dispersed_self_care": 6000, "care_dispersed_partial": 24000, "care_dispersed_full_loss": 60000,
+        "basic_concentrated": 105000 + step,
+        "basic_dispersed": 93000 + step,
+        "care_concentrated_self_care": 12000,
+        "care_concentrated_partial": 36000,
+        "care_concentrated_full_loss": 96000,
+        "care_dispersed_self_care": 6000,
+        "care_dispersed_partial": 24000,
+        "care_dispersed_full_loss": 60000,
     }
 
 
@@ -151,9 +178,25 @@ def standards_rows(counties: list[str]) -> list[list[str]]:
     rows = []
     for index, county in enumerate(counties):
         fen = standard_fen(index)
-        rows.append([county, "2025-01", *(_yuan(fen[key]) for key in (
-            "basic_concentrated", "basic_dispersed", "care_concentrated_self_care", "care_concentrated_partial",
-            "care_concentrated_full_loss", "care_dispersed_self_care", "care_dispersed_partial", "care_dispersed_full_loss"))])
+        rows.append(
+            [
+                county,
+                "2025-01",
+                *(
+                    _yuan(fen[key])
+                    for key in (
+                        "basic_concentrated",
+                        "basic_dispersed",
+                        "care_concentrated_self_care",
+                        "care_concentrated_partial",
+                        "care_concentrated_full_loss",
+                        "care_dispersed_self_care",
+                        "care_dispersed_partial",
+                        "care_dispersed_full_loss",
+                    )
+                ),
+            ]
+        )
     return rows
 
 
@@ -180,11 +223,19 @@ def register_persons(files: dict[str, tuple[list[str], list[list]]]) -> list[dic
         assessed.setdefault(row[0], []).append((row[1], residents_rules.care_tier(answers)))
     persons = []
     for row in files["residents"][1]:
-        persons.append({
-            "id_number": row[0], "name": row[1], "county": row[3], "approved": row[4], "home": row[6] or "",
-            "admitted": row[7] or None, "left": row[8] or None, "ended": row[9] or None,
-            "assessments": sorted(assessed.get(row[0], [])),
-        })
+        persons.append(
+            {
+                "id_number": row[0],
+                "name": row[1],
+                "county": row[3],
+                "approved": row[4],
+                "home": row[6] or "",
+                "admitted": row[7] or None,
+                "left": row[8] or None,
+                "ended": row[9] or None,
+                "assessments": sorted(assessed.get(row[0], [])),
+            }
+        )
     return persons
 
 
@@ -201,8 +252,19 @@ def payment_rows(persons: list[dict], counties: list[str], month: date, seed: in
 
     def line(county: str, number: str, name: str, basic: int, care: int, mode: str, home: str) -> None:
         serial[county] += 1
-        rows.append([f"P{month:%Y%m}-{county}-{serial[county]:06d}", number, name, county, f"{month:%Y-%m}",
-                     _yuan(basic), _yuan(care), "集中" if mode == "concentrated" else "分散", home])
+        rows.append(
+            [
+                f"P{month:%Y%m}-{county}-{serial[county]:06d}",
+                number,
+                name,
+                county,
+                f"{month:%Y-%m}",
+                _yuan(basic),
+                _yuan(care),
+                "集中" if mode == "concentrated" else "分散",
+                home,
+            ]
+        )
 
     for person in persons:
         state = _entitlement(person, month)
@@ -277,8 +339,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="default: benchmarks/data/<scale>")
     parser.add_argument("--formats", default="csv,xlsx", help="csv, xlsx or both (default)")
     parser.add_argument("--months", type=int, default=12, help="months of payment lists up to 2026-10 (0: none)")
-    parser.add_argument("--only", choices=["register", "payments"], default=None,
-                        help="write only the register files, or only standards and payments (default: both)")
+    parser.add_argument(
+        "--only",
+        choices=["register", "payments"],
+        default=None,
+        help="write only the register files, or only standards and payments (default: both)",
+    )
     args = parser.parse_args(argv)
     out = args.out or ROOT / "data" / args.scale
     out.mkdir(parents=True, exist_ok=True)

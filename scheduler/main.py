@@ -84,9 +84,7 @@ async def main(parent_pid: int | None = None) -> int:
             timezone=get_settings().timezone,
             job_defaults={"misfire_grace_time": MISFIRE_GRACE_SECONDS, "coalesce": True, "max_instances": 1},
         )
-        scheduler.add_job(
-            jobs.keep_lock, "interval", seconds=HEARTBEAT_SECONDS, args=[holder, stop.set], id="keep_lock"
-        )
+        scheduler.add_job(jobs.keep_lock, "interval", seconds=HEARTBEAT_SECONDS, args=[holder, stop.set], id="keep_lock")
         scheduler.start()
         print(f"scheduler started ({holder}); jobs: {[job.id for job in scheduler.get_jobs()]}", file=sys.stderr)
         await stop.wait()

@@ -73,7 +73,9 @@ def pytest_configure(config):
             "!!  The PostgreSQL leg of the test suite is SKIPPED.\n" + "!" * 78 + "\n"
         )
         sys.stderr.write(banner)
-        pytest.exit("PostgreSQL leg skipped: no server" if not IN_CI else "CI=true needs PostgreSQL", returncode=1 if IN_CI else 0)
+        pytest.exit(
+            "PostgreSQL leg skipped: no server" if not IN_CI else "CI=true needs PostgreSQL", returncode=1 if IN_CI else 0
+        )
 
 
 def pytest_report_header(config):

@@ -56,11 +56,20 @@ PERSON_WRITES: dict[tuple[str, str], Fill] = {
     ("POST", f"/residents/{PERSON}/placement"): Fill(lambda: {"kind": "discharge", "event_date": _today()}),
     ("POST", f"/residents/{PERSON}/end"): Fill(lambda: {"ended_on": _today(), "reason": "迁出本县"}),
     ("POST", f"/residents/{PERSON}/condition-change"): Fill(
-        lambda: {"reported_on": _today(), "reported_by": "护理员", "note": "跌倒后行走困难"}),
+        lambda: {"reported_on": _today(), "reported_by": "护理员", "note": "跌倒后行走困难"}
+    ),
     ("POST", f"/residents/{PERSON}/assessment"): Fill(
-        lambda: {"assessed_on": _today(), "reason": "annual", "assessor": "评估员", "action": "save", **dict.fromkeys(ITEMS, "yes")}),
+        lambda: {
+            "assessed_on": _today(),
+            "reason": "annual",
+            "assessor": "评估员",
+            "action": "save",
+            **dict.fromkeys(ITEMS, "yes"),
+        }
+    ),
     ("POST", f"/residents/{PERSON}/capability"): Fill(
-        lambda: {"assessed_on": _today(), "risk_events": "0", "assessor": "评估员", **{f"score_{key}": "0" for key in _scores()}}),
+        lambda: {"assessed_on": _today(), "risk_events": "0", "assessor": "评估员", **{f"score_{key}": "0" for key in _scores()}}
+    ),
     ("POST", f"/residents/{PERSON}/death"): Fill(lambda: {"died_at": _an_hour_ago(), "place": "本院", "confirmed": "yes"}),
     ("POST", f"/residents/{PERSON}/death/correct"): Fill(lambda: {"died_at": _an_hour_ago(), "reason": "时间记错"}, died=True),
     ("POST", f"/residents/{PERSON}/id-number"): Fill(dict),
@@ -71,7 +80,8 @@ PERSON_WRITES: dict[tuple[str, str], Fill] = {
     ("POST", f"/api/v1/residents/{PERSON}/id-number"): Fill(dict),
     ("POST", f"/api/v1/residents/{PERSON}/death"): Fill(lambda: {"died_at": _an_hour_ago_iso(), "place": "本院"}),
     ("POST", f"/api/v1/residents/{PERSON}/death/corrections"): Fill(
-        lambda: {"died_at": _an_hour_ago_iso(), "reason": "时间记错"}, died=True),
+        lambda: {"died_at": _an_hour_ago_iso(), "reason": "时间记错"}, died=True
+    ),
 }
 
 _REGISTRY = "the registry (admin only): names no person"

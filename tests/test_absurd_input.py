@@ -105,11 +105,16 @@ def test_the_bounds_are_documented_in_the_openapi_schema(app):
     parameters = {
         (path, parameter["name"]): parameter["schema"]
         for path, item in schema["paths"].items()
-        for operation in item.values() if isinstance(operation, dict)
+        for operation in item.values()
+        if isinstance(operation, dict)
         for parameter in operation.get("parameters", [])
     }
     assert parameters[("/api/v1/residents", "page")] | {"description": None} == {
-        "type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1, "description": None,
+        "type": "integer",
+        "minimum": 1,
+        "maximum": MAX_PAGE,
+        "default": 1,
+        "description": None,
     }
     assert parameters[("/api/v1/residents", "per_page")]["maximum"] == MAX_PAGE_SIZE
     assert parameters[("/api/v1/residents/{resident_id}", "resident_id")]["maximum"] == MAX_RECORD_ID
@@ -225,8 +230,10 @@ async def test_months_at_the_ends_of_the_calendar_are_refused_naming_the_month(a
     _client, headers = clients.roles["admin"]
     async with make_client(app) as client:
         answers = [
-            *[await client.post(f"/api/v1/counties/{clients.county}/stipend-runs", json={"month": month}, headers=headers)
-              for month in ("0001-01", "0001-02", "9999-12")],
+            *[
+                await client.post(f"/api/v1/counties/{clients.county}/stipend-runs", json={"month": month}, headers=headers)
+                for month in ("0001-01", "0001-02", "9999-12")
+            ],
             await client.get(f"/api/v1/counties/{clients.county}/deaths", params={"month": "9999-12"}, headers=headers),
         ]
         for answer in answers:
@@ -277,16 +284,31 @@ async def test_every_form_answers_absurd_values_without_a_server_error(app, clie
     from backend.residents.schemas import ResidentIn
     from tests.residents.helpers import new_id
 
-    person = await residents.register_resident(Scope.system("test"), ResidentIn(
-        id_number=new_id(), name="张三", county_code=clients.county, approved_on=date(2024, 1, 1),
-        home_code=clients.home, admitted_on=date(2024, 1, 2),
-    ))
+    person = await residents.register_resident(
+        Scope.system("test"),
+        ResidentIn(
+            id_number=new_id(),
+            name="张三",
+            county_code=clients.county,
+            approved_on=date(2024, 1, 1),
+            home_code=clients.home,
+            admitted_on=date(2024, 1, 2),
+        ),
+    )
     seen, failures = set(), []
     for path, method, handler in routes(app):
-        if method != "GET" or path.startswith(("/api/", "/static", "/logout")) or re.search(r"\{(claim_id|run_id|path|file_path)", path):
+        if (
+            method != "GET"
+            or path.startswith(("/api/", "/static", "/logout"))
+            or re.search(r"\{(claim_id|run_id|path|file_path)", path)
+        ):
             continue
         client, _headers = clients.roles[role_for(handler, path)]
-        concrete = re.sub(r"^/(counties|homes)/\{code:str\}", lambda m: f"/{m[1]}/{clients.county if m[1] == 'counties' else clients.home}", path)
+        concrete = re.sub(
+            r"^/(counties|homes)/\{code:str\}",
+            lambda m: f"/{m[1]}/{clients.county if m[1] == 'counties' else clients.home}",
+            path,
+        )
         concrete = concrete.replace("{resident_id:int}", str(person.id)).replace("{code:str}", "en")
         shown = await client.get(concrete)
         if "text/html" not in shown.headers.get("content-type", ""):

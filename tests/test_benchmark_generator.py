@@ -20,7 +20,9 @@ async def test_tiny_files_are_valid_in_both_formats_and_import(tmp_path, system)
     assert len(residents) == 60 and len(files["homes"][1]) == 4
     numbers = [row[0] for row in residents]
     assert len(set(numbers)) == len(numbers)
-    assert all(citizen_id.id_problem(row[0], "M" if row[2] == "男" else "F") is None and row[0][:6] == row[3] for row in residents)
+    assert all(
+        citizen_id.id_problem(row[0], "M" if row[2] == "男" else "F") is None and row[0][:6] == row[3] for row in residents
+    )
     assessments = files["assessments"][1]
     assert 2 <= len(assessments) / len(residents) <= 4
     assert all(cell <= REFERENCE_DAY for row in residents + assessments for cell in row if isinstance(cell, date))

@@ -37,7 +37,11 @@ def lint_imports(root: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(root), "COLUMNS": "300", "NO_COLOR": "1"}
     return subprocess.run(
         [str(LINT_IMPORTS), "--no-cache", "--no-logo", str(root / "pyproject.toml")],
-        cwd=root, env=env, capture_output=True, text=True, timeout=300,
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -64,20 +68,37 @@ def test_the_real_tree_keeps_every_contract():
 
 VIOLATIONS = [
     # (a new module in the copy, what it imports, the contract it breaks)
-    ("backend/stipends/_probe.py", "from backend.residents.tables import Resident",
-     "Only the residents domain reads its tables (others' tables modules: for foreign keys)"),
-    ("backend/deaths/services/_probe.py", "from backend.registry.tables import County",
-     "Only the registry reads its tables (others' tables modules: for foreign keys)"),
-    ("backend/residents/services/_probe.py", "from backend.deaths.tables import DeathRecord",
-     "Only the deaths domain reads its tables"),
-    ("backend/core/_probe.py", "from backend.registry import services",
-     "core imports no domain"),
-    ("backend/registry/_probe.py", "from backend.residents import services",
-     "Layers: core, registry, accounts | residents, deaths, stipends, then the glue"),
-    ("backend/accounts/_probe.py", "from backend.residents import services",
-     "Layers: core, registry, accounts | residents, deaths, stipends, then the glue"),
-    ("backend/stipends/_probe.py", "from backend.deaths.services._report import _apply",
-     "Private modules stay inside their package"),
+    (
+        "backend/stipends/_probe.py",
+        "from backend.residents.tables import Resident",
+        "Only the residents domain reads its tables (others' tables modules: for foreign keys)",
+    ),
+    (
+        "backend/deaths/services/_probe.py",
+        "from backend.registry.tables import County",
+        "Only the registry reads its tables (others' tables modules: for foreign keys)",
+    ),
+    (
+        "backend/residents/services/_probe.py",
+        "from backend.deaths.tables import DeathRecord",
+        "Only the deaths domain reads its tables",
+    ),
+    ("backend/core/_probe.py", "from backend.registry import services", "core imports no domain"),
+    (
+        "backend/registry/_probe.py",
+        "from backend.residents import services",
+        "Layers: core, registry, accounts | residents, deaths, stipends, then the glue",
+    ),
+    (
+        "backend/accounts/_probe.py",
+        "from backend.residents import services",
+        "Layers: core, registry, accounts | residents, deaths, stipends, then the glue",
+    ),
+    (
+        "backend/stipends/_probe.py",
+        "from backend.deaths.services._report import _apply",
+        "Private modules stay inside their package",
+    ),
 ]
 
 

@@ -35,8 +35,20 @@ from tests.conftest import DATA_DIR, DATABASE_URL, LEG, _free_port
 from tests.processes import children, end, http_ok, is_gone, wait_for
 
 TABLES = (
-    "county", "home", "resident", "placement", "assessment", "reassessment_task", "calendar_day",
-    "audit_entry", "ledger_head", "standard", "stipend_line", "reconciliation_run", "finding", "death_record",
+    "county",
+    "home",
+    "resident",
+    "placement",
+    "assessment",
+    "reassessment_task",
+    "calendar_day",
+    "audit_entry",
+    "ledger_head",
+    "standard",
+    "stipend_line",
+    "reconciliation_run",
+    "finding",
+    "death_record",
 )
 
 
@@ -51,7 +63,11 @@ def _demo_url() -> str:
 def _tekun(url: str, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "backend.cli", *args],
-        cwd=ROOT, env={**os.environ, "TEKUN_DATABASE_URL": url}, capture_output=True, text=True, timeout=180,
+        cwd=ROOT,
+        env={**os.environ, "TEKUN_DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
 
 
@@ -110,7 +126,12 @@ def test_every_home_is_filled_across_all_tiers(demo_db):
     beds = {code: beds for code, _name, _county, beds, *_ in HOMES}
     assert all(per_home[code] <= beds[code] for code in per_home)
     # Dispersed persons in each county (about thirty, plus those discharged).
-    dispersed = dict(_query(url, "SELECT c.code, COUNT(*) FROM resident r JOIN county c ON c.id = r.county WHERE r.home IS NULL AND r.ended_on IS NULL GROUP BY c.code"))
+    dispersed = dict(
+        _query(
+            url,
+            "SELECT c.code, COUNT(*) FROM resident r JOIN county c ON c.id = r.county WHERE r.home IS NULL AND r.ended_on IS NULL GROUP BY c.code",
+        )
+    )
     assert dispersed.keys() == {"620121", "620102"} and all(n >= 30 for n in dispersed.values())
 
 
@@ -120,7 +141,10 @@ def test_histories_placements_tasks_and_calendar(demo_db):
     assert kinds["transfer"] >= 2 and kinds["discharge"] >= 2
     per_person = [n for (n,) in _query(url, "SELECT COUNT(*) FROM assessment GROUP BY resident")]
     assert max(per_person) >= 3 and min(per_person) == 1
-    last = [row[0] for row in _query(url, "SELECT last_assessed_on FROM resident WHERE ended_on IS NULL AND last_assessed_on IS NOT NULL")]
+    last = [
+        row[0]
+        for row in _query(url, "SELECT last_assessed_on FROM resident WHERE ended_on IS NULL AND last_assessed_on IS NOT NULL")
+    ]
     last = [value if isinstance(value, date) else date.fromisoformat(value) for value in last]
     overdue = [day for day in last if (ANCHOR - day).days > 366]
     assert 5 <= len(overdue) <= len(last) // 4, "some, not most, annual reviews are overdue"
@@ -155,8 +179,14 @@ def test_the_generated_people_are_valid_and_believable():
 # What the demo plants in the last month's payments (2026-10), written out here so that a change
 # of the demo that loses a problem, or adds an unplanned one, fails.
 EXPECTED_LAST_MONTH = {
-    "620121": {"PAID_AFTER_DEATH": 1, "MODE_MISMATCH": 1, "TIER_MISMATCH": 1, "DUPLICATE_PAYMENT": 1,
-               "UNKNOWN_PERSON": 1, "NAME_MISMATCH": 1},
+    "620121": {
+        "PAID_AFTER_DEATH": 1,
+        "MODE_MISMATCH": 1,
+        "TIER_MISMATCH": 1,
+        "DUPLICATE_PAYMENT": 1,
+        "UNKNOWN_PERSON": 1,
+        "NAME_MISMATCH": 1,
+    },
     "620102": {"MODE_MISMATCH": 1, "DUPLICATE_PAYMENT": 1, "TIER_MISMATCH": 1, "MISSING_PAYMENT": 1},
 }
 
@@ -168,15 +198,23 @@ def test_payment_months_are_the_last_three_full_months():
 
 def test_standards_payments_and_runs_for_every_county_and_month(demo_db):
     url, _first = demo_db
-    standards = _query(url, "SELECT c.code, s.basic_concentrated, s.basic_dispersed FROM standard s JOIN county c ON c.id = s.county")
+    standards = _query(
+        url, "SELECT c.code, s.basic_concentrated, s.basic_dispersed FROM standard s JOIN county c ON c.id = s.county"
+    )
     assert {code for code, *_ in standards} == {"620121", "620102"}
     assert all(85000 <= basic <= 110000 and 85000 <= dispersed <= 110000 for _c, basic, dispersed in standards)
-    lines = dict(_query(url, "SELECT c.code, COUNT(*) FROM stipend_line l JOIN county c ON c.id = l.county "
-                             "WHERE l.source = 'payments' AND l.month >= '2026-10-01' GROUP BY c.code"))
+    lines = dict(
+        _query(
+            url,
+            "SELECT c.code, COUNT(*) FROM stipend_line l JOIN county c ON c.id = l.county "
+            "WHERE l.source = 'payments' AND l.month >= '2026-10-01' GROUP BY c.code",
+        )
+    )
     assert lines.keys() == {"620121", "620102"} and all(n > 120 for n in lines.values())
     runs = _query(url, "SELECT c.code, r.month FROM reconciliation_run r JOIN county c ON c.id = r.county")
     assert {(code, _as_date(month)) for code, month in runs} >= {
-        (code, month) for code in ("620121", "620102") for month in payment_months(ANCHOR)}
+        (code, month) for code in ("620121", "620102") for month in payment_months(ANCHOR)
+    }
     # The death was reported through the deaths services, late, in August: the last entitled month.
     died = _query(url, "SELECT died_on, late FROM death_record")
     assert len(died) == 1 and _as_date(died[0][0]).month == 8 and died[0][1] in (1, True)
@@ -210,9 +248,11 @@ def _start_demo(url: str, tmp_path) -> tuple[subprocess.Popen, int, object]:
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     demo = subprocess.Popen(
-        [sys.executable, "-m", "backend.cli", "demo", "--port", str(port)], cwd=ROOT,
+        [sys.executable, "-m", "backend.cli", "demo", "--port", str(port)],
+        cwd=ROOT,
         env={**os.environ, "TEKUN_DATABASE_URL": url, "TEKUN_DATA_DIR": str(data_dir)},
-        stdout=output, stderr=subprocess.STDOUT,
+        stdout=output,
+        stderr=subprocess.STDOUT,
     )
     try:
         ready = wait_for(lambda: "scheduler started" in _text(output) and http_ok(f"http://127.0.0.1:{port}/health"), 180)
@@ -260,7 +300,11 @@ def test_a_scheduler_told_of_a_parent_that_is_not_its_own_does_not_start():
     try:
         result = subprocess.run(
             [sys.executable, "-m", "backend.cli", "scheduler", "--parent-pid", str(stranger.pid)],
-            cwd=ROOT, env=os.environ.copy(), capture_output=True, text=True, timeout=60,
+            cwd=ROOT,
+            env=os.environ.copy(),
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
     finally:
         end(stranger)

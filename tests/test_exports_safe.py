@@ -78,9 +78,9 @@ def test_the_xlsx_writer_writes_text_as_inline_strings_and_numbers_as_numbers():
     for cell, text in zip(got, FORMULAS, strict=False):
         assert (cell.value, cell.data_type) == (text, "s")
         assert cell.quotePrefix  # Excel keeps it text when the cell is edited
-    numbers = got[len(FORMULAS):len(FORMULAS) + 4]
+    numbers = got[len(FORMULAS) : len(FORMULAS) + 4]
     assert [(c.value, c.data_type) for c in numbers] == [(-1, "n"), (-2.5, "n"), (3.25, "n"), (0, "n")]
-    rest = got[len(FORMULAS) + 4:]
+    rest = got[len(FORMULAS) + 4 :]
     assert [(c.value, c.data_type) for c in rest] == [("是", "s"), (None, "n"), ("nan", "s"), ("6201021990", "s")]
 
 
@@ -117,13 +117,30 @@ async def test_the_death_register_exports_neutralise_formulas(world, signed_in, 
     county = await world.county()
     home = await world.home(county=county, name="=HOME()")
     for index, text in enumerate(STORABLE):
-        resident = await residents.register_resident(system, ResidentIn(
-            id_number=new_id("E"), name=text, county_code=county, approved_on=date(2024, 1, 10),
-            home_code=home, admitted_on=date(2024, 2, 1)))
+        resident = await residents.register_resident(
+            system,
+            ResidentIn(
+                id_number=new_id("E"),
+                name=text,
+                county_code=county,
+                approved_on=date(2024, 1, 10),
+                home_code=home,
+                admitted_on=date(2024, 2, 1),
+            ),
+        )
         died = dates.now_utc() - timedelta(hours=3 + index)
-        await deaths.report_death(system, resident.id, DeathIn(
-            died_at=died, place=text, cause="@SUM(1)", certificate_no='=HYPERLINK("http://x")',
-            reporter="-1", funeral_arrangements=text + "\r\n\t+2"))  # multi-line: a tab inside is kept
+        await deaths.report_death(
+            system,
+            resident.id,
+            DeathIn(
+                died_at=died,
+                place=text,
+                cause="@SUM(1)",
+                certificate_no='=HYPERLINK("http://x")',
+                reporter="-1",
+                funeral_arrangements=text + "\r\n\t+2",
+            ),
+        )  # multi-line: a tab inside is kept
     client, _user = await signed_in("inspector", county=county)
     expected = await deaths.export_rows(system, county, None)
     assert sorted(row["place"] for row in expected) == sorted(STORABLE)
@@ -141,7 +158,7 @@ async def test_the_death_register_exports_neutralise_formulas(world, signed_in, 
                 assert cell == cells.text_of(value), (key, cell)
                 assert not cell.startswith(TRIGGERS) or isinstance(value, int | float)
     assert {line[2] for line in rows[1:]} == {home}
-    assert all(line[3] == "'=HOME()" and line[12] == "'=HYPERLINK(\"http://x\")" and line[13] == "'-1" for line in rows[1:])
+    assert all(line[3] == "'=HOME()" and line[12] == '\'=HYPERLINK("http://x")' and line[13] == "'-1" for line in rows[1:])
 
     response = await client.get(f"/counties/{county}/deaths/export?format=xlsx")
     sheet = assert_safe_xlsx(response.content)
@@ -173,7 +190,9 @@ async def test_the_recovery_list_keeps_formula_text_as_text(world, signed_in):
     for index, text in enumerate(["=1+1", "@SUM(1)", '=HYPERLINK("http://x")', "-1"]):
         someone = await person(county, home, name=text)
         # Care 400.00 + index paid where 300.00 is owed (no tier's amount): an AMOUNT_MISMATCH.
-        await import_lines([[f"{text}#{county}", someone["id_number"], text, county, dates.month_text(month), "600.00", f"{400 + index}.00"]])
+        await import_lines(
+            [[f"{text}#{county}", someone["id_number"], text, county, dates.month_text(month), "600.00", f"{400 + index}.00"]]
+        )
         paid.append(text)
     report = await services.reconcile(SYSTEM, county, month)
     finance, user = await signed_in("finance", county=county)

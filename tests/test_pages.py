@@ -45,7 +45,13 @@ async def test_the_language_switch_sets_a_cookie_and_only_follows_local_paths(cl
 
 async def test_parameters_never_rewrite_the_past(world, system):
     county = await world.county()
-    values = dict(residents_per_staff=8, death_report_deadline_hours=12, extra_months_after_death=1, inspections_per_year=6, dependents_per_carer=3)
+    values = dict(
+        residents_per_staff=8,
+        death_report_deadline_hours=12,
+        extra_months_after_death=1,
+        inspections_per_year=6,
+        dependents_per_carer=3,
+    )
     with pytest.raises(Invalid) as invalid:
         await services.set_parameters(system, county, ParametersIn(effective_from=dates.today() - timedelta(days=1), **values))
     assert "effective_from" in invalid.value.errors
@@ -62,13 +68,22 @@ async def test_parameters_never_rewrite_the_past(world, system):
 async def test_parameter_form_refuses_bad_numbers_in_place(signed_in, world):
     client, _admin = await signed_in("admin")
     county = await world.county()
-    response = await post_form(client, f"/counties/{county}/parameters", {
-        "effective_from": date.today().isoformat(), "residents_per_staff": "0",
-        "death_report_deadline_hours": "abc", "extra_months_after_death": "0", "inspections_per_year": "4",
-    })
+    response = await post_form(
+        client,
+        f"/counties/{county}/parameters",
+        {
+            "effective_from": date.today().isoformat(),
+            "residents_per_staff": "0",
+            "death_report_deadline_hours": "abc",
+            "extra_months_after_death": "0",
+            "inspections_per_year": "4",
+        },
+    )
     assert response.status_code == 400
     assert 'aria-invalid="true"' in response.text
-    assert (await services.parameter_history(__import__("backend.core.security", fromlist=["Scope"]).Scope.system(), county)) == []
+    assert (
+        await services.parameter_history(__import__("backend.core.security", fromlist=["Scope"]).Scope.system(), county)
+    ) == []
     page = await client.get(f"/counties/{county}")
     assert "本地设置" in page.text and "并非国家法规" in page.text
 

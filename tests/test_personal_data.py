@@ -62,22 +62,35 @@ async def disclosing_world(world, signed_in, bearer):
     await import_standard(county)
 
     async def person(name: str, placed: bool) -> dict:
-        created = await residents.register_resident(SYSTEM, ResidentIn(
-            id_number=_number(), name=name, county_code=county, approved_on=date(2025, 1, 10),
-            home_code=home if placed else None, admitted_on=date(2025, 2, 1) if placed else None,
-        ))
+        created = await residents.register_resident(
+            SYSTEM,
+            ResidentIn(
+                id_number=_number(),
+                name=name,
+                county_code=county,
+                approved_on=date(2025, 1, 10),
+                home_code=home if placed else None,
+                admitted_on=date(2025, 2, 1) if placed else None,
+            ),
+        )
         await residents.record_assessment(SYSTEM, created.id, AssessmentIn(assessed_on=date(2025, 3, 1), **PARTIAL))
         return {"id": created.id, "id_number": await residents.reveal_id_number(SYSTEM, created.id), "name": name}
 
-    people = {"placed": await person("甲在院", True), "dispersed": await person("乙分散", False), "dead": await person("丙已故", True)}
+    people = {
+        "placed": await person("甲在院", True),
+        "dispersed": await person("乙分散", False),
+        "dead": await person("丙已故", True),
+    }
     died = dates.add_months(MONTH, -2)
     await deaths.report_death(SYSTEM, people["dead"]["id"], DeathIn(died_at=datetime(died.year, died.month, 5, 9, tzinfo=UTC)))
     unknown = _number()
-    await import_lines([
-        [f"P-TIER-{county}", people["placed"]["id_number"], "甲在院", county, MONTH_TEXT, "600.00", "500.00"],
-        [f"P-DEAD-{county}", people["dead"]["id_number"], "丙已故", county, MONTH_TEXT, "600.00", "300.00"],
-        [f"P-UNKN-{county}", unknown, "丁外人", county, MONTH_TEXT, "600.00", "300.00"],
-    ])
+    await import_lines(
+        [
+            [f"P-TIER-{county}", people["placed"]["id_number"], "甲在院", county, MONTH_TEXT, "600.00", "500.00"],
+            [f"P-DEAD-{county}", people["dead"]["id_number"], "丙已故", county, MONTH_TEXT, "600.00", "300.00"],
+            [f"P-UNKN-{county}", unknown, "丁外人", county, MONTH_TEXT, "600.00", "300.00"],
+        ]
+    )
     report = await services.reconcile(SYSTEM, county, MONTH)
     shown = {f.id_number for f in report.findings}
     assert shown == {people["placed"]["id_number"], people["dead"]["id_number"], people["dispersed"]["id_number"], unknown}
@@ -86,12 +99,24 @@ async def disclosing_world(world, signed_in, bearer):
     claim = await claims.generate_claim(SYSTEM, home, MONTH)
     clients, usernames, user_ids = {}, {}, []
     for role in ROLES:
-        client, user = await signed_in(role, home=home if role == "director" else None,
-                                       county=county if role in ("inspector", "finance") else None)
+        client, user = await signed_in(
+            role, home=home if role == "director" else None, county=county if role in ("inspector", "finance") else None
+        )
         clients[role], usernames[role] = (client, await bearer(user)), user.username
         user_ids.append(user.id)
-    return {"users": user_ids, "county": county, "home": home, "people": people, "unknown": unknown, "run": report.run_id,
-            "claim": claim.id, "clients": clients, "usernames": usernames, "numbers": shown, "findings": sorted(shown)}
+    return {
+        "users": user_ids,
+        "county": county,
+        "home": home,
+        "people": people,
+        "unknown": unknown,
+        "run": report.run_id,
+        "claim": claim.id,
+        "clients": clients,
+        "usernames": usernames,
+        "numbers": shown,
+        "findings": sorted(shown),
+    }
 
 
 def _fills(w: dict) -> dict[str, list[str]]:
@@ -145,8 +170,14 @@ async def test_no_answer_but_the_revealing_ones_shows_a_full_id_number(app, disc
                         api_lists.add(path)
     assert opened >= 60
     # Every API route that lists persons' records was opened with something to show.
-    for path in ("/api/v1/residents", "/api/v1/assessments/due", "/api/v1/counties/{code:str}/deaths", "/api/v1/deaths/notices",
-                 "/api/v1/counties/{code:str}/stipend-runs/{run_id:str}/review", "/api/v1/residents/{resident_id:int}/deaths"):
+    for path in (
+        "/api/v1/residents",
+        "/api/v1/assessments/due",
+        "/api/v1/counties/{code:str}/deaths",
+        "/api/v1/deaths/notices",
+        "/api/v1/counties/{code:str}/stipend-runs/{run_id:str}/review",
+        "/api/v1/residents/{resident_id:int}/deaths",
+    ):
         assert path in api_lists, path
 
 
@@ -154,12 +185,22 @@ async def test_answers_to_writes_mask_the_numbers_they_were_given(disclosing_wor
     w = disclosing_world
     client, headers = w["clients"]["inspector"]
     number = _number()
-    registered = await client.post("/api/v1/residents", headers=headers, json={
-        "id_number": number, "name": "戊新登记", "county_code": w["county"], "approved_on": "2025-01-10"})
-    assert registered.status_code == 201 and number not in registered.text and registered.json()["id_number_masked"] == citizen_id.mask(number)
+    registered = await client.post(
+        "/api/v1/residents",
+        headers=headers,
+        json={"id_number": number, "name": "戊新登记", "county_code": w["county"], "approved_on": "2025-01-10"},
+    )
+    assert (
+        registered.status_code == 201
+        and number not in registered.text
+        and registered.json()["id_number_masked"] == citizen_id.mask(number)
+    )
     finance, headers = w["clients"]["finance"]
-    reviewed = await finance.post(f"/api/v1/counties/{w['county']}/stipend-runs/{w['run']}/reviews", headers=headers,
-                                  json={"position": 0, "status": "explained", "note": "已核实"})
+    reviewed = await finance.post(
+        f"/api/v1/counties/{w['county']}/stipend-runs/{w['run']}/reviews",
+        headers=headers,
+        json={"position": 0, "status": "explained", "note": "已核实"},
+    )
     assert reviewed.status_code == 200 and not _full_ids(reviewed.text) and "*" in reviewed.json()["id_number_masked"]
 
 
@@ -189,43 +230,79 @@ async def test_each_revealing_answer_writes_one_audit_record_naming_whose_number
         seq = await _last_seq()
         response = await call()
         assert response.status_code in (200, 201), response.text[:300]
-        text = response.text if "json" in response.headers["content-type"] or "html" in response.headers["content-type"] \
-            else response.content.decode("utf-8", "replace") if "csv" in response.headers["content-type"] else _xlsx_text(response.content)
+        text = (
+            response.text
+            if "json" in response.headers["content-type"] or "html" in response.headers["content-type"]
+            else response.content.decode("utf-8", "replace")
+            if "csv" in response.headers["content-type"]
+            else _xlsx_text(response.content)
+        )
         for number in numbers:
             assert number in text, f"{action}: the answer does not show {number}"
         records = await _audit_since(seq)
         assert sorted(r["action"] for r in records) == sorted([action, *extra_actions]), records
         (record,) = [r for r in records if r["action"] == action]
         assert record["actor"] == actor
-        assert {key: record["after"][key] for key in ("ids_shown", "id_digests", "residents") if key in record["after"]} == _named(numbers, residents_)
+        assert {
+            key: record["after"][key] for key in ("ids_shown", "id_digests", "residents") if key in record["after"]
+        } == _named(numbers, residents_)
         return record
 
     cases = {
         ("POST", "/api/v1/residents/{resident_id:int}/id-number"): lambda: case(
             lambda: inspector.post(f"/api/v1/residents/{placed['id']}/id-number", headers=inspector_token),
-            "resident.view_id", [placed["id_number"]], [placed["id"]], actor=_username(w, "inspector")),
+            "resident.view_id",
+            [placed["id_number"]],
+            [placed["id"]],
+            actor=_username(w, "inspector"),
+        ),
         ("POST", "/residents/{resident_id:int}/id-number"): lambda: case(
             lambda: post_form(finance, f"/residents/{dead['id']}/id-number"),
-            "resident.view_id", [dead["id_number"]], [dead["id"]], actor=_username(w, "finance")),
+            "resident.view_id",
+            [dead["id_number"]],
+            [dead["id"]],
+            actor=_username(w, "finance"),
+        ),
         ("GET", "/api/v1/counties/{code:str}/stipend-runs/{run_id:str}/report"): lambda: case(
             lambda: finance.get(f"/api/v1/counties/{county}/stipend-runs/{run}/report", headers=finance_token),
-            "reconcile.view", w["findings"], actor=_username(w, "finance")),
+            "reconcile.view",
+            w["findings"],
+            actor=_username(w, "finance"),
+        ),
         ("POST", "/api/v1/counties/{code:str}/stipend-runs"): lambda: case(
-            lambda: inspector.post(f"/api/v1/counties/{county}/stipend-runs", headers=inspector_token, json={"month": MONTH_TEXT}),
-            "reconcile.view", w["findings"], actor=_username(w, "inspector"), extra_actions=("reconcile.run",)),
+            lambda: inspector.post(
+                f"/api/v1/counties/{county}/stipend-runs", headers=inspector_token, json={"month": MONTH_TEXT}
+            ),
+            "reconcile.view",
+            w["findings"],
+            actor=_username(w, "inspector"),
+            extra_actions=("reconcile.run",),
+        ),
         ("GET", "/counties/{code:str}/deaths/export"): lambda: case(
             lambda: inspector.get(f"/counties/{county}/deaths/export", params={"format": "csv"}),
-            "death.export", [dead["id_number"]], [dead["id"]], actor=_username(w, "inspector")),
+            "death.export",
+            [dead["id_number"]],
+            [dead["id"]],
+            actor=_username(w, "inspector"),
+        ),
         ("GET", "/counties/{code:str}/stipends/recovery.xlsx"): lambda: case(
             lambda: finance.get(f"/counties/{county}/stipends/recovery.xlsx"),
-            "stipends.recovery_export", [confirmed], actor=_username(w, "finance")),
+            "stipends.recovery_export",
+            [confirmed],
+            actor=_username(w, "finance"),
+        ),
     }
     assert set(cases) == set(REVEALING), "every revealing route has its case here"
     for key in REVEALING:
         await cases[key]()
     # The XLSX of the death register too (the same service, one record per file).
-    await case(lambda: inspector.get(f"/counties/{county}/deaths/export", params={"format": "xlsx"}),
-               "death.export", [dead["id_number"]], [dead["id"]], actor=_username(w, "inspector"))
+    await case(
+        lambda: inspector.get(f"/counties/{county}/deaths/export", params={"format": "xlsx"}),
+        "death.export",
+        [dead["id_number"]],
+        [dead["id"]],
+        actor=_username(w, "inspector"),
+    )
 
 
 def _xlsx_text(content: bytes) -> str:
@@ -253,8 +330,10 @@ async def test_a_corrected_payment_line_shows_its_old_number_masked(disclosing_w
     w = disclosing_world
     ref, old = f"P-UNKN-{w['county']}", w["unknown"]
     new = _number()
-    data = ("payment_ref,id_number,name,county_code,month,basic_amount,care_amount\n"
-            f"{ref},{new},丁外人,{w['county']},{MONTH_TEXT},600.00,300.00\n").encode()
+    data = (
+        "payment_ref,id_number,name,county_code,month,basic_amount,care_amount\n"
+        f"{ref},{new},丁外人,{w['county']},{MONTH_TEXT},600.00,300.00\n"
+    ).encode()
     admin, _token = w["clients"]["admin"]
     preview = await post_form(admin, "/import", {"kind": "payments"}, files={"file": ("payments.csv", data, "text/csv")})
     assert preview.status_code == 200 and citizen_id.mask(old) in preview.text and old not in preview.text

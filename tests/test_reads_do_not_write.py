@@ -88,8 +88,17 @@ async def county_with_runs(world, signed_in, bearer):
     inspector, _ = await signed_in("inspector", county=county)
     finance, finance_user = await signed_in("finance", county=county)
     token = await bearer(finance_user)
-    return {"county": county, "home": home, "paid": paid, "june": june.run_id, "may": may.run_id,
-            "director": director, "inspector": inspector, "finance": finance, "token": token}
+    return {
+        "county": county,
+        "home": home,
+        "paid": paid,
+        "june": june.run_id,
+        "may": may.run_id,
+        "director": director,
+        "inspector": inspector,
+        "finance": finance,
+        "token": token,
+    }
 
 
 async def pages(w) -> dict[str, object]:
@@ -222,11 +231,21 @@ async def test_the_register_total_counted_from_the_tier_counts_is_right_with_eve
     await person(county, home, name="甲")  # partial
     await person(county, home, name="乙", assessed=FULL_LOSS)
     await person(county, None, name="丙", assessed=None)  # dispersed, unassessed
-    for filters in (RegisterFilter(county_code=county), RegisterFilter(county_code=county, tier="partial"),
-                    RegisterFilter(county_code=county, tier="full_loss", mode="concentrated"),
-                    RegisterFilter(county_code=county, tier="self_care"), RegisterFilter(county_code=county, tier="bogus"),
-                    RegisterFilter(county_code=county, mode="dispersed"), RegisterFilter(home_code=home, search="乙")):
+    for filters in (
+        RegisterFilter(county_code=county),
+        RegisterFilter(county_code=county, tier="partial"),
+        RegisterFilter(county_code=county, tier="full_loss", mode="concentrated"),
+        RegisterFilter(county_code=county, tier="self_care"),
+        RegisterFilter(county_code=county, tier="bogus"),
+        RegisterFilter(county_code=county, mode="dispersed"),
+        RegisterFilter(home_code=home, search="乙"),
+    ):
         found = await residents.search_register(SYSTEM, filters, per_page=500)
         assert found.total == len(found.items), filters
     everyone = await residents.search_register(SYSTEM, RegisterFilter(county_code=county))
-    assert (everyone.total, everyone.tier_counts["partial"], everyone.tier_counts["full_loss"], everyone.tier_counts["unassessed"]) == (3, 1, 1, 1)
+    assert (
+        everyone.total,
+        everyone.tier_counts["partial"],
+        everyone.tier_counts["full_loss"],
+        everyone.tier_counts["unassessed"],
+    ) == (3, 1, 1, 1)

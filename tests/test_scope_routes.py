@@ -43,8 +43,12 @@ PARAMETER_KINDS = [
     (re.compile(r"^/users/\{user_id:int\}"), "user"),  # the administrator's alone: others get 403
 ]
 PARAMETER_PLACEHOLDERS = {
-    "county": r"\{code:str\}", "home": r"\{code:str\}", "resident": r"\{resident_id:int\}",
-    "run": r"\{run_id:str\}", "claim": r"\{claim_id:int\}", "user": r"\{user_id:int\}",
+    "county": r"\{code:str\}",
+    "home": r"\{code:str\}",
+    "resident": r"\{resident_id:int\}",
+    "run": r"\{run_id:str\}",
+    "claim": r"\{claim_id:int\}",
+    "user": r"\{user_id:int\}",
 }
 # Public routes whose parameter names no record.
 PUBLIC_PARAMETER_ROUTES = {"/lang/{code:str}", "/static/{file_path:path}", "/static/swagger/{file_path:path}"}
@@ -94,10 +98,17 @@ async def two_worlds(world, signed_in, bearer):
     home_a = await world.home(county=county_x, name="本院")
     county_y = await world.county(name="外县LEAKCOUNTY")
     home_b = await world.home(county=county_y, name="外院LEAKHOME")
-    outsider = await residents.register_resident(Scope.system(), ResidentIn(
-        id_number=new_id("F"), name="外人LEAKPERSON", county_code=county_y, approved_on=date(2024, 1, 1),
-        home_code=home_b, admitted_on=date(2024, 1, 2),
-    ))
+    outsider = await residents.register_resident(
+        Scope.system(),
+        ResidentIn(
+            id_number=new_id("F"),
+            name="外人LEAKPERSON",
+            county_code=county_y,
+            approved_on=date(2024, 1, 1),
+            home_code=home_b,
+            admitted_on=date(2024, 1, 2),
+        ),
+    )
     # A reconciliation run and a monthly claim of county Y (stipends).
     await import_standard(county_y, "2024-01")
     run = await stipend_services.reconcile(Scope.system(), county_y, date(2024, 3, 1), "payments")
@@ -110,8 +121,17 @@ async def two_worlds(world, signed_in, bearer):
     ):
         client, user = await signed_in(role, home=home, county=county)
         people[role] = (client, user, await bearer(user))
-    return {"county_y": county_y, "home_b": home_b, "resident_b": str(outsider.id), "home_a": home_a, "county_x": county_x, "people": people,
-            "run_b": run.run_id, "claim_b": str(claim.id), "user_b": str((await world.user("director", home=home_b)).id)}
+    return {
+        "county_y": county_y,
+        "home_b": home_b,
+        "resident_b": str(outsider.id),
+        "home_a": home_a,
+        "county_x": county_x,
+        "people": people,
+        "run_b": run.run_id,
+        "claim_b": str(claim.id),
+        "user_b": str((await world.user("director", home=home_b)).id),
+    }
 
 
 # A valid body for API writes, so the answer is decided by scope and not by validation.
@@ -146,8 +166,14 @@ async def test_out_of_scope_records_are_not_found_on_every_route(app, two_worlds
         kind = kind_of(path)
         if kind is None:
             continue
-        value = {"county": two_worlds["county_y"], "home": two_worlds["home_b"], "resident": two_worlds["resident_b"],
-                 "run": two_worlds["run_b"], "claim": two_worlds["claim_b"], "user": two_worlds["user_b"]}[kind]
+        value = {
+            "county": two_worlds["county_y"],
+            "home": two_worlds["home_b"],
+            "resident": two_worlds["resident_b"],
+            "run": two_worlds["run_b"],
+            "claim": two_worlds["claim_b"],
+            "user": two_worlds["user_b"],
+        }[kind]
         concrete = re.sub(PARAMETER_PLACEHOLDERS[kind], value, path)
         rule = access_rule(handler, path)
         for role, (client, _user, headers) in two_worlds["people"].items():
@@ -219,7 +245,10 @@ def test_every_write_route_is_walked_or_listed(app):
                 problems.append(f"{method} {path}: the walker sends pages an HTML form (POST)")
         elif (method, path) not in NOT_WALKED:
             problems.append(f"{method} {path}: list it in NOT_WALKED with the reason it is not walked on persons")
-    problems += [f"{method} {path}: listed in tests/scope_writes.py but not a route" for method, path in (set(PERSON_WRITES) | set(NOT_WALKED)) - present]
+    problems += [
+        f"{method} {path}: listed in tests/scope_writes.py but not a route"
+        for method, path in (set(PERSON_WRITES) | set(NOT_WALKED)) - present
+    ]
     assert not problems, "\n".join(problems)
 
 
@@ -237,15 +266,26 @@ async def former_world(world, signed_in, bearer):
     home_b = await world.home(county=county_y)
 
     async def person(home: str, county: str) -> int:
-        return (await residents.register_resident(system, ResidentIn(
-            id_number=_person_id(), name="王秀英", county_code=county, approved_on=date(2024, 1, 1),
-            home_code=home, admitted_on=date(2024, 1, 2),
-        ))).id
+        return (
+            await residents.register_resident(
+                system,
+                ResidentIn(
+                    id_number=_person_id(),
+                    name="王秀英",
+                    county_code=county,
+                    approved_on=date(2024, 1, 1),
+                    home_code=home,
+                    admitted_on=date(2024, 1, 2),
+                ),
+            )
+        ).id
 
     left = date(2024, 6, 3)
     targets = {"other_county": await person(home_b, county_y), "other_home": await person(home_c, county_x)}
     targets["transferred"] = await person(home_a, county_x)
-    await residents.record_placement(system, targets["transferred"], PlacementIn(kind="transfer", event_date=left, home_code=home_c))
+    await residents.record_placement(
+        system, targets["transferred"], PlacementIn(kind="transfer", event_date=left, home_code=home_c)
+    )
     for name in ("discharged", "died_elsewhere"):
         targets[name] = await person(home_a, county_x)
         await residents.record_placement(system, targets[name], PlacementIn(kind="discharge", event_date=left))
@@ -295,7 +335,9 @@ async def test_writes_on_persons_out_of_write_scope_are_not_found_and_change_not
                 concrete = path.replace("{resident_id:int}", str(targets[name]))
                 response = await _write(client, headers, method, concrete, fill.body())
                 expected = 404 if rule == USER or role in rule else 403
-                assert response.status_code == expected, f"{role} {method} {path} on {name}: {response.status_code} {response.text[:300]}"
+                assert response.status_code == expected, (
+                    f"{role} {method} {path} on {name}: {response.status_code} {response.text[:300]}"
+                )
                 walked += 1
         assert await database_state(list(targets.values())) == before, f"{method} {path} changed the database"
         # The control: the same body from the same kind of actor succeeds for a person in scope,
@@ -310,7 +352,9 @@ async def test_writes_on_persons_out_of_write_scope_are_not_found_and_change_not
 
 async def test_an_import_cannot_write_for_persons_out_of_write_scope(former_world, system):
     targets, people = former_world["targets"], former_world["people"]
-    numbers = {name: (await residents.get_resident(system, resident_id)).id_number_masked for name, resident_id in targets.items()}
+    numbers = {
+        name: (await residents.get_resident(system, resident_id)).id_number_masked for name, resident_id in targets.items()
+    }
     full = {name: await residents.reveal_id_number(system, resident_id) for name, resident_id in targets.items()}
     assert all(full[name].endswith(numbers[name][-4:]) for name in targets)
     today = dates.today().isoformat()
@@ -324,7 +368,9 @@ async def test_an_import_cannot_write_for_persons_out_of_write_scope(former_worl
 
     before = await database_state(list(targets.values()))
     director = await upload("director", "assessments", assessments("transferred", "discharged", "died_elsewhere", "other_home"))
-    assert director.status_code == 400 and "upload_id" not in director.text  # the rows' errors: tests/residents/test_write_scope.py
+    assert (
+        director.status_code == 400 and "upload_id" not in director.text
+    )  # the rows' errors: tests/residents/test_write_scope.py
     inspector = await upload("inspector", "assessments", assessments("other_county"))
     assert inspector.status_code == 400
     deaths_file = "身份证号,死亡时间,报告时间\n" + f"{full['other_county']},2024-09-01 08:00,2024-09-01 12:00\n"
@@ -338,8 +384,11 @@ async def test_an_import_cannot_write_for_persons_out_of_write_scope(former_worl
     preview = await upload("director", "assessments", as_csv(ASSESSMENT_HEADERS, [[number, yesterday, *["能"] * 6, ""]]))
     assert preview.status_code == 200, preview.text
     upload_id = re.search(r'name="upload_id" value="([^"]+)"', preview.text).group(1)
-    await residents.record_placement(system, leaving, PlacementIn(
-        kind="transfer", event_date=dates.today() - timedelta(days=2), home_code=former_world["home_c"]))
+    await residents.record_placement(
+        system,
+        leaving,
+        PlacementIn(kind="transfer", event_date=dates.today() - timedelta(days=2), home_code=former_world["home_c"]),
+    )
     before = await database_state([leaving])
     client, _headers = people["director"]
     confirm = await post_form(client, "/import/confirm", {"upload_id": upload_id})

@@ -55,14 +55,23 @@ def test_a_text_is_refused_exactly_when_it_holds_a_refused_character(text):
     assert textguard.problem(textguard.marked(text)) is None
 
 
-@pytest.mark.parametrize(("query", "refused"), [
-    ("q=一".encode(), False),  # raw UTF-8 (E4 B8 80): its bytes are not C1 characters
-    (b"q=%E4%B8%80", False), (b"q=\xff", False), (b"q=%C2%85", True), ("q=\u0085".encode(), True), (b"q=a+b%09", True),
-])
+@pytest.mark.parametrize(
+    ("query", "refused"),
+    [
+        ("q=一".encode(), False),  # raw UTF-8 (E4 B8 80): its bytes are not C1 characters
+        (b"q=%E4%B8%80", False),
+        (b"q=\xff", False),
+        (b"q=%C2%85", True),
+        ("q=\u0085".encode(), True),
+        (b"q=a+b%09", True),
+    ],
+)
 async def test_query_strings_are_read_as_utf_8(query, refused):
     from litestar import Request
 
-    request = Request({"type": "http", "method": "GET", "path": "/x", "query_string": query, "headers": [], "path_params": {}, "state": {}})
+    request = Request(
+        {"type": "http", "method": "GET", "path": "/x", "query_string": query, "headers": [], "path_params": {}, "state": {}}
+    )
     errors, _values = await textguard.refusals(request)
     assert bool(errors) is refused and set(errors) <= {"q"}
 
@@ -73,9 +82,17 @@ async def test_query_strings_are_read_as_utf_8(query, refused):
 async def a_person(world, system):
     county = await world.county()
     home = await world.home(county=county)
-    person = await residents.register_resident(system, ResidentIn(
-        id_number=new_id("G"), name="钱八", county_code=county, approved_on=date(2024, 1, 10),
-        home_code=home, admitted_on=date(2024, 2, 1)))
+    person = await residents.register_resident(
+        system,
+        ResidentIn(
+            id_number=new_id("G"),
+            name="钱八",
+            county_code=county,
+            approved_on=date(2024, 1, 10),
+            home_code=home,
+            admitted_on=date(2024, 2, 1),
+        ),
+    )
     return county, home, person
 
 
@@ -101,8 +118,11 @@ async def test_the_death_form_refuses_a_control_character_next_to_the_field(worl
     _county, home, person = await a_person(world, system)
     client, _user = await signed_in("director", home=home)
     before = await counts(person.id)
-    refused = await post_form(client, f"/residents/{person.id}/death", {
-        "died_at": died_at(), "place": "a\x0bb", "reporter": "李\t院长", "funeral_arrangements": "火化\x00"})
+    refused = await post_form(
+        client,
+        f"/residents/{person.id}/death",
+        {"died_at": died_at(), "place": "a\x0bb", "reporter": "李\t院长", "funeral_arrangements": "火化\x00"},
+    )
     assert refused.status_code == 400
     page = refused.text
     # The form again, in Chinese, each refused field marked with its own message.
@@ -114,10 +134,22 @@ async def test_the_death_form_refuses_a_control_character_next_to_the_field(worl
     assert await counts(person.id) == before
     # A tab and line breaks in the textarea are kept; the record is written (sent from the page
     # shown again, with its own CSRF token).
-    sent = await client.post(f"/residents/{person.id}/death", data={
-        "died_at": died_at(), "place": "本院", "funeral_arrangements": "县殡仪馆\r\n\t火化", "confirmed": "yes", "_csrf_token": csrf_in(page)})
+    sent = await client.post(
+        f"/residents/{person.id}/death",
+        data={
+            "died_at": died_at(),
+            "place": "本院",
+            "funeral_arrangements": "县殡仪馆\r\n\t火化",
+            "confirmed": "yes",
+            "_csrf_token": csrf_in(page),
+        },
+    )
     assert sent.status_code == 303, sent.text
-    record = await DeathRecord.select(DeathRecord.place, DeathRecord.funeral_arrangements).where(DeathRecord.resident == person.id).first()
+    record = (
+        await DeathRecord.select(DeathRecord.place, DeathRecord.funeral_arrangements)
+        .where(DeathRecord.resident == person.id)
+        .first()
+    )
     assert record == {"place": "本院", "funeral_arrangements": "县殡仪馆\r\n\t火化"}
     # The correction form is guarded the same way.
     before = await counts(person.id)
@@ -131,25 +163,40 @@ async def test_the_api_refuses_a_control_character_with_the_field_named(world, s
     client, user = await signed_in("inspector", county=county)
     headers = await bearer(user)
     before = await counts(person.id)
-    response = await client.post(f"/api/v1/residents/{person.id}/death", headers=headers,
-                                 json={"died_at": died_at_api(), "place": "a\x0bb", "cause": "心衰\u0085"})
+    response = await client.post(
+        f"/api/v1/residents/{person.id}/death",
+        headers=headers,
+        json={"died_at": died_at_api(), "place": "a\x0bb", "cause": "心衰\u0085"},
+    )
     assert response.status_code == 400
     body = response.json()
-    assert set(body["errors"]) == {"place", "cause"} and "U+000B" in body["errors"]["place"] and "U+0085" in body["errors"]["cause"]
+    assert (
+        set(body["errors"]) == {"place", "cause"} and "U+000B" in body["errors"]["place"] and "U+0085" in body["errors"]["cause"]
+    )
     assert body["status_code"] == 400 and body["detail"]
     # Not JSON by its Content-Type, JSON all the same (that is how the handler reads it).
-    response = await client.post(f"/api/v1/residents/{person.id}/death", headers={**headers, "Content-Type": "text/plain"},
-                                 content=b'{"died_at": "%s", "reporter": "x\\u0007"}' % died_at_api().encode())
+    response = await client.post(
+        f"/api/v1/residents/{person.id}/death",
+        headers={**headers, "Content-Type": "text/plain"},
+        content=b'{"died_at": "%s", "reporter": "x\\u0007"}' % died_at_api().encode(),
+    )
     assert response.status_code == 400 and list(response.json()["errors"]) == ["reporter"]
     # A key is a field name too.
-    response = await client.post(f"/api/v1/residents/{person.id}/death", headers=headers, json={"died_at": died_at_api(), "pl\x00ace": "x"})
+    response = await client.post(
+        f"/api/v1/residents/{person.id}/death", headers=headers, json={"died_at": died_at_api(), "pl\x00ace": "x"}
+    )
     assert response.status_code == 400 and list(response.json()["errors"]) == ["pl\\x00ace"]
     # A line break only where the route allows one.
-    response = await client.post(f"/api/v1/residents/{person.id}/death", headers=headers, json={"died_at": died_at_api(), "place": "本\n院"})
+    response = await client.post(
+        f"/api/v1/residents/{person.id}/death", headers=headers, json={"died_at": died_at_api(), "place": "本\n院"}
+    )
     assert response.status_code == 400 and list(response.json()["errors"]) == ["place"]
     assert await counts(person.id) == before
-    response = await client.post(f"/api/v1/residents/{person.id}/death", headers=headers,
-                                 json={"died_at": died_at_api(), "place": "=1+1", "funeral_arrangements": "第一行\n\t第二行"})
+    response = await client.post(
+        f"/api/v1/residents/{person.id}/death",
+        headers=headers,
+        json={"died_at": died_at_api(), "place": "=1+1", "funeral_arrangements": "第一行\n\t第二行"},
+    )
     assert response.status_code == 201, response.text
     assert response.json()["place"] == "=1+1" and response.json()["funeral_arrangements"] == "第一行\n\t第二行"
 
@@ -167,9 +214,13 @@ async def test_a_multi_line_note_in_the_api_and_on_the_form(world, system, signe
     good = await client.post(path, headers=headers, json={"reported_on": today, "note": "夜间跌倒\n\t右腿疼痛"})
     assert good.status_code == 201, good.text
     director, _director = await signed_in("director", home=home)
-    form = await post_form(director, f"/residents/{person.id}/condition-change", {"reported_on": today, "note": "食欲下降\r\n卧床"})
+    form = await post_form(
+        director, f"/residents/{person.id}/condition-change", {"reported_on": today, "note": "食欲下降\r\n卧床"}
+    )
     assert form.status_code == 303, form.text
-    refused = await post_form(director, f"/residents/{person.id}/condition-change", {"reported_on": today, "reported_by": "\x1f", "note": "x"})
+    refused = await post_form(
+        director, f"/residents/{person.id}/condition-change", {"reported_on": today, "reported_by": "\x1f", "note": "x"}
+    )
     assert refused.status_code == 400 and 'aria-describedby="e-reported_by"' in refused.text
     assert await ReassessmentTask.count().where(ReassessmentTask.resident == person.id) == before + 2
 
@@ -208,7 +259,9 @@ async def test_registry_forms_are_shown_again_and_write_nothing(signed_in):
     response = await post_form(client, "/counties/new", {"code": code, "name": "示例\x0c县", "province": "甘肃省"})
     assert response.status_code == 400 and 'aria-describedby="e-name"' in response.text and "U+000C" in response.text
     assert await County.count().where(County.code == code) == 0
-    response = await post_form(client, "/homes/new", {"code": "TG-1", "name": "敬老院", "county_code": code, "beds": "3", "address": "路\n1号"})
+    response = await post_form(
+        client, "/homes/new", {"code": "TG-1", "name": "敬老院", "county_code": code, "beds": "3", "address": "路\n1号"}
+    )
     assert response.status_code == 400 and "此字段不允许制表符或换行" in response.text
     assert await Home.count().where(Home.code == "TG-1") == 0
 
@@ -220,15 +273,19 @@ async def test_a_multipart_text_part_is_refused_but_not_the_file(signed_in):
     refused = await post_form(client, "/import", {"kind": "counties\x0b"}, files={"file": ("c.csv", data)})
     assert refused.status_code == 400 and "kind" in refused.text and "U+000B" in refused.text
     # A file name is text (httpx would escape the character, so the body is written by hand).
-    body = (b'--b\r\nContent-Disposition: form-data; name="kind"\r\n\r\ncounties\r\n'
-            b'--b\r\nContent-Disposition: form-data; name="_csrf_token"\r\n\r\n' + csrf_of(client).encode() + b'\r\n'
-            b'--b\r\nContent-Disposition: form-data; name="file"; filename="c\x01.csv"\r\n\r\n' + data + b'\r\n--b--\r\n')
+    body = (
+        b'--b\r\nContent-Disposition: form-data; name="kind"\r\n\r\ncounties\r\n'
+        b'--b\r\nContent-Disposition: form-data; name="_csrf_token"\r\n\r\n' + csrf_of(client).encode() + b"\r\n"
+        b'--b\r\nContent-Disposition: form-data; name="file"; filename="c\x01.csv"\r\n\r\n' + data + b"\r\n--b--\r\n"
+    )
     refused = await client.post("/import", content=body, headers={"Content-Type": "multipart/form-data; boundary=b"})
     assert refused.status_code == 400 and "file" in refused.text and "U+0001" in refused.text
     preview = await post_form(client, "/import", {"kind": "counties"}, files={"file": ("c.csv", data)})
     assert preview.status_code == 200 and 'id="import-result"' in preview.text and code in preview.text
     # The file's content is the exchange reader's to judge (row and column named), never this guard's.
-    odd = await post_form(client, "/import", {"kind": "counties"}, files={"file": ("c.csv", data.replace("上传".encode(), b"\x0b"))})
+    odd = await post_form(
+        client, "/import", {"kind": "counties"}, files={"file": ("c.csv", data.replace("上传".encode(), b"\x0b"))}
+    )
     assert odd.status_code in (200, 400) and "以下字段含有不允许的字符" not in odd.text
 
 
@@ -263,7 +320,9 @@ RESHOWN = [
 @pytest.mark.parametrize(("role", "path", "field"), RESHOWN)
 async def test_each_form_shows_the_refused_field_again(world, system, signed_in, role, path, field):
     county, home, person = await a_person(world, system)
-    client, _user = await signed_in(role, home=home if role == "director" else None, county=None if role in ("admin", "director") else county)
+    client, _user = await signed_in(
+        role, home=home if role == "director" else None, county=None if role in ("admin", "director") else county
+    )
     target = path.format(resident=person.id, county=county, home=home)
     before = await AuditEntry.count()
     response = await post_form(client, target, {field: "前\x0e后", "name" if field != "name" else "note": "x"})
@@ -288,9 +347,19 @@ async def test_stipend_forms_show_the_refused_field_again(world, system, signed_
     finance, _user = await signed_in("finance", county=county)
     director, _director = await signed_in("director", home=home)
     cases = [
-        (finance, f"/stipends/runs/{report.run_id}/review", {"position": "0", "status": "explained", "note": "已核\x0e实"}, "note"),
+        (
+            finance,
+            f"/stipends/runs/{report.run_id}/review",
+            {"position": "0", "status": "explained", "note": "已核\x0e实"},
+            "note",
+        ),
         (finance, "/stipends/reconcile", {"county_code": county, "month": "2025\x0e-01", "source": "payments"}, "month"),
-        (finance, f"/counties/{county}/standards/new", {"effective_from": "2030-01", "basic_concentrated": "6\x0e00"}, "basic_concentrated"),
+        (
+            finance,
+            f"/counties/{county}/standards/new",
+            {"effective_from": "2030-01", "basic_concentrated": "6\x0e00"},
+            "basic_concentrated",
+        ),
         (director, f"/homes/{home}/claims", {"month": "2025-\x0e01"}, "month"),
     ]
     for client, path, data, field in cases:

@@ -59,7 +59,7 @@ async def test_the_header_does_not_repeat_the_role(signed_in, world):
     home = await world.home()
     client, user = await signed_in("director", home=home)
     text = (await client.get("/")).text
-    header = text[text.index('<span class="user">'):text.index("</span>", text.index('<span class="user">'))]
+    header = text[text.index('<span class="user">') : text.index("</span>", text.index('<span class="user">'))]
     assert header.count("院长") <= 1, header
 
 

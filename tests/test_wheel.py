@@ -34,8 +34,9 @@ CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _run(*command, cwd, env=None, stdin=None, timeout=300) -> subprocess.CompletedProcess:
-    result = subprocess.run([str(part) for part in command], cwd=cwd, env=env, input=stdin,
-                            capture_output=True, text=True, timeout=timeout)
+    result = subprocess.run(
+        [str(part) for part in command], cwd=cwd, env=env, input=stdin, capture_output=True, text=True, timeout=timeout
+    )
     assert result.returncode == 0, f"{command}: {result.stdout}\n{result.stderr}"
     return result
 
@@ -55,8 +56,9 @@ def installed(tmp_path_factory):
     """(the new venv's bin folder, the wheel, the build output, the installed package folder)."""
     base = tmp_path_factory.mktemp("wheel")
     source = _copy_of_the_repository(base / "src")
-    built = _run(sys.executable, "-m", "pip", "wheel", "-v", "--no-deps", "--no-build-isolation",
-                 "-w", base / "dist", source, cwd=base)
+    built = _run(
+        sys.executable, "-m", "pip", "wheel", "-v", "--no-deps", "--no-build-isolation", "-w", base / "dist", source, cwd=base
+    )
     (wheel,) = (base / "dist").glob("tekun-*.whl")
     venv = base / "venv"
     _run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=base)
@@ -65,8 +67,9 @@ def installed(tmp_path_factory):
     # Only a path: the .pth files over there (the editable install's finder) are not run.
     (Path(site) / "tekun-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     _run(sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "--no-index", wheel, cwd=base)
-    where = _run(python, "-c", "import backend, scheduler; print(backend.__file__); print(scheduler.__file__)",
-                 cwd=base, env=_env(base)).stdout.split()
+    where = _run(
+        python, "-c", "import backend, scheduler; print(backend.__file__); print(scheduler.__file__)", cwd=base, env=_env(base)
+    ).stdout.split()
     return venv / "bin", wheel, built.stdout + built.stderr, [Path(path).parent for path in where]
 
 
@@ -115,17 +118,32 @@ def test_the_installed_tekun_serves_every_page_in_chinese(installed, tmp_path):
     try:
         upgraded = _run(tekun, "db", "upgrade", cwd=work, env=env)
         assert "database is up to date" in upgraded.stderr
-        _run(tekun, "user", "create", "wheeladmin", "--role", "admin", "--password-stdin",
-             cwd=work, env=env, stdin=PASSWORD + "\n")
+        _run(
+            tekun, "user", "create", "wheeladmin", "--role", "admin", "--password-stdin", cwd=work, env=env, stdin=PASSWORD + "\n"
+        )
         county, home = "990101", "WHEEL-01"
-        _run(tekun, "import", "counties", _csv(tmp_path / "c.csv", "区划代码,名称,省份", f"{county},轮子县,甘肃省"), cwd=work, env=env)
-        _run(tekun, "import", "homes", _csv(tmp_path / "h.csv", "机构编码,机构名称,区划代码,床位数", f"{home},轮子敬老院,{county},20"),
-             cwd=work, env=env)
+        _run(
+            tekun,
+            "import",
+            "counties",
+            _csv(tmp_path / "c.csv", "区划代码,名称,省份", f"{county},轮子县,甘肃省"),
+            cwd=work,
+            env=env,
+        )
+        _run(
+            tekun,
+            "import",
+            "homes",
+            _csv(tmp_path / "h.csv", "机构编码,机构名称,区划代码,床位数", f"{home},轮子敬老院,{county},20"),
+            cwd=work,
+            env=env,
+        )
         paths = _run(bin_dir / "python", "-c", ROUTES, cwd=work, env=env).stdout.split()
         port = _free_port()
         log = (tmp_path / "serve.log").open("w")
-        server = subprocess.Popen([str(tekun), "serve", "--port", str(port)], cwd=work, env=env,
-                                  stdout=log, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [str(tekun), "serve", "--port", str(port)], cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
         try:
             base = f"http://127.0.0.1:{port}"
             assert wait_for(lambda: http_ok(f"{base}/health"), 60), (tmp_path / "serve.log").read_text()
@@ -167,8 +185,9 @@ def _check_pages(base: str, paths: list[str], county: str, home: str) -> None:
         css = client.get("/static/tekun.css")
         assert css.status_code == 200 and css.content == (ROOT / "templates/static/tekun.css").read_bytes()
         assert client.get("/static/swagger/swagger-ui.css").status_code == 200
-        signed = client.post("/login", data={"username": "wheeladmin", "password": PASSWORD, "next": "/",
-                                             "_csrf_token": _form_token(login.text)})
+        signed = client.post(
+            "/login", data={"username": "wheeladmin", "password": PASSWORD, "next": "/", "_csrf_token": _form_token(login.text)}
+        )
         assert signed.status_code in (200, 303), signed.text[:500]
         fetched = []
         for path in paths:

@@ -48,11 +48,7 @@ async def _lock(key: str, count: bool) -> rules.ThrottleState:
     attempts = LoginThrottle.attempts + 1 if count else LoginThrottle.attempts
     for _try in range(3):  # the row may be deleted as stale between the insert and the update
         await LoginThrottle.insert(LoginThrottle(key=key)).on_conflict(target=LoginThrottle.key, action="DO NOTHING")
-        rows = (
-            await LoginThrottle.update({LoginThrottle.attempts: attempts})
-            .where(LoginThrottle.key == key)
-            .returning(*_COLUMNS)
-        )
+        rows = await LoginThrottle.update({LoginThrottle.attempts: attempts}).where(LoginThrottle.key == key).returning(*_COLUMNS)
         if rows:
             return _state(rows[0])
     raise RuntimeError(f"login_throttle row {key!r} vanished three times")
@@ -110,6 +106,5 @@ async def forget_stale() -> None:
         return
     _last_cleanup = now
     await LoginThrottle.delete().where(
-        (LoginThrottle.last_failure < now - STALE_AFTER)
-        | (LoginThrottle.last_failure.is_null() & (LoginThrottle.failures == 0))
+        (LoginThrottle.last_failure < now - STALE_AFTER) | (LoginThrottle.last_failure.is_null() & (LoginThrottle.failures == 0))
     )

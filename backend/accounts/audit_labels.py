@@ -197,8 +197,12 @@ _TIERS = {
     "unassessed": N_("Not assessed"),
 }
 ITEMS = {
-    "eat": N_("Eat"), "dress": N_("Dress"), "transfer": N_("Get in and out of bed"),
-    "toilet": N_("Use the toilet"), "walk": N_("Walk indoors"), "bathe": N_("Bathe"),
+    "eat": N_("Eat"),
+    "dress": N_("Dress"),
+    "transfer": N_("Get in and out of bed"),
+    "toilet": N_("Use the toilet"),
+    "walk": N_("Walk indoors"),
+    "bathe": N_("Bathe"),
 }
 _CODES = {
     "INVALID_ID": N_("Invalid ID number"),
@@ -225,16 +229,30 @@ VALUES: dict[str, dict[str, str]] = {
         "explained": N_("Explained"),
         "dismissed": N_("Dismissed"),
     },
-    "source": {"payments": N_("Payments"), "claims": N_("Claims"), "form": N_("Form"), "import": N_("Import"), "api": N_("JSON API")},
+    "source": {
+        "payments": N_("Payments"),
+        "claims": N_("Claims"),
+        "form": N_("Form"),
+        "import": N_("Import"),
+        "api": N_("JSON API"),
+    },
     "state": {"draft": N_("Draft"), "submitted": N_("Submitted"), "approved": N_("Approved"), "superseded": N_("Superseded")},
     "reconciliation_run.state": {"open": N_("Under review"), "approved": N_("Approved")},
     "month": {"all": N_("All months")},
     "filled": {"admission": N_("Admission"), "ended_on": N_("End of support")},
 }
 MONEY_FEN = {
-    "basic_concentrated", "basic_dispersed", "care_concentrated_self_care", "care_concentrated_partial",
-    "care_concentrated_full_loss", "care_dispersed_self_care", "care_dispersed_partial", "care_dispersed_full_loss",
-    "basic_floor", "basic_amount", "care_amount",
+    "basic_concentrated",
+    "basic_dispersed",
+    "care_concentrated_self_care",
+    "care_concentrated_partial",
+    "care_concentrated_full_loss",
+    "care_dispersed_self_care",
+    "care_dispersed_partial",
+    "care_dispersed_full_loss",
+    "basic_floor",
+    "basic_amount",
+    "care_amount",
 }
 MONEY_YUAN = {"funeral_subsidy", "total"}  # yuan text, "1010.00"
 PLACES = {"home", "home_code", "county", "county_code", "user"}  # codes shown by name

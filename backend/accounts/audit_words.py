@@ -105,7 +105,9 @@ def value_text(key: str, value: Any, names: Names, entity: str = "") -> str:
         return "、".join(parts) or "—"
     if isinstance(value, dict):
         if key == "answers":
-            return "；".join(f"{_(ITEMS[k]) if k in ITEMS else readable(k)}：{value_text('', v, names)}" for k, v in value.items())
+            return "；".join(
+                f"{_(ITEMS[k]) if k in ITEMS else readable(k)}：{value_text('', v, names)}" for k, v in value.items()
+            )
         return "；".join(f"{field_label(k, entity)}：{value_text(k, v, names, entity)}" for k, v in value.items())
     labels = VALUES.get(f"{entity}.{key}") or VALUES.get(key) or {}
     if str(value) in labels:

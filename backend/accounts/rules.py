@@ -120,9 +120,7 @@ def throttle_key(state: ThrottleState, now: datetime, policy: ThrottlePolicy) ->
     return KeyDecision(True, delay, None, reserved)
 
 
-def login_throttle(
-    states: Mapping[str, ThrottleState], now: datetime, policy: SignInPolicy
-) -> ThrottleDecision:
+def login_throttle(states: Mapping[str, ThrottleState], now: datetime, policy: SignInPolicy) -> ThrottleDecision:
     """Decide a sign-in attempt from its three counters (``KINDS``; a missing one is fresh).
 
     Refused when any counter is locked (``locked_until`` is the latest end); otherwise allowed

@@ -102,9 +102,18 @@ async def user_list(request: Request) -> Template:
     parsed = forms.parse(UserFilter, request.query_params)
     chosen = parsed.data or UserFilter()
     active = {"active": True, "disabled": False}.get(chosen.status)
-    people = await services.find_users(scope, chosen.role or None, chosen.county or None, chosen.home or None, chosen.q or None, active)
-    return page(request, "users/list.html", people=people, values=parsed.values, errors=parsed.errors,
-                role_labels=ROLE_LABELS, **await _choices(scope))
+    people = await services.find_users(
+        scope, chosen.role or None, chosen.county or None, chosen.home or None, chosen.q or None, active
+    )
+    return page(
+        request,
+        "users/list.html",
+        people=people,
+        values=parsed.values,
+        errors=parsed.errors,
+        role_labels=ROLE_LABELS,
+        **await _choices(scope),
+    )
 
 
 @get("/users/new", opt=allow("manage_users"))
@@ -129,11 +138,15 @@ async def user_create(request: Request) -> Template | Redirect:
         form = parsed.data
         home, county = _place(form)
         try:
-            created = await services.create_user(scope, form.username, form.role, _password(data), home, county, form.display_name)
+            created = await services.create_user(
+                scope, form.username, form.role, _password(data), home, county, form.display_name
+            )
         except Invalid as invalid:
             parsed.merge(invalid)
         else:
-            return redirect(f"/users/{created.id}", flash=_("User {name} created: they can sign in now.").format(name=created.display_name))
+            return redirect(
+                f"/users/{created.id}", flash=_("User {name} created: they can sign in now.").format(name=created.display_name)
+            )
     choices = await _choices(scope)
     return page(request, "users/new.html", status_code=400, values=parsed.values, errors=parsed.errors, **choices)
 
@@ -152,7 +165,9 @@ async def _reshow_edit(request: Request, values: dict[str, str], errors: dict[st
         return None
     scope = request.scope["user"].scope
     user = await services.find_user(scope, request.path_params["user_id"])
-    return _user_page(request, user, await _choices(scope), status_code=400, values={**values, "username": user.username}, errors=errors)
+    return _user_page(
+        request, user, await _choices(scope), status_code=400, values={**values, "username": user.username}, errors=errors
+    )
 
 
 @post("/users/{user_id:int}/edit", opt={**allow("manage_users"), "text_form": _reshow_edit}, status_code=200)
@@ -184,7 +199,10 @@ async def user_password(request: Request, user_id: RecordId) -> Template | Redir
         except Invalid as invalid:
             parsed.merge(invalid)
         else:
-            return redirect(f"/users/{user_id}", flash=_("The password of {name} is reset; they are signed out everywhere.").format(name=user.display_name))
+            return redirect(
+                f"/users/{user_id}",
+                flash=_("The password of {name} is reset; they are signed out everywhere.").format(name=user.display_name),
+            )
     return _user_page(request, user, await _choices(scope), status_code=400, errors=parsed.errors)
 
 

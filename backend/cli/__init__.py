@@ -25,8 +25,15 @@ from backend.cli._parser import ArgumentParser, build_parser, month_arg
 from backend.cli._run import cmd_demo, cmd_scheduler, cmd_serve
 
 __all__ = [
-    "EXIT_ERROR", "EXIT_INVALID", "EXIT_OK", "EXIT_TAMPERED", "ArgumentParser", "build_parser", "main",
-    "month_arg", "say",
+    "EXIT_ERROR",
+    "EXIT_INVALID",
+    "EXIT_OK",
+    "EXIT_TAMPERED",
+    "ArgumentParser",
+    "build_parser",
+    "main",
+    "month_arg",
+    "say",
 ]
 
 ASYNC_COMMANDS = {
@@ -64,4 +71,3 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("TEKUN_DEBUG"):
             raise
         return EXIT_ERROR
-

@@ -104,7 +104,9 @@ async def cmd_import(args) -> int:
         return EXIT_INVALID
     summary = f"{result.created} created, {result.updated} updated, {result.unchanged} unchanged"
     if args.dry_run:
-        summary = f"dry run (nothing written): {result.created} to create, {result.updated} to update, {result.unchanged} unchanged"
+        summary = (
+            f"dry run (nothing written): {result.created} to create, {result.updated} to update, {result.unchanged} unchanged"
+        )
     if args.json:
         import msgspec
 
@@ -143,15 +145,19 @@ async def cmd_reconcile(args) -> int:
         print(msgspec.json.encode(reports[0] if len(codes) == 1 and args.county != "all" else reports).decode())
     for report in reports:
         summary = report.summary
-        say(f"county {report.county}, {report.month} ({args.source}): {summary.lines} lines, paid {summary.paid}, "
-            f"expected {summary.expected}, overpaid {summary.overpaid}, underpaid {summary.underpaid}; run {report.run_id}")
+        say(
+            f"county {report.county}, {report.month} ({args.source}): {summary.lines} lines, paid {summary.paid}, "
+            f"expected {summary.expected}, overpaid {summary.overpaid}, underpaid {summary.underpaid}; run {report.run_id}"
+        )
         for code, count in summary.findings.items():
             if count:
                 say(f"  {code}: {count}")
         if not args.json:
             for finding in report.findings:
-                say(f"  {finding.code} {finding.payment_ref or '-'} {finding.id_number} {finding.name} "
-                    f"expected {finding.expected} paid {finding.paid} ({finding.detail})")
+                say(
+                    f"  {finding.code} {finding.payment_ref or '-'} {finding.id_number} {finding.name} "
+                    f"expected {finding.expected} paid {finding.paid} ({finding.detail})"
+                )
     return EXIT_OK
 
 
@@ -202,9 +208,11 @@ async def cmd_deaths_list(args) -> int:
     say(f"county {args.county}: {len(entries)} death report(s), {late} late")
     if not args.json:
         for entry in entries:
-            say(f"  {entry['id_number']} {entry['name']} {entry['home_code'] or '-'} died {entry['died_at']} "
+            say(
+                f"  {entry['id_number']} {entry['name']} {entry['home_code'] or '-'} died {entry['died_at']} "
                 f"reported {entry['reported_at']} ({entry['hours_to_report']} h / {entry['deadline_hours']} h"
-                f"{', LATE' if entry['late'] else ''}) last entitled month {entry['last_entitled_month']}")
+                f"{', LATE' if entry['late'] else ''}) last entitled month {entry['last_entitled_month']}"
+            )
     return EXIT_OK
 
 

@@ -69,8 +69,11 @@ def build_parser() -> ArgumentParser:
     imp.add_argument("--json", action="store_true")
 
     reconcile = commands.add_parser("reconcile", help="stipend reconciliation of a county-month; stores the run")
-    reconcile.add_argument("--county", required=True,
-                           help="a county code; several, comma-separated; or 'all' (one pass over the month for all of them)")
+    reconcile.add_argument(
+        "--county",
+        required=True,
+        help="a county code; several, comma-separated; or 'all' (one pass over the month for all of them)",
+    )
     reconcile.add_argument("--month", required=True, type=month_arg, help="YYYY-MM")
     reconcile.add_argument("--source", choices=["payments", "claims"], default="payments")
     reconcile.add_argument("--claims", dest="source", action="store_const", const="claims", help="same as --source claims")

@@ -28,6 +28,7 @@ def swagger_ui_files() -> Path:
         raise RuntimeError("the swagger-ui-py package is missing: pip install swagger-ui-py")
     return Path(spec.origin).parent / "static"
 
+
 INIT_SCRIPT = "/static/js/swagger-init.js"
 
 

@@ -39,7 +39,14 @@ def kind_cell(value: Any) -> str:
 CALENDAR_COLUMNS = [
     Column("date", "日期", date_cell, rule=N_("A date; the natural key."), example="2026-10-01"),
     Column("kind", "类型", kind_cell, rule=N_("休 (a public holiday) or 班 (a make-up working day)."), example="休"),
-    Column("name", "名称", text(50), required=False, rule=N_("Optional: the holiday's name; at most 50 characters."), example="国庆节"),
+    Column(
+        "name",
+        "名称",
+        text(50),
+        required=False,
+        rule=N_("Optional: the holiday's name; at most 50 characters."),
+        example="国庆节",
+    ),
 ]
 
 
@@ -79,7 +86,11 @@ async def import_calendar(scope: Scope, rows: list[ParsedRow], dry_run: bool = F
                 await CalendarDay.insert(CalendarDay(day=day, kind=kind, name=name))
             else:
                 await CalendarDay.update({CalendarDay.kind: kind, CalendarDay.name: name}).where(CalendarDay.day == day)
-        await append_audit(scope.user_id, scope.username, [Change("calendar.import", "import", "calendar", None, {"created": result.created, "updated": result.updated})])
+        await append_audit(
+            scope.user_id,
+            scope.username,
+            [Change("calendar.import", "import", "calendar", None, {"created": result.created, "updated": result.updated})],
+        )
     return result
 
 

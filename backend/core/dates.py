@@ -48,9 +48,7 @@ def parse_datetime(text: str) -> datetime:
     match = _DATETIME.match(text)
     if not match:
         raise ValueError(text)
-    naive = datetime(
-        int(match[1]), int(match[2]), int(match[3]), int(match[4]), int(match[5]), int(match[6] or 0)
-    )
+    naive = datetime(int(match[1]), int(match[2]), int(match[3]), int(match[4]), int(match[5]), int(match[6] or 0))
     return instant(naive)
 
 

@@ -159,7 +159,9 @@ class PooledSQLiteEngine(SQLiteEngine):
         finally:
             await connection.close()
 
-    async def _run_in_existing_connection(self, connection, query: str, args: list[Any] | None = None, query_type: str = "generic", table=None):
+    async def _run_in_existing_connection(
+        self, connection, query: str, args: list[Any] | None = None, query_type: str = "generic", table=None
+    ):
         # As Piccolo's, in one round trip to the connection's thread instead of four (its
         # "PRAGMA foreign_keys = 1" before every query, execute, fetch, close): every connection
         # here has foreign keys on from the start.

@@ -24,7 +24,7 @@ import re
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 import msgspec
@@ -123,6 +123,18 @@ class Date(Parser):
         if self.not_in_future and value > dates.today():
             raise Refused(_("The date is in the future."))
         return value
+
+
+@dataclass(frozen=True)
+class DateTime(Parser):
+    """A date and time (``2026-11-02T14:30`` as a datetime-local field sends it, or
+    ``2026-11-02 14:30``) in TEKUN_TIMEZONE → aware UTC; years FIRST_YEAR..LAST_YEAR."""
+
+    def parse(self, raw: str) -> datetime:
+        try:
+            return dates.parse_datetime(raw)
+        except ValueError:
+            raise Refused(_("Not a valid date and time (write 2026-11-02 14:30).")) from None
 
 
 @dataclass(frozen=True)
@@ -279,4 +291,3 @@ CONFIRMED = "confirmed"
 
 def confirmed(data: Mapping[str, Any]) -> bool:
     return _raw(data, CONFIRMED) == "yes"
-

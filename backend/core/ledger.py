@@ -53,8 +53,7 @@ async def reserve(ledger: str, count: int) -> tuple[int, str]:
     Must run inside the caller's write transaction: the UPDATE locks the head row until commit.
     """
     await LedgerHead.raw(
-        "INSERT INTO ledger_head (name, seq, last_hash) VALUES ({}, 0, '') "
-        "ON CONFLICT (name) DO NOTHING",
+        "INSERT INTO ledger_head (name, seq, last_hash) VALUES ({}, 0, '') ON CONFLICT (name) DO NOTHING",
         ledger,
     )
     rows = await LedgerHead.raw(

@@ -16,8 +16,7 @@ async def acquire(name: str, holder: str, stale_after: timedelta) -> bool:
     now = now_utc()
     async with transaction():
         await ProcessLock.raw(
-            "INSERT INTO process_lock (name, holder, heartbeat_at) VALUES ({}, '', {}) "
-            "ON CONFLICT (name) DO NOTHING",
+            "INSERT INTO process_lock (name, holder, heartbeat_at) VALUES ({}, '', {}) ON CONFLICT (name) DO NOTHING",
             name,
             EPOCH,
         )

@@ -74,8 +74,15 @@ def _environment() -> dict[str, str]:
 
 
 class _DataOnly(pickle.Unpickler):
-    ALLOWED = frozenset({("datetime", "date"), ("datetime", "datetime"), ("datetime", "time"),
-                         ("datetime", "timedelta"), ("datetime", "timezone")})
+    ALLOWED = frozenset(
+        {
+            ("datetime", "date"),
+            ("datetime", "datetime"),
+            ("datetime", "time"),
+            ("datetime", "timedelta"),
+            ("datetime", "timezone"),
+        }
+    )
 
     def find_class(self, module: str, name: str) -> Any:
         if (module, name) not in self.ALLOWED:
@@ -100,7 +107,12 @@ def _time_refusal(limits: Limits) -> ExchangeError:
 
 
 async def parse_file(
-    source: bytes | Path, filename: str, columns: str, refused: str | None = None, *, nice: int = 0,
+    source: bytes | Path,
+    filename: str,
+    columns: str,
+    refused: str | None = None,
+    *,
+    nice: int = 0,
     limits: Limits | None = None,
 ) -> tuple[list[ParsedRow], list[RowError]]:
     """Read and convert a file in a parse worker: the rows and every cell error, as
@@ -113,8 +125,13 @@ async def parse_file(
     elif len(source) > limits.max_file_bytes:
         raise refuse(too_large(limits))
     job = {
-        "filename": filename, "columns": columns, "refused": refused, "language": current_language(),
-        "limits": limits.as_dict(), "path": str(source.resolve()) if isinstance(source, Path) else None, "nice": nice,
+        "filename": filename,
+        "columns": columns,
+        "refused": refused,
+        "language": current_language(),
+        "limits": limits.as_dict(),
+        "path": str(source.resolve()) if isinstance(source, Path) else None,
+        "nice": nice,
     }
     async with _semaphore(limits):
         returncode, out, err, timed_out = await _run(job, b"" if isinstance(source, Path) else source, limits)
@@ -135,9 +152,16 @@ def _load(out: bytes) -> tuple[str, Any]:
 
 async def _run(job: dict, data: bytes, limits: Limits) -> tuple[int, bytes, bytes, bool]:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-I", "-c", _BOOT, json.dumps(job),
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        env=_environment(), cwd="/",
+        sys.executable,
+        "-I",
+        "-c",
+        _BOOT,
+        json.dumps(job),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=_environment(),
+        cwd="/",
     )
     try:
         out, err = await asyncio.wait_for(process.communicate(data), limits.timeout_seconds)

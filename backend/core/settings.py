@@ -86,12 +86,9 @@ def parse_trusted_proxies(text: str) -> tuple[IPNetwork, ...]:
         except ValueError as exc:
             if "host bits set" in str(exc):
                 fixed = ipaddress.ip_network(item, strict=False)
-                raise SettingsError(
-                    f"TEKUN_TRUSTED_PROXIES: {item!r} has host bits set; write the network as {fixed}"
-                ) from None
+                raise SettingsError(f"TEKUN_TRUSTED_PROXIES: {item!r} has host bits set; write the network as {fixed}") from None
             raise SettingsError(
-                f"TEKUN_TRUSTED_PROXIES: {item!r} is not an IP address or CIDR network "
-                "(e.g. 10.0.0.5, 10.0.0.0/24, fd00::/8)"
+                f"TEKUN_TRUSTED_PROXIES: {item!r} is not an IP address or CIDR network (e.g. 10.0.0.5, 10.0.0.0/24, fd00::/8)"
             ) from None
         if network.prefixlen == 0:
             raise SettingsError(
@@ -108,9 +105,7 @@ def load_settings() -> Settings:
     if not database_url:
         database_url = f"sqlite:///{data_dir / 'tekun.sqlite3'}"
     if not database_url.startswith(("sqlite:///", "postgresql://", "postgres://", "cockroachdb://")):
-        raise SettingsError(
-            "TEKUN_DATABASE_URL must start with sqlite:///, postgresql:// or cockroachdb://"
-        )
+        raise SettingsError("TEKUN_DATABASE_URL must start with sqlite:///, postgresql:// or cockroachdb://")
     timezone = os.environ.get("TEKUN_TIMEZONE", "Asia/Shanghai").strip() or "Asia/Shanghai"
     try:
         ZoneInfo(timezone)

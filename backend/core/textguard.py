@@ -153,7 +153,10 @@ async def _refusal(request: Request, errors: dict[str, str], values: dict[str, s
             return response
     listed = _("; ").join(_("{field}: {message}").format(field=field, message=message) for field, message in errors.items())
     return web.page(
-        request, "error.html", status_code=400, title=_("Invalid input"),
+        request,
+        "error.html",
+        status_code=400,
+        title=_("Invalid input"),
         detail=_("These fields contain characters that are not allowed: {fields}").format(fields=listed),
     )
 

@@ -232,8 +232,15 @@ def redirect(path: str, flash: str | None = None) -> Redirect:
     """A 303 to ``path``; ``flash`` is shown once on the page it leads to ("已保存")."""
     response = Redirect(path=path, status_code=303)
     if flash:
-        response.set_cookie(FLASH_COOKIE, _flash_value(flash), path="/", max_age=120, httponly=True, samesite="lax",
-                            secure=get_settings().cookie_secure)
+        response.set_cookie(
+            FLASH_COOKIE,
+            _flash_value(flash),
+            path="/",
+            max_age=120,
+            httponly=True,
+            samesite="lax",
+            secure=get_settings().cookie_secure,
+        )
     return response
 
 
@@ -289,7 +296,9 @@ def handle_http(request: Request, exc: HTTPException) -> Response:
         return _error_response(request, 404, _("Not found"), _("There is nothing here, or it is not yours to see."))
     if isinstance(exc, ValidationException) or status == 400:
         extra = {"extra": exc.extra} if getattr(exc, "extra", None) else None
-        return _error_response(request, 400, _("Invalid request"), _("The request was not understood: {detail}").format(detail=_refusal(exc)), extra)
+        return _error_response(
+            request, 400, _("Invalid request"), _("The request was not understood: {detail}").format(detail=_refusal(exc)), extra
+        )
     if status == 405:
         return _error_response(request, 405, _("Not allowed"), _("This method is not allowed here."))
     if status == 413:
@@ -343,7 +352,9 @@ def handle_internal(request: Request, exc: Exception) -> Response:
     if _number_overflow(exc):
         return _error_response(request, 400, _("Invalid request"), _("A number in the request is too large."))
     if _unstorable_text(exc):
-        return _error_response(request, 400, _("Invalid request"), _("The request contains a character that cannot be stored (such as NUL)."))
+        return _error_response(
+            request, 400, _("Invalid request"), _("The request contains a character that cannot be stored (such as NUL).")
+        )
     log.exception("unhandled error at %s", request.url.path, exc_info=exc)
     return _error_response(request, 500, _("Server error"), _("Something went wrong on our side. It has been logged."))
 

@@ -32,11 +32,35 @@ def date_or_datetime_cell(value: Any) -> date | datetime:
 
 
 DEATH_COLUMNS = [
-    Column("id_number", "身份证号", id_number_cell, rule=N_("The ID number of a person in the register; the natural key."), example=EXAMPLE_ID_NUMBER),
-    Column("died_at", "死亡时间", date_or_datetime_cell,
-           rule=N_("A date, or a date and time (2026-11-02 14:30); a date alone counts from 00:00."), example="2026-11-02 06:15"),
-    Column("reported_at", "报告时间", datetime_cell, rule=N_("A date and time; not before the time of death, not in the future."), example="2026-11-02 10:30"),
+    Column(
+        "id_number",
+        "身份证号",
+        id_number_cell,
+        rule=N_("The ID number of a person in the register; the natural key."),
+        example=EXAMPLE_ID_NUMBER,
+    ),
+    Column(
+        "died_at",
+        "死亡时间",
+        date_or_datetime_cell,
+        rule=N_("A date, or a date and time (2026-11-02 14:30); a date alone counts from 00:00."),
+        example="2026-11-02 06:15",
+    ),
+    Column(
+        "reported_at",
+        "报告时间",
+        datetime_cell,
+        rule=N_("A date and time; not before the time of death, not in the future."),
+        example="2026-11-02 10:30",
+    ),
     Column("place", "死亡地点", text(200), required=False, rule=N_("Optional; at most 200 characters."), example="本院"),
     Column("cause", "死亡原因", text(200), required=False, rule=N_("Optional; at most 200 characters."), example="心力衰竭"),
-    Column("certificate_no", "死亡证明编号", text(50), required=False, rule=N_("Optional; at most 50 characters."), example="YD-2026-001"),
+    Column(
+        "certificate_no",
+        "死亡证明编号",
+        text(50),
+        required=False,
+        rule=N_("Optional; at most 50 characters."),
+        example="YD-2026-001",
+    ),
 ]

@@ -8,11 +8,23 @@ from __future__ import annotations
 from backend.core import cells, xlsx
 
 COLUMNS = [
-    ("id_number", "身份证号"), ("name", "姓名"), ("home_code", "机构编码"), ("home_name", "机构名称"),
-    ("died_at", "死亡时间"), ("reported_at", "报告时间"), ("hours_to_report", "报告用时(小时)"),
-    ("deadline_hours", "时限(小时)"), ("late", "逾期"), ("last_entitled_month", "最后享受月份"),
-    ("place", "死亡地点"), ("cause", "死亡原因"), ("certificate_no", "死亡证明编号"), ("reporter", "报告人"),
-    ("funeral_arrangements", "丧葬安排"), ("funeral_subsidy", "丧葬补助(元)"), ("corrected", "已更正"),
+    ("id_number", "身份证号"),
+    ("name", "姓名"),
+    ("home_code", "机构编码"),
+    ("home_name", "机构名称"),
+    ("died_at", "死亡时间"),
+    ("reported_at", "报告时间"),
+    ("hours_to_report", "报告用时(小时)"),
+    ("deadline_hours", "时限(小时)"),
+    ("late", "逾期"),
+    ("last_entitled_month", "最后享受月份"),
+    ("place", "死亡地点"),
+    ("cause", "死亡原因"),
+    ("certificate_no", "死亡证明编号"),
+    ("reporter", "报告人"),
+    ("funeral_arrangements", "丧葬安排"),
+    ("funeral_subsidy", "丧葬补助(元)"),
+    ("corrected", "已更正"),
 ]
 
 

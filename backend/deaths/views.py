@@ -5,20 +5,20 @@ the deaths' items of "今日待办"."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Annotated, Any, cast
 
 from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from backend.core import dates, formatting, forms, money, todo
+from backend.core import dates, formatting, forms, money
 from backend.core.errors import Invalid
 from backend.core.i18n import _
 from backend.core.limits import ResidentId
-from backend.core.permissions import allow, can
+from backend.core.permissions import allow
 from backend.core.web import page, redirect, safe_next
-from backend.deaths import export, services
+from backend.deaths import export, services, todo_items  # noqa: F401 - todo_items registers the to-do sources
 from backend.deaths.schemas import DeathIn
 from backend.registry import rules as registry_rules
 from backend.registry import services as registry
@@ -26,24 +26,10 @@ from backend.residents import services as residents
 from backend.residents.views import MODE_LABELS, STATUS_LABELS
 
 MULTILINE = ("funeral_arrangements",)  # the form's one textarea: it may hold line breaks
-# A director's late reports stay on their "今日待办" this long after the report (to check the
-# record and correct a wrongly typed time of death).
-LATE_REPORT_TODO_DAYS = 14
-
-
-class DateTime(forms.Parser):
-    """A date and time (``2026-11-02T14:30`` as a datetime-local field sends it, or
-    ``2026-11-02 14:30``) in TEKUN_TIMEZONE → aware UTC; years FIRST_YEAR..LAST_YEAR."""
-
-    def parse(self, raw: str) -> datetime:
-        try:
-            return dates.parse_datetime(raw)
-        except ValueError:
-            raise forms.Refused(_("Not a valid date and time (write 2026-11-02 14:30).")) from None
 
 
 class DeathForm(forms.Form):
-    died_at: Annotated[datetime, DateTime()]
+    died_at: Annotated[datetime, forms.DateTime()]
     place: Annotated[str, forms.Text(required=False, max_length=200)] = ""
     cause: Annotated[str, forms.Text(required=False, max_length=200)] = ""
     certificate_no: Annotated[str, forms.Text(required=False, max_length=50)] = ""
@@ -76,8 +62,12 @@ def _yuan(text: str) -> str:
 
 def _death_in(data: DeathForm) -> DeathIn:
     return DeathIn(
-        died_at=data.died_at, place=data.place, cause=data.cause, certificate_no=data.certificate_no,
-        reporter=data.reporter, funeral_arrangements=data.funeral_arrangements,
+        died_at=data.died_at,
+        place=data.place,
+        cause=data.cause,
+        certificate_no=data.certificate_no,
+        reporter=data.reporter,
+        funeral_arrangements=data.funeral_arrangements,
         reason=getattr(data, "reason", ""),
     )
 
@@ -87,15 +77,29 @@ def _labels(person: Any) -> dict[str, str]:
     return {"mode": _(MODE_LABELS[person.mode]), "status": _(STATUS_LABELS[person.status])}
 
 
-async def _form(request: Request, resident_id: int, values: dict[str, Any], errors: dict[str, str] | None = None,
-                status_code: int = 200, correcting: bool = False) -> Template:
+async def _form(
+    request: Request,
+    resident_id: int,
+    values: dict[str, Any],
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+    correcting: bool = False,
+) -> Template:
     scope = _scope(request)
     person = await residents.get_resident(scope, resident_id)
     history = await services.death_history(scope, resident_id)
     return page(
-        request, "deaths/report_form.html", status_code=status_code, person=person, labels=_labels(person),
-        values=values, errors=errors or {}, history=history, record=history[-1] if history else None,
-        correcting=correcting, yuan=_yuan,
+        request,
+        "deaths/report_form.html",
+        status_code=status_code,
+        person=person,
+        labels=_labels(person),
+        values=values,
+        errors=errors or {},
+        history=history,
+        record=history[-1] if history else None,
+        correcting=correcting,
+        yuan=_yuan,
     )
 
 
@@ -105,7 +109,9 @@ async def death_page(request: Request, resident_id: ResidentId) -> Template:
     return await _form(request, resident_id, {"died_at": dates.local(dates.now_utc()).strftime("%Y-%m-%dT%H:%M")})
 
 
-async def _reshow_report(request: Request, values: dict[str, str], errors: dict[str, str], correcting: bool = False) -> Template | None:
+async def _reshow_report(
+    request: Request, values: dict[str, str], errors: dict[str, str], correcting: bool = False
+) -> Template | None:
     """The form again with the refused fields marked (``backend.core.textguard``); None for a
     field the form does not show (the guard's own error page names it)."""
     shown_fields = forms.fields_of(CorrectionForm if correcting else DeathForm)
@@ -124,37 +130,64 @@ def consequences(plan: services.DeathPlan) -> list[str]:
     name, day = plan.name, formatting.day(plan.died_on)
     lines = [
         _("The death of {name} is recorded as at {time}; the time of the report is the moment you confirm.").format(
-            name=name, time=formatting.moment(plan.died_at)),
+            name=name, time=formatting.moment(plan.died_at)
+        ),
         _("The stipend is paid up to and including {month} and stops from {next} on.").format(
-            month=formatting.month(plan.last_entitled_month), next=formatting.month(plan.stops_from)),
+            month=formatting.month(plan.last_entitled_month), next=formatting.month(plan.stops_from)
+        ),
     ]
     if plan.home_name:
-        lines.append(_("The stay in {home} ends on {day}: the placement is closed and the bed is freed.").format(home=plan.home_name, day=day))
+        lines.append(
+            _("The stay in {home} ends on {day}: the placement is closed and the bed is freed.").format(
+                home=plan.home_name, day=day
+            )
+        )
     lines += [
         _("Open re-assessment tasks of {name} are cancelled.").format(name=name),
-        _("The record of {name} is locked: no assessment, placement or payment dated after {day} can be recorded.").format(name=name, day=day),
-        _("Funeral subsidy: {amount} (the county's amount in force on the day of death).").format(amount=_yuan(plan.funeral_subsidy)),
+        _("The record of {name} is locked: no assessment, placement or payment dated after {day} can be recorded.").format(
+            name=name, day=day
+        ),
+        _("Funeral subsidy: {amount} (the county's amount in force on the day of death).").format(
+            amount=_yuan(plan.funeral_subsidy)
+        ),
     ]
     hours = formatting.number(plan.hours_to_report, 1)
     if plan.late:
-        lines.append(_("The report is late: {hours} h after the death, the county's deadline is {deadline} h. The county's staff are notified.").format(
-            hours=hours, deadline=plan.deadline_hours))
+        lines.append(
+            _(
+                "The report is late: {hours} h after the death, the county's deadline is {deadline} h. The county's staff are notified."
+            ).format(hours=hours, deadline=plan.deadline_hours)
+        )
     else:
-        lines.append(_("The report is on time: {hours} h after the death (the county's deadline is {deadline} h).").format(
-            hours=hours, deadline=plan.deadline_hours))
-    lines.append(_("A death report cannot be withdrawn: a mistake is put right later by a correction, a new record that is audited."))
+        lines.append(
+            _("The report is on time: {hours} h after the death (the county's deadline is {deadline} h).").format(
+                hours=hours, deadline=plan.deadline_hours
+            )
+        )
+    lines.append(
+        _("A death report cannot be withdrawn: a mistake is put right later by a correction, a new record that is audited.")
+    )
     return lines
 
 
 async def _confirm(request: Request, resident_id: int, values: dict[str, str], plan: services.DeathPlan) -> Template:
     person = await residents.get_resident(_scope(request), resident_id)
     return page(
-        request, "deaths/report_confirm.html", person=person, labels=_labels(person), values=values, plan=plan,
+        request,
+        "deaths/report_confirm.html",
+        person=person,
+        labels=_labels(person),
+        values=values,
+        plan=plan,
         what=consequences(plan),
     )
 
 
-@post("/residents/{resident_id:int}/death", opt={**allow("report_death"), "multiline": MULTILINE, "text_form": _reshow_report}, status_code=200)
+@post(
+    "/residents/{resident_id:int}/death",
+    opt={**allow("report_death"), "multiline": MULTILINE, "text_form": _reshow_report},
+    status_code=200,
+)
 async def death_submit(request: Request, resident_id: ResidentId) -> Template | Redirect:
     """Two steps: the first post checks the form and says what will happen (nothing written);
     the second, with ``confirmed=yes``, records the death."""
@@ -182,14 +215,22 @@ async def correction_page(request: Request, resident_id: ResidentId) -> Template
     if record is None:
         return redirect(f"/residents/{resident_id}/death")
     values = {
-        "died_at": dates.local(record.died_at).strftime("%Y-%m-%dT%H:%M"), "place": record.place, "cause": record.cause,
-        "certificate_no": record.certificate_no, "reporter": record.reporter,
-        "funeral_arrangements": record.funeral_arrangements, "reason": "",
+        "died_at": dates.local(record.died_at).strftime("%Y-%m-%dT%H:%M"),
+        "place": record.place,
+        "cause": record.cause,
+        "certificate_no": record.certificate_no,
+        "reporter": record.reporter,
+        "funeral_arrangements": record.funeral_arrangements,
+        "reason": "",
     }
     return await _form(request, resident_id, values, correcting=True)
 
 
-@post("/residents/{resident_id:int}/death/correct", opt={**allow("report_death"), "multiline": MULTILINE, "text_form": _reshow_correction}, status_code=200)
+@post(
+    "/residents/{resident_id:int}/death/correct",
+    opt={**allow("report_death"), "multiline": MULTILINE, "text_form": _reshow_correction},
+    status_code=200,
+)
 async def correction_submit(request: Request, resident_id: ResidentId) -> Template | Redirect:
     scope = _scope(request)
     await residents.get_resident(scope, resident_id)
@@ -216,15 +257,22 @@ async def register_page(request: Request, code: FromPath[str], month: FromQuery[
     except Invalid as invalid:
         chosen, errors = None, invalid.errors
     return page(
-        request, "deaths/register.html", county=county, records=await services.county_deaths(scope, code, chosen),
-        month=dates.month_text(chosen) if chosen else "", errors=errors,
+        request,
+        "deaths/register.html",
+        county=county,
+        records=await services.county_deaths(scope, code, chosen),
+        month=dates.month_text(chosen) if chosen else "",
+        errors=errors,
         notices=await services.late_notices(scope, county_code=code),
-        subsidy=await services.subsidy_on(scope, code, dates.today()), yuan=_yuan,
+        subsidy=await services.subsidy_on(scope, code, dates.today()),
+        yuan=_yuan,
     )
 
 
 @get("/counties/{code:str}/deaths/export", opt=allow("view_deaths"))
-async def register_export(request: Request, code: FromPath[str], format: FromQuery[str] = "csv", month: FromQuery[str | None] = None) -> Response:
+async def register_export(
+    request: Request, code: FromPath[str], format: FromQuery[str] = "csv", month: FromQuery[str | None] = None
+) -> Response:
     scope = _scope(request)
     chosen = services.parse_month_param(month)
     rows = await services.export_rows(scope, code, chosen)
@@ -235,7 +283,8 @@ async def register_export(request: Request, code: FromPath[str], format: FromQue
     else:
         body, media, format = export.to_csv(rows), "text/csv", "csv"
     return Response(
-        body, media_type=media,
+        body,
+        media_type=media,
         headers={
             "Content-Disposition": f'attachment; filename="deaths-{code}-{suffix}.{format}"',
             "Cache-Control": "no-store",
@@ -265,13 +314,20 @@ async def notices_page(request: Request) -> Template:
 # --- funeral subsidy (county parameter) ----------------------------------------------------------
 
 
-async def _subsidy_page(request: Request, code: str, values: dict[str, str], errors: dict[str, str] | None = None,
-                        status_code: int = 200) -> Template:
+async def _subsidy_page(
+    request: Request, code: str, values: dict[str, str], errors: dict[str, str] | None = None, status_code: int = 200
+) -> Template:
     scope = _scope(request)
     county = await registry.get_county(scope, code)
     return page(
-        request, "deaths/subsidy_form.html", status_code=status_code, county=county, values=values, errors=errors or {},
-        current=await services.subsidy_on(scope, code, dates.today()), history=await services.subsidy_history(scope, code),
+        request,
+        "deaths/subsidy_form.html",
+        status_code=status_code,
+        county=county,
+        values=values,
+        errors=errors or {},
+        current=await services.subsidy_on(scope, code, dates.today()),
+        history=await services.subsidy_history(scope, code),
         yuan=_yuan,
     )
 
@@ -296,36 +352,15 @@ async def subsidy_submit(request: Request, code: FromPath[str]) -> Template | Re
     return await _subsidy_page(request, code, parsed.values, parsed.errors, status_code=400)
 
 
-# --- "今日待办" ---------------------------------------------------------------------------------
-
-
-@todo.source
-async def unread_late_reports(scope) -> list[todo.Item]:
-    """The county's staff: each late death report they have not read yet (the money must stop)."""
-    if not can(scope.role, "view_deaths"):
-        return []
-    return [
-        todo.Item(label=_("Read the late death report"), href=f"/counties/{notice.county_code}/deaths#late-notices",
-                  urgency=todo.TODAY, detail=notice.name, kind="death_notice_unread")
-        for notice in await services.late_notices(scope)
-    ]
-
-
-@todo.source
-async def my_home_late_reports(scope) -> list[todo.Item]:
-    """A director: their home's deaths reported late in the last LATE_REPORT_TODO_DAYS days, to
-    check the record (a wrongly typed time of death is corrected there)."""
-    if scope.kind != "home":
-        return []
-    since = dates.today() - timedelta(days=LATE_REPORT_TODO_DAYS)
-    return [
-        todo.Item(label=_("Death reported late: check the record"), href=f"/residents/{record.resident_id}/death",
-                  urgency=todo.SOON, detail=record.name, kind="death_reported_late")
-        for record in await services.home_late_reports(scope, since)
-    ]
-
-
 ROUTES = [
-    death_page, death_submit, correction_page, correction_submit, register_page, register_export,
-    notice_seen, notices_page, subsidy_form, subsidy_submit,
+    death_page,
+    death_submit,
+    correction_page,
+    correction_submit,
+    register_page,
+    register_export,
+    notice_seen,
+    notices_page,
+    subsidy_form,
+    subsidy_submit,
 ]

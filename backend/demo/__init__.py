@@ -51,9 +51,24 @@ from backend.registry import services as registry
 from backend.registry.schemas import CountyIn, HomeIn
 
 __all__ = [
-    "ANCHOR", "ASSESSMENT_HEADERS", "ASSESSORS", "COUNTIES", "DEMO_PASSWORD", "HOLIDAYS_2026", "HOMES", "ITEMS",
-    "ITEM_ZH", "MAKE_UP_DAYS_2026", "PLANTED", "RESIDENT_HEADERS", "USERS", "People", "calendar_rows", "demo_rows",
-    "load_demo", "payment_months",
+    "ANCHOR",
+    "ASSESSMENT_HEADERS",
+    "ASSESSORS",
+    "COUNTIES",
+    "DEMO_PASSWORD",
+    "HOLIDAYS_2026",
+    "HOMES",
+    "ITEMS",
+    "ITEM_ZH",
+    "MAKE_UP_DAYS_2026",
+    "PLANTED",
+    "RESIDENT_HEADERS",
+    "USERS",
+    "People",
+    "calendar_rows",
+    "demo_rows",
+    "load_demo",
+    "payment_months",
 ]
 
 

@@ -12,7 +12,18 @@ ITEMS = ("eat", "dress", "transfer", "toilet", "walk", "bathe")
 ITEM_ZH = ("自主吃饭", "自主穿衣", "自主上下床", "自主如厕", "室内行走", "自主洗澡")
 # Items in the order people usually lose them: bathing first, eating last.
 LOSS_ORDER = ("bathe", "walk", "dress", "toilet", "transfer", "eat")
-RESIDENT_HEADERS = ["身份证号", "姓名", "性别", "区划代码", "认定日期", "供养方式", "机构编码", "入住日期", "离院日期", "终止日期"]
+RESIDENT_HEADERS = [
+    "身份证号",
+    "姓名",
+    "性别",
+    "区划代码",
+    "认定日期",
+    "供养方式",
+    "机构编码",
+    "入住日期",
+    "离院日期",
+    "终止日期",
+]
 ASSESSMENT_HEADERS = ["身份证号", "评估日期", *ITEM_ZH, "评估人"]
 
 SURNAMES = (

@@ -49,9 +49,23 @@ def demo_rows(anchor: date) -> tuple[list[list[str]], list[list[str]], dict[str,
         number = people.id_number(county, born, gender)
         grown = date(born.year + 18, born.month, min(born.day, 28))
         approved = people.day_between(max(date(2012, 1, 1), grown), anchor - timedelta(days=120))
-        admitted = people.day_between(approved, min(approved + timedelta(days=400), anchor - timedelta(days=90))) if home else None
-        residents.append([number, people.name(gender), "男" if gender == "M" else "女", county, cell(approved),
-                          "集中" if home else "分散", home or "", cell(admitted), "", ""])
+        admitted = (
+            people.day_between(approved, min(approved + timedelta(days=400), anchor - timedelta(days=90))) if home else None
+        )
+        residents.append(
+            [
+                number,
+                people.name(gender),
+                "男" if gender == "M" else "女",
+                county,
+                cell(approved),
+                "集中" if home else "分散",
+                home or "",
+                cell(admitted),
+                "",
+                "",
+            ]
+        )
         if home and index == 5:
             # Admitted last month, not assessed yet: the admission assessment is due now.
             residents[-1][7] = cell(anchor - timedelta(days=rng.randint(10, 30)))
@@ -60,7 +74,7 @@ def demo_rows(anchor: date) -> tuple[list[list[str]], list[list[str]], dict[str,
         overdue = rng.random() < 0.1
         tiers = people.history(people.tier(younger), count)
         days = _assessment_dates(people, admitted or approved, anchor, count, overdue)
-        for day, tier in zip(days, tiers[-len(days):], strict=True):
+        for day, tier in zip(days, tiers[-len(days) :], strict=True):
             answers = people.answers(tier)
             assessments.append([number, cell(day), *("能" if answers[item] else "不能" for item in ITEMS), rng.choice(ASSESSORS)])
         if home and index in (3, 17):
@@ -95,22 +109,33 @@ async def tell_story(scope: Scope, story: dict[str, list[str]], anchor: date) ->
         if any(event.kind != "admit" for event in await residents.placements(scope, person.id)):
             continue
         target = next(code for code in siblings[person.county_code] if code != person.home_code)
-        await residents.record_placement(scope, person.id, PlacementIn(
-            "transfer", anchor - timedelta(days=40 + 11 * position), target, "家属申请，转入离家较近的敬老院"))
+        await residents.record_placement(
+            scope,
+            person.id,
+            PlacementIn("transfer", anchor - timedelta(days=40 + 11 * position), target, "家属申请，转入离家较近的敬老院"),
+        )
     for position, number in enumerate(story["discharge"]):
         person = await find_person(scope, number)
         if any(event.kind != "admit" for event in await residents.placements(scope, person.id)):
             continue
-        await residents.record_placement(scope, person.id, PlacementIn(
-            "discharge", anchor - timedelta(days=25 + 13 * position), None, "本人申请回村分散供养，由侄子照料"))
+        await residents.record_placement(
+            scope,
+            person.id,
+            PlacementIn("discharge", anchor - timedelta(days=25 + 13 * position), None, "本人申请回村分散供养，由侄子照料"),
+        )
     for number in story["end"]:
         person = await find_person(scope, number)
         if person.ended_on is None:
-            await residents.end_support(scope, person.id, anchor - timedelta(days=3), "经复核，已有赡养义务人且具备赡养能力，终止特困供养")
+            await residents.end_support(
+                scope, person.id, anchor - timedelta(days=3), "经复核，已有赡养义务人且具备赡养能力，终止特困供养"
+            )
     for position, number in enumerate(story["change"]):
         person = await find_person(scope, number)
         tasks = await residents.due_assessments(scope, home_code=person.home_code)
         if any(task.kind == "reassessment" and task.resident_id == person.id for task in tasks):
             continue
-        await residents.report_condition_change(scope, person.id, ConditionChangeIn(
-            anchor - timedelta(days=2 + 5 * position), "护理员 何春梅", "近日跌倒后行走困难，需要搀扶"))
+        await residents.report_condition_change(
+            scope,
+            person.id,
+            ConditionChangeIn(anchor - timedelta(days=2 + 5 * position), "护理员 何春梅", "近日跌倒后行走困难，需要搀扶"),
+        )

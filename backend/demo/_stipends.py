@@ -18,8 +18,17 @@ from backend.stipends import rules as stipend_rules
 from backend.stipends import services as stipends
 
 STANDARD_HEADERS = [
-    "区划代码", "生效月份", "集中基本生活费", "分散基本生活费", "集中全自理护理费", "集中半护理护理费", "集中全护理护理费",
-    "分散全自理护理费", "分散半护理护理费", "分散全护理护理费", "基本生活费下限",
+    "区划代码",
+    "生效月份",
+    "集中基本生活费",
+    "分散基本生活费",
+    "集中全自理护理费",
+    "集中半护理护理费",
+    "集中全护理护理费",
+    "分散全自理护理费",
+    "分散半护理护理费",
+    "分散全护理护理费",
+    "基本生活费下限",
 ]
 # Monthly amounts in yuan (Gansu-like: basic ≥ 1.3 × the county's 低保 standard; care by tier).
 # 2026 raised the basic amounts; the floor is 1.3 × the county's 2026 低保 standard.
@@ -35,8 +44,14 @@ PAYMENT_MONTHS = 3
 # person paid at the concentrated rate is paid so every month, the dead resident the two months
 # after the month of death; the others happen in the last month only.
 PLANTED = {
-    "620121": {"PAID_AFTER_DEATH": 1, "MODE_MISMATCH": 1, "TIER_MISMATCH": 1, "DUPLICATE_PAYMENT": 1,
-               "UNKNOWN_PERSON": 1, "NAME_MISMATCH": 1},
+    "620121": {
+        "PAID_AFTER_DEATH": 1,
+        "MODE_MISMATCH": 1,
+        "TIER_MISMATCH": 1,
+        "DUPLICATE_PAYMENT": 1,
+        "UNKNOWN_PERSON": 1,
+        "NAME_MISMATCH": 1,
+    },
     "620102": {"MODE_MISMATCH": 1, "DUPLICATE_PAYMENT": 1, "TIER_MISMATCH": 1, "MISSING_PAYMENT": 1},
 }
 DEATH_HOME = "YD-01"
@@ -54,8 +69,14 @@ def _death_candidate(residents: list[list[str]], assessments: list[list[str]], d
     for row in assessments:
         last[row[0]] = max(last.get(row[0], ""), row[1])
     for row in residents:
-        if row[6] == DEATH_HOME and row[0] not in avoid and row[7] and row[7] < (died_on - timedelta(days=60)).isoformat() \
-                and row[0] in last and last[row[0]] < died_on.isoformat():
+        if (
+            row[6] == DEATH_HOME
+            and row[0] not in avoid
+            and row[7]
+            and row[7] < (died_on - timedelta(days=60)).isoformat()
+            and row[0] in last
+            and last[row[0]] < died_on.isoformat()
+        ):
             return row[0]
     raise RuntimeError("no demo resident can die")
 
@@ -65,10 +86,18 @@ async def _report_death(scope: Scope, number: str, died_at: datetime) -> None:
     person = await find_person(scope, number)
     if await deaths.death_of(scope, person.id) is not None:
         return
-    await deaths.report_death(scope, person.id, DeathIn(
-        died_at=died_at, place="永登县中心敬老院 203 室", cause="心力衰竭（病故）", certificate_no="YD2026-0817-031",
-        reporter="永登县中心敬老院 护理员 何春梅", funeral_arrangements="家属领回，按当地习俗安葬",
-    ))
+    await deaths.report_death(
+        scope,
+        person.id,
+        DeathIn(
+            died_at=died_at,
+            place="永登县中心敬老院 203 室",
+            cause="心力衰竭（病故）",
+            certificate_no="YD2026-0817-031",
+            reporter="永登县中心敬老院 护理员 何春梅",
+            funeral_arrangements="家属领回，按当地习俗安葬",
+        ),
+    )
 
 
 def _yuan(fen: int) -> str:
@@ -85,8 +114,19 @@ class _Month:
 
     def line(self, number: str, name: str, basic: int, care: int, mode: str, home: str, ref: str | None = None) -> None:
         self.serial += 1
-        self.rows.append([ref or f"{self.county}-{self.month:%Y%m}-{self.serial:04d}", number, name, self.county,
-                          dates.month_text(self.month), _yuan(basic), _yuan(care), "集中" if mode == "concentrated" else "分散", home])
+        self.rows.append(
+            [
+                ref or f"{self.county}-{self.month:%Y%m}-{self.serial:04d}",
+                number,
+                name,
+                self.county,
+                dates.month_text(self.month),
+                _yuan(basic),
+                _yuan(care),
+                "集中" if mode == "concentrated" else "分散",
+                home,
+            ]
+        )
 
 
 def _entitled(persons: dict, county_id: int, month: date, standard) -> list[tuple]:
@@ -105,8 +145,11 @@ def _entitled(persons: dict, county_id: int, month: date, standard) -> list[tupl
 def _chosen(entitled: list[tuple], planted: dict[str, int], last: bool, dead: str) -> dict[str, str | None]:
     """The ID numbers the planted problems of the month fall on (deterministic: by position)."""
     dispersed = [pair for pair in entitled if pair[1].mode == "dispersed" and pair[1].tier != "unassessed"]
-    climbers = [pair for pair in entitled if pair[1].mode == "concentrated" and pair[1].tier in ("self_care", "partial")
-                and pair[0].id_number != dead]
+    climbers = [
+        pair
+        for pair in entitled
+        if pair[1].mode == "concentrated" and pair[1].tier in ("self_care", "partial") and pair[0].id_number != dead
+    ]
     return {
         "wrong_mode": dispersed[3][0].id_number if "MODE_MISMATCH" in planted else None,
         "wrong_tier": climbers[7][0].id_number if last and "TIER_MISMATCH" in planted else None,
@@ -164,16 +207,29 @@ async def _payment_rows(scope: Scope, months: list[date], dead: str, outsiders: 
                     paid_for_dead = lines.rows[-1][1:]
             if paid_for_dead and not any(row[1] == dead for row in lines.rows):
                 # The disbursement list was not told: the dead resident is paid as before.
-                lines.line(paid_for_dead[0], paid_for_dead[1], *(round(float(v) * 100) for v in paid_for_dead[4:6]),
-                           "concentrated" if paid_for_dead[6] == "集中" else "dispersed", paid_for_dead[7])
+                lines.line(
+                    paid_for_dead[0],
+                    paid_for_dead[1],
+                    *(round(float(v) * 100) for v in paid_for_dead[4:6]),
+                    "concentrated" if paid_for_dead[6] == "集中" else "dispersed",
+                    paid_for_dead[7],
+                )
             if last and "UNKNOWN_PERSON" in planted:
-                lines.line(_stranger(outsiders, county, month, known), outsiders.name("M"), standard.basic("dispersed"), 0, "dispersed", "")
+                lines.line(
+                    _stranger(outsiders, county, month, known),
+                    outsiders.name("M"),
+                    standard.basic("dispersed"),
+                    0,
+                    "dispersed",
+                    "",
+                )
             rows += lines.rows
     return rows
 
 
-async def load_stipends(scope: Scope, anchor: date, residents: list[list[str]], assessments: list[list[str]],
-                        story: dict[str, list[str]]) -> None:
+async def load_stipends(
+    scope: Scope, anchor: date, residents: list[list[str]], assessments: list[list[str]], story: dict[str, list[str]]
+) -> None:
     await import_rows(scope, "standards", STANDARD_HEADERS, [list(row) for row in STANDARDS])
     months = payment_months(anchor)
     died_at = datetime.combine(months[0] + timedelta(days=16), datetime.min.time()).replace(hour=6, minute=30)

@@ -80,7 +80,9 @@ async def import_rows(scope: Scope, kind: str, headers: list[str], rows: list[li
     from backend.importers import KINDS
 
     spec = KINDS[kind]
-    parsed, errors = parse_sheet(Sheet(headers, [(number, row) for number, row in enumerate(rows, start=2)]), spec.columns, spec.refused)
+    parsed, errors = parse_sheet(
+        Sheet(headers, [(number, row) for number, row in enumerate(rows, start=2)]), spec.columns, spec.refused
+    )
     if errors:
         raise ExchangeError(errors)
     plan = await spec.apply(scope, parsed, dry_run=True)

@@ -51,8 +51,15 @@ class CountyController(Controller):
     async def parameter_history(self, actor: NamedDependency[Scope], code: FromPath[str]) -> list[ParametersOut]:
         return await services.parameter_history(actor, code)
 
-    @post("/{code:str}/parameters", opt=allow("manage_registry"), summary="Set parameters from a date (admin)", responses=API_BODY_ERRORS)
-    async def set_parameters(self, actor: NamedDependency[Scope], code: FromPath[str], data: JSONBody[ParametersIn]) -> ParametersOut:
+    @post(
+        "/{code:str}/parameters",
+        opt=allow("manage_registry"),
+        summary="Set parameters from a date (admin)",
+        responses=API_BODY_ERRORS,
+    )
+    async def set_parameters(
+        self, actor: NamedDependency[Scope], code: FromPath[str], data: JSONBody[ParametersIn]
+    ) -> ParametersOut:
         return await services.set_parameters(actor, code, data)
 
 

@@ -11,8 +11,16 @@ import msgspec
 from backend.core.exchange import ImportResult, ImportRowOut
 
 __all__ = [
-    "CountyIn", "CountyOut", "CountyPatch", "HomeIn", "HomeOut", "HomePatch", "ImportResult", "ImportRowOut",
-    "ParametersIn", "ParametersOut",
+    "CountyIn",
+    "CountyOut",
+    "CountyPatch",
+    "HomeIn",
+    "HomeOut",
+    "HomePatch",
+    "ImportResult",
+    "ImportRowOut",
+    "ParametersIn",
+    "ParametersOut",
 ]
 
 CountyCode = Annotated[str, msgspec.Meta(pattern=r"^\d{6}$", description="6-digit division code")]

@@ -28,7 +28,9 @@ def _within(name: str, required: bool = True) -> forms.Integer:
 
 
 class CountyForm(forms.Form):
-    code: Annotated[str, forms.Text(max_length=6, pattern=rules.COUNTY_CODE_PATTERN, pattern_message=N_("The county code must be 6 digits."))]
+    code: Annotated[
+        str, forms.Text(max_length=6, pattern=rules.COUNTY_CODE_PATTERN, pattern_message=N_("The county code must be 6 digits."))
+    ]
     name: Annotated[str, NAME]
     province: Annotated[str, PROVINCE]
 
@@ -60,7 +62,9 @@ class HomeEditForm(forms.Form):
 class HomeForm(HomeEditForm, kw_only=True):
     # Letters in either case: the code is kept in capitals (``home_create``).
     code: Annotated[str, forms.Text(max_length=32, pattern=r"[A-Za-z0-9-]{1,32}", pattern_message=HOME_CODE_MESSAGE)]
-    county_code: Annotated[str, forms.Text(max_length=6, pattern=rules.COUNTY_CODE_PATTERN, pattern_message=N_("Choose a county."))]
+    county_code: Annotated[
+        str, forms.Text(max_length=6, pattern=rules.COUNTY_CODE_PATTERN, pattern_message=N_("Choose a county."))
+    ]
 
 
 async def _county_choices(request: Request) -> list[tuple[str, str]]:
@@ -82,12 +86,26 @@ async def overview(request: Request) -> Template:
     scope = user.scope
     if scope.kind == "home":
         home = await services.get_home(scope, user.home_code)
-        return page(request, "registry/overview.html", home=home, homes=[], counties=[], panels=await overview_panels(request),
-                    todo=await todo.items(scope))
+        return page(
+            request,
+            "registry/overview.html",
+            home=home,
+            homes=[],
+            counties=[],
+            panels=await overview_panels(request),
+            todo=await todo.items(scope),
+        )
     homes = await services.list_homes(scope)
     counties = await services.list_counties(scope)
-    return page(request, "registry/overview.html", home=None, homes=homes, counties=counties, panels=await overview_panels(request),
-                todo=await todo.items(scope))
+    return page(
+        request,
+        "registry/overview.html",
+        home=None,
+        homes=homes,
+        counties=counties,
+        panels=await overview_panels(request),
+        todo=await todo.items(scope),
+    )
 
 
 # --- counties -----------------------------------------------------------------------------
@@ -129,7 +147,9 @@ async def county_create(request: Request) -> Template | Redirect:
     if parsed.ok:
         data = parsed.data
         try:
-            county = await services.create_county(request.scope["user"].scope, CountyIn(code=data.code, name=data.name, province=data.province))
+            county = await services.create_county(
+                request.scope["user"].scope, CountyIn(code=data.code, name=data.name, province=data.province)
+            )
         except Invalid as invalid:
             parsed.merge(invalid)
         else:
@@ -191,20 +211,33 @@ async def parameters_submit(request: Request, code: FromPath[str]) -> Template |
     if parsed.ok:
         data = parsed.data
         try:
-            await services.set_parameters(scope, code, ParametersIn(
-                effective_from=data.effective_from,
-                residents_per_staff=data.residents_per_staff,
-                death_report_deadline_hours=data.death_report_deadline_hours,
-                extra_months_after_death=data.extra_months_after_death,
-                inspections_per_year=data.inspections_per_year,
-                dependents_per_carer=data.dependents_per_carer or None,
-            ))
+            await services.set_parameters(
+                scope,
+                code,
+                ParametersIn(
+                    effective_from=data.effective_from,
+                    residents_per_staff=data.residents_per_staff,
+                    death_report_deadline_hours=data.death_report_deadline_hours,
+                    extra_months_after_death=data.extra_months_after_death,
+                    inspections_per_year=data.inspections_per_year,
+                    dependents_per_carer=data.dependents_per_carer or None,
+                ),
+            )
         except Invalid as invalid:
             parsed.merge(invalid)
         else:
-            return redirect(f"/counties/{code}", flash=_("Parameters saved: in force from {day}.").format(day=day(data.effective_from)))
-    return page(request, "registry/parameters_form.html", status_code=400, county=county, values=parsed.values, errors=parsed.errors,
-                defaults=rules.default_table())
+            return redirect(
+                f"/counties/{code}", flash=_("Parameters saved: in force from {day}.").format(day=day(data.effective_from))
+            )
+    return page(
+        request,
+        "registry/parameters_form.html",
+        status_code=400,
+        county=county,
+        values=parsed.values,
+        errors=parsed.errors,
+        defaults=rules.default_table(),
+    )
 
 
 # --- homes --------------------------------------------------------------------------------
@@ -220,23 +253,42 @@ async def home_list(request: Request, county: FromQuery[str | None] = None, q: F
 
 @get("/homes/new", opt=allow("manage_registry"))
 async def home_new(request: Request, county: FromQuery[str | None] = None) -> Template:
-    return page(request, "registry/home_form.html", home=None, counties=await _county_choices(request),
-                values={"county_code": county or "", "beds": "0"})
+    return page(
+        request,
+        "registry/home_form.html",
+        home=None,
+        counties=await _county_choices(request),
+        values={"county_code": county or "", "beds": "0"},
+    )
 
 
 async def _reshow_home_new(request: Request, values: dict[str, str], errors: dict[str, str]) -> Template | None:
     if not _only(errors, HomeForm):
         return None
-    return page(request, "registry/home_form.html", status_code=400, home=None, counties=await _county_choices(request),
-                values=forms.values_of(HomeForm, values), errors=errors)
+    return page(
+        request,
+        "registry/home_form.html",
+        status_code=400,
+        home=None,
+        counties=await _county_choices(request),
+        values=forms.values_of(HomeForm, values),
+        errors=errors,
+    )
 
 
 async def _reshow_home_edit(request: Request, values: dict[str, str], errors: dict[str, str]) -> Template | None:
     if not _only(errors, HomeEditForm):
         return None
     home = await services.get_home(request.scope["user"].scope, request.path_params["code"])
-    return page(request, "registry/home_form.html", status_code=400, home=home, counties=[],
-                values=forms.values_of(HomeEditForm, values), errors=errors)
+    return page(
+        request,
+        "registry/home_form.html",
+        status_code=400,
+        home=home,
+        counties=[],
+        values=forms.values_of(HomeEditForm, values),
+        errors=errors,
+    )
 
 
 @post("/homes/new", opt={**allow("manage_registry"), "text_form": _reshow_home_new}, status_code=200)
@@ -246,16 +298,30 @@ async def home_create(request: Request) -> Template | Redirect:
     if parsed.ok:
         data = parsed.data
         try:
-            home = await services.create_home(scope, HomeIn(
-                code=data.code.upper(), name=data.name, county_code=data.county_code, beds=data.beds,
-                address=data.address, has_fire_control_room=data.has_fire_control_room,
-            ))
+            home = await services.create_home(
+                scope,
+                HomeIn(
+                    code=data.code.upper(),
+                    name=data.name,
+                    county_code=data.county_code,
+                    beds=data.beds,
+                    address=data.address,
+                    has_fire_control_room=data.has_fire_control_room,
+                ),
+            )
         except Invalid as invalid:
             parsed.merge(invalid)
         else:
             return redirect(f"/homes/{home.code}", flash=_("Home {name} created.").format(name=home.name))
-    return page(request, "registry/home_form.html", status_code=400, home=None, counties=await _county_choices(request),
-                values=parsed.values, errors=parsed.errors)
+    return page(
+        request,
+        "registry/home_form.html",
+        status_code=400,
+        home=None,
+        counties=await _county_choices(request),
+        values=parsed.values,
+        errors=parsed.errors,
+    )
 
 
 @get("/homes/{code:str}", opt={"access": USER})
@@ -284,14 +350,23 @@ async def home_update(request: Request, code: FromPath[str]) -> Template | Redir
     if parsed.ok:
         data = parsed.data
         try:
-            await services.update_home(scope, code, HomePatch(
-                name=data.name, beds=data.beds, address=data.address, has_fire_control_room=data.has_fire_control_room,
-            ))
+            await services.update_home(
+                scope,
+                code,
+                HomePatch(
+                    name=data.name,
+                    beds=data.beds,
+                    address=data.address,
+                    has_fire_control_room=data.has_fire_control_room,
+                ),
+            )
         except Invalid as invalid:
             parsed.merge(invalid)
         else:
             return redirect(f"/homes/{code}", flash=_("Saved."))
-    return page(request, "registry/home_form.html", status_code=400, home=home, counties=[], values=parsed.values, errors=parsed.errors)
+    return page(
+        request, "registry/home_form.html", status_code=400, home=home, counties=[], values=parsed.values, errors=parsed.errors
+    )
 
 
 ROUTES = [

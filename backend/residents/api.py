@@ -72,7 +72,13 @@ class ResidentController(Controller):
     async def get_one(self, actor: NamedDependency[Scope], resident_id: ResidentId) -> ResidentOut:
         return await services.get_resident(actor, resident_id)
 
-    @post("/{resident_id:int}/id-number", opt=allow("reveal_id_number"), status_code=200, summary="The full ID number (audited)", responses=API_ERRORS)
+    @post(
+        "/{resident_id:int}/id-number",
+        opt=allow("reveal_id_number"),
+        status_code=200,
+        summary="The full ID number (audited)",
+        responses=API_ERRORS,
+    )
     async def full_id(self, actor: NamedDependency[Scope], resident_id: ResidentId) -> FullId:
         return FullId(await services.reveal_id_number(actor, resident_id))
 
@@ -84,32 +90,66 @@ class ResidentController(Controller):
     async def list_placements(self, actor: NamedDependency[Scope], resident_id: ResidentId) -> list[PlacementOut]:
         return await services.placements(actor, resident_id)
 
-    @post("/{resident_id:int}/placements", opt=allow("record_placement", multiline=("note",)), summary="Admission, transfer or discharge", responses=API_BODY_ERRORS)
-    async def add_placement(self, actor: NamedDependency[Scope], resident_id: ResidentId, data: JSONBody[PlacementIn]) -> ResidentOut:
+    @post(
+        "/{resident_id:int}/placements",
+        opt=allow("record_placement", multiline=("note",)),
+        summary="Admission, transfer or discharge",
+        responses=API_BODY_ERRORS,
+    )
+    async def add_placement(
+        self, actor: NamedDependency[Scope], resident_id: ResidentId, data: JSONBody[PlacementIn]
+    ) -> ResidentOut:
         return await services.record_placement(actor, resident_id, data)
 
     @get("/{resident_id:int}/assessments", summary="Self-care assessments", responses=API_ERRORS)
     async def list_assessments(self, actor: NamedDependency[Scope], resident_id: ResidentId) -> list[AssessmentOut]:
         return await services.list_assessments(actor, resident_id)
 
-    @post("/{resident_id:int}/assessments", opt=allow("record_assessment"), summary="Record a self-care assessment (the tier is derived)", responses=API_BODY_ERRORS)
-    async def add_assessment(self, actor: NamedDependency[Scope], resident_id: ResidentId, data: JSONBody[AssessmentIn]) -> AssessmentOut:
+    @post(
+        "/{resident_id:int}/assessments",
+        opt=allow("record_assessment"),
+        summary="Record a self-care assessment (the tier is derived)",
+        responses=API_BODY_ERRORS,
+    )
+    async def add_assessment(
+        self, actor: NamedDependency[Scope], resident_id: ResidentId, data: JSONBody[AssessmentIn]
+    ) -> AssessmentOut:
         return await services.record_assessment(actor, resident_id, data)
 
     @get("/{resident_id:int}/capability-assessments", summary="GB/T 42195 assessments", responses=API_ERRORS)
     async def list_capability(self, actor: NamedDependency[Scope], resident_id: ResidentId) -> list[CapabilityOut]:
         return await services.list_capability(actor, resident_id)
 
-    @post("/{resident_id:int}/capability-assessments", opt=allow("record_assessment"), summary="Record a GB/T 42195 assessment", responses=API_BODY_ERRORS)
-    async def add_capability(self, actor: NamedDependency[Scope], resident_id: ResidentId, data: JSONBody[CapabilityIn]) -> CapabilityOut:
+    @post(
+        "/{resident_id:int}/capability-assessments",
+        opt=allow("record_assessment"),
+        summary="Record a GB/T 42195 assessment",
+        responses=API_BODY_ERRORS,
+    )
+    async def add_capability(
+        self, actor: NamedDependency[Scope], resident_id: ResidentId, data: JSONBody[CapabilityIn]
+    ) -> CapabilityOut:
         return await services.record_capability(actor, resident_id, data)
 
-    @post("/{resident_id:int}/condition-changes", opt=allow("record_assessment", multiline=("note",)), summary="Report a change of self-care ability", responses=API_BODY_ERRORS)
-    async def condition_change(self, actor: NamedDependency[Scope], resident_id: ResidentId, data: JSONBody[ConditionChangeIn]) -> DueDate:
+    @post(
+        "/{resident_id:int}/condition-changes",
+        opt=allow("record_assessment", multiline=("note",)),
+        summary="Report a change of self-care ability",
+        responses=API_BODY_ERRORS,
+    )
+    async def condition_change(
+        self, actor: NamedDependency[Scope], resident_id: ResidentId, data: JSONBody[ConditionChangeIn]
+    ) -> DueDate:
         return DueDate(await services.report_condition_change(actor, resident_id, data))
 
 
-@get("/api/v1/assessments/due", opt={"access": USER}, tags=["residents"], summary="Re-assessments and annual reviews due", responses=API_ERRORS)
+@get(
+    "/api/v1/assessments/due",
+    opt={"access": USER},
+    tags=["residents"],
+    summary="Re-assessments and annual reviews due",
+    responses=API_ERRORS,
+)
 async def due_assessments(
     actor: NamedDependency[Scope],
     home: FromQuery[str | None] = None,

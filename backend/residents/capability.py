@@ -62,7 +62,9 @@ class CapabilityResult:
     level: int
 
 
-def capability_level(scores: dict[str, int], coma: bool, dementia: bool, risk_events: int, data: Spec | None = None) -> CapabilityResult:
+def capability_level(
+    scores: dict[str, int], coma: bool, dementia: bool, risk_events: int, data: Spec | None = None
+) -> CapabilityResult:
     """Total, level from the total, and the level after adjustments (GB/T 42195-2022; data in
     gbt42195.toml): coma → the lowest level; diagnosed dementia or ≥ threshold risk events in
     30 days → one level lower. Raises ValueError for a missing, unknown or out-of-range score."""

@@ -55,27 +55,77 @@ def can_cell(value: Any) -> bool:
 EXAMPLE_ID_NUMBER = "620121194503150010"  # a valid number (check character included) for the templates
 
 RESIDENT_COLUMNS = [
-    Column("id_number", "身份证号", id_number_cell, rule=N_("A valid 18-character ID number; the natural key. A person may appear in one row only."),
-           example=EXAMPLE_ID_NUMBER),
+    Column(
+        "id_number",
+        "身份证号",
+        id_number_cell,
+        rule=N_("A valid 18-character ID number; the natural key. A person may appear in one row only."),
+        example=EXAMPLE_ID_NUMBER,
+    ),
     Column("name", "姓名", text(50), rule=N_("Required; at most 50 characters."), example="张三"),
-    Column("gender", "性别", gender_cell, required=False, rule=N_("男 or 女; optional; must agree with the ID number."), example="男"),
-    Column("county_code", "区划代码", pattern(COUNTY_CODE_PATTERN, N_("The county code must be 6 digits.")),
-           rule=N_("The county's 6-digit division code; the county must exist."), example="620121"),
-    Column("approved_on", "认定日期", date_cell, rule=N_("The date of approval (认定); the stipend starts the month after."), example="2024-01-05"),
+    Column(
+        "gender", "性别", gender_cell, required=False, rule=N_("男 or 女; optional; must agree with the ID number."), example="男"
+    ),
+    Column(
+        "county_code",
+        "区划代码",
+        pattern(COUNTY_CODE_PATTERN, N_("The county code must be 6 digits.")),
+        rule=N_("The county's 6-digit division code; the county must exist."),
+        example="620121",
+    ),
+    Column(
+        "approved_on",
+        "认定日期",
+        date_cell,
+        rule=N_("The date of approval (认定); the stipend starts the month after."),
+        example="2024-01-05",
+    ),
     Column("support_mode", "供养方式", mode_cell, rule=N_("集中 (in a home) or 分散 (at home)."), example="集中"),
-    Column("home_code", "机构编码", pattern(HOME_CODE_PATTERN, N_("The home code is 1–32 characters of A–Z, 0–9 and '-'.")), required=False,
-           rule=N_("The home's code: required for 集中, empty for 分散; the home must exist."), example="YD-01"),
-    Column("admitted_on", "入住日期", date_cell, required=False, rule=N_("The date of admission: required for 集中."), example="2024-02-01"),
-    Column("left_on", "离院日期", date_cell, required=False,
-           rule=N_("Optional: the day the person left the home (分散 from the next month, unless 终止日期 is given).")),
-    Column("ended_on", "终止日期", date_cell, required=False, rule=N_("Optional: the day support ended for a reason other than death.")),
+    Column(
+        "home_code",
+        "机构编码",
+        pattern(HOME_CODE_PATTERN, N_("The home code is 1–32 characters of A–Z, 0–9 and '-'.")),
+        required=False,
+        rule=N_("The home's code: required for 集中, empty for 分散; the home must exist."),
+        example="YD-01",
+    ),
+    Column(
+        "admitted_on",
+        "入住日期",
+        date_cell,
+        required=False,
+        rule=N_("The date of admission: required for 集中."),
+        example="2024-02-01",
+    ),
+    Column(
+        "left_on",
+        "离院日期",
+        date_cell,
+        required=False,
+        rule=N_("Optional: the day the person left the home (分散 from the next month, unless 终止日期 is given)."),
+    ),
+    Column(
+        "ended_on",
+        "终止日期",
+        date_cell,
+        required=False,
+        rule=N_("Optional: the day support ended for a reason other than death."),
+    ),
 ]
 
 _CAN_RULE = N_("能 or 不能 (also 是/否, 1/0).")
 
 ASSESSMENT_COLUMNS = [
-    Column("id_number", "身份证号", id_number_cell, rule=N_("The ID number of a person in the register."), example=EXAMPLE_ID_NUMBER),
-    Column("assessed_on", "评估日期", date_cell, rule=N_("The date of the assessment; with the ID number, the natural key."), example="2026-11-02"),
+    Column(
+        "id_number", "身份证号", id_number_cell, rule=N_("The ID number of a person in the register."), example=EXAMPLE_ID_NUMBER
+    ),
+    Column(
+        "assessed_on",
+        "评估日期",
+        date_cell,
+        rule=N_("The date of the assessment; with the ID number, the natural key."),
+        example="2026-11-02",
+    ),
     Column("eat", "自主吃饭", can_cell, rule=_CAN_RULE, example="能"),
     Column("dress", "自主穿衣", can_cell, rule=_CAN_RULE, example="能"),
     Column("transfer", "自主上下床", can_cell, rule=_CAN_RULE, example="能"),

@@ -58,9 +58,16 @@ DUE_REASON_LABELS = {
 TASK_STATUS_LABELS = {"open": N_("Due"), "overdue": N_("Overdue"), "done": N_("Done")}
 
 SETS = {
-    "tier": TIER_LABELS, "item": ITEM_LABELS, "mode": MODE_LABELS, "status": STATUS_LABELS,
-    "gender": GENDER_LABELS, "event": EVENT_LABELS, "reason": REASON_LABELS,
-    "task": TASK_LABELS, "due_reason": DUE_REASON_LABELS, "task_status": TASK_STATUS_LABELS,
+    "tier": TIER_LABELS,
+    "item": ITEM_LABELS,
+    "mode": MODE_LABELS,
+    "status": STATUS_LABELS,
+    "gender": GENDER_LABELS,
+    "event": EVENT_LABELS,
+    "reason": REASON_LABELS,
+    "task": TASK_LABELS,
+    "due_reason": DUE_REASON_LABELS,
+    "task_status": TASK_STATUS_LABELS,
 }
 
 

@@ -118,15 +118,41 @@ ASSESSMENT_LEDGER = register_ledger(
     LedgerSpec(
         "assessment",
         Assessment,
-        ("resident", "assessed_on", "eat", "dress", "transfer", "toilet", "walk", "bathe", "tier",
-         "assessor", "reason", "corrects", "recorded_at", "recorded_by"),
+        (
+            "resident",
+            "assessed_on",
+            "eat",
+            "dress",
+            "transfer",
+            "toilet",
+            "walk",
+            "bathe",
+            "tier",
+            "assessor",
+            "reason",
+            "corrects",
+            "recorded_at",
+            "recorded_by",
+        ),
     )
 )
 CAPABILITY_LEDGER = register_ledger(
     LedgerSpec(
         "capability_assessment",
         CapabilityAssessment,
-        ("resident", "assessed_on", "scores", "total", "base_level", "coma", "dementia", "risk_events",
-         "level", "assessor", "recorded_at", "recorded_by"),
+        (
+            "resident",
+            "assessed_on",
+            "scores",
+            "total",
+            "base_level",
+            "coma",
+            "dementia",
+            "risk_events",
+            "level",
+            "assessor",
+            "recorded_at",
+            "recorded_by",
+        ),
     )
 )

@@ -42,7 +42,12 @@ class StipendController(Controller):
     async def runs(self, actor: NamedDependency[Scope], code: FromPath[str], month: FromQuery[str | None] = None) -> list[RunOut]:
         return await services.list_runs_text(actor, code, month)
 
-    @post("/stipend-runs", summary="Reconcile a month (payments or claims) and store the run", status_code=201, responses=API_BODY_ERRORS)
+    @post(
+        "/stipend-runs",
+        summary="Reconcile a month (payments or claims) and store the run",
+        status_code=201,
+        responses=API_BODY_ERRORS,
+    )
     async def reconcile(self, actor: NamedDependency[Scope], code: FromPath[str], data: JSONBody[ReconcileIn]) -> ReconcileReport:
         return await services.reconcile_text(actor, code, data.month, data.source)
 
@@ -54,17 +59,33 @@ class StipendController(Controller):
     async def report(self, actor: NamedDependency[Scope], code: FromPath[str], run_id: FromPath[str]) -> ReconcileReport:
         return await services.get_report(actor, run_id, county_code=code, audit=True)
 
-    @get("/stipend-runs/{run_id:str}/review", summary="The run's review state and its findings with their reviews", responses=API_ERRORS)
+    @get(
+        "/stipend-runs/{run_id:str}/review",
+        summary="The run's review state and its findings with their reviews",
+        responses=API_ERRORS,
+    )
     async def review_state(self, actor: NamedDependency[Scope], code: FromPath[str], run_id: FromPath[str]) -> RunReviewOut:
         return await workflow.run_review(actor, run_id, county_code=code)
 
-    @post("/stipend-runs/{run_id:str}/reviews", summary="Review one finding: confirmed, explained (note) or dismissed (reason)",
-          status_code=200, opt={**allow("review_reconciliation"), "multiline": ("note",)}, responses=API_BODY_ERRORS)
-    async def review(self, actor: NamedDependency[Scope], code: FromPath[str], run_id: FromPath[str], data: JSONBody[ReviewIn]) -> FindingReviewOut:
+    @post(
+        "/stipend-runs/{run_id:str}/reviews",
+        summary="Review one finding: confirmed, explained (note) or dismissed (reason)",
+        status_code=200,
+        opt={**allow("review_reconciliation"), "multiline": ("note",)},
+        responses=API_BODY_ERRORS,
+    )
+    async def review(
+        self, actor: NamedDependency[Scope], code: FromPath[str], run_id: FromPath[str], data: JSONBody[ReviewIn]
+    ) -> FindingReviewOut:
         return await workflow.review_finding(actor, run_id, data.position, data.status, data.note, county_code=code)
 
-    @post("/stipend-runs/{run_id:str}/approve", summary="Approve the run (a finance user who imported none of its lines)",
-          status_code=200, opt=allow("review_reconciliation"), responses=API_ERRORS)
+    @post(
+        "/stipend-runs/{run_id:str}/approve",
+        summary="Approve the run (a finance user who imported none of its lines)",
+        status_code=200,
+        opt=allow("review_reconciliation"),
+        responses=API_ERRORS,
+    )
     async def approve(self, actor: NamedDependency[Scope], code: FromPath[str], run_id: FromPath[str]) -> RunReviewOut:
         return await workflow.approve_run(actor, run_id, county_code=code)
 

@@ -34,8 +34,9 @@ from backend.core.permissions import can, require
 from backend.core.security import Scope
 from backend.registry import services as registry
 from backend.stipends import rules, services
+from backend.stipends.claim_out import claim_out
 from backend.stipends.labels import CLAIM_STATE_LABELS as STATE_LABELS
-from backend.stipends.schemas import ClaimLineOut, ClaimOut
+from backend.stipends.schemas import ClaimOut
 from backend.stipends.services import check_month_range
 from backend.stipends.tables import Claim, ClaimLine, StipendLine
 
@@ -65,39 +66,8 @@ async def _find(scope: Scope, claim_id: int) -> dict[str, Any]:
     return row
 
 
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _line_out(line: dict[str, Any]) -> ClaimLineOut:
-    return ClaimLineOut(
-        position=line["position"], payment_ref=line["payment_ref"], resident_id=line["resident_id"],
-        id_number=line["id_number"], name=line["name"], support_mode=line["support_mode"], tier=line["tier"],
-        basic_amount=yuan_text(line["basic_amount"]), care_amount=yuan_text(line["care_amount"]),
-        total=yuan_text(line["basic_amount"] + line["care_amount"]),
-    )
-
-
-async def _out(row: dict[str, Any], with_lines: bool = True, totals: tuple[int, int, int] | None = None) -> ClaimOut:
-    """``totals`` (lines, basic, care) when the caller summed them already (listings)."""
-    lines = []
-    if totals is None:
-        lines = await ClaimLine.select().where(ClaimLine.claim == row["id"]).order_by(ClaimLine.position)
-        totals = (len(lines), sum(line["basic_amount"] for line in lines), sum(line["care_amount"] for line in lines))
-    count, basic, care = totals
-    return ClaimOut(
-        id=row["id"], home_code=row["home_code"], home_name=row["home_name"], county_code=row["county_code"],
-        month=dates.month_text(row["month"]), version=row["version"], state=row["state"],
-        created_at=row["created_at"].isoformat(), created_by=row["created_by"],
-        submitted_at=_iso(row["submitted_at"]), submitted_by=row["submitted_by"],
-        approved_at=_iso(row["approved_at"]), approved_by=row["approved_by"], run_id=row["run_id"],
-        lines=count, basic_total=yuan_text(basic), care_total=yuan_text(care), total=yuan_text(basic + care),
-        items=[_line_out(line) for line in lines] if with_lines else [],
-    )
-
-
 async def get_claim(scope: Scope, claim_id: int) -> ClaimOut:
-    return await _out(await _find(scope, claim_id))
+    return await claim_out(await _find(scope, claim_id))
 
 
 async def list_claims(
@@ -117,12 +87,18 @@ async def list_claims(
     totals: dict[int, tuple[int, int, int]] = {}
     ids = [row["id"] for row in rows]
     for start in range(0, len(ids), 500):
-        for item in await ClaimLine.select(
-            ClaimLine.claim, Count(ClaimLine.id).as_alias("n"), Sum(ClaimLine.basic_amount).as_alias("basic"),
-            Sum(ClaimLine.care_amount).as_alias("care"),
-        ).where(ClaimLine.claim.is_in(ids[start:start + 500])).group_by(ClaimLine.claim):
+        for item in (
+            await ClaimLine.select(
+                ClaimLine.claim,
+                Count(ClaimLine.id).as_alias("n"),
+                Sum(ClaimLine.basic_amount).as_alias("basic"),
+                Sum(ClaimLine.care_amount).as_alias("care"),
+            )
+            .where(ClaimLine.claim.is_in(ids[start : start + 500]))
+            .group_by(ClaimLine.claim)
+        ):
             totals[item["claim"]] = (item["n"], int(item["basic"] or 0), int(item["care"] or 0))
-    return [await _out(row, with_lines=False, totals=totals.get(row["id"], (0, 0, 0))) for row in rows]
+    return [await claim_out(row, with_lines=False, totals=totals.get(row["id"], (0, 0, 0))) for row in rows]
 
 
 def parse_month(text: str | None) -> date:
@@ -142,8 +118,17 @@ async def expected_lines(home: dict[str, Any], month: date) -> list[dict[str, An
         due = rules.entitlement(person, home["county_id"], month, standard)
         if not due.entitled or due.home_id != home["id"]:
             continue
-        lines.append({"resident_id": person.id, "id_number": person.id_number, "name": person.name,
-                      "support_mode": due.mode, "tier": due.tier, "basic_amount": due.basic, "care_amount": due.care})
+        lines.append(
+            {
+                "resident_id": person.id,
+                "id_number": person.id_number,
+                "name": person.name,
+                "support_mode": due.mode,
+                "tier": due.tier,
+                "basic_amount": due.basic,
+                "care_amount": due.care,
+            }
+        )
     return lines
 
 
@@ -159,11 +144,17 @@ async def generate_claim(scope: Scope, home_code: str, month: date) -> ClaimOut:
     check_month_range(month)
     lines = await expected_lines(home, month)
     if not lines:
-        raise Invalid({"month": _("No resident of this home is entitled to a stipend for {month}.").format(month=dates.month_text(month))})
+        raise Invalid(
+            {"month": _("No resident of this home is entitled to a stipend for {month}.").format(month=dates.month_text(month))}
+        )
     now = dates.now_utc()
     async with transaction():
-        latest = await Claim.select().where((Claim.home == home["id"]) & (Claim.month == month)).order_by(
-            Claim.version, ascending=False).first()
+        latest = (
+            await Claim.select()
+            .where((Claim.home == home["id"]) & (Claim.month == month))
+            .order_by(Claim.version, ascending=False)
+            .first()
+        )
         if latest is not None and latest["state"] == "draft":
             claim_id, version = latest["id"], latest["version"]
             await ClaimLine.delete().where(ClaimLine.claim == claim_id)
@@ -171,20 +162,38 @@ async def generate_claim(scope: Scope, home_code: str, month: date) -> ClaimOut:
             action = "claim.regenerate"
         else:
             version = 1 if latest is None else latest["version"] + 1
-            inserted = await Claim.insert(Claim(
-                home=home["id"], county=home["county_id"], month=month, version=version, state="draft",
-                created_at=now, created_by=scope.username,
-            )).returning(Claim.id)
+            inserted = await Claim.insert(
+                Claim(
+                    home=home["id"],
+                    county=home["county_id"],
+                    month=month,
+                    version=version,
+                    state="draft",
+                    created_at=now,
+                    created_by=scope.username,
+                )
+            ).returning(Claim.id)
             claim_id = inserted[0]["id"]
             action = "claim.generate"
-        await ClaimLine.insert(*[
-            ClaimLine(claim=claim_id, position=position, payment_ref=_ref(home_code, month, version, position), **line)
-            for position, line in enumerate(lines)
-        ])
-        await append_audit(scope.user_id, scope.username, [Change(
-            action, "claim", f"{home_code}@{dates.month_text(month)}v{version}", None,
-            {"lines": len(lines), "total": yuan_text(sum(line["basic_amount"] + line["care_amount"] for line in lines))},
-        )])
+        await ClaimLine.insert(
+            *[
+                ClaimLine(claim=claim_id, position=position, payment_ref=_ref(home_code, month, version, position), **line)
+                for position, line in enumerate(lines)
+            ]
+        )
+        await append_audit(
+            scope.user_id,
+            scope.username,
+            [
+                Change(
+                    action,
+                    "claim",
+                    f"{home_code}@{dates.month_text(month)}v{version}",
+                    None,
+                    {"lines": len(lines), "total": yuan_text(sum(line["basic_amount"] + line["care_amount"] for line in lines))},
+                )
+            ],
+        )
     return await get_claim(scope, claim_id)
 
 
@@ -209,13 +218,24 @@ async def submit_claim(scope: Scope, claim_id: int) -> ClaimOut:
             raise Invalid({"claim": _("Only a draft can be submitted; this claim is {state}.").format(state=state_label(row))})
         lines = await ClaimLine.select().where(ClaimLine.claim == claim_id).order_by(ClaimLine.position)
         refs = [line["payment_ref"] for line in lines]
-        taken = await StipendLine.select(StipendLine.payment_ref).where(
-            (StipendLine.source == "claims") & StipendLine.payment_ref.is_in(refs or [""])).first()
+        taken = (
+            await StipendLine.select(StipendLine.payment_ref)
+            .where((StipendLine.source == "claims") & StipendLine.payment_ref.is_in(refs or [""]))
+            .first()
+        )
         if taken is not None:
-            raise Invalid({"claim": _("Claim line {ref} already exists (imported); generate the claim again.").format(ref=taken["payment_ref"])})
+            raise Invalid(
+                {
+                    "claim": _("Claim line {ref} already exists (imported); generate the claim again.").format(
+                        ref=taken["payment_ref"]
+                    )
+                }
+            )
         now = dates.now_utc()
         earlier = await Claim.select().where(
-            (Claim.home == row["home"]) & (Claim.month == row["month"]) & (Claim.version < row["version"])
+            (Claim.home == row["home"])
+            & (Claim.month == row["month"])
+            & (Claim.version < row["version"])
             & Claim.state.is_in(["submitted", "approved"])
         )
         changes = []
@@ -223,21 +243,41 @@ async def submit_claim(scope: Scope, claim_id: int) -> ClaimOut:
             old_refs = ClaimLine.select(ClaimLine.payment_ref).where(ClaimLine.claim == old["id"])
             await StipendLine.delete().where((StipendLine.source == "claims") & StipendLine.payment_ref.is_in(old_refs))
             await Claim.update({"state": "superseded", "superseded_at": now}).where(Claim.id == old["id"])
-            changes.append(Change("claim.supersede", "claim", f"{row['home_code']}@{dates.month_text(row['month'])}v{old['version']}",
-                                  {"state": old["state"]}, {"state": "superseded", "by_version": row["version"]}))
+            changes.append(
+                Change(
+                    "claim.supersede",
+                    "claim",
+                    f"{row['home_code']}@{dates.month_text(row['month'])}v{old['version']}",
+                    {"state": old["state"]},
+                    {"state": "superseded", "by_version": row["version"]},
+                )
+            )
         new_lines = [
             StipendLine(
-                source="claims", payment_ref=line["payment_ref"], id_number=line["id_number"], id_key=citizen_id.normalise(line["id_number"]),
-                name=line["name"], county=row["county"], month=row["month"], basic_amount=line["basic_amount"],
-                care_amount=line["care_amount"], support_mode=line["support_mode"], home_code=row["home_code"],
-                imported_at=now, imported_by=scope.username,
+                source="claims",
+                payment_ref=line["payment_ref"],
+                id_number=line["id_number"],
+                id_key=citizen_id.normalise(line["id_number"]),
+                name=line["name"],
+                county=row["county"],
+                month=row["month"],
+                basic_amount=line["basic_amount"],
+                care_amount=line["care_amount"],
+                support_mode=line["support_mode"],
+                home_code=row["home_code"],
+                imported_at=now,
+                imported_by=scope.username,
             )
             for line in lines
         ]
         for start in range(0, len(new_lines), 500):
-            await StipendLine.insert(*new_lines[start:start + 500])
-        await Claim.update({"state": "submitted", "submitted_at": now, "submitted_by": scope.username}).where(Claim.id == claim_id)
-        changes.append(Change("claim.submit", "claim", _key(row), {"state": "draft"}, {"state": "submitted", "lines": len(lines)}))
+            await StipendLine.insert(*new_lines[start : start + 500])
+        await Claim.update({"state": "submitted", "submitted_at": now, "submitted_by": scope.username}).where(
+            Claim.id == claim_id
+        )
+        changes.append(
+            Change("claim.submit", "claim", _key(row), {"state": "draft"}, {"state": "submitted", "lines": len(lines)})
+        )
         await append_audit(scope.user_id, scope.username, changes)
     return await get_claim(scope, claim_id)
 
@@ -250,8 +290,13 @@ def state_label(row: dict[str, Any]) -> str:
 
 def _require_current_submitted(row: dict[str, Any]) -> None:
     if row["state"] != "submitted":
-        raise Invalid({"claim": _("Only a submitted claim can be checked and approved; this claim is {state}.").format(
-            state=state_label(row))})
+        raise Invalid(
+            {
+                "claim": _("Only a submitted claim can be checked and approved; this claim is {state}.").format(
+                    state=state_label(row)
+                )
+            }
+        )
 
 
 async def reconcile_claim(scope: Scope, claim_id: int):
@@ -262,8 +307,11 @@ async def reconcile_claim(scope: Scope, claim_id: int):
     report = await services.reconcile(scope, row["county_code"], row["month"], "claims")
     async with transaction():
         await Claim.update({"run_id": report.run_id}).where(Claim.id == claim_id)
-        await append_audit(scope.user_id, scope.username, [Change(
-            "claim.check", "claim", _key(row), {"run_id": row["run_id"]}, {"run_id": report.run_id})])
+        await append_audit(
+            scope.user_id,
+            scope.username,
+            [Change("claim.check", "claim", _key(row), {"run_id": row["run_id"]}, {"run_id": report.run_id})],
+        )
     return report
 
 
@@ -277,11 +325,16 @@ async def approve_claim(scope: Scope, claim_id: int) -> ClaimOut:
         if not row["run_id"]:
             raise Invalid({"claim": _("Check the claim with the reconciliation first.")})
         if await services.is_stale(scope, row["run_id"]):
-            raise Invalid({"claim": _("The month's claims or the register changed after the check: reconcile again before approving.")})
+            raise Invalid(
+                {"claim": _("The month's claims or the register changed after the check: reconcile again before approving.")}
+            )
         now = dates.now_utc()
         await Claim.update({"state": "approved", "approved_at": now, "approved_by": scope.username}).where(Claim.id == claim_id)
-        await append_audit(scope.user_id, scope.username, [Change(
-            "claim.approve", "claim", _key(row), {"state": "submitted"}, {"state": "approved", "run_id": row["run_id"]})])
+        await append_audit(
+            scope.user_id,
+            scope.username,
+            [Change("claim.approve", "claim", _key(row), {"state": "submitted"}, {"state": "approved", "run_id": row["run_id"]})],
+        )
     return await get_claim(scope, claim_id)
 
 
@@ -298,4 +351,3 @@ async def claim_findings(scope: Scope, claim: ClaimOut) -> list:
 
 async def home_for(scope: Scope, home_code: str) -> dict[str, Any]:
     return await registry.find_home(scope, home_code)
-

@@ -34,9 +34,13 @@ def in_chinese() -> Iterator[None]:
 
 
 def _amounts(f: rules.Facts) -> str:
-    return _("Basic living: expected {expected_basic}, paid {paid_basic}; care: expected {expected_care}, paid {paid_care}").format(
-        expected_basic=formatting.cny(f.expected_basic or 0), paid_basic=formatting.cny(f.paid_basic or 0),
-        expected_care=formatting.cny(f.expected_care or 0), paid_care=formatting.cny(f.paid_care or 0),
+    return _(
+        "Basic living: expected {expected_basic}, paid {paid_basic}; care: expected {expected_care}, paid {paid_care}"
+    ).format(
+        expected_basic=formatting.cny(f.expected_basic or 0),
+        paid_basic=formatting.cny(f.paid_basic or 0),
+        expected_care=formatting.cny(f.expected_care or 0),
+        paid_care=formatting.cny(f.paid_care or 0),
     )
 
 
@@ -48,7 +52,8 @@ def _invalid_id(f: rules.Facts) -> str:
 def _not_entitled(f: rules.Facts) -> str:
     if f.reason == "not_approved":
         return _("Approved on {approved_on}: entitled from {month}").format(
-            approved_on=formatting.day(f.approved_on), month=formatting.month(f.entitled_from))
+            approved_on=formatting.day(f.approved_on), month=formatting.month(f.entitled_from)
+        )
     if f.reason == "ended":
         return _("Support ended on {ended_on}").format(ended_on=formatting.day(f.ended_on))
     if f.reason == "other_county":
@@ -61,7 +66,10 @@ def _missing(f: rules.Facts) -> str:
     if f.expected_basic is None:  # a finding stored before the amounts were kept
         return _("Entitled as {mode}, {tier}; nothing paid").format(mode=mode, tier=tier)
     return _("Entitled as {mode}, {tier}: basic living {basic}, care {care}; nothing paid").format(
-        mode=mode, tier=tier, basic=formatting.cny(f.expected_basic), care=formatting.cny(f.expected_care or 0),
+        mode=mode,
+        tier=tier,
+        basic=formatting.cny(f.expected_basic),
+        care=formatting.cny(f.expected_care or 0),
     )
 
 
@@ -69,14 +77,16 @@ def _after_death(f: rules.Facts) -> str:
     if f.last_entitled_month is None:  # a finding stored before the last month was kept
         return _("Died on {died_on}").format(died_on=formatting.day(f.died_on))
     return _("Died on {died_on}; entitled up to {month}").format(
-        died_on=formatting.day(f.died_on), month=formatting.month(f.last_entitled_month))
+        died_on=formatting.day(f.died_on), month=formatting.month(f.last_entitled_month)
+    )
 
 
 def _unassessed(f: rules.Facts) -> str:
     if f.paid_care is None:  # a finding stored before the amounts were kept
         return _("Care paid, but no assessment before {day}").format(day=formatting.day(f.assessed_before))
     return _("Care of {amount} paid, but no assessment before {day}").format(
-        amount=formatting.cny(f.paid_care), day=formatting.day(f.assessed_before))
+        amount=formatting.cny(f.paid_care), day=formatting.day(f.assessed_before)
+    )
 
 
 _SENTENCES: dict[str, Callable[[rules.Facts], str]] = {
@@ -86,10 +96,12 @@ _SENTENCES: dict[str, Callable[[rules.Facts], str]] = {
     "PAID_AFTER_DEATH": _after_death,
     "NOT_ENTITLED": _not_entitled,
     "MODE_MISMATCH": lambda f: _("Paid as {paid_mode}; registered as {register_mode}").format(
-        paid_mode=label("mode", f.paid_mode or ""), register_mode=label("mode", f.register_mode or "")),
+        paid_mode=label("mode", f.paid_mode or ""), register_mode=label("mode", f.register_mode or "")
+    ),
     "UNASSESSED": _unassessed,
     "TIER_MISMATCH": lambda f: _("Care paid for “{paid_tier}”; assessed as “{register_tier}”").format(
-        paid_tier=label("tier", f.paid_tier or ""), register_tier=label("tier", f.register_tier or "")),
+        paid_tier=label("tier", f.paid_tier or ""), register_tier=label("tier", f.register_tier or "")
+    ),
     "AMOUNT_MISMATCH": _amounts,
     "MISSING_PAYMENT": _missing,
     "NAME_MISMATCH": lambda f: _("Name in the register: {name}").format(name=f.register_name),

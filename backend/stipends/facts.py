@@ -64,7 +64,6 @@ class Facts:
         return cls(**values)
 
 
-
 FACT_FIELDS = tuple(item.name for item in fields(Facts))
 
 
@@ -97,8 +96,10 @@ _DETAIL_TEXT = {
     "MODE_MISMATCH": lambda f: f"paid as {f.paid_mode}; register: {f.register_mode}",
     "UNASSESSED": lambda f: f"care paid but no assessment before {_iso(f.assessed_before)}",
     "TIER_MISMATCH": lambda f: f"care paid for {f.paid_tier}; assessed {f.register_tier}",
-    "AMOUNT_MISMATCH": lambda f: (f"basic expected {_yuan(f.expected_basic)} paid {_yuan(f.paid_basic)}; "
-                                  f"care expected {_yuan(f.expected_care)} paid {_yuan(f.paid_care)}"),
+    "AMOUNT_MISMATCH": lambda f: (
+        f"basic expected {_yuan(f.expected_basic)} paid {_yuan(f.paid_basic)}; "
+        f"care expected {_yuan(f.expected_care)} paid {_yuan(f.paid_care)}"
+    ),
     "MISSING_PAYMENT": lambda f: f"entitled: {f.register_mode}, {f.register_tier}",
     "NAME_MISMATCH": lambda f: f"register name: {f.register_name}",
 }

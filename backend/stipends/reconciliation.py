@@ -145,8 +145,17 @@ async def _raw(sql: str, county_ids: list[int], *args) -> list[dict]:
 
 
 def _line(row: dict) -> rules.Line:
-    return rules.Line(row["payment_ref"], row["id_number"], row["name"], row["county"], row["county_code"],
-                      row["basic_amount"], row["care_amount"], row["support_mode"] or "", row["home_code"] or "")
+    return rules.Line(
+        row["payment_ref"],
+        row["id_number"],
+        row["name"],
+        row["county"],
+        row["county_code"],
+        row["basic_amount"],
+        row["care_amount"],
+        row["support_mode"] or "",
+        row["home_code"] or "",
+    )
 
 
 class _ExtraMonths:
@@ -163,8 +172,9 @@ class _ExtraMonths:
         if county_code not in self._rows:
             history = await registry.parameter_history(Scope.system("reconciliation"), county_code)
             self._rows[county_code] = [
-                registry_rules.Parameters(effective_from=item.effective_from,
-                                          **{name: getattr(item, name) for name in registry_rules.PARAMETER_FIELDS})
+                registry_rules.Parameters(
+                    effective_from=item.effective_from, **{name: getattr(item, name) for name in registry_rules.PARAMETER_FIELDS}
+                )
                 for item in history
             ]
         return registry_rules.parameters_in_force(self._rows[county_code], day, self._defaults).extra_months_after_death
@@ -176,12 +186,22 @@ async def persons_of(records: Iterable[register.PersonRecord], extra: _ExtraMont
     out = []
     for record in records:
         months = await extra.on(record.county_code, record.died_on) if record.died_on is not None else 0
-        out.append(rules.Person(
-            id=record.id, id_number=record.id_number, name=record.name, county_id=record.county_id,
-            county_code=record.county_code, approved_on=record.approved_on, ended_on=record.ended_on,
-            died_on=record.died_on, placements=record.placements, assessments=record.assessments,
-            extra_months_after_death=months, county_name=record.county_name,
-        ))
+        out.append(
+            rules.Person(
+                id=record.id,
+                id_number=record.id_number,
+                name=record.name,
+                county_id=record.county_id,
+                county_code=record.county_code,
+                approved_on=record.approved_on,
+                ended_on=record.ended_on,
+                died_on=record.died_on,
+                placements=record.placements,
+                assessments=record.assessments,
+                extra_months_after_death=months,
+                county_name=record.county_name,
+            )
+        )
     return out
 
 
@@ -237,8 +257,13 @@ async def _group_rows(needs_rules: list[int], source: str, month: date) -> tuple
     return line_rows, group_rows
 
 
-def _distribute(out: dict[int, CountyMonth], line_rows: list[dict], group_rows: dict[int, dict], unpaid: list[int],
-                persons: dict[int, rules.Person]) -> None:
+def _distribute(
+    out: dict[int, CountyMonth],
+    line_rows: list[dict],
+    group_rows: dict[int, dict],
+    unpaid: list[int],
+    persons: dict[int, rules.Person],
+) -> None:
     """Per county: its lines for the rules, the lines naming the same IDs, the persons they name
     and its persons whom nothing pays."""
     by_number = {person.id_number: person for person in persons.values()}
@@ -303,15 +328,35 @@ def _fingerprint(county: CountyMonth, month: date, source: str, history: dict[in
         "totals": county.totals,
         "clean": [county.clean_lines, county.clean_paid],
         "lines": sorted(
-            [line.payment_ref, line.id_number, line.name, line.county_id, line.basic, line.care, line.support_mode, line.home_code]
+            [
+                line.payment_ref,
+                line.id_number,
+                line.name,
+                line.county_id,
+                line.basic,
+                line.care,
+                line.support_mode,
+                line.home_code,
+            ]
             for line in county.group_lines
         ),
         "persons": sorted(
-            [p.id, p.id_number, p.name, p.county_id, _text(p.approved_on), _text(p.ended_on), _text(p.died_on),
-             p.extra_months_after_death, sorted(history[p.id][0]), sorted(history[p.id][1])]
+            [
+                p.id,
+                p.id_number,
+                p.name,
+                p.county_id,
+                _text(p.approved_on),
+                _text(p.ended_on),
+                _text(p.died_on),
+                p.extra_months_after_death,
+                sorted(history[p.id][0]),
+                sorted(history[p.id][1]),
+            ]
             for p in county.persons.values()
         ),
-        "standard": None if standard is None
+        "standard": None
+        if standard is None
         else [_text(standard.effective_from)] + [getattr(standard, name) for name in rules.AMOUNT_FIELDS],
     }
     return hashlib.sha256(canonical(payload).encode("utf-8")).hexdigest()

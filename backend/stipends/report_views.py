@@ -38,8 +38,13 @@ async def dashboard_page(request: Request, code: FromPath[str]) -> Template:
 
 @get("/counties/{code:str}/stipends/findings", opt=allow("view_reconciliation"))
 async def findings_page(
-    request: Request, code: FromPath[str], finding_code: FromQuery[str] = "", status: FromQuery[str] = "",
-    month: FromQuery[str] = "", q: FromQuery[str] = "", source: FromQuery[str] = "payments",
+    request: Request,
+    code: FromPath[str],
+    finding_code: FromQuery[str] = "",
+    status: FromQuery[str] = "",
+    month: FromQuery[str] = "",
+    q: FromQuery[str] = "",
+    source: FromQuery[str] = "payments",
 ) -> Template:
     scope = _scope(request)
     await reports.county_in_scope(scope, code)  # scope first: another county is 404 whatever the filters
@@ -52,8 +57,15 @@ async def findings_page(
         errors = invalid.errors
         data = await reports.findings(scope, code)
         data["findings"], data["total"] = [], 0
-    return stipend_page(request, "stipends/findings.html", status_code=400 if errors else 200, filters=filters,
-                        errors=errors, statuses=reports.REVIEW_STATUSES, **data)
+    return stipend_page(
+        request,
+        "stipends/findings.html",
+        status_code=400 if errors else 200,
+        filters=filters,
+        errors=errors,
+        statuses=reports.REVIEW_STATUSES,
+        **data,
+    )
 
 
 @get("/counties/{code:str}/stipends/recovery.xlsx", opt=allow("view_reconciliation"))
@@ -63,19 +75,27 @@ async def recovery_export(request: Request, code: FromPath[str], month: FromQuer
     chosen = reports.parse_month_filter(month)
     body = await reports.recovery_xlsx(scope, code, chosen)
     suffix = dates.month_text(chosen) if chosen else "all"
-    return Response(body, media_type=xlsx.MEDIA_TYPE, headers={
-        "Content-Disposition": f'attachment; filename="recovery-{code}-{suffix}.xlsx"',
-        "Cache-Control": "no-store",
-    })
+    return Response(
+        body,
+        media_type=xlsx.MEDIA_TYPE,
+        headers={
+            "Content-Disposition": f'attachment; filename="recovery-{code}-{suffix}.xlsx"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @get("/counties/{code:str}/stipends/runs/{run_id:str}/report.pdf", opt=allow("view_reconciliation"))
 async def report_pdf(request: Request, code: FromPath[str], run_id: FromPath[str]) -> Response:
     body, data = await reports.reconciliation_pdf(_scope(request), code, run_id)
-    return Response(body, media_type="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="reconciliation-{code}-{data["month"]}-{run_id[:8]}.pdf"',
-        "Cache-Control": "no-store",
-    })
+    return Response(
+        body,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="reconciliation-{code}-{data["month"]}-{run_id[:8]}.pdf"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @get("/residents/{resident_id:int}/payments", opt=allow("view_reconciliation"))
@@ -103,11 +123,25 @@ async def standards_page(request: Request, code: FromPath[str]) -> Template:
     return stipend_page(request, "stipends/standards.html", **data)
 
 
-async def _form_page(request: Request, code: str, values: dict[str, str], errors: dict[str, str] | None = None,
-                     status_code: int = 200, base: Any = None) -> Template:
+async def _form_page(
+    request: Request,
+    code: str,
+    values: dict[str, str],
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+    base: Any = None,
+) -> Template:
     data = await reports.standards_page_data(_scope(request), code)
-    return stipend_page(request, "stipends/standard_form.html", status_code=status_code, values=values,
-                        errors=errors or {}, fields=rules.AMOUNT_FIELDS, base=base, **data)
+    return stipend_page(
+        request,
+        "stipends/standard_form.html",
+        status_code=status_code,
+        values=values,
+        errors=errors or {},
+        fields=rules.AMOUNT_FIELDS,
+        base=base,
+        **data,
+    )
 
 
 @get("/counties/{code:str}/standards/new", opt=allow("set_standards"))
@@ -121,8 +155,9 @@ async def standard_form(request: Request, code: FromPath[str], base_month: FromQ
     except Invalid as invalid:
         errors, month = invalid.errors, dates.add_months(dates.month_of(dates.today()), 1)
     base = await services.standard_for(scope, code, month)
-    return await _form_page(request, code, reports.standard_form_values(base, month), errors,
-                            status_code=400 if errors else 200, base=base)
+    return await _form_page(
+        request, code, reports.standard_form_values(base, month), errors, status_code=400 if errors else 200, base=base
+    )
 
 
 async def _reshow_standard(request: Request, values: dict[str, str], errors: dict[str, str]) -> Template | None:
@@ -160,6 +195,12 @@ async def stipends_panel(request: Request) -> tuple[str, dict[str, Any]] | None:
 
 
 ROUTES = [
-    dashboard_page, findings_page, recovery_export, report_pdf, history_page, standards_page, standard_form,
+    dashboard_page,
+    findings_page,
+    recovery_export,
+    report_pdf,
+    history_page,
+    standards_page,
+    standard_form,
     standard_submit,
 ]

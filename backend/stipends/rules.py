@@ -70,8 +70,11 @@ class StandardRow:
     @classmethod
     def of(cls, row: Mapping) -> StandardRow:
         """From a row of the ``standard`` table."""
-        return cls(effective_from=row["effective_from"], **{name: row[name] for name in AMOUNT_FIELDS},
-                   basic_floor=row.get("basic_floor"))
+        return cls(
+            effective_from=row["effective_from"],
+            **{name: row[name] for name in AMOUNT_FIELDS},
+            basic_floor=row.get("basic_floor"),
+        )
 
     def basic(self, mode: str) -> int:
         return getattr(self, f"basic_{mode}")
@@ -274,8 +277,14 @@ def classify(
 def _classify_entitled(line: Line, ent: Entitlement, month: date, standard: StandardRow) -> tuple[str | None, int, Facts]:
     """``classify`` for a line paying a person entitled for the month."""
     expected = ent.total
-    facts = Facts(register_mode=ent.mode, register_tier=ent.tier, expected_basic=ent.basic, expected_care=ent.care,
-                  paid_basic=line.basic, paid_care=line.care)
+    facts = Facts(
+        register_mode=ent.mode,
+        register_tier=ent.tier,
+        expected_basic=ent.basic,
+        expected_care=ent.care,
+        paid_basic=line.basic,
+        paid_care=line.care,
+    )
     other = _mode_named(line, ent, standard)
     if other is not None:
         return "MODE_MISMATCH", expected, replace(facts, paid_mode=other)
@@ -332,8 +341,15 @@ def reconcile(
             result.findings.append(FindingRow(code, line.id_number, line.name, line.payment_ref, expected, line.paid, facts))
         if person is not None and line.name.strip() != person.name.strip():
             result.findings.append(
-                FindingRow("NAME_MISMATCH", line.id_number, line.name, line.payment_ref, expected, line.paid,
-                           Facts(register_name=person.name.strip()))
+                FindingRow(
+                    "NAME_MISMATCH",
+                    line.id_number,
+                    line.name,
+                    line.payment_ref,
+                    expected,
+                    line.paid,
+                    Facts(register_name=person.name.strip()),
+                )
             )
     for key in sorted(persons):
         person = persons[key]
@@ -345,7 +361,14 @@ def reconcile(
         result.expected += ent.total
         result.underpaid += ent.total
         result.findings.append(
-            FindingRow("MISSING_PAYMENT", person.id_number, person.name, None, ent.total, 0,
-                       Facts(register_mode=ent.mode, register_tier=ent.tier, expected_basic=ent.basic, expected_care=ent.care))
+            FindingRow(
+                "MISSING_PAYMENT",
+                person.id_number,
+                person.name,
+                None,
+                ent.total,
+                0,
+                Facts(register_mode=ent.mode, register_tier=ent.tier, expected_basic=ent.basic, expected_care=ent.care),
+            )
         )
     return result

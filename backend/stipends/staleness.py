@@ -31,13 +31,27 @@ from backend.stipends import reconciliation
 
 # Audit actions that never change what a reconciliation reads (lines, register, placements,
 # assessments, deaths, standards, parameters). An action missing here only costs a reload.
-HARMLESS_ACTIONS = frozenset({
-    "reconcile.run", "reconcile.view", "reconcile.approve", "finding.review",
-    "claim.check", "claim.approve",
-    "resident.view_id", "resident.capability", "resident.condition_change",
-    "stipends.recovery_export", "death.export", "death.notice_seen",
-    "user.login", "user.create", "user.role", "user.password", "token.create",
-})
+HARMLESS_ACTIONS = frozenset(
+    {
+        "reconcile.run",
+        "reconcile.view",
+        "reconcile.approve",
+        "finding.review",
+        "claim.check",
+        "claim.approve",
+        "resident.view_id",
+        "resident.capability",
+        "resident.condition_change",
+        "stipends.recovery_export",
+        "death.export",
+        "death.notice_seen",
+        "user.login",
+        "user.create",
+        "user.role",
+        "user.password",
+        "token.create",
+    }
+)
 
 _KEEP = 4096  # county-months remembered per process
 _known: dict[tuple[int, date, str], tuple[int, str]] = {}  # key → (valid from audit seq, fingerprint)

@@ -9,7 +9,7 @@ approves; inspectors read. Out-of-scope records are "not found" (the services de
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -21,22 +21,30 @@ from backend.core import citizen_id, forms
 from backend.core.errors import Invalid, NotFound
 from backend.core.formatting import cny
 from backend.core.i18n import N_, _
-from backend.core.limits import RecordId
 from backend.core.money import parse_yuan
-from backend.core.permissions import allow, can
+from backend.core.permissions import allow
 from backend.core.security import Scope
-from backend.core.web import overview_panel, page, redirect
+from backend.core.web import page, redirect
 from backend.registry import services as registry
 from backend.registry.rules import COUNTY_CODE_PATTERN
-from backend.stipends import claims, rules, services, workflow
+from backend.stipends import rules, services, workflow
 from backend.stipends.details import describe
 from backend.stipends.labels import labels
 
 
 def stipend_page(request: Request, template: str, status_code: int = 200, **context: Any) -> Template:
     """A stipend page: the label sets (``L``), the finding codes, and the facts in words."""
-    return page(request, template, status_code=status_code, L=labels(), codes=rules.CODES, detail=describe,
-                mask=citizen_id.mask, yuan=_yuan, **context)
+    return page(
+        request,
+        template,
+        status_code=status_code,
+        L=labels(),
+        codes=rules.CODES,
+        detail=describe,
+        mask=citizen_id.mask,
+        yuan=_yuan,
+        **context,
+    )
 
 
 def _yuan(text: str) -> str:
@@ -53,20 +61,31 @@ def _scope(request: Request) -> Scope:
 
 class ReconcileForm(forms.Form):
     month: Annotated[date, forms.Month()]
-    county_code: Annotated[str, forms.Text(required=False, max_length=6, pattern=COUNTY_CODE_PATTERN,
-                                           pattern_message=N_("The county code must be 6 digits."))] = ""
+    county_code: Annotated[
+        str,
+        forms.Text(
+            required=False, max_length=6, pattern=COUNTY_CODE_PATTERN, pattern_message=N_("The county code must be 6 digits.")
+        ),
+    ] = ""
     source: Annotated[str, forms.Choice(rules.SOURCES, N_("Choose payments or claims."))] = "payments"
 
 
-def _reconcile_form(request: Request, values: dict[str, str], errors: dict[str, str] | None = None, status_code: int = 200) -> Template:
-    return stipend_page(request, "stipends/run_new.html", status_code=status_code, values=values, errors=errors or {},
-                        sources=rules.SOURCES)
+def _reconcile_form(
+    request: Request, values: dict[str, str], errors: dict[str, str] | None = None, status_code: int = 200
+) -> Template:
+    return stipend_page(
+        request, "stipends/run_new.html", status_code=status_code, values=values, errors=errors or {}, sources=rules.SOURCES
+    )
 
 
 @get("/stipends/reconcile", opt=allow("review_reconciliation"))
 async def reconcile_new(request: Request, month: FromQuery[str | None] = None, source: FromQuery[str | None] = None) -> Template:
     user = request.scope["user"]
-    values = {"county_code": user.county_code or "", "month": month or "", "source": source if source in rules.SOURCES else "payments"}
+    values = {
+        "county_code": user.county_code or "",
+        "month": month or "",
+        "source": source if source in rules.SOURCES else "payments",
+    }
     return _reconcile_form(request, values)
 
 
@@ -127,17 +146,38 @@ def _safe_query(request: Request) -> str:
     return urlencode(kept)
 
 
-async def _run_page(request: Request, run_id: str, errors: dict[str, str] | None = None, values: dict[str, str] | None = None,
-                    error_position: int | None = None, status_code: int = 200) -> Template:
+async def _run_page(
+    request: Request,
+    run_id: str,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    error_position: int | None = None,
+    status_code: int = 200,
+) -> Template:
     chosen = _run_filters(request)
-    view = await workflow.run_view(_scope(request), run_id, code=chosen["code"] or None, status=chosen["status"] or None,
-                                   page=_small_int(request.query_params.get("page") or "") or 1)
+    view = await workflow.run_view(
+        _scope(request),
+        run_id,
+        code=chosen["code"] or None,
+        status=chosen["status"] or None,
+        page=_small_int(request.query_params.get("page") or "") or 1,
+    )
     codes = [(code, view.summary["findings"].get(code, 0)) for code in rules.CODES]
     query = urlencode({key: value for key, value in chosen.items() if value})
     page_query = urlencode({**{key: value for key, value in chosen.items() if value}, "page": view.page})
-    return stipend_page(request, "stipends/run.html", status_code=status_code, run=view, run_codes=codes,
-                        errors=errors or {}, values=values or {}, error_position=error_position, chosen=chosen,
-                        query_base=query, page_query=page_query)
+    return stipend_page(
+        request,
+        "stipends/run.html",
+        status_code=status_code,
+        run=view,
+        run_codes=codes,
+        errors=errors or {},
+        values=values or {},
+        error_position=error_position,
+        chosen=chosen,
+        query_base=query,
+        page_query=page_query,
+    )
 
 
 @get("/stipends/runs/{run_id:str}", opt=allow("view_reconciliation"))
@@ -171,7 +211,9 @@ async def run_review(request: Request, run_id: FromPath[str]) -> Template | Redi
         try:
             await workflow.review_finding(scope, run_id, parsed.data.position, parsed.data.status, parsed.data.note)
             back = _safe_query(request)
-            return redirect(f"/stipends/runs/{run_id}{'?' + back if back else ''}#finding-{position}", flash=_("The review is saved."))
+            return redirect(
+                f"/stipends/runs/{run_id}{'?' + back if back else ''}#finding-{position}", flash=_("The review is saved.")
+            )
         except Invalid as invalid:
             parsed.merge(invalid)
     if "position" in parsed.errors:
@@ -200,127 +242,10 @@ async def run_approve(request: Request, run_id: FromPath[str]) -> Template | Red
     return stipend_page(request, "stipends/run_confirm.html", run=view, effects=effects)
 
 
-# --- claims ----------------------------------------------------------------------------------------
-
-
-class ClaimMonthForm(forms.Form):
-    month: Annotated[date, forms.Month()]
-
-
-async def _home_claims_page(request: Request, code: str, values: dict[str, str] | None = None,
-                            errors: dict[str, str] | None = None, status_code: int = 200) -> Template:
-    scope = _scope(request)
-    home = await registry.get_home(scope, code)
-    items = await claims.list_claims(scope, home_code=code)
-    return stipend_page(request, "stipends/claims_home.html", status_code=status_code, home=home, claims=items,
-                        values=values or {}, errors=errors or {})
-
-
-@get("/homes/{code:str}/claims", opt=allow("view_claims"))
-async def home_claims(request: Request, code: FromPath[str]) -> Template:
-    return await _home_claims_page(request, code)
-
-
-async def _reshow_claims(request: Request, values: dict[str, str], errors: dict[str, str]) -> Template | None:
-    if set(errors) != {"month"}:
-        return None
-    return await _home_claims_page(request, request.path_params["code"], {"month": values.get("month", "")}, errors, status_code=400)
-
-
-@post("/homes/{code:str}/claims", opt={**allow("prepare_claims"), "text_form": _reshow_claims}, status_code=200)
-async def home_claims_generate(request: Request, code: FromPath[str]) -> Template | Redirect:
-    scope = _scope(request)
-    await registry.find_home(scope, code)  # out of scope: 404 before anything else
-    parsed = await forms.read(request, ClaimMonthForm)
-    if parsed.ok:
-        try:
-            claim = await claims.generate_claim(scope, code, parsed.data.month)
-            return redirect(f"/stipends/claims/{claim.id}", flash=_("The claim is generated: check it, then submit it."))
-        except Invalid as invalid:
-            parsed.merge(invalid)
-    return await _home_claims_page(request, code, parsed.values, parsed.errors, status_code=400)
-
-
-@get("/stipends/claims", opt=allow("view_county_claims"))
-async def claims_list(request: Request, month: FromQuery[str | None] = None, status: FromQuery[str | None] = None) -> Template:
-    scope = _scope(request)
-    errors: dict[str, str] = {}
-    chosen = {"month": month or "", "state": status if status in claims.STATE_LABELS else ""}
-    month_value = None
-    if chosen["month"]:
-        try:
-            month_value = claims.parse_month(chosen["month"])
-        except Invalid as invalid:
-            errors = invalid.errors
-    items = [] if errors else await claims.list_claims(scope, month=month_value, state=chosen["state"] or None)
-    return stipend_page(request, "stipends/claims.html", status_code=400 if errors else 200, claims=items, chosen=chosen, errors=errors)
-
-
-async def _claim_page(request: Request, claim_id: int, errors: dict[str, str] | None = None, status_code: int = 200) -> Template:
-    scope = _scope(request)
-    claim = await claims.get_claim(scope, claim_id)
-    role = request.scope["user"].role
-    run_stale = None
-    if claim.run_id and can(role, "view_reconciliation"):
-        run_stale = await services.is_stale(scope, claim.run_id)
-    when = {name: datetime.fromisoformat(getattr(claim, name)) if getattr(claim, name) else None
-            for name in ("created_at", "submitted_at", "approved_at")}
-    return stipend_page(
-        request, "stipends/claim.html", status_code=status_code, claim=claim, errors=errors or {}, when=when,
-        findings=await claims.claim_findings(scope, claim), run_stale=run_stale,
-    )
-
-
-@get("/stipends/claims/{claim_id:int}", opt=allow("view_claims"))
-async def claim_page(request: Request, claim_id: RecordId) -> Template:
-    return await _claim_page(request, claim_id)
-
-
-async def _claim_action(request: Request, claim_id: int, action, done: str) -> Template | Redirect:
-    scope = _scope(request)
-    await claims.get_claim(scope, claim_id)  # out of scope: 404 before anything else
-    try:
-        await action(scope, claim_id)
-        return redirect(f"/stipends/claims/{claim_id}", flash=done)
-    except Invalid as invalid:
-        return await _claim_page(request, claim_id, errors=invalid.errors, status_code=400)
-
-
-@post("/stipends/claims/{claim_id:int}/submit", opt=allow("prepare_claims"), status_code=200)
-async def claim_submit(request: Request, claim_id: RecordId) -> Template | Redirect:
-    return await _claim_action(request, claim_id, claims.submit_claim, _("The claim is submitted to the county's finance office."))
-
-
-@post("/stipends/claims/{claim_id:int}/reconcile", opt=allow("check_claims"), status_code=200)
-async def claim_reconcile(request: Request, claim_id: RecordId) -> Template | Redirect:
-    return await _claim_action(request, claim_id, claims.reconcile_claim, _("The claim is checked with the reconciliation."))
-
-
-@post("/stipends/claims/{claim_id:int}/approve", opt=allow("check_claims"), status_code=200)
-async def claim_approve(request: Request, claim_id: RecordId) -> Template | Redirect:
-    return await _claim_action(request, claim_id, claims.approve_claim, _("The claim is approved."))
-
-
-@overview_panel
-async def claims_panel(request: Request) -> tuple[str, dict[str, Any]] | None:
-    """On the overview: the director's way to the home's claims; for finance, the claims waiting
-    for a check and the way to start a reconciliation."""
-    user = request.scope["user"]
-    scope = user.scope
-    if scope.kind == "home" and can(user.role, "prepare_claims") and user.home_code:
-        items = await claims.list_claims(scope, home_code=user.home_code)
-        latest = items[0] if items else None
-        return ("stipends/claim_panel.html", {
-            "home_code": user.home_code, "latest": latest, "waiting": None,
-            "state": claims.state_label({"state": latest.state}) if latest else "",
-        })
-    if scope.kind == "county" and can(user.role, "check_claims"):
-        waiting = await claims.list_claims(scope, state="submitted")
-        return ("stipends/claim_panel.html", {"home_code": None, "latest": None, "waiting": len(waiting), "state": ""})
-    return None
-
-
 ROUTES = [
-    reconcile_new, reconcile_submit, run_page, run_review, run_approve,
-    home_claims, home_claims_generate, claims_list, claim_page, claim_submit, claim_reconcile, claim_approve,
+    reconcile_new,
+    reconcile_submit,
+    run_page,
+    run_review,
+    run_approve,
 ]

@@ -50,27 +50,44 @@ async def _run(scope: Scope, run_id: str, county_code: str | None = None) -> dic
 
 def _refuse_if_approved(row: dict[str, Any]) -> None:
     if row["state"] == "approved":
-        raise Invalid({"run": _("This run was approved on {day} by {user}; it is read-only.").format(
-            day=dates.local(row["approved_at"]).date().isoformat() if row["approved_at"] else "", user=row["approved_by"])})
+        raise Invalid(
+            {
+                "run": _("This run was approved on {day} by {user}; it is read-only.").format(
+                    day=dates.local(row["approved_at"]).date().isoformat() if row["approved_at"] else "", user=row["approved_by"]
+                )
+            }
+        )
 
 
 async def importers(row: dict[str, Any]) -> list[str]:
     """The users who imported the lines the run reconciled (its county, month and source)."""
-    rows = await StipendLine.select(StipendLine.imported_by).where(
-        (StipendLine.source == row["source"]) & (StipendLine.month == row["month"]) & (StipendLine.county == row["county"])
-    ).distinct()
+    rows = (
+        await StipendLine.select(StipendLine.imported_by)
+        .where(
+            (StipendLine.source == row["source"]) & (StipendLine.month == row["month"]) & (StipendLine.county == row["county"])
+        )
+        .distinct()
+    )
     return sorted({item["imported_by"] for item in rows})
 
 
 def _finding_review_out(finding: dict[str, Any]) -> FindingReviewOut:
     facts = services.stored_facts(finding)
     return FindingReviewOut(
-        position=finding["position"], code=finding["code"], id_number_masked=citizen_id.mask(finding["id_number"]), name=finding["name"],
-        payment_ref=finding["payment_ref"], expected=yuan_text(finding["expected"]), paid=yuan_text(finding["paid"]),
-        difference=yuan_text(finding["difference"]), detail=services.detail_of(finding, facts), review_status=finding["review_status"],
+        position=finding["position"],
+        code=finding["code"],
+        id_number_masked=citizen_id.mask(finding["id_number"]),
+        name=finding["name"],
+        payment_ref=finding["payment_ref"],
+        expected=yuan_text(finding["expected"]),
+        paid=yuan_text(finding["paid"]),
+        difference=yuan_text(finding["difference"]),
+        detail=services.detail_of(finding, facts),
+        review_status=finding["review_status"],
         review_note=finding["review_note"],
         reviewed_at=finding["reviewed_at"].isoformat() if finding["reviewed_at"] else None,
-        reviewed_by=finding["reviewed_by"], facts=services.facts_out(facts),
+        reviewed_by=finding["reviewed_by"],
+        facts=services.facts_out(facts),
     )
 
 
@@ -95,8 +112,11 @@ async def review_finding(
         raise Invalid(errors)
     async with transaction():
         # Read the state inside the transaction, so an approval in between is seen.
-        current = await ReconciliationRun.select(ReconciliationRun.state, ReconciliationRun.approved_at, ReconciliationRun.approved_by).where(
-            ReconciliationRun.id == row["id"]).first()
+        current = (
+            await ReconciliationRun.select(ReconciliationRun.state, ReconciliationRun.approved_at, ReconciliationRun.approved_by)
+            .where(ReconciliationRun.id == row["id"])
+            .first()
+        )
         _refuse_if_approved(current)
         finding = await Finding.select().where((Finding.run == row["id"]) & (Finding.position == position)).first()
         if finding is None:
@@ -104,11 +124,19 @@ async def review_finding(
         now = dates.now_utc()
         values = {"review_status": status, "review_note": note, "reviewed_at": now, "reviewed_by": scope.username}
         await Finding.update(values).where(Finding.id == finding["id"])
-        await append_audit(scope.user_id, scope.username, [Change(
-            "finding.review", "finding", f"{run_id}#{position}",
-            {"code": finding["code"], "review_status": finding["review_status"], "review_note": finding["review_note"]},
-            {"code": finding["code"], "review_status": status, "review_note": note},
-        )])
+        await append_audit(
+            scope.user_id,
+            scope.username,
+            [
+                Change(
+                    "finding.review",
+                    "finding",
+                    f"{run_id}#{position}",
+                    {"code": finding["code"], "review_status": finding["review_status"], "review_note": finding["review_note"]},
+                    {"code": finding["code"], "review_status": status, "review_note": note},
+                )
+            ],
+        )
     return _finding_review_out({**finding, **values})
 
 
@@ -132,7 +160,9 @@ async def approvability(scope: Scope, row: dict[str, Any], stale: bool | None = 
         check.reasons.append(_("Only finance staff review and approve reconciliation runs."))
         return check
     if scope.username in await importers(row):
-        check.reasons.append(_("You imported lines of this month; another finance user must approve the run (separation of duties)."))
+        check.reasons.append(
+            _("You imported lines of this month; another finance user must approve the run (separation of duties).")
+        )
     open_count = await Finding.count().where((Finding.run == row["id"]) & (Finding.review_status == "open"))
     if open_count:
         check.reasons.append(_("{n} findings are not reviewed yet.").format(n=open_count))
@@ -155,9 +185,13 @@ async def approve_run(scope: Scope, run_id: str, county_code: str | None = None)
             raise Invalid({"run": " ".join(check.reasons)})
         now = dates.now_utc()
         await ReconciliationRun.update({"state": "approved", "approved_at": now, "approved_by": scope.username}).where(
-            ReconciliationRun.id == row["id"])
-        await append_audit(scope.user_id, scope.username, [Change(
-            "reconcile.approve", "reconciliation_run", run_id, {"state": "open"}, {"state": "approved"})])
+            ReconciliationRun.id == row["id"]
+        )
+        await append_audit(
+            scope.user_id,
+            scope.username,
+            [Change("reconcile.approve", "reconciliation_run", run_id, {"state": "open"}, {"state": "approved"})],
+        )
     return await run_review(scope, run_id, county_code)
 
 
@@ -207,14 +241,27 @@ async def run_view(scope: Scope, run_id: str, code: str | None = None, status: s
     stored = json.loads(row["summary"])
     county = await registry.find_county(scope, row["county_code"])
     return RunView(
-        run_id=run_id, county=row["county_code"], county_name=county["name"], month=dates.month_text(row["month"]),
-        source=row["source"], created_at=row["created_at"], created_by=row["created_by"], state=row["state"],
-        approved_at=row["approved_at"], approved_by=row["approved_by"], stale=stale, summary=stored,
-        findings=[_finding_review_out(f) for f in findings], importers=await importers(row),
+        run_id=run_id,
+        county=row["county_code"],
+        county_name=county["name"],
+        month=dates.month_text(row["month"]),
+        source=row["source"],
+        created_at=row["created_at"],
+        created_by=row["created_by"],
+        state=row["state"],
+        approved_at=row["approved_at"],
+        approved_by=row["approved_by"],
+        stale=stale,
+        summary=stored,
+        findings=[_finding_review_out(f) for f in findings],
+        importers=await importers(row),
         facts={f["position"]: services.stored_facts(f) for f in findings},
         legacy={f["position"]: f["detail"] for f in findings},
-        approvable=await approvability(scope, row, stale), open_findings=open_findings,
-        total=total, page=page, pages=pages,
+        approvable=await approvability(scope, row, stale),
+        open_findings=open_findings,
+        total=total,
+        page=page,
+        pages=pages,
     )
 
 
@@ -224,9 +271,15 @@ async def run_review(scope: Scope, run_id: str, county_code: str | None = None) 
     stale = await services.is_stale(scope, run_id)
     findings = await Finding.select().where(Finding.run == row["id"]).order_by(Finding.position)
     return RunReviewOut(
-        run_id=run_id, county=row["county_code"], month=dates.month_text(row["month"]), source=row["source"],
-        state=row["state"], approved_at=row["approved_at"].isoformat() if row["approved_at"] else None,
-        approved_by=row["approved_by"], stale=stale, importers=await importers(row),
+        run_id=run_id,
+        county=row["county_code"],
+        month=dates.month_text(row["month"]),
+        source=row["source"],
+        state=row["state"],
+        approved_at=row["approved_at"].isoformat() if row["approved_at"] else None,
+        approved_by=row["approved_by"],
+        stale=stale,
+        importers=await importers(row),
         findings=[_finding_review_out(f) for f in findings],
     )
 
@@ -245,9 +298,12 @@ async def approval_effects(scope: Scope, run_id: str) -> ApprovalEffects:
     row = await _run(scope, run_id)
     findings = await Finding.count().where(Finding.run == row["id"])
     confirmed = await Finding.select(Finding.difference).where(
-        (Finding.run == row["id"]) & (Finding.review_status == "confirmed") & (Finding.difference > 0))
+        (Finding.run == row["id"]) & (Finding.review_status == "confirmed") & (Finding.difference > 0)
+    )
     recovered = row["source"] == "payments"
     return ApprovalEffects(
-        findings=findings, source=row["source"], confirmed=len(confirmed) if recovered else 0,
+        findings=findings,
+        source=row["source"],
+        confirmed=len(confirmed) if recovered else 0,
         to_recover=sum(item["difference"] for item in confirmed) if recovered else 0,
     )

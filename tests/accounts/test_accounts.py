@@ -45,10 +45,14 @@ async def test_idle_and_expired_sessions_end(world):
     token, _ = await services.login(user.username, PASSWORD, "198.51.100.2")
     from backend.core.security import token_digest
 
-    await Session.update({Session.last_seen_at: dates.now_utc() - timedelta(hours=9)}).where(Session.token_hash == token_digest(token))
+    await Session.update({Session.last_seen_at: dates.now_utc() - timedelta(hours=9)}).where(
+        Session.token_hash == token_digest(token)
+    )
     assert await services.user_for_session(token) is None
     token, _ = await services.login(user.username, PASSWORD, "198.51.100.2")
-    await Session.update({Session.expires_at: dates.now_utc() - timedelta(seconds=1)}).where(Session.token_hash == token_digest(token))
+    await Session.update({Session.expires_at: dates.now_utc() - timedelta(seconds=1)}).where(
+        Session.token_hash == token_digest(token)
+    )
     assert await services.user_for_session(token) is None
 
 
@@ -105,13 +109,19 @@ async def test_user_creation_checks_role_and_scope(world, system):
 
 async def test_user_create_command_reads_the_password_from_stdin(world):
     home = await world.home()
-    result = tekun("user", "create", "cli.director", "--role", "director", "--home", home, "--password-stdin", stdin="a-long-password\n")
+    result = tekun(
+        "user", "create", "cli.director", "--role", "director", "--home", home, "--password-stdin", stdin="a-long-password\n"
+    )
     assert result.returncode == 0, result.stderr
     user = await services.authenticate("cli.director", "a-long-password", "198.51.100.9")
     assert user.home_code == home
-    again = tekun("user", "create", "cli.director", "--role", "director", "--home", home, "--password-stdin", stdin="a-long-password\n")
+    again = tekun(
+        "user", "create", "cli.director", "--role", "director", "--home", home, "--password-stdin", stdin="a-long-password\n"
+    )
     assert again.returncode == 2 and "username" in again.stderr
-    unknown = tekun("user", "create", "cli.nobody", "--role", "director", "--home", "NO-SUCH", "--password-stdin", stdin="a-long-password\n")
+    unknown = tekun(
+        "user", "create", "cli.nobody", "--role", "director", "--home", "NO-SUCH", "--password-stdin", stdin="a-long-password\n"
+    )
     assert unknown.returncode == 2
 
 

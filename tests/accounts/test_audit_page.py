@@ -25,8 +25,28 @@ ENGLISH = [
     ("event name", re.compile(r"\b[a-z]{3,}\.[a-z_]{3,}\b")),
     ("raw JSON", re.compile(r"\{\s*\"[a-z_]+\"\s*:")),
 ]
-PLAIN = {"CSV", "XLSX", "PDF", "API", "JSON", "ID", "GB", "UTF", "BOM", "QR", "SQLite", "PostgreSQL",
-         "OpenAPI", "Excel", "WPS", "HTTP", "HTTPS", "URL", "SMTP", "tekun"}
+PLAIN = {
+    "CSV",
+    "XLSX",
+    "PDF",
+    "API",
+    "JSON",
+    "ID",
+    "GB",
+    "UTF",
+    "BOM",
+    "QR",
+    "SQLite",
+    "PostgreSQL",
+    "OpenAPI",
+    "Excel",
+    "WPS",
+    "HTTP",
+    "HTTPS",
+    "URL",
+    "SMTP",
+    "tekun",
+}
 
 
 def english_in(text: str) -> list[str]:
@@ -68,7 +88,9 @@ def actions_in_the_code() -> set[str]:
         for literal in literals:
             names = [literal]
             for placeholder, values in PLACEHOLDERS.items():
-                names = [name.replace(placeholder, value) for name in names for value in values] if placeholder in literal else names
+                names = (
+                    [name.replace(placeholder, value) for name in names for value in values] if placeholder in literal else names
+                )
             for name in names:
                 assert "{" not in name, f"{path.relative_to(ROOT)}: teach this test what {name!r} is filled with"
                 found.add(name)
@@ -95,20 +117,33 @@ def test_every_label_is_translated_and_says_no_english():
 
 def test_changes_read_as_words_with_names():
     marker = set_language("zh_CN")
-    names = words.Names(users={"finance.yongdeng": "李淑芳"}, homes={"YD-02": "永登县红城镇敬老院"}, counties={"620121": "永登县"})
+    names = words.Names(
+        users={"finance.yongdeng": "李淑芳"}, homes={"YD-02": "永登县红城镇敬老院"}, counties={"620121": "永登县"}
+    )
     try:
         role = words.changes("user", '{"role":"inspector","county":"620121"}', '{"role":"finance","county":"620121"}', names)
-        assert [(c.label, c.before, c.after) for c in role] == [("角色", "县民政监管", "财务人员"), ("县（区）", "永登县", "永登县")]
+        assert [(c.label, c.before, c.after) for c in role] == [
+            ("角色", "县民政监管", "财务人员"),
+            ("县（区）", "永登县", "永登县"),
+        ]
         moved = words.changes("resident", None, '{"date":"2026-10-11","home":"YD-02","note":"家属申请"}', names)
         assert [(c.label, c.before, c.after) for c in moved] == [
-            ("机构", None, "永登县红城镇敬老院"), ("日期", None, "2026年10月11日"), ("备注", None, "家属申请")]
+            ("机构", None, "永登县红城镇敬老院"),
+            ("日期", None, "2026年10月11日"),
+            ("备注", None, "家属申请"),
+        ]
         money = words.changes("standard", None, '{"basic_concentrated":96000,"basic_floor":null}', names)
         assert [(c.before, c.after) for c in money] == [(None, "¥960.00"), (None, "—")]
         run = words.changes("reconciliation_run", '{"state":"open"}', '{"state":"approved"}', names)
         assert (run[0].before, run[0].after) == ("复核中", "已审批")
         claim = words.changes("claim", '{"state":"draft"}', '{"state":"submitted","lines":3}', names)
         assert [(c.label, c.before, c.after) for c in claim] == [("笔数", None, "3"), ("状态", "草稿", "已提交")]
-        finding = words.changes("finding", '{"code":"AMOUNT_MISMATCH","review_status":"open"}', '{"code":"AMOUNT_MISMATCH","review_status":"confirmed"}', names)
+        finding = words.changes(
+            "finding",
+            '{"code":"AMOUNT_MISMATCH","review_status":"open"}',
+            '{"code":"AMOUNT_MISMATCH","review_status":"confirmed"}',
+            names,
+        )
         assert finding[0].after == "金额不符" and finding[1].after == "已确认：多发待追回"
         unknown = words.changes("thing", None, '{"by_version":2,"brand_new_key":{"a_b":[1,2]}}', names)
         assert unknown[-1].label == "brand new key" and "{" not in unknown[-1].after
@@ -144,9 +179,16 @@ async def test_the_page_filters_by_user_action_and_date_and_pages_by_fifty(signe
     assert last.text.count('class="audit-line"') == 21 and "第3页，共3页" in last.text
     assert (await client.get(f"/audit?user={actor}&page=99")).text.count('class="audit-line"') == 21  # past the end: the last
     only = await client.get(f"/audit?user={actor}&action=user.disable")
-    assert only.text.count('class="audit-line"') == 1 and "可以登录：</span><span class=\"was\">是</span> → <span class=\"now\">否" in only.text
+    assert (
+        only.text.count('class="audit-line"') == 1
+        and '可以登录：</span><span class="was">是</span> → <span class="now">否' in only.text
+    )
     today = dates.today()
-    for since, until, shown in ((today, today, 50), (today - timedelta(days=3), today - timedelta(days=1), 0), (today + timedelta(days=1), None, 0)):
+    for since, until, shown in (
+        (today, today, 50),
+        (today - timedelta(days=3), today - timedelta(days=1), 0),
+        (today + timedelta(days=1), None, 0),
+    ):
         query = f"/audit?user={actor}&since={since.isoformat()}" + (f"&until={until.isoformat()}" if until else "")
         response = await client.get(query)
         assert response.text.count('class="audit-line"') == (shown or 1), query  # none: one line saying so
@@ -166,11 +208,13 @@ async def test_the_page_shows_names_and_words_not_codes(signed_in, world, system
     client, admin = await signed_in("admin")
     county = await world.county(name="皋兰县")
     home = await world.home(county=county, name="石洞镇敬老院")
-    person = await services.create_user(system, "person.gaolan", "inspector", "a-long-password", county_code=county, display_name="皋兰 陈监管")
+    person = await services.create_user(
+        system, "person.gaolan", "inspector", "a-long-password", county_code=county, display_name="皋兰 陈监管"
+    )
     await services.update_user(admin.scope, person.id, "director", home_code=home)
     page = (await client.get(f"/audit?user={admin.username}&action=user.update")).text
     assert "修改用户" in page and "皋兰 陈监管" in page and admin.display_name in page
-    assert "县民政监管</span> → <span class=\"now\">院长" in page and "石洞镇敬老院" in page
+    assert '县民政监管</span> → <span class="now">院长' in page and "石洞镇敬老院" in page
     text = visible_text(page)
     assert "user.update" not in text and "person.gaolan" not in text and '{"' not in text and county not in text
     assert not english_in(text), english_in(text)
@@ -182,4 +226,3 @@ async def test_the_page_shows_names_and_words_not_codes(signed_in, world, system
 async def test_only_the_administrator_reads_the_log(signed_in, world, path):
     client, _user = await signed_in("inspector", county=await world.county())
     assert (await client.get(path)).status_code == 403
-

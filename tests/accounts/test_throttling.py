@@ -36,7 +36,7 @@ async def test_sixty_concurrent_wrong_passwords_are_evaluated_at_most_ten_times(
     assert statuses == [401] * 10 + [429] * 50
     assert await evaluated_from(attacker) == 10 <= 15
     refused = next(answer for answer in answers if answer.status_code == 429)
-    assert "15 分钟" in refused.text, refused.text[refused.text.find("login-error"):][:300]
+    assert "15 分钟" in refused.text, refused.text[refused.text.find("login-error") :][:300]
     assert 0 < int(refused.headers["retry-after"]) <= 15 * 60
 
     # The right password from the attacker's address is refused too, and not even checked...
@@ -77,8 +77,7 @@ async def test_a_forged_x_forwarded_for_from_an_untrusted_client_changes_nothing
         rotating = await asyncio.gather(
             *[
                 _post_login(client, user.username, guess, {"X-Forwarded-For": forged})
-                for guess, forged in [(f"w{n}", f"100.64.78.{n}, 100.64.77.{n}") for n in range(20)]
-                + [(PASSWORD, "100.64.79.1")]
+                for guess, forged in [(f"w{n}", f"100.64.78.{n}, 100.64.77.{n}") for n in range(20)] + [(PASSWORD, "100.64.79.1")]
             ]
         )
     assert {answer.status_code for answer in rotating} == {429}
@@ -179,9 +178,7 @@ async def test_the_password_change_form_is_throttled_the_same_way(app, world):
     async with client_from(app, address) as client:
         assert (await sign_in(client, user.username)).status_code == 303
         form = {"new": "a-new-password-1", "confirm": "a-new-password-1", "_csrf_token": csrf_of(client)}
-        answers = await asyncio.gather(
-            *[client.post("/account/password", data={**form, "current": f"w{n}"}) for n in range(30)]
-        )
+        answers = await asyncio.gather(*[client.post("/account/password", data={**form, "current": f"w{n}"}) for n in range(30)])
         assert {answer.status_code for answer in answers} == {400}
         right = await client.post("/account/password", data={**form, "current": PASSWORD})
         assert right.status_code == 400 and "15" in right.text

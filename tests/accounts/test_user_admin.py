@@ -48,11 +48,18 @@ async def test_only_an_administrator_opens_the_user_pages(signed_in, world, role
     before = await User.count()
     for path in ("/users", "/users/new", f"/users/{user.id}"):
         assert (await client.get(path)).status_code == 403, path
-    created = await post_form(client, "/users/new", {"username": "sneaky.user", "display_name": "某人", "role": "admin", "password": NEW_PASSWORD})
+    created = await post_form(
+        client, "/users/new", {"username": "sneaky.user", "display_name": "某人", "role": "admin", "password": NEW_PASSWORD}
+    )
     assert created.status_code == 403
     for action in ("disable", "enable", "password", "edit"):
-        assert (await post_form(client, f"/users/{user.id}/{action}", {"confirmed": "yes", "password": NEW_PASSWORD, "role": "admin",
-                                                                       "display_name": "某人"})).status_code == 403
+        assert (
+            await post_form(
+                client,
+                f"/users/{user.id}/{action}",
+                {"confirmed": "yes", "password": NEW_PASSWORD, "role": "admin", "display_name": "某人"},
+            )
+        ).status_code == 403
     assert await User.count() == before
     assert (await User.select(User.role).where(User.id == user.id).first())["role"] == role
     nav = (await client.get("/")).text
@@ -66,11 +73,18 @@ async def test_the_administrator_creates_a_director_who_signs_in(signed_in, worl
     home = await world.home(county=county, name="青城镇敬老院")
     form = await client.get("/users/new")
     assert form.status_code == 200 and "青城镇敬老院（榆中县）" in form.text
-    response = await post_form(client, "/users/new", {
-        "username": "director.qingcheng", "display_name": "王秀兰 院长", "role": "director", "home": home,
-        "county": county,  # the county select is ignored for a director
-        "password": PASSWORD,
-    })
+    response = await post_form(
+        client,
+        "/users/new",
+        {
+            "username": "director.qingcheng",
+            "display_name": "王秀兰 院长",
+            "role": "director",
+            "home": home,
+            "county": county,  # the county select is ignored for a director
+            "password": PASSWORD,
+        },
+    )
     page = await follow(client, response)
     assert "已创建用户王秀兰 院长" in page.text and 'id="user-name">王秀兰 院长<' in page.text
     created = await services.get_user("director.qingcheng")
@@ -112,19 +126,44 @@ async def test_bad_input_is_refused_in_chinese_and_nothing_is_written(signed_in,
     taken = await world.user("inspector", county=county)
     users, entries = await User.count(), await audit_count()
     cases = [
-        ({"username": taken.username, "display_name": "重名", "role": "inspector", "county": county, "password": NEW_PASSWORD},
-         "username", "该用户名已被占用"),
-        ({"username": "no.home", "display_name": "无院", "role": "director", "county": county, "password": NEW_PASSWORD},
-         "home", "院长须选择所在的供养服务设施"),
-        ({"username": "weak.password", "display_name": "弱密码", "role": "director", "home": home, "password": "short"},
-         "password", "至少"),
-        ({"username": "same.as.name", "display_name": "同名", "role": "director", "home": home, "password": "same.as.name"},
-         "password", "不能"),
+        (
+            {"username": taken.username, "display_name": "重名", "role": "inspector", "county": county, "password": NEW_PASSWORD},
+            "username",
+            "该用户名已被占用",
+        ),
+        (
+            {"username": "no.home", "display_name": "无院", "role": "director", "county": county, "password": NEW_PASSWORD},
+            "home",
+            "院长须选择所在的供养服务设施",
+        ),
+        (
+            {"username": "weak.password", "display_name": "弱密码", "role": "director", "home": home, "password": "short"},
+            "password",
+            "至少",
+        ),
+        (
+            {"username": "same.as.name", "display_name": "同名", "role": "director", "home": home, "password": "same.as.name"},
+            "password",
+            "不能",
+        ),
         ({"username": "no county", "display_name": "", "role": "finance", "password": NEW_PASSWORD}, "username", "字母"),
-        ({"username": "no.county", "display_name": "无县", "role": "finance", "password": NEW_PASSWORD}, "county", "须选择所属县"),
+        (
+            {"username": "no.county", "display_name": "无县", "role": "finance", "password": NEW_PASSWORD},
+            "county",
+            "须选择所属县",
+        ),
         ({"username": "bad.role", "display_name": "某人", "role": "wizard", "password": NEW_PASSWORD}, "role", "请选择角色"),
-        ({"username": "no.such.home", "display_name": "某人", "role": "director", "home": "NO-SUCH-HOME", "password": NEW_PASSWORD},
-         "home", "NO-SUCH-HOME"),
+        (
+            {
+                "username": "no.such.home",
+                "display_name": "某人",
+                "role": "director",
+                "home": "NO-SUCH-HOME",
+                "password": NEW_PASSWORD,
+            },
+            "home",
+            "NO-SUCH-HOME",
+        ),
     ]
     for data, field, words in cases:
         response = await post_form(client, "/users/new", data)
@@ -147,7 +186,9 @@ async def test_an_edit_changes_role_place_and_name_ends_access_and_is_audited(si
     person = await world.user("inspector", county=county)
     token, _ = await services.login(person.username, PASSWORD, "198.51.100.21")
     api_token = await services.create_api_token(system, person.username, "script")
-    response = await post_form(client, f"/users/{person.id}/edit", {"display_name": "城关 王财务", "role": "finance", "county": other, "home": ""})
+    response = await post_form(
+        client, f"/users/{person.id}/edit", {"display_name": "城关 王财务", "role": "finance", "county": other, "home": ""}
+    )
     page = await follow(client, response)
     assert "已保存" in page.text and "城关 王财务" in page.text
     changed = await services.get_user(person.username)
@@ -240,7 +281,10 @@ async def only_admin(world):
     """One administrator who is the only active one: every other active administrator of the
     test database is set inactive for the test (directly, unaudited) and active again after."""
     admin = await world.user("admin")
-    others = [row["id"] for row in await User.select(User.id).where((User.role == "admin") & (User.active == True) & (User.id != admin.id))]  # noqa: E712
+    others = [
+        row["id"]
+        for row in await User.select(User.id).where((User.role == "admin") & (User.active == True) & (User.id != admin.id))  # noqa: E712
+    ]
     if others:
         await User.update({User.active: False}).where(User.id.is_in(others))
     try:
@@ -257,7 +301,9 @@ async def test_nobody_can_disable_or_demote_the_last_active_administrator(only_a
         entries = await audit_count()
         response = await post_form(client, f"/users/{only_admin.id}/disable", {"confirmed": "yes"})
         assert response.status_code == 400 and "最后一位在用的系统管理员，不能停用" in response.text
-        response = await post_form(client, f"/users/{only_admin.id}/edit", {"display_name": "某人", "role": "inspector", "county": county})
+        response = await post_form(
+            client, f"/users/{only_admin.id}/edit", {"display_name": "某人", "role": "inspector", "county": county}
+        )
         assert response.status_code == 400 and "不能更改其角色" in error_of(response.text, "role")
         assert (await client.get("/users")).status_code == 200  # still signed in, still an administrator
     with pytest.raises(Invalid) as refused:

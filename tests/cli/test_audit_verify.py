@@ -11,7 +11,12 @@ async def test_verify_passes_then_detects_a_direct_edit(system):
     await services.create_county(system, CountyIn(code=unique_county_code(), name="审计县", province="甘肃省"))
     first = tekun("audit", "verify")
     assert first.returncode == 0, first.stderr
-    target = await AuditEntry.select(AuditEntry.id, AuditEntry.seq, AuditEntry.after).where(AuditEntry.action == "county.create").order_by(AuditEntry.seq, ascending=False).first()
+    target = (
+        await AuditEntry.select(AuditEntry.id, AuditEntry.seq, AuditEntry.after)
+        .where(AuditEntry.action == "county.create")
+        .order_by(AuditEntry.seq, ascending=False)
+        .first()
+    )
     original = target["after"]
     await AuditEntry.raw("UPDATE audit_entry SET after = {} WHERE id = {}", original.replace("审计县", "篡改县"), target["id"])
     try:

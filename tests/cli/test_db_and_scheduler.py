@@ -22,7 +22,9 @@ def fresh_url() -> str:
 
 def run(url: str, *args: str, **kwargs) -> subprocess.CompletedProcess:
     env = {**os.environ, "TEKUN_DATABASE_URL": url}
-    return subprocess.run([sys.executable, "-m", "backend.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-m", "backend.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, **kwargs
+    )
 
 
 async def test_db_upgrade_applies_every_migration_from_zero_and_is_safe_to_repeat():
@@ -39,7 +41,8 @@ async def test_db_upgrade_applies_every_migration_from_zero_and_is_safe_to_repea
         second = run(url, "db", "upgrade")
         assert second.returncode == 0, second.stderr
         assert [line.split(":")[0] for line in second.stderr.splitlines() if ": up to date (" in line] == [
-            line.split(":")[0] for line in apps]
+            line.split(":")[0] for line in apps
+        ]
         assert ": applied " not in second.stderr
         verify = run(url, "audit", "verify")
         assert verify.returncode == 0, verify.stderr
@@ -49,14 +52,18 @@ async def test_db_upgrade_applies_every_migration_from_zero_and_is_safe_to_repea
 
 def test_a_second_scheduler_refuses_to_start():
     env = os.environ.copy()
-    first = subprocess.Popen([sys.executable, "-m", "backend.cli", "scheduler"], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        [sys.executable, "-m", "backend.cli", "scheduler"], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True
+    )
     try:
         line = ""
         deadline = time.monotonic() + 30
         while "scheduler started" not in line and time.monotonic() < deadline:
             line = first.stderr.readline()
         assert "scheduler started" in line
-        second = subprocess.run([sys.executable, "-m", "backend.cli", "scheduler"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+        second = subprocess.run(
+            [sys.executable, "-m", "backend.cli", "scheduler"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+        )
         assert second.returncode == 2
         assert "another scheduler is running" in second.stderr
     finally:
@@ -64,7 +71,9 @@ def test_a_second_scheduler_refuses_to_start():
         first.wait(timeout=30)
     assert first.returncode == 0
     # Once the first has stopped, a new one may start (the lock was released).
-    again = subprocess.Popen([sys.executable, "-m", "backend.cli", "scheduler"], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+    again = subprocess.Popen(
+        [sys.executable, "-m", "backend.cli", "scheduler"], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True
+    )
     try:
         line = ""
         deadline = time.monotonic() + 30

@@ -63,8 +63,12 @@ async def fuzz_world(database) -> FuzzWorld:
     person = await residents.register_resident(
         system,
         ResidentIn(
-            id_number=id_number, name="李桂英", county_code=counties[0],
-            approved_on=date(2024, 3, 1), home_code=homes[0], admitted_on=date(2024, 3, 4),
+            id_number=id_number,
+            name="李桂英",
+            county_code=counties[0],
+            approved_on=date(2024, 3, 1),
+            home_code=homes[0],
+            admitted_on=date(2024, 3, 4),
         ),
     )
     await residents.record_assessment(

@@ -103,9 +103,10 @@ def real_path(case, world) -> dict | None:
 
 def describe(case, response, error: BaseException) -> str:
     body = case.body if not isinstance(case.body, bytes) else case.body[:200]
-    failed = "; ".join(
-        f"{failure.title}: {failure.message[:300]}" for failure in getattr(error, "exceptions", ()) or ()
-    ) or str(error)[:300]
+    failed = (
+        "; ".join(f"{failure.title}: {failure.message[:300]}" for failure in getattr(error, "exceptions", ()) or ())
+        or str(error)[:300]
+    )
     return (
         f"{case.method} {response.request.url} query={case.query} body={body!r} "
         f"→ {response.status_code} {response.headers.get('content-type')}: {response.text[:300]}\n    {failed}"
@@ -211,8 +212,15 @@ def test_the_checks_refuse_an_answer_the_schema_does_not_declare(api_schema, fuz
 
     def variant(status=404, content_type="application/json", body=real.content):
         return Response(
-            status_code=status, headers={"content-type": [content_type]}, content=body, request=real.request,
-            elapsed=0.01, message="", encoding="utf-8", http_version="1.1", verify=True,
+            status_code=status,
+            headers={"content-type": [content_type]},
+            content=body,
+            request=real.request,
+            elapsed=0.01,
+            message="",
+            encoding="utf-8",
+            http_version="1.1",
+            verify=True,
         )
 
     for wrong in (

@@ -26,10 +26,17 @@ async def test_a_director_reports_a_late_death_on_a_phone(world, new_page):  # n
     home = await world.home(county=county, name="和平镇敬老院", beds=20)
     director = await world.user("director", home=home)
     inspector = await world.user("inspector", county=county)
-    person = await residents.register_resident(Scope.system(), ResidentIn(
-        id_number=new_id("M"), name="马福贵", county_code=county, approved_on=date(2024, 1, 5),
-        home_code=home, admitted_on=date(2024, 2, 1),
-    ))
+    person = await residents.register_resident(
+        Scope.system(),
+        ResidentIn(
+            id_number=new_id("M"),
+            name="马福贵",
+            county_code=county,
+            approved_on=date(2024, 1, 5),
+            home_code=home,
+            admitted_on=date(2024, 2, 1),
+        ),
+    )
 
     page = await new_page(viewport=PHONE)
     await log_in(page, director.username)

@@ -32,8 +32,14 @@ def register(system):
     async def make(county: str, home: str | None = None, name="赵六"):
         return await residents.register_resident(
             system,
-            ResidentIn(id_number=new_id("F"), name=name, county_code=county, approved_on=date(2024, 1, 10),
-                       home_code=home, admitted_on=date(2024, 2, 1) if home else None),
+            ResidentIn(
+                id_number=new_id("F"),
+                name=name,
+                county_code=county,
+                approved_on=date(2024, 1, 10),
+                home_code=home,
+                admitted_on=date(2024, 2, 1) if home else None,
+            ),
         )
 
     return make
@@ -42,7 +48,9 @@ def register(system):
 def hidden_fields(page: str) -> dict[str, str]:
     """The hidden fields of the confirmation form (what the second post carries)."""
     form = page.split('id="death-confirm"')[1].split("</form>")[0]
-    return {name: html.unescape(value) for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form)}
+    return {
+        name: html.unescape(value) for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form)
+    }
 
 
 def an_hour_ago() -> str:
@@ -62,7 +70,13 @@ async def test_a_death_report_is_confirmed_before_it_is_recorded(world, register
     audit_before = await AuditEntry.count()
     died = dates.local(dates.now_utc() - timedelta(hours=30)).replace(second=0, microsecond=0)
     died_text = died.strftime("%Y-%m-%dT%H:%M")
-    sent = {"died_at": died_text, "place": "本院", "cause": "心衰", "reporter": "李院长", "funeral_arrangements": "县殡仪馆\r\n火化"}
+    sent = {
+        "died_at": died_text,
+        "place": "本院",
+        "cause": "心衰",
+        "reporter": "李院长",
+        "funeral_arrangements": "县殡仪馆\r\n火化",
+    }
 
     first = await post_form(client, f"/residents/{person.id}/death", sent)
     assert first.status_code == 200, first.text
@@ -74,12 +88,24 @@ async def test_a_death_report_is_confirmed_before_it_is_recorded(world, register
     month = dates.month_of(died.date())
     text = html.unescape(first.text)
     # extra_months_after_death = 1: paid for the month after the death too, stopped from the one after.
-    assert zh("The stipend is paid up to and including {month} and stops from {next} on.").format(
-        month=formatting.month(dates.add_months(month, 1)), next=formatting.month(dates.add_months(month, 2))) in text
-    assert zh("The stay in {home} ends on {day}: the placement is closed and the bed is freed.").format(
-        home="北山敬老院", day=formatting.day(died.date())) in text
-    assert zh("The report is late: {hours} h after the death, the county's deadline is {deadline} h. The county's staff are notified.").format(
-        hours="30.0", deadline=24) in text
+    assert (
+        zh("The stipend is paid up to and including {month} and stops from {next} on.").format(
+            month=formatting.month(dates.add_months(month, 1)), next=formatting.month(dates.add_months(month, 2))
+        )
+        in text
+    )
+    assert (
+        zh("The stay in {home} ends on {day}: the placement is closed and the bed is freed.").format(
+            home="北山敬老院", day=formatting.day(died.date())
+        )
+        in text
+    )
+    assert (
+        zh(
+            "The report is late: {hours} h after the death, the county's deadline is {deadline} h. The county's staff are notified."
+        ).format(hours="30.0", deadline=24)
+        in text
+    )
     assert f"{died.year}年{died.month}月{died.day}日" in text
     # Every value travels as a hidden field, the textarea's line break included.
     carried = hidden_fields(first.text)
@@ -112,7 +138,9 @@ async def test_a_bad_value_shows_the_form_again_on_either_post(world, register, 
         assert bad.status_code == 400 and 'aria-describedby="e-died_at"' in bad.text and 'id="death-confirm"' not in bad.text
         assert zh("Not a valid date and time (write 2026-11-02 14:30).") in html.unescape(bad.text)
         assert 'value="本院"' in bad.text  # what was typed is kept
-        too_long = await post_form(client, f"/residents/{person.id}/death", {"died_at": an_hour_ago(), "cause": "病" * 201, **extra})
+        too_long = await post_form(
+            client, f"/residents/{person.id}/death", {"died_at": an_hour_ago(), "cause": "病" * 201, **extra}
+        )
         assert too_long.status_code == 400 and 'aria-describedby="e-cause"' in too_long.text
         # A time of death in the future is refused by the service, on the first post already.
         future = dates.local(dates.now_utc() + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
@@ -173,14 +201,20 @@ async def test_a_notice_read_by_the_inspector_stays_unread_for_finance(world, re
     assert notice.resident_id == person.id and notice.seen_at is None
     audit_before = await AuditEntry.count()
 
-    read = await post_form(inspector, f"/counties/{county}/deaths/notices/seen", {"notice_id": str(notice.id), "next": "/deaths/notices"})
+    read = await post_form(
+        inspector, f"/counties/{county}/deaths/notices/seen", {"notice_id": str(notice.id), "next": "/deaths/notices"}
+    )
     assert read.status_code == 303 and read.headers["location"] == "/deaths/notices"
     after = await inspector.get("/deaths/notices")
     assert 'id="late-notices"' not in after.text and 'id="no-notices"' in after.text
     assert zh("Marked as read. The others who follow deaths still see the notice until they read it.") in after.text
     assert await AuditEntry.count() == audit_before + 1
     entry = await AuditEntry.select().order_by(AuditEntry.seq, ascending=False).first()
-    assert (entry["action"], entry["actor"], entry["entity_key"]) == ("death.notice_read", inspector_user.username, str(notice.id))
+    assert (entry["action"], entry["actor"], entry["entity_key"]) == (
+        "death.notice_read",
+        inspector_user.username,
+        str(notice.id),
+    )
 
     # Finance still sees it unread: on the register, on the notices page and in "今日待办".
     assert "孙七" in (await finance.get(f"/counties/{county}/deaths")).text.split('id="late-notices"')[1].split("</section>")[0]
@@ -189,7 +223,9 @@ async def test_a_notice_read_by_the_inspector_stays_unread_for_finance(world, re
     assert 'data-kind="death_notice_unread"' in overview.text and "孙七" in overview.text
     assert 'data-kind="death_notice_unread"' not in (await inspector.get("/")).text
     assert [n.id for n in await services.late_notices(finance_user.scope)] == [notice.id]
-    assert await services.open_notice_count(finance_user.scope) == 1 and await services.open_notice_count(inspector_user.scope) == 0
+    assert (
+        await services.open_notice_count(finance_user.scope) == 1 and await services.open_notice_count(inspector_user.scope) == 0
+    )
     # The inspector's own view with include_seen says when they read it; finance's does not.
     mine = await services.late_notices(inspector_user.scope, include_seen=True)
     assert mine[0].seen_at is not None and mine[0].seen_by == inspector_user.username
@@ -218,13 +254,21 @@ async def test_marking_a_notice_read_refuses_bad_paths(world, register, signed_i
     assert (await post_form(inspector, f"/counties/{county}/deaths/notices/seen", {})).status_code == 400
     assert (await post_form(inspector, f"/counties/{county}/deaths/notices/seen", {"notice_id": "999999999"})).status_code == 404
     # Another county's notice, named through one's own county or through the other: not found.
-    assert (await post_form(inspector, f"/counties/{county}/deaths/notices/seen", {"notice_id": str(foreign.id)})).status_code == 404
-    assert (await post_form(inspector, f"/counties/{other_county}/deaths/notices/seen", {"notice_id": str(foreign.id)})).status_code == 404
+    assert (
+        await post_form(inspector, f"/counties/{county}/deaths/notices/seen", {"notice_id": str(foreign.id)})
+    ).status_code == 404
+    assert (
+        await post_form(inspector, f"/counties/{other_county}/deaths/notices/seen", {"notice_id": str(foreign.id)})
+    ).status_code == 404
     # A director may not view deaths, so may not mark notices.
     director, _director = await signed_in("director", home=home)
-    assert (await post_form(director, f"/counties/{county}/deaths/notices/seen", {"notice_id": str(notice.id)})).status_code == 403
+    assert (
+        await post_form(director, f"/counties/{county}/deaths/notices/seen", {"notice_id": str(notice.id)})
+    ).status_code == 403
     # A next address outside the site is not followed.
-    away = await post_form(inspector, f"/counties/{county}/deaths/notices/seen", {"notice_id": str(notice.id), "next": "//evil.example/"})
+    away = await post_form(
+        inspector, f"/counties/{county}/deaths/notices/seen", {"notice_id": str(notice.id), "next": "//evil.example/"}
+    )
     assert away.status_code == 303 and away.headers["location"] == "/"
     assert await AuditEntry.count().where(AuditEntry.action == "death.notice_read") == before + 1
     with pytest.raises(Forbidden, match=zh("A notice is marked as read by a signed-in user.")):
@@ -260,6 +304,6 @@ async def test_the_register_reads_as_cards_with_money_formatted(world, register,
     client, _user = await signed_in("inspector", county=county)
     page = (await client.get(f"/counties/{county}/deaths")).text
     table = page.split('id="deaths"')[1].split("</table>")[0]
-    assert 'class="cards deaths"' in table and 'class="lead' in table and f'/residents/{person.id}/death' in table
+    assert 'class="cards deaths"' in table and 'class="lead' in table and f"/residents/{person.id}/death" in table
     assert re.search(r"¥\d{1,3}(,\d{3})*\.\d{2}", page)
     assert (await Resident.select(Resident.died_on).where(Resident.id == person.id).first())["died_on"] == date(2025, 4, 3)

@@ -40,8 +40,14 @@ def register(system):
     async def make(county: str, home: str | None = None, admitted_on: date | None = None, name="王五"):
         return await residents.register_resident(
             system,
-            ResidentIn(id_number=new_id("M"), name=name, county_code=county, approved_on=date(2024, 1, 10),
-                       home_code=home, admitted_on=admitted_on or (date(2024, 2, 1) if home else None)),
+            ResidentIn(
+                id_number=new_id("M"),
+                name=name,
+                county_code=county,
+                approved_on=date(2024, 1, 10),
+                home_code=home,
+                admitted_on=admitted_on or (date(2024, 2, 1) if home else None),
+            ),
         )
 
     return make
@@ -51,11 +57,19 @@ async def set_parameters(county: str, effective_from: date, deadline: int = 24, 
     """A parameter row dated in the past (the service only accepts today or later; a test needs
     the rule in force on an earlier day of death)."""
     county_id = (await County.select(County.id).where(County.code == county).first())["id"]
-    await CountyParameter.insert(CountyParameter(
-        county=county_id, effective_from=effective_from, residents_per_staff=10, dependents_per_carer=None,
-        death_report_deadline_hours=deadline, extra_months_after_death=extra, inspections_per_year=4,
-        created_at=dates.now_utc(), created_by="test",
-    ))
+    await CountyParameter.insert(
+        CountyParameter(
+            county=county_id,
+            effective_from=effective_from,
+            residents_per_staff=10,
+            dependents_per_carer=None,
+            death_report_deadline_hours=deadline,
+            extra_months_after_death=extra,
+            inspections_per_year=4,
+            created_at=dates.now_utc(),
+            created_by="test",
+        )
+    )
 
 
 def rules_only():
@@ -66,7 +80,10 @@ def rules_only():
 
 def test_lateness_is_exact_to_the_second():
     rules_only()
-    assert rules.hours_text(rules.minutes_to_report(datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 1, 1, 23, 54, 30, tzinfo=UTC))) == 23.9
+    assert (
+        rules.hours_text(rules.minutes_to_report(datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 1, 1, 23, 54, 30, tzinfo=UTC)))
+        == 23.9
+    )
 
 
 async def test_23_9_hours_is_on_time_and_24_1_is_late(world, register, system):
@@ -75,7 +92,9 @@ async def test_23_9_hours_is_on_time_and_24_1_is_late(world, register, system):
     on_time = await register(county, home)
     late = await register(county, home)
     now = dates.now_utc()
-    first = await services.report_death(system, on_time.id, DeathIn(died_at=now - timedelta(hours=23.9), place="院内", reporter="院长"))
+    first = await services.report_death(
+        system, on_time.id, DeathIn(died_at=now - timedelta(hours=23.9), place="院内", reporter="院长")
+    )
     second = await services.report_death(system, late.id, DeathIn(died_at=now - timedelta(hours=24.1)))
     assert (first.hours_to_report, first.deadline_hours, first.late) == (23.9, 24, False)
     assert (second.hours_to_report, second.deadline_hours, second.late) == (24.1, 24, True)
@@ -118,7 +137,9 @@ async def test_after_a_death_later_assessments_and_admissions_are_refused(world,
         await residents.record_assessment(system, person.id, AssessmentIn(assessed_on=date(2025, 3, 11), **ALL_CAN))
     assert "2025-03-10" in refused.value.errors["assessed_on"]
     with pytest.raises(Invalid) as refused:
-        await residents.record_placement(system, person.id, PlacementIn(kind="admit", event_date=date(2025, 3, 11), home_code=home))
+        await residents.record_placement(
+            system, person.id, PlacementIn(kind="admit", event_date=date(2025, 3, 11), home_code=home)
+        )
     assert "2025-03-10" in refused.value.errors["event_date"]
     with pytest.raises(Invalid) as refused:
         await residents.record_capability(system, person.id, CapabilityIn(assessed_on=date(2025, 3, 12), scores={}))
@@ -134,7 +155,8 @@ async def test_after_a_death_later_assessments_and_admissions_are_refused(world,
     # Through the API the refusal names the field.
     inspector = await world.user("inspector", county=county)
     response = await client.post(
-        f"/api/v1/residents/{person.id}/assessments", headers=await bearer(inspector),
+        f"/api/v1/residents/{person.id}/assessments",
+        headers=await bearer(inspector),
         json={"assessed_on": "2025-04-01", **ALL_CAN},
     )
     assert response.status_code == 400 and "assessed_on" in response.json()["errors"]
@@ -147,7 +169,9 @@ async def test_a_death_cancels_open_tasks_and_releases_the_bed(world, register, 
     await residents.report_condition_change(system, person.id, ConditionChangeIn(reported_on=date(2025, 5, 6), note="跌倒"))
     waiting = await register(county)
     with pytest.raises(Invalid):  # the only bed is taken
-        await residents.record_placement(system, waiting.id, PlacementIn(kind="admit", event_date=date(2025, 5, 8), home_code=home))
+        await residents.record_placement(
+            system, waiting.id, PlacementIn(kind="admit", event_date=date(2025, 5, 8), home_code=home)
+        )
     record = await services.report_death(system, person.id, DeathIn(died_at=local(2025, 5, 7, 23, 50)))
     assert record.home_code == home and record.died_on == date(2025, 5, 7)
     row = await Resident.select(Resident.home, Resident.died_on).where(Resident.id == person.id).first()
@@ -158,7 +182,9 @@ async def test_a_death_cancels_open_tasks_and_releases_the_bed(world, register, 
     assert (await residents.state_on(system, person.id, date(2025, 5, 6))).home_code == home
     assert (await residents.state_on(system, person.id, date(2025, 5, 7))).home_code is None
     # The bed is free again.
-    admitted = await residents.record_placement(system, waiting.id, PlacementIn(kind="admit", event_date=date(2025, 5, 8), home_code=home))
+    admitted = await residents.record_placement(
+        system, waiting.id, PlacementIn(kind="admit", event_date=date(2025, 5, 8), home_code=home)
+    )
     assert admitted.home_code == home
     assert await verify_all() is None
 
@@ -185,14 +211,21 @@ async def test_a_correction_is_a_new_audited_record(world, register, system):
     with pytest.raises(Invalid) as refused:
         await services.correct_death(system, person.id, DeathIn(died_at=local(2025, 6, 1, 14, 0)))
     assert "reason" in refused.value.errors
-    corrected = await services.correct_death(system, person.id, DeathIn(died_at=local(2025, 6, 1, 14, 0), certificate_no="A2", reason="证明日期有误"))
+    corrected = await services.correct_death(
+        system, person.id, DeathIn(died_at=local(2025, 6, 1, 14, 0), certificate_no="A2", reason="证明日期有误")
+    )
     assert corrected.id != first.id and corrected.corrects == first.id
     assert corrected.reported_at == first.reported_at and corrected.died_on == date(2025, 6, 1)
     history = await services.death_history(system, person.id)
     assert [r.certificate_no for r in history] == ["A1", "A2"]
     assert (await Resident.select(Resident.died_on).where(Resident.id == person.id).first())["died_on"] == date(2025, 6, 1)
     assert await DeathRecord.count().where(DeathRecord.resident == person.id) == 2
-    actions = [row["action"] for row in await AuditEntry.select(AuditEntry.action).where(AuditEntry.entity_key.like(f"%{person.id_number_masked[-4:]}"))]
+    actions = [
+        row["action"]
+        for row in await AuditEntry.select(AuditEntry.action).where(
+            AuditEntry.entity_key.like(f"%{person.id_number_masked[-4:]}")
+        )
+    ]
     assert "death.report" in actions and "death.correct" in actions
     register_rows = await services.county_deaths(system, county)
     assert [r.id for r in register_rows] == [corrected.id]
@@ -245,7 +278,11 @@ async def test_funeral_subsidy_is_the_county_amount_in_force_on_the_day_of_death
     with pytest.raises(Invalid) as refused:
         await services.set_funeral_subsidy(system, county, dates.today() + timedelta(days=3), "12.345")
     assert "amount" in refused.value.errors
-    today = await services.report_death(system, (await register(county)).id, DeathIn(died_at=dates.now_utc() - timedelta(minutes=5), funeral_arrangements="县殡仪馆火化"))
+    today = await services.report_death(
+        system,
+        (await register(county)).id,
+        DeathIn(died_at=dates.now_utc() - timedelta(minutes=5), funeral_arrangements="县殡仪馆火化"),
+    )
     earlier = await services.report_death(system, (await register(county)).id, DeathIn(died_at=local(2025, 1, 5, 10, 0)))
     if today.died_on == dates.today():
         assert today.funeral_subsidy == "6020.50"
@@ -321,7 +358,7 @@ async def test_the_export_writes_one_record_naming_whose_numbers_it_holds(world,
     numbers = sorted(row["id_number"] for row in rows)
     assert numbers == sorted([await residents.reveal_id_number(system, p.id) for p in people])
     assert await AuditEntry.count() == before + 1 + 2  # the export, then the two reveals above
-    exported = (await AuditEntry.select().where((AuditEntry.action == "death.export") & (AuditEntry.actor == inspector.username)))
+    exported = await AuditEntry.select().where((AuditEntry.action == "death.export") & (AuditEntry.actor == inspector.username))
     assert len(exported) == 1
     after = json.loads(exported[0]["after"])
     assert after["rows"] == 2 and after["ids_shown"] == 2

@@ -29,8 +29,14 @@ def register(system):
     async def make(county: str, home: str | None = None, name="赵六"):
         return await residents.register_resident(
             system,
-            ResidentIn(id_number=new_id("F"), name=name, county_code=county, approved_on=date(2024, 1, 10),
-                       home_code=home, admitted_on=date(2024, 2, 1) if home else None),
+            ResidentIn(
+                id_number=new_id("F"),
+                name=name,
+                county_code=county,
+                approved_on=date(2024, 1, 10),
+                home_code=home,
+                admitted_on=date(2024, 2, 1) if home else None,
+            ),
         )
 
     return make
@@ -47,8 +53,14 @@ async def test_the_director_reports_from_the_phone_form(world, register, signed_
     assert bad.status_code == 400 and 'aria-invalid="true"' in bad.text
     assert await DeathRecord.count().where(DeathRecord.resident == person.id) == 0
     died = dates.local(dates.now_utc() - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
-    values = {"died_at": died, "place": "本院", "cause": "心衰", "certificate_no": "N0001", "reporter": "李院长",
-              "funeral_arrangements": "县殡仪馆"}
+    values = {
+        "died_at": died,
+        "place": "本院",
+        "cause": "心衰",
+        "certificate_no": "N0001",
+        "reporter": "李院长",
+        "funeral_arrangements": "县殡仪馆",
+    }
     asked = await post_form(client, f"/residents/{person.id}/death", values)
     assert asked.status_code == 200 and 'id="death-confirm"' in asked.text  # the confirmation step first
     assert await DeathRecord.count().where(DeathRecord.resident == person.id) == 0
@@ -58,7 +70,9 @@ async def test_the_director_reports_from_the_phone_form(world, register, signed_
     assert "N0001" in shown.text and 'id="death-record"' in shown.text and 'id="late-flag"' not in shown.text
     correction = await post_form(client, f"/residents/{person.id}/death/correct", {"died_at": died, "certificate_no": "N0002"})
     assert correction.status_code == 400  # reason missing
-    correction = await post_form(client, f"/residents/{person.id}/death/correct", {"died_at": died, "certificate_no": "N0002", "reason": "编号录错"})
+    correction = await post_form(
+        client, f"/residents/{person.id}/death/correct", {"died_at": died, "certificate_no": "N0002", "reason": "编号录错"}
+    )
     assert correction.status_code == 303
     assert [r.certificate_no for r in await services.death_history(_user.scope, person.id)] == ["N0001", "N0002"]
 
@@ -85,7 +99,12 @@ async def test_the_county_register_shows_late_reports_and_exports(world, registe
     xlsx_file = await client.get(f"/counties/{county}/deaths/export?format=xlsx")
     sheet = read_sheet("deaths.xlsx", xlsx_file.content)
     row = dict(zip(sheet.headers, sheet.rows[0][1], strict=False))
-    assert row["姓名"] == "孙七" and row["逾期"] == "是" and row["最后享受月份"] == "2025-04" and row["死亡时间"] == "2025-04-03 06:15"
+    assert (
+        row["姓名"] == "孙七"
+        and row["逾期"] == "是"
+        and row["最后享受月份"] == "2025-04"
+        and row["死亡时间"] == "2025-04-03 06:15"
+    )
     assert (await client.get(f"/counties/{county}/deaths/export?format=csv&month=2025-05")).content.count(b"\n") == 1
     notice_id = (await services.late_notices(_user.scope))[0].id
     seen = await post_form(client, f"/counties/{county}/deaths/notices/seen", {"notice_id": str(notice_id)})
@@ -111,12 +130,16 @@ async def test_api_report_and_out_of_scope_deaths(world, register, signed_in, be
     assert again.status_code == 400 and "died_at" in again.json()["errors"]
     assert (await client.get(f"/api/v1/counties/{county}/deaths", headers=headers)).json()[0]["resident_id"] == person.id
     # Another county's death: 404 everywhere.
-    await services.report_death(__import__("backend.core.security", fromlist=["Scope"]).Scope.system(), outsider.id, DeathIn(died_at=dates.now_utc()))
+    await services.report_death(
+        __import__("backend.core.security", fromlist=["Scope"]).Scope.system(), outsider.id, DeathIn(died_at=dates.now_utc())
+    )
     assert (await client.get(f"/api/v1/residents/{outsider.id}/deaths", headers=headers)).status_code == 404
     assert (await client.get(f"/api/v1/counties/{outsider_county}/deaths", headers=headers)).status_code == 404
     assert (await client.get(f"/counties/{outsider_county}/deaths")).status_code == 404
     assert (await client.get(f"/residents/{outsider.id}/death")).status_code == 404
-    assert (await client.post(f"/api/v1/residents/{outsider.id}/death/corrections", headers=headers, json={"reason": "x"})).status_code == 404
+    assert (
+        await client.post(f"/api/v1/residents/{outsider.id}/death/corrections", headers=headers, json={"reason": "x"})
+    ).status_code == 404
 
 
 def _csv(lines: list[str]) -> bytes:
@@ -128,24 +151,30 @@ async def test_import_deaths_all_or_nothing_and_idempotent(world, register, syst
     home = await world.home(county=county)
     first = await register(county, home)
     second = await register(county)
-    ids = {p.id: (await Resident.select(Resident.id_number).where(Resident.id == p.id).first())["id_number"] for p in (first, second)}
+    ids = {
+        p.id: (await Resident.select(Resident.id_number).where(Resident.id == p.id).first())["id_number"] for p in (first, second)
+    }
     unknown = new_id("M")
-    bad = _csv([
-        "身份证号,死亡时间,报告时间,死亡地点",
-        f"{ids[first.id]},2025-03-01 10:00,2025-03-01 20:00,院内",
-        f"{unknown},2025-03-01,2025-03-02 09:00,",
-        f"{ids[second.id]},2025-03-05 10:00,2025-03-05 09:00,",
-    ])
+    bad = _csv(
+        [
+            "身份证号,死亡时间,报告时间,死亡地点",
+            f"{ids[first.id]},2025-03-01 10:00,2025-03-01 20:00,院内",
+            f"{unknown},2025-03-01,2025-03-02 09:00,",
+            f"{ids[second.id]},2025-03-05 10:00,2025-03-05 09:00,",
+        ]
+    )
     with pytest.raises(ExchangeError) as refused:
         await run_import(system, "deaths", "deaths.csv", bad)
     found = {(e.row, e.column) for e in refused.value.errors}
     assert found == {(3, "身份证号"), (4, "报告时间")}
     assert await DeathRecord.count().where(DeathRecord.resident.is_in([first.id, second.id])) == 0
-    good = _csv([
-        "id_number,died_at,reported_at,place,cause,certificate_no",
-        f"{ids[first.id]},2025-03-01 10:00,2025-03-01 20:00,院内,衰老,C-1",
-        f"{ids[second.id]},2025年3月5日,2025-03-06 09:00,家中,,",
-    ])
+    good = _csv(
+        [
+            "id_number,died_at,reported_at,place,cause,certificate_no",
+            f"{ids[first.id]},2025-03-01 10:00,2025-03-01 20:00,院内,衰老,C-1",
+            f"{ids[second.id]},2025年3月5日,2025-03-06 09:00,家中,,",
+        ]
+    )
     result = await run_import(system, "deaths", "deaths.csv", good)
     assert (result.created, result.updated, result.unchanged) == (2, 0, 0)
     again = await run_import(system, "deaths", "deaths.csv", good)
@@ -154,10 +183,12 @@ async def test_import_deaths_all_or_nothing_and_idempotent(world, register, syst
     assert records[first.id].hours_to_report == 10.0 and not records[first.id].late
     assert records[second.id].time_known is False and records[second.id].hours_to_report == 33.0 and records[second.id].late
     assert (await Resident.select(Resident.home).where(Resident.id == first.id).first())["home"] is None
-    changed = _csv([
-        "id_number,died_at,reported_at,certificate_no",
-        f"{ids[first.id]},2025-03-01 09:00,2025-03-01 20:00,C-9",
-    ])
+    changed = _csv(
+        [
+            "id_number,died_at,reported_at,certificate_no",
+            f"{ids[first.id]},2025-03-01 09:00,2025-03-01 20:00,C-9",
+        ]
+    )
     result = await run_import(system, "deaths", "deaths.csv", changed)
     assert (result.created, result.updated) == (0, 1)
     history = await services.death_history(system, first.id)
@@ -176,10 +207,29 @@ async def test_cli_deaths_list_json(world, register, system):
     entries = as_json(result)
     assert isinstance(entries, list) and len(entries) == 1
     entry = entries[0]
-    assert set(entry) == {"id_number", "name", "home_code", "died_at", "reported_at", "hours_to_report", "deadline_hours", "late", "last_entitled_month"}
+    assert set(entry) == {
+        "id_number",
+        "name",
+        "home_code",
+        "died_at",
+        "reported_at",
+        "hours_to_report",
+        "deadline_hours",
+        "late",
+        "last_entitled_month",
+    }
     types = {key: type(value) for key, value in entry.items()}
-    assert types == {"id_number": str, "name": str, "home_code": str, "died_at": str, "reported_at": str,
-                     "hours_to_report": float, "deadline_hours": int, "late": bool, "last_entitled_month": str}
+    assert types == {
+        "id_number": str,
+        "name": str,
+        "home_code": str,
+        "died_at": str,
+        "reported_at": str,
+        "hours_to_report": float,
+        "deadline_hours": int,
+        "late": bool,
+        "last_entitled_month": str,
+    }
     assert entry["name"] == "周八" and entry["home_code"] == home and entry["late"] is True
     assert entry["died_at"] == "2025-07-31T22:00:00+08:00" and entry["last_entitled_month"] == "2025-07"
     assert len(entry["id_number"]) == 18
@@ -207,11 +257,15 @@ async def test_the_admin_sets_the_funeral_subsidy_on_a_form(world, signed_in):
     client, _user = await signed_in("admin")
     form = await client.get(f"/counties/{county}/deaths/subsidy")
     assert form.status_code == 200 and 'name="amount"' in form.text
-    bad = await post_form(client, f"/counties/{county}/deaths/subsidy", {"effective_from": dates.today().isoformat(), "amount": "abc"})
+    bad = await post_form(
+        client, f"/counties/{county}/deaths/subsidy", {"effective_from": dates.today().isoformat(), "amount": "abc"}
+    )
     assert bad.status_code == 400 and 'aria-invalid="true"' in bad.text
     past = await post_form(client, f"/counties/{county}/deaths/subsidy", {"effective_from": "2020-01-01", "amount": "100"})
     assert past.status_code == 400
-    saved = await post_form(client, f"/counties/{county}/deaths/subsidy", {"effective_from": dates.today().isoformat(), "amount": "¥7,032"})
+    saved = await post_form(
+        client, f"/counties/{county}/deaths/subsidy", {"effective_from": dates.today().isoformat(), "amount": "¥7,032"}
+    )
     assert saved.status_code == 303
     register = (await client.get(saved.headers["location"])).text
     assert "¥7,032.00" in register and "丧葬补助已保存" in register  # the amount as money, and the flash message
@@ -221,7 +275,9 @@ async def test_the_admin_sets_the_funeral_subsidy_on_a_form(world, signed_in):
     assert (await director.get(f"/counties/{county}/deaths")).status_code == 403
 
 
-async def test_date_times_outside_the_accepted_years_are_refused_everywhere_they_enter(world, register, signed_in, bearer, system):
+async def test_date_times_outside_the_accepted_years_are_refused_everywhere_they_enter(
+    world, register, signed_in, bearer, system
+):
     """Years 1900..2200 (core/dates.py): a year-1 or year-9999 date-time is a 400 naming the field
     or the cell, never a 500 (it used to overflow), and nothing is written."""
     county = await world.county()
@@ -237,6 +293,8 @@ async def test_date_times_outside_the_accepted_years_are_refused_everywhere_they
         assert api.status_code == 400 and "died_at" in api.json()["errors"], (value, api.text)
     number = (await Resident.select(Resident.id_number).where(Resident.id == person.id).first())["id_number"]
     with pytest.raises(ExchangeError) as refused:
-        await run_import(system, "deaths", "deaths.csv", _csv(["身份证号,死亡时间,报告时间", f"{number},2025-03-01 10:00,0001-01-01 00:00"]))
+        await run_import(
+            system, "deaths", "deaths.csv", _csv(["身份证号,死亡时间,报告时间", f"{number},2025-03-01 10:00,0001-01-01 00:00"])
+        )
     assert {(e.row, e.column) for e in refused.value.errors} == {(2, "报告时间")}
     assert await DeathRecord.count().where(DeathRecord.resident == person.id) == 0

@@ -80,9 +80,7 @@ async def browser():
 
     playwright = await async_playwright().start()
     try:
-        chromium = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
+        chromium = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
     except BaseException:
         await playwright.stop()
         raise

@@ -18,6 +18,5 @@ async def log_in(page, username: str, password: str = PASSWORD, next_path: str |
 async def horizontal_overflow(page) -> int:
     """How many CSS pixels the page is wider than its viewport (0 = no horizontal scroll)."""
     return await page.evaluate(
-        "() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
-        " - document.documentElement.clientWidth"
+        "() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - document.documentElement.clientWidth"
     )

@@ -39,8 +39,14 @@ def _demo_url() -> str:
 def demo_server():
     url = _demo_url()
     env = {"TEKUN_DATABASE_URL": url}
-    loaded = subprocess.run([sys.executable, "-m", "backend.cli", "demo", "--no-serve"], cwd=ROOT,
-                            env={**os.environ, **env}, capture_output=True, text=True, timeout=300)
+    loaded = subprocess.run(
+        [sys.executable, "-m", "backend.cli", "demo", "--no-serve"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert loaded.returncode == 0, loaded.stderr
     try:
         with serving(ROOT, DATA_DIR / "demo-audit-server.log", _free_port(), env=env) as server:
@@ -92,8 +98,18 @@ async def test_the_demos_audit_log_holds_no_english(browser, demo_server):
             text = await page.evaluate("() => document.body.innerText")
             findings += [f"{path}: {hit}" for hit in english_in(text)]
         assert not findings, "\n".join(findings)
-        for words in ("登录", "导入特困人员名册", "转院", "报告死亡", "设定救助供养标准", "完成月度核对", "修改用户",
-                      "永登县民政局 王建国", "城关区民政局财务 孙丽华", "演示数据"):
+        for words in (
+            "登录",
+            "导入特困人员名册",
+            "转院",
+            "报告死亡",
+            "设定救助供养标准",
+            "完成月度核对",
+            "修改用户",
+            "永登县民政局 王建国",
+            "城关区民政局财务 孙丽华",
+            "演示数据",
+        ):
             assert words in seen, words
         assert await page.evaluate("() => document.documentElement.scrollWidth") <= 392
     finally:

@@ -34,13 +34,30 @@ async def _director_with_resident(world):
     county = await world.county(name="榆中县")
     home = await world.home(county=county, name="金崖镇敬老院", beds=30)
     director = await world.user("director", home=home)
-    person = await services.register_resident(Scope.system(), ResidentIn(
-        id_number=new_id("F"), name="王秀英", county_code=county, approved_on=date(2024, 1, 5),
-        home_code=home, admitted_on=date(2024, 2, 1),
-    ))
-    await services.record_assessment(Scope.system(), person.id, AssessmentIn(
-        assessed_on=date(2024, 2, 1), eat=True, dress=True, transfer=True, toilet=True, walk=True, bathe=True,
-    ))
+    person = await services.register_resident(
+        Scope.system(),
+        ResidentIn(
+            id_number=new_id("F"),
+            name="王秀英",
+            county_code=county,
+            approved_on=date(2024, 1, 5),
+            home_code=home,
+            admitted_on=date(2024, 2, 1),
+        ),
+    )
+    await services.record_assessment(
+        Scope.system(),
+        person.id,
+        AssessmentIn(
+            assessed_on=date(2024, 2, 1),
+            eat=True,
+            dress=True,
+            transfer=True,
+            toilet=True,
+            walk=True,
+            bathe=True,
+        ),
+    )
     return home, director, person
 
 

@@ -23,10 +23,17 @@ async def test_a_death_report_asks_for_confirmation_before_it_is_recorded(world,
     county = await world.county(name="皋兰县")
     home = await world.home(county=county, name="石洞镇敬老院", beds=30)
     director = await world.user("director", home=home)
-    person = await residents.register_resident(Scope.system(), ResidentIn(
-        id_number=new_id("F"), name="杨秀英", county_code=county, approved_on=date(2024, 1, 5),
-        home_code=home, admitted_on=date(2024, 2, 1),
-    ))
+    person = await residents.register_resident(
+        Scope.system(),
+        ResidentIn(
+            id_number=new_id("F"),
+            name="杨秀英",
+            county_code=county,
+            approved_on=date(2024, 1, 5),
+            home_code=home,
+            admitted_on=date(2024, 2, 1),
+        ),
+    )
     page = await new_page(viewport=PHONE)
     await log_in(page, director.username)
     await page.goto(f"/residents/{person.id}/death")
@@ -43,7 +50,10 @@ async def test_a_death_report_asks_for_confirmation_before_it_is_recorded(world,
     assert await confirm.count() == 1
     said = await confirm.inner_text()
     assert zh("Please confirm") in said and "石洞镇敬老院" in said and "供养金" in said and "锁定" in said
-    assert zh("A death report cannot be withdrawn: a mistake is put right later by a correction, a new record that is audited.") in said
+    assert (
+        zh("A death report cannot be withdrawn: a mistake is put right later by a correction, a new record that is audited.")
+        in said
+    )
     assert await horizontal_overflow(page) == 0, "the confirmation step scrolls sideways on a phone"
     assert await DeathRecord.count().where(DeathRecord.resident == person.id) == 0
 

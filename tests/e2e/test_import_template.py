@@ -49,8 +49,18 @@ async def test_a_downloaded_template_filled_in_imports(world, new_page, tmp_path
 
     # Replace the example row with a real person of this county and home.
     number = new_id("F")
-    mine = {"身份证号": number, "姓名": "马兰花", "性别": "女", "区划代码": county, "认定日期": "2024-03-01",
-            "供养方式": "集中", "机构编码": home, "入住日期": "2024-03-10", "离院日期": None, "终止日期": None}
+    mine = {
+        "身份证号": number,
+        "姓名": "马兰花",
+        "性别": "女",
+        "区划代码": county,
+        "认定日期": "2024-03-01",
+        "供养方式": "集中",
+        "机构编码": home,
+        "入住日期": "2024-03-10",
+        "离院日期": None,
+        "终止日期": None,
+    }
     for index, column in enumerate(columns, start=1):
         sheet.cell(row=2, column=index, value=mine[column.zh])
     filled = tmp_path / "名册.xlsx"
@@ -67,7 +77,9 @@ async def test_a_downloaded_template_filled_in_imports(world, new_page, tmp_path
 
     async with page.expect_navigation():
         await page.click("#import-confirm button.danger")
-    assert zh("%(c)s created, %(u)s updated, %(n)s unchanged.") % {"c": 1, "u": 0, "n": 0} in await page.inner_text("#import-result")
+    assert zh("%(c)s created, %(u)s updated, %(n)s unchanged.") % {"c": 1, "u": 0, "n": 0} in await page.inner_text(
+        "#import-result"
+    )
     person = await _registered(county, number)
     assert person is not None and person.name == "马兰花" and person.home_code == home
 

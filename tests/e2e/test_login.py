@@ -133,8 +133,10 @@ async def _check_phone_layout(page) -> None:
     for i, (first, a) in enumerate(boxes):
         for second, b in boxes[i + 1 :]:
             apart = (
-                a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
-                or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"]
+                a["x"] + a["width"] <= b["x"]
+                or b["x"] + b["width"] <= a["x"]
+                or a["y"] + a["height"] <= b["y"]
+                or b["y"] + b["height"] <= a["y"]
             )
             assert apart, f"{first!r} and {second!r} overlap"
     sign_out = page.locator("header.top button:text-is('退出登录')")

@@ -47,8 +47,21 @@ def demo_server():
 
 @pytest.mark.parametrize("width", [390, 1366])
 def test_every_page_of_every_role_reads_in_chinese_without_sideways_scrolling(demo_server, width):
-    command = [sys.executable, str(CHECKER), "--base", demo_server, "--password", PASSWORD, "--width", str(width),
-               "--chromium", str(CHROMIUM), "--json", "--max-pages", "400"]
+    command = [
+        sys.executable,
+        str(CHECKER),
+        "--base",
+        demo_server,
+        "--password",
+        PASSWORD,
+        "--width",
+        str(width),
+        "--chromium",
+        str(CHROMIUM),
+        "--json",
+        "--max-pages",
+        "400",
+    ]
     for user in USERS:
         command += ["--user", user]
     done = subprocess.run(command, capture_output=True, text=True, timeout=1500, env={**os.environ})

@@ -19,13 +19,30 @@ async def test_director_records_an_assessment_on_a_phone(world, new_page):
     county = await world.county(name="榆中县")
     home = await world.home(county=county, name="城关镇敬老院", beds=30)
     director = await world.user("director", home=home)
-    person = await services.register_resident(Scope.system(), ResidentIn(
-        id_number=new_id("F"), name="马桂兰", county_code=county, approved_on=date(2024, 1, 5),
-        home_code=home, admitted_on=date(2024, 2, 1),
-    ))
-    await services.record_assessment(Scope.system(), person.id, AssessmentIn(
-        assessed_on=date(2024, 2, 1), eat=True, dress=True, transfer=True, toilet=True, walk=True, bathe=True,
-    ))
+    person = await services.register_resident(
+        Scope.system(),
+        ResidentIn(
+            id_number=new_id("F"),
+            name="马桂兰",
+            county_code=county,
+            approved_on=date(2024, 1, 5),
+            home_code=home,
+            admitted_on=date(2024, 2, 1),
+        ),
+    )
+    await services.record_assessment(
+        Scope.system(),
+        person.id,
+        AssessmentIn(
+            assessed_on=date(2024, 2, 1),
+            eat=True,
+            dress=True,
+            transfer=True,
+            toilet=True,
+            walk=True,
+            bathe=True,
+        ),
+    )
 
     page = await new_page(viewport=PHONE)
     await log_in(page, director.username)

@@ -32,10 +32,17 @@ async def _home_with_people(world, names: list[str]):
     home = await world.home(county=county, name="永登县中心敬老院", beds=60)
     people = []
     for index, name in enumerate(names):
-        person = await services.register_resident(Scope.system(), ResidentIn(
-            id_number=new_id("F" if index % 2 else "M"), name=name, county_code=county, approved_on=date(2020, 1, 5),
-            home_code=home, admitted_on=date(2020, 2, 1),
-        ))
+        person = await services.register_resident(
+            Scope.system(),
+            ResidentIn(
+                id_number=new_id("F" if index % 2 else "M"),
+                name=name,
+                county_code=county,
+                approved_on=date(2020, 1, 5),
+                home_code=home,
+                admitted_on=date(2020, 2, 1),
+            ),
+        )
         people.append(person)
     return county, home, people
 
@@ -82,8 +89,11 @@ async def test_residents_lists_fit_a_phone_and_keep_every_column_on_a_desktop(wo
     names = ["欧阳秀兰", "司马长顺", "诸葛桂英", "上官福禄", "慕容春花", "张三"]
     county, home, people = await _home_with_people(world, names)
     for person in people[:3]:
-        await services.record_assessment(Scope.system(), person.id, AssessmentIn(
-            assessed_on=dates.today() - timedelta(days=400), **{**ALL_CAN, "bathe": False}))
+        await services.record_assessment(
+            Scope.system(),
+            person.id,
+            AssessmentIn(assessed_on=dates.today() - timedelta(days=400), **{**ALL_CAN, "bathe": False}),
+        )
     director = await world.user("director", home=home)
     inspector = await world.user("inspector", county=county)
     lists = [f"/homes/{home}/roster", f"/homes/{home}/due", f"/residents/{people[0].id}", f"/homes/{home}/roster/print"]

@@ -23,7 +23,11 @@ def xlsx(rows: list[list]) -> bytes:
 def problems(page: str) -> set[tuple[str, str]]:
     """(row, column) of each problem the upload page lists."""
     table = page.split('id="import-errors"')[1].split("</table>")[0]
-    return set(re.findall(r'<td data-label="[^"]*" class="[^"]*">(\d+|—)</td>\s*<td data-label="[^"]*" class="[^"]*">([^<]*)</td>', table))
+    return set(
+        re.findall(
+            r'<td data-label="[^"]*" class="[^"]*">(\d+|—)</td>\s*<td data-label="[^"]*" class="[^"]*">([^<]*)</td>', table
+        )
+    )
 
 
 async def test_preview_then_confirm_writes_the_file(signed_in, system):
@@ -36,7 +40,9 @@ async def test_preview_then_confirm_writes_the_file(signed_in, system):
     # The confirmation says, in Chinese, what writing the file will do.
     confirm = preview.text.split('id="import-confirm"')[1].split("</form>")[0]
     assert zh("{count} new records will be added.").format(count=1) in confirm
-    assert zh("Every row is written in one go, or none. The write cannot be undone here: a wrong value is put right by importing a corrected file or on the record's own page.") in html.unescape(confirm)
+    assert zh(
+        "Every row is written in one go, or none. The write cannot be undone here: a wrong value is put right by importing a corrected file or on the record's own page."
+    ) in html.unescape(confirm)
     assert [c for c in await services.list_counties(system) if c.code == code] == []
     upload_id = preview.text.split('name="upload_id" value="')[1].split('"')[0]
     done = await post_form(client, "/import/confirm", {"upload_id": upload_id})
@@ -46,7 +52,12 @@ async def test_preview_then_confirm_writes_the_file(signed_in, system):
     # The same file again: the confirmation says it changes nothing; a changed name is listed by its column's Chinese name.
     same = await post_form(client, "/import", {"kind": "counties"}, files={"file": ("c.xlsx", data)})
     assert zh("Nothing in this file differs from what is recorded: writing it changes nothing.") in same.text
-    renamed = await post_form(client, "/import", {"kind": "counties"}, files={"file": ("c.xlsx", xlsx([["区划代码", "名称", "省份"], [code, "改名县", "甘肃省"]]))})
+    renamed = await post_form(
+        client,
+        "/import",
+        {"kind": "counties"},
+        files={"file": ("c.xlsx", xlsx([["区划代码", "名称", "省份"], [code, "改名县", "甘肃省"]]))},
+    )
     assert zh("{count} records already recorded will be changed, as listed below.").format(count=1) in renamed.text
     assert "名称：预览县 → 改名县" in renamed.text
     again = await post_form(client, "/import/confirm", {"upload_id": upload_id})
@@ -96,7 +107,9 @@ async def test_the_import_page_offers_each_role_only_its_kinds(signed_in, world)
 async def test_a_file_with_thousands_of_errors_lists_the_first_500_and_counts_the_rest(signed_in, system):
     client, _admin = await signed_in("admin")
     rows = "".join(f"{100000 + n},,甘肃省\n" for n in range(1_200))  # each row: no name
-    refused = await post_form(client, "/import", {"kind": "counties"}, files={"file": ("c.csv", ("区划代码,名称,省份\n" + rows).encode())})
+    refused = await post_form(
+        client, "/import", {"kind": "counties"}, files={"file": ("c.csv", ("区划代码,名称,省份\n" + rows).encode())}
+    )
     assert refused.status_code == 400
     table = refused.text.split('id="import-errors"')[1].split("</table>")[0]
     assert table.count("<tr>") == 1 + 500  # the head and the first 500 problems

@@ -67,7 +67,11 @@ async def test_the_page_lists_the_columns_of_each_kind_the_role_may_import(signe
         assert f'filename="tekun-{kind}-template.xlsx"' in xlsx.headers["content-disposition"]
         assert read_sheet("t.xlsx", xlsx.content).headers == [column.zh for column in KINDS[kind].columns]
         csv = await client.get(f"/import/template.csv?kind={kind}")
-        assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv") and csv.content.startswith(b"\xef\xbb\xbf")
+        assert (
+            csv.status_code == 200
+            and csv.headers["content-type"].startswith("text/csv")
+            and csv.content.startswith(b"\xef\xbb\xbf")
+        )
     # A kind the role may not import: 403; a kind that does not exist: 404.
     for kind in set(KINDS) - set(offered):
         assert (await client.get(f"/import/template.xlsx?kind={kind}")).status_code == 403
@@ -96,7 +100,9 @@ async def test_the_problem_list_and_the_preview_are_in_chinese(signed_in, world)
     listed = html.unescape(refused.text.split('id="import-errors"')[1].split("</section>")[0])
     assert zh("Nothing has been written. Correct these problems in the file and upload it again.") in listed
     assert zh("Not a valid date or date and time (write 2026-11-02 or 2026-11-02 14:30).") in listed
-    assert not re.search(r"\b[A-Za-z]{2,}(?:[ ,;:'’-]+[A-Za-z]{2,})+\b", re.sub(r"<[^>]+>", " ", listed)), "English left in the problem list"
+    assert not re.search(r"\b[A-Za-z]{2,}(?:[ ,;:'’-]+[A-Za-z]{2,})+\b", re.sub(r"<[^>]+>", " ", listed)), (
+        "English left in the problem list"
+    )
 
 
 def _csrf(client) -> str:

@@ -40,11 +40,20 @@ async def test_parameters_in_force_by_county_id(world, system):
     defaults = rules.default_parameters()
     assert await services.parameters_in_force(county_id, dates.today()) == defaults
     later = dates.today() + timedelta(days=30)
-    await services.set_parameters(system, county, ParametersIn(
-        effective_from=later, residents_per_staff=8, death_report_deadline_hours=48,
-        extra_months_after_death=1, inspections_per_year=4,
-    ))
-    assert (await services.parameters_in_force(county_id, dates.today())).death_report_deadline_hours == defaults.death_report_deadline_hours
+    await services.set_parameters(
+        system,
+        county,
+        ParametersIn(
+            effective_from=later,
+            residents_per_staff=8,
+            death_report_deadline_hours=48,
+            extra_months_after_death=1,
+            inspections_per_year=4,
+        ),
+    )
+    assert (
+        await services.parameters_in_force(county_id, dates.today())
+    ).death_report_deadline_hours == defaults.death_report_deadline_hours
     assert (await services.parameters_in_force(county_id, later)).death_report_deadline_hours == 48
     other = await world.county()
     other_id = (await services.county_ids(system, [other]))[other]

@@ -18,7 +18,9 @@ async def test_admin_creates_county_and_home_through_pages(signed_in):
     page = await client.get(f"/counties/{NEW_COUNTY}")
     assert page.status_code == 200
     assert "示例县" in page.text
-    response = await post_form(client, "/homes/new", {"code": "SL-01", "name": "示例县敬老院", "county_code": NEW_COUNTY, "beds": "30"})
+    response = await post_form(
+        client, "/homes/new", {"code": "SL-01", "name": "示例县敬老院", "county_code": NEW_COUNTY, "beds": "30"}
+    )
     assert response.status_code in (200, 303), response.text
     page = await client.get("/homes/SL-01")
     assert "示例县敬老院" in page.text

@@ -14,17 +14,35 @@ async def test_register_admit_assess_and_read_back(app, world, bearer):
     headers = await bearer(inspector)
     async with make_client(app) as client:
         number = new_id("F")
-        created = await client.post("/api/v1/residents", headers=headers, json={
-            "id_number": number, "name": "王秀兰", "county_code": county, "approved_on": "2024-01-05",
-            "home_code": home, "admitted_on": "2024-02-01",
-        })
+        created = await client.post(
+            "/api/v1/residents",
+            headers=headers,
+            json={
+                "id_number": number,
+                "name": "王秀兰",
+                "county_code": county,
+                "approved_on": "2024-01-05",
+                "home_code": home,
+                "admitted_on": "2024-02-01",
+            },
+        )
         assert created.status_code == 201, created.text
         person = created.json()
         assert person["id_number_masked"] == number[:6] + "********" + number[-4:]
         assert number not in created.text
-        assessed = await client.post(f"/api/v1/residents/{person['id']}/assessments", headers=headers, json={
-            "assessed_on": "2024-02-01", "eat": True, "dress": False, "transfer": True, "toilet": True, "walk": True, "bathe": False,
-        })
+        assessed = await client.post(
+            f"/api/v1/residents/{person['id']}/assessments",
+            headers=headers,
+            json={
+                "assessed_on": "2024-02-01",
+                "eat": True,
+                "dress": False,
+                "transfer": True,
+                "toilet": True,
+                "walk": True,
+                "bathe": False,
+            },
+        )
         assert assessed.status_code == 201 and assessed.json()["tier"] == "partial"
         state = await client.get(f"/api/v1/residents/{person['id']}/state", headers=headers, params={"on": "2024-01-31"})
         assert state.json() == {"day": "2024-01-31", "mode": "dispersed", "home_code": None, "tier": "unassessed"}
@@ -40,9 +58,16 @@ async def test_bad_input_is_refused_with_fields_and_nothing_is_written(app, worl
     async with make_client(app) as client:
         good = new_id("M")
         bad = good[:17] + ("0" if good[17] != "0" else "1")  # wrong check digit
-        response = await client.post("/api/v1/residents", headers=headers, json={
-            "id_number": bad, "name": "赵六", "county_code": county, "approved_on": "2024-01-05",
-        })
+        response = await client.post(
+            "/api/v1/residents",
+            headers=headers,
+            json={
+                "id_number": bad,
+                "name": "赵六",
+                "county_code": county,
+                "approved_on": "2024-01-05",
+            },
+        )
         assert response.status_code == 400
         assert "id_number" in response.json()["errors"]
         missing = await client.post("/api/v1/residents", headers=headers, json={"name": "赵六"})
@@ -58,7 +83,17 @@ async def test_full_id_needs_the_role_and_is_audited(app, world, bearer, system)
     county = await world.county()
     home = await world.home(county=county)
     number = new_id("M")
-    person = await services.register_resident(system, ResidentIn(id_number=number, name="钱七", county_code=county, approved_on=date(2024, 1, 1), home_code=home, admitted_on=date(2024, 1, 2)))
+    person = await services.register_resident(
+        system,
+        ResidentIn(
+            id_number=number,
+            name="钱七",
+            county_code=county,
+            approved_on=date(2024, 1, 1),
+            home_code=home,
+            admitted_on=date(2024, 1, 2),
+        ),
+    )
     director = await bearer(await world.user("director", home=home))
     finance = await bearer(await world.user("finance", county=county))
     async with make_client(app) as client:
@@ -74,14 +109,29 @@ async def test_the_api_refuses_dates_before_approval_and_writes_nothing(app, wor
     home = await world.home(county=county)
     headers = await bearer(await world.user("inspector", county=county))
     async with make_client(app) as client:
-        early = await client.post("/api/v1/residents", headers=headers, json={
-            "id_number": new_id("M"), "name": "早入住", "county_code": county, "approved_on": "2024-03-01",
-            "home_code": home, "admitted_on": "2024-02-29",
-        })
+        early = await client.post(
+            "/api/v1/residents",
+            headers=headers,
+            json={
+                "id_number": new_id("M"),
+                "name": "早入住",
+                "county_code": county,
+                "approved_on": "2024-03-01",
+                "home_code": home,
+                "admitted_on": "2024-02-29",
+            },
+        )
         assert early.status_code == 400 and "admitted_on" in early.json()["errors"]
-        created = await client.post("/api/v1/residents", headers=headers, json={
-            "id_number": new_id("F"), "name": "周九", "county_code": county, "approved_on": "2024-03-01",
-        })
+        created = await client.post(
+            "/api/v1/residents",
+            headers=headers,
+            json={
+                "id_number": new_id("F"),
+                "name": "周九",
+                "county_code": county,
+                "approved_on": "2024-03-01",
+            },
+        )
         person = created.json()["id"]
         for path, body, field in (
             ("placements", {"kind": "admit", "event_date": "2024-02-29", "home_code": home}, "event_date"),
@@ -89,8 +139,11 @@ async def test_the_api_refuses_dates_before_approval_and_writes_nothing(app, wor
         ):
             refused = await client.post(f"/api/v1/residents/{person}/{path}", headers=headers, json=body)
             assert refused.status_code == 400 and field in refused.json()["errors"], refused.text
-        on_the_day = await client.post(f"/api/v1/residents/{person}/placements", headers=headers,
-                                       json={"kind": "admit", "event_date": "2024-03-01", "home_code": home})
+        on_the_day = await client.post(
+            f"/api/v1/residents/{person}/placements",
+            headers=headers,
+            json={"kind": "admit", "event_date": "2024-03-01", "home_code": home},
+        )
         assert on_the_day.status_code == 201, on_the_day.text
         history = await client.get(f"/api/v1/residents/{person}/placements", headers=headers)
         assert [event["event_date"] for event in history.json()] == ["2024-03-01"]

@@ -16,16 +16,27 @@ ALL_CAN = dict(eat=True, dress=True, transfer=True, toilet=True, walk=True, bath
 
 
 async def _person(system, county, home=None, admitted_on=None):
-    return await services.register_resident(system, ResidentIn(
-        id_number=new_id(), name="赵六", county_code=county, approved_on=date(2024, 1, 10),
-        home_code=home, admitted_on=admitted_on or (date(2024, 2, 1) if home else None),
-    ))
+    return await services.register_resident(
+        system,
+        ResidentIn(
+            id_number=new_id(),
+            name="赵六",
+            county_code=county,
+            approved_on=date(2024, 1, 10),
+            home_code=home,
+            admitted_on=admitted_on or (date(2024, 2, 1) if home else None),
+        ),
+    )
 
 
 async def test_persons_by_id_number_in_scope(world, system):
     county, other = await world.county(), await world.county()
     home = await world.home(county=county)
-    placed, dispersed, elsewhere = await _person(system, county, home), await _person(system, county), await _person(system, other)
+    placed, dispersed, elsewhere = (
+        await _person(system, county, home),
+        await _person(system, county),
+        await _person(system, other),
+    )
     numbers = {}
     for person in (placed, dispersed, elsewhere):
         numbers[person.id] = await services.reveal_id_number(system, person.id)
@@ -37,7 +48,10 @@ async def test_persons_by_id_number_in_scope(world, system):
     assert {row["id"] for row in (await services.find_by_id_numbers(director.scope, numbers.values())).values()} == {placed.id}
     assert {row["id"] for row in (await services.find_by_id_numbers(system, numbers.values())).values()} == set(numbers)
     county_id = found[numbers[placed.id]]["county_id"]
-    assert await services.resident_ids(numbers.values(), county_id=county_id) == {numbers[placed.id]: placed.id, numbers[dispersed.id]: dispersed.id}
+    assert await services.resident_ids(numbers.values(), county_id=county_id) == {
+        numbers[placed.id]: placed.id,
+        numbers[dispersed.id]: dispersed.id,
+    }
     assert (await services.resident_ids([numbers[elsewhere.id]]))[numbers[elsewhere.id]] == elsewhere.id
 
 

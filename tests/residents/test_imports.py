@@ -21,7 +21,18 @@ from backend.residents.tables import Assessment, Placement, ReassessmentTask, Re
 from tests.cli.helpers import as_json, tekun
 from tests.residents.helpers import new_id
 
-RESIDENT_HEADERS = ["身份证号", "姓名", "性别", "区划代码", "认定日期", "供养方式", "机构编码", "入住日期", "离院日期", "终止日期"]
+RESIDENT_HEADERS = [
+    "身份证号",
+    "姓名",
+    "性别",
+    "区划代码",
+    "认定日期",
+    "供养方式",
+    "机构编码",
+    "入住日期",
+    "离院日期",
+    "终止日期",
+]
 ASSESSMENT_HEADERS = ["身份证号", "评估日期", "自主吃饭", "自主穿衣", "自主上下床", "自主如厕", "室内行走", "自主洗澡", "评估人"]
 
 
@@ -36,7 +47,9 @@ def as_xlsx(headers: list[str], rows: list[list]) -> bytes:
     sheet = book.active
     sheet.append(headers)
     for row in rows:
-        sheet.append([date.fromisoformat(cell) if isinstance(cell, str) and len(cell) == 10 and cell[4] == "-" else cell for cell in row])
+        sheet.append(
+            [date.fromisoformat(cell) if isinstance(cell, str) and len(cell) == 10 and cell[4] == "-" else cell for cell in row]
+        )
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -87,19 +100,26 @@ async def test_register_errors_are_reported_by_row_and_column_and_nothing_is_wri
     valid = new_id("M")
     bad_checksum = valid[:17] + ("0" if valid[17] != "0" else "1")
     rows = [
-        good,                                                                                   # row 2: valid
-        [new_id("M"), "张三", "女", county, "2023-01-01", "分散", "", "", "", ""],              # 3: gender vs ID
+        good,  # row 2: valid
+        [new_id("M"), "张三", "女", county, "2023-01-01", "分散", "", "", "", ""],  # 3: gender vs ID
         [new_id("M"), "李四", "男", county, "2023-01-01", "集中", "NO-SUCH-HOME", "2023-02-01", "", ""],  # 4: unknown home
         [new_id("M"), "刘五", "男", county, "2023-01-01", "集中", other_home, "2023-02-01", "", ""],  # 5: home of another county
-        [woman, "陈六", "女", county, "2023-01-01", "集中", "", "2023-02-01", "", ""],          # 6: concentrated, no home
-        [good[0], "王德福", "男", county, "2023-05-10", "集中", home, "2023-06-01", "", ""],     # 7: same ID as row 2
-        [bad_checksum, "钱八", "男", county, "2023-01-01", "分散", "", "", "", ""],             # 8: check digit
+        [woman, "陈六", "女", county, "2023-01-01", "集中", "", "2023-02-01", "", ""],  # 6: concentrated, no home
+        [good[0], "王德福", "男", county, "2023-05-10", "集中", home, "2023-06-01", "", ""],  # 7: same ID as row 2
+        [bad_checksum, "钱八", "男", county, "2023-01-01", "分散", "", "", "", ""],  # 8: check digit
     ]
     before = await snapshot()
     with pytest.raises(ExchangeError) as refused:
         await run_import(system, "residents", f"r.{fmt}", FORMATS[fmt](RESIDENT_HEADERS, rows))
     # One upload reports every problem: the cell checks (row 8) and the register's rules (rows 3–7).
-    assert pairs(refused.value.errors) == {(3, "性别"), (4, "机构编码"), (5, "机构编码"), (6, "机构编码"), (7, "身份证号"), (8, "身份证号")}
+    assert pairs(refused.value.errors) == {
+        (3, "性别"),
+        (4, "机构编码"),
+        (5, "机构编码"),
+        (6, "机构编码"),
+        (7, "身份证号"),
+        (8, "身份证号"),
+    }
     assert [error.row for error in refused.value.errors] == sorted(error.row for error in refused.value.errors)
     by_row = {error.row: error.message for error in refused.value.errors}
     assert by_row[3] == _(citizen_id.GENDER)
@@ -178,12 +198,15 @@ async def test_assessment_errors_name_row_and_column(place, system):
     rows = good_rows(county, home)
     await run_import(system, "residents", "r.csv", as_csv(RESIDENT_HEADERS, rows))
     before = await snapshot()
-    data = as_csv(ASSESSMENT_HEADERS, [
-        [rows[0][0], "2025-01-02", "能", "能", "能", "能", "能", "能", ""],     # 2: valid
-        [new_id("M"), "2025-01-02", "能", "能", "能", "能", "能", "能", ""],   # 3: not in the register
-        [rows[0][0], "2025-01-02", "能", "能", "能", "能", "能", "能", ""],     # 4: same person and date as row 2
-        [rows[1][0], "2099-01-02", "能", "能", "能", "能", "能", "能", ""],     # 5: in the future
-    ])
+    data = as_csv(
+        ASSESSMENT_HEADERS,
+        [
+            [rows[0][0], "2025-01-02", "能", "能", "能", "能", "能", "能", ""],  # 2: valid
+            [new_id("M"), "2025-01-02", "能", "能", "能", "能", "能", "能", ""],  # 3: not in the register
+            [rows[0][0], "2025-01-02", "能", "能", "能", "能", "能", "能", ""],  # 4: same person and date as row 2
+            [rows[1][0], "2099-01-02", "能", "能", "能", "能", "能", "能", ""],  # 5: in the future
+        ],
+    )
     with pytest.raises(ExchangeError) as refused:
         await run_import(system, "assessments", "a.csv", data)
     assert pairs(refused.value.errors) == {(3, "身份证号"), (4, "评估日期"), (5, "评估日期")}
@@ -262,7 +285,9 @@ async def test_through_the_command_line(place, tmp_path, fmt):
     assert await snapshot() == after
 
     tiered = tmp_path / f"assessments.{fmt}"
-    tiered.write_bytes(FORMATS[fmt]([*ASSESSMENT_HEADERS, "等级"], [[rows[0][0], "2025-01-02", "能", "能", "能", "能", "能", "能", "", "自理"]]))
+    tiered.write_bytes(
+        FORMATS[fmt]([*ASSESSMENT_HEADERS, "等级"], [[rows[0][0], "2025-01-02", "能", "能", "能", "能", "能", "能", "", "自理"]])
+    )
     refused = tekun("import", "assessments", str(tiered), "--json")
     assert refused.returncode == 2
     assert as_json(refused)["errors"][0]["column"] == "等级"

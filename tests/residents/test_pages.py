@@ -22,10 +22,17 @@ ALL_YES = {item: "yes" for item in ("eat", "dress", "transfer", "toilet", "walk"
 
 async def _person(system, county, home=None, name="张桂英", gender="F", approved=date(2024, 1, 5), admitted=date(2024, 2, 1)):
     number = new_id(gender)
-    person = await services.register_resident(system, ResidentIn(
-        id_number=number, name=name, county_code=county, approved_on=approved,
-        home_code=home, admitted_on=admitted if home else None,
-    ))
+    person = await services.register_resident(
+        system,
+        ResidentIn(
+            id_number=number,
+            name=name,
+            county_code=county,
+            approved_on=approved,
+            home_code=home,
+            admitted_on=admitted if home else None,
+        ),
+    )
     return person, number
 
 
@@ -43,7 +50,11 @@ def _full_ids(text: str) -> list[str]:
 async def test_roster_public_roster_and_person_page_for_the_director(world, system, signed_in):
     county, home, person, number = await _setting(world, system)
     other, other_number = await _person(system, county, home, name="李长顺", gender="M")
-    await services.record_assessment(system, other.id, AssessmentIn(assessed_on=date(2024, 3, 1), eat=False, dress=False, transfer=False, toilet=False, walk=True, bathe=True))
+    await services.record_assessment(
+        system,
+        other.id,
+        AssessmentIn(assessed_on=date(2024, 3, 1), eat=False, dress=False, transfer=False, toilet=False, walk=True, bathe=True),
+    )
     client, _user = await signed_in("director", home=home)
 
     roster = await client.get(f"/homes/{home}/roster")
@@ -76,7 +87,7 @@ async def test_print_stylesheet_hides_the_navigation():
     from backend.core.web import STATIC_DIR
 
     css = (STATIC_DIR / "tekun.css").read_text(encoding="utf-8")
-    media_print = css[css.index("@media print"):]
+    media_print = css[css.index("@media print") :]
     assert "header.top" in media_print and "display:none" in media_print
 
 
@@ -90,7 +101,11 @@ async def test_a_director_gets_404_for_another_homes_person_and_roster(world, sy
     assert (await client.get(f"/homes/{other_home}/roster/print")).status_code == 404
     assert (await client.get(f"/homes/{other_home}/due")).status_code == 404
     assert (await client.get(f"/residents/{stranger.id}/assessment")).status_code == 404
-    response = await post_form(client, f"/residents/{stranger.id}/assessment", {**ALL_YES, "assessed_on": "2024-03-01", "reason": "other", "action": "save"})
+    response = await post_form(
+        client,
+        f"/residents/{stranger.id}/assessment",
+        {**ALL_YES, "assessed_on": "2024-03-01", "reason": "other", "action": "save"},
+    )
     assert response.status_code == 404
     assert await Assessment.count().where(Assessment.resident == stranger.id) == 0
     assert (await client.get("/residents")).status_code == 403  # the county register is not for directors
@@ -101,7 +116,9 @@ async def test_county_register_search_filters_and_pagination(world, system, sign
     home = await world.home(county=county, beds=80)
     numbers = []
     for index in range(55):
-        person, number = await _person(system, county, home if index % 2 else None, name=f"测试{index:02d}", gender="M" if index % 3 else "F")
+        person, number = await _person(
+            system, county, home if index % 2 else None, name=f"测试{index:02d}", gender="M" if index % 3 else "F"
+        )
         numbers.append(number)
     outside = await world.county()
     await _person(system, outside, None, name="外县人")
@@ -152,10 +169,18 @@ async def test_register_form_creates_a_person_and_refuses_bad_input(world, signe
     assert response.status_code == 400
     assert "校验码不符" in response.text  # the checksum message, in Chinese
     assert 'value="周大海"' in response.text  # values kept
-    response = await post_form(client, "/residents/new", {"id_number": good, "name": "周大海", "approved_on": "2024-03-05", "home_code": home, "admitted_on": "2024-02-01"})
+    response = await post_form(
+        client,
+        "/residents/new",
+        {"id_number": good, "name": "周大海", "approved_on": "2024-03-05", "home_code": home, "admitted_on": "2024-02-01"},
+    )
     assert response.status_code == 400 and "日期早于认定日期" in response.text
     assert await Resident.count().where(Resident.id_number == good) == 0
-    response = await post_form(client, "/residents/new", {"id_number": good, "name": "周大海", "approved_on": "2024-01-05", "home_code": home, "admitted_on": "2024-02-01"})
+    response = await post_form(
+        client,
+        "/residents/new",
+        {"id_number": good, "name": "周大海", "approved_on": "2024-01-05", "home_code": home, "admitted_on": "2024-02-01"},
+    )
     assert response.status_code == 303
     created = await client.get(response.headers["location"])
     assert "周大海" in created.text and "城关" not in created.text
@@ -171,18 +196,26 @@ async def test_admission_to_a_full_home_and_a_date_before_approval_are_refused(w
     client, _user = await signed_in("inspector", county=county)
     form = await client.get(f"/residents/{person.id}/placement?kind=admit")
     assert form.status_code == 200
-    response = await post_form(client, f"/residents/{person.id}/placement", {"kind": "admit", "event_date": "2024-02-01", "home_code": full})
+    response = await post_form(
+        client, f"/residents/{person.id}/placement", {"kind": "admit", "event_date": "2024-02-01", "home_code": full}
+    )
     assert response.status_code == 400
     assert "共有1张床位" in response.text  # the refusal names the number of beds
-    response = await post_form(client, f"/residents/{person.id}/placement", {"kind": "admit", "event_date": "2023-12-01", "home_code": full})
+    response = await post_form(
+        client, f"/residents/{person.id}/placement", {"kind": "admit", "event_date": "2023-12-01", "home_code": full}
+    )
     assert response.status_code == 400 and "日期早于认定日期" in response.text
     response = await post_form(client, f"/residents/{person.id}/placement", {"kind": "", "event_date": ""})
     assert response.status_code == 400
     assert await Placement.count().where(Placement.resident == person.id) == 0
     roomy = await world.home(county=county, beds=5)
-    response = await post_form(client, f"/residents/{person.id}/placement", {"kind": "admit", "event_date": "2024-02-01", "home_code": roomy})
+    response = await post_form(
+        client, f"/residents/{person.id}/placement", {"kind": "admit", "event_date": "2024-02-01", "home_code": roomy}
+    )
     assert response.status_code == 303
-    response = await post_form(client, f"/residents/{person.id}/placement", {"kind": "discharge", "event_date": "2024-06-01", "note": "回村居住"})
+    response = await post_form(
+        client, f"/residents/{person.id}/placement", {"kind": "discharge", "event_date": "2024-06-01", "note": "回村居住"}
+    )
     assert response.status_code == 303
     page = await client.get(f"/residents/{person.id}")
     assert zh("Discharged to dispersed support") in page.text and "回村居住" in page.text
@@ -214,7 +247,11 @@ async def test_condition_change_form_opens_a_task_on_the_due_lists(world, system
     assert response.status_code == 400 and "必填" in response.text
     assert await ReassessmentTask.count().where(ReassessmentTask.resident == person.id) == 0
     reported = (dates.today() - timedelta(days=30)).isoformat()
-    response = await post_form(client, f"/residents/{person.id}/condition-change", {"reported_on": reported, "reported_by": "护理员王", "note": "跌倒后行走困难"})
+    response = await post_form(
+        client,
+        f"/residents/{person.id}/condition-change",
+        {"reported_on": reported, "reported_by": "护理员王", "note": "跌倒后行走困难"},
+    )
     assert response.status_code == 303
     assert await ReassessmentTask.count().where(ReassessmentTask.resident == person.id) == 1
     due = await client.get(f"/homes/{home}/due")
@@ -236,11 +273,14 @@ async def test_assessment_form_preview_without_js_then_save(world, system, signe
     three_cannot = {**ALL_YES, "eat": "no", "dress": "no", "bathe": "no", "assessed_on": "2024-03-01", "reason": "admission"}
     preview = await post_form(client, f"/residents/{person.id}/assessment", {**three_cannot, "action": "preview"})
     assert preview.status_code == 200
-    assert '<output id="tier-preview" class="tier tier-partial"' in preview.text and f'>{zh("Partly unable to care for themselves")}</output>' in preview.text
+    assert (
+        '<output id="tier-preview" class="tier tier-partial"' in preview.text
+        and f">{zh('Partly unable to care for themselves')}</output>" in preview.text
+    )
     assert 'value="no" data-item="eat" checked' in preview.text  # answers kept
     four_cannot = {**three_cannot, "walk": "no"}
     preview = await post_form(client, f"/residents/{person.id}/assessment", {**four_cannot, "action": "preview"})
-    assert f'>{zh("Fully unable to care for themselves")}</output>' in preview.text
+    assert f">{zh('Fully unable to care for themselves')}</output>" in preview.text
     assert await Assessment.count().where(Assessment.resident == person.id) == 0  # a preview writes nothing
     saved = await post_form(client, f"/residents/{person.id}/assessment", {**four_cannot, "action": "save"})
     assert saved.status_code == 303
@@ -257,9 +297,15 @@ async def test_assessment_form_refuses_missing_answers_and_bad_dates(world, syst
     assert response.status_code == 400
     assert 'id="e-toilet"' in response.text and zh("Answer: can or cannot do it alone.") in response.text
     future = (dates.today() + timedelta(days=3)).isoformat()
-    response = await post_form(client, f"/residents/{person.id}/assessment", {**ALL_YES, "assessed_on": future, "reason": "annual", "action": "save"})
+    response = await post_form(
+        client, f"/residents/{person.id}/assessment", {**ALL_YES, "assessed_on": future, "reason": "annual", "action": "save"}
+    )
     assert response.status_code == 400 and "日期不能晚于今天" in response.text
-    response = await post_form(client, f"/residents/{person.id}/assessment", {**ALL_YES, "assessed_on": "2024-13-40", "reason": "annual", "action": "save"})
+    response = await post_form(
+        client,
+        f"/residents/{person.id}/assessment",
+        {**ALL_YES, "assessed_on": "2024-13-40", "reason": "annual", "action": "save"},
+    )
     assert response.status_code == 400 and "日期格式不正确" in response.text
     assert await Assessment.count().where(Assessment.resident == person.id) == 0
 
@@ -275,7 +321,11 @@ async def test_capability_form_saves_and_refuses_out_of_range_scores(world, syst
     response = await post_form(client, f"/residents/{person.id}/capability", bad)
     assert response.status_code == 400 and 'id="e-score_eating"' in response.text
     assert "services" not in response.text
-    response = await post_form(client, f"/residents/{person.id}/capability", {**scores, "assessed_on": "2024-03-01", "risk_events": "0", "dementia": "on"})
+    response = await post_form(
+        client,
+        f"/residents/{person.id}/capability",
+        {**scores, "assessed_on": "2024-03-01", "risk_events": "0", "dementia": "on"},
+    )
     assert response.status_code == 303
     page = await client.get(f"/residents/{person.id}")
     assert "90" in page.text and "轻度失能" in page.text  # 90 points, one level lower for dementia
@@ -317,7 +367,9 @@ async def test_each_page_opens_for_the_roles_it_is_for(world, system, signed_in)
         "admin": set(pages),
     }
     for role, allowed in expected.items():
-        client, _user = await signed_in(role, home=home if role == "director" else None, county=county if role in ("inspector", "finance") else None)
+        client, _user = await signed_in(
+            role, home=home if role == "director" else None, county=county if role in ("inspector", "finance") else None
+        )
         for name, path in pages.items():
             response = await client.get(path)
             assert response.status_code == (200 if name in allowed else 403), f"{role} {path}: {response.status_code}"

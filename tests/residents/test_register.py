@@ -17,11 +17,24 @@ ALL_CAN = dict(eat=True, dress=True, transfer=True, toilet=True, walk=True, bath
 
 @pytest.fixture
 def register(system):
-    async def make(county: str, home: str | None = None, admitted_on: date | None = None, approved_on: date = date(2024, 1, 10), gender="M", name="张三"):
+    async def make(
+        county: str,
+        home: str | None = None,
+        admitted_on: date | None = None,
+        approved_on: date = date(2024, 1, 10),
+        gender="M",
+        name="张三",
+    ):
         return await services.register_resident(
             system,
-            ResidentIn(id_number=new_id(gender), name=name, county_code=county, approved_on=approved_on,
-                       home_code=home, admitted_on=admitted_on or (date(2024, 2, 1) if home else None)),
+            ResidentIn(
+                id_number=new_id(gender),
+                name=name,
+                county_code=county,
+                approved_on=approved_on,
+                home_code=home,
+                admitted_on=admitted_on or (date(2024, 2, 1) if home else None),
+            ),
         )
 
     return make
@@ -41,10 +54,14 @@ async def test_id_problems_are_refused_with_their_own_message(world, system):
     good = new_id("F")
     bad_check = good[:17] + ("0" if good[17] != "0" else "1")
     with pytest.raises(Invalid) as invalid:
-        await services.register_resident(system, ResidentIn(id_number=bad_check, name="李四", county_code=county, approved_on=date(2024, 1, 1)))
+        await services.register_resident(
+            system, ResidentIn(id_number=bad_check, name="李四", county_code=county, approved_on=date(2024, 1, 1))
+        )
     assert "id_number" in invalid.value.errors
     with pytest.raises(Invalid) as invalid:
-        await services.register_resident(system, ResidentIn(id_number=good, name="李四", county_code=county, approved_on=date(2024, 1, 1), gender="M"))
+        await services.register_resident(
+            system, ResidentIn(id_number=good, name="李四", county_code=county, approved_on=date(2024, 1, 1), gender="M")
+        )
     assert "gender" in invalid.value.errors
 
 
@@ -55,7 +72,9 @@ async def test_a_full_home_refuses_admission_naming_its_beds(world, register, sy
     await register(county, home)
     dispersed = await register(county)
     with pytest.raises(Invalid) as invalid:
-        await services.record_placement(system, dispersed.id, PlacementIn(kind="admit", event_date=date(2025, 1, 1), home_code=home))
+        await services.record_placement(
+            system, dispersed.id, PlacementIn(kind="admit", event_date=date(2025, 1, 1), home_code=home)
+        )
     assert "2" in invalid.value.errors["home_code"]
     assert (await services.get_resident(system, dispersed.id)).mode == "dispersed"
 
@@ -64,10 +83,15 @@ async def test_history_answers_where_and_in_which_mode_on_any_day(world, registe
     county = await world.county()
     first, second = await world.home(county=county), await world.home(county=county)
     person = await register(county, first, admitted_on=date(2024, 3, 1))
-    await services.record_placement(system, person.id, PlacementIn(kind="transfer", event_date=date(2024, 6, 1), home_code=second))
+    await services.record_placement(
+        system, person.id, PlacementIn(kind="transfer", event_date=date(2024, 6, 1), home_code=second)
+    )
     await services.record_placement(system, person.id, PlacementIn(kind="discharge", event_date=date(2024, 9, 1)))
     await services.record_placement(system, person.id, PlacementIn(kind="admit", event_date=date(2024, 9, 1), home_code=first))
-    states = {day: await services.state_on(system, person.id, day) for day in (date(2024, 2, 29), date(2024, 3, 1), date(2024, 5, 31), date(2024, 6, 1), date(2024, 9, 1))}
+    states = {
+        day: await services.state_on(system, person.id, day)
+        for day in (date(2024, 2, 29), date(2024, 3, 1), date(2024, 5, 31), date(2024, 6, 1), date(2024, 9, 1))
+    }
     assert states[date(2024, 2, 29)].mode == "dispersed"
     assert states[date(2024, 3, 1)].home_code == first
     assert states[date(2024, 5, 31)].home_code == first
@@ -77,9 +101,13 @@ async def test_history_answers_where_and_in_which_mode_on_any_day(world, registe
     with pytest.raises(Invalid):  # before the last event: history is not rewritten
         await services.record_placement(system, person.id, PlacementIn(kind="discharge", event_date=date(2024, 8, 1)))
     with pytest.raises(Invalid):  # admitting someone already placed
-        await services.record_placement(system, person.id, PlacementIn(kind="admit", event_date=date(2024, 10, 1), home_code=second))
+        await services.record_placement(
+            system, person.id, PlacementIn(kind="admit", event_date=date(2024, 10, 1), home_code=second)
+        )
     with pytest.raises(Invalid):  # future dates
-        await services.record_placement(system, person.id, PlacementIn(kind="discharge", event_date=dates.today() + timedelta(days=1)))
+        await services.record_placement(
+            system, person.id, PlacementIn(kind="discharge", event_date=dates.today() + timedelta(days=1))
+        )
     assert await verify_all() is None
 
 

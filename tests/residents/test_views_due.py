@@ -25,23 +25,39 @@ async def _people(world, system):
     today = dates.today()
     people = {}
     for name, last in (("未评估", None), ("逾期", 400), ("将到期", 360), ("尚早", 300), ("变化", 100)):
-        person = await services.register_resident(system, ResidentIn(
-            id_number=new_id("F"), name=name, county_code=county, approved_on=date(2020, 1, 5), home_code=home, admitted_on=date(2020, 2, 1),
-        ))
+        person = await services.register_resident(
+            system,
+            ResidentIn(
+                id_number=new_id("F"),
+                name=name,
+                county_code=county,
+                approved_on=date(2020, 1, 5),
+                home_code=home,
+                admitted_on=date(2020, 2, 1),
+            ),
+        )
         if last is not None:
             await services.record_assessment(system, person.id, AssessmentIn(assessed_on=today - timedelta(days=last), **ALL_CAN))
         people[name] = person
-    await services.report_condition_change(system, people["变化"].id, ConditionChangeIn(reported_on=today - timedelta(days=1), note="跌倒"))
-    people["分散"] = await services.register_resident(system, ResidentIn(
-        id_number=new_id("M"), name="分散", county_code=county, approved_on=date(2020, 1, 5),
-    ))
+    await services.report_condition_change(
+        system, people["变化"].id, ConditionChangeIn(reported_on=today - timedelta(days=1), note="跌倒")
+    )
+    people["分散"] = await services.register_resident(
+        system,
+        ResidentIn(
+            id_number=new_id("M"),
+            name="分散",
+            county_code=county,
+            approved_on=date(2020, 1, 5),
+        ),
+    )
     return county, home, people
 
 
 def _row(text: str, resident_id: int) -> str:
     """The due list's row of one person."""
     start = text.index(f'<a href="/residents/{resident_id}">')
-    return text[text.rindex("<tr", 0, start):text.index("</tr>", start)]
+    return text[text.rindex("<tr", 0, start) : text.index("</tr>", start)]
 
 
 async def test_due_lists_label_each_item_by_its_reason(world, system, signed_in):
@@ -57,7 +73,10 @@ async def test_due_lists_label_each_item_by_its_reason(world, system, signed_in)
     assert f'<span class="due-reason">{zh("Annual review")}</span>' in overdue and "年度复核" in overdue
     assert 'reason=annual"' in overdue
     changed = _row(page.text, people["变化"].id)
-    assert f'<span class="due-reason">{zh("Re-assessment after a condition change")}</span>' in changed and 'reason=change"' in changed
+    assert (
+        f'<span class="due-reason">{zh("Re-assessment after a condition change")}</span>' in changed
+        and 'reason=change"' in changed
+    )
     assert "尚早" not in page.text  # two months away: not listed yet
 
     form = await director.get(f"/residents/{people['未评估'].id}/assessment", params={"reason": "admission"})
@@ -94,7 +113,9 @@ async def test_a_directors_to_do_lists_overdue_and_soon_due_assessments(world, s
     assert late.label == "年度复核" and late.urgency == todo.OVERDUE
     assert late.due == rules.annual_review_due(dates.today() - timedelta(days=400)) and late.href.endswith("reason=annual")
     soon = by_person["将到期"]
-    assert soon.urgency == todo.SOON and soon.kind == "assessment_due" and 0 < (soon.due - dates.today()).days <= due_views.SOON_DAYS
+    assert (
+        soon.urgency == todo.SOON and soon.kind == "assessment_due" and 0 < (soon.due - dates.today()).days <= due_views.SOON_DAYS
+    )
     change = by_person["变化"]
     assert change.label == zh("Re-assessment after a condition change") and change.href.endswith("reason=change")
     assert "尚早" not in by_person and "分散" not in by_person  # not due soon; not in the home
@@ -118,7 +139,7 @@ async def test_the_overview_shows_the_directors_to_do(world, system, signed_in):
     _county, home, people = await _people(world, system)
     director, _user = await signed_in("director", home=home)
     overview = await director.get("/")
-    section = overview.text[overview.text.index('id="todo"'):]
+    section = overview.text[overview.text.index('id="todo"') :]
     assert 'data-kind="assessment_overdue"' in section
     assert f'href="/residents/{people["逾期"].id}/assessment?reason=annual"' in section
     assert "入住评估" in section and "尚早" not in section

@@ -33,9 +33,17 @@ def too_long(count: int, length: int) -> str:
 async def _setting(world, system, home_beds=10):
     county = await world.county(name="永登县")
     home = await world.home(county=county, beds=home_beds, name="城关敬老院")
-    person = await services.register_resident(system, ResidentIn(
-        id_number=new_id("F"), name="张桂英", county_code=county, approved_on=APPROVED, home_code=home, admitted_on=date(2024, 2, 1),
-    ))
+    person = await services.register_resident(
+        system,
+        ResidentIn(
+            id_number=new_id("F"),
+            name="张桂英",
+            county_code=county,
+            approved_on=APPROVED,
+            home_code=home,
+            admitted_on=date(2024, 2, 1),
+        ),
+    )
     return county, home, person
 
 
@@ -44,7 +52,7 @@ def _error_of(text: str, field: str) -> str:
     marker = f'id="e-{field}">'
     assert marker in text, f"no error shown next to {field}"
     start = text.index(marker) + len(marker)
-    return text[start:text.index("</p>", start)]
+    return text[start : text.index("</p>", start)]
 
 
 async def _audits() -> int:
@@ -65,20 +73,30 @@ async def _flash_once(client, response, expected: str) -> None:
 
 async def test_placement_form_refuses_a_bad_date_a_date_before_approval_and_a_long_note(world, system, signed_in):
     county, _home, person = await _setting(world, system)
-    dispersed = await services.register_resident(system, ResidentIn(id_number=new_id("M"), name="待入住", county_code=county, approved_on=APPROVED))
+    dispersed = await services.register_resident(
+        system, ResidentIn(id_number=new_id("M"), name="待入住", county_code=county, approved_on=APPROVED)
+    )
     roomy = await world.home(county=county, beds=5, name="红城敬老院")
     client, _user = await signed_in("inspector", county=county)
     before = await _audits()
 
-    response = await post_form(client, f"/residents/{dispersed.id}/placement", {"kind": "admit", "event_date": "2024-13-40", "home_code": roomy})
+    response = await post_form(
+        client, f"/residents/{dispersed.id}/placement", {"kind": "admit", "event_date": "2024-13-40", "home_code": roomy}
+    )
     assert response.status_code == 400 and _error_of(response.text, "event_date") == BAD_DATE
     assert f'<option value="{roomy}" selected>' in response.text  # the choice is kept
 
-    response = await post_form(client, f"/residents/{dispersed.id}/placement", {"kind": "admit", "event_date": "2023-12-31", "home_code": roomy})
+    response = await post_form(
+        client, f"/residents/{dispersed.id}/placement", {"kind": "admit", "event_date": "2023-12-31", "home_code": roomy}
+    )
     assert response.status_code == 400 and _error_of(response.text, "event_date") == BEFORE_APPROVAL
 
     note = "家" * 301
-    response = await post_form(client, f"/residents/{dispersed.id}/placement", {"kind": "admit", "event_date": "2024-03-01", "home_code": roomy, "note": note})
+    response = await post_form(
+        client,
+        f"/residents/{dispersed.id}/placement",
+        {"kind": "admit", "event_date": "2024-03-01", "home_code": roomy, "note": note},
+    )
     assert response.status_code == 400 and _error_of(response.text, "note") == too_long(300, 301)
     assert note in response.text  # what was typed comes back
 
@@ -135,10 +153,15 @@ async def test_end_and_register_forms_refuse_bad_dates_in_chinese(world, system,
     response = await post_form(client, "/residents/new", {"id_number": number, "name": "周大海", "approved_on": "2024-02-31"})
     assert response.status_code == 400 and _error_of(response.text, "approved_on") == BAD_DATE
     assert 'value="周大海"' in response.text
-    response = await post_form(client, "/residents/new", {"id_number": number, "name": "周大海", "approved_on": "2024-03-05",
-                                                          "home_code": home, "admitted_on": "2024-03-04"})
+    response = await post_form(
+        client,
+        "/residents/new",
+        {"id_number": number, "name": "周大海", "approved_on": "2024-03-05", "home_code": home, "admitted_on": "2024-03-04"},
+    )
     assert _error_of(response.text, "admitted_on") == BEFORE_APPROVAL
-    response = await post_form(client, "/residents/new", {"id_number": number, "name": "", "approved_on": "2024-03-05", "gender": "X"})
+    response = await post_form(
+        client, "/residents/new", {"id_number": number, "name": "", "approved_on": "2024-03-05", "gender": "X"}
+    )
     assert _error_of(response.text, "name") == REQUIRED
     assert _error_of(response.text, "gender") == zh("Choose male or female.")
     assert await Resident.count().where(Resident.id_number == number) == 0
@@ -151,17 +174,25 @@ async def test_assessment_and_capability_forms_refuse_bad_dates_and_scores(world
     response = await post_form(client, f"/residents/{person.id}/assessment", {**base, "assessed_on": "2024-02-30"})
     assert response.status_code == 400 and _error_of(response.text, "assessed_on") == BAD_DATE
     assert 'value="yes" data-item="eat" checked' in response.text
-    response = await post_form(client, f"/residents/{person.id}/assessment", {**base, "assessed_on": "2024-03-01", "assessor": "评" * 101})
+    response = await post_form(
+        client, f"/residents/{person.id}/assessment", {**base, "assessed_on": "2024-03-01", "assessor": "评" * 101}
+    )
     assert _error_of(response.text, "assessor") == too_long(100, 101)
-    response = await post_form(client, f"/residents/{person.id}/assessment", {**base, "assessed_on": "2024-03-01", "reason": "whim"})
+    response = await post_form(
+        client, f"/residents/{person.id}/assessment", {**base, "assessed_on": "2024-03-01", "reason": "whim"}
+    )
     assert _error_of(response.text, "reason") == zh("Choose the reason.")
     assert await Assessment.count().where(Assessment.resident == person.id) == 0
 
     scores = {f"score_{item.key}": "0" for item in capability.spec().items}
     first = capability.spec().items[0]
-    response = await post_form(client, f"/residents/{person.id}/capability", {**scores, f"score_{first.key}": "", "assessed_on": "2024-03-01"})
+    response = await post_form(
+        client, f"/residents/{person.id}/capability", {**scores, f"score_{first.key}": "", "assessed_on": "2024-03-01"}
+    )
     assert response.status_code == 400 and _error_of(response.text, f"score_{first.key}") == REQUIRED
-    response = await post_form(client, f"/residents/{person.id}/capability", {**scores, "assessed_on": "2024-03-01", "risk_events": "101"})
+    response = await post_form(
+        client, f"/residents/{person.id}/capability", {**scores, "assessed_on": "2024-03-01", "risk_events": "101"}
+    )
     assert _error_of(response.text, "risk_events") == zh("At most {maximum}.").format(maximum=100)
     response = await post_form(client, f"/residents/{person.id}/capability", {**scores, "assessed_on": "03/01/2024"})
     assert _error_of(response.text, "assessed_on") == BAD_DATE
@@ -175,36 +206,49 @@ async def test_every_save_leaves_a_flash_message_saying_what_was_saved(world, sy
     county, home, person = await _setting(world, system)
     director, _user = await signed_in("director", home=home)
 
-    saved = await post_form(director, f"/residents/{person.id}/assessment", {**ALL_YES, "dress": "no", "assessed_on": "2024-03-01",
-                                                                            "reason": "annual", "action": "save"})
+    saved = await post_form(
+        director,
+        f"/residents/{person.id}/assessment",
+        {**ALL_YES, "dress": "no", "assessed_on": "2024-03-01", "reason": "annual", "action": "save"},
+    )
     await _flash_once(director, saved, zh("Assessment saved: {tier}.").format(tier=zh("Partly unable to care for themselves")))
 
     reported = (dates.today() - timedelta(days=1)).isoformat()
-    saved = await post_form(director, f"/residents/{person.id}/condition-change", {"reported_on": reported, "note": "跌倒后行走困难"})
+    saved = await post_form(
+        director, f"/residents/{person.id}/condition-change", {"reported_on": reported, "note": "跌倒后行走困难"}
+    )
     due = (await ReassessmentTask.select(ReassessmentTask.due_on).where(ReassessmentTask.resident == person.id).first())["due_on"]
     day = f"{due.year}年{due.month}月{due.day}日"
     await _flash_once(director, saved, zh("Condition change recorded: the re-assessment is due by {day}.").format(day=day))
 
     scores = {f"score_{item.key}": str(item.maximum) for item in capability.spec().items}
-    saved = await post_form(director, f"/residents/{person.id}/capability", {**scores, "assessed_on": "2024-03-01", "risk_events": "0"})
+    saved = await post_form(
+        director, f"/residents/{person.id}/capability", {**scores, "assessed_on": "2024-03-01", "risk_events": "0"}
+    )
     level = capability.capability_level({item.key: item.maximum for item in capability.spec().items}, False, False, 0).level
     name = next(known.name for known in capability.spec().levels if known.number == level)
     await _flash_once(director, saved, zh("GB/T 42195 assessment saved: level {level}, {name}.").format(level=level, name=name))
 
     inspector, _user = await signed_in("inspector", county=county)
     other_home = await world.home(county=county, beds=5, name="苦水敬老院")
-    saved = await post_form(inspector, f"/residents/{person.id}/placement", {"kind": "transfer", "event_date": "2024-04-01", "home_code": other_home})
+    saved = await post_form(
+        inspector, f"/residents/{person.id}/placement", {"kind": "transfer", "event_date": "2024-04-01", "home_code": other_home}
+    )
     await _flash_once(inspector, saved, zh("Transfer recorded."))
     saved = await post_form(inspector, f"/residents/{person.id}/placement", {"kind": "discharge", "event_date": "2024-05-01"})
     await _flash_once(inspector, saved, zh("Discharge recorded: the person now has dispersed support."))
-    saved = await post_form(inspector, f"/residents/{person.id}/placement", {"kind": "admit", "event_date": "2024-06-01", "home_code": home})
+    saved = await post_form(
+        inspector, f"/residents/{person.id}/placement", {"kind": "admit", "event_date": "2024-06-01", "home_code": home}
+    )
     await _flash_once(inspector, saved, zh("Admission recorded."))
     assert zh("Admission recorded.") == "已记录入住。"
     saved = await post_form(inspector, f"/residents/{person.id}/end", {"ended_on": "2024-07-01", "reason": "迁出本县"})
     await _flash_once(inspector, saved, zh("End of support recorded."))
 
     number = new_id("M")
-    saved = await post_form(inspector, "/residents/new", {"id_number": number.lower(), "name": "周大海", "approved_on": "2024-01-05"})
+    saved = await post_form(
+        inspector, "/residents/new", {"id_number": number.lower(), "name": "周大海", "approved_on": "2024-01-05"}
+    )
     await _flash_once(inspector, saved, zh("Registered {name}.").format(name="周大海"))
     assert await Resident.count().where(Resident.id_number == number) == 1
 

@@ -64,13 +64,23 @@ async def stay(world, system):
     2024-06-03; the directors of A and C, an inspector of the county and one of another."""
     county = await world.county()
     home_a, home_c = await world.home(county=county), await world.home(county=county)
-    person = await services.register_resident(system, ResidentIn(
-        id_number=new_id("F", D(1941, 3, 9)), name="刘玉兰", county_code=county, approved_on=D(2024, 1, 1),
-        home_code=home_a, admitted_on=D(2024, 1, 2),
-    ))
+    person = await services.register_resident(
+        system,
+        ResidentIn(
+            id_number=new_id("F", D(1941, 3, 9)),
+            name="刘玉兰",
+            county_code=county,
+            approved_on=D(2024, 1, 1),
+            home_code=home_a,
+            admitted_on=D(2024, 1, 2),
+        ),
+    )
     await services.record_placement(system, person.id, PlacementIn(kind="transfer", event_date=D(2024, 6, 3), home_code=home_c))
     return {
-        "id": person.id, "county": county, "home_a": home_a, "home_c": home_c,
+        "id": person.id,
+        "county": county,
+        "home_a": home_a,
+        "home_c": home_c,
         "director_a": (await world.user("director", home=home_a)).scope,
         "director_c": (await world.user("director", home=home_c)).scope,
         "inspector": (await world.user("inspector", county=county)).scope,
@@ -79,10 +89,12 @@ async def stay(world, system):
 
 
 async def _rows(resident_id: int) -> tuple[int, ...]:
-    return tuple([
-        await table.count().where(table.resident == resident_id)
-        for table in (Assessment, CapabilityAssessment, Placement, ReassessmentTask)
-    ])
+    return tuple(
+        [
+            await table.count().where(table.resident == resident_id)
+            for table in (Assessment, CapabilityAssessment, Placement, ReassessmentTask)
+        ]
+    )
 
 
 async def test_the_former_home_reads_the_history_but_writes_only_dates_of_the_stay(stay):
@@ -123,7 +135,9 @@ async def test_out_of_scope_comes_before_validation(stay):
     with pytest.raises(NotFound):
         await services.report_condition_change(old, stay["id"], ConditionChangeIn(reported_on=D(9999, 12, 31)))
     with pytest.raises(NotFound):
-        await services.record_placement(old, stay["id"], PlacementIn(kind="admit", event_date=dates.today(), home_code=stay["home_a"]))
+        await services.record_placement(
+            old, stay["id"], PlacementIn(kind="admit", event_date=dates.today(), home_code=stay["home_a"])
+        )
     with pytest.raises(NotFound):
         await services.end_support(stay["outsider"], stay["id"], dates.today(), "")
     with pytest.raises(NotFound):
@@ -156,17 +170,26 @@ async def test_deaths_are_reported_and_corrected_by_the_home_the_person_died_in(
     assert record.home_code == stay["home_c"]
     with pytest.raises(NotFound):
         await deaths.correct_death(stay["director_a"], stay["id"], DeathIn(died_at=now - timedelta(hours=2), reason="时间记错"))
-    corrected = await deaths.correct_death(stay["director_c"], stay["id"], DeathIn(died_at=now - timedelta(hours=2), reason="时间记错"))
+    corrected = await deaths.correct_death(
+        stay["director_c"], stay["id"], DeathIn(died_at=now - timedelta(hours=2), reason="时间记错")
+    )
     assert corrected.corrects == record.id
 
 
 async def test_a_death_after_leaving_is_not_the_former_homes(world, system):
     county = await world.county()
     home = await world.home(county=county)
-    person = await services.register_resident(system, ResidentIn(
-        id_number=new_id("M", D(1939, 7, 7)), name="赵德明", county_code=county, approved_on=D(2024, 1, 1),
-        home_code=home, admitted_on=D(2024, 1, 2),
-    ))
+    person = await services.register_resident(
+        system,
+        ResidentIn(
+            id_number=new_id("M", D(1939, 7, 7)),
+            name="赵德明",
+            county_code=county,
+            approved_on=D(2024, 1, 1),
+            home_code=home,
+            admitted_on=D(2024, 1, 2),
+        ),
+    )
     await services.record_placement(system, person.id, PlacementIn(kind="discharge", event_date=D(2024, 6, 3)))
     director = (await world.user("director", home=home)).scope
     with pytest.raises(NotFound):
@@ -179,9 +202,15 @@ async def test_a_death_after_leaving_is_not_the_former_homes(world, system):
 
 async def test_a_directors_import_is_checked_row_by_row_against_the_stay(stay, world, system):
     numbers = await services.reveal_id_number(system, stay["id"])
-    stranger = await services.register_resident(system, ResidentIn(
-        id_number=new_id("M", D(1950, 2, 2)), name="钱六", county_code=stay["county"], approved_on=D(2024, 1, 1),
-    ))
+    stranger = await services.register_resident(
+        system,
+        ResidentIn(
+            id_number=new_id("M", D(1950, 2, 2)),
+            name="钱六",
+            county_code=stay["county"],
+            approved_on=D(2024, 1, 1),
+        ),
+    )
     stranger_number = await services.reveal_id_number(system, stranger.id)
     rows = [
         [numbers, "2024-03-01", *["能"] * 6, ""],  # during the stay in A
@@ -213,6 +242,8 @@ async def test_the_persons_page_offers_writes_only_to_a_home_the_person_lives_in
     assert not await services.may_record(stay["outsider"], stay["id"])
     # Posting the form anyway: the page answers "not found" and nothing is written.
     before = await _rows(stay["id"])
-    response = await post_form(old, f"/residents/{stay['id']}/condition-change", {"reported_on": dates.today().isoformat(), "note": "跌倒"})
+    response = await post_form(
+        old, f"/residents/{stay['id']}/condition-change", {"reported_on": dates.today().isoformat(), "note": "跌倒"}
+    )
     assert response.status_code == 404
     assert await _rows(stay["id"]) == before

@@ -51,7 +51,9 @@ def hostile(tmp_path_factory) -> dict[str, Path]:
 
 
 def _token(html: str) -> str:
-    found = re.search(r'name="_csrf_token"[^>]*value="([^"]+)"', html) or re.search(r'value="([^"]+)"[^>]*name="_csrf_token"', html)
+    found = re.search(r'name="_csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'value="([^"]+)"[^>]*name="_csrf_token"', html
+    )
     assert found, "no CSRF token in the form"
     return found.group(1)
 
@@ -59,7 +61,9 @@ def _token(html: str) -> str:
 def _signed_in(url: str, username: str) -> httpx.Client:
     client = httpx.Client(base_url=url, timeout=120, headers={"Origin": url, "Referer": f"{url}/login"})
     form = client.get("/login")
-    answer = client.post("/login", data={"username": username, "password": PASSWORD, "next": "/", "_csrf_token": _token(form.text)})
+    answer = client.post(
+        "/login", data={"username": username, "password": PASSWORD, "next": "/", "_csrf_token": _token(form.text)}
+    )
     assert answer.status_code in (200, 303), answer.text[:500]
     return client
 
@@ -90,7 +94,8 @@ def _upload_while_polling(url: str, username: str, path: Path) -> tuple[httpx.Re
     time.sleep(0.2)  # a few answers before the upload, to compare with
     try:
         response = client.post(
-            "/import", data={"kind": "residents", "_csrf_token": _token(page.text)},
+            "/import",
+            data={"kind": "residents", "_csrf_token": _token(page.text)},
             files={"file": (path.name, path.read_bytes(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")},
         )
     finally:
@@ -122,12 +127,18 @@ async def test_a_hostile_upload_is_refused_while_the_server_keeps_answering(live
 def _tekun_import(path: Path, *extra: str, env: dict | None = None) -> tuple[int, str, str, float, int]:
     """Exit code, stdout, stderr, seconds and peak RSS (KB) of `python -m backend.cli import`,
     the peak over the command and the parse worker it waited for (wait4's rusage)."""
-    out, err = DATA_DIR / f"cli-{os.getpid()}-{threading.get_ident()}.out", DATA_DIR / f"cli-{os.getpid()}-{threading.get_ident()}.err"
+    out, err = (
+        DATA_DIR / f"cli-{os.getpid()}-{threading.get_ident()}.out",
+        DATA_DIR / f"cli-{os.getpid()}-{threading.get_ident()}.err",
+    )
     with out.open("wb") as stdout, err.open("wb") as stderr:
         start = time.monotonic()
         process = subprocess.Popen(
             [sys.executable, "-m", "backend.cli", "import", "residents", str(path), *extra],
-            cwd=ROOT, env=env or os.environ.copy(), stdout=stdout, stderr=stderr,
+            cwd=ROOT,
+            env=env or os.environ.copy(),
+            stdout=stdout,
+            stderr=stderr,
         )
         watchdog = threading.Timer(120, process.kill)
         watchdog.start()
@@ -142,7 +153,10 @@ def _tekun_import(path: Path, *extra: str, env: dict | None = None) -> tuple[int
 def test_tekun_import_refuses_a_hostile_file_with_exit_2_quickly_and_in_little_memory(hostile, case):
     code, out, err, elapsed, peak = _tekun_import(hostile[case], "--json")
     assert code == 2, err
-    assert json.loads(out) == {"ok": False, "errors": [{"row": 1, "column": "-", "message": json.loads(out)["errors"][0]["message"]}]}
+    assert json.loads(out) == {
+        "ok": False,
+        "errors": [{"row": 1, "column": "-", "message": json.loads(out)["errors"][0]["message"]}],
+    }
     assert EXPECTED[case] in json.loads(out)["errors"][0]["message"] and EXPECTED[case] in err
     assert elapsed < CLI_BOUND, f"{elapsed:.1f} s"
     assert peak < GiB_IN_KB, f"peak {peak // 1024} MiB"
@@ -163,9 +177,14 @@ def big_register(tmp_path_factory) -> Path:
     """300,000 well-formed register rows (27 MB): reading them takes more than 160 MB."""
     path = tmp_path_factory.mktemp("register") / "residents.csv"
     header = "身份证号,姓名,性别,区划代码,认定日期,供养方式,机构编码,入住日期\n"
-    path.write_text(header + "".join(
-        f"6201011953042514{n % 100:02d},李{n},男,620101,2024-07-08,集中,H620101-{n % 90:02d},2025-10-08\n" for n in range(300_000)
-    ), encoding="utf-8")
+    path.write_text(
+        header
+        + "".join(
+            f"6201011953042514{n % 100:02d},李{n},男,620101,2024-07-08,集中,H620101-{n % 90:02d},2025-10-08\n"
+            for n in range(300_000)
+        ),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -179,7 +198,9 @@ async def test_a_worker_stopped_by_the_memory_limit_is_a_refusal_not_a_500(tight
 
 
 def test_tekun_import_stopped_by_the_memory_limit_exits_2(big_register):
-    code, _out, err, _elapsed, _peak = _tekun_import(big_register, "--dry-run", env={**os.environ, "TEKUN_IMPORT_MEMORY_MB": "160"})
+    code, _out, err, _elapsed, _peak = _tekun_import(
+        big_register, "--dry-run", env={**os.environ, "TEKUN_IMPORT_MEMORY_MB": "160"}
+    )
     assert code == 2 and "需要超过 160 MB 内存" in err
 
 

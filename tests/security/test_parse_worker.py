@@ -32,7 +32,9 @@ def english():
 def big_csv(tmp_path_factory) -> Path:
     """300,000 rows (27 MB): a worker needs a few hundred MB and some seconds to convert them."""
     path = tmp_path_factory.mktemp("worker") / "big.csv"
-    rows = [f"6201011953042514{n % 100:02d},李{n},男,620101,2024-07-08,集中,H620101-{n % 90:02d},2025-10-08\n" for n in range(300_000)]
+    rows = [
+        f"6201011953042514{n % 100:02d},李{n},男,620101,2024-07-08,集中,H620101-{n % 90:02d},2025-10-08\n" for n in range(300_000)
+    ]
     path.write_text(HEADER + "".join(rows), encoding="utf-8")
     return path
 

@@ -42,8 +42,12 @@ SHEET = "xl/worksheets/sheet1.xml"
 
 
 def _skeleton(book: zipfile.ZipFile) -> None:
-    for name, text in (("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", PACKAGE_RELS),
-                       ("xl/workbook.xml", WORKBOOK), ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)):
+    for name, text in (
+        ("[Content_Types].xml", CONTENT_TYPES),
+        ("_rels/.rels", PACKAGE_RELS),
+        ("xl/workbook.xml", WORKBOOK),
+        ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
+    ):
         book.writestr(name, text)
 
 
@@ -73,8 +77,11 @@ def dimension_bomb() -> bytes:
     grid A1:XFD1048576. python-calamine asks for 512 GiB reading it (measured on main: the web
     server aborted, `tekun import` exited 134)."""
     return workbook(
-        sheet_xml([[inline("身份证号"), inline("姓名")]], dimension="A1:XFD1048576",
-                  extra='<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')
+        sheet_xml(
+            [[inline("身份证号"), inline("姓名")]],
+            dimension="A1:XFD1048576",
+            extra='<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',
+        )
     )
 
 

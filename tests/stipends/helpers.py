@@ -72,8 +72,14 @@ async def person(
     """A registered person (concentrated when ``home``), optionally assessed and dead."""
     created = await residents.register_resident(
         SYSTEM,
-        ResidentIn(id_number=new_id(), name=name, county_code=county, approved_on=approved_on,
-                   home_code=home, admitted_on=admitted_on if home else None),
+        ResidentIn(
+            id_number=new_id(),
+            name=name,
+            county_code=county,
+            approved_on=approved_on,
+            home_code=home,
+            admitted_on=admitted_on if home else None,
+        ),
     )
     if assessed is not None:
         await residents.record_assessment(SYSTEM, created.id, AssessmentIn(assessed_on=assessed_on, **assessed))
@@ -104,8 +110,11 @@ async def end_support(resident_id: int, ended_on: date) -> None:
 
 async def review(report, status: str, note: str = "", *, code: str | None = None, payment_ref: str | None = None) -> None:
     """Review, through the review workflow, every finding of ``report`` with this code or line."""
-    chosen = [position for position, finding in enumerate(report.findings)  # the run's finding positions
-              if (code is None or finding.code == code) and (payment_ref is None or finding.payment_ref == payment_ref)]
+    chosen = [
+        position
+        for position, finding in enumerate(report.findings)  # the run's finding positions
+        if (code is None or finding.code == code) and (payment_ref is None or finding.payment_ref == payment_ref)
+    ]
     assert chosen, (code, payment_ref)
     for position in chosen:
         await workflow.review_finding(SYSTEM, report.run_id, position, status, note)

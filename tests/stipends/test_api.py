@@ -43,8 +43,12 @@ async def test_other_counties_and_directors_are_kept_out(world, signed_in, beare
     _c, outsider = await signed_in("finance", county=other)
     outsider_headers = await bearer(outsider)
     assert (await client.get(f"/api/v1/counties/{county}/standards", headers=outsider_headers)).status_code == 404
-    assert (await client.get(f"/api/v1/counties/{other}/stipend-runs/{run['run_id']}", headers=outsider_headers)).status_code == 404
-    assert (await client.post(f"/api/v1/counties/{county}/stipend-runs", headers=outsider_headers, json={"month": "2026-06"})).status_code == 404
+    assert (
+        await client.get(f"/api/v1/counties/{other}/stipend-runs/{run['run_id']}", headers=outsider_headers)
+    ).status_code == 404
+    assert (
+        await client.post(f"/api/v1/counties/{county}/stipend-runs", headers=outsider_headers, json={"month": "2026-06"})
+    ).status_code == 404
     _c, director = await signed_in("director", home=home)
     director_headers = await bearer(director)
     assert (await client.get(f"/api/v1/counties/{county}/stipend-runs", headers=director_headers)).status_code == 403
@@ -56,17 +60,32 @@ async def test_the_api_carries_each_findings_facts_as_data(world, signed_in, bea
     await import_standard(county)
     p = await person(county, home)  # concentrated, partial: 600.00 + 300.00
     dead = await person(county, home, name="李四", died_on=date(2026, 4, 14))
-    await import_lines([["FACTS-1", p["id_number"], p["name"], county, "2026-06", "600", "500"],
-                        ["FACTS-2", dead["id_number"], dead["name"], county, "2026-06", "600", "300"]])
+    await import_lines(
+        [
+            ["FACTS-1", p["id_number"], p["name"], county, "2026-06", "600", "500"],
+            ["FACTS-2", dead["id_number"], dead["name"], county, "2026-06", "600", "300"],
+        ]
+    )
     _client, finance = await signed_in("finance", county=county)
     headers = await bearer(finance)
     base = f"/api/v1/counties/{county}"
     created = (await client.post(f"{base}/stipend-runs", headers=headers, json={"month": "2026-06"})).json()
     by_ref = {f["payment_ref"]: f for f in created["findings"]}
     assert by_ref["FACTS-1"]["code"] == "TIER_MISMATCH" and by_ref["FACTS-1"]["facts"] == {
-        "register_mode": "concentrated", "register_tier": "partial", "paid_tier": "full_loss",
-        "expected_basic": "600.00", "expected_care": "300.00", "paid_basic": "600.00", "paid_care": "500.00"}
-    assert by_ref["FACTS-2"]["facts"] == {"died_on": "2026-04-14", "last_entitled_month": "2026-04", "paid_basic": "600.00", "paid_care": "300.00"}
+        "register_mode": "concentrated",
+        "register_tier": "partial",
+        "paid_tier": "full_loss",
+        "expected_basic": "600.00",
+        "expected_care": "300.00",
+        "paid_basic": "600.00",
+        "paid_care": "500.00",
+    }
+    assert by_ref["FACTS-2"]["facts"] == {
+        "died_on": "2026-04-14",
+        "last_entitled_month": "2026-04",
+        "paid_basic": "600.00",
+        "paid_care": "300.00",
+    }
     # The stored report and the review state carry the same facts.
     report = (await client.get(f"{base}/stipend-runs/{created['run_id']}/report", headers=headers)).json()
     assert [f["facts"] for f in report["findings"]] == [f["facts"] for f in created["findings"]]
@@ -75,7 +94,9 @@ async def test_the_api_carries_each_findings_facts_as_data(world, signed_in, bea
     # Documented in the OpenAPI schema: the facts are a schema of their own, named in both findings.
     schema = (await client.get("/api/schema/openapi.json")).json()["components"]["schemas"]
     facts = next(value for name, value in schema.items() if name.endswith("FindingFacts"))
-    assert {"died_on", "paid_tier", "register_mode", "expected_basic", "paid_care", "other_payment_ref"} <= set(facts["properties"])
+    assert {"died_on", "paid_tier", "register_mode", "expected_basic", "paid_care", "other_payment_ref"} <= set(
+        facts["properties"]
+    )
     for name in ("FindingOut", "FindingReviewOut"):
         finding = next(value for key, value in schema.items() if key.endswith(name))
         assert "facts" in finding["properties"], name

@@ -25,14 +25,22 @@ async def county_with_homes(world):
     unassessed = await person(county, home_a, name="李四", assessed=None)  # concentrated, no care: 600
     await person(county, home_b, name="王五")  # the other home
     await person(county, None, name="赵六")  # dispersed
-    await person(county, home_a, name="钱七", approved_on=date(2026, 6, 5), admitted_on=date(2026, 6, 6), assessed=None)  # from July
+    await person(
+        county, home_a, name="钱七", approved_on=date(2026, 6, 5), admitted_on=date(2026, 6, 6), assessed=None
+    )  # from July
     newcomer = await person(county, None, name="孙八")
     await place(newcomer["id"], "admit", JUNE, home_a)  # admitted on the 1st: concentrated from July
     director = await world.user("director", home=home_a)
     finance = await world.user("finance", county=county)
     return {
-        "county": county, "home_a": home_a, "home_b": home_b, "partial": partial, "unassessed": unassessed,
-        "director": director.scope, "finance": finance.scope, "newcomer": newcomer,
+        "county": county,
+        "home_a": home_a,
+        "home_b": home_b,
+        "partial": partial,
+        "unassessed": unassessed,
+        "director": director.scope,
+        "finance": finance.scope,
+        "newcomer": newcomer,
     }
 
 
@@ -44,8 +52,10 @@ async def test_generate_gives_the_entitled_residents_with_the_standard_amounts(w
     w = await county_with_homes(world)
     claim = await claims.generate_claim(w["director"], w["home_a"], date(2026, 6, 17))
     expected = sorted(
-        [(w["partial"]["id_number"], ("张三", "concentrated", "partial", "600.00", "300.00")),
-         (w["unassessed"]["id_number"], ("李四", "concentrated", "unassessed", "600.00", "0.00"))]
+        [
+            (w["partial"]["id_number"], ("张三", "concentrated", "partial", "600.00", "300.00")),
+            (w["unassessed"]["id_number"], ("李四", "concentrated", "unassessed", "600.00", "0.00")),
+        ]
     )
     assert amounts(claim) == [values for _id, values in expected]
     assert [line.id_number for line in claim.items] == [id_number for id_number, _ in expected]
@@ -96,7 +106,9 @@ async def test_submit_reconcile_approve_freezes_and_a_correction_is_version_2(wo
     await person(w["county"], None, name="周九")
     with pytest.raises(Invalid) as error:
         await claims.approve_claim(w["finance"], draft.id)
-    assert error.value.errors["claim"] == _("The month's claims or the register changed after the check: reconcile again before approving.")
+    assert error.value.errors["claim"] == _(
+        "The month's claims or the register changed after the check: reconcile again before approving."
+    )
     report = await claims.reconcile_claim(w["finance"], draft.id)
     assert "周九" in {f.name for f in report.findings if f.code == "MISSING_PAYMENT"}
     approved = await claims.approve_claim(w["finance"], draft.id)
@@ -116,11 +128,15 @@ async def test_submit_reconcile_approve_freezes_and_a_correction_is_version_2(wo
     await claims.submit_claim(w["director"], correction.id)
     assert (await claims.get_claim(w["director"], draft.id)).state == "superseded"
     current = await StipendLine.select(StipendLine.payment_ref).where(
-        (StipendLine.source == "claims") & (StipendLine.county.code == w["county"]))
+        (StipendLine.source == "claims") & (StipendLine.county.code == w["county"])
+    )
     assert sorted(row["payment_ref"] for row in current) == [item.payment_ref for item in correction.items]
     assert all("-v2-" in row["payment_ref"] for row in current)
     listed = await claims.list_claims(w["director"], home_code=w["home_a"])
-    assert [(c.version, c.state, c.lines, c.total) for c in listed] == [(2, "submitted", 2, "1700.00"), (1, "superseded", 2, "1500.00")]
+    assert [(c.version, c.state, c.lines, c.total) for c in listed] == [
+        (2, "submitted", 2, "1700.00"),
+        (1, "superseded", 2, "1500.00"),
+    ]
     # The approved version-1 claim keeps its lines.
     assert amounts(await claims.get_claim(w["finance"], draft.id)) == amounts(approved)
 
@@ -159,16 +175,22 @@ async def test_bad_input_is_refused_and_nothing_is_written(world):
     bad_month = _("Not a valid month (write 2026-11).")
     nobody = _("No resident of this home is entitled to a stipend for {month}.").format(month="2025-01")
     out_of_range = _("Choose a month from 2000 to 2099.")
-    for month, words in (("2026-13", bad_month), ("六月", bad_month), ("", bad_month), ("2025-01", nobody),
-                         ("0001-01", out_of_range), ("9999-12", out_of_range)):
+    for month, words in (
+        ("2026-13", bad_month),
+        ("六月", bad_month),
+        ("", bad_month),
+        ("2025-01", nobody),
+        ("0001-01", out_of_range),
+        ("9999-12", out_of_range),
+    ):
         with pytest.raises(Invalid) as error:
             await claims.generate_claim_text(w["director"], w["home_a"], month)
         assert words in error.value.errors["month"], month
     with pytest.raises(Invalid) as error:
         await claims.generate_claim(SYSTEM, empty_home, JUNE)
     assert error.value.errors["month"] == _(
-        "{name} ({code}) has no stipend standard in force for {month}: import the standards first.").format(
-        name=(await registry.find_county(SYSTEM, empty_county))["name"], code=empty_county, month="2026-06")
+        "{name} ({code}) has no stipend standard in force for {month}: import the standards first."
+    ).format(name=(await registry.find_county(SYSTEM, empty_county))["name"], code=empty_county, month="2026-06")
     assert await Claim.count() == before
     # Reconciling a draft is refused (submit it first).
     draft = await claims.generate_claim(w["director"], w["home_a"], JUNE)

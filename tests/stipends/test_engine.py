@@ -63,11 +63,17 @@ def some_day(rng: random.Random, first: date, last: date) -> date:
 
 async def register(rng: random.Random, county: str, homes: list[str], serial: int) -> int:
     approved = some_day(rng, date(2025, 1, 1), date(2026, 7, 31))
-    created = await residents.register_resident(SYSTEM, ResidentIn(
-        id_number=new_id(rng.choice("MF"), born=date(1930 + serial % 60, 1 + serial % 12, 1 + serial % 28)),
-        name=rng.choice(["张三", "李四", "王五", "赵六", "陈七"]) + str(serial), county_code=county, approved_on=approved,
-        home_code=None, admitted_on=None,
-    ))
+    created = await residents.register_resident(
+        SYSTEM,
+        ResidentIn(
+            id_number=new_id(rng.choice("MF"), born=date(1930 + serial % 60, 1 + serial % 12, 1 + serial % 28)),
+            name=rng.choice(["张三", "李四", "王五", "赵六", "陈七"]) + str(serial),
+            county_code=county,
+            approved_on=approved,
+            home_code=None,
+            admitted_on=None,
+        ),
+    )
     # Placement history after approval: admit, maybe transfer, maybe discharge.
     day = approved
     if rng.random() < 0.6:
@@ -81,7 +87,9 @@ async def register(rng: random.Random, county: str, homes: list[str], serial: in
             day = some_day(rng, day, day + timedelta(days=150))
             await place(created.id, "discharge", day)
     for _ in range(rng.choice([0, 1, 1, 2, 3])):
-        await assess(created.id, some_day(rng, approved, approved + timedelta(days=400)), rng.choice([ALL_CAN, PARTIAL, FULL_LOSS]))
+        await assess(
+            created.id, some_day(rng, approved, approved + timedelta(days=400)), rng.choice([ALL_CAN, PARTIAL, FULL_LOSS])
+        )
     if rng.random() < 0.12:
         await record_death(created.id, some_day(rng, max(day, date(2026, 4, 1)), date(2026, 8, 31)))
     elif rng.random() < 0.06:
@@ -95,12 +103,15 @@ async def everything(month: date) -> tuple[dict[str, rules.Person], list[rules.L
         everyone = [row["id"] for row in await Resident.select(Resident.id)]
         records = await for_stipends.person_records(everyone, month)
         persons = {person.id: person for person in await reconciliation.persons_of(records.values())}
-        lines = [reconciliation._line(row) for row in await Resident.raw(
-            reconciliation._LINE_COLUMNS + "l.source = {} AND l.month = {}", "payments", month)]
+        lines = [
+            reconciliation._line(row)
+            for row in await Resident.raw(reconciliation._LINE_COLUMNS + "l.source = {} AND l.month = {}", "payments", month)
+        ]
     standards = {}
     for row in await Standard.select():
-        standards.setdefault(row["county"], []).append(rules.StandardRow(
-            effective_from=row["effective_from"], **{name: row[name] for name in rules.AMOUNT_FIELDS}))
+        standards.setdefault(row["county"], []).append(
+            rules.StandardRow(effective_from=row["effective_from"], **{name: row[name] for name in rules.AMOUNT_FIELDS})
+        )
     in_force = {county: rules.standard_in_force(rows, month) for county, rows in standards.items()}
     return {p.id_number: p for p in persons.values()}, lines, in_force
 
@@ -131,7 +142,9 @@ def _ways(line, rng, person, ent, standard, county, other_county) -> list:
     ]
 
 
-def payment_rows(rng: random.Random, month: date, persons: dict[str, rules.Person], standards, codes: dict[int, str]) -> list[list]:
+def payment_rows(
+    rng: random.Random, month: date, persons: dict[str, rules.Person], standards, codes: dict[int, str]
+) -> list[list]:
     """Lines for the month: most right, the rest wrong in one of the ways §4 names."""
     rows: list[list] = []
     serial = 0
@@ -139,8 +152,18 @@ def payment_rows(rng: random.Random, month: date, persons: dict[str, rules.Perso
     def line(number, name, county, basic, care, mode=""):
         nonlocal serial
         serial += 1
-        rows.append([f"P{month:%Y%m}-{rng.randrange(10**6):06d}-{serial:04d}", number, name, county, f"{month:%Y-%m}",
-                     yuan(basic), yuan(care), mode])
+        rows.append(
+            [
+                f"P{month:%Y%m}-{rng.randrange(10**6):06d}-{serial:04d}",
+                number,
+                name,
+                county,
+                f"{month:%Y-%m}",
+                yuan(basic),
+                yuan(care),
+                mode,
+            ]
+        )
 
     for person in sorted(persons.values(), key=lambda p: p.id_number):
         if person.county_id not in codes:
@@ -192,11 +215,23 @@ async def test_the_engine_finds_exactly_what_the_rules_find_over_everything(worl
             report = await services.reconcile(SYSTEM, code, month)
             reference = rules.reconcile(lines, lines, persons, county_id, month, standards[county_id])
             got = [(f.code, f.payment_ref, f.id_number, f.name, f.expected, f.paid, f.detail) for f in report.findings]
-            want = [(f.code, f.payment_ref, f.id_number, f.name, yuan(f.expected), yuan(f.paid), f.detail) for f in reference.findings]
+            want = [
+                (f.code, f.payment_ref, f.id_number, f.name, yuan(f.expected), yuan(f.paid), f.detail) for f in reference.findings
+            ]
             assert got == want
-            assert (report.summary.lines, report.summary.paid, report.summary.expected, report.summary.overpaid,
-                    report.summary.underpaid) == (reference.lines, yuan(reference.paid), yuan(reference.expected),
-                                                  yuan(reference.overpaid), yuan(reference.underpaid))
+            assert (
+                report.summary.lines,
+                report.summary.paid,
+                report.summary.expected,
+                report.summary.overpaid,
+                report.summary.underpaid,
+            ) == (
+                reference.lines,
+                yuan(reference.paid),
+                yuan(reference.expected),
+                yuan(reference.overpaid),
+                yuan(reference.underpaid),
+            )
             # Both counties at once give the same as one by one.
             seen_codes.update(f.code for f in reference.findings)
         together = await services.reconcile_counties(SYSTEM, list(codes.values()), month)

@@ -99,8 +99,13 @@ async def test_a_standard_changing_mid_year(world):
 
 
 def _params(effective_from: date, extra: int, residents_per_staff: int = 10) -> ParametersIn:
-    return ParametersIn(effective_from=effective_from, residents_per_staff=residents_per_staff,
-                        death_report_deadline_hours=24, extra_months_after_death=extra, inspections_per_year=4)
+    return ParametersIn(
+        effective_from=effective_from,
+        residents_per_staff=residents_per_staff,
+        death_report_deadline_hours=24,
+        extra_months_after_death=extra,
+        inspections_per_year=4,
+    )
 
 
 # Built as the application builds it: a parameter takes effect today at the earliest and a death

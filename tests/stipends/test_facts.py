@@ -25,13 +25,28 @@ PARTIAL = AssessmentRecord(date(2025, 3, 1), 1, "partial")
 
 
 def someone(**kwargs) -> rules.Person:
-    values = dict(id=1, id_number=new_id(), name="张三", county_id=COUNTY, county_code="620102", approved_on=date(2025, 1, 10),
-                  placements=(HOME,), assessments=(PARTIAL,))
+    values = dict(
+        id=1,
+        id_number=new_id(),
+        name="张三",
+        county_id=COUNTY,
+        county_code="620102",
+        approved_on=date(2025, 1, 10),
+        placements=(HOME,),
+        assessments=(PARTIAL,),
+    )
     return rules.Person(**{**values, **kwargs})
 
 
-def line(p: rules.Person | None, basic: int, care: int, ref: str = "L-1", mode: str = "", name: str | None = None,
-         id_number: str | None = None) -> rules.Line:
+def line(
+    p: rules.Person | None,
+    basic: int,
+    care: int,
+    ref: str = "L-1",
+    mode: str = "",
+    name: str | None = None,
+    id_number: str | None = None,
+) -> rules.Line:
     return rules.Line(ref, id_number or p.id_number, name if name is not None else p.name, COUNTY, "620102", basic, care, mode)
 
 
@@ -49,16 +64,29 @@ def test_amount_mismatch_carries_expected_and_paid_basic_and_care():
     p = someone()  # concentrated, partial: owed 600.00 + 300.00
     f = only([line(p, 60000, 29999)], [p])
     assert f.code == "AMOUNT_MISMATCH"
-    assert f.facts == Facts(register_mode="concentrated", register_tier="partial", expected_basic=60000, expected_care=30000,
-                            paid_basic=60000, paid_care=29999)
+    assert f.facts == Facts(
+        register_mode="concentrated",
+        register_tier="partial",
+        expected_basic=60000,
+        expected_care=30000,
+        paid_basic=60000,
+        paid_care=29999,
+    )
 
 
 def test_mode_mismatch_carries_the_paid_mode_and_the_registers():
     p = someone(placements=())  # dispersed, partial: owed 450.00 + 200.00
     f = only([line(p, 60000, 20000)], [p])  # the concentrated basic
     assert f.code == "MODE_MISMATCH"
-    assert f.facts == Facts(paid_mode="concentrated", register_mode="dispersed", register_tier="partial",
-                            expected_basic=45000, expected_care=20000, paid_basic=60000, paid_care=20000)
+    assert f.facts == Facts(
+        paid_mode="concentrated",
+        register_mode="dispersed",
+        register_tier="partial",
+        expected_basic=45000,
+        expected_care=20000,
+        paid_basic=60000,
+        paid_care=20000,
+    )
 
 
 def test_tier_mismatch_carries_the_paid_tier_and_the_assessed_one():
@@ -73,7 +101,12 @@ def test_unassessed_carries_the_day_before_which_nothing_was_assessed():
     p = someone(assessments=())
     f = only([line(p, 60000, 30000)], [p])
     assert f.code == "UNASSESSED"
-    assert (f.facts.register_tier, f.facts.assessed_before, f.facts.paid_care, f.facts.expected_care) == ("unassessed", JUNE, 30000, 0)
+    assert (f.facts.register_tier, f.facts.assessed_before, f.facts.paid_care, f.facts.expected_care) == (
+        "unassessed",
+        JUNE,
+        30000,
+        0,
+    )
 
 
 def test_paid_after_death_carries_the_date_of_death_and_the_last_month_owed():
@@ -83,13 +116,32 @@ def test_paid_after_death_carries_the_date_of_death_and_the_last_month_owed():
     assert f.facts == Facts(died_on=date(2026, 4, 14), last_entitled_month=date(2026, 5, 1), paid_basic=60000, paid_care=30000)
 
 
-@pytest.mark.parametrize(("kwargs", "expected"), [
-    ({"approved_on": date(2026, 6, 3)},
-     Facts(reason="not_approved", approved_on=date(2026, 6, 3), entitled_from=date(2026, 7, 1), paid_basic=60000, paid_care=30000)),
-    ({"ended_on": date(2026, 5, 31)}, Facts(reason="ended", ended_on=date(2026, 5, 31), paid_basic=60000, paid_care=30000)),
-    ({"county_id": 8, "county_code": "620103", "county_name": "西固区"},
-     Facts(reason="other_county", registered_county="620103", registered_county_name="西固区", paid_basic=60000, paid_care=30000)),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        (
+            {"approved_on": date(2026, 6, 3)},
+            Facts(
+                reason="not_approved",
+                approved_on=date(2026, 6, 3),
+                entitled_from=date(2026, 7, 1),
+                paid_basic=60000,
+                paid_care=30000,
+            ),
+        ),
+        ({"ended_on": date(2026, 5, 31)}, Facts(reason="ended", ended_on=date(2026, 5, 31), paid_basic=60000, paid_care=30000)),
+        (
+            {"county_id": 8, "county_code": "620103", "county_name": "西固区"},
+            Facts(
+                reason="other_county",
+                registered_county="620103",
+                registered_county_name="西固区",
+                paid_basic=60000,
+                paid_care=30000,
+            ),
+        ),
+    ],
+)
 def test_not_entitled_carries_its_reason_and_date(kwargs, expected):
     p = someone(**kwargs)
     f = only([line(p, 60000, 30000)], [p])
@@ -107,14 +159,21 @@ def test_invalid_id_unknown_person_name_and_missing_payment():
     bad = good[:17] + ("0" if good[17] != "0" else "1")
     p = someone()
     unpaid = someone(id=2, name="李四", placements=())
-    found = findings([line(None, 45000, 0, ref="I-1", id_number=bad, name="王五"),
-                      line(None, 45000, 0, ref="I-2", id_number=new_id(), name="赵六"),
-                      line(p, 60000, 30000, ref="I-3", name="张山")], [p, unpaid])
+    found = findings(
+        [
+            line(None, 45000, 0, ref="I-1", id_number=bad, name="王五"),
+            line(None, 45000, 0, ref="I-2", id_number=new_id(), name="赵六"),
+            line(p, 60000, 30000, ref="I-3", name="张山"),
+        ],
+        [p, unpaid],
+    )
     facts = {f.code: f.facts for f in found}
     assert facts["INVALID_ID"] == Facts(id_problem="checksum", paid_basic=45000, paid_care=0)
     assert facts["UNKNOWN_PERSON"] == Facts(paid_basic=45000, paid_care=0)
     assert facts["NAME_MISMATCH"] == Facts(register_name="张三")
-    assert facts["MISSING_PAYMENT"] == Facts(register_mode="dispersed", register_tier="partial", expected_basic=45000, expected_care=20000)
+    assert facts["MISSING_PAYMENT"] == Facts(
+        register_mode="dispersed", register_tier="partial", expected_basic=45000, expected_care=20000
+    )
 
 
 def test_the_facts_are_stored_and_read_back_unchanged():
@@ -134,25 +193,46 @@ def said(code: str, facts: Facts, language: str) -> str:
 
 
 def test_the_facts_in_words_in_chinese_and_in_english():
-    amounts = Facts(register_mode="concentrated", register_tier="partial", expected_basic=101000, expected_care=30000,
-                    paid_basic=101000, paid_care=0)
-    assert said("AMOUNT_MISMATCH", amounts, "zh_CN") == "基本生活费 应发 ¥1,010.00 实发 ¥1,010.00；照料护理费 应发 ¥300.00 实发 ¥0.00"
-    assert said("AMOUNT_MISMATCH", amounts, "en") == "Basic living: expected ¥1,010.00, paid ¥1,010.00; care: expected ¥300.00, paid ¥0.00"
+    amounts = Facts(
+        register_mode="concentrated",
+        register_tier="partial",
+        expected_basic=101000,
+        expected_care=30000,
+        paid_basic=101000,
+        paid_care=0,
+    )
+    assert (
+        said("AMOUNT_MISMATCH", amounts, "zh_CN")
+        == "基本生活费 应发 ¥1,010.00 实发 ¥1,010.00；照料护理费 应发 ¥300.00 实发 ¥0.00"
+    )
+    assert (
+        said("AMOUNT_MISMATCH", amounts, "en")
+        == "Basic living: expected ¥1,010.00, paid ¥1,010.00; care: expected ¥300.00, paid ¥0.00"
+    )
     mode = Facts(paid_mode="concentrated", register_mode="dispersed")
     assert said("MODE_MISMATCH", mode, "zh_CN") == "按集中供养发放；登记为分散供养"
     death = Facts(died_on=date(2026, 8, 14), last_entitled_month=date(2026, 8, 1))
     assert said("PAID_AFTER_DEATH", death, "zh_CN") == "已于2026年8月14日死亡，享受至2026年8月"
-    assert said("TIER_MISMATCH", Facts(paid_tier="full_loss", register_tier="partial"), "zh_CN") == \
-        "照料护理费按“完全丧失生活自理能力”发放；评估为“部分丧失生活自理能力”"
+    assert (
+        said("TIER_MISMATCH", Facts(paid_tier="full_loss", register_tier="partial"), "zh_CN")
+        == "照料护理费按“完全丧失生活自理能力”发放；评估为“部分丧失生活自理能力”"
+    )
     assert said("INVALID_ID", Facts(id_problem="checksum"), "zh_CN").startswith("身份证号校验未通过：")
-    assert said("NOT_ENTITLED", Facts(reason="other_county", registered_county="620103", registered_county_name="西固区"),
-                "zh_CN") == "登记在其他县（区）：西固区"
+    assert (
+        said("NOT_ENTITLED", Facts(reason="other_county", registered_county="620103", registered_county_name="西固区"), "zh_CN")
+        == "登记在其他县（区）：西固区"
+    )
     # Every code is said in Chinese without an English key or code left in it.
     p, unpaid = someone(), someone(id=2, name="李四", placements=())
-    every = findings([line(p, 60000, 50000, name="张山"), line(None, 45000, 0, ref="L-2", id_number=new_id(), name="某")], [p, unpaid])
+    every = findings(
+        [line(p, 60000, 50000, name="张山"), line(None, 45000, 0, ref="L-2", id_number=new_id(), name="某")], [p, unpaid]
+    )
     for f in every:
         text = said(f.code, f.facts, "zh_CN")
-        assert text and not any(word in text for word in ("concentrated", "dispersed", "partial", "full_loss", "_")), (f.code, text)
+        assert text and not any(word in text for word in ("concentrated", "dispersed", "partial", "full_loss", "_")), (
+            f.code,
+            text,
+        )
 
 
 def test_an_old_text_never_turned_into_facts_is_shown_as_it_is():
@@ -168,13 +248,24 @@ def test_the_migration_turns_every_old_detail_text_back_into_its_facts():
     p, unpaid = someone(), someone(id=2, name="李四", placements=())
     good = new_id()
     bad = good[:17] + ("0" if good[17] != "0" else "1")
-    samples = findings([line(p, 60000, 29999, ref="S-1", name="张山"), line(p, 60000, 30000, ref="S-2"),
-                        line(None, 45000, 0, ref="S-3", id_number=bad, name="王五"),
-                        line(None, 45000, 0, ref="S-4", id_number=new_id(), name="赵六")], [p, unpaid])
-    for kwargs, basic, care in (({"placements": ()}, 60000, 20000), ({"assessments": ()}, 60000, 30000),
-                                ({}, 60000, 50000), ({"died_on": date(2026, 4, 14)}, 60000, 30000),
-                                ({"approved_on": date(2026, 6, 3)}, 60000, 30000), ({"ended_on": date(2026, 5, 31)}, 60000, 30000),
-                                ({"county_id": 8, "county_code": "620103"}, 60000, 30000)):
+    samples = findings(
+        [
+            line(p, 60000, 29999, ref="S-1", name="张山"),
+            line(p, 60000, 30000, ref="S-2"),
+            line(None, 45000, 0, ref="S-3", id_number=bad, name="王五"),
+            line(None, 45000, 0, ref="S-4", id_number=new_id(), name="赵六"),
+        ],
+        [p, unpaid],
+    )
+    for kwargs, basic, care in (
+        ({"placements": ()}, 60000, 20000),
+        ({"assessments": ()}, 60000, 30000),
+        ({}, 60000, 50000),
+        ({"died_on": date(2026, 4, 14)}, 60000, 30000),
+        ({"approved_on": date(2026, 6, 3)}, 60000, 30000),
+        ({"ended_on": date(2026, 5, 31)}, 60000, 30000),
+        ({"county_id": 8, "county_code": "620103"}, 60000, 30000),
+    ):
         q = someone(**kwargs)
         samples += findings([line(q, basic, care)], [q])
     kinds = {f.code for f in samples}

@@ -71,10 +71,12 @@ async def test_unknown_person(world):
 async def test_duplicate_payment_keeps_the_earliest_ref(world):
     county, home = await setup_county(world)
     p = await person(county, home)
-    await import_lines([
-        ["DUP-2", p["id_number"], p["name"], county, "2026-06", "600", "300"],
-        ["DUP-1", p["id_number"], p["name"], county, "2026-06", "600", "300"],
-    ])
+    await import_lines(
+        [
+            ["DUP-2", p["id_number"], p["name"], county, "2026-06", "600", "300"],
+            ["DUP-1", p["id_number"], p["name"], county, "2026-06", "600", "300"],
+        ]
+    )
     report = await reconcile(county)
     assert codes(report) == [("DUPLICATE_PAYMENT", "DUP-2")]
     assert (report.findings[0].expected, report.findings[0].difference) == ("0.00", "900.00")
@@ -85,10 +87,12 @@ async def test_duplicate_payment_across_counties(world):
     county, home = await setup_county(world)
     other = await world.county()
     p = await person(county, home)
-    await import_lines([
-        ["X-1", p["id_number"], p["name"], other, "2026-06", "600", "300"],  # earlier ref, other county
-        ["X-2", p["id_number"], p["name"], county, "2026-06", "600", "300"],
-    ])
+    await import_lines(
+        [
+            ["X-1", p["id_number"], p["name"], other, "2026-06", "600", "300"],  # earlier ref, other county
+            ["X-2", p["id_number"], p["name"], county, "2026-06", "600", "300"],
+        ]
+    )
     assert codes(await reconcile(county)) == [("DUPLICATE_PAYMENT", "X-2")]
 
 
@@ -170,7 +174,12 @@ async def test_missing_payment(world):
     report = await reconcile(county)
     assert codes(report) == [("MISSING_PAYMENT", None)]
     finding = report.findings[0]
-    assert (finding.id_number, finding.expected, finding.paid, finding.difference) == (p["id_number"], "900.00", "0.00", "-900.00")
+    assert (finding.id_number, finding.expected, finding.paid, finding.difference) == (
+        p["id_number"],
+        "900.00",
+        "0.00",
+        "-900.00",
+    )
     assert (report.summary.lines, report.summary.expected, report.summary.underpaid) == (0, "900.00", "900.00")
 
 
@@ -178,10 +187,12 @@ async def test_name_mismatch_alone_and_with_another_code(world):
     county, home = await setup_county(world)
     a = await person(county, home, name="张三")
     b = await person(county, home, name="李四")
-    await import_lines([
-        ["N-1", a["id_number"], " 张三 ", county, "2026-06", "600", "300"],  # spaces only: no finding
-        ["N-2", b["id_number"], "李思", county, "2026-06", "600", "500"],
-    ])
+    await import_lines(
+        [
+            ["N-1", a["id_number"], " 张三 ", county, "2026-06", "600", "300"],  # spaces only: no finding
+            ["N-2", b["id_number"], "李思", county, "2026-06", "600", "500"],
+        ]
+    )
     report = await reconcile(county)
     assert codes(report) == [("NAME_MISMATCH", "N-2"), ("TIER_MISMATCH", "N-2")]
     assert report.summary.findings["NAME_MISMATCH"] == 1 and report.summary.findings["TIER_MISMATCH"] == 1
@@ -191,15 +202,17 @@ async def test_precedence_when_several_apply(world):
     county, home = await setup_county(world)
     dead = await person(county, assessed=None, died_on=date(2026, 4, 2))  # dispersed, unassessed, dead
     unknown = new_id()
-    await import_lines([
-        # dead, paid concentrated basic with care while unassessed: PAID_AFTER_DEATH wins
-        ["P-1", dead["id_number"], "别名", county, "2026-06", "600", "300"],
-        # the same person again: DUPLICATE_PAYMENT comes before PAID_AFTER_DEATH
-        ["P-2", dead["id_number"], dead["name"], county, "2026-06", "600", "300"],
-        # unknown and repeated: UNKNOWN_PERSON comes before DUPLICATE_PAYMENT
-        ["P-3", unknown, "某人", county, "2026-06", "450", "0"],
-        ["P-4", unknown, "某人", county, "2026-06", "450", "0"],
-    ])
+    await import_lines(
+        [
+            # dead, paid concentrated basic with care while unassessed: PAID_AFTER_DEATH wins
+            ["P-1", dead["id_number"], "别名", county, "2026-06", "600", "300"],
+            # the same person again: DUPLICATE_PAYMENT comes before PAID_AFTER_DEATH
+            ["P-2", dead["id_number"], dead["name"], county, "2026-06", "600", "300"],
+            # unknown and repeated: UNKNOWN_PERSON comes before DUPLICATE_PAYMENT
+            ["P-3", unknown, "某人", county, "2026-06", "450", "0"],
+            ["P-4", unknown, "某人", county, "2026-06", "450", "0"],
+        ]
+    )
     report = await reconcile(county)
     assert codes(report) == [
         ("DUPLICATE_PAYMENT", "P-2"),
@@ -258,13 +271,20 @@ async def test_a_finding_stored_as_english_text_is_migrated_to_facts_and_shown_i
     county, home = await setup_county(world)
     a = await person(county, home)
     b = await person(county, home, name="李四")
-    await import_lines([["OLD-1", a["id_number"], a["name"], county, "2026-06", "600", "299.99"],
-                        ["OLD-2", b["id_number"], b["name"], county, "2026-06", "600", "299.98"]])
+    await import_lines(
+        [
+            ["OLD-1", a["id_number"], a["name"], county, "2026-06", "600", "299.99"],
+            ["OLD-2", b["id_number"], b["name"], county, "2026-06", "600", "299.98"],
+        ]
+    )
     report = await reconcile(county)
     run = await ReconciliationRun.select(ReconciliationRun.id).where(ReconciliationRun.run_id == report.run_id).first()
     await Finding.update({"facts": "{}", "detail": "basic expected 600.00 paid 600.00; care expected 300.00 paid 299.99"}).where(
-        (Finding.run == run["id"]) & (Finding.payment_ref == "OLD-1"))
-    await Finding.update({"facts": "{}", "detail": "written by hand"}).where((Finding.run == run["id"]) & (Finding.payment_ref == "OLD-2"))
+        (Finding.run == run["id"]) & (Finding.payment_ref == "OLD-1")
+    )
+    await Finding.update({"facts": "{}", "detail": "written by hand"}).where(
+        (Finding.run == run["id"]) & (Finding.payment_ref == "OLD-2")
+    )
     migration = importlib.import_module("backend.stipends.piccolo_migrations.stipends_2026_12_10t09_01_00_000000")
     manager = await migration.forwards()
     for step in manager.raw:
@@ -276,4 +296,7 @@ async def test_a_finding_stored_as_english_text_is_migrated_to_facts_and_shown_i
     page = await client.get(f"/stipends/runs/{report.run_id}")
     assert "照料护理费 应发 ¥300.00 实发 ¥299.99" in page.text and "written by hand" in page.text
     stored = await services.get_report(SYSTEM, report.run_id)
-    assert [f.detail for f in stored.findings] == ["basic expected 600.00 paid 600.00; care expected 300.00 paid 299.99", "written by hand"]
+    assert [f.detail for f in stored.findings] == [
+        "basic expected 600.00 paid 600.00; care expected 300.00 paid 299.99",
+        "written by hand",
+    ]

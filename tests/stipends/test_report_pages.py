@@ -77,9 +77,13 @@ async def test_directors_are_refused_and_other_counties_not_found(world, signed_
     other = await world.county()
     finance_elsewhere, _user = await signed_in("finance", county=other)
     paths = [
-        f"/counties/{county}/stipends", f"/counties/{county}/stipends/findings", f"/counties/{county}/standards",
-        f"/counties/{county}/standards/new", f"/counties/{county}/stipends/recovery.xlsx",
-        f"/counties/{county}/stipends/runs/{report.run_id}/report.pdf", f"/residents/{people['ok']['id']}/payments",
+        f"/counties/{county}/stipends",
+        f"/counties/{county}/stipends/findings",
+        f"/counties/{county}/standards",
+        f"/counties/{county}/standards/new",
+        f"/counties/{county}/stipends/recovery.xlsx",
+        f"/counties/{county}/stipends/runs/{report.run_id}/report.pdf",
+        f"/residents/{people['ok']['id']}/payments",
     ]
     for path in paths:
         assert (await director.get(path)).status_code == 403, path
@@ -113,13 +117,17 @@ async def test_standards_page_and_form(world, signed_in):
     assert listing.status_code == 200 and f"/counties/{county}/standards/new" in listing.text
     form = await client.get(f"/counties/{county}/standards/new")
     assert form.status_code == 200 and 'name="basic_floor"' in form.text and "_csrf_token" in form.text
-    bad = await post_form(client, f"/counties/{county}/standards/new", {**GOOD, "effective_from": "明年", "basic_concentrated": "abc"})
+    bad = await post_form(
+        client, f"/counties/{county}/standards/new", {**GOOD, "effective_from": "明年", "basic_concentrated": "abc"}
+    )
     assert bad.status_code == 400
     assert 'id="e-effective_from"' in bad.text and 'id="e-basic_concentrated"' in bad.text
     assert "月份格式不正确" in bad.text and "请填写以元为单位" in bad.text  # the form toolkit's messages, in Chinese
     assert 'value="明年"' in bad.text  # what was typed is kept
     assert await Standard.count().where(Standard.county.code == county) == 0
-    saved = await post_form(client, f"/counties/{county}/standards/new", {**GOOD, "effective_from": "2026/7", "basic_floor": "650"})
+    saved = await post_form(
+        client, f"/counties/{county}/standards/new", {**GOOD, "effective_from": "2026/7", "basic_floor": "650"}
+    )
     assert saved.status_code == 303 and saved.headers["location"] == f"/counties/{county}/standards"
     listing = await client.get(saved.headers["location"])
     assert 'class="notice flash"' in listing.text and "2026-07" in listing.text
@@ -131,7 +139,9 @@ async def test_standards_page_and_form(world, signed_in):
     inspector, _user = await signed_in("inspector", county=county)
     assert (await inspector.get(f"/counties/{county}/standards")).status_code == 200
     assert (await inspector.get(f"/counties/{county}/standards/new")).status_code == 403
-    assert (await post_form(inspector, f"/counties/{county}/standards/new", {**GOOD, "effective_from": "2026-09"})).status_code == 403
+    assert (
+        await post_form(inspector, f"/counties/{county}/standards/new", {**GOOD, "effective_from": "2026-09"})
+    ).status_code == 403
     assert await Standard.count().where(Standard.county.code == county) == 1
 
 
@@ -170,7 +180,7 @@ async def test_dashboard_of_a_county_without_runs_and_with_a_clean_run(world, si
     await import_lines([[f"C-{county}", p["id_number"], p["name"], county, MONTH_TEXT, "600.00", "300.00"]])
     await services.reconcile(SYSTEM, county, MONTH)
     clean = await client.get(f"/counties/{county}/stipends")
-    assert clean.status_code == 200 and f'data-month="{MONTH_TEXT}"' in clean.text and 'data-code=' not in clean.text
+    assert clean.status_code == 200 and f'data-month="{MONTH_TEXT}"' in clean.text and "data-code=" not in clean.text
     assert '<p class="good">' in clean.text
 
 
@@ -184,10 +194,16 @@ async def test_stipend_pages_name_findings_in_chinese_and_show_no_code(world, si
     await review(report, "confirmed", "已通知追回", code="PAID_AFTER_DEATH")
     for role in ("finance", "inspector"):
         client, _user = await signed_in(role, county=county)
-        urls = [f"/counties/{county}/stipends", f"/counties/{county}/stipends/findings",
-                f"/counties/{county}/stipends/findings?finding_code=TIER_MISMATCH", f"/stipends/runs/{report.run_id}",
-                f"/stipends/runs/{report.run_id}?code=MISSING_PAYMENT", f"/residents/{people['tier']['id']}/payments",
-                f"/residents/{people['dead']['id']}/payments", f"/counties/{county}/standards"]
+        urls = [
+            f"/counties/{county}/stipends",
+            f"/counties/{county}/stipends/findings",
+            f"/counties/{county}/stipends/findings?finding_code=TIER_MISMATCH",
+            f"/stipends/runs/{report.run_id}",
+            f"/stipends/runs/{report.run_id}?code=MISSING_PAYMENT",
+            f"/residents/{people['tier']['id']}/payments",
+            f"/residents/{people['dead']['id']}/payments",
+            f"/counties/{county}/standards",
+        ]
         for url in urls:
             page = await client.get(url)
             assert page.status_code == 200, url

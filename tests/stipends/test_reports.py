@@ -45,11 +45,13 @@ async def a_month(world):
     tier = await person(county, home, name="乙等级")
     dead = await person(county, home, name="丙已故", died_on=dates.add_months(MONTH, -3))
     missing = await person(county, home, name="丁漏发")
-    await import_lines([
-        [f"R-OK-{county}", ok["id_number"], ok["name"], county, MONTH_TEXT, "600.00", "300.00"],
-        [f"R-TIER-{county}", tier["id_number"], tier["name"], county, MONTH_TEXT, "600.00", "500.00"],
-        [f"R-DEAD-{county}", dead["id_number"], dead["name"], county, MONTH_TEXT, "600.00", "300.00"],
-    ])
+    await import_lines(
+        [
+            [f"R-OK-{county}", ok["id_number"], ok["name"], county, MONTH_TEXT, "600.00", "300.00"],
+            [f"R-TIER-{county}", tier["id_number"], tier["name"], county, MONTH_TEXT, "600.00", "500.00"],
+            [f"R-DEAD-{county}", dead["id_number"], dead["name"], county, MONTH_TEXT, "600.00", "300.00"],
+        ]
+    )
     report = await services.reconcile(SYSTEM, county, MONTH)
     people = {"ok": ok, "tier": tier, "dead": dead, "missing": missing}
     return county, people, report
@@ -80,7 +82,9 @@ async def test_dashboard_counts_and_totals_come_from_the_latest_run(world):
     assert (row["overpaid"], row["underpaid"]) == (110000, 90000)
     assert row["stale"] is False and row["state"] == "open"
     # A correcting import makes the run stale; a second run supersedes it for the month's figures.
-    await import_lines([[f"R-TIER-{county}", people["tier"]["id_number"], people["tier"]["name"], county, MONTH_TEXT, "600.00", "300.00"]])
+    await import_lines(
+        [[f"R-TIER-{county}", people["tier"]["id_number"], people["tier"]["name"], county, MONTH_TEXT, "600.00", "300.00"]]
+    )
     data = await reports.dashboard(SYSTEM, county)
     assert data["rows"][0]["stale"] is True and data["runs"][0]["stale"] is True
     await services.reconcile(SYSTEM, county, MONTH)
@@ -122,16 +126,21 @@ async def test_scope_directors_and_other_counties(world):
     home = await world.home(county=county)
     director = await scope_of(world, "director", home=home)
     for call in (
-        reports.dashboard(director, county), reports.findings(director, county),
-        reports.payment_history(director, people["ok"]["id"]), reports.recovery_rows(director, county),
+        reports.dashboard(director, county),
+        reports.findings(director, county),
+        reports.payment_history(director, people["ok"]["id"]),
+        reports.recovery_rows(director, county),
     ):
         with pytest.raises(Forbidden):
             await call
     outsider = await scope_of(world, "finance", county=other)
     for call in (
-        reports.dashboard(outsider, county), reports.findings(outsider, county),
-        reports.payment_history(outsider, people["ok"]["id"]), reports.recovery_rows(outsider, county),
-        reports.report_data(outsider, county, report.run_id), reports.report_data(outsider, other, report.run_id),
+        reports.dashboard(outsider, county),
+        reports.findings(outsider, county),
+        reports.payment_history(outsider, people["ok"]["id"]),
+        reports.recovery_rows(outsider, county),
+        reports.report_data(outsider, county, report.run_id),
+        reports.report_data(outsider, other, report.run_id),
     ):
         with pytest.raises(NotFound):
             await call
@@ -150,7 +159,13 @@ async def test_payment_history_beside_the_entitlement(world):
     assert len(data["months"]) == 12 and data["months"][0]["month"] == dates.month_text(dates.month_of(dates.today()))
     row = next(m for m in data["months"] if m["month"] == MONTH_TEXT)
     assert (row["entitled"], row["mode"], row["tier"], row["basic"], row["care"], row["expected"]) == (
-        True, "concentrated", "partial", 60000, 30000, 90000)
+        True,
+        "concentrated",
+        "partial",
+        60000,
+        30000,
+        90000,
+    )
     assert [line["payment_ref"] for line in row["lines"]] == [f"R-TIER-{county}"]
     assert (row["paid"], row["difference"]) == (110000, 20000)
     assert [f["code"] for f in row["findings"]] == ["TIER_MISMATCH"]
@@ -176,9 +191,16 @@ async def test_a_month_without_a_standard_shows_none(world):
 # --- standards form -----------------------------------------------------------------------------
 
 GOOD = {
-    "effective_from": "2026-07", "basic_concentrated": "700", "basic_dispersed": "500.50",
-    "care_concentrated_self_care": "100", "care_concentrated_partial": "300", "care_concentrated_full_loss": "500",
-    "care_dispersed_self_care": "80", "care_dispersed_partial": "200", "care_dispersed_full_loss": "350", "basic_floor": "",
+    "effective_from": "2026-07",
+    "basic_concentrated": "700",
+    "basic_dispersed": "500.50",
+    "care_concentrated_self_care": "100",
+    "care_concentrated_partial": "300",
+    "care_concentrated_full_loss": "500",
+    "care_dispersed_self_care": "80",
+    "care_dispersed_partial": "200",
+    "care_dispersed_full_loss": "350",
+    "basic_floor": "",
 }
 
 
@@ -193,7 +215,13 @@ async def save(scope, county: str, values: dict[str, str]):
 async def test_save_standard_validates_each_field_and_writes_nothing_on_error(world):
     county = await world.county()
     finance = await scope_of(world, "finance", county=county)
-    bad = {**GOOD, "effective_from": "七月", "basic_dispersed": "-5", "care_dispersed_partial": "1.234", "care_dispersed_full_loss": ""}
+    bad = {
+        **GOOD,
+        "effective_from": "七月",
+        "basic_dispersed": "-5",
+        "care_dispersed_partial": "1.234",
+        "care_dispersed_full_loss": "",
+    }
     with pytest.raises(Invalid) as refused:
         await save(finance, county, bad)
     errors = refused.value.errors
@@ -207,7 +235,12 @@ async def test_save_standard_validates_each_field_and_writes_nothing_on_error(wo
     assert await Standard.count().where(Standard.county.code == county) == 0
     await save(finance, county, {**GOOD, "basic_floor": "650"})
     (saved,) = await services.list_standards(finance, county)
-    assert (saved.effective_from, saved.basic_dispersed, saved.basic_floor, saved.below_floor) == ("2026-07", "500.50", "650.00", ["dispersed"])
+    assert (saved.effective_from, saved.basic_dispersed, saved.basic_floor, saved.below_floor) == (
+        "2026-07",
+        "500.50",
+        "650.00",
+        ["dispersed"],
+    )
     audit = await AuditEntry.select().where(AuditEntry.entity_key == f"{county}@2026-07")
     assert [row["action"] for row in audit] == ["standard.create"]
     # The same month again corrects it (audited as an update).
@@ -232,16 +265,37 @@ async def test_recovery_list_has_confirmed_overpayments_with_full_ids(world):
     sheet = openpyxl.load_workbook(io.BytesIO(body)).active
     values = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert sheet.title == "追回清单"
-    assert values[0] == ["身份证号", "姓名", "发放月份", "流水号", "实发金额(元)", "应发金额(元)", "应追回金额(元)", "问题代码", "问题",
-                         "复核说明", "运行编号", "问题说明"]
+    assert values[0] == [
+        "身份证号",
+        "姓名",
+        "发放月份",
+        "流水号",
+        "实发金额(元)",
+        "应发金额(元)",
+        "应追回金额(元)",
+        "问题代码",
+        "问题",
+        "复核说明",
+        "运行编号",
+        "问题说明",
+    ]
     # The export carries the code beside the finding's name and its facts in Chinese words.
     died = dates.add_months(MONTH, -3)  # as a_month records it
-    assert values[1][:10] == [people["dead"]["id_number"], "丙已故", MONTH_TEXT, f"R-DEAD-{county}", 900, 0, 900, "PAID_AFTER_DEATH", "死亡后发放",
-                              "已通知追回"]
+    assert values[1][:10] == [
+        people["dead"]["id_number"],
+        "丙已故",
+        MONTH_TEXT,
+        f"R-DEAD-{county}",
+        900,
+        0,
+        900,
+        "PAID_AFTER_DEATH",
+        "死亡后发放",
+        "已通知追回",
+    ]
     assert values[1][11] == f"已于{died.year}年{died.month}月{died.day}日死亡，享受至{died.year}年{died.month}月"
     assert len(values) == 2
-    audit = await AuditEntry.select().where(
-        (AuditEntry.action == "stipends.recovery_export") & (AuditEntry.entity_key == county))
+    audit = await AuditEntry.select().where((AuditEntry.action == "stipends.recovery_export") & (AuditEntry.entity_key == county))
     assert len(audit) == 1 and audit[0]["actor"] == finance.username
     assert await reports.recovery_rows(SYSTEM, county, EARLIER) == []
 
@@ -257,7 +311,13 @@ def pdf_text(body: bytes) -> str:
 def pdf_cells(body: bytes) -> list[str]:
     """Every table cell of the PDF, its wrapped lines joined without spaces."""
     with pdfplumber.open(io.BytesIO(body)) as pdf:
-        return ["".join((cell or "").split()) for page in pdf.pages for table in page.extract_tables() for row in table for cell in row]
+        return [
+            "".join((cell or "").split())
+            for page in pdf.pages
+            for table in page.extract_tables()
+            for row in table
+            for cell in row
+        ]
 
 
 async def test_the_pdf_report_shows_title_codes_amounts_and_masked_ids(world):
@@ -265,15 +325,32 @@ async def test_the_pdf_report_shows_title_codes_amounts_and_masked_ids(world):
     body, _data = await reports.reconciliation_pdf(SYSTEM, county, report.run_id)
     text = pdf_text(body)
     assert "特困人员救助供养金对账报告" in text
-    for needle in ("对账县", MONTH_TEXT, report.run_id, "TIER_MISMATCH", "PAID_AFTER_DEATH", "MISSING_PAYMENT",
-                   "1100.00", "900.00", "200.00", "-900.00", "制表人", "复核人", "审批人", "复核中", f"R-DEAD-{county}"):
+    for needle in (
+        "对账县",
+        MONTH_TEXT,
+        report.run_id,
+        "TIER_MISMATCH",
+        "PAID_AFTER_DEATH",
+        "MISSING_PAYMENT",
+        "1100.00",
+        "900.00",
+        "200.00",
+        "-900.00",
+        "制表人",
+        "复核人",
+        "审批人",
+        "复核中",
+        f"R-DEAD-{county}",
+    ):
         assert needle in text, needle
     # Each finding's facts in Chinese words, in its own cell (cells wrap: compared without line breaks).
     cells = pdf_cells(body)
     died = dates.add_months(MONTH, -3)  # as a_month records it
-    for words in ("照料护理费按“完全丧失生活自理能力”发放；评估为“部分丧失生活自理能力”",
-                  f"已于{died.year}年{died.month}月{died.day}日死亡，享受至{died.year}年{died.month}月",
-                  "应享受集中供养（部分丧失生活自理能力）：基本生活费¥600.00，照料护理费¥300.00，未发放"):
+    for words in (
+        "照料护理费按“完全丧失生活自理能力”发放；评估为“部分丧失生活自理能力”",
+        f"已于{died.year}年{died.month}月{died.day}日死亡，享受至{died.year}年{died.month}月",
+        "应享受集中供养（部分丧失生活自理能力）：基本生活费¥600.00，照料护理费¥300.00，未发放",
+    ):
         assert words in cells, (words, cells)
     assert "died" not in text and "concentrated" not in text and "partial" not in text
     for p in people.values():
@@ -281,7 +358,9 @@ async def test_the_pdf_report_shows_title_codes_amounts_and_masked_ids(world):
     assert people["dead"]["id_number"][:6] + "********" + people["dead"]["id_number"][-4:] in text
     assert "过期" not in text
     # After a correcting import the report says the run is stale.
-    await import_lines([[f"R-TIER-{county}", people["tier"]["id_number"], people["tier"]["name"], county, MONTH_TEXT, "600.00", "300.00"]])
+    await import_lines(
+        [[f"R-TIER-{county}", people["tier"]["id_number"], people["tier"]["name"], county, MONTH_TEXT, "600.00", "300.00"]]
+    )
     body, data = await reports.reconciliation_pdf(SYSTEM, county, report.run_id)
     assert data["stale"] is True and "本次对账已过期" in pdf_text(body)
 
@@ -300,6 +379,8 @@ async def test_tekun_report_reconciliation_writes_the_latest_run_as_pdf(world, t
     no_run = tekun("report", "reconciliation", "--county", county, "--month", dates.month_text(EARLIER), "--output", str(missing))
     assert no_run.returncode == 2 and "tekun reconcile" in no_run.stderr and not missing.exists()
     assert tekun("report", "reconciliation", "--county", county, "--month", "2026-13", "--output", str(missing)).returncode == 2
-    assert tekun("report", "reconciliation", "--county", "000000", "--month", MONTH_TEXT, "--output", str(missing)).returncode == 2
+    assert (
+        tekun("report", "reconciliation", "--county", "000000", "--month", MONTH_TEXT, "--output", str(missing)).returncode == 2
+    )
     later = tekun("report", "county-monthly", "--county", county, "--month", MONTH_TEXT, "--output", str(missing))
     assert later.returncode == 2 and "not available yet" in later.stderr

@@ -40,7 +40,8 @@ def stale() -> str:
 async def read_only(run_id: str) -> str:
     row = await ReconciliationRun.select().where(ReconciliationRun.run_id == run_id).first()
     return _("This run was approved on {day} by {user}; it is read-only.").format(
-        day=dates.local(row["approved_at"]).date().isoformat(), user=row["approved_by"])
+        day=dates.local(row["approved_at"]).date().isoformat(), user=row["approved_by"]
+    )
 
 
 async def month_with_findings(world):
@@ -62,7 +63,11 @@ async def month_with_findings(world):
 
 async def statuses(run_id: str) -> list[tuple[str, str]]:
     run = await ReconciliationRun.select(ReconciliationRun.id).where(ReconciliationRun.run_id == run_id).first()
-    rows = await Finding.select(Finding.review_status, Finding.review_note).where(Finding.run == run["id"]).order_by(Finding.position)
+    rows = (
+        await Finding.select(Finding.review_status, Finding.review_note)
+        .where(Finding.run == run["id"])
+        .order_by(Finding.position)
+    )
     return [(row["review_status"], row["review_note"]) for row in rows]
 
 
@@ -95,7 +100,9 @@ async def test_review_transitions_and_required_notes(world):
     await workflow.review_finding(scope, run_id, 1, "dismissed", "银行已补发")
     assert await statuses(run_id) == [("explained", "已核实：护理等级当月已调整"), ("dismissed", "银行已补发")]
     assert await review_audits(run_id) == 3
-    last = await AuditEntry.select().where(AuditEntry.entity_key == f"{run_id}#0").order_by(AuditEntry.seq, ascending=False).first()
+    last = (
+        await AuditEntry.select().where(AuditEntry.entity_key == f"{run_id}#0").order_by(AuditEntry.seq, ascending=False).first()
+    )
     assert "confirmed" in str(last["before"]) and "explained" in str(last["after"])
 
 
@@ -174,11 +181,15 @@ async def test_review_and_approval_through_the_api(world, client, bearer):
 
     bad = await client.post(f"{base}/reviews", headers=second, json={"position": 0, "status": "explained"})
     assert bad.status_code == 400 and "note" in bad.json()["errors"]
-    assert (await client.post(f"{base}/reviews", headers=inspector, json={"position": 0, "status": "confirmed"})).status_code == 403
+    assert (
+        await client.post(f"{base}/reviews", headers=inspector, json={"position": 0, "status": "confirmed"})
+    ).status_code == 403
     other = await bearer(await world.user("finance", county=await world.county()))
     assert (await client.post(f"{base}/reviews", headers=other, json={"position": 0, "status": "confirmed"})).status_code == 404
     for position in (0, 1):
-        done = await client.post(f"{base}/reviews", headers=second, json={"position": position, "status": "dismissed", "note": "重复核查"})
+        done = await client.post(
+            f"{base}/reviews", headers=second, json={"position": position, "status": "dismissed", "note": "重复核查"}
+        )
         assert done.status_code == 200, done.text
         assert done.json()["review_status"] == "dismissed"
     state = await client.get(f"{base}/review", headers=inspector)

@@ -14,8 +14,10 @@ def person(**kwargs) -> rules.Person:
 
 
 def test_events_dated_on_the_first_count_from_the_next_month():
-    p = person(placements=(PlacementEvent(date(2026, 6, 1), 1, "admit", 3),),
-               assessments=(AssessmentRecord(date(2026, 6, 1), 1, "full_loss"),))
+    p = person(
+        placements=(PlacementEvent(date(2026, 6, 1), 1, "admit", 3),),
+        assessments=(AssessmentRecord(date(2026, 6, 1), 1, "full_loss"),),
+    )
     june = rules.entitlement(p, 7, date(2026, 6, 1), STANDARD)
     july = rules.entitlement(p, 7, date(2026, 7, 1), STANDARD)
     assert (june.mode, june.tier, june.total) == ("dispersed", "unassessed", 45000)

@@ -23,8 +23,17 @@ from tests.stipends.helpers import (
 
 MONEY = re.compile(r"^-?\d+\.\d{2}$")
 CODES = {
-    "INVALID_ID", "UNKNOWN_PERSON", "DUPLICATE_PAYMENT", "PAID_AFTER_DEATH", "NOT_ENTITLED", "MODE_MISMATCH",
-    "UNASSESSED", "TIER_MISMATCH", "AMOUNT_MISMATCH", "MISSING_PAYMENT", "NAME_MISMATCH",
+    "INVALID_ID",
+    "UNKNOWN_PERSON",
+    "DUPLICATE_PAYMENT",
+    "PAID_AFTER_DEATH",
+    "NOT_ENTITLED",
+    "MODE_MISMATCH",
+    "UNASSESSED",
+    "TIER_MISMATCH",
+    "AMOUNT_MISMATCH",
+    "MISSING_PAYMENT",
+    "NAME_MISMATCH",
 }
 
 
@@ -48,9 +57,18 @@ async def test_reconcile_json_has_the_shape_of_interfaces_4(world, tmp_path):
     assert isinstance(summary["lines"], int) and summary["lines"] == 1
     for key in ("paid", "expected", "overpaid", "underpaid"):
         assert isinstance(summary[key], str) and MONEY.match(summary[key])
-    assert (summary["paid"], summary["expected"], summary["overpaid"], summary["underpaid"]) == ("1100.00", "1800.00", "200.00", "900.00")
+    assert (summary["paid"], summary["expected"], summary["overpaid"], summary["underpaid"]) == (
+        "1100.00",
+        "1800.00",
+        "200.00",
+        "900.00",
+    )
     assert set(summary["findings"]) == CODES and all(isinstance(n, int) for n in summary["findings"].values())
-    assert {code: n for code, n in summary["findings"].items() if n} == {"TIER_MISMATCH": 1, "NAME_MISMATCH": 1, "MISSING_PAYMENT": 1}
+    assert {code: n for code, n in summary["findings"].items() if n} == {
+        "TIER_MISMATCH": 1,
+        "NAME_MISMATCH": 1,
+        "MISSING_PAYMENT": 1,
+    }
     # The keys of interfaces §4 in their order, then (added) the finding's facts as data.
     keys = ["code", "id_number", "name", "month", "payment_ref", "expected", "paid", "difference", "detail"]
     for finding in doc["findings"]:
@@ -62,8 +80,15 @@ async def test_reconcile_json_has_the_shape_of_interfaces_4(world, tmp_path):
     assert len(missing) == 1 and missing[0]["payment_ref"] is None and missing[0]["difference"] == "-900.00"
     tier = [f for f in doc["findings"] if f["code"] == "TIER_MISMATCH"][0]
     assert (tier["payment_ref"], tier["expected"], tier["paid"], tier["difference"]) == ("J-1", "900.00", "1100.00", "200.00")
-    assert tier["facts"] == {"register_mode": "concentrated", "register_tier": "partial", "paid_tier": "full_loss",
-                             "expected_basic": "600.00", "expected_care": "300.00", "paid_basic": "600.00", "paid_care": "500.00"}
+    assert tier["facts"] == {
+        "register_mode": "concentrated",
+        "register_tier": "partial",
+        "paid_tier": "full_loss",
+        "expected_basic": "600.00",
+        "expected_care": "300.00",
+        "paid_basic": "600.00",
+        "paid_care": "500.00",
+    }
     assert tier["detail"] == "care paid for full_loss; assessed partial"  # the English line for programs, as before
     name = [f for f in doc["findings"] if f["code"] == "NAME_MISMATCH"][0]
     assert name["facts"] == {"register_name": "张三"}
@@ -183,8 +208,11 @@ async def test_cli_reconciles_claims(world):
     home = await world.home(county=county, beds=100)
     await import_standard(county)
     p = await person(county, home)
-    await import_lines([["CL-1", p["id_number"], p["name"], county, "2026-06", "600", "250", "集中"]],
-                       kind="claims", header=[*LINE_HEADER, "support_mode"])
+    await import_lines(
+        [["CL-1", p["id_number"], p["name"], county, "2026-06", "600", "250", "集中"]],
+        kind="claims",
+        header=[*LINE_HEADER, "support_mode"],
+    )
     for flags in (["--claims"], ["--source", "claims"]):
         result = tekun("reconcile", "--county", county, "--month", "2026-06", *flags, "--json")
         assert result.returncode == 0, result.stderr

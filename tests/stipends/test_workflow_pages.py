@@ -110,15 +110,26 @@ async def test_run_page_reviews_and_approval(app, world, signed_in):
         # Approving asks first, saying what it changes; nothing is approved until confirmed.
         asked = await post_form(second, f"{path}/approve")
         assert asked.status_code == 200 and 'role="alertdialog"' in asked.text and await run_state(run_id) == "open"
-        assert shows(asked, _("The run and its %(n)s findings become read-only: no review can be changed afterwards, by you or anyone else.") % {"n": 2})
-        assert shows(asked, _("This cannot be undone. If the month's data turns out wrong later, reconcile the month again: the new run is reviewed and approved on its own."))
+        assert shows(
+            asked,
+            _("The run and its %(n)s findings become read-only: no review can be changed afterwards, by you or anyone else.")
+            % {"n": 2},
+        )
+        assert shows(
+            asked,
+            _(
+                "This cannot be undone. If the month's data turns out wrong later, reconcile the month again: the new run is reviewed and approved on its own."
+            ),
+        )
         assert 'name="confirmed" value="yes"' in asked.text and no_codes_shown(asked.text) == []
         approved = await post_form(second, f"{path}/approve", {"confirmed": "yes"})
         assert approved.status_code == 303 and await run_state(run_id) == "approved"
         flashed = await second.get(approved.headers["location"])
         assert shows(flashed, _("The run is approved; it is now read-only."))
         page = await second.get(path)
-        assert 'class="review-form"' not in page.text and 'id="approve"' not in page.text and 'id="stale-warning"' not in page.text
+        assert (
+            'class="review-form"' not in page.text and 'id="approve"' not in page.text and 'id="stale-warning"' not in page.text
+        )
         late = await post_form(second, f"{path}/review", {"position": "0", "status": "dismissed", "note": "改判"})
         assert late.status_code == 400 and 'id="run-error"' in late.text and await reviews(run_id) == ["confirmed", "explained"]
     finally:
@@ -149,8 +160,13 @@ async def test_reconcile_form(app, world, signed_in):
         ({"month": "0001-01"}, "month", _("The year must be between {first} and {last}.").format(first=1900, last=2200)),
         ({"month": "1999-12"}, "month", _("Choose a month from 2000 to 2099.")),
         ({"month": "2026-06", "source": "bank"}, "source", _("Choose payments or claims.")),
-        ({"month": "2026-06"}, "month", _("{name} ({code}) has no stipend standard in force for {month}: import the standards first.").format(
-            name=(await registry.find_county(SYSTEM, county))["name"], code=county, month="2026-06")),
+        (
+            {"month": "2026-06"},
+            "month",
+            _("{name} ({code}) has no stipend standard in force for {month}: import the standards first.").format(
+                name=(await registry.find_county(SYSTEM, county))["name"], code=county, month="2026-06"
+            ),
+        ),
     ):
         refused = await post_form(finance, "/stipends/reconcile", {"source": "payments", **data})
         assert refused.status_code == 400 and shows(refused, message) and f'id="e-{field}"' in refused.text, data
@@ -181,8 +197,11 @@ async def test_claim_pages_generate_submit_check_approve(app, world, signed_in):
     assert 'id="claims-panel"' in overview.text and f'href="/homes/{home}/claims"' in overview.text
     page = await director.get(f"/homes/{home}/claims")
     assert page.status_code == 200 and 'id="generate-form"' in page.text
-    for month, message in (("2026-13", _("Not a valid month (write 2026-11).")), ("", _("A value is required.")),
-                           ("2025-01", _("No resident of this home is entitled to a stipend for {month}.").format(month="2025-01"))):
+    for month, message in (
+        ("2026-13", _("Not a valid month (write 2026-11).")),
+        ("", _("A value is required.")),
+        ("2025-01", _("No resident of this home is entitled to a stipend for {month}.").format(month="2025-01")),
+    ):
         refused = await post_form(director, f"/homes/{home}/claims", {"month": month})
         assert refused.status_code == 400 and shows(refused, message), month
     assert await Claim.count().where(Claim.home.code == home) == 0

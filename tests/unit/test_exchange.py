@@ -48,15 +48,26 @@ def test_unknown_duplicate_and_missing_columns_are_errors_on_row_one():
 
 
 def test_every_bad_cell_is_reported_with_row_and_column():
-    data = "编码,名称,日期,月份,金额,标志,数量\n12,,2026-13-01,2026-13,1.234,也许,-1\n620102,好,2026/11/2,2026年11月,\"1,234.50\",是,3\n"
+    data = '编码,名称,日期,月份,金额,标志,数量\n12,,2026-13-01,2026-13,1.234,也许,-1\n620102,好,2026/11/2,2026年11月,"1,234.50",是,3\n'
     rows, errors = parse("f.csv", data.encode())
     assert {(e.row, e.column) for e in errors} == {
-        (2, "编码"), (2, "名称"), (2, "日期"), (2, "月份"), (2, "金额"), (2, "标志"), (2, "数量"),
+        (2, "编码"),
+        (2, "名称"),
+        (2, "日期"),
+        (2, "月份"),
+        (2, "金额"),
+        (2, "标志"),
+        (2, "数量"),
     }
     good = rows[1].values
     assert good == {
-        "code": "620102", "name": "好", "day": date(2026, 11, 2), "month": date(2026, 11, 1),
-        "amount": 123450, "flag": True, "count": 3,
+        "code": "620102",
+        "name": "好",
+        "day": date(2026, 11, 2),
+        "month": date(2026, 11, 1),
+        "amount": 123450,
+        "flag": True,
+        "count": 3,
     }
     assert str(errors[0]).startswith("row 2, column 编码: ")
 

@@ -108,8 +108,10 @@ def test_total_size_and_entry_count_are_bounded():
 
 
 def test_declared_shared_strings_are_bounded():
-    sst = ('<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="4000000000" '
-           'uniqueCount="4000000000"><si><t>x</t></si></sst>')
+    sst = (
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="4000000000" '
+        'uniqueCount="4000000000"><si><t>x</t></si></sst>'
+    )
     data = workbook(sheet_xml([['<c t="s"><v>0</v></c>']]), {"xl/sharedStrings.xml": sst})
     assert "4,000,000,000 shared strings" in refusal(data)
 

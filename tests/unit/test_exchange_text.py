@@ -51,7 +51,9 @@ def test_every_control_character_is_refused_outside_multi_line_notes():
 
 
 def test_tab_and_line_breaks_are_kept_in_a_multi_line_note_other_controls_are_not():
-    sheet = exchange.Sheet(["编码", "名称", "备注"], [(2, ["620102", "x", "第一行\n第二行\r\n\t缩进"]), (3, ["620103", "y", "a\x07b"])])
+    sheet = exchange.Sheet(
+        ["编码", "名称", "备注"], [(2, ["620102", "x", "第一行\n第二行\r\n\t缩进"]), (3, ["620103", "y", "a\x07b"])]
+    )
     rows, errors = parse_sheet(sheet, COLUMNS)
     assert rows[0].values["note"] == "第一行\n第二行\r\n\t缩进"
     assert [(e.row, e.column) for e in errors] == [(3, "备注")] and "U+0007" in errors[0].message
@@ -64,8 +66,11 @@ def test_surrounding_whitespace_is_still_ignored():
 
 def test_control_characters_in_xlsx_cells_are_refused_too():
     # Excel writes a control character as _x000B_; the reader decodes it, the check refuses it.
-    data = workbook(sheet_xml([[inline("编码"), inline("名称")], [inline("620102"), inline("a_x000B_b")],
-                               [inline("620103"), inline("a_x0000_b")]]))
+    data = workbook(
+        sheet_xml(
+            [[inline("编码"), inline("名称")], [inline("620102"), inline("a_x000B_b")], [inline("620103"), inline("a_x0000_b")]]
+        )
+    )
     _rows, errors = parse("f.xlsx", data)
     assert [(e.row, e.column) for e in errors] == [(2, "名称"), (3, "名称")]
     assert "U+000B" in errors[0].message and "NUL" in errors[1].message

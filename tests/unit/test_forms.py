@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
 import pytest
 
-from backend.core import forms
+from backend.core import dates, forms
 from backend.core.errors import Invalid
 from backend.core.i18n import N_, reset_language, set_language
 
@@ -30,8 +30,16 @@ class Sample(forms.Form):
     note: Annotated[str, forms.Text(required=False, max_length=10, multiline=True)] = ""
 
 
-GOOD = {"name": " 张三 ", "born": "1950年3月1日", "month": "2026-11", "amount": "1,234.50", "count": "3",
-        "kind": "admit", "urgent": "on", "note": "第一行\n第二行"}
+GOOD = {
+    "name": " 张三 ",
+    "born": "1950年3月1日",
+    "month": "2026-11",
+    "amount": "1,234.50",
+    "count": "3",
+    "kind": "admit",
+    "urgent": "on",
+    "note": "第一行\n第二行",
+}
 
 
 def parsed_with(**changes):
@@ -42,30 +50,41 @@ def test_a_good_form_parses_into_typed_values():
     parsed = forms.parse(Sample, GOOD)
     assert parsed.ok and parsed.errors == {}
     data = parsed.data
-    assert data == Sample(name="张三", born=date(1950, 3, 1), month=date(2026, 11, 1), amount=123450, count=3,
-                          kind="admit", urgent=True, note="第一行\n第二行")
+    assert data == Sample(
+        name="张三",
+        born=date(1950, 3, 1),
+        month=date(2026, 11, 1),
+        amount=123450,
+        count=3,
+        kind="admit",
+        urgent=True,
+        note="第一行\n第二行",
+    )
     assert parsed.values["name"] == "张三"  # stripped, as shown again
 
 
-@pytest.mark.parametrize(("field", "raw", "message"), [
-    ("name", "", "必填"),
-    ("name", "张三李四王五", "最多 5 个字（现有 6 个）"),
-    ("name", "张\n三", "请写在一行内"),
-    ("born", "1950-02-30", "日期格式不正确"),
-    ("born", "yesterday", "日期格式不正确"),
-    ("born", "1899-12-31", "1900 至 2200"),
-    ("month", "2026-13", "月份格式不正确"),
-    ("month", "2301-01", "1900 至 2200"),
-    ("amount", "12.345", "最多两位小数"),
-    ("amount", "-5", "不得少于¥0.00"),
-    ("amount", "abc", "最多两位小数"),
-    ("count", "0", "不得小于 1"),
-    ("count", "11", "不得大于 10"),
-    ("count", "2.5", "请填写整数"),
-    ("kind", "discharge", "请选择入住、转院或出院"),
-    ("urgent", "maybe", "请选择“是”或“否”"),
-    ("note", "一二三四五六七八九十十", "最多 10 个字"),
-])
+@pytest.mark.parametrize(
+    ("field", "raw", "message"),
+    [
+        ("name", "", "必填"),
+        ("name", "张三李四王五", "最多 5 个字（现有 6 个）"),
+        ("name", "张\n三", "请写在一行内"),
+        ("born", "1950-02-30", "日期格式不正确"),
+        ("born", "yesterday", "日期格式不正确"),
+        ("born", "1899-12-31", "1900 至 2200"),
+        ("month", "2026-13", "月份格式不正确"),
+        ("month", "2301-01", "1900 至 2200"),
+        ("amount", "12.345", "最多两位小数"),
+        ("amount", "-5", "不得少于¥0.00"),
+        ("amount", "abc", "最多两位小数"),
+        ("count", "0", "不得小于 1"),
+        ("count", "11", "不得大于 10"),
+        ("count", "2.5", "请填写整数"),
+        ("kind", "discharge", "请选择入住、转院或出院"),
+        ("urgent", "maybe", "请选择“是”或“否”"),
+        ("note", "一二三四五六七八九十十", "最多 10 个字"),
+    ],
+)
 def test_each_parser_refuses_in_chinese_next_to_its_field(field, raw, message):
     parsed = parsed_with(**{field: raw})
     assert not parsed.ok and parsed.data is None
@@ -121,3 +140,14 @@ def test_uploads_are_not_text_and_confirmation_is_explicit():
     assert "必填" in parsed.errors["name"]
     assert forms.confirmed({"confirmed": "yes"})
     assert not forms.confirmed({"confirmed": "1"}) and not forms.confirmed({})
+
+
+def test_date_and_time_in_the_configured_zone():
+    class Moment(forms.Form):
+        at: Annotated[datetime, forms.DateTime()]
+
+    parsed = forms.parse(Moment, {"at": "2026-11-02T14:30"})
+    assert parsed.ok and parsed.data.at.tzinfo is not None
+    assert dates.local(parsed.data.at).strftime("%Y-%m-%d %H:%M") == "2026-11-02 14:30"
+    assert "日期时间格式不正确" in forms.parse(Moment, {"at": "2026-11-02"}).errors["at"]
+    assert "日期时间格式不正确" in forms.parse(Moment, {"at": "1800-01-01 10:00"}).errors["at"]

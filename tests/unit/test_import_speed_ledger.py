@@ -47,9 +47,9 @@ class Text(str):
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NEW_YORK = ZoneInfo("America/New_York")
 
-texts = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12
-) | st.sampled_from(["", "%s", "%%", "{}", "{0}", '"', "\\", "\n\t\x00\x1f\x7f", "王燕", "\u2028", "é"])
+texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12) | st.sampled_from(
+    ["", "%s", "%%", "{}", "{0}", '"', "\\", "\n\t\x00\x1f\x7f", "王燕", "\u2028", "é"]
+)
 # Bounds of a local wall-clock time (hypothesis applies them before attaching the zone).
 EARLIEST, LATEST = datetime(FIRST_YEAR, 1, 1), datetime(LAST_YEAR, 12, 31, 23, 59, 59, 999999)
 
@@ -81,10 +81,7 @@ def ledger_rows(draw, values=plain):
     count = draw(st.integers(min_value=1, max_value=8))
     shapes = draw(st.lists(st.booleans(), min_size=len(spec.fields), max_size=len(spec.fields)))
     fixed = [draw(values) for _ in spec.fields]
-    rows = [
-        tuple(fixed[index] if same else draw(values) for index, same in enumerate(shapes))
-        for _ in range(count)
-    ]
+    rows = [tuple(fixed[index] if same else draw(values) for index, same in enumerate(shapes)) for _ in range(count)]
     first_seq = draw(st.integers(min_value=1, max_value=10**9))
     prev_hash = draw(st.sampled_from(["", "0" * 64, "ab" * 32]))
     return spec, rows, first_seq, prev_hash

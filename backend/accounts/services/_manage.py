@@ -72,19 +72,29 @@ async def update_user(
         await _lock_administrators()
         user = await _current_row(user_id)
         name = display_name or user.display_name
-        if rules.leaves_no_administrator(user.role == "admin", user.active, role == "admin", user.active,
-                                         await _others_active_admins(user_id)):
+        if rules.leaves_no_administrator(
+            user.role == "admin", user.active, role == "admin", user.active, await _others_active_admins(user_id)
+        ):
             raise Invalid({"role": _(LAST_ADMIN_DEMOTE)})
         old = {**place_of(user), "display_name": user.display_name}
         new = {"role": role, "home": home_code or None, "county": county_code or None, "display_name": name}
         changed = [key for key in new if new[key] != old[key]]
         if not changed:
             return user
-        await User.update({User.role: role, User.home: home_id, User.county: county_id, User.display_name: name}).where(User.id == user_id)
+        await User.update({User.role: role, User.home: home_id, User.county: county_id, User.display_name: name}).where(
+            User.id == user_id
+        )
         if set(changed) - {"display_name"}:
             await end_access(user_id)
-        await append_audit(actor.user_id, actor.username, [Change(
-            "user.update", "user", user.username, {key: old[key] for key in changed}, {key: new[key] for key in changed})])
+        await append_audit(
+            actor.user_id,
+            actor.username,
+            [
+                Change(
+                    "user.update", "user", user.username, {key: old[key] for key in changed}, {key: new[key] for key in changed}
+                )
+            ],
+        )
     return await _current_row(user_id)
 
 
@@ -107,12 +117,15 @@ async def disable_user(actor: Scope, user_id: int) -> ManagedUser:
         user = await _current_row(user_id)
         if not user.active:
             return user
-        if rules.leaves_no_administrator(user.role == "admin", True, user.role == "admin", False,
-                                         await _others_active_admins(user_id)):
+        if rules.leaves_no_administrator(
+            user.role == "admin", True, user.role == "admin", False, await _others_active_admins(user_id)
+        ):
             raise Invalid({"active": _(LAST_ADMIN_DISABLE)})
         await User.update({User.active: False}).where(User.id == user_id)
         await end_access(user_id)
-        await append_audit(actor.user_id, actor.username, [Change("user.disable", "user", user.username, {"active": True}, {"active": False})])
+        await append_audit(
+            actor.user_id, actor.username, [Change("user.disable", "user", user.username, {"active": True}, {"active": False})]
+        )
     return await _current_row(user_id)
 
 
@@ -124,7 +137,9 @@ async def enable_user(actor: Scope, user_id: int) -> ManagedUser:
         if user.active:
             return user
         await User.update({User.active: True}).where(User.id == user_id)
-        await append_audit(actor.user_id, actor.username, [Change("user.enable", "user", user.username, {"active": False}, {"active": True})])
+        await append_audit(
+            actor.user_id, actor.username, [Change("user.enable", "user", user.username, {"active": False}, {"active": True})]
+        )
     return await _current_row(user_id)
 
 
@@ -142,11 +157,13 @@ async def set_password(actor: Scope, username: str, password: str) -> None:
         user = await User.select(User.id).where(User.username == username).first()
         if user is None:
             raise NotFound(_("No such user."))
-        await User.update(
-            {User.password_hash: password_hash, User.password_changed_at: dates.now_utc()}
-        ).where(User.id == user["id"])
+        await User.update({User.password_hash: password_hash, User.password_changed_at: dates.now_utc()}).where(
+            User.id == user["id"]
+        )
         await end_sessions(user["id"])
-        await append_audit(actor.user_id, actor.username, [Change("user.password" if own else "user.password_reset", "user", username)])
+        await append_audit(
+            actor.user_id, actor.username, [Change("user.password" if own else "user.password_reset", "user", username)]
+        )
 
 
 async def reset_password(actor: Scope, user_id: int, password: str) -> ManagedUser:

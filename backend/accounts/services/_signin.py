@@ -47,10 +47,9 @@ async def authenticate(username: str, password: str, address: str) -> CurrentUse
     if not decision.allowed:
         seconds = max(1, math.ceil((decision.locked_until - dates.now_utc()).total_seconds()))
         raise LoginRefused(
-            _(
-                "Too many failed sign-ins. Sign-in is locked for this account or address; "
-                "try again in {minutes} minutes."
-            ).format(minutes=(seconds + 59) // 60),
+            _("Too many failed sign-ins. Sign-in is locked for this account or address; try again in {minutes} minutes.").format(
+                minutes=(seconds + 59) // 60
+            ),
             locked=True,
             retry_after=seconds,
         )

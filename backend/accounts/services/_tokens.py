@@ -34,7 +34,9 @@ async def create_api_token(actor: Scope, username: str, name: str) -> str:
             )
         )
         await append_audit(
-            actor.user_id, actor.username, [Change("token.create", "api_token", token[:10], None, {"user": username, "name": name})]
+            actor.user_id,
+            actor.username,
+            [Change("token.create", "api_token", token[:10], None, {"user": username, "name": name})],
         )
     return token
 

@@ -107,7 +107,9 @@ async def _county_id(code: str) -> int | None:
         return None
 
 
-async def resolve_place(role: str, home_code: str | None, county_code: str | None, errors: dict[str, str]) -> tuple[int | None, int | None]:
+async def resolve_place(
+    role: str, home_code: str | None, county_code: str | None, errors: dict[str, str]
+) -> tuple[int | None, int | None]:
     """(home id, county id) for a role and the codes given; a problem goes into ``errors``
     under ``role``, ``home`` or ``county``."""
     if role not in ROLES:

@@ -40,6 +40,7 @@ def control_problem(value: str, multiline: bool = False) -> str | None:
         return _("Tabs and line breaks are not allowed here ({code}).").format(code=code)
     return _("Contains a control character ({code}); remove it.").format(code=code)
 
+
 # --- cell parsers ---------------------------------------------------------------------------
 
 

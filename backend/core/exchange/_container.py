@@ -234,8 +234,11 @@ def _scan_sheet(book: zipfile.ZipFile, name: str, limits: Limits) -> None:
         if numbers:
             max_row = max(max_row, max(map(int, numbers)))
         if max_row > limits.max_rows + 1:
-            raise refuse(_("The sheet has a cell on row {ref}: more than {limit} rows.").format(
-                ref=f"{max_row:,}", limit=f"{limits.max_rows:,}"))
+            raise refuse(
+                _("The sheet has a cell on row {ref}: more than {limit} rows.").format(
+                    ref=f"{max_row:,}", limit=f"{limits.max_rows:,}"
+                )
+            )
         if max_column > limits.max_columns:
             _check_area(max_row, max_column, _column_letters(max_column), limits, declared=False)
     height = max(rows, max_row)
@@ -274,7 +277,9 @@ def check_xlsx(data: bytes, limits: Limits) -> None:
             _check_parts(book, limits)
             names = set(book.namelist())
             first = _first_sheet(book)
-            sheets = [first] if first in names else sorted(n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+            sheets = (
+                [first] if first in names else sorted(n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+            )
             for sheet in sheets:
                 _scan_sheet(book, sheet, limits)
             for name in names:

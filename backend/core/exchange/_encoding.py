@@ -23,19 +23,32 @@ _TOLERANCE = 0.05
 _NON_ASCII = re.compile(rb"[\x80-\xff]")
 # charset-normalizer's codec names → the names people know
 _NAMES = {
-    "big5": "Big5", "big5hkscs": "Big5", "cp950": "Big5",
-    "cp932": "Shift-JIS", "shift_jis": "Shift-JIS", "shift_jis_2004": "Shift-JIS", "shift_jisx0213": "Shift-JIS",
-    "euc_jp": "EUC-JP", "euc_jis_2004": "EUC-JP", "euc_jisx0213": "EUC-JP", "iso2022_jp": "ISO-2022-JP",
-    "cp949": "EUC-KR", "euc_kr": "EUC-KR", "johab": "Johab",
-    "utf_16": "UTF-16", "utf_16_le": "UTF-16", "utf_16_be": "UTF-16", "utf_32": "UTF-32",
+    "big5": "Big5",
+    "big5hkscs": "Big5",
+    "cp950": "Big5",
+    "cp932": "Shift-JIS",
+    "shift_jis": "Shift-JIS",
+    "shift_jis_2004": "Shift-JIS",
+    "shift_jisx0213": "Shift-JIS",
+    "euc_jp": "EUC-JP",
+    "euc_jis_2004": "EUC-JP",
+    "euc_jisx0213": "EUC-JP",
+    "iso2022_jp": "ISO-2022-JP",
+    "cp949": "EUC-KR",
+    "euc_kr": "EUC-KR",
+    "johab": "Johab",
+    "utf_16": "UTF-16",
+    "utf_16_le": "UTF-16",
+    "utf_16_be": "UTF-16",
+    "utf_32": "UTF-32",
 }
 
 
 def _save_as_utf8(found: str | None) -> str:
     if found:
-        return _("The file is neither UTF-8 nor GB18030 text; it looks like {encoding}. Save it as “CSV UTF-8” and upload it again.").format(
-            encoding=found
-        )
+        return _(
+            "The file is neither UTF-8 nor GB18030 text; it looks like {encoding}. Save it as “CSV UTF-8” and upload it again."
+        ).format(encoding=found)
     return _("The file is neither UTF-8 nor GB18030 text. Save it as “CSV UTF-8” and upload it again.")
 
 
@@ -70,9 +83,9 @@ def decode_csv(data: bytes) -> str:
             return data[3:].decode("utf-8")
         except UnicodeDecodeError as exc:
             raise refuse(
-                _("The file starts with the UTF-8 mark but is not UTF-8 (byte {position}). Save it as “CSV UTF-8” and upload it again.").format(
-                    position=exc.start + 4
-                )
+                _(
+                    "The file starts with the UTF-8 mark but is not UTF-8 (byte {position}). Save it as “CSV UTF-8” and upload it again."
+                ).format(position=exc.start + 4)
             ) from exc
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(data) >= 2 and data[:4096].count(0) * 4 > min(len(data), 4096)):
         raise refuse(_save_as_utf8("UTF-16"))

@@ -34,7 +34,9 @@ class Converted:
     def rows(self) -> list[ParsedRow]:
         keys, labels = self.keys, self.labels
         cells = zip(*self.columns, strict=True) if self.columns else ((),) * len(self.numbers)
-        parsed = [ParsedRow(number, dict(zip(keys, row, strict=True)), labels) for number, row in zip(self.numbers, cells, strict=True)]
+        parsed = [
+            ParsedRow(number, dict(zip(keys, row, strict=True)), labels) for number, row in zip(self.numbers, cells, strict=True)
+        ]
         for row_index, key in self.refusals:
             del parsed[row_index].values[key]
         return parsed
@@ -49,7 +51,9 @@ class Converted:
         return cls(numbers, keys, labels, columns, refusals, [RowError(*error) for error in errors])
 
 
-def _headers(sheet: Sheet, columns: list[Column], refused: dict[str, str]) -> tuple[dict[str, int], dict[str, str], list[RowError]]:
+def _headers(
+    sheet: Sheet, columns: list[Column], refused: dict[str, str]
+) -> tuple[dict[str, int], dict[str, str], list[RowError]]:
     errors: list[RowError] = []
     by_name: dict[str, Column] = {}
     for column in columns:

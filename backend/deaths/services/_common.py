@@ -34,7 +34,6 @@ def local_iso(moment: datetime) -> str:
     return dates.local(moment).isoformat(timespec="seconds")
 
 
-
 def _columns():
     return (
         DeathRecord.all_columns(),
@@ -48,23 +47,42 @@ def _columns():
 
 def _out(row: dict[str, Any]) -> DeathOut:
     return DeathOut(
-        id=row["id"], resident_id=row["resident"], id_number_masked=citizen_id.mask(row["id_number"]),
-        name=row["name"], county_code=row["county_code"], home_code=row["home_code"], home_name=row["home_name"],
-        died_at=row["died_at"], died_on=row["died_on"], time_known=bool(row["time_known"]),
-        reported_at=row["reported_at"], hours_to_report=rules.hours_text(row["minutes_to_report"]),
-        deadline_hours=row["deadline_hours"], late=bool(row["late"]),
+        id=row["id"],
+        resident_id=row["resident"],
+        id_number_masked=citizen_id.mask(row["id_number"]),
+        name=row["name"],
+        county_code=row["county_code"],
+        home_code=row["home_code"],
+        home_name=row["home_name"],
+        died_at=row["died_at"],
+        died_on=row["died_on"],
+        time_known=bool(row["time_known"]),
+        reported_at=row["reported_at"],
+        hours_to_report=rules.hours_text(row["minutes_to_report"]),
+        deadline_hours=row["deadline_hours"],
+        late=bool(row["late"]),
         last_entitled_month=dates.month_text(row["last_entitled_month"]),
-        place=row["place"], cause=row["cause"], certificate_no=row["certificate_no"], reporter=row["reporter"],
-        funeral_arrangements=row["funeral_arrangements"], funeral_subsidy=money.yuan_text(row["funeral_subsidy"]),
-        source=row["source"], corrects=row["corrects"], reason=row["reason"],
-        recorded_at=row["recorded_at"], recorded_by=row["recorded_by"],
+        place=row["place"],
+        cause=row["cause"],
+        certificate_no=row["certificate_no"],
+        reporter=row["reporter"],
+        funeral_arrangements=row["funeral_arrangements"],
+        funeral_subsidy=money.yuan_text(row["funeral_subsidy"]),
+        source=row["source"],
+        corrects=row["corrects"],
+        reason=row["reason"],
+        recorded_at=row["recorded_at"],
+        recorded_by=row["recorded_by"],
     )
 
 
 async def _record_in_force(resident_id: int) -> dict[str, Any] | None:
-    return await DeathRecord.select(*_columns()).where(DeathRecord.resident == resident_id).order_by(
-        DeathRecord.seq, ascending=False
-    ).first()
+    return (
+        await DeathRecord.select(*_columns())
+        .where(DeathRecord.resident == resident_id)
+        .order_by(DeathRecord.seq, ascending=False)
+        .first()
+    )
 
 
 async def _records_in_force(resident_ids: list[int]) -> dict[int, dict[str, Any]]:
@@ -72,13 +90,14 @@ async def _records_in_force(resident_ids: list[int]) -> dict[int, dict[str, Any]
     latest: dict[int, dict[str, Any]] = {}
     wanted = sorted(set(resident_ids))
     for start in range(0, len(wanted), 900):
-        rows = await DeathRecord.select(*_columns()).where(
-            DeathRecord.resident.is_in(wanted[start : start + 900])
-        ).order_by(DeathRecord.seq)
+        rows = (
+            await DeathRecord.select(*_columns())
+            .where(DeathRecord.resident.is_in(wanted[start : start + 900]))
+            .order_by(DeathRecord.seq)
+        )
         for row in rows:
             latest[row["resident"]] = row  # a later seq replaces an earlier one
     return latest
-
 
 
 async def _latest_rows(county_id: int | None, month: date | None, extra=None) -> list[dict[str, Any]]:
@@ -96,9 +115,7 @@ async def _latest_rows(county_id: int | None, month: date | None, extra=None) ->
         latest[row["resident"]] = row  # a later seq replaces an earlier one
     # A correction may move the death out of the month: keep only persons whose record in force is in it.
     if month is not None and latest:
-        newest = await DeathRecord.select(DeathRecord.resident, DeathRecord.seq).where(
-            DeathRecord.resident.is_in(list(latest))
-        )
+        newest = await DeathRecord.select(DeathRecord.resident, DeathRecord.seq).where(DeathRecord.resident.is_in(list(latest)))
         top: dict[int, int] = {}
         for row in newest:
             top[row["resident"]] = max(top.get(row["resident"], 0), row["seq"])

@@ -31,7 +31,8 @@ Work = tuple[ParsedRow, dict[str, Any], datetime, datetime, bool]
 
 def _same(previous: dict[str, Any], died_at: datetime, reported_at: datetime, values: dict[str, Any]) -> bool:
     return (
-        previous["died_at"] == died_at and previous["reported_at"] == reported_at
+        previous["died_at"] == died_at
+        and previous["reported_at"] == reported_at
         and all((values.get(name) or "") == previous[name] for name in ("place", "cause", "certificate_no"))
     )
 
@@ -72,7 +73,13 @@ def _check_rows(rows: list[ParsedRow], people: dict[str, dict[str, Any]], now: d
         if not number or values.get("died_at") is None or values.get("reported_at") is None:
             continue
         if number in seen:
-            errors.append(RowError(row.row, row.label("id_number"), _("Same person as row {row}: a person may appear in one row only.").format(row=seen[number])))
+            errors.append(
+                RowError(
+                    row.row,
+                    row.label("id_number"),
+                    _("Same person as row {row}: a person may appear in one row only.").format(row=seen[number]),
+                )
+            )
             continue
         seen[number] = row.row
         person = people.get(number)
@@ -115,13 +122,16 @@ async def _write(scope: Scope, actions: list[tuple[str, Work]], now: datetime) -
     for action, (row, person, died_at, reported_at, time_known) in changed:
         previous = in_force.get(person["id"]) if action == "update" else None
         texts = {
-            "place": row.values.get("place") or "", "cause": row.values.get("cause") or "",
+            "place": row.values.get("place") or "",
+            "cause": row.values.get("cause") or "",
             "certificate_no": row.values.get("certificate_no") or "",
             "reporter": previous["reporter"] if previous else "",
             "funeral_arrangements": previous["funeral_arrangements"] if previous else "",
             "reason": _("Corrected by an imported file."),
         }
-        await _apply(scope, person, died_at, reported_at, texts, time_known=time_known, source="import", previous=previous, now=now)
+        await _apply(
+            scope, person, died_at, reported_at, texts, time_known=time_known, source="import", previous=previous, now=now
+        )
 
 
 async def import_deaths(scope: Scope, rows: list[ParsedRow], dry_run: bool = False) -> ImportResult:
@@ -140,5 +150,17 @@ async def import_deaths(scope: Scope, rows: list[ParsedRow], dry_run: bool = Fal
         return result
     async with transaction():
         await _write(scope, actions, now)
-        await append_audit(scope.user_id, scope.username, [Change("death.import", "import", "deaths", None, {"created": result.created, "updated": result.updated, "unchanged": result.unchanged})])
+        await append_audit(
+            scope.user_id,
+            scope.username,
+            [
+                Change(
+                    "death.import",
+                    "import",
+                    "deaths",
+                    None,
+                    {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+                )
+            ],
+        )
     return result

@@ -40,12 +40,18 @@ async def late_notices(scope: Scope, county_code: str | None = None, include_see
     those the user has not read yet unless ``include_seen``. ``seen_at`` / ``seen_by`` say when
     *this user* read it (empty when they have not)."""
     require(scope, "view_deaths", _("You may not open the death register."))
-    query = _county_filter(LateNotice.select(
-        LateNotice.id, LateNotice.death_record, LateNotice.resident, LateNotice.created_at,
-        LateNotice.resident.name.as_alias("name"),
-        LateNotice.resident.id_number.as_alias("id_number"),
-        LateNotice.county.code.as_alias("county_code"),
-    ), scope)
+    query = _county_filter(
+        LateNotice.select(
+            LateNotice.id,
+            LateNotice.death_record,
+            LateNotice.resident,
+            LateNotice.created_at,
+            LateNotice.resident.name.as_alias("name"),
+            LateNotice.resident.id_number.as_alias("id_number"),
+            LateNotice.county.code.as_alias("county_code"),
+        ),
+        scope,
+    )
     if county_code:
         county = await registry.find_county(scope, county_code)
         query = query.where(LateNotice.county == county["id"])
@@ -69,13 +75,24 @@ async def late_notices(scope: Scope, county_code: str | None = None, include_see
     for notice in notices:
         record = records[notice["death_record"]]
         read_at = reads.get(notice["id"])
-        result.append(NoticeOut(
-            id=notice["id"], death_record=notice["death_record"], resident_id=notice["resident"], name=notice["name"],
-            id_number_masked=citizen_id.mask(notice["id_number"]), county_code=notice["county_code"],
-            home_code=record["home_code"], died_at=record["died_at"], reported_at=record["reported_at"],
-            hours_to_report=rules.hours_text(record["minutes_to_report"]), deadline_hours=record["deadline_hours"],
-            created_at=notice["created_at"], seen_at=read_at, seen_by=scope.username if read_at else "",
-        ))
+        result.append(
+            NoticeOut(
+                id=notice["id"],
+                death_record=notice["death_record"],
+                resident_id=notice["resident"],
+                name=notice["name"],
+                id_number_masked=citizen_id.mask(notice["id_number"]),
+                county_code=notice["county_code"],
+                home_code=record["home_code"],
+                died_at=record["died_at"],
+                reported_at=record["reported_at"],
+                hours_to_report=rules.hours_text(record["minutes_to_report"]),
+                deadline_hours=record["deadline_hours"],
+                created_at=notice["created_at"],
+                seen_at=read_at,
+                seen_by=scope.username if read_at else "",
+            )
+        )
     return result
 
 
@@ -99,16 +116,33 @@ async def mark_notice_seen(scope: Scope, county_code: str, notice_id: int) -> bo
         if notice is None:
             raise NotFound(_("No such notice."))
         now = dates.now_utc()
-        added = await DeathNoticeRead.insert(DeathNoticeRead(notice=notice_id, user_id=scope.user_id, read_at=now)).on_conflict(
-            target=(DeathNoticeRead.notice, DeathNoticeRead.user_id), action="DO NOTHING",
-        ).returning(DeathNoticeRead.id)
+        added = (
+            await DeathNoticeRead.insert(DeathNoticeRead(notice=notice_id, user_id=scope.user_id, read_at=now))
+            .on_conflict(
+                target=(DeathNoticeRead.notice, DeathNoticeRead.user_id),
+                action="DO NOTHING",
+            )
+            .returning(DeathNoticeRead.id)
+        )
         if not added:
             return False
         if notice["seen_at"] is None:  # the first reader, kept on the notice
-            await LateNotice.update({LateNotice.seen_at: now, LateNotice.seen_by: scope.username}).where(LateNotice.id == notice_id)
-        await append_audit(scope.user_id, scope.username, [Change(
-            "death.notice_read", "late_notice", str(notice_id), None, {"death_record": notice["death_record"]},
-        )])
+            await LateNotice.update({LateNotice.seen_at: now, LateNotice.seen_by: scope.username}).where(
+                LateNotice.id == notice_id
+            )
+        await append_audit(
+            scope.user_id,
+            scope.username,
+            [
+                Change(
+                    "death.notice_read",
+                    "late_notice",
+                    str(notice_id),
+                    None,
+                    {"death_record": notice["death_record"]},
+                )
+            ],
+        )
     return True
 
 
@@ -117,9 +151,11 @@ async def home_late_reports(scope: Scope, since: date) -> list[DeathOut]:
     after ``since``, newest first; empty for every other scope."""
     if scope.kind != "home" or scope.home_id is None:
         return []
-    rows = await DeathRecord.select(*_columns()).where(
-        (DeathRecord.home == scope.home_id) & (DeathRecord.reported_at >= dates.combine_local(since, time.min))
-    ).order_by(DeathRecord.seq)
+    rows = (
+        await DeathRecord.select(*_columns())
+        .where((DeathRecord.home == scope.home_id) & (DeathRecord.reported_at >= dates.combine_local(since, time.min)))
+        .order_by(DeathRecord.seq)
+    )
     latest: dict[int, dict[str, Any]] = {}
     for row in rows:
         latest[row["resident"]] = row  # a correction replaces the record it corrects

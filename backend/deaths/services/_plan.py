@@ -43,9 +43,13 @@ async def plan_report(scope: Scope, person: dict[str, Any], died_at: datetime, n
     last = residents_rules.last_entitled_month(died_on, params.extra_months_after_death)
     subsidy = await subsidy_on(scope, person["county_code"], died_on)
     return DeathPlan(
-        resident_id=person["id"], name=person["name"], died_at=died_at, died_on=died_on,
+        resident_id=person["id"],
+        name=person["name"],
+        died_at=died_at,
+        died_on=died_on,
         home_name=person["home_name"] if person["home_id"] is not None else None,
-        last_entitled_month=last, stops_from=dates.add_months(last, 1),
+        last_entitled_month=last,
+        stops_from=dates.add_months(last, 1),
         deadline_hours=params.death_report_deadline_hours,
         hours_to_report=rules.hours_text(rules.minutes_to_report(died_at, now)),
         late=rules.is_late(died_at, now, params.death_report_deadline_hours),

@@ -40,7 +40,6 @@ async def death_history(scope: Scope, resident_id: int) -> list[DeathOut]:
     return [_out(row) for row in rows]
 
 
-
 async def county_deaths(scope: Scope, county_code: str, month: date | None = None) -> list[DeathOut]:
     """The county's death register (去世信息备案): the record in force of each person."""
     require(scope, "view_deaths", _("You may not open the death register."))
@@ -77,22 +76,42 @@ async def export_rows(scope: Scope, county_code: str, month: date | None = None)
     rows = sorted(await _latest_rows(county["id"], month), key=lambda row: (row["died_at"], row["id"]))
     result = [
         {
-            "id_number": row["id_number"], "name": row["name"], "home_code": row["home_code"] or "",
+            "id_number": row["id_number"],
+            "name": row["name"],
+            "home_code": row["home_code"] or "",
             "home_name": row["home_name"] or "",
             "died_at": dates.local(row["died_at"]).strftime("%Y-%m-%d %H:%M" if row["time_known"] else "%Y-%m-%d"),
             "reported_at": dates.local(row["reported_at"]).strftime("%Y-%m-%d %H:%M"),
-            "hours_to_report": rules.hours_text(row["minutes_to_report"]), "deadline_hours": row["deadline_hours"],
-            "late": bool(row["late"]), "last_entitled_month": dates.month_text(row["last_entitled_month"]),
-            "place": row["place"], "cause": row["cause"], "certificate_no": row["certificate_no"],
-            "reporter": row["reporter"], "funeral_arrangements": row["funeral_arrangements"],
-            "funeral_subsidy": money.yuan_text(row["funeral_subsidy"]), "corrected": row["corrects"] is not None,
+            "hours_to_report": rules.hours_text(row["minutes_to_report"]),
+            "deadline_hours": row["deadline_hours"],
+            "late": bool(row["late"]),
+            "last_entitled_month": dates.month_text(row["last_entitled_month"]),
+            "place": row["place"],
+            "cause": row["cause"],
+            "certificate_no": row["certificate_no"],
+            "reporter": row["reporter"],
+            "funeral_arrangements": row["funeral_arrangements"],
+            "funeral_subsidy": money.yuan_text(row["funeral_subsidy"]),
+            "corrected": row["corrects"] is not None,
         }
         for row in rows
     ]
     async with transaction():
-        await append_audit(scope.user_id, scope.username, [Change(
-            "death.export", "county", county_code, None,
-            {"rows": len(result), "month": dates.month_text(month) if month else None,
-             **citizen_id.disclosure((row["id_number"] for row in rows), (row["resident"] for row in rows))},
-        )])
+        await append_audit(
+            scope.user_id,
+            scope.username,
+            [
+                Change(
+                    "death.export",
+                    "county",
+                    county_code,
+                    None,
+                    {
+                        "rows": len(result),
+                        "month": dates.month_text(month) if month else None,
+                        **citizen_id.disclosure((row["id_number"] for row in rows), (row["resident"] for row in rows)),
+                    },
+                )
+            ],
+        )
     return result

@@ -36,7 +36,9 @@ def _clean(data: DeathIn) -> dict[str, str]:
     }
 
 
-def _check_moment(person: dict[str, Any], died_at: datetime | None, reported_at: datetime, errors: dict[str, str], field: str = "died_at") -> None:
+def _check_moment(
+    person: dict[str, Any], died_at: datetime | None, reported_at: datetime, errors: dict[str, str], field: str = "died_at"
+) -> None:
     if died_at is None:
         errors[field] = _("A value is required.")
         return
@@ -50,8 +52,16 @@ def _check_moment(person: dict[str, Any], died_at: datetime | None, reported_at:
 
 
 async def _apply(
-    scope: Scope, person: dict[str, Any], died_at: datetime, reported_at: datetime, texts: dict[str, str],
-    *, time_known: bool, source: str, previous: dict[str, Any] | None, now: datetime,
+    scope: Scope,
+    person: dict[str, Any],
+    died_at: datetime,
+    reported_at: datetime,
+    texts: dict[str, str],
+    *,
+    time_known: bool,
+    source: str,
+    previous: dict[str, Any] | None,
+    now: datetime,
 ) -> dict[str, Any]:
     """Write one death record and its consequences (inside the caller's transaction)."""
     resident_id = person["id"]
@@ -64,15 +74,28 @@ async def _apply(
         home_at_death = previous["home"]
     late = rules.is_late(died_at, reported_at, params.death_report_deadline_hours)
     record = {
-        "resident": resident_id, "county": county_id, "home": home_at_death,
-        "died_at": died_at, "died_on": died_on, "time_known": time_known, "reported_at": reported_at,
-        "place": texts["place"], "cause": texts["cause"], "certificate_no": texts["certificate_no"],
-        "reporter": texts["reporter"], "deadline_hours": params.death_report_deadline_hours,
-        "minutes_to_report": rules.minutes_to_report(died_at, reported_at), "late": late,
+        "resident": resident_id,
+        "county": county_id,
+        "home": home_at_death,
+        "died_at": died_at,
+        "died_on": died_on,
+        "time_known": time_known,
+        "reported_at": reported_at,
+        "place": texts["place"],
+        "cause": texts["cause"],
+        "certificate_no": texts["certificate_no"],
+        "reporter": texts["reporter"],
+        "deadline_hours": params.death_report_deadline_hours,
+        "minutes_to_report": rules.minutes_to_report(died_at, reported_at),
+        "late": late,
         "last_entitled_month": residents_rules.last_entitled_month(died_on, params.extra_months_after_death),
-        "funeral_arrangements": texts["funeral_arrangements"], "funeral_subsidy": subsidy, "source": source,
-        "corrects": previous["id"] if previous else None, "reason": texts["reason"] if previous else "",
-        "recorded_at": now, "recorded_by": scope.username,
+        "funeral_arrangements": texts["funeral_arrangements"],
+        "funeral_subsidy": subsidy,
+        "source": source,
+        "corrects": previous["id"] if previous else None,
+        "reason": texts["reason"] if previous else "",
+        "recorded_at": now,
+        "recorded_by": scope.username,
     }
     rows = await append_rows(DEATH_LEDGER, [record])
     saved = await DeathRecord.select(DeathRecord.id).where(DeathRecord.seq == rows[0]["seq"]).first()
@@ -83,19 +106,33 @@ async def _apply(
     if late:
         await LateNotice.insert(LateNotice(death_record=record["id"], resident=resident_id, county=county_id, created_at=now))
     after = {
-        "died_at": local_iso(died_at), "reported_at": local_iso(reported_at), "late": late,
+        "died_at": local_iso(died_at),
+        "reported_at": local_iso(reported_at),
+        "late": late,
         "deadline_hours": params.death_report_deadline_hours,
         "last_entitled_month": dates.month_text(record["last_entitled_month"]),
-        "funeral_subsidy": money.yuan_text(subsidy), "place": texts["place"], "cause": texts["cause"],
-        "certificate_no": texts["certificate_no"], "reporter": texts["reporter"], "source": source,
+        "funeral_subsidy": money.yuan_text(subsidy),
+        "place": texts["place"],
+        "cause": texts["cause"],
+        "certificate_no": texts["certificate_no"],
+        "reporter": texts["reporter"],
+        "source": source,
     }
     before = None
     if previous is not None:
         after["reason"] = texts["reason"]
-        before = {"record": previous["id"], "died_at": local_iso(previous["died_at"]), "place": previous["place"],
-                  "cause": previous["cause"], "certificate_no": previous["certificate_no"], "reporter": previous["reporter"]}
+        before = {
+            "record": previous["id"],
+            "died_at": local_iso(previous["died_at"]),
+            "place": previous["place"],
+            "cause": previous["cause"],
+            "certificate_no": previous["certificate_no"],
+            "reporter": previous["reporter"],
+        }
     action = "death.correct" if previous else "death.report"
-    await append_audit(scope.user_id, scope.username, [Change(action, "resident", citizen_id.mask(person["id_number"]), before, after)])
+    await append_audit(
+        scope.user_id, scope.username, [Change(action, "resident", citizen_id.mask(person["id_number"]), before, after)]
+    )
     return record
 
 
@@ -150,5 +187,7 @@ async def correct_death(scope: Scope, resident_id: int, data: DeathIn) -> DeathO
         _check_moment(person, died_at, previous["reported_at"], errors)
         if errors:
             raise Invalid(errors)
-        await _apply(scope, person, died_at, previous["reported_at"], texts, time_known=True, source="form", previous=previous, now=now)
+        await _apply(
+            scope, person, died_at, previous["reported_at"], texts, time_known=True, source="form", previous=previous, now=now
+        )
     return await death_of(scope, resident_id)

@@ -58,17 +58,37 @@ async def set_funeral_subsidy(scope: Scope, county_code: str, effective_from: da
         raise Invalid(errors)
     async with transaction():
         county = await registry.find_county(scope, county_code)
-        existing = await FuneralSubsidy.select().where(
-            (FuneralSubsidy.county == county["id"]) & (FuneralSubsidy.effective_from == effective_from)
-        ).first()
+        existing = (
+            await FuneralSubsidy.select()
+            .where((FuneralSubsidy.county == county["id"]) & (FuneralSubsidy.effective_from == effective_from))
+            .first()
+        )
         key = f"{county_code}@{effective_from.isoformat()}"
         if existing and effective_from <= dates.today():
             raise Invalid({"effective_from": _("Parameters from this date are already in force; choose a later effective date.")})
         if existing:
-            await FuneralSubsidy.update({FuneralSubsidy.amount: amount, FuneralSubsidy.created_by: scope.username, FuneralSubsidy.created_at: dates.now_utc()}).where(FuneralSubsidy.id == existing["id"])
+            await FuneralSubsidy.update(
+                {
+                    FuneralSubsidy.amount: amount,
+                    FuneralSubsidy.created_by: scope.username,
+                    FuneralSubsidy.created_at: dates.now_utc(),
+                }
+            ).where(FuneralSubsidy.id == existing["id"])
             before = {"funeral_subsidy": money.yuan_text(existing["amount"])}
         else:
-            await FuneralSubsidy.insert(FuneralSubsidy(county=county["id"], effective_from=effective_from, amount=amount, created_at=dates.now_utc(), created_by=scope.username))
+            await FuneralSubsidy.insert(
+                FuneralSubsidy(
+                    county=county["id"],
+                    effective_from=effective_from,
+                    amount=amount,
+                    created_at=dates.now_utc(),
+                    created_by=scope.username,
+                )
+            )
             before = None
-        await append_audit(scope.user_id, scope.username, [Change("parameters.funeral_subsidy", "county_parameter", key, before, {"funeral_subsidy": money.yuan_text(amount)})])
+        await append_audit(
+            scope.user_id,
+            scope.username,
+            [Change("parameters.funeral_subsidy", "county_parameter", key, before, {"funeral_subsidy": money.yuan_text(amount)})],
+        )
     return SubsidyOut(county_code, effective_from, money.yuan_text(amount))

@@ -38,17 +38,35 @@ from backend.registry.services._parameters import (
 
 __all__ = [
     # counties and homes (pages, API, command line)
-    "create_county", "create_home", "find_county", "find_home", "get_county", "get_home",
-    "list_counties", "list_homes", "update_county", "update_home",
+    "create_county",
+    "create_home",
+    "find_county",
+    "find_home",
+    "get_county",
+    "get_home",
+    "list_counties",
+    "list_homes",
+    "update_county",
+    "update_home",
     # per-county parameters
-    "current_parameters", "parameter_history", "parameters_on", "set_parameters",
+    "current_parameters",
+    "parameter_history",
+    "parameters_on",
+    "set_parameters",
     # imports (interfaces.md §3)
-    "import_counties", "import_homes",
+    "import_counties",
+    "import_homes",
     # for the other domains
-    "counties_by_id", "county_ids", "county_parameters", "homes_by_code", "homes_by_id", "lock_home",
+    "counties_by_id",
+    "county_ids",
+    "county_parameters",
+    "homes_by_code",
+    "homes_by_id",
+    "lock_home",
     "parameters_in_force",
     # the admin check and the audit of registry changes
-    "audit", "require_admin",
+    "audit",
+    "require_admin",
     # TEMPORARY: the stipends domain still calls it until its own branch moves to
     # county_parameters (issue 9); remove it then (tests/test_boundaries.py lists it).
     "_parameter_rows",

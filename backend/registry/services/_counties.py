@@ -31,10 +31,7 @@ async def list_counties(scope: Scope) -> list[CountyOut]:
     counties = await query
     counts = await Home.select(Home.county, Count(Home.id).as_alias("n")).group_by(Home.county)
     by_county = {row["county"]: row["n"] for row in counts}
-    return [
-        CountyOut(row["code"], row["name"], row["province"], by_county.get(row["id"], 0))
-        for row in counties
-    ]
+    return [CountyOut(row["code"], row["name"], row["province"], by_county.get(row["id"], 0)) for row in counties]
 
 
 async def get_county(scope: Scope, code: str) -> CountyOut:

@@ -25,9 +25,7 @@ from backend.registry.services._common import (
 from backend.registry.tables import County, Home
 
 
-async def list_homes(
-    scope: Scope, county_code: str | None = None, search: str | None = None
-) -> list[HomeOut]:
+async def list_homes(scope: Scope, county_code: str | None = None, search: str | None = None) -> list[HomeOut]:
     query = Home.select(*_home_columns()).order_by(Home.county.code).order_by(Home.code)
     if (condition := _home_where(scope)) is not None:
         query = query.where(condition)

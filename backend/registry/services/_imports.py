@@ -53,9 +53,7 @@ def _duplicates(rows: list[ParsedRow], key: str) -> list[RowError]:
     for row in rows:
         value = row.values.get(key)
         if value in seen:
-            errors.append(
-                RowError(row.row, row.label(key), _("Same value as row {row}.").format(row=seen[value]))
-            )
+            errors.append(RowError(row.row, row.label(key), _("Same value as row {row}.").format(row=seen[value])))
         else:
             seen[value] = row.row
     return errors
@@ -102,9 +100,7 @@ def _home_errors(rows: list[ParsedRow], counties: dict[str, int], existing: dict
                 RowError(
                     row.row,
                     row.label("county_code"),
-                    _("This home belongs to county {code}; an import cannot move it.").format(
-                        code=current["county_code"]
-                    ),
+                    _("This home belongs to county {code}; an import cannot move it.").format(code=current["county_code"]),
                 )
             )
     return sorted(errors, key=lambda error: error.row)

@@ -96,9 +96,7 @@ def _check_parameters(data: ParametersIn, values: dict[str, Any]) -> dict[str, s
         if not isinstance(value, int) or not low <= value <= high:
             errors[name] = _("Must be a whole number from {low} to {high}.").format(low=low, high=high)
     if data.effective_from < dates.today():
-        errors["effective_from"] = _(
-            "The effective date cannot be in the past: a change never rewrites earlier days."
-        )
+        errors["effective_from"] = _("The effective date cannot be in the past: a change never rewrites earlier days.")
     return errors
 
 
@@ -121,14 +119,12 @@ async def set_parameters(scope: Scope, county_code: str, data: ParametersIn) -> 
         )
         key = f"{county_code}@{data.effective_from.isoformat()}"
         if existing and data.effective_from <= dates.today():
-            raise Invalid({"effective_from": _(
-                "Parameters from this date are already in force; choose a later effective date."
-            )})
+            raise Invalid({"effective_from": _("Parameters from this date are already in force; choose a later effective date.")})
         if existing:
             before = {name: existing[name] for name in rules.PARAMETER_FIELDS}
-            await CountyParameter.update(
-                {**values, "created_by": scope.username, "created_at": dates.now_utc()}
-            ).where(CountyParameter.id == existing["id"])
+            await CountyParameter.update({**values, "created_by": scope.username, "created_at": dates.now_utc()}).where(
+                CountyParameter.id == existing["id"]
+            )
             await audit(scope, [Change("parameters.replace", "county_parameter", key, before, values)])
         else:
             await CountyParameter.insert(

@@ -57,6 +57,9 @@ async def select_in(table, columns: tuple[str, ...], key: str, values: list, whe
 async def existing_residents(id_numbers: list[str]) -> dict[str, dict[str, Any]]:
     """The register's rows of these ID numbers (normalised), by ID number; no scope filter."""
     rows = await select_in(
-        Resident, ("id", "id_number", "name", "county", "approved_on", "ended_on", "birth_date", "died_on"), "id_number", id_numbers
+        Resident,
+        ("id", "id_number", "name", "county", "approved_on", "ended_on", "birth_date", "died_on"),
+        "id_number",
+        id_numbers,
     )
     return {row["id_number"]: row for row in rows}

@@ -180,7 +180,9 @@ async def placement_histories(resident_ids: Iterable[int], before: date | None =
     return {resident_id: result.get(resident_id, []) for resident_id in wanted}
 
 
-async def assessment_histories(resident_ids: Iterable[int], before: date | None = None) -> dict[int, list[rules.AssessmentRecord]]:
+async def assessment_histories(
+    resident_ids: Iterable[int], before: date | None = None
+) -> dict[int, list[rules.AssessmentRecord]]:
     """Each person's self-care assessments (dated before ``before``, when given), by person id:
     one query per 900 persons; a person with none maps to []."""
     wanted = sorted(set(resident_ids))

@@ -33,7 +33,17 @@ from backend.residents.tables import (
 )
 
 # The order of ASSESSMENT_LEDGER.fields, in which the import builds its rows directly.
-_ASSESSMENT_ROW = ("resident", "assessed_on", *rules.ITEMS, "tier", "assessor", "reason", "corrects", "recorded_at", "recorded_by")
+_ASSESSMENT_ROW = (
+    "resident",
+    "assessed_on",
+    *rules.ITEMS,
+    "tier",
+    "assessor",
+    "reason",
+    "corrects",
+    "recorded_at",
+    "recorded_by",
+)
 assert ASSESSMENT_LEDGER.fields == _ASSESSMENT_ROW, "import_assessments builds rows in this order"
 
 
@@ -49,7 +59,9 @@ async def _people_in_scope(scope: Scope, rows: list[ParsedRow]) -> tuple[dict[st
     if scope.kind == "home":
         # Read scope: persons ever placed in the home (others are "not in the register");
         # write scope, per row: placed in the home on the day of the assessment.
-        placed = await select_in(Placement, ("resident",), "resident", [p["id"] for p in people.values()], '"home" = {}', scope.home_id)
+        placed = await select_in(
+            Placement, ("resident",), "resident", [p["id"] for p in people.values()], '"home" = {}', scope.home_id
+        )
         allowed = {r["resident"] for r in placed}
         people = {key: value for key, value in people.items() if value["id"] in allowed}
         for event in await select_in(Placement, ("resident", "event_date", "seq", "kind", "home"), "resident", sorted(allowed)):
@@ -66,7 +78,9 @@ def _refusal(scope: Scope, person: dict, day: date, today: date, stays: dict[int
     if scope.kind == "home" and scope.home_id not in rules.homes_during(stays[person["id"]], day):
         return _("On this date the person was not placed in your home.")
     if person["died_on"] and day > person["died_on"]:  # the record is locked after a death
-        return _("This person died on {day}: nothing dated after the day of death can be recorded.").format(day=person["died_on"].isoformat())
+        return _("This person died on {day}: nothing dated after the day of death can be recorded.").format(
+            day=person["died_on"].isoformat()
+        )
     return None
 
 
@@ -105,7 +119,13 @@ def _same_answers(stored: list[dict], answers: tuple) -> bool:
     return any(all(bool(record[item]) == answer for item, answer in zip(rules.ITEMS, answers, strict=True)) for record in stored)
 
 
-def _plan(scope: Scope, rows: list[ParsedRow], people: dict[str, dict], stays: dict[int, list], existing: dict[tuple[int, date], list[dict]]) -> tuple[list[ImportRowOut], list[tuple], list[RowError]]:
+def _plan(
+    scope: Scope,
+    rows: list[ParsedRow],
+    people: dict[str, dict],
+    stays: dict[int, list],
+    existing: dict[tuple[int, date], list[dict]],
+) -> tuple[list[ImportRowOut], list[tuple], list[RowError]]:
     """(the plan, the new ledger rows in ASSESSMENT_LEDGER.fields order, the errors)."""
     today = dates.today()
     errors: list[RowError] = []
@@ -125,7 +145,11 @@ def _plan(scope: Scope, rows: list[ParsedRow], people: dict[str, dict], stays: d
             errors.append(RowError(row.row, row.label("id_number"), _("This person is not in the register.")))
             continue
         if (number, day) in seen:
-            errors.append(RowError(row.row, row.label("assessed_on"), _("Same person and date as row {row}.").format(row=seen[(number, day)])))
+            errors.append(
+                RowError(
+                    row.row, row.label("assessed_on"), _("Same person and date as row {row}.").format(row=seen[(number, day)])
+                )
+            )
             continue
         seen[(number, day)] = row.row
         refusal = _refusal(scope, person, day, today, stays)
@@ -137,10 +161,18 @@ def _plan(scope: Scope, rows: list[ParsedRow], people: dict[str, dict], stays: d
         if stored and _same_answers(stored, answers):
             plan.append(ImportRowOut(row.row, label_of(number, day), "unchanged"))
         elif stored:
-            errors.append(RowError(row.row, row.label("assessed_on"), _("An assessment of this date is recorded with other answers; record a correction in the application.")))
+            errors.append(
+                RowError(
+                    row.row,
+                    row.label("assessed_on"),
+                    _("An assessment of this date is recorded with other answers; record a correction in the application."),
+                )
+            )
         else:
             plan.append(ImportRowOut(row.row, label_of(number, day), "create"))
-            new_rows.append((person["id"], day, *answers, tier_of(answers), values.get("assessor") or "", "import", None, now, scope.username))
+            new_rows.append(
+                (person["id"], day, *answers, tier_of(answers), values.get("assessor") or "", "import", None, now, scope.username)
+            )
     return plan, new_rows, errors
 
 
@@ -148,7 +180,9 @@ async def import_assessments(scope: Scope, rows: list[ParsedRow], dry_run: bool 
     require(scope, "record_assessment", _("You may not record assessments."))
     people, stays = await _people_in_scope(scope, rows)
     existing: dict[tuple[int, date], list[dict]] = defaultdict(list)
-    for record in await select_in(Assessment, ("resident", "assessed_on", *rules.ITEMS), "resident", [person["id"] for person in people.values()]):
+    for record in await select_in(
+        Assessment, ("resident", "assessed_on", *rules.ITEMS), "resident", [person["id"] for person in people.values()]
+    ):
         existing[(record["resident"], record["assessed_on"])].append(record)
     plan, new_rows, errors = _plan(scope, rows, people, stays, existing)
     if errors:
@@ -165,7 +199,15 @@ async def import_assessments(scope: Scope, rows: list[ParsedRow], dry_run: bool 
         await _refresh_tiers(before, new_rows, first_seq)
         await _close_tasks(affected)
         result = import_result("assessments", plan, False)
-        await append_audit(scope.user_id, scope.username, [Change("assessment.import", "import", "assessments", None, {"created": result.created, "unchanged": result.unchanged})])
+        await append_audit(
+            scope.user_id,
+            scope.username,
+            [
+                Change(
+                    "assessment.import", "import", "assessments", None, {"created": result.created, "unchanged": result.unchanged}
+                )
+            ],
+        )
     return result
 
 
@@ -195,23 +237,36 @@ async def _refresh_tiers(before: list[dict[str, Any]], new_rows: list[tuple], fi
     connection = bulk.connection()
     if is_sqlite():
         updates = [(latest[person][2], latest[person][0], person) for person in ids]
-        await connection.executemany('UPDATE "resident" SET "tier" = ?, "last_assessed_on" = ? WHERE "id" = ?', bulk.as_bound(updates))
+        await connection.executemany(
+            'UPDATE "resident" SET "tier" = ?, "last_assessed_on" = ? WHERE "id" = ?', bulk.as_bound(updates)
+        )
     else:
         await connection.execute(
             'UPDATE "resident" SET "tier" = v.tier, "last_assessed_on" = v.day '
             "FROM unnest($1::bigint[], $2::text[], $3::date[]) AS v(id, tier, day) "
             'WHERE "resident"."id" = v.id',
-            ids, [latest[person][2] for person in ids], [latest[person][0] for person in ids],
+            ids,
+            [latest[person][2] for person in ids],
+            [latest[person][0] for person in ids],
         )
 
 
 async def _close_tasks(resident_ids: list[int]) -> None:
     tasks = await select_in(
-        ReassessmentTask, ("id", "resident", "reported_on"), "resident", resident_ids, '"done_on" IS NULL AND "cancelled_on" IS NULL'
+        ReassessmentTask,
+        ("id", "resident", "reported_on"),
+        "resident",
+        resident_ids,
+        '"done_on" IS NULL AND "cancelled_on" IS NULL',
     )
     for task in sorted(tasks, key=itemgetter("id")):
-        done = await Assessment.select(Assessment.id, Assessment.assessed_on).where(
-            (Assessment.resident == task["resident"]) & (Assessment.assessed_on >= task["reported_on"])
-        ).order_by(Assessment.assessed_on).first()
+        done = (
+            await Assessment.select(Assessment.id, Assessment.assessed_on)
+            .where((Assessment.resident == task["resident"]) & (Assessment.assessed_on >= task["reported_on"]))
+            .order_by(Assessment.assessed_on)
+            .first()
+        )
         if done:
-            await ReassessmentTask.update({ReassessmentTask.done_on: done["assessed_on"], ReassessmentTask.assessment: done["id"]}).where(ReassessmentTask.id == task["id"])
+            await ReassessmentTask.update(
+                {ReassessmentTask.done_on: done["assessed_on"], ReassessmentTask.assessment: done["id"]}
+            ).where(ReassessmentTask.id == task["id"])

@@ -38,9 +38,13 @@ from backend.residents.tables import (
 
 def _assessment_out(row: dict) -> AssessmentOut:
     return AssessmentOut(
-        id=row["id"], assessed_on=row["assessed_on"],
+        id=row["id"],
+        assessed_on=row["assessed_on"],
         **{item: bool(row[item]) for item in rules.ITEMS},
-        tier=row["tier"], assessor=row["assessor"], reason=row["reason"], recorded_by=row["recorded_by"],
+        tier=row["tier"],
+        assessor=row["assessor"],
+        reason=row["reason"],
+        recorded_by=row["recorded_by"],
     )
 
 
@@ -64,14 +68,24 @@ async def record_assessment(scope: Scope, resident_id: int, data: AssessmentIn) 
         _check_day(person, data.assessed_on, "assessed_on")
         await check_not_after_death(resident_id, data.assessed_on, "assessed_on")
         if person["ended_on"] is not None and data.assessed_on > person["ended_on"]:
-            raise Invalid({"assessed_on": _("Support for this person ended on {day}.").format(day=person["ended_on"].isoformat())})
+            raise Invalid(
+                {"assessed_on": _("Support for this person ended on {day}.").format(day=person["ended_on"].isoformat())}
+            )
         rows = await append_rows(
             ASSESSMENT_LEDGER,
-            [{
-                "resident": resident_id, "assessed_on": data.assessed_on, **answers, "tier": tier,
-                "assessor": assessor, "reason": data.reason, "corrects": None,
-                "recorded_at": now, "recorded_by": scope.username,
-            }],
+            [
+                {
+                    "resident": resident_id,
+                    "assessed_on": data.assessed_on,
+                    **answers,
+                    "tier": tier,
+                    "assessor": assessor,
+                    "reason": data.reason,
+                    "corrects": None,
+                    "recorded_at": now,
+                    "recorded_by": scope.username,
+                }
+            ],
         )
         saved = await Assessment.select().where(Assessment.seq == rows[0]["seq"]).first()
         await ReassessmentTask.update(
@@ -84,26 +98,50 @@ async def record_assessment(scope: Scope, resident_id: int, data: AssessmentIn) 
         )
         await refresh_state(resident_id)
         await append_audit(
-            scope.user_id, scope.username,
-            [Change("resident.assess", "resident", citizen_id.mask(person["id_number"]), None, {
-                "assessed_on": data.assessed_on.isoformat(), "tier": tier, "answers": answers, "assessor": assessor,
-            })],
+            scope.user_id,
+            scope.username,
+            [
+                Change(
+                    "resident.assess",
+                    "resident",
+                    citizen_id.mask(person["id_number"]),
+                    None,
+                    {
+                        "assessed_on": data.assessed_on.isoformat(),
+                        "tier": tier,
+                        "answers": answers,
+                        "assessor": assessor,
+                    },
+                )
+            ],
         )
     return _assessment_out(saved)
 
 
 async def list_assessments(scope: Scope, resident_id: int) -> list[AssessmentOut]:
     await find_resident(scope, resident_id)
-    rows = await Assessment.select().where(Assessment.resident == resident_id).order_by(Assessment.assessed_on).order_by(Assessment.seq)
+    rows = (
+        await Assessment.select()
+        .where(Assessment.resident == resident_id)
+        .order_by(Assessment.assessed_on)
+        .order_by(Assessment.seq)
+    )
     return [_assessment_out(row) for row in rows]
 
 
 def _capability_out(row: dict) -> CapabilityOut:
     names = {level.number: level.name for level in capability.spec().levels}
     return CapabilityOut(
-        id=row["id"], assessed_on=row["assessed_on"], total=row["total"], base_level=row["base_level"],
-        level=row["level"], level_name=names[row["level"]], coma=bool(row["coma"]), dementia=bool(row["dementia"]),
-        risk_events=row["risk_events"], assessor=row["assessor"],
+        id=row["id"],
+        assessed_on=row["assessed_on"],
+        total=row["total"],
+        base_level=row["base_level"],
+        level=row["level"],
+        level_name=names[row["level"]],
+        coma=bool(row["coma"]),
+        dementia=bool(row["dementia"]),
+        risk_events=row["risk_events"],
+        assessor=row["assessor"],
     )
 
 
@@ -112,7 +150,9 @@ async def record_capability(scope: Scope, resident_id: int, data: CapabilityIn) 
     require(scope, "record_assessment", _("You may not record assessments."))
     now = dates.now_utc()
     async with transaction():
-        person = await find_resident_for_write(scope, resident_id, data.assessed_on)  # out of scope: "not found", before any validation
+        person = await find_resident_for_write(
+            scope, resident_id, data.assessed_on
+        )  # out of scope: "not found", before any validation
         _check_day(person, data.assessed_on, "assessed_on")
         await check_not_after_death(resident_id, data.assessed_on, "assessed_on")
         try:
@@ -121,17 +161,35 @@ async def record_capability(scope: Scope, resident_id: int, data: CapabilityIn) 
             raise Invalid({"scores": str(exc)}) from exc
         rows = await append_rows(
             CAPABILITY_LEDGER,
-            [{
-                "resident": resident_id, "assessed_on": data.assessed_on, "scores": canonical(data.scores),
-                "total": result.total, "base_level": result.base_level, "coma": data.coma, "dementia": data.dementia,
-                "risk_events": data.risk_events, "level": result.level, "assessor": data.assessor.strip(),
-                "recorded_at": now, "recorded_by": scope.username,
-            }],
+            [
+                {
+                    "resident": resident_id,
+                    "assessed_on": data.assessed_on,
+                    "scores": canonical(data.scores),
+                    "total": result.total,
+                    "base_level": result.base_level,
+                    "coma": data.coma,
+                    "dementia": data.dementia,
+                    "risk_events": data.risk_events,
+                    "level": result.level,
+                    "assessor": data.assessor.strip(),
+                    "recorded_at": now,
+                    "recorded_by": scope.username,
+                }
+            ],
         )
         await append_audit(
-            scope.user_id, scope.username,
-            [Change("resident.capability", "resident", citizen_id.mask(person["id_number"]), None,
-                    {"assessed_on": data.assessed_on.isoformat(), "total": result.total, "level": result.level})],
+            scope.user_id,
+            scope.username,
+            [
+                Change(
+                    "resident.capability",
+                    "resident",
+                    citizen_id.mask(person["id_number"]),
+                    None,
+                    {"assessed_on": data.assessed_on.isoformat(), "total": result.total, "level": result.level},
+                )
+            ],
         )
         saved = await CapabilityAssessment.select().where(CapabilityAssessment.seq == rows[0]["seq"]).first()
     return _capability_out(saved)
@@ -139,7 +197,11 @@ async def record_capability(scope: Scope, resident_id: int, data: CapabilityIn) 
 
 async def list_capability(scope: Scope, resident_id: int) -> list[CapabilityOut]:
     await find_resident(scope, resident_id)
-    rows = await CapabilityAssessment.select().where(CapabilityAssessment.resident == resident_id).order_by(CapabilityAssessment.assessed_on)
+    rows = (
+        await CapabilityAssessment.select()
+        .where(CapabilityAssessment.resident == resident_id)
+        .order_by(CapabilityAssessment.assessed_on)
+    )
     return [_capability_out(row) for row in rows]
 
 
@@ -157,16 +219,31 @@ async def report_condition_change(scope: Scope, resident_id: int, data: Conditio
         if data.reported_on < person["approved_on"]:
             raise Invalid({"reported_on": _("The date is before the approval date.")})
         if person["ended_on"] is not None:
-            raise Invalid({"reported_on": _("Support for this person ended on {day}.").format(day=person["ended_on"].isoformat())})
+            raise Invalid(
+                {"reported_on": _("Support for this person ended on {day}.").format(day=person["ended_on"].isoformat())}
+            )
         await ReassessmentTask.insert(
             ReassessmentTask(
-                resident=resident_id, reported_on=data.reported_on, reported_by=data.reported_by.strip(),
-                note=data.note.strip(), due_on=due, created_at=dates.now_utc(), created_by=scope.username,
+                resident=resident_id,
+                reported_on=data.reported_on,
+                reported_by=data.reported_by.strip(),
+                note=data.note.strip(),
+                due_on=due,
+                created_at=dates.now_utc(),
+                created_by=scope.username,
             )
         )
         await append_audit(
-            scope.user_id, scope.username,
-            [Change("resident.condition_change", "resident", citizen_id.mask(person["id_number"]), None,
-                    {"reported_on": data.reported_on.isoformat(), "due_on": due.isoformat(), "by": data.reported_by.strip()})],
+            scope.user_id,
+            scope.username,
+            [
+                Change(
+                    "resident.condition_change",
+                    "resident",
+                    citizen_id.mask(person["id_number"]),
+                    None,
+                    {"reported_on": data.reported_on.isoformat(), "due_on": due.isoformat(), "by": data.reported_by.strip()},
+                )
+            ],
         )
     return due

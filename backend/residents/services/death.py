@@ -46,9 +46,18 @@ async def record_death_effects(scope: Scope, resident_id: int, died_on: date, *,
         if rules.home_on(events, FAR_FUTURE) is None:
             return
         on = max([died_on, *(event.on for event in events)])
-        await append_rows(PLACEMENT_LEDGER, [{
-            "resident": resident_id, "kind": "discharge", "home": None, "event_date": on,
-            "note": _("End of stay: died on {day}").format(day=died_on.isoformat()),
-            "recorded_at": now, "recorded_by": scope.username,
-        }])
+        await append_rows(
+            PLACEMENT_LEDGER,
+            [
+                {
+                    "resident": resident_id,
+                    "kind": "discharge",
+                    "home": None,
+                    "event_date": on,
+                    "note": _("End of stay: died on {day}").format(day=died_on.isoformat()),
+                    "recorded_at": now,
+                    "recorded_by": scope.username,
+                }
+            ],
+        )
         await refresh_state(resident_id)

@@ -69,8 +69,10 @@ async def unnamed_candidates(county_ids: list[int], month: date, died_since: dat
     (approved before it, not ended before it, not dead before ``died_since``) and whom no row of
     the caller's query ``named_sql`` (columns ``county`` and ``id_key``) names in their own
     county: one query."""
-    sql = (f"SELECT r.id FROM resident r WHERE r.county IN ({_ints(county_ids)}) AND {_MAY_BE_ENTITLED}"
-           f" AND NOT EXISTS (SELECT 1 FROM ({named_sql}) x WHERE x.county = r.county AND x.id_key = r.id_number)")
+    sql = (
+        f"SELECT r.id FROM resident r WHERE r.county IN ({_ints(county_ids)}) AND {_MAY_BE_ENTITLED}"
+        f" AND NOT EXISTS (SELECT 1 FROM ({named_sql}) x WHERE x.county = r.county AND x.id_key = r.id_number)"
+    )
     return [row[0] for row in await fetch_tuples(sql, month, month, died_since, *args)]
 
 
@@ -122,7 +124,8 @@ async def person_records(ids: Iterable[int], before: date) -> dict[int, PersonRe
         )
         placements: dict[int, list[rules.PlacementEvent]] = defaultdict(list)
         for row in await Resident.raw(
-            f"SELECT resident, event_date, seq, kind, home FROM placement WHERE resident IN ({listed}) AND event_date < {{}}", before
+            f"SELECT resident, event_date, seq, kind, home FROM placement WHERE resident IN ({listed}) AND event_date < {{}}",
+            before,
         ):
             placements[row["resident"]].append(rules.PlacementEvent(row["event_date"], row["seq"], row["kind"], row["home"]))
         assessments: dict[int, list[rules.AssessmentRecord]] = defaultdict(list)
@@ -132,9 +135,16 @@ async def person_records(ids: Iterable[int], before: date) -> dict[int, PersonRe
             assessments[row["resident"]].append(rules.AssessmentRecord(row["assessed_on"], row["seq"], row["tier"]))
         for row in rows:
             out[row["id"]] = PersonRecord(
-                id=row["id"], id_number=row["id_number"], name=row["name"], county_id=row["county"],
-                county_code=row["county_code"], county_name=row["county_name"], approved_on=row["approved_on"],
-                ended_on=row["ended_on"], died_on=row["died_on"], placements=tuple(placements[row["id"]]),
+                id=row["id"],
+                id_number=row["id_number"],
+                name=row["name"],
+                county_id=row["county"],
+                county_code=row["county_code"],
+                county_name=row["county_name"],
+                approved_on=row["approved_on"],
+                ended_on=row["ended_on"],
+                died_on=row["died_on"],
+                placements=tuple(placements[row["id"]]),
                 assessments=tuple(assessments[row["id"]]),
             )
     return out
@@ -145,8 +155,15 @@ async def person_record(scope: Scope, resident_id: int) -> PersonRecord:
     history (a person's payment history beside their entitlement)."""
     row = await find_resident(scope, resident_id)
     return PersonRecord(
-        id=row["id"], id_number=row["id_number"], name=row["name"], county_id=row["county_id"],
-        county_code=row["county_code"], county_name=row.get("county_name") or "", approved_on=row["approved_on"],
-        ended_on=row["ended_on"], died_on=row["died_on"],
-        placements=tuple(await placement_events(resident_id)), assessments=tuple(await assessment_records(resident_id)),
+        id=row["id"],
+        id_number=row["id_number"],
+        name=row["name"],
+        county_id=row["county_id"],
+        county_code=row["county_code"],
+        county_name=row.get("county_name") or "",
+        approved_on=row["approved_on"],
+        ended_on=row["ended_on"],
+        died_on=row["died_on"],
+        placements=tuple(await placement_events(resident_id)),
+        assessments=tuple(await assessment_records(resident_id)),
     )

@@ -92,7 +92,9 @@ def _row_errors(row: ParsedRow, today: date, counties: dict[str, int], homes: di
     return errors
 
 
-def _check_rows(rows: list[ParsedRow], counties: dict[str, int], homes: dict[str, dict], scope: Scope) -> tuple[list[RowError], dict[str, int]]:
+def _check_rows(
+    rows: list[ParsedRow], counties: dict[str, int], homes: dict[str, dict], scope: Scope
+) -> tuple[list[RowError], dict[str, int]]:
     """Every row's own errors, and a person in two rows; the ID numbers with their first row."""
     today = dates.today()
     errors: list[RowError] = []
@@ -101,7 +103,13 @@ def _check_rows(rows: list[ParsedRow], counties: dict[str, int], homes: dict[str
         errors += _row_errors(row, today, counties, homes, scope)
         number = row.values.get("id_number")
         if number in seen:
-            errors.append(RowError(row.row, row.label("id_number"), _("Same person as row {row}: a person may appear in one row only.").format(row=seen[number])))
+            errors.append(
+                RowError(
+                    row.row,
+                    row.label("id_number"),
+                    _("Same person as row {row}: a person may appear in one row only.").format(row=seen[number]),
+                )
+            )
         elif number:
             seen[number] = row.row
     return errors, seen
@@ -121,7 +129,9 @@ def _register_conflicts(values: dict[str, Any], person: dict[str, Any], counties
     return conflicts
 
 
-def _placement_changes(values: dict[str, Any], events: list[dict], homes: dict[str, dict], home_by_id: dict[int, str]) -> tuple[list[str], list[str]]:
+def _placement_changes(
+    values: dict[str, Any], events: list[dict], homes: dict[str, dict], home_by_id: dict[int, str]
+) -> tuple[list[str], list[str]]:
     """(the columns contradicting the placement history, what the row fills: "admission" when
     the person has no placement yet)."""
     conflicts: list[str] = []
@@ -132,14 +142,24 @@ def _placement_changes(values: dict[str, Any], events: list[dict], homes: dict[s
             filled.append("admission")
         elif (values["home_code"], values.get("admitted_on")) not in admitted:
             conflicts.append("home_code")
-        if values.get("left_on") and events and values["left_on"] not in [e["event_date"] for e in events if e["kind"] == "discharge"]:
+        if (
+            values.get("left_on")
+            and events
+            and values["left_on"] not in [e["event_date"] for e in events if e["kind"] == "discharge"]
+        ):
             conflicts.append("left_on")
     elif values.get("support_mode") == "dispersed" and events:
         conflicts.append("support_mode")
     return conflicts, filled
 
 
-def _plan_rows(rows: list[ParsedRow], existing: dict[str, dict], history: dict[int, list[dict]], counties: dict[str, int], homes: dict[str, dict]) -> _Plan:
+def _plan_rows(
+    rows: list[ParsedRow],
+    existing: dict[str, dict],
+    history: dict[int, list[dict]],
+    counties: dict[str, int],
+    homes: dict[str, dict],
+) -> _Plan:
     """Create, fill (an empty field of the register) or unchanged for every row; a difference
     from the register is an error."""
     plan = _Plan()
@@ -164,7 +184,11 @@ def _plan_rows(rows: list[ParsedRow], existing: dict[str, dict], history: dict[i
         if values.get("ended_on") and not person["ended_on"]:
             filled.append("ended_on")
         for key in conflicts:
-            plan.errors.append(RowError(row.row, row.label(key), _("Differs from the register; change history in the application, not by import.")))
+            plan.errors.append(
+                RowError(
+                    row.row, row.label(key), _("Differs from the register; change history in the application, not by import.")
+                )
+            )
         if conflicts:
             continue
         if filled:
@@ -175,14 +199,20 @@ def _plan_rows(rows: list[ParsedRow], existing: dict[str, dict], history: dict[i
     return plan
 
 
-async def _bed_errors(rows: list[ParsedRow], plan: _Plan, existing: dict[str, dict], history: dict[int, list[dict]], homes: dict[str, dict]) -> list[RowError]:
+async def _bed_errors(
+    rows: list[ParsedRow], plan: _Plan, existing: dict[str, dict], history: dict[int, list[dict]], homes: dict[str, dict]
+) -> list[RowError]:
     """Beds: the residents present now plus those this file places must fit in each home."""
     if not plan.new_occupants:
         return []
     present: Counter = Counter()
     code_of = {homes[code]["id"]: code for code in plan.new_occupants}
     for chunk in bulk.chunks(list(code_of), BATCH):
-        for item in await Resident.select(Resident.home, Count(Resident.id).as_alias("n")).where(Resident.home.is_in(chunk)).group_by(Resident.home):
+        for item in (
+            await Resident.select(Resident.home, Count(Resident.id).as_alias("n"))
+            .where(Resident.home.is_in(chunk))
+            .group_by(Resident.home)
+        ):
             present[code_of[item["home"]]] = item["n"]
     errors: list[RowError] = []
     taken: Counter = Counter()
@@ -195,7 +225,15 @@ async def _bed_errors(rows: list[ParsedRow], plan: _Plan, existing: dict[str, di
             continue
         taken[code] += 1
         if present[code] + taken[code] > homes[code]["beds"]:
-            errors.append(RowError(row.row, row.label("home_code"), _("The home is full: it has {beds} beds and {present} residents.").format(beds=homes[code]["beds"], present=present[code] + taken[code] - 1)))
+            errors.append(
+                RowError(
+                    row.row,
+                    row.label("home_code"),
+                    _("The home is full: it has {beds} beds and {present} residents.").format(
+                        beds=homes[code]["beds"], present=present[code] + taken[code] - 1
+                    ),
+                )
+            )
     return errors
 
 
@@ -207,7 +245,9 @@ async def import_residents(scope: Scope, rows: list[ParsedRow], dry_run: bool = 
     existing = await existing_residents(list(seen))
     # Placement history of existing persons, to tell "fill an empty field" from "rewrite history".
     history: dict[int, list[dict]] = defaultdict(list)
-    for event in await select_in(Placement, ("resident", "kind", "home", "event_date"), "resident", [person["id"] for person in existing.values()]):
+    for event in await select_in(
+        Placement, ("resident", "kind", "home", "event_date"), "resident", [person["id"] for person in existing.values()]
+    ):
         history[event["resident"]].append(event)
     plan = _plan_rows(rows, existing, history, counties, homes)
     errors += plan.errors + await _bed_errors(rows, plan, existing, history, homes)
@@ -227,14 +267,19 @@ async def import_residents(scope: Scope, rows: list[ParsedRow], dry_run: bool = 
 def _person_record(values: dict[str, Any], counties: dict[str, int], homes: dict[str, dict], now) -> dict[str, Any]:
     stays = _stays(values)
     return {
-        "id_number": values["id_number"], "name": values["name"], "gender": citizen_id.gender_of(values["id_number"]),
-        "birth_date": citizen_id.birth_date(values["id_number"]), "county": counties[values["county_code"]],
-        "approved_on": values["approved_on"], "ended_on": values.get("ended_on"),
+        "id_number": values["id_number"],
+        "name": values["name"],
+        "gender": citizen_id.gender_of(values["id_number"]),
+        "birth_date": citizen_id.birth_date(values["id_number"]),
+        "county": counties[values["county_code"]],
+        "approved_on": values["approved_on"],
+        "ended_on": values.get("ended_on"),
         "end_reason": _("ended (import)") if values.get("ended_on") else "",
         "died_on": None,
         "home": homes[values["home_code"]]["id"] if stays else None,
         "admitted_on": values["admitted_on"] if stays else None,
-        "tier": rules.UNASSESSED, "last_assessed_on": None,
+        "tier": rules.UNASSESSED,
+        "last_assessed_on": None,
         "created_at": now,
     }
 
@@ -243,17 +288,39 @@ def _placement_rows(person_id: int, values: dict[str, Any], homes: dict[str, dic
     """The admission (and discharge, for a person who left) that a row records."""
     if values.get("support_mode") != "concentrated":
         return []
-    result = [{"resident": person_id, "kind": "admit", "home": homes[values["home_code"]]["id"], "event_date": values["admitted_on"], "note": "", "recorded_at": now, "recorded_by": by}]
+    result = [
+        {
+            "resident": person_id,
+            "kind": "admit",
+            "home": homes[values["home_code"]]["id"],
+            "event_date": values["admitted_on"],
+            "note": "",
+            "recorded_at": now,
+            "recorded_by": by,
+        }
+    ]
     leaving = values.get("left_on") or values.get("ended_on")
     if leaving:
-        result.append({"resident": person_id, "kind": "discharge", "home": None, "event_date": leaving, "note": "", "recorded_at": now, "recorded_by": by})
+        result.append(
+            {
+                "resident": person_id,
+                "kind": "discharge",
+                "home": None,
+                "event_date": leaving,
+                "note": "",
+                "recorded_at": now,
+                "recorded_by": by,
+            }
+        )
     return result
 
 
 async def _create_people(creates: list[ParsedRow], counties: dict[str, int], homes: dict[str, dict], now) -> dict[str, int]:
     """Insert the new persons; their ids by ID number."""
     records = [_person_record(row.values, counties, homes, now) for row in creates]
-    await bulk.insert_rows(Resident._meta.tablename, list(records[0]) if records else [], [tuple(record.values()) for record in records])
+    await bulk.insert_rows(
+        Resident._meta.tablename, list(records[0]) if records else [], [tuple(record.values()) for record in records]
+    )
     del records
     found = await select_in(Resident, ("id", "id_number"), "id_number", [row.values["id_number"] for row in creates])
     return {item["id_number"]: item["id"] for item in found}
@@ -267,7 +334,9 @@ async def _end_support(fills: list[tuple[ParsedRow, dict, list[str]]]) -> None:
             by_day[row.values["ended_on"]].append(person["id"])
     for day, ids in sorted(by_day.items()):
         for chunk in bulk.chunks(ids, BATCH):
-            await Resident.update({Resident.ended_on: day, Resident.end_reason: _("ended (import)")}).where(Resident.id.is_in(chunk))
+            await Resident.update({Resident.ended_on: day, Resident.end_reason: _("ended (import)")}).where(
+                Resident.id.is_in(chunk)
+            )
 
 
 async def _write(scope: Scope, plan: _Plan, result: ImportResult, counties: dict[str, int], homes: dict[str, dict]) -> None:
@@ -281,10 +350,20 @@ async def _write(scope: Scope, plan: _Plan, result: ImportResult, counties: dict
         for row, person, filled in plan.fills:
             if "admission" in filled:
                 events += _placement_rows(person["id"], row.values, homes, now, scope.username)
-            changes.append(Change("resident.import_fill", "resident", citizen_id.mask(person["id_number"]), None, {"filled": filled}))
+            changes.append(
+                Change("resident.import_fill", "resident", citizen_id.mask(person["id_number"]), None, {"filled": filled})
+            )
         await _end_support(plan.fills)
         await append_ledger(PLACEMENT_LEDGER, [tuple(event[name] for name in PLACEMENT_LEDGER.fields) for event in events])
         for _row, person, _filled in plan.fills:
             await refresh_state(person["id"])
-        changes.append(Change("resident.import", "import", "residents", None, {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}))
+        changes.append(
+            Change(
+                "resident.import",
+                "import",
+                "residents",
+                None,
+                {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+            )
+        )
         await append_audit(scope.user_id, scope.username, changes)

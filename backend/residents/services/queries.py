@@ -66,7 +66,11 @@ def _filtered(scope: Scope, query, filters: RegisterFilter):
         term = filters.search.strip()
         if term.upper().rstrip("X").isdigit() and len(term) >= 4:
             normal = citizen_id.normalise(term)
-            query = query.where(Resident.id_number == normal) if len(normal) == 18 else query.where(Resident.id_number.like(f"%{normal}"))
+            query = (
+                query.where(Resident.id_number == normal)
+                if len(normal) == 18
+                else query.where(Resident.id_number.like(f"%{normal}"))
+            )
         else:
             query = query.where(Resident.name.like(f"%{term}%"))
     if filters.mode == "concentrated":
@@ -91,7 +95,11 @@ async def search_register(scope: Scope, filters: RegisterFilter, page: int = 1, 
     """One page of the register in scope (IDs masked), the total, and counts by tier."""
     page = max(1, page)
     per_page = min(max(1, per_page), 500)
-    tier_rows = await _filtered(scope, Resident.select(Resident.tier, Count(Resident.id).as_alias("n")), RegisterFilter(**{**filters.__dict__, "tier": None})).group_by(Resident.tier)
+    tier_rows = await _filtered(
+        scope,
+        Resident.select(Resident.tier, Count(Resident.id).as_alias("n")),
+        RegisterFilter(**{**filters.__dict__, "tier": None}),
+    ).group_by(Resident.tier)
     # The total from the counts by tier (the same filters but the tier's): one query less a page.
     total = sum(row["n"] for row in tier_rows if filters.tier not in TIER_KEYS or row["tier"] == filters.tier)
     rows = (
@@ -105,7 +113,9 @@ async def search_register(scope: Scope, filters: RegisterFilter, page: int = 1, 
     counts = {key: 0 for key in TIER_KEYS}
     for row in tier_rows:
         counts[row["tier"]] = row["n"]
-    return ResidentPage(total=total, page=page, per_page=per_page, items=[resident_out(row, today) for row in rows], tier_counts=counts)
+    return ResidentPage(
+        total=total, page=page, per_page=per_page, items=[resident_out(row, today) for row in rows], tier_counts=counts
+    )
 
 
 async def roster(scope: Scope, home_code: str, filters: RegisterFilter | None = None) -> ResidentPage:
@@ -126,10 +136,19 @@ async def reveal_id_number(scope: Scope, resident_id: int) -> str:
         raise Forbidden(_("Your role may not see full ID numbers."))
     async with transaction():
         person = await find_resident(scope, resident_id)
-        await append_audit(scope.user_id, scope.username, [Change(
-            "resident.view_id", "resident", citizen_id.mask(person["id_number"]), None,
-            citizen_id.disclosure([person["id_number"]], [resident_id]),
-        )])
+        await append_audit(
+            scope.user_id,
+            scope.username,
+            [
+                Change(
+                    "resident.view_id",
+                    "resident",
+                    citizen_id.mask(person["id_number"]),
+                    None,
+                    citizen_id.disclosure([person["id_number"]], [resident_id]),
+                )
+            ],
+        )
     return person["id_number"]
 
 
@@ -141,8 +160,13 @@ async def placements(scope: Scope, resident_id: int) -> list[PlacementOut]:
 async def _placements(resident_id: int) -> list[PlacementOut]:
     rows = (
         await Placement.select(
-            Placement.id, Placement.kind, Placement.event_date, Placement.home.code.as_alias("home_code"),
-            Placement.home.name.as_alias("home_name"), Placement.note, Placement.recorded_by,
+            Placement.id,
+            Placement.kind,
+            Placement.event_date,
+            Placement.home.code.as_alias("home_code"),
+            Placement.home.name.as_alias("home_name"),
+            Placement.note,
+            Placement.recorded_by,
         )
         .where(Placement.resident == resident_id)
         .order_by(Placement.event_date)
@@ -159,7 +183,12 @@ async def state_on(scope: Scope, resident_id: int, day: date) -> StateOn:
     home_code = None
     if home_id is not None:
         home_code = (await registry.homes_by_id([home_id]))[home_id]["code"]
-    return StateOn(day=day, mode=rules.mode_on(events, day), home_code=home_code, tier=rules.tier_on(await assessment_records(resident_id), day))
+    return StateOn(
+        day=day,
+        mode=rules.mode_on(events, day),
+        home_code=home_code,
+        tier=rules.tier_on(await assessment_records(resident_id), day),
+    )
 
 
 async def timeline(scope: Scope, resident_id: int) -> list[dict[str, Any]]:
@@ -172,8 +201,13 @@ async def _histories(resident_id: int) -> tuple[list[PlacementOut], list[dict], 
     """Placements, self-care and capability assessments (in their order) and condition reports."""
     return (
         await _placements(resident_id),
-        await Assessment.select().where(Assessment.resident == resident_id).order_by(Assessment.assessed_on).order_by(Assessment.seq),
-        await CapabilityAssessment.select().where(CapabilityAssessment.resident == resident_id).order_by(CapabilityAssessment.assessed_on),
+        await Assessment.select()
+        .where(Assessment.resident == resident_id)
+        .order_by(Assessment.assessed_on)
+        .order_by(Assessment.seq),
+        await CapabilityAssessment.select()
+        .where(CapabilityAssessment.resident == resident_id)
+        .order_by(CapabilityAssessment.assessed_on),
         await ReassessmentTask.select().where(ReassessmentTask.resident == resident_id),
     )
 
@@ -186,31 +220,79 @@ async def person_page(scope: Scope, resident_id: int) -> dict[str, Any]:
     person = await find_resident(scope, resident_id)
     histories = await _histories(resident_id)
     return {
-        "person": resident_out(person), "events": _timeline(person, *histories),
+        "person": resident_out(person),
+        "events": _timeline(person, *histories),
         "assessments": [_assessment_out(row) for row in histories[1]],
         "capability_results": [_capability_out(row) for row in histories[2]],
     }
 
 
-def _timeline(person: dict[str, Any], placed: list[PlacementOut], assessed: list[dict], capability: list[dict], tasks: list[dict]) -> list[dict[str, Any]]:
+def _timeline(
+    person: dict[str, Any], placed: list[PlacementOut], assessed: list[dict], capability: list[dict], tasks: list[dict]
+) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = [{"on": person["approved_on"], "kind": "approved", "text": ""}]
     for event in placed:
-        items.append({"on": event.event_date, "kind": event.kind, "text": event.home_name or "", "note": event.note, "by": event.recorded_by})
+        items.append(
+            {
+                "on": event.event_date,
+                "kind": event.kind,
+                "text": event.home_name or "",
+                "note": event.note,
+                "by": event.recorded_by,
+            }
+        )
     for row in assessed:
-        items.append({"on": row["assessed_on"], "kind": "assessment", "text": row["tier"], "by": row["recorded_by"], "assessor": row["assessor"]})
+        items.append(
+            {
+                "on": row["assessed_on"],
+                "kind": "assessment",
+                "text": row["tier"],
+                "by": row["recorded_by"],
+                "assessor": row["assessor"],
+            }
+        )
     for row in capability:
-        items.append({"on": row["assessed_on"], "kind": "capability", "text": str(row["level"]), "total": row["total"], "by": row["recorded_by"]})
+        items.append(
+            {
+                "on": row["assessed_on"],
+                "kind": "capability",
+                "text": str(row["level"]),
+                "total": row["total"],
+                "by": row["recorded_by"],
+            }
+        )
     for row in tasks:
-        items.append({"on": row["reported_on"], "kind": "condition_change", "text": row["note"], "due_on": row["due_on"], "done_on": row["done_on"], "by": row["created_by"]})
+        items.append(
+            {
+                "on": row["reported_on"],
+                "kind": "condition_change",
+                "text": row["note"],
+                "due_on": row["due_on"],
+                "done_on": row["done_on"],
+                "by": row["created_by"],
+            }
+        )
     if person["ended_on"]:
         items.append({"on": person["ended_on"], "kind": "ended", "text": ""})
     if person["died_on"]:
         items.append({"on": person["died_on"], "kind": "died", "text": ""})
-    order = {"approved": 0, "admit": 1, "transfer": 1, "discharge": 1, "condition_change": 2, "assessment": 3, "capability": 4, "died": 5, "ended": 6}
+    order = {
+        "approved": 0,
+        "admit": 1,
+        "transfer": 1,
+        "discharge": 1,
+        "condition_change": 2,
+        "assessment": 3,
+        "capability": 4,
+        "died": 5,
+        "ended": 6,
+    }
     return sorted(items, key=lambda item: (item["on"], order[item["kind"]]))
 
 
-async def due_assessments(scope: Scope, home_code: str | None = None, county_code: str | None = None, overdue_only: bool = False) -> list[TaskOut]:
+async def due_assessments(
+    scope: Scope, home_code: str | None = None, county_code: str | None = None, overdue_only: bool = False
+) -> list[TaskOut]:
     """Re-assessments owed after condition-change reports, and annual reviews (a year after the
     last assessment; never assessed = due now), for residents in the scope (and home/county)."""
     today = dates.today()
@@ -222,19 +304,44 @@ async def due_assessments(scope: Scope, home_code: str | None = None, county_cod
     tasks: list[TaskOut] = []
     if by_id:
         open_tasks = await ReassessmentTask.select().where(
-            ReassessmentTask.done_on.is_null() & ReassessmentTask.cancelled_on.is_null()
+            ReassessmentTask.done_on.is_null()
+            & ReassessmentTask.cancelled_on.is_null()
             & ReassessmentTask.resident.is_in(list(by_id))
         )
         for task in open_tasks:
             row = by_id[task["resident"]]
             status = "overdue" if task["due_on"] < today else "open"
-            tasks.append(TaskOut("reassessment", row["id"], row["name"], citizen_id.mask(row["id_number"]), row["home_code"], task["due_on"], task["reported_on"], status, "change"))
+            tasks.append(
+                TaskOut(
+                    "reassessment",
+                    row["id"],
+                    row["name"],
+                    citizen_id.mask(row["id_number"]),
+                    row["home_code"],
+                    task["due_on"],
+                    task["reported_on"],
+                    status,
+                    "change",
+                )
+            )
     for row in people:
         due = rules.annual_review_due(row["last_assessed_on"]) if row["last_assessed_on"] else None
         if due is not None and due > today and (due - today).days > 30:
             continue  # not due within the next 30 days
         status = "overdue" if due is None or due < today else "open"
-        tasks.append(TaskOut("annual_review", row["id"], row["name"], citizen_id.mask(row["id_number"]), row["home_code"], due, None, status, "annual" if row["last_assessed_on"] else "admission"))
+        tasks.append(
+            TaskOut(
+                "annual_review",
+                row["id"],
+                row["name"],
+                citizen_id.mask(row["id_number"]),
+                row["home_code"],
+                due,
+                None,
+                status,
+                "annual" if row["last_assessed_on"] else "admission",
+            )
+        )
     if overdue_only:
         tasks = [task for task in tasks if task.status == "overdue"]
     return sorted(tasks, key=lambda task: (task.due_on or date.min, task.name))
@@ -242,7 +349,9 @@ async def due_assessments(scope: Scope, home_code: str | None = None, county_cod
 
 async def tier_counts_by_home(scope: Scope, county_code: str | None = None) -> dict[str, dict[str, int]]:
     """{home_code: {tier: n}} of current residents (for county overviews)."""
-    query = Resident.select(Resident.home.code.as_alias("home_code"), Resident.tier, Count(Resident.id).as_alias("n")).where(Resident.home.is_not_null())
+    query = Resident.select(Resident.home.code.as_alias("home_code"), Resident.tier, Count(Resident.id).as_alias("n")).where(
+        Resident.home.is_not_null()
+    )
     if (condition := resident_where(scope)) is not None:
         query = query.where(condition)
     if county_code:

@@ -45,11 +45,7 @@ async def _check_capacity(home: dict, field: str) -> None:
     present = await Resident.count().where(Resident.home == home["id"])
     if present >= home["beds"]:
         raise Invalid(
-            {
-                field: _("The home is full: it has {beds} beds and {present} residents.").format(
-                    beds=home["beds"], present=present
-                )
-            }
+            {field: _("The home is full: it has {beds} beds and {present} residents.").format(beds=home["beds"], present=present)}
         )
 
 
@@ -68,7 +64,13 @@ async def check_not_after_death(resident_id: int, day: date | None, field: str) 
     if day is None:
         raise Invalid({field: _("This person died on {day}: the record is locked.").format(day=died_on.isoformat())})
     if day > died_on:
-        raise Invalid({field: _("This person died on {day}: nothing dated after the day of death can be recorded.").format(day=died_on.isoformat())})
+        raise Invalid(
+            {
+                field: _("This person died on {day}: nothing dated after the day of death can be recorded.").format(
+                    day=died_on.isoformat()
+                )
+            }
+        )
 
 
 async def register_resident(scope: Scope, data: ResidentIn) -> ResidentOut:
@@ -122,10 +124,21 @@ async def register_resident(scope: Scope, data: ResidentIn) -> ResidentOut:
         await append_audit(
             scope.user_id,
             scope.username,
-            [Change("resident.register", "resident", citizen_id.mask(id_number), None, {
-                "name": values["name"], "county": data.county_code, "approved_on": data.approved_on.isoformat(),
-                "home": data.home_code, "admitted_on": data.admitted_on.isoformat() if data.admitted_on else None,
-            })],
+            [
+                Change(
+                    "resident.register",
+                    "resident",
+                    citizen_id.mask(id_number),
+                    None,
+                    {
+                        "name": values["name"],
+                        "county": data.county_code,
+                        "approved_on": data.approved_on.isoformat(),
+                        "home": data.home_code,
+                        "admitted_on": data.admitted_on.isoformat() if data.admitted_on else None,
+                    },
+                )
+            ],
         )
     return resident_out(await find_resident(scope, resident_id))
 
@@ -188,9 +201,19 @@ async def record_placement(scope: Scope, resident_id: int, data: PlacementIn) ->
         await append_audit(
             scope.user_id,
             scope.username,
-            [Change(f"resident.{data.kind}", "resident", citizen_id.mask(person["id_number"]), None, {
-                "date": data.event_date.isoformat(), "home": home["code"] if home else None, "note": data.note.strip(),
-            })],
+            [
+                Change(
+                    f"resident.{data.kind}",
+                    "resident",
+                    citizen_id.mask(person["id_number"]),
+                    None,
+                    {
+                        "date": data.event_date.isoformat(),
+                        "home": home["code"] if home else None,
+                        "note": data.note.strip(),
+                    },
+                )
+            ],
         )
     return resident_out(await find_resident(scope, resident_id))
 
@@ -219,7 +242,16 @@ async def end_support(scope: Scope, resident_id: int, ended_on: date, reason: st
         await Resident.update({Resident.ended_on: ended_on, Resident.end_reason: reason}).where(Resident.id == resident_id)
         await refresh_state(resident_id)
         await append_audit(
-            scope.user_id, scope.username,
-            [Change("resident.end", "resident", citizen_id.mask(person["id_number"]), {"ended_on": None}, {"ended_on": ended_on.isoformat(), "reason": reason})],
+            scope.user_id,
+            scope.username,
+            [
+                Change(
+                    "resident.end",
+                    "resident",
+                    citizen_id.mask(person["id_number"]),
+                    {"ended_on": None},
+                    {"ended_on": ended_on.isoformat(), "reason": reason},
+                )
+            ],
         )
     return resident_out(await find_resident(scope, resident_id))

@@ -44,7 +44,9 @@ def text_form(template: str, names: tuple[str, ...], **context: Any) -> Reshow:
         if not set(errors) <= set(names):
             return None
         person = await services.get_resident(scope_of(request), request.path_params["resident_id"])
-        return resident_page(request, template, status_code=400, person=person, values=shown(values, names), errors=errors, **context)
+        return resident_page(
+            request, template, status_code=400, person=person, values=shown(values, names), errors=errors, **context
+        )
 
     return reshow
 

@@ -40,9 +40,15 @@ async def change_new(request: Request, resident_id: ResidentId) -> Template:
 
 
 # note is a textarea: it may hold line breaks.
-@post("/residents/{resident_id:int}/condition-change", opt=allow(
-    "record_assessment", multiline=("note",), text_form=text_form("residents/change_form.html", CHANGE_FIELDS),
-), status_code=200)
+@post(
+    "/residents/{resident_id:int}/condition-change",
+    opt=allow(
+        "record_assessment",
+        multiline=("note",),
+        text_form=text_form("residents/change_form.html", CHANGE_FIELDS),
+    ),
+    status_code=200,
+)
 async def change_submit(request: Request, resident_id: ResidentId) -> Template | Redirect:
     scope = scope_of(request)
     person = await services.get_resident(scope, resident_id)
@@ -51,14 +57,22 @@ async def change_submit(request: Request, resident_id: ResidentId) -> Template |
     if parsed.ok:
         data = parsed.data
         try:
-            due = await services.report_condition_change(scope, resident_id, ConditionChangeIn(
-                reported_on=data.reported_on, reported_by=data.reported_by, note=data.note,
-            ))
+            due = await services.report_condition_change(
+                scope,
+                resident_id,
+                ConditionChangeIn(
+                    reported_on=data.reported_on,
+                    reported_by=data.reported_by,
+                    note=data.note,
+                ),
+            )
             flash = _("Condition change recorded: the re-assessment is due by {day}.").format(day=formatting.day(due))
             return redirect(f"/residents/{resident_id}", flash=flash)
         except Invalid as invalid:
             parsed.merge(invalid)
-    return resident_page(request, "residents/change_form.html", status_code=400, person=person, values=parsed.values, errors=parsed.errors)
+    return resident_page(
+        request, "residents/change_form.html", status_code=400, person=person, values=parsed.values, errors=parsed.errors
+    )
 
 
 # --- the self-care assessment ---------------------------------------------------------------------
@@ -98,11 +112,19 @@ def _answers(parsed: forms.Parsed) -> dict[str, bool]:
     return answers
 
 
-def _assessment_page(request: Request, person: Any, values: dict[str, str], errors: dict[str, str], tier: str | None,
-                     status_code: int = 200) -> Template:
+def _assessment_page(
+    request: Request, person: Any, values: dict[str, str], errors: dict[str, str], tier: str | None, status_code: int = 200
+) -> Template:
     return resident_page(
-        request, "residents/assessment_form.html", status_code=status_code,
-        person=person, values=values, errors=errors, tier=tier, items=rules.ITEMS, reasons=ASSESSMENT_REASONS,
+        request,
+        "residents/assessment_form.html",
+        status_code=status_code,
+        person=person,
+        values=values,
+        errors=errors,
+        tier=tier,
+        items=rules.ITEMS,
+        reasons=ASSESSMENT_REASONS,
     )
 
 
@@ -115,9 +137,20 @@ async def assessment_new(request: Request, resident_id: ResidentId, reason: From
     return _assessment_page(request, person, values, {}, None)
 
 
-@post("/residents/{resident_id:int}/assessment", opt=allow("record_assessment", text_form=text_form(
-    "residents/assessment_form.html", ASSESSMENT_FIELDS, tier=None, items=rules.ITEMS, reasons=ASSESSMENT_REASONS,
-)), status_code=200)
+@post(
+    "/residents/{resident_id:int}/assessment",
+    opt=allow(
+        "record_assessment",
+        text_form=text_form(
+            "residents/assessment_form.html",
+            ASSESSMENT_FIELDS,
+            tier=None,
+            items=rules.ITEMS,
+            reasons=ASSESSMENT_REASONS,
+        ),
+    ),
+    status_code=200,
+)
 async def assessment_submit(request: Request, resident_id: ResidentId) -> Template | Redirect:
     scope = scope_of(request)
     person = await services.get_resident(scope, resident_id)
@@ -129,9 +162,16 @@ async def assessment_submit(request: Request, resident_id: ResidentId) -> Templa
     if parsed.ok:
         data = parsed.data
         try:
-            await services.record_assessment(scope, resident_id, AssessmentIn(
-                assessed_on=data.assessed_on, assessor=data.assessor, reason=data.reason, **answers,
-            ))
+            await services.record_assessment(
+                scope,
+                resident_id,
+                AssessmentIn(
+                    assessed_on=data.assessed_on,
+                    assessor=data.assessor,
+                    reason=data.reason,
+                    **answers,
+                ),
+            )
             return redirect(f"/residents/{resident_id}", flash=_("Assessment saved: {tier}.").format(tier=label("tier", tier)))
         except Invalid as invalid:
             parsed.merge(invalid)

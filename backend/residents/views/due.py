@@ -36,7 +36,9 @@ async def home_due(request: Request, code: FromPath[str], overdue: FromQuery[boo
     scope = scope_of(request)
     home = await registry.get_home(scope, code)
     tasks = await services.due_assessments(scope, home_code=code, overdue_only=overdue)
-    return resident_page(request, "residents/due.html", home=home, county="", tasks=tasks, overdue=overdue, counties=[], home_names={})
+    return resident_page(
+        request, "residents/due.html", home=home, county="", tasks=tasks, overdue=overdue, counties=[], home_names={}
+    )
 
 
 @get("/residents/due", opt=allow("view_register"))
@@ -46,8 +48,16 @@ async def county_due(request: Request, county: FromQuery[str | None] = None, ove
     tasks = await services.due_assessments(scope, county_code=county_code, overdue_only=overdue)
     counties = await registry.list_counties(scope) if scope.kind == "all" else []
     homes = await registry.list_homes(scope, county_code=county_code)
-    return resident_page(request, "residents/due.html", home=None, county=county or "", tasks=tasks, overdue=overdue,
-                         counties=counties, home_names={home.code: home.name for home in homes})
+    return resident_page(
+        request,
+        "residents/due.html",
+        home=None,
+        county=county or "",
+        tasks=tasks,
+        overdue=overdue,
+        counties=counties,
+        home_names={home.code: home.name for home in homes},
+    )
 
 
 # --- 今日待办 --------------------------------------------------------------------------------------

@@ -32,8 +32,11 @@ async def end_new(request: Request, resident_id: ResidentId) -> Template:
     return resident_page(request, "residents/end_form.html", person=person, values={"ended_on": dates.today().isoformat()})
 
 
-@post("/residents/{resident_id:int}/end", opt=allow("register_residents", text_form=text_form("residents/end_form.html", END_FIELDS)),
-      status_code=200)
+@post(
+    "/residents/{resident_id:int}/end",
+    opt=allow("register_residents", text_form=text_form("residents/end_form.html", END_FIELDS)),
+    status_code=200,
+)
 async def end_submit(request: Request, resident_id: ResidentId) -> Template | Redirect:
     scope = scope_of(request)
     person = await services.get_resident(scope, resident_id)
@@ -45,7 +48,9 @@ async def end_submit(request: Request, resident_id: ResidentId) -> Template | Re
             return redirect(f"/residents/{resident_id}", flash=_("End of support recorded."))
         except Invalid as invalid:
             parsed.merge(invalid)
-    return resident_page(request, "residents/end_form.html", status_code=400, person=person, values=parsed.values, errors=parsed.errors)
+    return resident_page(
+        request, "residents/end_form.html", status_code=400, person=person, values=parsed.values, errors=parsed.errors
+    )
 
 
 ROUTES = [end_new, end_submit]

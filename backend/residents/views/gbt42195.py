@@ -63,16 +63,29 @@ async def capability_submit(request: Request, resident_id: ResidentId) -> Templa
         data: Any = parsed.data
         scores = {item.key: getattr(data, SCORE + item.key) for item in capability.spec().items}
         try:
-            saved = await services.record_capability(scope, resident_id, CapabilityIn(
-                assessed_on=data.assessed_on, scores=scores, coma=data.coma, dementia=data.dementia,
-                risk_events=data.risk_events, assessor=data.assessor,
-            ))
+            saved = await services.record_capability(
+                scope,
+                resident_id,
+                CapabilityIn(
+                    assessed_on=data.assessed_on,
+                    scores=scores,
+                    coma=data.coma,
+                    dementia=data.dementia,
+                    risk_events=data.risk_events,
+                    assessor=data.assessor,
+                ),
+            )
             flash = _("GB/T 42195 assessment saved: level {level}, {name}.").format(level=saved.level, name=saved.level_name)
             return redirect(f"/residents/{resident_id}", flash=flash)
         except Invalid as invalid:
             parsed.merge(invalid)
-    return resident_page(request, "residents/capability_form.html", status_code=400, errors=parsed.errors,
-                         **_capability_context(person, parsed.values))
+    return resident_page(
+        request,
+        "residents/capability_form.html",
+        status_code=400,
+        errors=parsed.errors,
+        **_capability_context(person, parsed.values),
+    )
 
 
 ROUTES = [capability_new, capability_submit]

@@ -44,12 +44,19 @@ class PlacementForm(forms.Form, kw_only=True):
 PLACEMENT_FIELDS = tuple(forms.fields_of(PlacementForm))
 
 
-async def _placement_form(request: Request, person: ResidentOut, values: dict[str, str], errors: dict[str, str] | None = None,
-                          status_code: int = 200) -> Template:
+async def _placement_form(
+    request: Request, person: ResidentOut, values: dict[str, str], errors: dict[str, str] | None = None, status_code: int = 200
+) -> Template:
     homes = await registry.list_homes(scope_of(request), county_code=person.county_code)
     return resident_page(
-        request, "residents/placement_form.html", status_code=status_code,
-        person=person, values=values, errors=errors or {}, homes=homes, kinds=PLACEMENT_KINDS,
+        request,
+        "residents/placement_form.html",
+        status_code=status_code,
+        person=person,
+        values=values,
+        errors=errors or {},
+        homes=homes,
+        kinds=PLACEMENT_KINDS,
     )
 
 
@@ -60,7 +67,9 @@ async def placement_new(request: Request, resident_id: ResidentId, kind: FromQue
     if kind not in PLACEMENT_KINDS:
         kind = "admit" if person.home_code is None else "transfer"
     home_code = request.scope["user"].home_code if scope.kind == "home" and kind == "admit" else ""
-    return await _placement_form(request, person, {"kind": kind, "event_date": dates.today().isoformat(), "home_code": home_code or ""})
+    return await _placement_form(
+        request, person, {"kind": kind, "event_date": dates.today().isoformat(), "home_code": home_code or ""}
+    )
 
 
 async def _reshow_placement(request: Request, values: dict[str, str], errors: dict[str, str]) -> Template | None:
@@ -81,10 +90,16 @@ async def placement_submit(request: Request, resident_id: ResidentId) -> Templat
     if parsed.ok:
         data = parsed.data
         try:
-            await services.record_placement(scope, resident_id, PlacementIn(
-                kind=data.kind, event_date=data.event_date, note=data.note,
-                home_code=data.home_code or None if data.kind != "discharge" else None,
-            ))
+            await services.record_placement(
+                scope,
+                resident_id,
+                PlacementIn(
+                    kind=data.kind,
+                    event_date=data.event_date,
+                    note=data.note,
+                    home_code=data.home_code or None if data.kind != "discharge" else None,
+                ),
+            )
             return redirect(f"/residents/{resident_id}", flash=_(SAVED[data.kind]))
         except Invalid as invalid:
             parsed.merge(invalid)

@@ -61,8 +61,12 @@ async def county_register(
     if chosen["status"] == "former":
         chosen["status"] = ""
     filters = services.RegisterFilter(
-        county_code=county_code, home_code=home or None, search=q or None,
-        mode=chosen["mode"] or None, tier=chosen["tier"] or None, status=chosen["status"] or None,
+        county_code=county_code,
+        home_code=home or None,
+        search=q or None,
+        mode=chosen["mode"] or None,
+        tier=chosen["tier"] or None,
+        status=chosen["status"] or None,
     )
     result = await services.search_register(scope, filters, page=max(1, page), per_page=PER_PAGE)
     pages = max(1, -(-result.total // result.per_page))
@@ -98,7 +102,9 @@ class RegisterForm(forms.Form, kw_only=True):
 REGISTER_FIELDS = tuple(forms.fields_of(RegisterForm))
 
 
-async def _register_form(request: Request, values: dict[str, Any], errors: dict[str, str] | None = None, status_code: int = 200) -> Template:
+async def _register_form(
+    request: Request, values: dict[str, Any], errors: dict[str, str] | None = None, status_code: int = 200
+) -> Template:
     scope = scope_of(request)
     county_code = values.get("county_code") or _county_of(request, None)
     return resident_page(
@@ -134,11 +140,18 @@ async def register_submit(request: Request) -> Template | Redirect:
     if parsed.ok:
         data = parsed.data
         try:
-            person = await services.register_resident(scope_of(request), ResidentIn(
-                id_number=parsed.values["id_number"], name=data.name, county_code=parsed.values["county_code"],
-                approved_on=data.approved_on, gender=data.gender or None,
-                home_code=data.home_code or None, admitted_on=data.admitted_on,
-            ))
+            person = await services.register_resident(
+                scope_of(request),
+                ResidentIn(
+                    id_number=parsed.values["id_number"],
+                    name=data.name,
+                    county_code=parsed.values["county_code"],
+                    approved_on=data.approved_on,
+                    gender=data.gender or None,
+                    home_code=data.home_code or None,
+                    admitted_on=data.admitted_on,
+                ),
+            )
             return redirect(f"/residents/{person.id}", flash=_("Registered {name}.").format(name=person.name))
         except Invalid as invalid:
             parsed.merge(invalid)

@@ -25,7 +25,9 @@ async def home_roster(
     home = await registry.get_home(scope, code)
     chosen = register_filters(mode, tier, status)
     result = await services.roster(
-        scope, code, services.RegisterFilter(mode=chosen["mode"] or None, tier=chosen["tier"] or None, status=chosen["status"] or None)
+        scope,
+        code,
+        services.RegisterFilter(mode=chosen["mode"] or None, tier=chosen["tier"] or None, status=chosen["status"] or None),
     )
     return resident_page(request, "residents/roster.html", home=home, result=result, chosen=chosen)
 

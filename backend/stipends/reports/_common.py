@@ -43,12 +43,25 @@ async def county_in_scope(scope: Scope, county_code: str) -> dict[str, Any]:
 
 async def county_runs(county_id: int, since: date | None = None) -> list[dict[str, Any]]:
     """The county's runs, newest first."""
-    query = ReconciliationRun.select(
-        ReconciliationRun.id, ReconciliationRun.run_id, ReconciliationRun.county, ReconciliationRun.month, ReconciliationRun.source,
-        ReconciliationRun.fingerprint, ReconciliationRun.inputs_seq, ReconciliationRun.summary, ReconciliationRun.created_at,
-        ReconciliationRun.created_by, ReconciliationRun.state, ReconciliationRun.approved_at,
-        ReconciliationRun.approved_by,
-    ).where(ReconciliationRun.county == county_id).order_by(ReconciliationRun.id, ascending=False)
+    query = (
+        ReconciliationRun.select(
+            ReconciliationRun.id,
+            ReconciliationRun.run_id,
+            ReconciliationRun.county,
+            ReconciliationRun.month,
+            ReconciliationRun.source,
+            ReconciliationRun.fingerprint,
+            ReconciliationRun.inputs_seq,
+            ReconciliationRun.summary,
+            ReconciliationRun.created_at,
+            ReconciliationRun.created_by,
+            ReconciliationRun.state,
+            ReconciliationRun.approved_at,
+            ReconciliationRun.approved_by,
+        )
+        .where(ReconciliationRun.county == county_id)
+        .order_by(ReconciliationRun.id, ascending=False)
+    )
     if since is not None:
         query = query.where(ReconciliationRun.month >= since)
     return await query

@@ -23,13 +23,21 @@ def _run_rows(runs: list[dict[str, Any]], latest: dict, stale: dict[int, bool]) 
     rows = []
     for run in runs:
         key = (run["month"], run["source"])
-        rows.append({
-            "run_id": run["run_id"], "month": dates.month_text(run["month"]), "source": run["source"],
-            "created_at": run["created_at"], "created_by": run["created_by"], "state": run["state"],
-            "approved_by": run["approved_by"], "approved_at": run["approved_at"],
-            "stale": stale[run["id"]], "latest": latest[key]["id"] == run["id"],
-            "findings": sum(summary_of(run)["findings"].values()),
-        })
+        rows.append(
+            {
+                "run_id": run["run_id"],
+                "month": dates.month_text(run["month"]),
+                "source": run["source"],
+                "created_at": run["created_at"],
+                "created_by": run["created_by"],
+                "state": run["state"],
+                "approved_by": run["approved_by"],
+                "approved_at": run["approved_at"],
+                "stale": stale[run["id"]],
+                "latest": latest[key]["id"] == run["id"],
+                "findings": sum(summary_of(run)["findings"].values()),
+            }
+        )
     return rows
 
 
@@ -47,17 +55,30 @@ async def dashboard(scope: Scope, county_code: str, months: int = 12) -> dict[st
         summary = summary_of(run)
         counts = {code: summary["findings"].get(code, 0) for code in rules.CODES}
         overpaid, underpaid = parse_yuan(summary["overpaid"]), parse_yuan(summary["underpaid"])
-        rows.append({
-            "month": dates.month_text(month), "source": source, "run_id": run["run_id"], "counts": counts,
-            "lines": summary["lines"], "overpaid": overpaid, "underpaid": underpaid, "state": run["state"],
-            "stale": stale[run["id"]],
-        })
+        rows.append(
+            {
+                "month": dates.month_text(month),
+                "source": source,
+                "run_id": run["run_id"],
+                "counts": counts,
+                "lines": summary["lines"],
+                "overpaid": overpaid,
+                "underpaid": underpaid,
+                "state": run["state"],
+                "stale": stale[run["id"]],
+            }
+        )
         totals["overpaid"] += overpaid
         totals["underpaid"] += underpaid
         for code, n in counts.items():
             totals["counts"][code] += n
-    return {"county": county, "since": dates.month_text(since), "rows": rows, "totals": totals,
-            "runs": _run_rows(runs, latest, stale)}
+    return {
+        "county": county,
+        "since": dates.month_text(since),
+        "rows": rows,
+        "totals": totals,
+        "runs": _run_rows(runs, latest, stale),
+    }
 
 
 async def overview(scope: Scope) -> dict[str, Any] | None:
@@ -73,5 +94,6 @@ async def overview(scope: Scope) -> dict[str, Any] | None:
     open_count = 0
     if latest:
         open_count = await Finding.count().where(
-            Finding.run.is_in([run["id"] for run in latest.values()]) & (Finding.review_status == "open"))
+            Finding.run.is_in([run["id"] for run in latest.values()]) & (Finding.review_status == "open")
+        )
     return {"county": county, "open": open_count, "runs": len(latest)}

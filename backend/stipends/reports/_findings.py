@@ -44,18 +44,32 @@ def _where(run_ids: list[int], code: str, status: str, q: str):
 
 def _item(row: dict[str, Any], run: dict[str, Any]) -> dict[str, Any]:
     return {
-        "run_id": run["run_id"], "month": dates.month_text(run["month"]), "code": row["code"],
-        "id_masked": citizen_id.mask(row["id_number"]), "name": row["name"], "payment_ref": row["payment_ref"],
-        "expected": row["expected"], "paid": row["paid"], "difference": row["difference"],
-        "facts": services.stored_facts(row), "legacy_detail": row["detail"],
-        "status": row["review_status"], "note": row["review_note"],
+        "run_id": run["run_id"],
+        "month": dates.month_text(run["month"]),
+        "code": row["code"],
+        "id_masked": citizen_id.mask(row["id_number"]),
+        "name": row["name"],
+        "payment_ref": row["payment_ref"],
+        "expected": row["expected"],
+        "paid": row["paid"],
+        "difference": row["difference"],
+        "facts": services.stored_facts(row),
+        "legacy_detail": row["detail"],
+        "status": row["review_status"],
+        "note": row["review_note"],
         "id_key": citizen_id.normalise(row["id_number"]),
     }
 
 
 async def findings(
-    scope: Scope, county_code: str, *, code: str = "", status: str = "", month: date | None = None,
-    q: str = "", source: str = "payments",
+    scope: Scope,
+    county_code: str,
+    *,
+    code: str = "",
+    status: str = "",
+    month: date | None = None,
+    q: str = "",
+    source: str = "payments",
 ) -> dict[str, Any]:
     """Findings of the latest run of each month (of ``source``), filtered; IDs masked."""
     county = await county_in_scope(scope, county_code)
@@ -70,11 +84,22 @@ async def findings(
     if run_by_id:
         where = _where(list(run_by_id), code, status, q)
         total = await Finding.count().where(where)
-        rows = await Finding.select().where(where).order_by(Finding.run, ascending=False).order_by(Finding.position).limit(FINDINGS_LIMIT)
+        rows = (
+            await Finding.select()
+            .where(where)
+            .order_by(Finding.run, ascending=False)
+            .order_by(Finding.position)
+            .limit(FINDINGS_LIMIT)
+        )
         out = [_item(row, run_by_id[row["run"]]) for row in rows]
         # Link each name to the person's payment history (the county's register only).
         residents = await register.resident_ids({item["id_key"] for item in out if item["id_key"]}, county_id=county["id"])
         for item in out:
             item["resident_id"] = residents.get(item.pop("id_key"))
-    return {"county": county, "findings": out, "total": total, "limit": FINDINGS_LIMIT,
-            "months": sorted({dates.month_text(key[0]) for key in latest_by_month(runs)}, reverse=True)}
+    return {
+        "county": county,
+        "findings": out,
+        "total": total,
+        "limit": FINDINGS_LIMIT,
+        "months": sorted({dates.month_text(key[0]) for key in latest_by_month(runs)}, reverse=True),
+    }

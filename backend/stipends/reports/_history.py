@@ -23,13 +23,24 @@ HISTORY_MONTHS = (12, 24)
 
 
 async def _lines(id_key: str, first: date, last: date) -> dict[date, list[dict[str, Any]]]:
-    lines = await StipendLine.select(
-        StipendLine.payment_ref, StipendLine.month, StipendLine.basic_amount, StipendLine.care_amount,
-        StipendLine.name, StipendLine.county.code.as_alias("county_code"),
-    ).where(
-        (StipendLine.source == "payments") & (StipendLine.id_key == id_key)
-        & (StipendLine.month >= first) & (StipendLine.month <= last)
-    ).order_by(StipendLine.month).order_by(StipendLine.payment_ref)
+    lines = (
+        await StipendLine.select(
+            StipendLine.payment_ref,
+            StipendLine.month,
+            StipendLine.basic_amount,
+            StipendLine.care_amount,
+            StipendLine.name,
+            StipendLine.county.code.as_alias("county_code"),
+        )
+        .where(
+            (StipendLine.source == "payments")
+            & (StipendLine.id_key == id_key)
+            & (StipendLine.month >= first)
+            & (StipendLine.month <= last)
+        )
+        .order_by(StipendLine.month)
+        .order_by(StipendLine.payment_ref)
+    )
     by_month: dict[date, list[dict[str, Any]]] = defaultdict(list)
     for line in lines:
         by_month[line["month"]].append(line)
@@ -43,7 +54,12 @@ async def _findings(county_id: int, id_numbers: set[str], first: date, last: dat
     if not run_keys:
         return by_month
     rows = await Finding.select(
-        Finding.run, Finding.code, Finding.payment_ref, Finding.difference, Finding.review_status, Finding.id_number,
+        Finding.run,
+        Finding.code,
+        Finding.payment_ref,
+        Finding.difference,
+        Finding.review_status,
+        Finding.id_number,
     ).where(Finding.run.is_in(list(run_keys)) & Finding.id_number.is_in(sorted(id_numbers)))
     for row in rows:
         month, source = run_keys[row["run"]]
@@ -51,17 +67,25 @@ async def _findings(county_id: int, id_numbers: set[str], first: date, last: dat
     return by_month
 
 
-def _month_row(person: rules.Person, month: date, standard: rules.StandardRow | None, paid_lines: list, findings: list) -> dict[str, Any]:
+def _month_row(
+    person: rules.Person, month: date, standard: rules.StandardRow | None, paid_lines: list, findings: list
+) -> dict[str, Any]:
     ent = rules.entitlement(person, person.county_id, month, standard) if standard is not None else None
     expected = ent.total if ent is not None else None
     paid = sum(line["basic_amount"] + line["care_amount"] for line in paid_lines)
     entitled = bool(ent and ent.entitled)
     return {
-        "month": dates.month_text(month), "has_standard": standard is not None,
-        "entitled": entitled, "reason": ent.reason if ent else "",
-        "mode": ent.mode if ent else "", "tier": ent.tier if ent else "",
-        "basic": ent.basic if entitled else 0, "care": ent.care if entitled else 0,
-        "expected": expected, "lines": paid_lines, "paid": paid,
+        "month": dates.month_text(month),
+        "has_standard": standard is not None,
+        "entitled": entitled,
+        "reason": ent.reason if ent else "",
+        "mode": ent.mode if ent else "",
+        "tier": ent.tier if ent else "",
+        "basic": ent.basic if entitled else 0,
+        "care": ent.care if entitled else 0,
+        "expected": expected,
+        "lines": paid_lines,
+        "paid": paid,
         "difference": paid - expected if expected is not None else None,
         "findings": findings,
     }
@@ -86,7 +110,11 @@ async def payment_history(scope: Scope, resident_id: int, months: int = 12) -> d
         standard = rules.standard_in_force(standards, month)
         out.append(_month_row(person, month, standard, lines.get(month, []), findings.get(month, [])))
         month = dates.add_months(month, -1)
-    return {"person": {"id": record.id, "name": record.name, "county_code": record.county_code},
-            "id_masked": citizen_id.mask(record.id_number), "months": out, "span": months,
-            "total_expected": sum(row["expected"] or 0 for row in out),
-            "total_paid": sum(row["paid"] for row in out)}
+    return {
+        "person": {"id": record.id, "name": record.name, "county_code": record.county_code},
+        "id_masked": citizen_id.mask(record.id_number),
+        "months": out,
+        "span": months,
+        "total_expected": sum(row["expected"] or 0 for row in out),
+        "total_paid": sum(row["paid"] for row in out),
+    }

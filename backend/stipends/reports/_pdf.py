@@ -26,16 +26,31 @@ async def report_data(scope: Scope, county_code: str, run_id: str) -> dict[str, 
     stale = await staleness.is_stale(row)
     rows = await Finding.select().where(Finding.run == row["id"]).order_by(Finding.position)
     return {
-        "county": county, "run": row, "month": dates.month_text(row["month"]), "source": row["source"],
-        "stale": stale, "summary": summary,
+        "county": county,
+        "run": row,
+        "month": dates.month_text(row["month"]),
+        "source": row["source"],
+        "stale": stale,
+        "summary": summary,
         "counts": [(code, summary["findings"].get(code, 0)) for code in rules.CODES],
-        "findings": [{
-            "code": f["code"], "id_masked": citizen_id.mask(f["id_number"]), "name": f["name"],
-            "payment_ref": f["payment_ref"], "expected": f["expected"], "paid": f["paid"],
-            "difference": f["difference"], "status": f["review_status"], "note": f["review_note"],
-            "facts": services.stored_facts(f), "legacy_detail": f["detail"],
-        } for f in rows],
-        "generated_at": dates.now_utc(), "generated_by": scope.username,
+        "findings": [
+            {
+                "code": f["code"],
+                "id_masked": citizen_id.mask(f["id_number"]),
+                "name": f["name"],
+                "payment_ref": f["payment_ref"],
+                "expected": f["expected"],
+                "paid": f["paid"],
+                "difference": f["difference"],
+                "status": f["review_status"],
+                "note": f["review_note"],
+                "facts": services.stored_facts(f),
+                "legacy_detail": f["detail"],
+            }
+            for f in rows
+        ],
+        "generated_at": dates.now_utc(),
+        "generated_by": scope.username,
     }
 
 

@@ -76,8 +76,14 @@ def row_counties(rows: list[ParsedRow]) -> set[str]:
 def import_result(kind: str, plan: list[ImportRowOut], dry_run: bool, warnings: list[str]) -> StipendImportResult:
     count = {action: sum(1 for item in plan if item.action == action) for action in ("create", "update", "unchanged")}
     return StipendImportResult(
-        ok=True, kind=kind, created=count["create"], updated=count["update"], unchanged=count["unchanged"],
-        dry_run=dry_run, rows=plan, warnings=warnings,
+        ok=True,
+        kind=kind,
+        created=count["create"],
+        updated=count["update"],
+        unchanged=count["unchanged"],
+        dry_run=dry_run,
+        rows=plan,
+        warnings=warnings,
     )
 
 

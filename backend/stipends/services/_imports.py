@@ -33,7 +33,7 @@ async def _existing(source: str, refs: list[str]) -> dict[str, dict]:
     existing: dict[str, dict] = {}
     names = ("id", "payment_ref", *LINE_FIELDS)
     for start in range(0, len(refs), 5000):
-        chunk = refs[start:start + 5000]
+        chunk = refs[start : start + 5000]
         marks = ",".join("{}" for _ in chunk)
         for line in await fetch_tuples(
             f"SELECT {', '.join(names)} FROM stipend_line WHERE source = {{}} AND payment_ref IN ({marks})", source, *chunk

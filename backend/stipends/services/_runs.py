@@ -63,8 +63,12 @@ async def fingerprint(county_id: int, month: date, source: str) -> str:
 
 def _summary_out(result: rules.Result) -> SummaryOut:
     return SummaryOut(
-        lines=result.lines, paid=yuan_text(result.paid), expected=yuan_text(result.expected),
-        overpaid=yuan_text(result.overpaid), underpaid=yuan_text(result.underpaid), findings=result.counts(),
+        lines=result.lines,
+        paid=yuan_text(result.paid),
+        expected=yuan_text(result.expected),
+        overpaid=yuan_text(result.overpaid),
+        underpaid=yuan_text(result.underpaid),
+        findings=result.counts(),
     )
 
 
@@ -77,11 +81,21 @@ def stored_summary(row: dict[str, Any]) -> SummaryOut:
     return SummaryOut(**{key: stored[key] for key in SUMMARY_KEYS})
 
 
-def finding_out(code: str, id_number: str, name: str, month: date, ref: str | None, expected: int, paid: int,
-                facts: rules.Facts, detail: str) -> FindingOut:
-    return FindingOut(code=code, id_number=id_number, name=name, month=month_text(month), payment_ref=ref,
-                      expected=yuan_text(expected), paid=yuan_text(paid), difference=yuan_text(paid - expected),
-                      detail=detail, facts=facts_out(facts))
+def finding_out(
+    code: str, id_number: str, name: str, month: date, ref: str | None, expected: int, paid: int, facts: rules.Facts, detail: str
+) -> FindingOut:
+    return FindingOut(
+        code=code,
+        id_number=id_number,
+        name=name,
+        month=month_text(month),
+        payment_ref=ref,
+        expected=yuan_text(expected),
+        paid=yuan_text(paid),
+        difference=yuan_text(paid - expected),
+        detail=detail,
+        facts=facts_out(facts),
+    )
 
 
 async def reconcile(scope: Scope, county_code: str, month: date, source: str = "payments") -> ReconcileReport:
@@ -91,7 +105,8 @@ async def reconcile(scope: Scope, county_code: str, month: date, source: str = "
 
 def no_standard_message(name: str, code: str, month: date) -> str:
     return _("{name} ({code}) has no stipend standard in force for {month}: import the standards first.").format(
-        name=name, code=code, month=month_text(month))
+        name=name, code=code, month=month_text(month)
+    )
 
 
 def _check_reconcile(county_codes: list[str], month: date, source: str) -> None:
@@ -102,37 +117,66 @@ def _check_reconcile(county_codes: list[str], month: date, source: str) -> None:
     check_month_range(month)
 
 
-async def _store_run(scope: Scope, code: str, county: dict, inputs: reconciliation.CountyMonth, month: date, source: str,
-                     inputs_seq: int, now) -> tuple[ReconcileReport, Change]:
+async def _store_run(
+    scope: Scope, code: str, county: dict, inputs: reconciliation.CountyMonth, month: date, source: str, inputs_seq: int, now
+) -> tuple[ReconcileReport, Change]:
     result = inputs.result(month)
     run_id = str(uuid.uuid4())
     summary = _summary_out(result)
     inserted = await ReconciliationRun.insert(
         ReconciliationRun(
-            run_id=run_id, county=county["id"], month=month, source=source, fingerprint=inputs.fingerprint, inputs_seq=inputs_seq,
+            run_id=run_id,
+            county=county["id"],
+            month=month,
+            source=source,
+            fingerprint=inputs.fingerprint,
+            inputs_seq=inputs_seq,
             summary=json.dumps({"source": source, **_summary_dict(summary)}, ensure_ascii=False),
-            created_at=now, created_by=scope.username,
+            created_at=now,
+            created_by=scope.username,
         )
     ).returning(ReconciliationRun.id)
     finding_rows = [
-        Finding(run=inserted[0]["id"], position=position, code=f.code, id_number=f.id_number[:64], name=f.name[:50],
-                payment_ref=f.payment_ref, expected=f.expected, paid=f.paid, difference=f.difference, detail="",
-                facts=facts_json(f.facts))
+        Finding(
+            run=inserted[0]["id"],
+            position=position,
+            code=f.code,
+            id_number=f.id_number[:64],
+            name=f.name[:50],
+            payment_ref=f.payment_ref,
+            expected=f.expected,
+            paid=f.paid,
+            difference=f.difference,
+            detail="",
+            facts=facts_json(f.facts),
+        )
         for position, f in enumerate(result.findings)
     ]
     for start in range(0, len(finding_rows), 500):
-        await Finding.insert(*finding_rows[start:start + 500])
-    change = Change("reconcile.run", "reconciliation_run", run_id, None,
-                    {"county": code, "month": month_text(month), "source": source, "findings": len(result.findings)})
+        await Finding.insert(*finding_rows[start : start + 500])
+    change = Change(
+        "reconcile.run",
+        "reconciliation_run",
+        run_id,
+        None,
+        {"county": code, "month": month_text(month), "source": source, "findings": len(result.findings)},
+    )
     report = ReconcileReport(
-        county=code, month=month_text(month), run_id=run_id, summary=summary,
-        findings=[finding_out(f.code, f.id_number, f.name, month, f.payment_ref, f.expected, f.paid, f.facts, f.detail)
-                  for f in result.findings],
+        county=code,
+        month=month_text(month),
+        run_id=run_id,
+        summary=summary,
+        findings=[
+            finding_out(f.code, f.id_number, f.name, month, f.payment_ref, f.expected, f.paid, f.facts, f.detail)
+            for f in result.findings
+        ],
     )
     return report, change
 
 
-async def reconcile_counties(scope: Scope, county_codes: list[str], month: date, source: str = "payments") -> list[ReconcileReport]:
+async def reconcile_counties(
+    scope: Scope, county_codes: list[str], month: date, source: str = "payments"
+) -> list[ReconcileReport]:
     """``reconcile`` for several counties of the scope at once: one pass over the month's lines
     for all of them (a province month in a few seconds), one run stored per county. All or
     nothing: a county without a standard in force refuses the whole call."""
@@ -193,23 +237,44 @@ async def get_report(scope: Scope, run_id: str, county_code: str | None = None, 
     out = []
     for f in findings:
         facts = stored_facts(f)
-        out.append(finding_out(f["code"], f["id_number"], f["name"], row["month"], f["payment_ref"], f["expected"], f["paid"],
-                               facts, detail_of(f, facts)))
-    return ReconcileReport(county=row["county_code"], month=month_text(row["month"]), run_id=run_id,
-                           summary=stored_summary(row), findings=out)
+        out.append(
+            finding_out(
+                f["code"],
+                f["id_number"],
+                f["name"],
+                row["month"],
+                f["payment_ref"],
+                f["expected"],
+                f["paid"],
+                facts,
+                detail_of(f, facts),
+            )
+        )
+    return ReconcileReport(
+        county=row["county_code"], month=month_text(row["month"]), run_id=run_id, summary=stored_summary(row), findings=out
+    )
 
 
 async def record_report_view(scope: Scope, run_id: str, id_numbers) -> None:
     """The audit record of one response that showed a run's findings with full ID numbers."""
     async with transaction():
-        await append_audit(scope.user_id, scope.username, [Change(
-            "reconcile.view", "reconciliation_run", run_id, None, citizen_id.disclosure(id_numbers))])
+        await append_audit(
+            scope.user_id,
+            scope.username,
+            [Change("reconcile.view", "reconciliation_run", run_id, None, citizen_id.disclosure(id_numbers))],
+        )
 
 
 def _run_out(row: dict[str, Any], county_code: str, stale: bool | None) -> RunOut:
     return RunOut(
-        run_id=row["run_id"], county=county_code, month=month_text(row["month"]), source=row["source"],
-        created_at=row["created_at"].isoformat(), created_by=row["created_by"], stale=stale, summary=stored_summary(row),
+        run_id=row["run_id"],
+        county=county_code,
+        month=month_text(row["month"]),
+        source=row["source"],
+        created_at=row["created_at"].isoformat(),
+        created_by=row["created_by"],
+        stale=stale,
+        summary=stored_summary(row),
     )
 
 
@@ -222,7 +287,9 @@ async def list_runs(scope: Scope, county_code: str, month: date | None = None) -
     """The county's runs, newest first (without the stale check, which costs a reload)."""
     require_stipends(scope, "view_reconciliation")
     county = await registry.find_county(scope, county_code)
-    query = ReconciliationRun.select().where(ReconciliationRun.county == county["id"]).order_by(ReconciliationRun.id, ascending=False)
+    query = (
+        ReconciliationRun.select().where(ReconciliationRun.county == county["id"]).order_by(ReconciliationRun.id, ascending=False)
+    )
     if month is not None:
         query = query.where(ReconciliationRun.month == dates.month_of(month))
     return [_run_out(row, county_code, None) for row in await query]

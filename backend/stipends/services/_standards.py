@@ -65,14 +65,10 @@ def floor_warning(county_name: str, row: rules.StandardRow) -> str | None:
     modes = rules.below_floor(row)
     if not modes:
         return None
-    return _(
-        "{county}, standard from {month}: the basic amount ({modes}) is below the floor {floor} the county entered."
-    ).format(
+    return _("{county}, standard from {month}: the basic amount ({modes}) is below the floor {floor} the county entered.").format(
         county=county_name,
         month=month_text(row.effective_from),
-        modes=_(", ").join(
-            _("{mode} {amount}").format(mode=label("mode", mode), amount=cny(row.basic(mode))) for mode in modes
-        ),
+        modes=_(", ").join(_("{mode} {amount}").format(mode=label("mode", mode), amount=cny(row.basic(mode))) for mode in modes),
         floor=cny(row.basic_floor),
     )
 
@@ -109,7 +105,9 @@ async def _write_standards(scope: Scope, writes: list) -> None:
     changes = []
     for county_id, month, key, current, values in writes:
         if current is None:
-            await Standard.insert(Standard(county=county_id, effective_from=month, created_at=now, created_by=scope.username, **values))
+            await Standard.insert(
+                Standard(county=county_id, effective_from=month, created_at=now, created_by=scope.username, **values)
+            )
             changes.append(Change("standard.create", "standard", key, None, values))
         else:
             await Standard.update({**values, "created_at": now, "created_by": scope.username}).where(Standard.id == current["id"])
