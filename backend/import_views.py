@@ -252,7 +252,7 @@ async def import_template_xlsx(request: Request, kind: FromQuery[str] = "") -> R
 async def import_template_csv(request: Request, kind: FromQuery[str] = "") -> Response:
     """The kind's template as CSV in UTF-8 with a BOM (Excel reads the Chinese headers)."""
     kind = _template_kind(request, kind)
-    return _download(template_csv(kind), "text/csv; charset=utf-8", f"tekun-{kind}-template.csv")
+    return _download(template_csv(kind), "text/csv", f"tekun-{kind}-template.csv")
 
 
 ROUTES = [import_page, import_preview, import_confirm, import_template_xlsx, import_template_csv]

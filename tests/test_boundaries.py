@@ -223,6 +223,62 @@ def test_the_private_name_check_catches_a_violation(tree_copy):
     assert not any(use.startswith("backend.deaths.probe -> backend.deaths") for use in uses)
 
 
+# --- no other domain's table through a tables module -----------------------------------------
+# A domain's tables.py may import another domain's tables for its foreign keys, so the contracts
+# cannot see `from backend.deaths.tables import Resident` in a deaths service: a name imported from
+# a domain's tables module must be a table that module defines itself.
+
+
+def _defined_in(tree: ast.Module) -> set[str]:
+    names = set()
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names |= {target.id for target in node.targets if isinstance(target, ast.Name)}
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    return names
+
+
+def tables_borrowed(root: Path) -> set[str]:
+    """``module -> tables_module.Name`` for each name taken from a tables module that does not
+    define it (another domain's table reached through this domain's tables)."""
+    backend = root / "backend"
+    defined = {
+        _module_of(root, path): _defined_in(ast.parse(path.read_text(encoding="utf-8"))) for path in backend.glob("*/tables.py")
+    }
+    found = set()
+    for path in backend.rglob("*.py"):
+        if "piccolo_migrations" in path.parts:
+            continue
+        here = _module_of(root, path)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module in defined:
+                for alias in node.names:
+                    if alias.name not in defined[node.module]:
+                        found.add(f"{here} -> {node.module}.{alias.name}")
+    return found
+
+
+def test_no_other_domains_table_through_a_tables_module():
+    assert tables_borrowed(ROOT) == set()
+
+
+def test_borrowing_a_table_through_a_tables_module_is_caught(tree_copy):
+    probe = tree_copy / "backend/deaths/services/probe.py"
+    probe.write_text(
+        "from backend.deaths.tables import DeathRecord, Resident\n\n\nasync def f():\n"
+        "    await Resident.update({Resident.name: 'x'}).where(Resident.id == 1)\n",
+        encoding="utf-8",
+    )
+    try:
+        borrowed = tables_borrowed(tree_copy)
+    finally:
+        probe.unlink()
+    assert borrowed == {"backend.deaths.services.probe -> backend.deaths.tables.Resident"}
+
+
 # --- every domain is covered ----------------------------------------------------------------
 
 

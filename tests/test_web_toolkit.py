@@ -100,3 +100,24 @@ def test_formatting_in_chinese_and_english():
         assert formatting.cny(100000000) == "¥1,000,000.00"
     finally:
         reset_language(marker)
+
+
+async def test_who_did_it_is_shown_by_display_name(world):
+    from backend.accounts import services as accounts  # noqa: F401 - provides the look-up
+    from backend.core import people
+
+    user = await world.user("inspector", county=await world.county())
+    names = await people.display_names([user.username, "cli", None])
+    assert names.get(user.username) == user.display_name
+    assert "cli" not in names  # no account: the template shows the name as recorded
+    assert people.who(user.username, names) == user.display_name
+    assert people.who("cli", names) == "cli" and people.who(None, names) == ""
+
+
+def test_months_given_as_text_are_formatted_too():
+    marker = set_language("zh_CN")
+    try:
+        assert formatting.month("2026-09") == "2026年9月"
+        assert formatting.month("") == "" and formatting.month("not a month") == "not a month"
+    finally:
+        reset_language(marker)

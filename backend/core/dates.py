@@ -43,6 +43,11 @@ def parse_date(text: str) -> date:
     return date(int(match[1]), int(match[2]), int(match[3]))
 
 
+def looks_like_date(text: str) -> bool:
+    """Written like a date (``2026-02-30``) though it may not exist."""
+    return _DATE.match(text) is not None
+
+
 def parse_datetime(text: str) -> datetime:
     """A date followed by ``14:30`` or ``14:30:05`` (or ISO ``T``), in TEKUN_TIMEZONE → aware UTC."""
     match = _DATETIME.match(text)

@@ -32,10 +32,16 @@ def moment(value: datetime | None) -> str:
     return f"{day(local.date())} {local:%H:%M}"
 
 
-def month(value: date | None) -> str:
-    """A month (its first day): ``2026年11月`` in Chinese, ``Nov 2026`` otherwise."""
-    if value is None:
+def month(value: date | str | None) -> str:
+    """A month (its first day, or its ``2026-11`` text): ``2026年11月`` in Chinese, ``Nov 2026``
+    otherwise. Text that is not a month is shown as it is."""
+    if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        try:
+            value = dates.parse_month(value)
+        except ValueError:
+            return value
     if current_language() == "zh_CN":
         return f"{value.year}年{value.month}月"
     return format_date(value, format="MMM y", locale=babel_locale())

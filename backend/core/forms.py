@@ -117,6 +117,8 @@ class Date(Parser):
         try:
             value = dates.parse_date(raw)
         except ValueError:
+            if dates.looks_like_date(raw):
+                raise Refused(_("There is no such date (check the day of the month).")) from None
             raise Refused(_("Not a valid date (write 2026-11-02).")) from None
         if not dates.FIRST_YEAR <= value.year <= dates.LAST_YEAR:
             raise Refused(_("The year must be between {first} and {last}.").format(first=dates.FIRST_YEAR, last=dates.LAST_YEAR))

@@ -32,7 +32,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 
-from backend.core import formatting
+from backend.core import formatting, people
 from backend.core.errors import Forbidden, Invalid, NotFound
 from backend.core.i18n import LANGUAGE_NAMES, N_, _, current_language, gettext, ngettext
 from backend.core.permissions import Permissions, can
@@ -105,6 +105,7 @@ def make_environment() -> Environment:
     env.filters["cny"] = formatting.cny
     env.filters["number"] = formatting.number
     env.filters["percent"] = formatting.percent
+    env.filters["who"] = people.who
     env.globals["language_names"] = LANGUAGE_NAMES
     env.globals["current_language"] = current_language
     env.globals["quote"] = quote

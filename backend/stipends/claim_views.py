@@ -9,7 +9,7 @@ from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from backend.core import forms
+from backend.core import forms, people
 from backend.core.errors import Invalid
 from backend.core.i18n import _
 from backend.core.limits import RecordId
@@ -111,6 +111,7 @@ async def _claim_page(request: Request, claim_id: int, errors: dict[str, str] | 
         when=when,
         findings=await claims.claim_findings(scope, claim),
         run_stale=run_stale,
+        names=await people.display_names([claim.created_by, claim.submitted_by, claim.approved_by]),
     )
 
 

@@ -15,7 +15,7 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from backend.core import dates, forms, xlsx
+from backend.core import dates, forms, people, xlsx
 from backend.core.errors import Invalid
 from backend.core.i18n import _
 from backend.core.limits import ResidentId
@@ -33,7 +33,8 @@ def _scope(request: Request) -> Scope:
 @get("/counties/{code:str}/stipends", opt=allow("view_reconciliation"))
 async def dashboard_page(request: Request, code: FromPath[str]) -> Template:
     data = await reports.dashboard(_scope(request), code)
-    return stipend_page(request, "stipends/dashboard.html", **data)
+    names = await people.display_names(run.get("created_by") for run in data.get("runs", []))
+    return stipend_page(request, "stipends/dashboard.html", names=names, **data)
 
 
 @get("/counties/{code:str}/stipends/findings", opt=allow("view_reconciliation"))

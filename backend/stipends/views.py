@@ -17,7 +17,7 @@ from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from backend.core import citizen_id, forms
+from backend.core import citizen_id, forms, people
 from backend.core.errors import Invalid, NotFound
 from backend.core.formatting import cny
 from backend.core.i18n import N_, _
@@ -50,6 +50,11 @@ def stipend_page(request: Request, template: str, status_code: int = 200, **cont
 def _yuan(text: str) -> str:
     """An amount of the JSON form (``"1830.00"``) as the pages show money (``¥1,830.00``)."""
     return cny(parse_yuan(text))
+
+
+async def _names_of_run(view) -> dict[str, str]:
+    """Display names of who ran, approved and reviewed (the run page says who, by name)."""
+    return await people.display_names([view.created_by, view.approved_by, *(f.reviewed_by for f in view.findings)])
 
 
 def _scope(request: Request) -> Scope:
@@ -177,6 +182,7 @@ async def _run_page(
         chosen=chosen,
         query_base=query,
         page_query=page_query,
+        names=await _names_of_run(view),
     )
 
 
@@ -239,7 +245,7 @@ async def run_approve(request: Request, run_id: FromPath[str]) -> Template | Red
         return await _run_page(request, run_id, errors={"run": " ".join(check.reasons)}, status_code=400)
     effects = await workflow.approval_effects(scope, run_id)
     view = await workflow.run_view(scope, run_id, page=1)
-    return stipend_page(request, "stipends/run_confirm.html", run=view, effects=effects)
+    return stipend_page(request, "stipends/run_confirm.html", run=view, effects=effects, names=await _names_of_run(view))
 
 
 ROUTES = [

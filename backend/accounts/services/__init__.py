@@ -6,7 +6,7 @@ The use cases live in private modules by theme and are used from here:
 """
 
 from backend.accounts.services._audit import AuditLine, AuditPage, action_choices, audit_page
-from backend.accounts.services._common import CurrentUser, end_access, get_user
+from backend.accounts.services._common import CurrentUser, display_names_of, end_access, get_user
 from backend.accounts.services._manage import (
     disable_user,
     enable_user,
@@ -33,6 +33,7 @@ from backend.accounts.services._users import (
     list_users,
     user_choices,
 )
+from backend.core import people
 
 __all__ = [
     "SESSION_TOUCH_INTERVAL",
@@ -64,3 +65,6 @@ __all__ = [
     "user_for_session",
     "user_for_token",
 ]
+
+
+people.provide(display_names_of)  # pages show who did what by name (backend/core/people.py)

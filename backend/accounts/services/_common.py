@@ -92,3 +92,9 @@ async def end_access(user_id: int) -> None:
     await ApiToken.update({ApiToken.revoked_at: dates.now_utc()}).where(
         (ApiToken.user == user_id) & ApiToken.revoked_at.is_null()
     )
+
+
+async def display_names_of(usernames: set[str]) -> dict[str, str]:
+    """username → display name (empty display names are left out): for ``core.people``."""
+    rows = await User.select(User.username, User.display_name).where(User.username.is_in(list(usernames)))
+    return {row["username"]: row["display_name"] for row in rows if row["display_name"]}

@@ -7,6 +7,7 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.response import Template
 
+from backend.core import people
 from backend.core.errors import NotFound
 from backend.core.limits import ResidentId
 from backend.core.permissions import allow, can
@@ -37,6 +38,7 @@ async def _person_context(request: Request, resident_id: int) -> dict[str, Any]:
         # someone placed in the home today).
         "writable": can(scope.role, "record_assessment") and await services.may_record(scope, resident_id),
         "full_id": None,
+        "names": await people.display_names(event.get("by") for event in shown["events"]),
     }
 
 
