@@ -327,7 +327,7 @@ async def test_the_pdf_report_shows_title_codes_amounts_and_masked_ids(world):
     assert "特困人员救助供养金对账报告" in text
     for needle in (
         "对账县",
-        MONTH_TEXT,
+        f"{MONTH.year}年{MONTH.month}月",  # the month as official forms write it
         report.run_id,
         "TIER_MISMATCH",
         "PAID_AFTER_DEATH",
