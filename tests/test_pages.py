@@ -88,6 +88,39 @@ async def test_parameter_form_refuses_bad_numbers_in_place(signed_in, world):
     assert "本地设置" in page.text and "并非国家法规" in page.text
 
 
+async def test_admission_age_and_default_area_are_county_parameters(signed_in, world):
+    client, _admin = await signed_in("admin")
+    county = await world.county()
+    fields = {
+        "effective_from": date.today().isoformat(),
+        "residents_per_staff": "10",
+        "death_report_deadline_hours": "24",
+        "extra_months_after_death": "0",
+        "inspections_per_year": "4",
+    }
+    page = await client.get(f"/counties/{county}/parameters")
+    assert 'name="admission_assessment_max_age_days"' in page.text and 'name="default_area"' in page.text
+    bad = await post_form(
+        client,
+        f"/counties/{county}/parameters",
+        {**fields, "admission_assessment_max_age_days": "0", "default_area": "suburban"},
+    )
+    assert bad.status_code == 400
+    assert "请选择城市或农村" in bad.text and "不得小于 1" in bad.text
+    system = __import__("backend.core.security", fromlist=["Scope"]).Scope.system()
+    assert await services.parameter_history(system, county) == []
+    good = await post_form(
+        client,
+        f"/counties/{county}/parameters",
+        {**fields, "admission_assessment_max_age_days": "60", "default_area": "urban"},
+    )
+    assert good.status_code == 303
+    today = await services.parameters_on(system, county, date.today())
+    assert (today.admission_assessment_max_age_days, today.default_area) == (60, "urban")
+    shown = await client.get(f"/counties/{county}")
+    assert "不超过 60 天" in shown.text and "城市" in shown.text
+
+
 async def test_an_unexpected_error_shows_a_plain_500_page(signed_in, monkeypatch):
     client, _admin = await signed_in("admin")
 

@@ -121,6 +121,8 @@ FIELDS: dict[str, str] = {
     "death_report_deadline_hours": N_("Death report deadline (hours)"),
     "extra_months_after_death": N_("Months paid after the month of death"),
     "inspections_per_year": N_("On-site inspections per home per year"),
+    "admission_assessment_max_age_days": N_("Assessment needed at admission (days)"),
+    "default_area": N_("Area when the register does not say"),
     "funeral_subsidy": N_("Funeral subsidy"),
     "effective_from": N_("Effective from"),
     # imports
@@ -223,6 +225,7 @@ VALUES: dict[str, dict[str, str]] = {
     "tier": _TIERS,
     "code": _CODES,
     "support_mode": {"concentrated": N_("Concentrated support"), "dispersed": N_("Dispersed support")},
+    "default_area": {"urban": N_("Urban"), "rural": N_("Rural")},
     "review_status": {
         "open": N_("Not reviewed"),
         "confirmed": N_("Confirmed: overpayment to recover"),

@@ -22,7 +22,13 @@ class Parameters:
     death_report_deadline_hours: int
     extra_months_after_death: int
     inspections_per_year: int
+    admission_assessment_max_age_days: int = 90
+    default_area: str = "rural"
 
+
+# The areas (城乡类别) of persons and stipend standards (domain-rules §8).
+URBAN, RURAL = "urban", "rural"
+AREAS = (URBAN, RURAL)
 
 PARAMETER_FIELDS = (
     "residents_per_staff",
@@ -30,6 +36,8 @@ PARAMETER_FIELDS = (
     "death_report_deadline_hours",
     "extra_months_after_death",
     "inspections_per_year",
+    "admission_assessment_max_age_days",
+    "default_area",
 )
 
 # Allowed ranges (a ratio of 1:0 or a negative deadline is a typing error, not a policy).
@@ -39,6 +47,7 @@ PARAMETER_RANGES = {
     "death_report_deadline_hours": (1, 24 * 30),
     "extra_months_after_death": (0, 12),
     "inspections_per_year": (1, 52),
+    "admission_assessment_max_age_days": (1, 3650),
 }
 
 

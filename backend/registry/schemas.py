@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -81,6 +81,8 @@ class ParametersOut(msgspec.Struct):
     extra_months_after_death: int
     inspections_per_year: int
     is_default: bool
+    admission_assessment_max_age_days: int = 90
+    default_area: str = "rural"
     note: str = "Local settings chosen by the county, not national law."
 
 
@@ -91,3 +93,5 @@ class ParametersIn(msgspec.Struct):
     extra_months_after_death: Annotated[int, msgspec.Meta(ge=0, le=12)]
     inspections_per_year: Annotated[int, msgspec.Meta(ge=1, le=52)]
     dependents_per_carer: Annotated[int, msgspec.Meta(ge=1, le=100)] | None = None
+    admission_assessment_max_age_days: Annotated[int, msgspec.Meta(ge=1, le=3650)] = 90
+    default_area: Literal["urban", "rural"] = "rural"

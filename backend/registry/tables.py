@@ -39,5 +39,9 @@ class CountyParameter(Table):
     death_report_deadline_hours = Integer()
     extra_months_after_death = Integer()
     inspections_per_year = Integer()
+    # Issue 10: the assessment an admission needs (domain-rules §2) and the area a person belongs to
+    # when the register does not say (domain-rules §8).
+    admission_assessment_max_age_days = Integer(default=90)
+    default_area = Varchar(length=8, default="rural")
     created_at = Timestamptz()
     created_by = Varchar(length=150)

@@ -47,6 +47,8 @@ class ParametersForm(forms.Form):
     extra_months_after_death: Annotated[int, _within("extra_months_after_death")]
     inspections_per_year: Annotated[int, _within("inspections_per_year")]
     dependents_per_carer: Annotated[int | None, _within("dependents_per_carer", required=False)] = None  # empty or 0: off
+    admission_assessment_max_age_days: Annotated[int, _within("admission_assessment_max_age_days")] = 90
+    default_area: Annotated[str, forms.Choice(rules.AREAS, N_("Choose urban or rural."))] = rules.RURAL
 
 
 HOME_CODE_MESSAGE = N_("Up to 32 characters of A–Z, 0–9 and '-'.")
@@ -221,6 +223,8 @@ async def parameters_submit(request: Request, code: FromPath[str]) -> Template |
                     extra_months_after_death=data.extra_months_after_death,
                     inspections_per_year=data.inspections_per_year,
                     dependents_per_carer=data.dependents_per_carer or None,
+                    admission_assessment_max_age_days=data.admission_assessment_max_age_days,
+                    default_area=data.default_area,
                 ),
             )
         except Invalid as invalid:

@@ -24,6 +24,8 @@ def test_defaults_are_the_documented_ones_with_sources():
     assert defaults.death_report_deadline_hours == 24
     assert defaults.extra_months_after_death == 0
     assert defaults.inspections_per_year == 4
+    assert defaults.admission_assessment_max_age_days == 90
+    assert defaults.default_area == "rural"
     assert all(entry["source"] for entry in default_table().values())
 
 

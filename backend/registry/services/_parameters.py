@@ -39,6 +39,8 @@ def _parameters_out(county_code: str, params: rules.Parameters) -> ParametersOut
         death_report_deadline_hours=params.death_report_deadline_hours,
         extra_months_after_death=params.extra_months_after_death,
         inspections_per_year=params.inspections_per_year,
+        admission_assessment_max_age_days=params.admission_assessment_max_age_days,
+        default_area=params.default_area,
         is_default=params.effective_from is None,
     )
 
@@ -95,6 +97,8 @@ def _check_parameters(data: ParametersIn, values: dict[str, Any]) -> dict[str, s
             continue
         if not isinstance(value, int) or not low <= value <= high:
             errors[name] = _("Must be a whole number from {low} to {high}.").format(low=low, high=high)
+    if values["default_area"] not in rules.AREAS:
+        errors["default_area"] = _("Choose urban or rural.")
     if data.effective_from < dates.today():
         errors["effective_from"] = _("The effective date cannot be in the past: a change never rewrites earlier days.")
     return errors
