@@ -327,3 +327,38 @@ async def test_floors_in_the_api(world, signed_in, bearer, client, app):
     paths = app.openapi_schema.to_schema()["paths"]
     assert {"get", "post"} <= set(paths["/api/v1/counties/{code}/stipend-floors"])
     assert await Standard.count().where(Standard.county.code == county) == 1
+
+
+def test_the_demo_shows_one_warning_and_floors_not_entered():
+    """The demo's floors against its standards (worked out in backend/demo/_stipends.py): only
+    永登县's 2026 dispersed basic (¥910) is below 1.3 × its rural 低保 (¥720 → ¥936)."""
+    from backend.core.money import parse_yuan
+    from backend.demo._stipends import FLOORS, STANDARDS
+
+    found, unchecked = [], {}
+    for county in ("620121", "620102"):
+        floors = [
+            Floor(
+                kind,
+                area,
+                mode,
+                parse_yuan(amount),
+                floor_rules.parse_ratio(ratio) if ratio else 0,
+                date.fromisoformat(since + "-01"),
+                source,
+            )
+            for code, kind, area, mode, since, amount, ratio, source in FLOORS
+            if code == county
+        ]
+        rows = sorted((row for row in STANDARDS if row[0] == county), key=lambda row: row[1])
+        for index, row in enumerate(rows):
+            start = date.fromisoformat(row[1] + "-01")
+            end = date.fromisoformat(rows[index + 1][1] + "-01") if index + 1 < len(rows) else None
+            applying = floor_rules.floors_applying(floors, start, end)
+            basic = {"concentrated": parse_yuan(row[2]), "dispersed": parse_yuan(row[3])}
+            found += [
+                (county, row[1], w.floor.key, w.mode, w.gap) for w in floor_rules.floor_warnings("both", basic, applying, start)
+            ]
+            unchecked[(county, row[1])] = floor_rules.not_checked("both", applying)
+    assert found == [("620121", "2026-01", ("dibao", "rural", ""), "dispersed", 2600)]
+    assert ("dibao", "urban", "") in unchecked[("620121", "2026-01")] and unchecked[("620102", "2026-01")]

@@ -8,7 +8,7 @@ whoever may read the standards (``view_reconciliation``). Another county is "not
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Annotated, Any
 
@@ -163,13 +163,14 @@ async def list_floors(scope: Scope, county_code: str) -> list[FloorOut]:
 
 
 def _audit_values(floor: floor_rules.Floor) -> dict[str, Any]:
+    """What the audit log records of a floor (money in yuan, the ratio as typed, the month)."""
     return {
         "kind": floor.kind,
         "area": floor.area,
         "mode": floor.mode,
-        "amount": floor.amount,
-        "ratio": floor.ratio,
-        "effective_from": floor.effective_from.isoformat(),
+        "amount": yuan_text(floor.amount),
+        "ratio": floor_rules.ratio_text(floor.ratio) if floor.kind != "minimum" else "",
+        "effective_from": month_text(floor.effective_from),
         "source": floor.source,
     }
 
@@ -217,7 +218,7 @@ async def add_floor(scope: Scope, county_code: str, values: Mapping[str, Any]) -
             await StipendFloor.update(fields).where(StipendFloor.id == existing["id"])
             change = Change("floor.update", "stipend_floor", key, _audit_values(_of_row(existing)), _audit_values(floor))
         await append_audit(scope.user_id, scope.username, [change])
-    row = {**_audit_values(floor), "effective_from": floor.effective_from, "created_by": scope.username}
+    row = {**asdict(floor), "created_by": scope.username}
     in_force = floor_rules.floors_in_force(await floor_rows(county["id"]), dates.month_of(dates.today())).get(floor.key) == floor
     return floor_out(county_code, row, in_force)
 
