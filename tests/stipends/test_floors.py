@@ -263,6 +263,8 @@ async def test_the_migration_turns_an_old_basic_floor_into_annual_minima(world):
         ("minimum", area, mode, 600000, JAN) for area in ("urban", "rural") for mode in ("concentrated", "dispersed")
     }
     assert all("基本生活费下限" in row["source"] and "2026-01" in row["source"] for row in rows)
+    (standard_row,) = await Standard.select(Standard.created_at).where(Standard.county.code == county)
+    assert all(row["created_at"] == standard_row["created_at"] and row["created_by"] == "migration" for row in rows)
     (standard,) = await services.list_standards(SYSTEM, county)
     # The same check as before: the dispersed basic ¥450.00 below ¥500.00, in both areas.
     assert {(w.floor.area, w.mode, w.gap) for w in standard.floor_warnings} == {
