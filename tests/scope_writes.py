@@ -119,6 +119,8 @@ NOT_WALKED: dict[tuple[str, str], str] = {
     ("POST", "/counties/{code:str}/deaths/notices/seen"): _COUNTY,
     ("POST", "/counties/{code:str}/deaths/subsidy"): _COUNTY,
     ("POST", "/counties/{code:str}/standards/new"): _COUNTY,
+    ("POST", "/counties/{code:str}/standards/floors"): _COUNTY,
+    ("POST", "/api/v1/counties/{code:str}/stipend-floors"): _COUNTY,
     ("POST", "/stipends/reconcile"): "reconciles a county's month (county chosen in the form, checked by the service)",
     ("POST", "/api/v1/counties/{code:str}/stipend-runs"): _COUNTY,
     ("POST", "/stipends/runs/{run_id:str}/review"): _RUN,

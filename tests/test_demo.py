@@ -23,6 +23,7 @@ import pytest
 from backend.core import citizen_id, db
 from backend.demo import (
     ANCHOR,
+    FLOORS,
     HOLIDAYS_2026,
     HOMES,
     MAKE_UP_DAYS_2026,
@@ -45,6 +46,7 @@ TABLES = (
     "audit_entry",
     "ledger_head",
     "standard",
+    "stipend_floor",
     "stipend_line",
     "reconciliation_run",
     "finding",
@@ -218,6 +220,13 @@ def test_standards_payments_and_runs_for_every_county_and_month(demo_db):
     # The death was reported through the deaths services, late, in August: the last entitled month.
     died = _query(url, "SELECT died_on, late FROM death_record")
     assert len(died) == 1 and _as_date(died[0][0]).month == 8 and died[0][1] in (1, True)
+
+
+def test_the_floors_are_entered_with_their_sources(demo_db):
+    url, _first = demo_db
+    floors = _query(url, "SELECT c.code, f.kind, f.source FROM stipend_floor f JOIN county c ON c.id = f.county")
+    assert len(floors) == len(FLOORS) and all(source for _code, _kind, source in floors)
+    assert {code for code, *_ in floors} == {"620121", "620102"}
 
 
 @pytest.mark.parametrize("county", ["620121", "620102"])

@@ -141,6 +141,10 @@ API_BODIES = [
     (re.compile(r"/capability-assessments$"), {"assessed_on": "2024-03-01", "scores": {}}),
     (re.compile(r"/placements$"), {"kind": "discharge", "event_date": "2024-03-01"}),
     (re.compile(r"/condition-changes$"), {"reported_on": "2024-03-01", "note": "跌倒"}),
+    (
+        re.compile(r"/stipend-floors$"),
+        {"kind": "dibao", "area": "rural", "effective_from": "2026-01", "amount": "600", "ratio": "1.3", "source": "测试"},
+    ),
 ]
 
 

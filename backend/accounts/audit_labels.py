@@ -53,6 +53,8 @@ ACTIONS: dict[str, str] = {
     # stipends
     "standard.create": N_("Stipend standard set"),
     "standard.update": N_("Stipend standard changed"),
+    "floor.create": N_("Floor of the basic allowance entered"),
+    "floor.update": N_("Floor of the basic allowance corrected"),
     "payments.import": N_("Payment list imported"),
     "payments.update": N_("Payment line changed by an import"),
     "claims.import": N_("Claim lines imported"),
@@ -80,6 +82,7 @@ ENTITIES: dict[str, str] = {
     "resident": N_("Person"),
     "late_notice": N_("Late-report notice"),
     "standard": N_("Stipend standard"),
+    "stipend_floor": N_("Floor of the basic allowance"),
     "stipend_line": N_("Stipend line"),
     "reconciliation_run": N_("Reconciliation run"),
     "finding": N_("Finding"),
@@ -179,6 +182,11 @@ FIELDS: dict[str, str] = {
     "care_dispersed_partial": N_("Care, dispersed, partly unable"),
     "care_dispersed_full_loss": N_("Care, dispersed, fully unable"),
     "basic_floor": N_("Floor for the basic allowance (optional)"),
+    "stipend_floor.kind": N_("Floor"),
+    "stipend_floor.area": N_("Area"),
+    "stipend_floor.mode": N_("Support mode"),
+    "stipend_floor.amount": N_("Amount (yuan)"),
+    "stipend_floor.ratio": N_("Multiple or share"),
     "basic_amount": N_("Basic living allowance"),
     "care_amount": N_("Care allowance"),
     "support_mode": N_("Support mode"),
@@ -242,6 +250,13 @@ VALUES: dict[str, dict[str, str]] = {
     "state": {"draft": N_("Draft"), "submitted": N_("Submitted"), "approved": N_("Approved"), "superseded": N_("Superseded")},
     "reconciliation_run.state": {"open": N_("Under review"), "approved": N_("Approved")},
     "month": {"all": N_("All months")},
+    "stipend_floor.kind": {
+        "dibao": N_("Multiple of the 低保 standard"),
+        "consumption": N_("Share of last year's per-capita consumption spending"),
+        "minimum": N_("Absolute annual minimum"),
+    },
+    "stipend_floor.area": {"urban": N_("Urban"), "rural": N_("Rural")},
+    "stipend_floor.mode": {"concentrated": N_("Concentrated support"), "dispersed": N_("Dispersed support")},
     "filled": {"admission": N_("Admission"), "ended_on": N_("End of support")},
 }
 MONEY_FEN = {

@@ -35,7 +35,7 @@ from backend.demo._people import (
     People,
 )
 from backend.demo._register import demo_rows, tell_story
-from backend.demo._stipends import PLANTED, load_stipends, payment_months
+from backend.demo._stipends import FLOORS, PLANTED, load_stipends, payment_months
 from backend.demo._world import (
     ANCHOR,
     COUNTIES,
@@ -56,6 +56,7 @@ __all__ = [
     "ASSESSORS",
     "COUNTIES",
     "DEMO_PASSWORD",
+    "FLOORS",
     "HOLIDAYS_2026",
     "HOMES",
     "ITEMS",

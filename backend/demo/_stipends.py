@@ -28,15 +28,30 @@ STANDARD_HEADERS = [
     "分散全自理护理费",
     "分散半护理护理费",
     "分散全护理护理费",
-    "基本生活费下限",
 ]
-# Monthly amounts in yuan (Gansu-like: basic ≥ 1.3 × the county's 低保 standard; care by tier).
-# 2026 raised the basic amounts; the floor is 1.3 × the county's 2026 低保 standard.
+# Monthly amounts in yuan (Gansu-like; care by tier). 2026 raised the basic amounts.
 STANDARDS = [
-    ("620121", "2025-01", "960", "860", "100", "350", "900", "60", "220", "560", ""),
-    ("620121", "2026-01", "1010", "910", "120", "380", "980", "60", "240", "620", "884"),
-    ("620102", "2025-01", "1040", "960", "110", "360", "950", "60", "230", "600", ""),
-    ("620102", "2026-01", "1090", "1010", "130", "400", "1050", "70", "260", "660", "1001"),
+    ("620121", "2025-01", "960", "860", "100", "350", "900", "60", "220", "560"),
+    ("620121", "2026-01", "1010", "910", "120", "380", "980", "60", "240", "620"),
+    ("620102", "2025-01", "1040", "960", "110", "360", "950", "60", "230", "600"),
+    ("620102", "2026-01", "1090", "1010", "130", "400", "1050", "70", "260", "660"),
+]
+# The floors of the basic amount (domain-rules §8): (county, kind, area, mode, from, yuan, ratio,
+# source). 永登县 raised its rural 低保 for 2026 to ¥720 a month: 1.3 × that is ¥936, and the
+# dispersed basic of ¥910 falls ¥26 short (the warning on the standards page). The floors a
+# county has not entered (永登县's urban 低保 and consumption; 城关区's consumption spending and
+# every rural floor) are listed there as not checked.
+FLOORS = [
+    ("620121", "dibao", "rural", "", "2025-01", "650", "1.3", "永民发〔2024〕96号"),
+    ("620121", "dibao", "rural", "", "2026-01", "720", "1.3", "永民发〔2025〕112号"),
+    ("620121", "consumption", "rural", "", "2026-01", "13200", "0.6", "甘肃省统计局 2025年统计公报（农村居民人均消费支出）"),
+    ("620121", "minimum", "rural", "concentrated", "2025-01", "6020", "", "甘民发〔2017〕68号"),
+    ("620121", "minimum", "rural", "dispersed", "2025-01", "4855", "", "甘民发〔2017〕68号"),
+    ("620121", "minimum", "urban", "concentrated", "2025-01", "7032", "", "甘民发〔2017〕68号"),
+    ("620121", "minimum", "urban", "dispersed", "2025-01", "7032", "", "甘民发〔2017〕68号"),
+    ("620102", "dibao", "urban", "", "2026-01", "776", "1.3", "兰政办发〔2025〕41号"),
+    ("620102", "minimum", "urban", "concentrated", "2025-01", "7032", "", "甘民发〔2017〕68号"),
+    ("620102", "minimum", "urban", "dispersed", "2025-01", "7032", "", "甘民发〔2017〕68号"),
 ]
 PAYMENT_HEADERS = ["流水号", "身份证号", "姓名", "区划代码", "发放月份", "基本生活费", "照料护理费", "供养方式", "机构编码"]
 PAYMENT_MONTHS = 3
@@ -227,10 +242,21 @@ async def _payment_rows(scope: Scope, months: list[date], dead: str, outsiders: 
     return rows
 
 
+async def _load_floors(scope: Scope) -> None:
+    """FLOORS, each entered once (through the stipends services, audited)."""
+    for county, kind, area, mode, since, amount, ratio, source in FLOORS:
+        entered = await stipends.list_floors(scope, county)
+        if any((f.kind, f.area, f.mode, f.effective_from) == (kind, area, mode, since) for f in entered):
+            continue
+        values = {"kind": kind, "area": area, "mode": mode, "effective_from": since, "amount": amount, "ratio": ratio}
+        await stipends.add_floor(scope, county, {**values, "source": source})
+
+
 async def load_stipends(
     scope: Scope, anchor: date, residents: list[list[str]], assessments: list[list[str]], story: dict[str, list[str]]
 ) -> None:
     await import_rows(scope, "standards", STANDARD_HEADERS, [list(row) for row in STANDARDS])
+    await _load_floors(scope)
     months = payment_months(anchor)
     died_at = datetime.combine(months[0] + timedelta(days=16), datetime.min.time()).replace(hour=6, minute=30)
     avoid = {number for numbers in story.values() for number in numbers}

@@ -4,9 +4,12 @@ domain-rules.md §7–§8, interfaces.md §3 (standards, payments, claims) and �
 
 Decisions where the spec is silent (also in the lead's report):
 
-- Floor warning: the ``standards`` file takes an optional extra column ``basic_floor`` /
-  ``基本生活费下限`` (yuan; e.g. 1.3 × the county's 低保). A basic amount below it is a warning
-  (import summary, ``tekun reconcile`` stderr, ``below_floor`` in the API), never a refusal.
+- Floors (domain-rules §8): ``stipend_floor`` rows per county, kind, area (and mode) with
+  ``effective_from`` and ``source`` (``floor_rules.py``, docs/architecture.md "Floors"). A basic
+  amount below one is a warning (standards page, import summary, ``tekun reconcile`` stderr,
+  ``floor_warnings`` / ``below_floor`` in the API), never a refusal; floors not entered are listed
+  as not checked. The old optional ``basic_floor`` / ``基本生活费下限`` column still imports, is
+  stored, and no longer checked.
 - A standards row for an existing (county, effective month) corrects its amounts (audited); runs
   of the months it covers become stale.
 - ``payment_ref`` is unique per source: a claim line and a bank line may share a number.

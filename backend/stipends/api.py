@@ -10,6 +10,7 @@ it showed (their digests, ``citizen_id.disclosure``). The review state masks the
 
 from __future__ import annotations
 
+import msgspec
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
@@ -20,6 +21,8 @@ from backend.core.web import API_BODY_ERRORS, API_ERRORS
 from backend.stipends import services, workflow
 from backend.stipends.schemas import (
     FindingReviewOut,
+    FloorIn,
+    FloorOut,
     ReconcileIn,
     ReconcileReport,
     ReviewIn,
@@ -37,6 +40,24 @@ class StipendController(Controller):
     @get("/standards", summary="The county's stipend standards, oldest first (monthly, yuan)", responses=API_ERRORS)
     async def standards(self, actor: NamedDependency[Scope], code: FromPath[str]) -> list[StandardOut]:
         return await services.list_standards(actor, code)
+
+    @get(
+        "/stipend-floors",
+        summary="The floors of the basic living amount the county entered (domain rules §8), per floor oldest first",
+        responses=API_ERRORS,
+    )
+    async def floors(self, actor: NamedDependency[Scope], code: FromPath[str]) -> list[FloorOut]:
+        return await services.list_floors(actor, code)
+
+    @post(
+        "/stipend-floors",
+        summary="Enter a floor (the same kind, area, mode and month again corrects it); finance and admins",
+        status_code=201,
+        opt=allow("set_standards"),
+        responses=API_BODY_ERRORS,
+    )
+    async def add_floor(self, actor: NamedDependency[Scope], code: FromPath[str], data: JSONBody[FloorIn]) -> FloorOut:
+        return await services.add_floor(actor, code, msgspec.structs.asdict(data))
 
     @get("/stipend-runs", summary="Reconciliation runs of the county, newest first", responses=API_ERRORS)
     async def runs(self, actor: NamedDependency[Scope], code: FromPath[str], month: FromQuery[str | None] = None) -> list[RunOut]:

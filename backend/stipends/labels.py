@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from backend.core.i18n import N_, _
 from backend.residents.views import MODE_LABELS, TIER_LABELS
+from backend.stipends.floor_labels import FLOOR_AREA_LABELS, FLOOR_KIND_LABELS, FLOOR_LABELS
 
 CODE_LABELS = {
     "INVALID_ID": N_("Invalid ID number"),
@@ -61,7 +62,7 @@ FIELD_LABELS = {
     "care_dispersed_self_care": N_("Care, dispersed, able to care for themselves"),
     "care_dispersed_partial": N_("Care, dispersed, partly unable"),
     "care_dispersed_full_loss": N_("Care, dispersed, fully unable"),
-    "basic_floor": N_("Floor for the basic allowance (optional)"),
+    "basic_floor": N_("Floor for the basic allowance (legacy, no longer checked)"),
 }
 
 _SETS = {
@@ -74,6 +75,9 @@ _SETS = {
     "field": FIELD_LABELS,
     "mode": MODE_LABELS,
     "tier": TIER_LABELS,
+    "floor": FLOOR_LABELS,
+    "floor_kind": FLOOR_KIND_LABELS,
+    "floor_area": FLOOR_AREA_LABELS,
 }
 
 

@@ -8,13 +8,14 @@ from backend.stipends.tables import (
     Finding,
     ReconciliationRun,
     Standard,
+    StipendFloor,
     StipendLine,
 )
 
 APP_CONFIG = AppConfig(
     app_name="stipends",
     migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
-    table_classes=[Standard, StipendLine, ReconciliationRun, Finding, Claim, ClaimLine],
+    table_classes=[Standard, StipendFloor, StipendLine, ReconciliationRun, Finding, Claim, ClaimLine],
     migration_dependencies=["backend.residents.piccolo_app"],
     commands=[],
 )

@@ -22,7 +22,7 @@ from backend.core.limits import ResidentId
 from backend.core.permissions import allow
 from backend.core.security import Scope
 from backend.core.web import overview_panel, redirect
-from backend.stipends import reports, rules, services
+from backend.stipends import floor_views, reports, rules, services
 from backend.stipends.views import stipend_page
 
 
@@ -178,9 +178,12 @@ async def standard_submit(request: Request, code: FromPath[str]) -> Template | R
     parsed = await forms.read(request, reports.StandardForm)
     if parsed.ok:
         try:
-            await reports.save_standard(scope, code, parsed.data)
+            result = await reports.save_standard(scope, code, parsed.data)
             saved = dates.month_text(parsed.data.effective_from)
-            return redirect(f"/counties/{code}/standards", flash=_("The standard from {month} is saved.").format(month=saved))
+            flash = _("The standard from {month} is saved.").format(month=saved)
+            if result.warnings:  # below a floor (or the legacy column): said at once, in full beside the row
+                flash += " " + _("Warnings: {count}, shown with the standard below.").format(count=len(result.warnings))
+            return redirect(f"/counties/{code}/standards", flash=flash)
         except Invalid as invalid:
             parsed.merge(invalid)
     shown = {name: value[:40] for name, value in parsed.values.items()}
@@ -204,4 +207,5 @@ ROUTES = [
     standards_page,
     standard_form,
     standard_submit,
+    *floor_views.ROUTES,
 ]

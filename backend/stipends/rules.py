@@ -54,7 +54,8 @@ AMOUNT_FIELDS = (
 
 @dataclass(frozen=True)
 class StandardRow:
-    """A county's monthly standard from ``effective_from`` (first day of a month) on, in fen."""
+    """A county's monthly standard from ``effective_from`` (first day of a month) on, in fen.
+    ``basic_floor``: legacy, no longer checked (the floors are ``floor_rules``)."""
 
     effective_from: date
     basic_concentrated: int
@@ -93,14 +94,6 @@ def standard_in_force(rows: Iterable[StandardRow], month: date) -> StandardRow |
         if row.effective_from <= month and (best is None or row.effective_from > best.effective_from):
             best = row
     return best
-
-
-def below_floor(row: StandardRow) -> list[str]:
-    """The modes whose basic amount is below the floor the county entered (a warning, never a
-    refusal: domain-rules §8)."""
-    if row.basic_floor is None:
-        return []
-    return [mode for mode in MODES if row.basic(mode) < row.basic_floor]
 
 
 # --- entitlement ----------------------------------------------------------------------------

@@ -17,6 +17,66 @@ class StipendImportResult(ImportResult):
     warnings: list[str] = []
 
 
+class FloorKeyOut(msgspec.Struct):
+    """A floor by its key: ``kind`` (dibao, consumption, minimum), ``area`` (urban, rural) and
+    ``mode`` (concentrated, dispersed; "" except for minimum), with its name in words."""
+
+    kind: str
+    area: str
+    mode: str
+    name: str
+
+
+class FloorIn(msgspec.Struct):
+    """A floor of the basic living amount (domain-rules §8). ``amount`` in yuan: the monthly 低保
+    standard (dibao), last year's annual per-capita consumption spending (consumption) or the
+    annual minimum (minimum); ``ratio`` the multiple (dibao, e.g. "1.3") or the share
+    (consumption, e.g. "0.6"), ignored for minimum; ``mode`` only for minimum; ``effective_from``
+    ``YYYY-MM``; ``source`` the document the figure is taken from (required)."""
+
+    kind: str
+    area: str
+    effective_from: str
+    amount: str
+    source: str
+    mode: str = ""
+    ratio: str = ""
+
+
+class FloorOut(msgspec.Struct):
+    """A floor as entered, with ``required_basic``: the lowest monthly basic amount (yuan) that
+    meets it, and ``in_force`` today."""
+
+    county_code: str
+    kind: str
+    area: str
+    mode: str
+    name: str
+    effective_from: str  # YYYY-MM
+    amount: str
+    ratio: str | None
+    source: str
+    required_basic: str
+    in_force: bool
+    created_by: str
+
+
+class FloorWarningOut(msgspec.Struct):
+    """A basic amount below a floor (a warning, never a refusal): which floor, its source, the
+    mode whose basic is short, from which month, the required and actual monthly basic and the
+    gap (yuan a month), and the same in words (``message``)."""
+
+    floor: FloorKeyOut
+    source: str
+    floor_from: str  # YYYY-MM: the floor's effective_from
+    applies_from: str  # YYYY-MM: the first month the standard is below it
+    mode: str
+    basic: str
+    required: str
+    gap: str
+    message: str
+
+
 class StandardOut(msgspec.Struct):
     county_code: str
     effective_from: str  # YYYY-MM
@@ -28,8 +88,10 @@ class StandardOut(msgspec.Struct):
     care_dispersed_self_care: str
     care_dispersed_partial: str
     care_dispersed_full_loss: str
-    basic_floor: str | None = None
-    below_floor: list[str] = []
+    basic_floor: str | None = None  # legacy (the single floor of before issue 10), not checked
+    below_floor: list[str] = []  # the modes whose basic is below a floor (floor_warnings)
+    floor_warnings: list[FloorWarningOut] = []
+    floors_not_checked: list[FloorKeyOut] = []  # not entered, so not checked
 
 
 class SummaryOut(msgspec.Struct):

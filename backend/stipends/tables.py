@@ -12,9 +12,10 @@ class Standard(Table):
     """The county's monthly stipend standard from ``effective_from`` (a month's first day) on.
 
     The standard in force for month M is the row with the latest effective_from <= M
-    (domain-rules §8). ``basic_floor`` is the floor the county entered (e.g. 1.3 × its 低保
-    standard); a basic amount below it is warned about, not refused. Natural key: county +
-    effective_from (kept unique by the service)."""
+    (domain-rules §8). Natural key: county + effective_from (kept unique by the service).
+    ``basic_floor``: legacy, the single floor of before issue 10 (still imported from old files,
+    no longer checked); the floors are ``StipendFloor`` rows now (a migration turned the entered
+    ones into absolute minima)."""
 
     county = ForeignKey(references=County, on_delete=OnDelete.restrict, index=True)
     effective_from = Date()
@@ -27,6 +28,28 @@ class Standard(Table):
     care_dispersed_partial = Integer()
     care_dispersed_full_loss = Integer()
     basic_floor = Integer(null=True, default=None)
+    created_at = Timestamptz()
+    created_by = Varchar(length=150)
+
+
+class StipendFloor(Table):
+    """A floor of the basic living amount the county entered (domain-rules §8, ``floor_rules``),
+    in force from ``effective_from`` (a month's first day) until the next row of the same
+    (county, kind, area, mode). ``kind``: ``dibao`` (``amount`` = the area's monthly 低保
+    standard, ``ratio`` = the multiple), ``consumption`` (``amount`` = last year's annual
+    per-capita consumption spending, ``ratio`` = the share) or ``minimum`` (``amount`` = an
+    absolute annual minimum, per ``mode``). ``ratio`` per mille (1300 = 1.3); fen. ``source``:
+    the document the county took the figure from (e.g. 甘民发〔2025〕12号). Natural key: county,
+    kind, area, mode, effective_from (a second entry for it corrects the first, audited)."""
+
+    county = ForeignKey(references=County, on_delete=OnDelete.restrict, index=True)
+    kind = Varchar(length=12)
+    area = Varchar(length=8)
+    mode = Varchar(length=12, default="")
+    amount = Integer()
+    ratio = Integer(default=0)
+    effective_from = Date()
+    source = Varchar(length=200)
     created_at = Timestamptz()
     created_by = Varchar(length=150)
 

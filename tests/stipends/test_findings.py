@@ -241,9 +241,19 @@ async def test_a_month_without_a_standard_is_refused(world):
 
 async def test_floor_warning_does_not_refuse(world):
     county = await world.county()
-    result = await import_standard(county, basic_floor="500.00")
+    floor = {
+        "kind": "minimum",
+        "area": "rural",
+        "mode": "dispersed",
+        "effective_from": "2025-01",
+        "amount": "6000",
+        "source": "测试文件",
+    }
+    await services.add_floor(SYSTEM, county, floor)  # ¥500.00 a month
+    result = await import_standard(county)
     # In words: the mode's name and the amount, no English key (the floor warning said "dispersed").
-    assert result.created == 1 and len(result.warnings) == 1 and "分散供养 ¥450.00" in result.warnings[0]
+    assert result.created == 1 and len(result.warnings) == 1 and "分散供养" in result.warnings[0]
+    assert "¥450.00" in result.warnings[0] and "¥500.00" in result.warnings[0] and "测试文件" in result.warnings[0]
     assert "集中供养" not in result.warnings[0] and "dispersed" not in result.warnings[0]
     assert "测试" in result.warnings[0] or "县" in result.warnings[0]  # the county by its name
     (standard,) = await services.list_standards(SYSTEM, county)

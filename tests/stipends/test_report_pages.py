@@ -116,7 +116,7 @@ async def test_standards_page_and_form(world, signed_in):
     listing = await client.get(f"/counties/{county}/standards")
     assert listing.status_code == 200 and f"/counties/{county}/standards/new" in listing.text
     form = await client.get(f"/counties/{county}/standards/new")
-    assert form.status_code == 200 and 'name="basic_floor"' in form.text and "_csrf_token" in form.text
+    assert form.status_code == 200 and 'name="basic_concentrated"' in form.text and "_csrf_token" in form.text
     bad = await post_form(
         client, f"/counties/{county}/standards/new", {**GOOD, "effective_from": "明年", "basic_concentrated": "abc"}
     )
@@ -125,9 +125,9 @@ async def test_standards_page_and_form(world, signed_in):
     assert "月份格式不正确" in bad.text and "请填写以元为单位" in bad.text  # the form toolkit's messages, in Chinese
     assert 'value="明年"' in bad.text  # what was typed is kept
     assert await Standard.count().where(Standard.county.code == county) == 0
-    saved = await post_form(
-        client, f"/counties/{county}/standards/new", {**GOOD, "effective_from": "2026/7", "basic_floor": "650"}
-    )
+    minimum = {"kind": "minimum", "area": "rural", "mode": "dispersed", "effective_from": "2026-01", "amount": "7800"}
+    await post_form(client, f"/counties/{county}/standards/floors", {**minimum, "source": "测试文件"})  # ¥650.00 a month
+    saved = await post_form(client, f"/counties/{county}/standards/new", {**GOOD, "effective_from": "2026/7"})
     assert saved.status_code == 303 and saved.headers["location"] == f"/counties/{county}/standards"
     listing = await client.get(saved.headers["location"])
     assert 'class="notice flash"' in listing.text and "2026-07" in listing.text

@@ -200,7 +200,6 @@ GOOD = {
     "care_dispersed_self_care": "80",
     "care_dispersed_partial": "200",
     "care_dispersed_full_loss": "350",
-    "basic_floor": "",
 }
 
 
@@ -233,12 +232,15 @@ async def test_save_standard_validates_each_field_and_writes_nothing_on_error(wo
         await save(finance, county, {**GOOD, "care_dispersed_full_loss": "99999999999"})
     assert set(huge.value.errors) == {"care_dispersed_full_loss"}
     assert await Standard.count().where(Standard.county.code == county) == 0
-    await save(finance, county, {**GOOD, "basic_floor": "650"})
+    minimum = {"kind": "minimum", "area": "urban", "mode": "dispersed", "effective_from": "2026-01", "amount": "7800"}
+    await services.add_floor(finance, county, {**minimum, "source": "测试文件"})  # ¥650.00 a month
+    result = await save(finance, county, GOOD)
+    assert len(result.warnings) == 1  # below the floor: a warning, saved all the same
     (saved,) = await services.list_standards(finance, county)
     assert (saved.effective_from, saved.basic_dispersed, saved.basic_floor, saved.below_floor) == (
         "2026-07",
         "500.50",
-        "650.00",
+        None,
         ["dispersed"],
     )
     audit = await AuditEntry.select().where(AuditEntry.entity_key == f"{county}@2026-07")

@@ -29,7 +29,6 @@ def test_standard_in_force_and_floor():
     assert rules.standard_in_force([later, STANDARD], date(2026, 6, 1)) is STANDARD
     assert rules.standard_in_force([later, STANDARD], date(2026, 7, 1)) is later
     assert rules.standard_in_force([later], date(2026, 6, 1)) is None
-    assert rules.below_floor(later) == ["dispersed"] and rules.below_floor(STANDARD) == []
 
 
 def test_extra_months_after_death():

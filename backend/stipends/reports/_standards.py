@@ -18,7 +18,7 @@ from backend.stipends.reports._common import county_in_scope
 from backend.stipends.schemas import StandardOut, StipendImportResult
 
 MAX_AMOUNT = 10_000_000  # fen: 100000.00 yuan a month is surely a typing error
-STANDARD_FORM_FIELDS = ("effective_from", *rules.AMOUNT_FIELDS, "basic_floor")
+STANDARD_FORM_FIELDS = ("effective_from", *rules.AMOUNT_FIELDS)  # floors: their own page (floors.py)
 
 _AMOUNT = forms.Money(maximum_fen=MAX_AMOUNT)
 
@@ -35,7 +35,6 @@ class StandardForm(forms.Form):
     care_dispersed_self_care: Annotated[int, _AMOUNT]
     care_dispersed_partial: Annotated[int, _AMOUNT]
     care_dispersed_full_loss: Annotated[int, _AMOUNT]
-    basic_floor: Annotated[int | None, forms.Money(required=False, maximum_fen=MAX_AMOUNT)] = None
 
 
 async def save_standard(scope: Scope, county_code: str, data: StandardForm) -> StipendImportResult:
@@ -55,7 +54,6 @@ def standard_form_values(standard: StandardOut | None, month: date) -> dict[str,
     values = {"effective_from": dates.month_text(month)}
     if standard is not None:
         values.update({name: getattr(standard, name) for name in rules.AMOUNT_FIELDS})
-        values["basic_floor"] = standard.basic_floor or ""
     return values
 
 

@@ -13,6 +13,19 @@ from backend.stipends.services._common import (
     require_stipends,
     stored_facts,
 )
+from backend.stipends.services._floors import (
+    FLOOR_FIELDS,
+    FloorForm,
+    add_floor,
+    check_standards,
+    floor_name,
+    floor_rows,
+    list_floors,
+    not_checked_text,
+    parse_floor,
+    row_area,
+    warning_text,
+)
 from backend.stipends.services._imports import import_claims, import_lines, import_payments
 from backend.stipends.services._runs import (
     check_month_range,
@@ -32,7 +45,6 @@ from backend.stipends.services._runs import (
     stored_summary,
 )
 from backend.stipends.services._standards import (
-    floor_warning,
     import_standards,
     list_standards,
     standard_for,
@@ -48,7 +60,17 @@ __all__ = [
     "facts_out",
     "find_run",
     "fingerprint",
-    "floor_warning",
+    "FLOOR_FIELDS",
+    "FloorForm",
+    "add_floor",
+    "check_standards",
+    "floor_name",
+    "floor_rows",
+    "list_floors",
+    "not_checked_text",
+    "parse_floor",
+    "row_area",
+    "warning_text",
     "get_report",
     "get_run",
     "import_claims",

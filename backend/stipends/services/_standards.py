@@ -1,5 +1,8 @@
-"""Stipend standards: listed, the one in force for a month, imported (or corrected), and the
-warning when a basic amount is below the floor the county entered (domain-rules §8)."""
+"""Stipend standards: listed, the one in force for a month, imported (or corrected), each with
+the warnings of the floors it is below and the floors not checked (domain-rules §8, ``_floors``).
+
+The old optional ``basic_floor`` column of the standards file is still accepted (old files still
+import) and stored, but no longer checked: a warning says so and where floors are entered."""
 
 from __future__ import annotations
 
@@ -8,14 +11,14 @@ from datetime import date
 from backend.core import dates
 from backend.core.db import transaction
 from backend.core.exchange import ExchangeError, ParsedRow
+from backend.core.formatting import month as month_words
 from backend.core.i18n import _
 from backend.core.ledger import Change, append_audit
-from backend.core.money import cny, yuan_text
+from backend.core.money import yuan_text
 from backend.core.security import Scope
 from backend.registry import services as registry
 from backend.registry.schemas import ImportRowOut
 from backend.stipends import rules
-from backend.stipends.labels import label
 from backend.stipends.schemas import StandardOut, StipendImportResult
 from backend.stipends.services._common import (
     as_text,
@@ -27,18 +30,29 @@ from backend.stipends.services._common import (
     require_stipends,
     row_counties,
 )
+from backend.stipends.services._floors import (
+    FloorCheck,
+    check_standard,
+    check_standards,
+    floor_rows,
+    key_out,
+    warning_out,
+    warning_text,
+)
 from backend.stipends.tables import Standard
 
 STANDARD_FIELDS = (*rules.AMOUNT_FIELDS, "basic_floor")
 
 
-def standard_out(county_code: str, row: rules.StandardRow) -> StandardOut:
+def standard_out(county_code: str, row: rules.StandardRow, check: FloorCheck | None = None) -> StandardOut:
     return StandardOut(
         county_code=county_code,
         effective_from=month_text(row.effective_from),
         **{name: yuan_text(getattr(row, name)) for name in rules.AMOUNT_FIELDS},
         basic_floor=yuan_text(row.basic_floor) if row.basic_floor is not None else None,
-        below_floor=rules.below_floor(row),
+        below_floor=check.modes if check else [],
+        floor_warnings=[warning_out(warning) for warning in check.warnings] if check else [],
+        floors_not_checked=[key_out(key) for key in check.not_checked] if check else [],
     )
 
 
@@ -49,35 +63,40 @@ async def standard_rows(county_id: int) -> list[rules.StandardRow]:
 
 
 async def list_standards(scope: Scope, county_code: str) -> list[StandardOut]:
+    """The county's standards, oldest first, each checked against the floors (``_floors``)."""
     county = await registry.find_county(scope, county_code)
-    return [standard_out(county_code, row) for row in await standard_rows(county["id"])]
+    rows = await standard_rows(county["id"])
+    checks = check_standards(rows, await floor_rows(county["id"]))
+    return [standard_out(county_code, row, checks[row.effective_from]) for row in rows]
 
 
 async def standard_for(scope: Scope, county_code: str, month: date) -> StandardOut | None:
-    """The standard in force for ``month`` (None when the county has none yet)."""
+    """The standard in force for ``month`` (None when the county has none yet), with its check."""
     county = await registry.find_county(scope, county_code)
-    row = rules.standard_in_force(await standard_rows(county["id"]), dates.month_of(month))
-    return standard_out(county_code, row) if row else None
-
-
-def floor_warning(county_name: str, row: rules.StandardRow) -> str | None:
-    """The warning, in the user's language, when a basic amount of ``row`` is below its floor."""
-    modes = rules.below_floor(row)
-    if not modes:
+    rows = await standard_rows(county["id"])
+    row = rules.standard_in_force(rows, dates.month_of(month))
+    if row is None:
         return None
-    return _("{county}, standard from {month}: the basic amount ({modes}) is below the floor {floor} the county entered.").format(
-        county=county_name,
-        month=month_text(row.effective_from),
-        modes=_(", ").join(_("{mode} {amount}").format(mode=label("mode", mode), amount=cny(row.basic(mode))) for mode in modes),
-        floor=cny(row.basic_floor),
-    )
+    return standard_out(county_code, row, check_standards(rows, await floor_rows(county["id"]))[row.effective_from])
+
+
+def _county_warning(county_name: str, month: date, text: str) -> str:
+    return _("{county}, standard from {month}: {warning}").format(county=county_name, month=month_words(month), warning=text)
 
 
 async def standard_warnings(scope: Scope, county_code: str, month: date) -> list[str]:
+    """The floors the standard in force for ``month`` is below in that month (``tekun reconcile``)."""
     county = await registry.find_county(scope, county_code)
     row = rules.standard_in_force(await standard_rows(county["id"]), dates.month_of(month))
-    warning = floor_warning(county["name"], row) if row else None
-    return [warning] if warning else []
+    if row is None:
+        return []
+    check = check_standard(row, dates.add_months(dates.month_of(month), 1), await floor_rows(county["id"]))
+    in_month = [warning for warning in check.warnings if warning.from_month <= dates.month_of(month)]
+    # Of a floor changed since the row's month, only the one in force for ``month``.
+    latest = {}
+    for warning in in_month:
+        latest[(warning.floor.key, warning.mode)] = warning
+    return [_county_warning(county["name"], row.effective_from, warning_text(warning)) for warning in latest.values()]
 
 
 def _plan_row(row: ParsedRow, counties: dict, existing: dict, plan: list[ImportRowOut], writes: list) -> None:
@@ -116,6 +135,36 @@ async def _write_standards(scope: Scope, writes: list) -> None:
         await append_audit(scope.user_id, scope.username, changes)
 
 
+async def _import_warnings(rows: list[ParsedRow], counties: dict, existing: dict) -> list[str]:
+    """Per imported row, the floors it is below in the months it will be in force (until the
+    county's next standard, stored or in the file); and one note when the file gives the legacy
+    ``basic_floor``, which is kept but no longer checked."""
+    warnings: list[str] = []
+    months: dict[int, set[date]] = {}
+    for county_id, month in existing:
+        months.setdefault(county_id, set()).add(month)
+    for row in rows:
+        months.setdefault(counties[row.values["county_code"]]["id"], set()).add(row.values["effective_from"])
+    floors: dict[int, list] = {}
+    for row in rows:
+        county = counties[row.values["county_code"]]
+        if county["id"] not in floors:
+            floors[county["id"]] = await floor_rows(county["id"])
+        month = row.values["effective_from"]
+        standard = rules.StandardRow(effective_from=month, **{name: row.values.get(name) for name in STANDARD_FIELDS})
+        end = min((later for later in months[county["id"]] if later > month), default=None)
+        check = check_standard(standard, end, floors[county["id"]])
+        warnings += [_county_warning(county["name"], month, warning_text(warning)) for warning in check.warnings]
+    if any(row.values.get("basic_floor") is not None for row in rows):
+        warnings.append(
+            _(
+                "The column basic_floor (基本生活费下限) is kept but no longer checked: enter the county's floors "
+                "on the floors page of the standards."
+            )
+        )
+    return warnings
+
+
 async def import_standards(scope: Scope, rows: list[ParsedRow], dry_run: bool = False) -> StipendImportResult:
     """Standards by county and effective month. A row for an existing (county, month) corrects
     its amounts (runs of the months it covers become stale)."""
@@ -136,11 +185,7 @@ async def import_standards(scope: Scope, rows: list[ParsedRow], dry_run: bool = 
         writes: list = []
         for row in rows:
             _plan_row(row, counties, existing, plan, writes)
-            values = {name: row.values.get(name) for name in STANDARD_FIELDS}
-            standard = rules.StandardRow(effective_from=row.values["effective_from"], **values)
-            warning = floor_warning(counties[row.values["county_code"]]["name"], standard)
-            if warning:
-                warnings.append(warning)
+        warnings += await _import_warnings(rows, counties, existing)
         if dry_run:
             return import_result("standards", plan, True, warnings)
         await _write_standards(scope, writes)
