@@ -14,7 +14,7 @@ from backend.core.errors import Invalid
 from backend.core.formatting import day
 from backend.core.i18n import N_, _
 from backend.core.permissions import allow
-from backend.core.web import USER, overview_panels, page, redirect
+from backend.core.web import USER, county_panels, overview_panels, page, redirect
 from backend.registry import rules, services
 from backend.registry.schemas import CountyIn, CountyPatch, HomeIn, HomePatch, ParametersIn
 
@@ -169,6 +169,7 @@ async def county_detail(request: Request, code: FromPath[str]) -> Template:
         parameters=await services.current_parameters(scope, code),
         history=await services.parameter_history(scope, code),
         defaults=rules.default_table(),
+        panels=await county_panels(request, code),
     )
 
 
