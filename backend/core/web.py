@@ -142,25 +142,6 @@ async def overview_panels(request: Request) -> list[tuple[str, dict[str, Any]]]:
     return shown
 
 
-# The county page ("/counties/{code}", registry) shows panels that other domains contribute the
-# same way: each is an async function (request, county code) -> (template, context) or None.
-COUNTY_PANELS: list = []
-
-
-def county_panel(function):
-    """Register a county-page panel (a decorator; domains use it in their views module)."""
-    COUNTY_PANELS.append(function)
-    return function
-
-
-async def county_panels(request: Request, county_code: str) -> list[tuple[str, dict[str, Any]]]:
-    shown = []
-    for panel in COUNTY_PANELS:
-        if (result := await panel(request, county_code)) is not None:
-            shown.append(result)
-    return shown
-
-
 def nav_for(user) -> list[tuple[str, str]]:
     """(path, label) pairs of the navigation for this user, from the permission matrix."""
     if user is None:

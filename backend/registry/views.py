@@ -13,8 +13,9 @@ from backend.core import dates, forms, todo
 from backend.core.errors import Invalid
 from backend.core.formatting import day
 from backend.core.i18n import N_, _
+from backend.core.panels import county_panels
 from backend.core.permissions import allow
-from backend.core.web import USER, county_panels, overview_panels, page, redirect
+from backend.core.web import USER, overview_panels, page, redirect
 from backend.registry import rules, services
 from backend.registry.schemas import CountyIn, CountyPatch, HomeIn, HomePatch, ParametersIn
 

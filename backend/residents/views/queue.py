@@ -16,8 +16,9 @@ from backend.core import dates, forms
 from backend.core.errors import Invalid, NotFound
 from backend.core.i18n import N_, _
 from backend.core.limits import RecordId
+from backend.core.panels import county_panel
 from backend.core.permissions import allow, can
-from backend.core.web import county_panel, overview_panel, redirect
+from backend.core.web import overview_panel, redirect
 from backend.registry import services as registry
 from backend.residents import services
 from backend.residents.queue_rules import APPLICANTS
