@@ -203,7 +203,7 @@ async def _audit(scope: Scope, action: str, id_number: str, before: dict | None,
     await append_audit(
         scope.user_id,
         scope.username,
-        [Change(f"admission_application.{action}", "resident", citizen_id.mask(id_number), before, after)],
+        [Change(action, "resident", citizen_id.mask(id_number), before, after)],
     )
 
 
@@ -250,7 +250,7 @@ async def record_application(scope: Scope, data: ApplicationIn) -> ApplicationOu
             "preferred_home": home["code"] if home else None,
             "note": note,
         }
-        await _audit(scope, "create", person["id_number"], None, after)
+        await _audit(scope, "admission_application.create", person["id_number"], None, after)
     return await get_application(scope, application_id)
 
 
@@ -283,7 +283,7 @@ async def offer_place(scope: Scope, application_id: int, data: OfferIn) -> Appli
             A.id == application_id
         )
         after = {"application": application_id, "home": home["code"], "offered_on": data.offered_on.isoformat()}
-        await _audit(scope, "offer", row["id_number"], {"status": "open"}, {"status": "offered", **after})
+        await _audit(scope, "admission_application.offer", row["id_number"], {"status": "open"}, {"status": "offered", **after})
     return await get_application(scope, application_id)
 
 
@@ -309,7 +309,9 @@ async def accept_offer(scope: Scope, application_id: int, data: AcceptIn) -> App
             raise Invalid({_ADMISSION_FIELDS.get(key, key): message for key, message in invalid.errors.items()}) from invalid
         await A.update({A.status: "admitted", A.closed_on: data.admitted_on, A.open_for: None}).where(A.id == application_id)
         after = {"application": application_id, "home": row["offered_home_code"], "admitted_on": data.admitted_on.isoformat()}
-        await _audit(scope, "admit", row["id_number"], {"status": "offered"}, {"status": "admitted", **after})
+        await _audit(
+            scope, "admission_application.admit", row["id_number"], {"status": "offered"}, {"status": "admitted", **after}
+        )
     return await get_application(scope, application_id)
 
 
@@ -333,7 +335,7 @@ async def decline_offer(scope: Scope, application_id: int, data: CloseIn) -> App
         ).where(A.id == application_id)
         before = {"status": "offered", "home": row["offered_home_code"], "offered_on": row["offered_on"].isoformat()}
         after = {"status": "open", "application": application_id, "declined_on": data.on.isoformat(), "reason": reason}
-        await _audit(scope, "decline", row["id_number"], before, after)
+        await _audit(scope, "admission_application.decline", row["id_number"], before, after)
     return await get_application(scope, application_id)
 
 
@@ -349,5 +351,5 @@ async def withdraw_application(scope: Scope, application_id: int, data: CloseIn)
             A.id == application_id
         )
         after = {"status": "withdrawn", "application": application_id, "closed_on": data.on.isoformat(), "reason": reason}
-        await _audit(scope, "withdraw", row["id_number"], {"status": row["status"]}, after)
+        await _audit(scope, "admission_application.withdraw", row["id_number"], {"status": row["status"]}, after)
     return await get_application(scope, application_id)
