@@ -124,14 +124,15 @@ async def test_the_month_in_progress_is_counted_at_the_end_of_today(county_of_te
 
 async def test_the_rate_reads_a_fixed_number_of_queries(county_of_ten, monkeypatch):
     count = 0
-    original = ENGINE.run_querystring
+    engine = type(ENGINE)  # patched on the class: PostgresEngine has read-only attributes
+    original = engine.run_querystring
 
-    async def counted(*args, **kwargs):
+    async def counted(self, *args, **kwargs):
         nonlocal count
         count += 1
-        return await original(*args, **kwargs)
+        return await original(self, *args, **kwargs)
 
-    monkeypatch.setattr(ENGINE, "run_querystring", counted)
+    monkeypatch.setattr(engine, "run_querystring", counted)
 
     async def queries() -> int:
         nonlocal count
@@ -140,10 +141,10 @@ async def test_the_rate_reads_a_fixed_number_of_queries(county_of_ten, monkeypat
         return count
 
     before = await queries()
-    monkeypatch.setattr(ENGINE, "run_querystring", original)
+    monkeypatch.setattr(engine, "run_querystring", original)
     for _ in range(6):
         await county_of_ten["person"]("partial", admitted_on=D(2025, 1, 20))
-    monkeypatch.setattr(ENGINE, "run_querystring", counted)
+    monkeypatch.setattr(engine, "run_querystring", counted)
     assert 3 <= before <= 6  # the register, placements, assessments (and the county look-ups)
     assert await queries() == before
     feb = (
