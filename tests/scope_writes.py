@@ -90,6 +90,8 @@ _RUN = "a reconciliation run of a county (county scope: test_out_of_scope_record
 _CLAIM = "a home's monthly claim (home scope: test_out_of_scope_records_are_not_found_on_every_route)"
 _FILE = "persons named in an uploaded file: test_an_import_cannot_write_for_persons_out_of_write_scope"
 _USERS = "users (admin only: test_out_of_scope_records_are_not_found_on_every_route gets 403 for the others)"
+_QUEUE = "an application of a county's admission queue (county scope: test_out_of_scope_records_are_not_found_on_every_route)"
+_APPLY = "an application of a person of the actor's county (tests/residents/test_queue.py: another county's person is not found)"
 _NEW = "registers a new person in the actor's county (tests/residents: another county is refused)"
 
 NOT_WALKED: dict[tuple[str, str], str] = {
@@ -131,6 +133,13 @@ NOT_WALKED: dict[tuple[str, str], str] = {
     ("POST", "/stipends/claims/{claim_id:int}/submit"): _CLAIM,
     ("POST", "/stipends/claims/{claim_id:int}/reconcile"): _CLAIM,
     ("POST", "/stipends/claims/{claim_id:int}/approve"): _CLAIM,
+    ("POST", "/counties/{code:str}/admission-queue/new"): _APPLY,
+    ("POST", "/api/v1/admission-applications"): _APPLY,
+    ("POST", "/admission-applications/{application_id:int}/{step:str}"): _QUEUE,
+    ("POST", "/api/v1/admission-applications/{application_id:int}/offer"): _QUEUE,
+    ("POST", "/api/v1/admission-applications/{application_id:int}/accept"): _QUEUE,
+    ("POST", "/api/v1/admission-applications/{application_id:int}/decline"): _QUEUE,
+    ("POST", "/api/v1/admission-applications/{application_id:int}/withdraw"): _QUEUE,
 }
 
 

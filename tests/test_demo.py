@@ -51,6 +51,7 @@ TABLES = (
     "reconciliation_run",
     "finding",
     "death_record",
+    "admission_application",
 )
 
 
@@ -333,3 +334,15 @@ async def test_the_watchdog_stops_on_a_changed_parent_only():
     assert not watching.done() and not stop.is_set()
     stop.set()
     await asyncio.wait_for(watching, 30)
+
+
+def test_the_admission_queue_of_yongdeng(demo_db):
+    url, _first = demo_db
+    rows = _query(
+        url,
+        "SELECT r.tier, a.status, c.code FROM admission_application a JOIN resident r ON r.id = a.resident "
+        "JOIN county c ON c.id = a.county",
+    )
+    assert {code for *_, code in rows} == {"620121"}
+    assert {tier for tier, *_ in rows} == {"full_loss", "partial", "self_care", "unassessed"}
+    assert sorted(status for _, status, _ in rows).count("offered") == 1 and len(rows) >= 5

@@ -27,6 +27,7 @@ from backend.core.web import PUBLIC, access_rule
 from backend.deaths import services as deaths
 from backend.deaths.schemas import DeathIn
 from backend.residents import services as residents
+from backend.residents.queue_schemas import ApplicationIn
 from backend.residents.schemas import AssessmentIn, ResidentIn
 from backend.stipends import claims, services, workflow
 from tests.conftest import post_form
@@ -81,6 +82,12 @@ async def disclosing_world(world, signed_in, bearer):
         "dispersed": await person("乙分散", False),
         "dead": await person("丙已故", True),
     }
+    application = await residents.record_application(
+        SYSTEM,
+        ApplicationIn(
+            resident_id=people["dispersed"]["id"], applicant="self", applied_on=date(2025, 3, 2), preferred_home_code=home
+        ),
+    )
     died = dates.add_months(MONTH, -2)
     await deaths.report_death(SYSTEM, people["dead"]["id"], DeathIn(died_at=datetime(died.year, died.month, 5, 9, tzinfo=UTC)))
     unknown = _number()
@@ -112,6 +119,7 @@ async def disclosing_world(world, signed_in, bearer):
         "unknown": unknown,
         "run": report.run_id,
         "claim": claim.id,
+        "application": application.id,
         "clients": clients,
         "usernames": usernames,
         "numbers": shown,
@@ -125,6 +133,8 @@ def _fills(w: dict) -> dict[str, list[str]]:
         "{run_id:str}": [w["run"]],
         "{claim_id:int}": [str(w["claim"])],
         "{user_id:int}": [str(user_id) for user_id in w["users"]],
+        "{application_id:int}": [str(w["application"])],
+        "{step:str}": ["offer", "accept", "decline", "withdraw"],
     }
 
 
@@ -177,6 +187,7 @@ async def test_no_answer_but_the_revealing_ones_shows_a_full_id_number(app, disc
         "/api/v1/deaths/notices",
         "/api/v1/counties/{code:str}/stipend-runs/{run_id:str}/review",
         "/api/v1/residents/{resident_id:int}/deaths",
+        "/api/v1/counties/{code:str}/admission-queue",
     ):
         assert path in api_lists, path
 

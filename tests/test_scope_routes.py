@@ -24,6 +24,7 @@ from backend.core.web import PUBLIC, USER, access_rule
 from backend.deaths import services as deaths
 from backend.deaths.schemas import DeathIn
 from backend.residents import services as residents
+from backend.residents.queue_schemas import ApplicationIn
 from backend.residents.schemas import PlacementIn, ResidentIn
 from backend.stipends import claims as stipend_claims
 from backend.stipends import services as stipend_services
@@ -41,6 +42,7 @@ PARAMETER_KINDS = [
     (re.compile(r"^/stipends/runs/\{run_id:str\}"), "run"),
     (re.compile(r"^/stipends/claims/\{claim_id:int\}"), "claim"),
     (re.compile(r"^/users/\{user_id:int\}"), "user"),  # the administrator's alone: others get 403
+    (re.compile(r"^(/api/v1)?/admission-applications/\{application_id:int\}"), "application"),
 ]
 PARAMETER_PLACEHOLDERS = {
     "county": r"\{code:str\}",
@@ -49,6 +51,7 @@ PARAMETER_PLACEHOLDERS = {
     "run": r"\{run_id:str\}",
     "claim": r"\{claim_id:int\}",
     "user": r"\{user_id:int\}",
+    "application": r"\{application_id:int\}",
 }
 # Public routes whose parameter names no record.
 PUBLIC_PARAMETER_ROUTES = {"/lang/{code:str}", "/static/{file_path:path}", "/static/swagger/{file_path:path}"}
@@ -113,6 +116,15 @@ async def two_worlds(world, signed_in, bearer):
     await import_standard(county_y, "2024-01")
     run = await stipend_services.reconcile(Scope.system(), county_y, date(2024, 3, 1), "payments")
     claim = await stipend_claims.generate_claim(Scope.system(), home_b, date(2024, 3, 1))
+    # An application of county Y's admission queue, naming home B.
+    waiting = await residents.register_resident(
+        Scope.system(),
+        ResidentIn(id_number=new_id("M"), name="外人LEAKPERSON", county_code=county_y, approved_on=date(2024, 1, 1)),
+    )
+    application = await residents.record_application(
+        Scope.system(),
+        ApplicationIn(resident_id=waiting.id, applicant="self", applied_on=date(2024, 2, 1), preferred_home_code=home_b),
+    )
     people = {}
     for role, home, county in (
         ("director", home_a, None),
@@ -130,6 +142,7 @@ async def two_worlds(world, signed_in, bearer):
         "people": people,
         "run_b": run.run_id,
         "claim_b": str(claim.id),
+        "application_b": str(application.id),
         "user_b": str((await world.user("director", home=home_b)).id),
     }
 
@@ -145,6 +158,9 @@ API_BODIES = [
         re.compile(r"/stipend-floors$"),
         {"kind": "dibao", "area": "rural", "effective_from": "2026-01", "amount": "600", "ratio": "1.3", "source": "测试"},
     ),
+    (re.compile(r"/admission-applications/\d+/offer$"), {"home_code": "X", "offered_on": "2024-03-01"}),
+    (re.compile(r"/admission-applications/\d+/accept$"), {"admitted_on": "2024-03-01"}),
+    (re.compile(r"/admission-applications/\d+/(decline|withdraw)$"), {"on": "2024-03-01", "reason": "本人撤回"}),
 ]
 
 
@@ -177,6 +193,7 @@ async def test_out_of_scope_records_are_not_found_on_every_route(app, two_worlds
             "run": two_worlds["run_b"],
             "claim": two_worlds["claim_b"],
             "user": two_worlds["user_b"],
+            "application": two_worlds["application_b"],
         }[kind]
         concrete = re.sub(PARAMETER_PLACEHOLDERS[kind], value, path)
         rule = access_rule(handler, path)

@@ -43,6 +43,11 @@ ACTIONS: dict[str, str] = {
     "resident.import_fill": N_("Register record completed by an import"),
     "resident.view_id": N_("Full ID number shown"),
     "assessment.import": N_("Assessments imported"),
+    "admission_application.create": N_("Application for a place in a home recorded"),
+    "admission_application.offer": N_("Place in a home offered"),
+    "admission_application.admit": N_("Admitted from the admission queue"),
+    "admission_application.decline": N_("Offered place declined"),
+    "admission_application.withdraw": N_("Application for a place withdrawn"),
     # deaths
     "death.report": N_("Death reported"),
     "death.correct": N_("Death report corrected"),
@@ -159,6 +164,14 @@ FIELDS: dict[str, str] = {
     "id_digest": N_("Digest of the ID number"),
     "residents": N_("Records of the register"),
     "id_number": N_("ID number"),
+    "application": N_("Application No."),
+    "applicant": N_("Applicant"),
+    "applied_on": N_("Applied on"),
+    "preferred_home": N_("Preferred home"),
+    "offered_on": N_("Offered on"),
+    "declined_on": N_("Declined on"),
+    "closed_on": N_("Closed on"),
+    "status": N_("Status"),
     # deaths
     "died_at": N_("Time of death"),
     "reported_at": N_("Reported at"),
@@ -258,6 +271,17 @@ VALUES: dict[str, dict[str, str]] = {
     "stipend_floor.area": {"urban": N_("Urban"), "rural": N_("Rural")},
     "stipend_floor.mode": {"concentrated": N_("Concentrated support"), "dispersed": N_("Dispersed support")},
     "filled": {"admission": N_("Admission"), "ended_on": N_("End of support")},
+    "applicant": {
+        "self": N_("The person"),
+        "township": N_("The township (street office)"),
+        "county": N_("The county civil-affairs bureau"),
+    },
+    "status": {
+        "open": N_("Waiting"),
+        "offered": N_("Place offered"),
+        "admitted": N_("Admitted to a home"),
+        "withdrawn": N_("Withdrawn"),
+    },
 }
 MONEY_FEN = {
     "basic_concentrated",
@@ -273,7 +297,7 @@ MONEY_FEN = {
     "care_amount",
 }
 MONEY_YUAN = {"funeral_subsidy", "total"}  # yuan text, "1010.00"
-PLACES = {"home", "home_code", "county", "county_code", "user"}  # codes shown by name
+PLACES = {"home", "home_code", "county", "county_code", "user", "preferred_home"}  # codes shown by name
 
 LEDGERS: dict[str, str] = {
     "audit": N_("Audit log"),

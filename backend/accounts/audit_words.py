@@ -49,7 +49,9 @@ class Names:
     counties: dict[str, str] = field(default_factory=dict)
 
     def of(self, kind: str, code: str) -> str:
-        table = {"user": self.users, "home": self.homes, "home_code": self.homes}.get(kind, self.counties)
+        table = {"user": self.users, "home": self.homes, "home_code": self.homes, "preferred_home": self.homes}.get(
+            kind, self.counties
+        )
         return table.get(code, code)
 
 
@@ -198,7 +200,7 @@ def codes_named(entity: str, key: str, before: str | None, after: str | None) ->
         found["home" if entity == "claim" else "county"].add(key.partition("@")[0])
     for values in (loads(before), loads(after)):
         for name, value in (values or {}).items():
-            kind = {"home_code": "home", "county_code": "county"}.get(name, name)
+            kind = {"home_code": "home", "preferred_home": "home", "county_code": "county"}.get(name, name)
             if kind in found and isinstance(value, str) and value:
                 found[kind].add(value)
     return found

@@ -37,6 +37,10 @@ MATRIX: dict[str, frozenset[str]] = {
     "record_placement": frozenset({DIRECTOR, INSPECTOR, ADMIN}),
     "record_assessment": frozenset({DIRECTOR, INSPECTOR, ADMIN}),
     "reveal_id_number": frozenset({INSPECTOR, FINANCE, ADMIN}),
+    # the admission queue (a director reads the applications naming their home; finance reads)
+    "view_admission_queue": frozenset({DIRECTOR, INSPECTOR, FINANCE, ADMIN}),
+    "manage_admission_queue": frozenset({INSPECTOR, ADMIN}),  # applications, offers, admissions from it
+    "view_concentration_rate": frozenset({INSPECTOR, FINANCE, ADMIN}),
     # deaths
     "report_death": frozenset({DIRECTOR, INSPECTOR, ADMIN}),  # the home reports; the county may too
     "view_deaths": frozenset({INSPECTOR, FINANCE, ADMIN}),  # the death register and its notices

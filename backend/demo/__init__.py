@@ -12,6 +12,9 @@ at the concentrated rate, care paid for a higher tier than assessed, a line paid
 that is not in the register, a name typo, a person left unpaid. Then a reconciliation run for every
 county and month, so the finance pages have findings to review.
 
+The admission queue (issue 10): a few applications of dispersed persons of 永登县 across the
+tiers, one with a place offered (``_queue``).
+
 Everything goes through the services (the exchange-file import services for the bulk, the
 placement and assessment services for the story), so the history is real, chained and audited.
 The data is generated from a fixed seed and dated relative to a fixed day, so loading it twice
@@ -34,6 +37,7 @@ from backend.demo._people import (
     RESIDENT_HEADERS,
     People,
 )
+from backend.demo._queue import load_queue
 from backend.demo._register import demo_rows, tell_story
 from backend.demo._stipends import FLOORS, PLANTED, load_stipends, payment_months
 from backend.demo._world import (
@@ -103,4 +107,5 @@ async def load_demo() -> list[tuple[str, str, str, str]]:
     await import_rows(scope, "assessments", ASSESSMENT_HEADERS, assessments)
     await tell_story(scope, story, anchor)
     await load_stipends(scope, anchor, residents, assessments, story)
+    await load_queue(scope, anchor)
     return logins

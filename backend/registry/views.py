@@ -13,6 +13,7 @@ from backend.core import dates, forms, todo
 from backend.core.errors import Invalid
 from backend.core.formatting import day
 from backend.core.i18n import N_, _
+from backend.core.panels import county_panels
 from backend.core.permissions import allow
 from backend.core.web import USER, overview_panels, page, redirect
 from backend.registry import rules, services
@@ -171,6 +172,7 @@ async def county_detail(request: Request, code: FromPath[str]) -> Template:
         parameters=await services.current_parameters(scope, code),
         history=await services.parameter_history(scope, code),
         defaults=rules.default_table(),
+        panels=await county_panels(request, code),
     )
 
 

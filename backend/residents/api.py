@@ -19,6 +19,7 @@ from backend.core.permissions import allow
 from backend.core.security import Scope
 from backend.core.web import API_BODY_ERRORS, API_ERRORS, USER
 from backend.residents import services
+from backend.residents.queue_api import QUEUE_ROUTES
 from backend.residents.schemas import (
     AssessmentIn,
     AssessmentOut,
@@ -159,4 +160,4 @@ async def due_assessments(
     return await services.due_assessments(actor, home_code=home, county_code=county, overdue_only=overdue)
 
 
-ROUTES = [ResidentController, due_assessments]
+ROUTES = [ResidentController, due_assessments, *QUEUE_ROUTES]

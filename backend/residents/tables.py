@@ -1,6 +1,7 @@
 """Residents tables: the register, placement events, assessments (both instruments), re-assessment
-tasks. Placements and assessments are append-only ledgers (hash-chained); the register row keeps
-the *current* home, mode and tier as a cache recomputed from them after every event."""
+tasks, admission applications. Placements and assessments are append-only ledgers (hash-chained);
+the register row keeps the *current* home, mode and tier as a cache recomputed from them after
+every event."""
 
 from piccolo.columns import Boolean, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
@@ -107,6 +108,32 @@ class ReassessmentTask(Table):
     done_on = Date(null=True, default=None)
     assessment = Integer(null=True, default=None)
     cancelled_on = Date(null=True, default=None)
+    created_at = Timestamptz()
+    created_by = Varchar(length=150)
+
+
+class AdmissionApplication(Table):
+    """A dispersed person's application to live in a home (入住申请), waiting in the county's
+    admission queue (domain-rules §2, "Priority admission"). ``status``: ``open`` (waiting),
+    ``offered`` (a place in a home offered), ``admitted`` (the admission recorded through the
+    placement ledger) or ``withdrawn`` (closed with a reason). A declined offer returns it to
+    ``open`` with its date (and place in the queue) kept. ``open_for`` holds the person's id while
+    the application is open or offered and NULL once closed: its unique constraint allows one
+    open application per person on every database."""
+
+    resident = ForeignKey(references=Resident, on_delete=OnDelete.restrict, index=True)
+    county = ForeignKey(references=County, on_delete=OnDelete.restrict, index=True)  # the person's (never changes)
+    applicant = Varchar(length=12)  # self / township / county
+    applied_on = Date()
+    preferred_home = ForeignKey(references=Home, on_delete=OnDelete.restrict, null=True, default=None)
+    note = Varchar(length=300, default="")
+    status = Varchar(length=10, default="open", index=True)
+    open_for = Integer(null=True, default=None, unique=True)
+    offered_home = ForeignKey(references=Home, on_delete=OnDelete.restrict, null=True, default=None, index=True)
+    offered_on = Date(null=True, default=None)
+    offers_declined = Integer(default=0)
+    closed_on = Date(null=True, default=None)
+    close_reason = Varchar(length=200, default="")
     created_at = Timestamptz()
     created_by = Varchar(length=150)
 

@@ -28,6 +28,7 @@ from backend.residents.services.assessments import (
     record_capability,
     report_condition_change,
 )
+from backend.residents.services.concentration import concentration_rates, last_twelve_months
 from backend.residents.services.death import record_death_effects
 from backend.residents.services.imports import import_residents
 from backend.residents.services.queries import (
@@ -42,6 +43,16 @@ from backend.residents.services.queries import (
     state_on,
     tier_counts_by_home,
     timeline,
+)
+from backend.residents.services.queue import (
+    accept_offer,
+    admission_queue,
+    closed_applications,
+    decline_offer,
+    get_application,
+    offer_place,
+    record_application,
+    withdraw_application,
 )
 from backend.residents.services.register import (
     check_not_after_death,
@@ -73,6 +84,17 @@ __all__ = [
     "record_assessment",
     "record_capability",
     "report_condition_change",
+    # the admission queue and the concentration rate of dependent persons
+    "accept_offer",
+    "admission_queue",
+    "closed_applications",
+    "concentration_rates",
+    "decline_offer",
+    "get_application",
+    "last_twelve_months",
+    "offer_place",
+    "record_application",
+    "withdraw_application",
     # imports (interfaces.md §3)
     "import_assessments",
     "import_residents",

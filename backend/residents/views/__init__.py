@@ -2,7 +2,8 @@
 (``roster``), the county register and registering a person (``register``), a person's page and
 the audited full ID (``person``), placements (``placements``), the end of support (``ending``),
 self-care assessments and condition changes (``assessments``), the GB/T 42195 assessment
-(``gbt42195``), and the due lists with their "今日待办" items (``due``).
+(``gbt42195``), the due lists with their "今日待办" items (``due``), and the admission queue with the
+concentration-rate panel of the county page (``queue``).
 
 ``ROUTES`` is what backend/app.py mounts. The label sets live in ``backend.residents.labels``;
 they are re-exported here for the pages of other domains that imported them from this module.
@@ -22,6 +23,7 @@ from backend.residents.views import (
     gbt42195,
     person,
     placements,
+    queue,
     register,
     roster,
 )
@@ -35,6 +37,7 @@ ROUTES = [
     *ending.ROUTES,
     *assessments.ROUTES,
     *gbt42195.ROUTES,
+    *queue.ROUTES,
 ]
 
 __all__ = ["GENDER_LABELS", "MODE_LABELS", "ROUTES", "STATUS_LABELS", "TIER_LABELS", "labels"]
