@@ -13,6 +13,7 @@ COLUMNS = [
     ("home_code", "机构编码"),
     ("home_name", "机构名称"),
     ("died_at", "死亡时间"),
+    ("time_of_death", "死亡时刻"),
     ("reported_at", "报告时间"),
     ("hours_to_report", "报告用时(小时)"),
     ("deadline_hours", "时限(小时)"),

@@ -181,7 +181,9 @@ async def test_import_deaths_all_or_nothing_and_idempotent(world, register, syst
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
     records = {r.resident_id: r for r in await services.county_deaths(system, county)}
     assert records[first.id].hours_to_report == 10.0 and not records[first.id].late
-    assert records[second.id].time_known is False and records[second.id].hours_to_report == 33.0 and records[second.id].late
+    # A date alone: time unknown, counted from the end of 5 March (9 h to 09:00 on the 6th, not 33 h).
+    assert records[second.id].died_time_known is False
+    assert records[second.id].hours_to_report == 9.0 and not records[second.id].late
     assert (await Resident.select(Resident.home).where(Resident.id == first.id).first())["home"] is None
     changed = _csv(
         [
@@ -217,6 +219,7 @@ async def test_cli_deaths_list_json(world, register, system):
         "deadline_hours",
         "late",
         "last_entitled_month",
+        "died_time_known",
     }
     types = {key: type(value) for key, value in entry.items()}
     assert types == {
@@ -229,7 +232,9 @@ async def test_cli_deaths_list_json(world, register, system):
         "deadline_hours": int,
         "late": bool,
         "last_entitled_month": str,
+        "died_time_known": bool,
     }
+    assert entry["died_time_known"] is True and entry["died_at"] == "2025-07-31T22:00:00+08:00"
     assert entry["name"] == "周八" and entry["home_code"] == home and entry["late"] is True
     assert entry["died_at"] == "2025-07-31T22:00:00+08:00" and entry["last_entitled_month"] == "2025-07"
     assert len(entry["id_number"]) == 18
@@ -249,7 +254,7 @@ def test_the_xlsx_export_opens_in_openpyxl():
     book = openpyxl.load_workbook(io.BytesIO(to_xlsx([row])))
     sheet = book.active
     assert sheet.title == "去世信息备案" and sheet["A1"].value == "身份证号"
-    assert sheet.cell(row=2, column=7).value == 23.9 and sheet.cell(row=2, column=9).value == "是"
+    assert sheet.cell(row=2, column=8).value == 23.9 and sheet.cell(row=2, column=10).value == "是"
 
 
 async def test_the_admin_sets_the_funeral_subsidy_on_a_form(world, signed_in):

@@ -45,7 +45,28 @@ def _columns():
     )
 
 
+def timing(row: dict[str, Any]) -> rules.Timing:
+    """Hours to report and lateness of a stored record, by the rule (``rules.report_timing``):
+    from the time of death, or from the end of the day when only the date is known. Counted from
+    the record's inputs (died_at, time_known, reported_at, deadline_hours), not read from its
+    ``minutes_to_report`` / ``late``, which keep what was computed when the record was made: a
+    record made before issue 10 with a date alone was counted from 00:00 there, and the ledger
+    is append-only."""
+    return rules.report_timing(
+        row["died_at"], bool(row["time_known"]), row["reported_at"], row["deadline_hours"], get_settings().tz
+    )
+
+
+def died_at_text(row: dict[str, Any]) -> str:
+    """``died_at`` as interfaces §6 gives it: the local date-time, or the date alone when only
+    the date is known."""
+    if row["time_known"]:
+        return local_iso(row["died_at"])
+    return row["died_on"].isoformat()
+
+
 def _out(row: dict[str, Any]) -> DeathOut:
+    counted = timing(row)
     return DeathOut(
         id=row["id"],
         resident_id=row["resident"],
@@ -56,11 +77,11 @@ def _out(row: dict[str, Any]) -> DeathOut:
         home_name=row["home_name"],
         died_at=row["died_at"],
         died_on=row["died_on"],
-        time_known=bool(row["time_known"]),
+        died_time_known=bool(row["time_known"]),
         reported_at=row["reported_at"],
-        hours_to_report=rules.hours_text(row["minutes_to_report"]),
+        hours_to_report=counted.hours,
         deadline_hours=row["deadline_hours"],
-        late=bool(row["late"]),
+        late=counted.late,
         last_entitled_month=dates.month_text(row["last_entitled_month"]),
         place=row["place"],
         cause=row["cause"],
