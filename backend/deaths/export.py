@@ -13,7 +13,6 @@ COLUMNS = [
     ("home_code", "机构编码"),
     ("home_name", "机构名称"),
     ("died_at", "死亡时间"),
-    ("time_of_death", "死亡时刻"),
     ("reported_at", "报告时间"),
     ("hours_to_report", "报告用时(小时)"),
     ("deadline_hours", "时限(小时)"),
@@ -26,6 +25,8 @@ COLUMNS = [
     ("funeral_arrangements", "丧葬安排"),
     ("funeral_subsidy", "丧葬补助(元)"),
     ("corrected", "已更正"),
+    # Last, so that the earlier columns keep their places: the clock time, or 时间不详 (issue 10).
+    ("time_of_death", "死亡时刻"),
 ]
 
 

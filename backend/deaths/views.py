@@ -78,7 +78,7 @@ def _death_in(data: DeathForm) -> DeathIn:
 
 def _labels(person: Any) -> dict[str, str]:
     """The person's state in words (the residents' labels)."""
-    return {"mode": _(MODE_LABELS[person.mode]), "status": _(STATUS_LABELS[person.status])}
+    return {"mode": _(MODE_LABELS[person.mode]) if person.mode else "", "status": _(STATUS_LABELS[person.status])}
 
 
 async def _form(

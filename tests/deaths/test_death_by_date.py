@@ -213,7 +213,8 @@ async def test_the_register_and_its_export_say_time_unknown(world, register, sig
     assert "时间不详" in row and "17:45" not in row
     exported = (await client.get(f"/counties/{county}/deaths/export?format=csv")).content.decode("utf-8-sig")
     line = next(line for line in exported.splitlines() if "郑十" in line)
-    assert "2025-06-03,时间不详," in line
+    cells = line.split(",")
+    assert cells[4] == "2025-06-03" and cells[-1] == "时间不详"
     rows = await services.export_rows(system, county)
     assert [r["time_of_death"] for r in rows if r["name"] == "郑十"] == ["时间不详"]
 
@@ -225,3 +226,26 @@ def test_the_import_column_says_a_date_alone_is_time_unknown(cell):
     assert date_or_datetime_cell(cell) == date(2025, 3, 5)
     rule = next(column.rule for column in DEATH_COLUMNS if column.key == "died_at")
     assert "end of that day" in rule
+
+
+async def test_the_api_takes_died_time_known(world, register, signed_in, bearer):  # noqa: F811
+    county = await world.county()
+    await set_parameters(county, date(2020, 1, 1), deadline=24)
+    person = await register(county)
+    client, user = await signed_in("inspector", county=county)
+    headers = await bearer(user)
+    yesterday = dates.today() - timedelta(days=1)
+    body = {"died_at": f"{yesterday.isoformat()}T18:20:00", "died_time_known": False}
+    response = await client.post(f"/api/v1/residents/{person.id}/death", headers=headers, json=body)
+    assert response.status_code == 201, response.text
+    out = response.json()
+    assert out["died_time_known"] is False and out["died_on"] == yesterday.isoformat() and out["late"] is False
+    assert dates.local(datetime.fromisoformat(out["died_at"])).strftime("%H:%M") == "00:00"
+    listed = (await client.get(f"/api/v1/counties/{county}/deaths", headers=headers)).json()
+    assert [entry["died_time_known"] for entry in listed] == [False]
+    # Without the field the time is known, as before.
+    other = await register(county, name="王二")
+    response = await client.post(
+        f"/api/v1/residents/{other.id}/death", headers=headers, json={"died_at": f"{yesterday.isoformat()}T18:20:00"}
+    )
+    assert response.status_code == 201 and response.json()["died_time_known"] is True

@@ -254,7 +254,7 @@ def test_the_xlsx_export_opens_in_openpyxl():
     book = openpyxl.load_workbook(io.BytesIO(to_xlsx([row])))
     sheet = book.active
     assert sheet.title == "去世信息备案" and sheet["A1"].value == "身份证号"
-    assert sheet.cell(row=2, column=8).value == 23.9 and sheet.cell(row=2, column=10).value == "是"
+    assert sheet.cell(row=2, column=7).value == 23.9 and sheet.cell(row=2, column=9).value == "是"
 
 
 async def test_the_admin_sets_the_funeral_subsidy_on_a_form(world, signed_in):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from backend.core import citizen_id, dates, money
+from backend.core import citizen_id, dates, death_times, money
 from backend.core.errors import Invalid
 from backend.core.i18n import _
 from backend.core.settings import get_settings
@@ -119,6 +119,15 @@ async def _records_in_force(resident_ids: list[int]) -> dict[int, dict[str, Any]
         for row in rows:
             latest[row["resident"]] = row  # a later seq replaces an earlier one
     return latest
+
+
+async def times_of_death(resident_ids: list[int]) -> dict[int, death_times.DeathTime]:
+    """The death in force of each of these persons who has one (for ``core.death_times``: the
+    residents' pages, which have checked the scope)."""
+    return {
+        resident_id: death_times.DeathTime(row["died_at"], row["died_on"], bool(row["time_known"]), row["home_code"])
+        for resident_id, row in (await _records_in_force(resident_ids)).items()
+    }
 
 
 async def _latest_rows(county_id: int | None, month: date | None, extra=None) -> list[dict[str, Any]]:

@@ -108,8 +108,8 @@ async def _apply(
     if late:
         await LateNotice.insert(LateNotice(death_record=record["id"], resident=resident_id, county=county_id, created_at=now))
     after = {
+        # A date alone (no time of day) when only the date of death is known.
         "died_at": local_iso(died_at) if time_known else died_on.isoformat(),
-        "died_time_known": time_known,
         "reported_at": local_iso(reported_at),
         "late": late,
         "deadline_hours": params.death_report_deadline_hours,
@@ -127,7 +127,6 @@ async def _apply(
         before = {
             "record": previous["id"],
             "died_at": local_iso(previous["died_at"]) if previous["time_known"] else previous["died_on"].isoformat(),
-            "died_time_known": bool(previous["time_known"]),
             "place": previous["place"],
             "cause": previous["cause"],
             "certificate_no": previous["certificate_no"],
