@@ -43,7 +43,9 @@ DEATH_COLUMNS = [
         "died_at",
         "死亡时间",
         date_or_datetime_cell,
-        rule=N_("A date, or a date and time (2026-11-02 14:30); a date alone counts from 00:00."),
+        rule=N_(
+            "A date, or a date and time (2026-11-02 14:30); a date alone means the time is unknown, and the report deadline runs from the end of that day."
+        ),
         example="2026-11-02 06:15",
     ),
     Column(

@@ -25,6 +25,8 @@ COLUMNS = [
     ("funeral_arrangements", "丧葬安排"),
     ("funeral_subsidy", "丧葬补助(元)"),
     ("corrected", "已更正"),
+    # Last, so that the earlier columns keep their places: the clock time, or 时间不详 (issue 10).
+    ("time_of_death", "死亡时刻"),
 ]
 
 

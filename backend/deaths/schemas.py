@@ -13,6 +13,9 @@ class DeathIn(msgspec.Struct):
     Fields are optional here so that the service names every missing one (as ``Invalid``)."""
 
     died_at: datetime | None = None
+    # False: only the date of death is known (时间不详); the local date of ``died_at`` is taken
+    # and its time of day ignored, and the report deadline runs from the end of that day.
+    died_time_known: bool = True
     place: Annotated[str, msgspec.Meta(max_length=200)] = ""
     cause: Annotated[str, msgspec.Meta(max_length=200)] = ""
     certificate_no: Annotated[str, msgspec.Meta(max_length=50)] = ""
@@ -31,7 +34,7 @@ class DeathOut(msgspec.Struct):
     home_name: str | None
     died_at: datetime
     died_on: date
-    time_known: bool
+    died_time_known: bool  # False: only the date is known; died_at is 00:00 of died_on (local)
     reported_at: datetime
     hours_to_report: float
     deadline_hours: int
@@ -59,6 +62,8 @@ class NoticeOut(msgspec.Struct):
     county_code: str
     home_code: str | None
     died_at: datetime
+    died_on: date
+    died_time_known: bool
     reported_at: datetime
     hours_to_report: float
     deadline_hours: int

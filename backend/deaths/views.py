@@ -30,6 +30,9 @@ MULTILINE = ("funeral_arrangements",)  # the form's one textarea: it may hold li
 
 class DeathForm(forms.Form):
     died_at: Annotated[datetime, forms.DateTime()]
+    # "死亡时间不详": only the date is known; the time typed is ignored (a datetime-local input
+    # always carries one) and the report deadline runs from the end of that day.
+    time_unknown: Annotated[bool, forms.YesNo()] = False
     place: Annotated[str, forms.Text(required=False, max_length=200)] = ""
     cause: Annotated[str, forms.Text(required=False, max_length=200)] = ""
     certificate_no: Annotated[str, forms.Text(required=False, max_length=50)] = ""
@@ -63,6 +66,7 @@ def _yuan(text: str) -> str:
 def _death_in(data: DeathForm) -> DeathIn:
     return DeathIn(
         died_at=data.died_at,
+        died_time_known=not data.time_unknown,
         place=data.place,
         cause=data.cause,
         certificate_no=data.certificate_no,
@@ -74,7 +78,7 @@ def _death_in(data: DeathForm) -> DeathIn:
 
 def _labels(person: Any) -> dict[str, str]:
     """The person's state in words (the residents' labels)."""
-    return {"mode": _(MODE_LABELS[person.mode]), "status": _(STATUS_LABELS[person.status])}
+    return {"mode": _(MODE_LABELS[person.mode]) if person.mode else "", "status": _(STATUS_LABELS[person.status])}
 
 
 async def _form(
@@ -128,10 +132,16 @@ async def _reshow_correction(request: Request, values: dict[str, str], errors: d
 def consequences(plan: services.DeathPlan) -> list[str]:
     """What recording the death will do, sentence by sentence (the confirmation step)."""
     name, day = plan.name, formatting.day(plan.died_on)
-    lines = [
-        _("The death of {name} is recorded as at {time}; the time of the report is the moment you confirm.").format(
+    if plan.died_time_known:
+        first = _("The death of {name} is recorded as at {time}; the time of the report is the moment you confirm.").format(
             name=name, time=formatting.moment(plan.died_at)
-        ),
+        )
+    else:
+        first = _(
+            "The death of {name} is recorded on {day}, time unknown; the report deadline runs from the end of that day, and the time of the report is the moment you confirm."
+        ).format(name=name, day=day)
+    lines = [
+        first,
         _("The stipend is paid up to and including {month} and stops from {next} on.").format(
             month=formatting.month(plan.last_entitled_month), next=formatting.month(plan.stops_from)
         ),
@@ -216,6 +226,7 @@ async def correction_page(request: Request, resident_id: ResidentId) -> Template
         return redirect(f"/residents/{resident_id}/death")
     values = {
         "died_at": dates.local(record.died_at).strftime("%Y-%m-%dT%H:%M"),
+        "time_unknown": "" if record.died_time_known else "yes",
         "place": record.place,
         "cause": record.cause,
         "certificate_no": record.certificate_no,

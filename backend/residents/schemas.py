@@ -21,7 +21,7 @@ class ResidentOut(msgspec.Struct):
     county_code: str
     approved_on: date
     ended_on: date | None
-    mode: str  # concentrated / dispersed
+    mode: str | None  # concentrated / dispersed; None for a deceased person (neither)
     home_code: str | None
     home_name: str | None
     admitted_on: date | None

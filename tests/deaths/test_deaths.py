@@ -268,29 +268,49 @@ async def test_scope_of_reports(world, register, system):
     assert record.recorded_by == own.username
 
 
-async def test_funeral_subsidy_is_the_county_amount_in_force_on_the_day_of_death(world, register, system):
+def pin_clock(monkeypatch, moment: datetime) -> None:
+    """The project's clock (``core.dates.now_utc`` and ``today``) stopped at ``moment``."""
+    monkeypatch.setattr(dates, "now_utc", lambda: moment.astimezone(UTC))
+    monkeypatch.setattr(dates, "today", lambda: dates.local(moment).date())
+
+
+@pytest.mark.parametrize(
+    ("clock", "died_today"),
+    [
+        (local(2026, 6, 15, 23, 58), True),  # 5 minutes before: the same day, whatever the hour the tests run at
+        (local(2026, 6, 15, 0, 2), False),  # 5 minutes before midnight: the day before, its amount
+    ],
+)
+async def test_funeral_subsidy_is_the_county_amount_in_force_on_the_day_of_death(
+    world, register, system, monkeypatch, clock, died_today
+):
+    pin_clock(monkeypatch, clock)
     county = await world.county()
-    assert (await services.subsidy_on(system, county, dates.today())).amount == "0.00"
-    await services.set_funeral_subsidy(system, county, dates.today(), "6,020.50")
+    today = dates.today()
+    assert today == date(2026, 6, 15)
+    assert (await services.subsidy_on(system, county, today)).amount == "0.00"
+    await services.set_funeral_subsidy(system, county, today, "6,020.50")
     with pytest.raises(Invalid) as refused:
-        await services.set_funeral_subsidy(system, county, dates.today() - timedelta(days=1), "100")
+        await services.set_funeral_subsidy(system, county, today - timedelta(days=1), "100")
     assert "effective_from" in refused.value.errors
     with pytest.raises(Invalid) as refused:
-        await services.set_funeral_subsidy(system, county, dates.today() + timedelta(days=3), "12.345")
+        await services.set_funeral_subsidy(system, county, today + timedelta(days=3), "12.345")
     assert "amount" in refused.value.errors
-    today = await services.report_death(
+    recent = await services.report_death(
         system,
         (await register(county)).id,
         DeathIn(died_at=dates.now_utc() - timedelta(minutes=5), funeral_arrangements="县殡仪馆火化"),
     )
+    assert recent.reported_at == clock.astimezone(UTC)
     earlier = await services.report_death(system, (await register(county)).id, DeathIn(died_at=local(2025, 1, 5, 10, 0)))
-    if today.died_on == dates.today():
-        assert today.funeral_subsidy == "6020.50"
-    assert today.funeral_arrangements == "县殡仪馆火化"
+    assert (recent.died_on == today) is died_today
+    # The amount in force on the day of death: today's new amount, or none (0) the day before.
+    assert recent.funeral_subsidy == ("6020.50" if died_today else "0.00")
+    assert recent.funeral_arrangements == "县殡仪馆火化"
     assert earlier.funeral_subsidy == "0.00"
     inspector = await world.user("inspector", county=county)
     with pytest.raises(Forbidden):
-        await services.set_funeral_subsidy(inspector.scope, county, dates.today(), "1")
+        await services.set_funeral_subsidy(inspector.scope, county, today, "1")
 
 
 async def test_an_admin_scope_sees_every_county_notice(world, register):

@@ -181,7 +181,9 @@ async def test_import_deaths_all_or_nothing_and_idempotent(world, register, syst
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
     records = {r.resident_id: r for r in await services.county_deaths(system, county)}
     assert records[first.id].hours_to_report == 10.0 and not records[first.id].late
-    assert records[second.id].time_known is False and records[second.id].hours_to_report == 33.0 and records[second.id].late
+    # A date alone: time unknown, counted from the end of 5 March (9 h to 09:00 on the 6th, not 33 h).
+    assert records[second.id].died_time_known is False
+    assert records[second.id].hours_to_report == 9.0 and not records[second.id].late
     assert (await Resident.select(Resident.home).where(Resident.id == first.id).first())["home"] is None
     changed = _csv(
         [
@@ -217,6 +219,7 @@ async def test_cli_deaths_list_json(world, register, system):
         "deadline_hours",
         "late",
         "last_entitled_month",
+        "died_time_known",
     }
     types = {key: type(value) for key, value in entry.items()}
     assert types == {
@@ -229,7 +232,9 @@ async def test_cli_deaths_list_json(world, register, system):
         "deadline_hours": int,
         "late": bool,
         "last_entitled_month": str,
+        "died_time_known": bool,
     }
+    assert entry["died_time_known"] is True and entry["died_at"] == "2025-07-31T22:00:00+08:00"
     assert entry["name"] == "周八" and entry["home_code"] == home and entry["late"] is True
     assert entry["died_at"] == "2025-07-31T22:00:00+08:00" and entry["last_entitled_month"] == "2025-07"
     assert len(entry["id_number"]) == 18

@@ -14,6 +14,7 @@ from tests.stipends.helpers import (
     PARTIAL,
     SYSTEM,
     assess,
+    end_support,
     import_lines,
     import_standard,
     person,
@@ -152,3 +153,28 @@ async def test_a_parameter_change_that_matters_makes_a_run_stale(world):
     # Today's rule changing something else (the staff ratio) changes nothing owed: not stale.
     await registry.set_parameters(SYSTEM, quiet, _params(today, extra=0, residents_per_staff=8))
     assert await services.is_stale(SYSTEM, runs[quiet].run_id) is False
+
+
+async def test_support_ended_mid_month_is_still_paid_for_that_month(world):
+    """Ended on the 15th of June: entitled for June, the full amount in the mode of June (the stay
+    that ends with the support counts from the next month), and not for July."""
+    county, home = await county_with_standard(world)
+    placed = await person(county, home)  # concentrated, partial: 600 + 300
+    at_home = await person(county)  # dispersed, partial: 450 + 200
+    for p in (placed, at_home):
+        await end_support(p["id"], date(2026, 6, 15))
+    june = await expected_missing(county, date(2026, 6, 1))
+    assert june[placed["id_number"]] == "900.00" and june[at_home["id_number"]] == "650.00"
+    july = await expected_missing(county, date(2026, 7, 1))
+    assert placed["id_number"] not in july and at_home["id_number"] not in july
+    # Paid in full for June: clean; paid for July: not entitled.
+    await import_lines(
+        [
+            ["END-6", placed["id_number"], placed["name"], county, "2026-06", "600", "300"],
+            ["END-7", placed["id_number"], placed["name"], county, "2026-07", "600", "300"],
+        ]
+    )
+    june_report = await services.reconcile(SYSTEM, county, date(2026, 6, 1))
+    assert [f.code for f in june_report.findings if f.id_number == placed["id_number"]] == []
+    july_report = await services.reconcile(SYSTEM, county, date(2026, 7, 1))
+    assert [f.code for f in july_report.findings if f.id_number == placed["id_number"]] == ["NOT_ENTITLED"]

@@ -9,9 +9,11 @@ day of death; a late report opens a notice for the county. A correction is a new
 one it corrects; everything is audited.
 """
 
+from backend.core import death_times
 from backend.deaths.services._common import (
     local_iso,
     parse_month_param,
+    times_of_death,
 )
 from backend.deaths.services._imports import import_deaths
 from backend.deaths.services._notices import (
@@ -30,6 +32,8 @@ from backend.deaths.services._register import (
 )
 from backend.deaths.services._report import correct_death, report_death
 from backend.deaths.services._subsidy import set_funeral_subsidy, subsidy_history, subsidy_on
+
+death_times.provide(times_of_death)  # the residents' pages show the time of death through core
 
 __all__ = [
     "DeathPlan",
@@ -50,4 +54,5 @@ __all__ = [
     "set_funeral_subsidy",
     "subsidy_history",
     "subsidy_on",
+    "times_of_death",
 ]

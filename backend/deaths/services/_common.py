@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from backend.core import citizen_id, dates, money
+from backend.core import citizen_id, dates, death_times, money
 from backend.core.errors import Invalid
 from backend.core.i18n import _
 from backend.core.settings import get_settings
@@ -45,7 +45,28 @@ def _columns():
     )
 
 
+def timing(row: dict[str, Any]) -> rules.Timing:
+    """Hours to report and lateness of a stored record, by the rule (``rules.report_timing``):
+    from the time of death, or from the end of the day when only the date is known. Counted from
+    the record's inputs (died_at, time_known, reported_at, deadline_hours), not read from its
+    ``minutes_to_report`` / ``late``, which keep what was computed when the record was made: a
+    record made before issue 10 with a date alone was counted from 00:00 there, and the ledger
+    is append-only."""
+    return rules.report_timing(
+        row["died_at"], bool(row["time_known"]), row["reported_at"], row["deadline_hours"], get_settings().tz
+    )
+
+
+def died_at_text(row: dict[str, Any]) -> str:
+    """``died_at`` as interfaces §6 gives it: the local date-time, or the date alone when only
+    the date is known."""
+    if row["time_known"]:
+        return local_iso(row["died_at"])
+    return row["died_on"].isoformat()
+
+
 def _out(row: dict[str, Any]) -> DeathOut:
+    counted = timing(row)
     return DeathOut(
         id=row["id"],
         resident_id=row["resident"],
@@ -56,11 +77,11 @@ def _out(row: dict[str, Any]) -> DeathOut:
         home_name=row["home_name"],
         died_at=row["died_at"],
         died_on=row["died_on"],
-        time_known=bool(row["time_known"]),
+        died_time_known=bool(row["time_known"]),
         reported_at=row["reported_at"],
-        hours_to_report=rules.hours_text(row["minutes_to_report"]),
+        hours_to_report=counted.hours,
         deadline_hours=row["deadline_hours"],
-        late=bool(row["late"]),
+        late=counted.late,
         last_entitled_month=dates.month_text(row["last_entitled_month"]),
         place=row["place"],
         cause=row["cause"],
@@ -98,6 +119,15 @@ async def _records_in_force(resident_ids: list[int]) -> dict[int, dict[str, Any]
         for row in rows:
             latest[row["resident"]] = row  # a later seq replaces an earlier one
     return latest
+
+
+async def times_of_death(resident_ids: list[int]) -> dict[int, death_times.DeathTime]:
+    """The death in force of each of these persons who has one (for ``core.death_times``: the
+    residents' pages, which have checked the scope)."""
+    return {
+        resident_id: death_times.DeathTime(row["died_at"], row["died_on"], bool(row["time_known"]), row["home_code"])
+        for resident_id, row in (await _records_in_force(resident_ids)).items()
+    }
 
 
 async def _latest_rows(county_id: int | None, month: date | None, extra=None) -> list[dict[str, Any]]:

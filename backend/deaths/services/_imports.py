@@ -29,17 +29,18 @@ from backend.residents import services as residents
 Work = tuple[ParsedRow, dict[str, Any], datetime, datetime, bool]
 
 
-def _same(previous: dict[str, Any], died_at: datetime, reported_at: datetime, values: dict[str, Any]) -> bool:
+def _same(previous: dict[str, Any], died_at: datetime, time_known: bool, reported_at: datetime, values: dict[str, Any]) -> bool:
     return (
         previous["died_at"] == died_at
+        and bool(previous["time_known"]) == time_known
         and previous["reported_at"] == reported_at
         and all((values.get(name) or "") == previous[name] for name in ("place", "cause", "certificate_no"))
     )
 
 
 def _died_at(raw: Any) -> tuple[datetime, bool]:
-    """The time of death as aware UTC, and whether a time was given (a date alone: midnight,
-    local time)."""
+    """The time of death as aware UTC, and whether a time was given (a date alone: 00:00 of it,
+    local time, with the time unknown: the deadline runs from the end of that day)."""
     if isinstance(raw, datetime):
         return raw.astimezone(UTC), True
     return datetime.combine(raw, datetime.min.time()).replace(tzinfo=get_settings().tz).astimezone(UTC), False
@@ -100,12 +101,12 @@ async def _plan(work: list[Work]) -> tuple[list[ImportRowOut], list[tuple[str, W
     plan: list[ImportRowOut] = []
     actions: list[tuple[str, Work]] = []
     for item in work:
-        row, person, died_at, reported_at, _known = item
+        row, person, died_at, reported_at, known = item
         previous = in_force.get(person["id"])
         label = f"{citizen_id.mask(person['id_number'])} {dates.local(died_at).date().isoformat()}"
         if previous is None:
             action = "create"
-        elif _same(previous, died_at, reported_at, row.values):
+        elif _same(previous, died_at, known, reported_at, row.values):
             action = "unchanged"
         else:
             action = "update"

@@ -19,9 +19,8 @@ from backend.core.i18n import _
 from backend.core.ledger import Change, append_audit
 from backend.core.permissions import can, require
 from backend.core.security import Scope
-from backend.deaths import rules
 from backend.deaths.schemas import DeathOut, NoticeOut
-from backend.deaths.services._common import _columns, _out
+from backend.deaths.services._common import _columns, _out, timing
 from backend.deaths.tables import DeathNoticeRead, DeathRecord, LateNotice
 from backend.registry import services as registry
 
@@ -74,6 +73,11 @@ async def late_notices(scope: Scope, county_code: str | None = None, include_see
     result = []
     for notice in notices:
         record = records[notice["death_record"]]
+        counted = timing(record)
+        if not counted.late:
+            # Opened before issue 10 for a death known by its date, counted then from 00:00: from
+            # the end of the day the report was on time, so there is nothing to notify.
+            continue
         read_at = reads.get(notice["id"])
         result.append(
             NoticeOut(
@@ -85,8 +89,10 @@ async def late_notices(scope: Scope, county_code: str | None = None, include_see
                 county_code=notice["county_code"],
                 home_code=record["home_code"],
                 died_at=record["died_at"],
+                died_on=record["died_on"],
+                died_time_known=bool(record["time_known"]),
                 reported_at=record["reported_at"],
-                hours_to_report=rules.hours_text(record["minutes_to_report"]),
+                hours_to_report=counted.hours,
                 deadline_hours=record["deadline_hours"],
                 created_at=notice["created_at"],
                 seen_at=read_at,
@@ -101,7 +107,20 @@ async def open_notice_count(scope: Scope) -> int:
     that may not view deaths)."""
     if not can(scope.role, "view_deaths"):
         return 0
-    return await _county_filter(LateNotice.count(), scope).where(_unread_by(scope.user_id))
+    unread = await _county_filter(LateNotice.select(LateNotice.death_record), scope).where(_unread_by(scope.user_id))
+    if not unread:
+        return 0
+    wanted = [notice["death_record"] for notice in unread]
+    # A notice whose record is on time by the rule (a date-only death counted from 00:00 before
+    # issue 10: see late_notices) is not counted; the records are read only when there are unread notices.
+    on_time = {
+        row["id"]
+        for row in await DeathRecord.select(
+            DeathRecord.id, DeathRecord.died_at, DeathRecord.time_known, DeathRecord.reported_at, DeathRecord.deadline_hours
+        ).where(DeathRecord.id.is_in(wanted) & (DeathRecord.time_known == False))  # noqa: E712 - a SQL comparison
+        if not timing(row).late
+    }
+    return sum(1 for record_id in wanted if record_id not in on_time)
 
 
 async def mark_notice_seen(scope: Scope, county_code: str, notice_id: int) -> bool:
@@ -159,4 +178,5 @@ async def home_late_reports(scope: Scope, since: date) -> list[DeathOut]:
     latest: dict[int, dict[str, Any]] = {}
     for row in rows:
         latest[row["resident"]] = row  # a correction replaces the record it corrects
-    return [_out(row) for row in sorted(latest.values(), key=lambda row: row["reported_at"], reverse=True) if row["late"]]
+    records = [_out(row) for row in sorted(latest.values(), key=lambda row: row["reported_at"], reverse=True)]
+    return [record for record in records if record.late]

@@ -12,18 +12,27 @@ from backend.core.i18n import _
 from backend.core.ledger import Change, append_audit
 from backend.core.permissions import require
 from backend.core.security import Scope
-from backend.deaths import rules
 from backend.deaths.schemas import DeathOut
 from backend.deaths.services._common import (
     _columns,
     _latest_rows,
     _out,
     _record_in_force,
+    died_at_text,
     local_iso,
+    timing,
 )
 from backend.deaths.tables import DeathRecord
 from backend.registry import services as registry
 from backend.residents import services as residents
+
+# The exported file's word for a time of death that is not known (the file is in Chinese, as its headers).
+TIME_UNKNOWN = "时间不详"
+
+
+def _timing_cells(row: dict[str, Any]) -> dict[str, Any]:
+    counted = timing(row)
+    return {"hours_to_report": counted.hours, "late": counted.late}
 
 
 async def death_of(scope: Scope, resident_id: int) -> DeathOut | None:
@@ -49,23 +58,28 @@ async def county_deaths(scope: Scope, county_code: str, month: date | None = Non
 
 async def list_deaths(scope: Scope, county_code: str, month: date | None = None) -> list[dict[str, Any]]:
     """interfaces §6: id_number, name, home_code, died_at, reported_at, hours_to_report (one
-    decimal), deadline_hours, late, last_entitled_month. Full ID numbers: the caller is the
+    decimal), deadline_hours, late, last_entitled_month, died_time_known (false: ``died_at`` is
+    the date alone and the hours run from the end of it). Full ID numbers: the caller is the
     operator's command line (system scope) or a role allowed to see them."""
     county = await registry.find_county(scope, county_code)
-    return [
-        {
-            "id_number": row["id_number"],
-            "name": row["name"],
-            "home_code": row["home_code"],
-            "died_at": local_iso(row["died_at"]),
-            "reported_at": local_iso(row["reported_at"]),
-            "hours_to_report": rules.hours_text(row["minutes_to_report"]),
-            "deadline_hours": row["deadline_hours"],
-            "late": bool(row["late"]),
-            "last_entitled_month": dates.month_text(row["last_entitled_month"]),
-        }
-        for row in sorted(await _latest_rows(county["id"], month), key=lambda row: (row["died_at"], row["id"]))
-    ]
+    entries = []
+    for row in sorted(await _latest_rows(county["id"], month), key=lambda row: (row["died_at"], row["id"])):
+        counted = timing(row)
+        entries.append(
+            {
+                "id_number": row["id_number"],
+                "name": row["name"],
+                "home_code": row["home_code"],
+                "died_at": died_at_text(row),
+                "reported_at": local_iso(row["reported_at"]),
+                "hours_to_report": counted.hours,
+                "deadline_hours": row["deadline_hours"],
+                "late": counted.late,
+                "last_entitled_month": dates.month_text(row["last_entitled_month"]),
+                "died_time_known": bool(row["time_known"]),
+            }
+        )
+    return entries
 
 
 async def export_rows(scope: Scope, county_code: str, month: date | None = None) -> list[dict[str, Any]]:
@@ -76,15 +90,15 @@ async def export_rows(scope: Scope, county_code: str, month: date | None = None)
     rows = sorted(await _latest_rows(county["id"], month), key=lambda row: (row["died_at"], row["id"]))
     result = [
         {
+            **_timing_cells(row),
             "id_number": row["id_number"],
             "name": row["name"],
             "home_code": row["home_code"] or "",
             "home_name": row["home_name"] or "",
             "died_at": dates.local(row["died_at"]).strftime("%Y-%m-%d %H:%M" if row["time_known"] else "%Y-%m-%d"),
+            "time_of_death": dates.local(row["died_at"]).strftime("%H:%M") if row["time_known"] else TIME_UNKNOWN,
             "reported_at": dates.local(row["reported_at"]).strftime("%Y-%m-%d %H:%M"),
-            "hours_to_report": rules.hours_text(row["minutes_to_report"]),
             "deadline_hours": row["deadline_hours"],
-            "late": bool(row["late"]),
             "last_entitled_month": dates.month_text(row["last_entitled_month"]),
             "place": row["place"],
             "cause": row["cause"],

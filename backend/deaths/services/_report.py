@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from backend.core import citizen_id, dates, money
@@ -12,6 +12,7 @@ from backend.core.i18n import _
 from backend.core.ledger import Change, append_audit, append_rows
 from backend.core.permissions import require
 from backend.core.security import Scope
+from backend.core.settings import get_settings
 from backend.deaths import rules
 from backend.deaths.schemas import DeathIn, DeathOut
 from backend.deaths.services._common import (
@@ -72,7 +73,8 @@ async def _apply(
     home_at_death = residents_rules.home_on(await residents.placement_events(resident_id), died_on)
     if home_at_death is None and previous is not None:
         home_at_death = previous["home"]
-    late = rules.is_late(died_at, reported_at, params.death_report_deadline_hours)
+    counted = rules.report_timing(died_at, time_known, reported_at, params.death_report_deadline_hours, get_settings().tz)
+    late = counted.late
     record = {
         "resident": resident_id,
         "county": county_id,
@@ -86,7 +88,7 @@ async def _apply(
         "certificate_no": texts["certificate_no"],
         "reporter": texts["reporter"],
         "deadline_hours": params.death_report_deadline_hours,
-        "minutes_to_report": rules.minutes_to_report(died_at, reported_at),
+        "minutes_to_report": counted.minutes,
         "late": late,
         "last_entitled_month": residents_rules.last_entitled_month(died_on, params.extra_months_after_death),
         "funeral_arrangements": texts["funeral_arrangements"],
@@ -106,7 +108,8 @@ async def _apply(
     if late:
         await LateNotice.insert(LateNotice(death_record=record["id"], resident=resident_id, county=county_id, created_at=now))
     after = {
-        "died_at": local_iso(died_at),
+        # A date alone (no time of day) when only the date of death is known.
+        "died_at": local_iso(died_at) if time_known else died_on.isoformat(),
         "reported_at": local_iso(reported_at),
         "late": late,
         "deadline_hours": params.death_report_deadline_hours,
@@ -123,7 +126,7 @@ async def _apply(
         after["reason"] = texts["reason"]
         before = {
             "record": previous["id"],
-            "died_at": local_iso(previous["died_at"]),
+            "died_at": local_iso(previous["died_at"]) if previous["time_known"] else previous["died_on"].isoformat(),
             "place": previous["place"],
             "cause": previous["cause"],
             "certificate_no": previous["certificate_no"],
@@ -134,6 +137,15 @@ async def _apply(
         scope.user_id, scope.username, [Change(action, "resident", citizen_id.mask(person["id_number"]), before, after)]
     )
     return record
+
+
+def _died_at(data: DeathIn) -> datetime | None:
+    """The time of death as aware UTC; when only the date is known, 00:00 of its local date (as
+    the import stores a date alone: ``died_on`` is that date, the deadline runs from its end)."""
+    died_at = _aware(data.died_at)
+    if died_at is None or data.died_time_known:
+        return died_at
+    return dates.combine_local(dates.local(died_at).date(), time.min)
 
 
 def _day_of(moment: datetime | None) -> date | None:
@@ -157,13 +169,13 @@ async def report_death(scope: Scope, resident_id: int, data: DeathIn, dry_run: b
             raise Invalid({"died_at": _("A death is already recorded for this person; record a correction instead.")})
         texts = _clean(data)
         errors: dict[str, str] = {}
-        died_at = _aware(data.died_at)
+        died_at = _died_at(data)
         _check_moment(person, died_at, now, errors)
         if errors:
             raise Invalid(errors)
         if dry_run:
-            return await plan_report(scope, person, died_at, now)
-        await _apply(scope, person, died_at, now, texts, time_known=True, source="form", previous=None, now=now)
+            return await plan_report(scope, person, died_at, data.died_time_known, now)
+        await _apply(scope, person, died_at, now, texts, time_known=data.died_time_known, source="form", previous=None, now=now)
     return await death_of(scope, resident_id)
 
 
@@ -183,11 +195,19 @@ async def correct_death(scope: Scope, resident_id: int, data: DeathIn) -> DeathO
         errors: dict[str, str] = {}
         if not texts["reason"]:
             errors["reason"] = _("Give the reason for the correction.")
-        died_at = _aware(data.died_at)
+        died_at = _died_at(data)
         _check_moment(person, died_at, previous["reported_at"], errors)
         if errors:
             raise Invalid(errors)
         await _apply(
-            scope, person, died_at, previous["reported_at"], texts, time_known=True, source="form", previous=previous, now=now
+            scope,
+            person,
+            died_at,
+            previous["reported_at"],
+            texts,
+            time_known=data.died_time_known,
+            source="form",
+            previous=previous,
+            now=now,
         )
     return await death_of(scope, resident_id)

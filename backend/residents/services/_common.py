@@ -71,7 +71,8 @@ def resident_out(row: dict[str, Any], today: date | None = None) -> ResidentOut:
         county_code=row["county_code"],
         approved_on=row["approved_on"],
         ended_on=row["ended_on"],
-        mode="concentrated" if row["home_id"] is not None else "dispersed",
+        # The dead are neither concentrated nor dispersed (domain-rules §7): no mode.
+        mode=None if row.get("died_on") is not None else "concentrated" if row["home_id"] is not None else "dispersed",
         home_code=row["home_code"],
         home_name=row["home_name"],
         admitted_on=row["admitted_on"],

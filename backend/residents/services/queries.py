@@ -47,7 +47,9 @@ class RegisterFilter:
     search: str | None = None  # a name fragment, or an ID number (full or its last 4+ characters)
     mode: str | None = None  # concentrated / dispersed
     tier: str | None = None
-    status: str | None = None  # in_home / dispersed / ended / former (placed here once, not now)
+    # in_home / dispersed / ended / died / former (placed here once, not now). With a home,
+    # "died": placed in the home once and deceased (the bed is freed at death).
+    status: str | None = None
 
 
 def _filtered(scope: Scope, query, filters: RegisterFilter):
@@ -55,9 +57,10 @@ def _filtered(scope: Scope, query, filters: RegisterFilter):
         query = query.where(condition)
     if filters.county_code:
         query = query.where(Resident.county.code == filters.county_code)
-    if filters.home_code and filters.status != "former":
+    placed_once = filters.status in ("former", "died")
+    if filters.home_code and not placed_once:
         query = query.where(Resident.home.code == filters.home_code)
-    if filters.home_code and filters.status == "former":
+    if filters.home_code and placed_once:
         query = query.where(
             Resident.id.is_in(Placement.select(Placement.resident).where(Placement.home.code == filters.home_code))
             & ((Resident.home.is_null()) | (Resident.home.code != filters.home_code))
@@ -75,8 +78,8 @@ def _filtered(scope: Scope, query, filters: RegisterFilter):
             query = query.where(Resident.name.like(f"%{term}%"))
     if filters.mode == "concentrated":
         query = query.where(Resident.home.is_not_null())
-    elif filters.mode == "dispersed":
-        query = query.where(Resident.home.is_null())
+    elif filters.mode == "dispersed":  # the dead are not dispersed (domain-rules §7)
+        query = query.where(Resident.home.is_null() & Resident.died_on.is_null())
     if filters.tier in TIER_KEYS:
         query = query.where(Resident.tier == filters.tier)
     living = Resident.ended_on.is_null() & Resident.died_on.is_null()
@@ -231,7 +234,22 @@ def _timeline(
     person: dict[str, Any], placed: list[PlacementOut], assessed: list[dict], capability: list[dict], tasks: list[dict]
 ) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = [{"on": person["approved_on"], "kind": "approved", "text": ""}]
+    died: dict[str, Any] | None = None
+    if person["died_on"]:
+        died = {"on": person["died_on"], "kind": "died", "text": "", "left_home": None}
+        items.append(died)
+    home_name = None
     for event in placed:
+        if died is not None and event.kind == "discharge" and event.event_date >= person["died_on"]:
+            # The end of the stay written with the death (deaths → record_death_effects, dated
+            # on the day of death or on the last event's day if later): part of the death, not a
+            # discharge to dispersed support. Nothing can be dated after the day of death, so a
+            # discharge on or after it is that one (or, rarely, one recorded for that very day
+            # before the death was reported: then the person did leave the home that day).
+            died["left_home"] = home_name
+            died["by"] = event.recorded_by
+            continue
+        home_name = event.home_name if event.kind in rules.INTO_A_HOME else None
         items.append(
             {
                 "on": event.event_date,
@@ -274,8 +292,6 @@ def _timeline(
         )
     if person["ended_on"]:
         items.append({"on": person["ended_on"], "kind": "ended", "text": ""})
-    if person["died_on"]:
-        items.append({"on": person["died_on"], "kind": "died", "text": ""})
     order = {
         "approved": 0,
         "admit": 1,

@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.response import Template
 
-from backend.core import people
+from backend.core import dates, death_times, people
 from backend.core.errors import NotFound
 from backend.core.limits import ResidentId
 from backend.core.permissions import allow, can
@@ -27,12 +27,22 @@ async def _county_name(request: Request, code: str) -> str:
         return code
 
 
+async def _death_time(person: Any) -> str | None:
+    """The time of death on the clock (``14:30``) when it is known; None when only the date is
+    (时间不详), or when the person is alive."""
+    if person.died_on is None:
+        return None
+    death = (await death_times.times_of_death([person.id])).get(person.id)
+    return dates.local(death.died_at).strftime("%H:%M") if death is not None and death.time_known else None
+
+
 async def _person_context(request: Request, resident_id: int) -> dict[str, Any]:
     scope = scope_of(request)
     shown = await services.person_page(scope, resident_id)
     person = shown["person"]
     return {
         **shown,
+        "death_time": await _death_time(person),
         "county_name": await _county_name(request, person.county_code),
         # Writes dated today are offered only where the services accept them (a director: for
         # someone placed in the home today).
