@@ -35,6 +35,7 @@ class DeathOut(msgspec.Struct):
     died_at: datetime
     died_on: date
     died_time_known: bool  # False: only the date is known; died_at is 00:00 of died_on (local)
+    time_known: bool  # the same as died_time_known, under its earlier name (kept for API clients)
     reported_at: datetime
     hours_to_report: float
     deadline_hours: int

@@ -135,6 +135,6 @@ class TaskOut(msgspec.Struct):
 
 class StateOn(msgspec.Struct):
     day: date
-    mode: str
+    mode: str | None  # None: the person had died by the end of ``day`` (已故: neither mode)
     home_code: str | None
     tier: str

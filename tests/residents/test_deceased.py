@@ -38,8 +38,10 @@ async def test_the_dead_are_neither_concentrated_nor_dispersed(world, register, 
     person = await services.get_resident(system, dead.id)
     assert person.status == "died" and person.died_on == date(2025, 4, 9)
     assert person.mode is None and person.home_code is None  # the bed is freed
-    assert (await services.state_on(system, dead.id, date(2025, 4, 9))).home_code is None
-    assert (await services.state_on(system, dead.id, date(2025, 4, 8))).home_code == home
+    on_death_day = await services.state_on(system, dead.id, date(2025, 4, 9))
+    assert (on_death_day.home_code, on_death_day.mode) == (None, None)  # 已故: neither mode
+    day_before = await services.state_on(system, dead.id, date(2025, 4, 8))
+    assert (day_before.home_code, day_before.mode) == (home, "concentrated")
 
     def names(page):
         return {p.name for p in page.items}

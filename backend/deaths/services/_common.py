@@ -78,6 +78,7 @@ def _out(row: dict[str, Any]) -> DeathOut:
         died_at=row["died_at"],
         died_on=row["died_on"],
         died_time_known=bool(row["time_known"]),
+        time_known=bool(row["time_known"]),
         reported_at=row["reported_at"],
         hours_to_report=counted.hours,
         deadline_hours=row["deadline_hours"],

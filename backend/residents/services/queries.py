@@ -180,15 +180,16 @@ async def _placements(resident_id: int) -> list[PlacementOut]:
 
 async def state_on(scope: Scope, resident_id: int, day: date) -> StateOn:
     """Where the person lived at the end of ``day``, in which mode, and the tier in force."""
-    await find_resident(scope, resident_id)
+    person = await find_resident(scope, resident_id)
     events = await placement_events(resident_id)
     home_id = rules.home_on(events, day)
+    dead = person["died_on"] is not None and day >= person["died_on"]
     home_code = None
     if home_id is not None:
         home_code = (await registry.homes_by_id([home_id]))[home_id]["code"]
     return StateOn(
         day=day,
-        mode=rules.mode_on(events, day),
+        mode=None if dead else rules.mode_on(events, day),
         home_code=home_code,
         tier=rules.tier_on(await assessment_records(resident_id), day),
     )
