@@ -92,7 +92,7 @@ async def test_admission_age_and_default_area_are_county_parameters(signed_in, w
     client, _admin = await signed_in("admin")
     county = await world.county()
     fields = {
-        "effective_from": date.today().isoformat(),
+        "effective_from": dates.today().isoformat(),
         "residents_per_staff": "10",
         "death_report_deadline_hours": "24",
         "extra_months_after_death": "0",
@@ -115,7 +115,7 @@ async def test_admission_age_and_default_area_are_county_parameters(signed_in, w
         {**fields, "admission_assessment_max_age_days": "60", "default_area": "urban"},
     )
     assert good.status_code == 303
-    today = await services.parameters_on(system, county, date.today())
+    today = await services.parameters_on(system, county, dates.today())
     assert (today.admission_assessment_max_age_days, today.default_area) == (60, "urban")
     shown = await client.get(f"/counties/{county}")
     assert "不超过 60 天" in shown.text and "城市" in shown.text

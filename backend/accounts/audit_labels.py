@@ -279,7 +279,7 @@ VALUES: dict[str, dict[str, str]] = {
     "status": {
         "open": N_("Waiting"),
         "offered": N_("Place offered"),
-        "admitted": N_("Admitted to a home"),
+        "admitted": N_("Placed in a home"),
         "withdrawn": N_("Withdrawn"),
     },
 }

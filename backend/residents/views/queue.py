@@ -33,7 +33,7 @@ APPLICANT_LABELS = {
 APPLICATION_STATUS_LABELS = {
     "open": N_("Waiting"),
     "offered": N_("Place offered"),
-    "admitted": N_("Admitted to a home"),
+    "admitted": N_("Placed in a home"),
     "withdrawn": N_("Withdrawn"),
 }
 BLOCKED_LABELS = {
