@@ -28,7 +28,7 @@ from backend.residents.schemas import PlacementIn, ResidentIn
 from backend.stipends import claims as stipend_claims
 from backend.stipends import services as stipend_services
 from tests.conftest import post_form
-from tests.residents.helpers import new_id
+from tests.residents.helpers import new_id, register_person
 from tests.residents.test_imports import ASSESSMENT_HEADERS, as_csv
 from tests.scope_writes import NOT_WALKED, PERSON_WRITES, WRITE_METHODS, database_state
 from tests.stipends.helpers import import_standard
@@ -98,7 +98,7 @@ async def two_worlds(world, signed_in, bearer):
     home_a = await world.home(county=county_x, name="本院")
     county_y = await world.county(name="外县LEAKCOUNTY")
     home_b = await world.home(county=county_y, name="外院LEAKHOME")
-    outsider = await residents.register_resident(
+    outsider = await register_person(
         Scope.system(),
         ResidentIn(
             id_number=new_id("F"),
@@ -267,7 +267,7 @@ async def former_world(world, signed_in, bearer):
 
     async def person(home: str, county: str) -> int:
         return (
-            await residents.register_resident(
+            await register_person(
                 system,
                 ResidentIn(
                     id_number=_person_id(),

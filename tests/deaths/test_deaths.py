@@ -25,7 +25,7 @@ from backend.residents.schemas import (
     ResidentIn,
 )
 from backend.residents.tables import ReassessmentTask, Resident
-from tests.residents.helpers import new_id
+from tests.residents.helpers import new_id, register_person
 
 ALL_CAN = dict(eat=True, dress=True, transfer=True, toilet=True, walk=True, bathe=True)
 TZ = get_settings().tz
@@ -38,7 +38,7 @@ def local(*args) -> datetime:
 @pytest.fixture
 def register(system):
     async def make(county: str, home: str | None = None, admitted_on: date | None = None, name="王五"):
-        return await residents.register_resident(
+        return await register_person(
             system,
             ResidentIn(
                 id_number=new_id("M"),

@@ -13,7 +13,7 @@ from backend.residents import services
 from backend.residents.schemas import AssessmentIn, ResidentIn
 from tests.e2e.conftest import TIMEOUT_MS
 from tests.e2e.helpers import log_in
-from tests.residents.helpers import new_id
+from tests.residents.helpers import new_id, register_person
 
 
 def watch_console(page) -> list[str]:
@@ -34,7 +34,7 @@ async def _director_with_resident(world):
     county = await world.county(name="榆中县")
     home = await world.home(county=county, name="金崖镇敬老院", beds=30)
     director = await world.user("director", home=home)
-    person = await services.register_resident(
+    person = await register_person(
         Scope.system(),
         ResidentIn(
             id_number=new_id("F"),

@@ -10,7 +10,7 @@ from backend.core.security import Scope
 from backend.residents import services
 from backend.residents.schemas import AssessmentIn, ResidentIn
 from tests.e2e.helpers import horizontal_overflow, log_in
-from tests.residents.helpers import new_id
+from tests.residents.helpers import new_id, register_person
 
 PHONE = (390, 844)
 
@@ -19,7 +19,7 @@ async def test_director_records_an_assessment_on_a_phone(world, new_page):
     county = await world.county(name="榆中县")
     home = await world.home(county=county, name="城关镇敬老院", beds=30)
     director = await world.user("director", home=home)
-    person = await services.register_resident(
+    person = await register_person(
         Scope.system(),
         ResidentIn(
             id_number=new_id("F"),

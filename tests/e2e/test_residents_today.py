@@ -14,7 +14,7 @@ from backend.core.security import Scope
 from backend.residents import services
 from backend.residents.schemas import AssessmentIn, ResidentIn
 from tests.e2e.helpers import horizontal_overflow, log_in
-from tests.residents.helpers import new_id
+from tests.residents.helpers import new_id, register_person
 
 PHONE = (390, 844)
 DESKTOP = (1366, 900)
@@ -32,7 +32,7 @@ async def _home_with_people(world, names: list[str]):
     home = await world.home(county=county, name="永登县中心敬老院", beds=60)
     people = []
     for index, name in enumerate(names):
-        person = await services.register_resident(
+        person = await register_person(
             Scope.system(),
             ResidentIn(
                 id_number=new_id("F" if index % 2 else "M"),
