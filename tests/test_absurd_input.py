@@ -71,7 +71,12 @@ async def clients(app, world, signed_in, bearer) -> Visitors:
     home = await world.home(county)
     made = {}
     for role in ROLES:
-        scope = {"director": {"home": home}, "inspector": {"county": county}, "finance": {"county": county}}.get(role, {})
+        scope = {
+            "director": {"home": home},
+            "inspector": {"county": county},
+            "assessor": {"county": county},
+            "finance": {"county": county},
+        }.get(role, {})
         page_client, user = await signed_in(role, **scope)
         made[role] = (page_client, await bearer(user))
     return Visitors(made, county, home)

@@ -207,7 +207,7 @@ async def test_a_director_cannot_record_an_emergency_admission(world, system, si
         f"/residents/{person['id']}/placement",
         {"kind": "admit", "event_date": on.isoformat(), "home_code": home, "emergency": "yes", "emergency_reason": "院长想收"},
     )
-    assert posted.status_code == 400
+    assert posted.status_code == 400 and zh("Only the county (an inspector) may record an emergency admission.") in posted.text
     assert await _placements(person["id"]) == 2
     assert await ReassessmentTask.count().where(ReassessmentTask.resident == person["id"]) == 0
 

@@ -38,7 +38,7 @@ EXPECTED = {
     "view_county_claims": (0, 1, 0, 1, 1),
     "view_audit": (0, 0, 0, 0, 1),
     "manage_users": (0, 0, 0, 0, 1),
-    "use_imports": (1, 1, 1, 1, 1),
+    "use_imports": (0, 1, 1, 1, 1),
 }
 ROLES = ("director", "inspector", "assessor", "finance", "admin")
 

@@ -58,6 +58,9 @@ def _check_day(person: dict, day: date, field: str) -> None:
         raise Invalid({field: _("The date is before the person was born.")})
 
 
+OBSERVE_ACTION = "resident.observe"  # the home's care observation
+
+
 def authority_of(scope: Scope) -> str:
     """What the six answers of this user are (domain rules §2): the county's assessment, which
     sets the tier (inspectors, assessors, administrators), or the home's care observation (a
@@ -120,7 +123,7 @@ async def record_assessment(scope: Scope, resident_id: int, data: AssessmentIn) 
             scope.username,
             [
                 Change(
-                    "resident.assess" if authority == COUNTY else "resident.observe",
+                    "resident.assess" if authority == COUNTY else OBSERVE_ACTION,
                     "resident",
                     citizen_id.mask(person["id_number"]),
                     None,

@@ -24,6 +24,8 @@ from backend.residents.services._common import (
 )
 from backend.residents.tables import PLACEMENT_LEDGER, Resident
 
+EMERGENCY_ACTION = "resident.emergency_admit"  # an admission without a recent county assessment
+
 
 async def _home_of_county(home_code: str | None, county_id: int, field: str) -> dict:
     """The home (id, code, name, county, beds) of this code in the person's county."""
@@ -225,7 +227,7 @@ async def record_placement(scope: Scope, resident_id: int, data: PlacementIn) ->
             scope.username,
             [
                 Change(
-                    "resident.emergency_admit" if emergency else f"resident.{data.kind}",
+                    f"resident.{data.kind}" if not emergency else EMERGENCY_ACTION,
                     "resident",
                     citizen_id.mask(person["id_number"]),
                     None,
