@@ -65,7 +65,8 @@ async def county_due(request: Request, county: FromQuery[str | None] = None, ove
         overdue=overdue,
         counties=counties,
         home_names={home.code: home.name for home in homes},
-        unassessed=await services.admitted_unassessed(scope, county_code=county_code),
+        # per county (an administrator chooses one): it reads every placed person's history
+        unassessed=await services.admitted_unassessed(scope, county_code=county_code) if county_code else [],
     )
 
 
