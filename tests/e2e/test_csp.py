@@ -93,7 +93,8 @@ async def test_the_assessment_preview_and_the_print_button_work(world, new_page)
     async with page.expect_navigation():
         await page.click("#save-assessment")
     assert page.url.endswith(f"/residents/{person.id}"), page.url
-    assert zh("Partly unable to care for themselves") in await page.inner_text("#person-tier")
+    # a director's: the home's care observation (the county's tier is unchanged)
+    assert zh("Partly unable to care for themselves") in await page.inner_text("#observations")
 
     await page.goto(f"/homes/{home}/roster/print")
     # Count the print dialogs instead of opening one (a headless browser cannot show it).
