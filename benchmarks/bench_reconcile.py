@@ -44,7 +44,7 @@ SELECT l.payment_ref, l.id_number, l.name, l.county, l.basic_amount, l.care_amou
        r.id, r.name, r.county, r.approved_on, r.ended_on, r.died_on,
        (SELECT p.home FROM placement p WHERE p.resident = r.id AND p.event_date < {m}
          ORDER BY p.event_date DESC, p.seq DESC LIMIT 1) AS home,
-       (SELECT a.tier FROM assessment a WHERE a.resident = r.id AND a.assessed_on < {m}
+       (SELECT a.tier FROM assessment a WHERE a.resident = r.id AND a.authority = 'county' AND a.assessed_on < {m}
          ORDER BY a.assessed_on DESC, a.seq DESC LIMIT 1) AS tier
 FROM stipend_line l LEFT JOIN resident r ON r.id_number = l.id_key
 WHERE l.source = 'payments' AND l.month = {m}

@@ -22,10 +22,9 @@ from backend.core import cells, dates, xlsx
 from backend.deaths import export
 from backend.deaths import services as deaths
 from backend.deaths.schemas import DeathIn
-from backend.residents import services as residents
 from backend.residents.schemas import ResidentIn
 from backend.stipends import reports, services, workflow
-from tests.residents.helpers import new_id
+from tests.residents.helpers import new_id, register_person
 from tests.stipends.helpers import SYSTEM, import_lines, import_standard, person
 
 FORMULAS = ["=1+1", "@SUM(1)", '=HYPERLINK("http://x")', "+1", "-1", "\t=1+1", "\r=1+1"]
@@ -117,7 +116,7 @@ async def test_the_death_register_exports_neutralise_formulas(world, signed_in, 
     county = await world.county()
     home = await world.home(county=county, name="=HOME()")
     for index, text in enumerate(STORABLE):
-        resident = await residents.register_resident(
+        resident = await register_person(
             system,
             ResidentIn(
                 id_number=new_id("E"),

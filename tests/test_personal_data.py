@@ -31,7 +31,7 @@ from backend.residents.queue_schemas import ApplicationIn
 from backend.residents.schemas import AssessmentIn, ResidentIn
 from backend.stipends import claims, services, workflow
 from tests.conftest import post_form
-from tests.residents.helpers import new_id
+from tests.residents.helpers import new_id, register_person
 from tests.stipends.helpers import PARTIAL, import_lines, import_standard
 from tests.test_scope_routes import routes
 
@@ -63,7 +63,7 @@ async def disclosing_world(world, signed_in, bearer):
     await import_standard(county)
 
     async def person(name: str, placed: bool) -> dict:
-        created = await residents.register_resident(
+        created = await register_person(
             SYSTEM,
             ResidentIn(
                 id_number=_number(),

@@ -18,11 +18,10 @@ from backend.core import dates, textguard
 from backend.core.tables import AuditEntry
 from backend.deaths.tables import DeathRecord
 from backend.registry.tables import County, Home
-from backend.residents import services as residents
 from backend.residents.schemas import ResidentIn
 from backend.residents.tables import ReassessmentTask
 from tests.conftest import csrf_of, post_form, unique_county_code
-from tests.residents.helpers import new_id
+from tests.residents.helpers import new_id, register_person
 
 REFUSED_ALWAYS = [chr(c) for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0))]
 ONE_LINE_ONLY = ["\t", "\n", "\r"]
@@ -82,7 +81,7 @@ async def test_query_strings_are_read_as_utf_8(query, refused):
 async def a_person(world, system):
     county = await world.county()
     home = await world.home(county=county)
-    person = await residents.register_resident(
+    person = await register_person(
         system,
         ResidentIn(
             id_number=new_id("G"),

@@ -37,6 +37,9 @@ ACTIONS: dict[str, str] = {
     "resident.discharge": N_("Discharged from the home"),
     "resident.end": N_("Support ended"),
     "resident.assess": N_("Self-care assessment recorded"),
+    "resident.observe": N_("Home's care observation recorded"),
+    "resident.emergency_admit": N_("Emergency admission (without a prior assessment)"),
+    "assessment.reclassify": N_("Directors' assessments reclassified as care observations"),
     "resident.capability": N_("GB/T 42195 assessment recorded"),
     "resident.condition_change": N_("Condition change reported"),
     "resident.import": N_("Register imported"),
@@ -157,6 +160,10 @@ FIELDS: dict[str, str] = {
     "resident.total": N_("Total score"),
     "level": N_("Capability level"),
     "reported_on": N_("Reported on"),
+    "emergency_reason": N_("Reason for the emergency admission"),
+    "reclassified": N_("Records reclassified"),
+    "old_head": N_("Hash of the chain before"),
+    "new_head": N_("Hash of the chain after"),
     "due_on": N_("Due on"),
     "by": N_("Reported by"),
     "ids_shown": N_("Full ID numbers shown"),
@@ -212,7 +219,13 @@ FIELDS: dict[str, str] = {
     "review_note": N_("Review note"),
 }
 
-_ROLES = {"director": N_("Director"), "inspector": N_("Inspector"), "finance": N_("Finance"), "admin": N_("Administrator")}
+_ROLES = {
+    "director": N_("Director"),
+    "inspector": N_("Inspector"),
+    "assessor": N_("Assessor (commissioned assessment agency)"),
+    "finance": N_("Finance"),
+    "admin": N_("Administrator"),
+}
 _TIERS = {
     "self_care": N_("Able to care for themselves"),
     "partial": N_("Partly unable to care for themselves"),

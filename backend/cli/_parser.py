@@ -50,7 +50,7 @@ def build_parser() -> ArgumentParser:
     user_commands = user.add_subparsers(dest="user_command", required=True, parser_class=ArgumentParser)
     create = user_commands.add_parser("create", help="create a user")
     create.add_argument("username")
-    create.add_argument("--role", required=True, choices=["director", "inspector", "finance", "admin"])
+    create.add_argument("--role", required=True, choices=["director", "inspector", "assessor", "finance", "admin"])
     create.add_argument("--home")
     create.add_argument("--county")
     create.add_argument("--name", default="", help="display name")

@@ -71,11 +71,17 @@ async def set_head(ledger: str, last_hash: str) -> None:
 
 @dataclass(frozen=True)
 class LedgerSpec:
-    """An append-only, hash-chained table: its ledger name and the columns that are hashed."""
+    """An append-only, hash-chained table: its ledger name and the columns that are hashed.
+
+    ``optional`` names columns added after rows were sealed, with their default: such a column is
+    hashed only when its value differs from the default, so the rows sealed before it existed
+    keep their hash, and a later change of the value either way breaks the chain. The set-based
+    ``chain_tuples`` writes only ``fields`` (its rows take the defaults)."""
 
     name: str
     table: type
     fields: tuple[str, ...]
+    optional: tuple[tuple[str, Any], ...] = ()
 
 
 LEDGERS: dict[str, LedgerSpec] = {}
@@ -101,6 +107,12 @@ def _payload(spec: LedgerSpec, row: dict[str, Any]) -> dict[str, Any]:
         if isinstance(getattr(spec.table, name), Boolean) and value is not None:
             value = bool(value)
         payload[name] = _normalise(value)
+    for name, default in spec.optional:
+        value = row.get(name, default)
+        if isinstance(getattr(spec.table, name), Boolean) and value is not None:
+            value = bool(value)
+        if value != default:
+            payload[name] = _normalise(value)
     return payload
 
 

@@ -21,21 +21,33 @@ from typing import Any
 from backend.core.errors import Forbidden
 from backend.core.i18n import _
 
-DIRECTOR, INSPECTOR, FINANCE, ADMIN = "director", "inspector", "finance", "admin"
-ROLES = (DIRECTOR, INSPECTOR, FINANCE, ADMIN)
+DIRECTOR, INSPECTOR, ASSESSOR, FINANCE, ADMIN = "director", "inspector", "assessor", "finance", "admin"
+# An assessor (评估员) works for a third party the county commissions to assess (domain rules §2):
+# they record and import the county's assessments in one county, and see its register and the
+# assessments due there; nothing about placements, deaths, money or full ID numbers.
+ROLES = (DIRECTOR, INSPECTOR, ASSESSOR, FINANCE, ADMIN)
 
 # What each role's actions are limited to (the Scope kind a signed-in user of that role carries).
-SCOPES = {DIRECTOR: "home", INSPECTOR: "county", FINANCE: "county", ADMIN: "all"}
+SCOPES = {DIRECTOR: "home", INSPECTOR: "county", ASSESSOR: "county", FINANCE: "county", ADMIN: "all"}
 
 MATRIX: dict[str, frozenset[str]] = {
     # registry: counties, homes, per-county parameters
     "view_counties": frozenset({INSPECTOR, FINANCE, ADMIN}),
     "manage_registry": frozenset({ADMIN}),
     # residents: the register, placements, assessments
-    "view_register": frozenset({INSPECTOR, FINANCE, ADMIN}),
+    "view_register": frozenset({INSPECTOR, ASSESSOR, FINANCE, ADMIN}),
     "register_residents": frozenset({INSPECTOR, ADMIN}),  # 认定 and ending support: the county's acts
     "record_placement": frozenset({DIRECTOR, INSPECTOR, ADMIN}),
-    "record_assessment": frozenset({DIRECTOR, INSPECTOR, ADMIN}),
+    # an admission without a recent county assessment (紧急收住, domain rules §2): the county's act
+    "record_emergency_admission": frozenset({INSPECTOR, ADMIN}),
+    # the county's self-care assessment, which sets the tier (and the county's assessments import)
+    "record_assessment": frozenset({INSPECTOR, ASSESSOR, ADMIN}),
+    # the home's own care observation (护理观察): kept and shown, never sets the tier
+    "record_observation": frozenset({DIRECTOR}),
+    # a change of condition (opens the county's 10-working-day re-assessment task)
+    "report_condition_change": frozenset({DIRECTOR, INSPECTOR, ASSESSOR, ADMIN}),
+    # GB/T 42195 capability assessments (care plans, never the tier)
+    "record_capability": frozenset({DIRECTOR, INSPECTOR, ASSESSOR, ADMIN}),
     "reveal_id_number": frozenset({INSPECTOR, FINANCE, ADMIN}),
     # the admission queue (a director reads the applications naming their home; finance reads)
     "view_admission_queue": frozenset({DIRECTOR, INSPECTOR, FINANCE, ADMIN}),
@@ -60,7 +72,8 @@ MATRIX: dict[str, frozenset[str]] = {
     "view_audit": frozenset({ADMIN}),
     "manage_users": frozenset({ADMIN}),
     # the import page (each role sees the kinds its other actions allow)
-    "use_imports": frozenset({DIRECTOR, INSPECTOR, FINANCE, ADMIN}),
+    # (a director has none: the assessments file is the county's, interfaces §3)
+    "use_imports": frozenset({INSPECTOR, ASSESSOR, FINANCE, ADMIN}),
 }
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-ROLES = ("director", "inspector", "finance", "admin")
+ROLES = ("director", "inspector", "assessor", "finance", "admin")
 
 _hasher = PasswordHasher()
 

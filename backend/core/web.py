@@ -117,6 +117,7 @@ template_engine = JinjaTemplateEngine.from_environment(make_environment())
 ROLE_LABELS = {
     "director": N_("Director"),
     "inspector": N_("Inspector"),
+    "assessor": N_("Assessor (commissioned assessment agency)"),
     "finance": N_("Finance"),
     "admin": N_("Administrator"),
 }

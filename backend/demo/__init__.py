@@ -38,7 +38,7 @@ from backend.demo._people import (
     People,
 )
 from backend.demo._queue import load_queue
-from backend.demo._register import demo_rows, tell_story
+from backend.demo._register import demo_rows, tell_assessment_story, tell_story
 from backend.demo._stipends import FLOORS, PLANTED, load_stipends, payment_months
 from backend.demo._world import (
     ANCHOR,
@@ -106,6 +106,8 @@ async def load_demo() -> list[tuple[str, str, str, str]]:
     await import_rows(scope, "residents", RESIDENT_HEADERS, residents)
     await import_rows(scope, "assessments", ASSESSMENT_HEADERS, assessments)
     await tell_story(scope, story, anchor)
+    acting = {name: (await accounts.get_user(name)).scope for name in ("director.yd01", "inspector.yongdeng")}
+    await tell_assessment_story(scope, acting, {**story, "all": [row[0] for row in residents]}, anchor)
     await load_stipends(scope, anchor, residents, assessments, story)
     await load_queue(scope, anchor)
     return logins

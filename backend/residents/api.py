@@ -108,8 +108,8 @@ class ResidentController(Controller):
 
     @post(
         "/{resident_id:int}/assessments",
-        opt=allow("record_assessment"),
-        summary="Record a self-care assessment (the tier is derived)",
+        opt=allow("record_assessment", "record_observation"),
+        summary="Record a self-care assessment (the tier is derived); a director's is the home's care observation",
         responses=API_BODY_ERRORS,
     )
     async def add_assessment(
@@ -123,7 +123,7 @@ class ResidentController(Controller):
 
     @post(
         "/{resident_id:int}/capability-assessments",
-        opt=allow("record_assessment"),
+        opt=allow("record_capability"),
         summary="Record a GB/T 42195 assessment",
         responses=API_BODY_ERRORS,
     )
@@ -134,7 +134,7 @@ class ResidentController(Controller):
 
     @post(
         "/{resident_id:int}/condition-changes",
-        opt=allow("record_assessment", multiline=("note",)),
+        opt=allow("report_condition_change", multiline=("note",)),
         summary="Report a change of self-care ability",
         responses=API_BODY_ERRORS,
     )

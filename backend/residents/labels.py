@@ -37,7 +37,9 @@ EVENT_LABELS = {
     "discharge": N_("Discharged to dispersed support"),
     "assessment": N_("Self-care assessment"),
     "capability": N_("GB/T 42195 assessment"),
+    "observation": N_("The home's care observation"),
     "condition_change": N_("Condition change reported"),
+    "admission_task": N_("Assessment owed after an emergency admission"),
     "ended": N_("Support ended"),
 }
 # Why an assessment was made (the assessment form's choice; stored with the assessment).
@@ -54,6 +56,7 @@ DUE_REASON_LABELS = {
     "admission": N_("Admission assessment"),
     "annual": N_("Annual review"),
     "change": N_("Re-assessment after a condition change"),
+    "emergency_admission": N_("Assessment after an emergency admission"),
 }
 TASK_STATUS_LABELS = {"open": N_("Due"), "overdue": N_("Overdue"), "done": N_("Done")}
 

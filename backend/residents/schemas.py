@@ -47,6 +47,8 @@ class ResidentIn(msgspec.Struct):
     gender: Literal["M", "F"] | None = None
     home_code: str | None = None
     admitted_on: date | None = None
+    # A person registered with a home has no county assessment yet: only as an emergency admission.
+    emergency_reason: Annotated[str, msgspec.Meta(max_length=300)] = ""
 
 
 class PlacementIn(msgspec.Struct):
@@ -54,6 +56,9 @@ class PlacementIn(msgspec.Struct):
     event_date: date
     home_code: str | None = None
     note: Annotated[str, msgspec.Meta(max_length=300)] = ""
+    # 紧急收住: an admission without a recent county assessment (inspectors and administrators)
+    emergency: bool = False
+    emergency_reason: Annotated[str, msgspec.Meta(max_length=300)] = ""
 
 
 class PlacementOut(msgspec.Struct):
@@ -64,6 +69,8 @@ class PlacementOut(msgspec.Struct):
     home_name: str | None
     note: str
     recorded_by: str
+    emergency: bool = False
+    emergency_reason: str = ""
 
 
 class AssessmentIn(msgspec.Struct):
@@ -91,6 +98,7 @@ class AssessmentOut(msgspec.Struct):
     assessor: str
     reason: str
     recorded_by: str
+    authority: str = "county"  # county: sets the tier; home: the home's care observation, never
 
 
 class CapabilityIn(msgspec.Struct):

@@ -43,6 +43,9 @@ class Placement(Table):
     home = ForeignKey(references=Home, on_delete=OnDelete.restrict, null=True, default=None)
     event_date = Date()
     note = Varchar(length=300, default="")
+    # 紧急收住 (domain rules §2): an admission without a recent county assessment, with its reason
+    emergency = Boolean(default=False)
+    emergency_reason = Varchar(length=300, default="")
     recorded_at = Timestamptz()
     recorded_by = Varchar(length=150)
     seq = Integer(unique=True)
@@ -50,11 +53,19 @@ class Placement(Table):
     hash = Varchar(length=64)
 
 
+# Who recorded a self-care assessment (domain rules §2): only the county's set the tier.
+COUNTY = "county"
+HOME = "home"
+
+
 class Assessment(Table):
     """A self-care assessment (生活自理能力评估): six answers (True = can do it alone) and the
     tier derived from them by rules.care_tier. Append-only; a correction is a new record that
-    names the one it corrects. Indexed on (resident, assessed_on, seq, tier) by a raw-SQL
-    migration: "the tier in force on a day" is an index seek, without a sort or a table read."""
+    names the one it corrects. ``authority`` is ``county`` for the county's assessments (an
+    inspector's, an assessor's, an administrator's, the county's import), which alone set the
+    tier, and ``home`` for a home's care observation (护理观察), kept and shown, never the tier.
+    Indexed on (resident, authority, assessed_on, seq, tier) by a raw-SQL migration: "the tier
+    in force on a day" is an index seek, without a sort or a table read."""
 
     resident = ForeignKey(references=Resident, on_delete=OnDelete.restrict)
     assessed_on = Date(index=True)
@@ -68,6 +79,7 @@ class Assessment(Table):
     assessor = Varchar(length=100, default="")
     reason = Varchar(length=20, default="")  # admission / annual / change / import / correction
     corrects = Integer(null=True, default=None)  # id of the assessment this one corrects
+    authority = Varchar(length=8, default=COUNTY)
     recorded_at = Timestamptz()
     recorded_by = Varchar(length=150)
     seq = Integer(unique=True)
@@ -98,9 +110,11 @@ class CapabilityAssessment(Table):
 
 
 class ReassessmentTask(Table):
-    """A re-assessment owed after a condition-change report, due within 10 working days."""
+    """A re-assessment owed after a condition-change report (``reason`` change) or an emergency
+    admission (``reason`` emergency_admission), due within 10 working days."""
 
     resident = ForeignKey(references=Resident, on_delete=OnDelete.restrict, index=True)
+    reason = Varchar(length=20, default="change")
     reported_on = Date()
     reported_by = Varchar(length=100, default="")
     note = Varchar(length=300, default="")
@@ -139,7 +153,12 @@ class AdmissionApplication(Table):
 
 
 PLACEMENT_LEDGER = register_ledger(
-    LedgerSpec("placement", Placement, ("resident", "kind", "home", "event_date", "note", "recorded_at", "recorded_by"))
+    LedgerSpec(
+        "placement",
+        Placement,
+        ("resident", "kind", "home", "event_date", "note", "recorded_at", "recorded_by"),
+        optional=(("emergency", False), ("emergency_reason", "")),
+    )
 )
 ASSESSMENT_LEDGER = register_ledger(
     LedgerSpec(
@@ -161,6 +180,7 @@ ASSESSMENT_LEDGER = register_ledger(
             "recorded_at",
             "recorded_by",
         ),
+        optional=(("authority", COUNTY),),
     )
 )
 CAPABILITY_LEDGER = register_ledger(

@@ -16,7 +16,7 @@ from datetime import date
 import pytest
 
 from tests.conftest import PASSWORD, unique_county_code, unique_home_code
-from tests.residents.helpers import new_id
+from tests.residents.helpers import new_id, register_person
 
 ROLES = ("admin", "director", "inspector", "finance")
 
@@ -60,7 +60,7 @@ async def fuzz_world(database) -> FuzzWorld:
         await registry.create_home(system, HomeIn(code=code, name="模糊测试敬老院", county_code=county, beds=30))
         homes.append(code)
     id_number = new_id("F")
-    person = await residents.register_resident(
+    person = await register_person(
         system,
         ResidentIn(
             id_number=id_number,

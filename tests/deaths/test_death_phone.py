@@ -10,12 +10,11 @@ import pytest
 from backend.core import dates
 from backend.core.security import Scope
 from backend.deaths import services as deaths
-from backend.residents import services as residents
 from backend.residents.schemas import ResidentIn
 from backend.residents.tables import Resident
 from tests.e2e.conftest import base_url, browser, new_page  # noqa: F401 - the browser fixtures
 from tests.e2e.helpers import horizontal_overflow, log_in
-from tests.residents.helpers import new_id
+from tests.residents.helpers import new_id, register_person
 
 PHONE = (390, 844)
 pytestmark = pytest.mark.browser
@@ -26,7 +25,7 @@ async def test_a_director_reports_a_late_death_on_a_phone(world, new_page):  # n
     home = await world.home(county=county, name="和平镇敬老院", beds=20)
     director = await world.user("director", home=home)
     inspector = await world.user("inspector", county=county)
-    person = await residents.register_resident(
+    person = await register_person(
         Scope.system(),
         ResidentIn(
             id_number=new_id("M"),

@@ -22,7 +22,7 @@ from backend.residents.schemas import ResidentIn
 from backend.residents.tables import Resident
 from tests.conftest import post_form
 from tests.deaths.test_deaths import set_parameters
-from tests.residents.helpers import new_id
+from tests.residents.helpers import new_id, register_person
 
 TZ = get_settings().tz
 
@@ -30,7 +30,7 @@ TZ = get_settings().tz
 @pytest.fixture
 def register(system):
     async def make(county: str, home: str | None = None, name="赵六"):
-        return await residents.register_resident(
+        return await register_person(
             system,
             ResidentIn(
                 id_number=new_id("F"),

@@ -25,7 +25,7 @@ from backend.residents.schemas import (
     ResidentIn,
 )
 from backend.residents.tables import ReassessmentTask, Resident
-from tests.residents.helpers import new_id
+from tests.residents.helpers import new_id, register_person
 
 ALL_CAN = dict(eat=True, dress=True, transfer=True, toilet=True, walk=True, bathe=True)
 TZ = get_settings().tz
@@ -38,7 +38,7 @@ def local(*args) -> datetime:
 @pytest.fixture
 def register(system):
     async def make(county: str, home: str | None = None, admitted_on: date | None = None, name="王五"):
-        return await residents.register_resident(
+        return await register_person(
             system,
             ResidentIn(
                 id_number=new_id("M"),
@@ -168,10 +168,13 @@ async def test_a_death_cancels_open_tasks_and_releases_the_bed(world, register, 
     person = await register(county, home, admitted_on=date(2024, 2, 1))
     await residents.report_condition_change(system, person.id, ConditionChangeIn(reported_on=date(2025, 5, 6), note="跌倒"))
     waiting = await register(county)
-    with pytest.raises(Invalid):  # the only bed is taken
+    # assessed by the county before the admission (domain rules §2)
+    await residents.record_assessment(system, waiting.id, AssessmentIn(assessed_on=date(2025, 5, 1), **ALL_CAN))
+    with pytest.raises(Invalid) as refused:  # the only bed is taken
         await residents.record_placement(
             system, waiting.id, PlacementIn(kind="admit", event_date=date(2025, 5, 8), home_code=home)
         )
+    assert "home_code" in refused.value.errors
     record = await services.report_death(system, person.id, DeathIn(died_at=local(2025, 5, 7, 23, 50)))
     assert record.home_code == home and record.died_on == date(2025, 5, 7)
     row = await Resident.select(Resident.home, Resident.died_on).where(Resident.id == person.id).first()

@@ -14,12 +14,11 @@ from backend.deaths.schemas import DeathIn
 from backend.deaths.tables import DeathRecord
 from backend.importers import run_import
 from backend.registry.tables import County
-from backend.residents import services as residents
 from backend.residents.schemas import ResidentIn
 from backend.residents.tables import Resident
 from tests.cli.helpers import as_json, tekun
 from tests.conftest import post_form
-from tests.residents.helpers import new_id
+from tests.residents.helpers import new_id, register_person
 
 TZ = get_settings().tz
 
@@ -27,7 +26,7 @@ TZ = get_settings().tz
 @pytest.fixture
 def register(system):
     async def make(county: str, home: str | None = None, name="赵六"):
-        return await residents.register_resident(
+        return await register_person(
             system,
             ResidentIn(
                 id_number=new_id("F"),

@@ -13,7 +13,7 @@ from backend.residents import services
 from backend.residents.schemas import AssessmentIn, ResidentIn
 from tests.e2e.conftest import TIMEOUT_MS
 from tests.e2e.helpers import log_in
-from tests.residents.helpers import new_id
+from tests.residents.helpers import new_id, register_person
 
 
 def watch_console(page) -> list[str]:
@@ -34,7 +34,7 @@ async def _director_with_resident(world):
     county = await world.county(name="榆中县")
     home = await world.home(county=county, name="金崖镇敬老院", beds=30)
     director = await world.user("director", home=home)
-    person = await services.register_resident(
+    person = await register_person(
         Scope.system(),
         ResidentIn(
             id_number=new_id("F"),
@@ -93,7 +93,8 @@ async def test_the_assessment_preview_and_the_print_button_work(world, new_page)
     async with page.expect_navigation():
         await page.click("#save-assessment")
     assert page.url.endswith(f"/residents/{person.id}"), page.url
-    assert zh("Partly unable to care for themselves") in await page.inner_text("#person-tier")
+    # a director's: the home's care observation (the county's tier is unchanged)
+    assert zh("Partly unable to care for themselves") in await page.inner_text("#observations")
 
     await page.goto(f"/homes/{home}/roster/print")
     # Count the print dialogs instead of opening one (a headless browser cannot show it).

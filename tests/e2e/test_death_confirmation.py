@@ -11,10 +11,9 @@ from backend.core.i18n import gettext as zh
 from backend.core.security import Scope
 from backend.deaths import services as deaths
 from backend.deaths.tables import DeathRecord
-from backend.residents import services as residents
 from backend.residents.schemas import ResidentIn
 from tests.e2e.helpers import horizontal_overflow, log_in
-from tests.residents.helpers import new_id
+from tests.residents.helpers import new_id, register_person
 
 PHONE = (390, 844)
 
@@ -23,7 +22,7 @@ async def test_a_death_report_asks_for_confirmation_before_it_is_recorded(world,
     county = await world.county(name="皋兰县")
     home = await world.home(county=county, name="石洞镇敬老院", beds=30)
     director = await world.user("director", home=home)
-    person = await residents.register_resident(
+    person = await register_person(
         Scope.system(),
         ResidentIn(
             id_number=new_id("F"),

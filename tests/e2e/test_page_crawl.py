@@ -1,5 +1,5 @@
 """The page crawler (tests/tools/page_check.py, a copy of the workplace's ../shared/tools/page_check.py)
-walks every page the demo's director, inspector, finance officer and administrator can reach, in
+walks every page the demo's director, inspector, assessor, finance officer and administrator can reach, in
 Debian's Chromium, at a phone's 390 px and a desktop's 1366 px: no server error, no sideways
 scrolling, no English left on a Chinese page.
 
@@ -24,7 +24,7 @@ from tests.e2e.conftest import CHROMIUM, browser_problem
 from tests.processes import serving
 from tests.test_demo import _demo_url, _tekun
 
-USERS = ("director.yd01", "inspector.yongdeng", "finance.yongdeng", "admin")
+USERS = ("director.yd01", "inspector.yongdeng", "assessor.yongdeng", "finance.yongdeng", "admin")
 PASSWORD = "tekun-demo-2026"
 CHECKER = ROOT / "tests/tools/page_check.py"
 SHARED = ROOT.parent / "shared/tools/page_check.py"

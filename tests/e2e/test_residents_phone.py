@@ -1,5 +1,6 @@
-"""A director records a self-care assessment on a phone (390×844) in Chromium: six big can/cannot
-choices, the tier shown live before saving, then the new tier on the person's page."""
+"""A director records the home's care observation on a phone (390×844) in Chromium: six big
+can/cannot choices, the tier shown live before saving, then the observation on the person's page
+(the county's tier unchanged)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from backend.core.security import Scope
 from backend.residents import services
 from backend.residents.schemas import AssessmentIn, ResidentIn
 from tests.e2e.helpers import horizontal_overflow, log_in
-from tests.residents.helpers import new_id
+from tests.residents.helpers import new_id, register_person
 
 PHONE = (390, 844)
 
@@ -19,7 +20,7 @@ async def test_director_records_an_assessment_on_a_phone(world, new_page):
     county = await world.county(name="榆中县")
     home = await world.home(county=county, name="城关镇敬老院", beds=30)
     director = await world.user("director", home=home)
-    person = await services.register_resident(
+    person = await register_person(
         Scope.system(),
         ResidentIn(
             id_number=new_id("F"),
@@ -51,7 +52,8 @@ async def test_director_records_an_assessment_on_a_phone(world, new_page):
     assert page.url.endswith(f"/residents/{person.id}"), page.url
     assert zh("Able to care for themselves") in await page.inner_text("#person-tier")
 
-    await page.click(f"a[href='/residents/{person.id}/assessment']")
+    async with page.expect_navigation():
+        await page.click("#record-observation")  # a director's six answers: the home's care observation
     assert await horizontal_overflow(page) == 0, "the assessment form scrolls sideways on a phone"
     choice = page.locator("label.big-choice.cannot:has(input[name=eat]) span")
     box = await choice.bounding_box()
@@ -74,9 +76,9 @@ async def test_director_records_an_assessment_on_a_phone(world, new_page):
     async with page.expect_navigation():
         await page.click("#save-assessment")
     assert page.url.endswith(f"/residents/{person.id}"), page.url
-    tier = await page.inner_text("#person-tier")
-    assert zh("Fully unable to care for themselves") in tier
-    assert zh("Able to care for themselves") not in tier
+    tier = await page.inner_text("#person-tier")  # the county's tier stays (domain rules §2)
+    assert zh("Able to care for themselves") in tier
+    assert zh("Fully unable to care for themselves") in await page.inner_text("#observations")
     assert await horizontal_overflow(page) == 0, "the person's page scrolls sideways on a phone"
     history = await services.list_assessments(Scope.system(), person.id)
-    assert [record.tier for record in history] == ["self_care", "full_loss"]
+    assert [(record.tier, record.authority) for record in history] == [("self_care", "county"), ("full_loss", "home")]

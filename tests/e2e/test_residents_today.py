@@ -14,7 +14,7 @@ from backend.core.security import Scope
 from backend.residents import services
 from backend.residents.schemas import AssessmentIn, ResidentIn
 from tests.e2e.helpers import horizontal_overflow, log_in
-from tests.residents.helpers import new_id
+from tests.residents.helpers import new_id, register_person
 
 PHONE = (390, 844)
 DESKTOP = (1366, 900)
@@ -32,7 +32,7 @@ async def _home_with_people(world, names: list[str]):
     home = await world.home(county=county, name="永登县中心敬老院", beds=60)
     people = []
     for index, name in enumerate(names):
-        person = await services.register_resident(
+        person = await register_person(
             Scope.system(),
             ResidentIn(
                 id_number=new_id("F" if index % 2 else "M"),
@@ -66,8 +66,13 @@ async def test_a_directors_to_do_shows_an_overdue_assessment_that_opens_the_form
 
     async with page.expect_navigation():
         await item.locator("a").click()
-    assert page.url.endswith(f"/residents/{late.id}/assessment?reason=annual"), page.url
-    assert await page.locator("#assess").is_visible()
+    # The county assesses (domain rules §2): the item opens the person's page, which offers the
+    # home's two actions (a change of condition, its own care observation).
+    assert page.url.endswith(f"/residents/{late.id}"), page.url
+    assert await page.locator(f"a[href='/residents/{late.id}/condition-change']").is_visible()
+    async with page.expect_navigation():
+        await page.click("#record-observation")
+    assert await page.locator("#assess").is_visible() and await page.locator("#observation-notice").is_visible()
     assert await page.locator("#f-reason").input_value() == "annual"
 
     for item_name in ("eat", "dress"):
@@ -77,12 +82,17 @@ async def test_a_directors_to_do_shows_an_overdue_assessment_that_opens_the_form
     async with page.expect_navigation():
         await page.click("#save-assessment")
     assert page.url.endswith(f"/residents/{late.id}"), page.url
-    flash = zh("Assessment saved: {tier}.").format(tier=zh("Partly unable to care for themselves"))
+    flash = zh("Care observation saved ({tier}); the tier in force is the county's.").format(
+        tier=zh("Partly unable to care for themselves")
+    )
     assert await page.locator("p.flash").inner_text() == flash
 
     await page.goto("/")
-    assert "欧阳秀兰" not in await page.locator("#todo").inner_text()  # done: off the list
+    assert "欧阳秀兰" in await page.locator("#todo").inner_text()  # an observation is not the review
     assert await page.locator("p.flash").count() == 0  # the message was shown once
+    await services.record_assessment(Scope.system(), late.id, AssessmentIn(assessed_on=today, **ALL_CAN))  # the county's
+    await page.goto("/")
+    assert "欧阳秀兰" not in await page.locator("#todo").inner_text()  # done: off the list
 
 
 async def test_residents_lists_fit_a_phone_and_keep_every_column_on_a_desktop(world, new_page):

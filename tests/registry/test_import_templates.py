@@ -15,7 +15,7 @@ from backend.core.i18n import gettext as zh
 from backend.import_views import shown_example
 from backend.importers import KINDS, kinds_for
 
-ROLES = {"admin": {}, "inspector": {"county": True}, "finance": {"county": True}, "director": {"home": True}}
+ROLES = {"admin": {}, "inspector": {"county": True}, "assessor": {"county": True}, "finance": {"county": True}}
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
@@ -41,7 +41,7 @@ def test_each_template_is_the_reader_s_column_map_with_a_valid_example(kind):
 
 async def _client(signed_in, world, role: str):
     county = await world.county()
-    options = {"county": county} if role in ("inspector", "finance") else {}
+    options = {"county": county} if role in ("inspector", "assessor", "finance") else {}
     if role == "director":
         options = {"home": await world.home(county=county)}
     client, _user = await signed_in(role, **options)

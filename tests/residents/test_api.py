@@ -4,7 +4,7 @@ from datetime import date
 
 from backend.core.tables import AuditEntry
 from tests.conftest import make_client
-from tests.residents.helpers import new_id
+from tests.residents.helpers import new_id, register_person
 
 
 async def test_register_admit_assess_and_read_back(app, world, bearer):
@@ -24,6 +24,8 @@ async def test_register_admit_assess_and_read_back(app, world, bearer):
                 "approved_on": "2024-01-05",
                 "home_code": home,
                 "admitted_on": "2024-02-01",
+                # registered with a home: never assessed by the county, so an emergency admission
+                "emergency_reason": "独居老人突发失能，村委会送来",
             },
         )
         assert created.status_code == 201, created.text
@@ -77,13 +79,12 @@ async def test_bad_input_is_refused_with_fields_and_nothing_is_written(app, worl
 
 
 async def test_full_id_needs_the_role_and_is_audited(app, world, bearer, system):
-    from backend.residents import services
     from backend.residents.schemas import ResidentIn
 
     county = await world.county()
     home = await world.home(county=county)
     number = new_id("M")
-    person = await services.register_resident(
+    person = await register_person(
         system,
         ResidentIn(
             id_number=number,
@@ -139,6 +140,11 @@ async def test_the_api_refuses_dates_before_approval_and_writes_nothing(app, wor
         ):
             refused = await client.post(f"/api/v1/residents/{person}/{path}", headers=headers, json=body)
             assert refused.status_code == 400 and field in refused.json()["errors"], refused.text
+        answers = dict.fromkeys(("eat", "dress", "transfer", "toilet", "walk", "bathe"), True)
+        assessed = await client.post(
+            f"/api/v1/residents/{person}/assessments", headers=headers, json={"assessed_on": "2024-03-01", **answers}
+        )
+        assert assessed.status_code == 201, assessed.text  # an admission needs a county assessment first
         on_the_day = await client.post(
             f"/api/v1/residents/{person}/placements",
             headers=headers,

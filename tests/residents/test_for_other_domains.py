@@ -10,13 +10,13 @@ from backend.core.errors import Forbidden
 from backend.registry import services as registry
 from backend.residents import services
 from backend.residents.schemas import AssessmentIn, ConditionChangeIn, PlacementIn, ResidentIn
-from tests.residents.helpers import new_id
+from tests.residents.helpers import new_id, register_person
 
 ALL_CAN = dict(eat=True, dress=True, transfer=True, toilet=True, walk=True, bathe=True)
 
 
 async def _person(system, county, home=None, admitted_on=None):
-    return await services.register_resident(
+    return await register_person(
         system,
         ResidentIn(
             id_number=new_id(),

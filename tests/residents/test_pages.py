@@ -15,14 +15,15 @@ from backend.residents import services
 from backend.residents.schemas import AssessmentIn, ResidentIn
 from backend.residents.tables import Assessment, Placement, ReassessmentTask, Resident
 from tests.conftest import post_form
-from tests.residents.helpers import new_id
+from tests.residents.helpers import new_id, register_person
 
 ALL_YES = {item: "yes" for item in ("eat", "dress", "transfer", "toilet", "walk", "bathe")}
+ALL_CAN = {item: True for item in ALL_YES}
 
 
 async def _person(system, county, home=None, name="张桂英", gender="F", approved=date(2024, 1, 5), admitted=date(2024, 2, 1)):
     number = new_id(gender)
-    person = await services.register_resident(
+    person = await register_person(
         system,
         ResidentIn(
             id_number=number,
@@ -181,6 +182,21 @@ async def test_register_form_creates_a_person_and_refuses_bad_input(world, signe
         "/residents/new",
         {"id_number": good, "name": "周大海", "approved_on": "2024-01-05", "home_code": home, "admitted_on": "2024-02-01"},
     )
+    # never assessed by the county: registered with a home only as an emergency admission
+    assert response.status_code == 400 and "入住前须先期进行能力评估" in response.text
+    assert await Resident.count().where(Resident.id_number == good) == 0
+    response = await post_form(
+        client,
+        "/residents/new",
+        {
+            "id_number": good,
+            "name": "周大海",
+            "approved_on": "2024-01-05",
+            "home_code": home,
+            "admitted_on": "2024-02-01",
+            "emergency_reason": "独居突发失能",
+        },
+    )
     assert response.status_code == 303
     created = await client.get(response.headers["location"])
     assert "周大海" in created.text and "城关" not in created.text
@@ -193,6 +209,7 @@ async def test_admission_to_a_full_home_and_a_date_before_approval_are_refused(w
     full = await world.home(county=county, beds=1)
     await _person(system, county, full, name="已入住")
     person, _number = await _person(system, county, None, name="待入住", approved=date(2024, 1, 5))
+    await services.record_assessment(system, person.id, AssessmentIn(assessed_on=date(2024, 1, 20), **ALL_CAN))
     client, _user = await signed_in("inspector", county=county)
     form = await client.get(f"/residents/{person.id}/placement?kind=admit")
     assert form.status_code == 200
@@ -256,7 +273,7 @@ async def test_condition_change_form_opens_a_task_on_the_due_lists(world, system
     assert await ReassessmentTask.count().where(ReassessmentTask.resident == person.id) == 1
     due = await client.get(f"/homes/{home}/due")
     assert due.status_code == 200 and "张桂英" in due.text and zh("Overdue") in due.text
-    assert f'href="/residents/{person.id}/assessment?reason=change"' in due.text
+    assert "/assessment?reason=change" not in due.text  # the county re-assesses
     form = await client.get(f"/residents/{person.id}/assessment", params={"reason": "change"})
     assert '<option value="change" selected>' in form.text
     assert not _full_ids(due.text)
@@ -283,6 +300,12 @@ async def test_assessment_form_preview_without_js_then_save(world, system, signe
     assert f">{zh('Fully unable to care for themselves')}</output>" in preview.text
     assert await Assessment.count().where(Assessment.resident == person.id) == 0  # a preview writes nothing
     saved = await post_form(client, f"/residents/{person.id}/assessment", {**four_cannot, "action": "save"})
+    assert saved.status_code == 303
+    page = await client.get(f"/residents/{person.id}")  # a director's: the home's observation
+    assert f'id="person-tier"><span class="tier tier-unassessed">{zh("Not assessed")}<' in page.text
+    assert 'id="observations"' in page.text
+    inspector, _user = await signed_in("inspector", county=county)
+    saved = await post_form(inspector, f"/residents/{person.id}/assessment", {**four_cannot, "action": "save"})
     assert saved.status_code == 303
     page = await client.get(f"/residents/{person.id}")
     assert f'id="person-tier"><span class="tier tier-full_loss">{zh("Fully unable to care for themselves")}<' in page.text

@@ -10,7 +10,7 @@ from backend.core.ledger import verify_all
 from backend.core.tables import AuditEntry
 from backend.residents import services
 from backend.residents.schemas import AssessmentIn, ConditionChangeIn, PlacementIn, ResidentIn
-from tests.residents.helpers import new_id
+from tests.residents.helpers import new_id, register_person
 
 ALL_CAN = dict(eat=True, dress=True, transfer=True, toilet=True, walk=True, bathe=True)
 
@@ -25,7 +25,7 @@ def register(system):
         gender="M",
         name="张三",
     ):
-        return await services.register_resident(
+        return await register_person(
             system,
             ResidentIn(
                 id_number=new_id(gender),
@@ -71,6 +71,7 @@ async def test_a_full_home_refuses_admission_naming_its_beds(world, register, sy
     await register(county, home)
     await register(county, home)
     dispersed = await register(county)
+    await services.record_assessment(system, dispersed.id, AssessmentIn(assessed_on=date(2024, 12, 20), **ALL_CAN))
     with pytest.raises(Invalid) as invalid:
         await services.record_placement(
             system, dispersed.id, PlacementIn(kind="admit", event_date=date(2025, 1, 1), home_code=home)
@@ -87,6 +88,8 @@ async def test_history_answers_where_and_in_which_mode_on_any_day(world, registe
         system, person.id, PlacementIn(kind="transfer", event_date=date(2024, 6, 1), home_code=second)
     )
     await services.record_placement(system, person.id, PlacementIn(kind="discharge", event_date=date(2024, 9, 1)))
+    # a re-admission needs a county assessment at most 90 days old (test_admission.py)
+    await services.record_assessment(system, person.id, AssessmentIn(assessed_on=date(2024, 8, 15), **ALL_CAN))
     await services.record_placement(system, person.id, PlacementIn(kind="admit", event_date=date(2024, 9, 1), home_code=first))
     states = {
         day: await services.state_on(system, person.id, day)

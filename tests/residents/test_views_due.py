@@ -11,7 +11,7 @@ from backend.core.security import Scope
 from backend.residents import rules, services
 from backend.residents.schemas import AssessmentIn, ConditionChangeIn, ResidentIn
 from backend.residents.views import due as due_views
-from tests.residents.helpers import new_id
+from tests.residents.helpers import new_id, register_person
 
 ALL_CAN = dict.fromkeys(("eat", "dress", "transfer", "toilet", "walk", "bathe"), True)
 
@@ -25,7 +25,7 @@ async def _people(world, system):
     today = dates.today()
     people = {}
     for name, last in (("未评估", None), ("逾期", 400), ("将到期", 360), ("尚早", 300), ("变化", 100)):
-        person = await services.register_resident(
+        person = await register_person(
             system,
             ResidentIn(
                 id_number=new_id("F"),
@@ -42,7 +42,7 @@ async def _people(world, system):
     await services.report_condition_change(
         system, people["变化"].id, ConditionChangeIn(reported_on=today - timedelta(days=1), note="跌倒")
     )
-    people["分散"] = await services.register_resident(
+    people["分散"] = await register_person(
         system,
         ResidentIn(
             id_number=new_id("M"),
@@ -68,22 +68,22 @@ async def test_due_lists_label_each_item_by_its_reason(world, system, signed_in)
     never = _row(page.text, people["未评估"].id)
     assert f'<span class="due-reason">{zh("Admission assessment")}</span>' in never
     assert zh("Admission assessment") == "入住评估" and "年度复核" not in never
-    assert f'href="/residents/{people["未评估"].id}/assessment?reason=admission"' in never
+    assert "/assessment?" not in page.text  # the county assesses: a director has no "Assess" button
     overdue = _row(page.text, people["逾期"].id)
     assert f'<span class="due-reason">{zh("Annual review")}</span>' in overdue and "年度复核" in overdue
-    assert 'reason=annual"' in overdue
     changed = _row(page.text, people["变化"].id)
-    assert (
-        f'<span class="due-reason">{zh("Re-assessment after a condition change")}</span>' in changed
-        and 'reason=change"' in changed
-    )
-    assert "尚早" not in page.text  # two months away: not listed yet
+    assert f'<span class="due-reason">{zh("Re-assessment after a condition change")}</span>' in changed
+    tasks_part = page.text.split('id="admitted-unassessed"')[0]  # then: admitted without a prior assessment
+    assert "尚早" not in tasks_part  # two months away: not listed yet
 
     form = await director.get(f"/residents/{people['未评估'].id}/assessment", params={"reason": "admission"})
     assert '<option value="admission" selected>' in form.text
 
     inspector, _user = await signed_in("inspector", county=county)
     county_page = await inspector.get("/residents/due")
+    assert f'href="/residents/{people["未评估"].id}/assessment?reason=admission"' in _row(county_page.text, people["未评估"].id)
+    assert 'reason=annual"' in _row(county_page.text, people["逾期"].id)
+    assert 'reason=change"' in _row(county_page.text, people["变化"].id)
     assert "城关敬老院" in _row(county_page.text, people["逾期"].id) and home not in _row(county_page.text, people["逾期"].id)
     dispersed = _row(county_page.text, people["分散"].id)
     assert zh("Admission assessment") in dispersed and zh("Dispersed support") in dispersed
@@ -108,16 +108,20 @@ async def test_a_directors_to_do_lists_overdue_and_soon_due_assessments(world, s
     by_person = {item.detail: item for item in items}
     never = by_person[zh("{name} (never assessed)").format(name="未评估")]
     assert never.label == "入住评估" and never.urgency == todo.OVERDUE and never.kind == "assessment_overdue"
-    assert never.href == f"/residents/{people['未评估'].id}/assessment?reason=admission"
+    # the county assesses: a director's item opens the person's page (report a change, observe)
+    assert never.href == f"/residents/{people['未评估'].id}"
     late = by_person["逾期"]
     assert late.label == "年度复核" and late.urgency == todo.OVERDUE
-    assert late.due == rules.annual_review_due(dates.today() - timedelta(days=400)) and late.href.endswith("reason=annual")
+    assert (
+        late.due == rules.annual_review_due(dates.today() - timedelta(days=400))
+        and late.href == f"/residents/{people['逾期'].id}"
+    )
     soon = by_person["将到期"]
     assert (
         soon.urgency == todo.SOON and soon.kind == "assessment_due" and 0 < (soon.due - dates.today()).days <= due_views.SOON_DAYS
     )
     change = by_person["变化"]
-    assert change.label == zh("Re-assessment after a condition change") and change.href.endswith("reason=change")
+    assert change.label == zh("Re-assessment after a condition change") and change.href == f"/residents/{people['变化'].id}"
     assert "尚早" not in by_person and "分散" not in by_person  # not due soon; not in the home
     assert items[0].urgency == todo.OVERDUE  # most pressing first
 
@@ -135,5 +139,5 @@ async def test_the_overview_shows_the_directors_to_do(world, system, signed_in):
     overview = await director.get("/")
     section = overview.text[overview.text.index('id="todo"') :]
     assert 'data-kind="assessment_overdue"' in section
-    assert f'href="/residents/{people["逾期"].id}/assessment?reason=annual"' in section
+    assert f'href="/residents/{people["逾期"].id}"' in section
     assert "入住评估" in section and "尚早" not in section

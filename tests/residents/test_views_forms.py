@@ -17,7 +17,7 @@ from backend.residents.tables import (
     Resident,
 )
 from tests.conftest import post_form
-from tests.residents.helpers import new_id
+from tests.residents.helpers import new_id, register_person
 
 ALL_YES = dict.fromkeys(("eat", "dress", "transfer", "toilet", "walk", "bathe"), "yes")
 APPROVED = date(2024, 1, 5)
@@ -35,7 +35,7 @@ def too_long(count: int, length: int) -> str:
 async def _setting(world, system, home_beds=10):
     county = await world.county(name="永登县")
     home = await world.home(county=county, beds=home_beds, name="城关敬老院")
-    person = await services.register_resident(
+    person = await register_person(
         system,
         ResidentIn(
             id_number=new_id("F"),
@@ -75,7 +75,7 @@ async def _flash_once(client, response, expected: str) -> None:
 
 async def test_placement_form_refuses_a_bad_date_a_date_before_approval_and_a_long_note(world, system, signed_in):
     county, _home, person = await _setting(world, system)
-    dispersed = await services.register_resident(
+    dispersed = await register_person(
         system, ResidentIn(id_number=new_id("M"), name="待入住", county_code=county, approved_on=APPROVED)
     )
     roomy = await world.home(county=county, beds=5, name="红城敬老院")
@@ -213,7 +213,11 @@ async def test_every_save_leaves_a_flash_message_saying_what_was_saved(world, sy
         f"/residents/{person.id}/assessment",
         {**ALL_YES, "dress": "no", "assessed_on": "2024-03-01", "reason": "annual", "action": "save"},
     )
-    await _flash_once(director, saved, zh("Assessment saved: {tier}.").format(tier=zh("Partly unable to care for themselves")))
+    partly = zh("Partly unable to care for themselves")
+    # a director's six answers are the home's care observation (domain rules §2)
+    await _flash_once(
+        director, saved, zh("Care observation saved ({tier}); the tier in force is the county's.").format(tier=partly)
+    )
 
     reported = (dates.today() - timedelta(days=1)).isoformat()
     saved = await post_form(
@@ -239,6 +243,12 @@ async def test_every_save_leaves_a_flash_message_saying_what_was_saved(world, sy
     await _flash_once(inspector, saved, zh("Transfer recorded."))
     saved = await post_form(inspector, f"/residents/{person.id}/placement", {"kind": "discharge", "event_date": "2024-05-01"})
     await _flash_once(inspector, saved, zh("Discharge recorded: the person now has dispersed support."))
+    saved = await post_form(
+        inspector,
+        f"/residents/{person.id}/assessment",
+        {**ALL_YES, "dress": "no", "assessed_on": "2024-05-15", "reason": "admission", "action": "save"},
+    )
+    await _flash_once(inspector, saved, zh("Assessment saved: {tier}.").format(tier=partly))
     saved = await post_form(
         inspector, f"/residents/{person.id}/placement", {"kind": "admit", "event_date": "2024-06-01", "home_code": home}
     )

@@ -15,13 +15,12 @@ from datetime import date, timedelta
 from backend.core import dates
 from backend.core.db import transaction
 from backend.registry.tables import County
-from backend.residents import services as residents
 from backend.residents.schemas import ResidentIn
 from backend.residents.services import for_stipends
 from backend.residents.tables import Resident
 from backend.stipends import reconciliation, rules, services
 from backend.stipends.tables import Standard
-from tests.residents.helpers import new_id
+from tests.residents.helpers import new_id, register_person
 from tests.stipends.helpers import (
     ALL_CAN,
     FULL_LOSS,
@@ -63,7 +62,7 @@ def some_day(rng: random.Random, first: date, last: date) -> date:
 
 async def register(rng: random.Random, county: str, homes: list[str], serial: int) -> int:
     approved = some_day(rng, date(2025, 1, 1), date(2026, 7, 31))
-    created = await residents.register_resident(
+    created = await register_person(
         SYSTEM,
         ResidentIn(
             id_number=new_id(rng.choice("MF"), born=date(1930 + serial % 60, 1 + serial % 12, 1 + serial % 28)),

@@ -10,36 +10,40 @@ from backend.core.errors import Forbidden
 from backend.core.permissions import Permissions, allow, can, require, roles_for
 from backend.core.security import Scope
 
-# action: (director, inspector, finance, admin)
+# action: (director, inspector, assessor, finance, admin)
 EXPECTED = {
-    "view_counties": (0, 1, 1, 1),
-    "manage_registry": (0, 0, 0, 1),
-    "view_register": (0, 1, 1, 1),
-    "register_residents": (0, 1, 0, 1),
-    "record_placement": (1, 1, 0, 1),
-    "record_assessment": (1, 1, 0, 1),
-    "reveal_id_number": (0, 1, 1, 1),
-    "view_admission_queue": (1, 1, 1, 1),
-    "manage_admission_queue": (0, 1, 0, 1),
-    "view_concentration_rate": (0, 1, 1, 1),
-    "report_death": (1, 1, 0, 1),
-    "view_deaths": (0, 1, 1, 1),
-    "import_deaths": (0, 1, 0, 1),
-    "set_funeral_subsidy": (0, 0, 0, 1),
-    "set_standards": (0, 0, 1, 1),
-    "import_payments": (0, 0, 1, 1),
-    "import_claims": (0, 1, 1, 1),
-    "view_reconciliation": (0, 1, 1, 1),
-    "review_reconciliation": (0, 0, 1, 1),
-    "view_claims": (1, 1, 1, 1),
-    "prepare_claims": (1, 0, 0, 1),
-    "check_claims": (0, 0, 1, 1),
-    "view_county_claims": (0, 1, 1, 1),
-    "view_audit": (0, 0, 0, 1),
-    "manage_users": (0, 0, 0, 1),
-    "use_imports": (1, 1, 1, 1),
+    "view_counties": (0, 1, 0, 1, 1),
+    "manage_registry": (0, 0, 0, 0, 1),
+    "view_register": (0, 1, 1, 1, 1),
+    "register_residents": (0, 1, 0, 0, 1),
+    "record_placement": (1, 1, 0, 0, 1),
+    "record_emergency_admission": (0, 1, 0, 0, 1),
+    "record_assessment": (0, 1, 1, 0, 1),
+    "record_observation": (1, 0, 0, 0, 0),
+    "report_condition_change": (1, 1, 1, 0, 1),
+    "record_capability": (1, 1, 1, 0, 1),
+    "reveal_id_number": (0, 1, 0, 1, 1),
+    "view_admission_queue": (1, 1, 0, 1, 1),
+    "manage_admission_queue": (0, 1, 0, 0, 1),
+    "view_concentration_rate": (0, 1, 0, 1, 1),
+    "report_death": (1, 1, 0, 0, 1),
+    "view_deaths": (0, 1, 0, 1, 1),
+    "import_deaths": (0, 1, 0, 0, 1),
+    "set_funeral_subsidy": (0, 0, 0, 0, 1),
+    "set_standards": (0, 0, 0, 1, 1),
+    "import_payments": (0, 0, 0, 1, 1),
+    "import_claims": (0, 1, 0, 1, 1),
+    "view_reconciliation": (0, 1, 0, 1, 1),
+    "review_reconciliation": (0, 0, 0, 1, 1),
+    "view_claims": (1, 1, 0, 1, 1),
+    "prepare_claims": (1, 0, 0, 0, 1),
+    "check_claims": (0, 0, 0, 1, 1),
+    "view_county_claims": (0, 1, 0, 1, 1),
+    "view_audit": (0, 0, 0, 0, 1),
+    "manage_users": (0, 0, 0, 0, 1),
+    "use_imports": (0, 1, 1, 1, 1),
 }
-ROLES = ("director", "inspector", "finance", "admin")
+ROLES = ("director", "inspector", "assessor", "finance", "admin")
 
 
 def test_the_matrix_has_exactly_the_actions_written_out_here():
@@ -47,7 +51,7 @@ def test_the_matrix_has_exactly_the_actions_written_out_here():
 
 
 @pytest.mark.parametrize("action", sorted(EXPECTED))
-@pytest.mark.parametrize("index", range(4), ids=ROLES)
+@pytest.mark.parametrize("index", range(len(ROLES)), ids=ROLES)
 def test_every_role_and_action(action, index):
     role = ROLES[index]
     expected = bool(EXPECTED[action][index])
@@ -81,6 +85,12 @@ def test_allow_joins_actions_and_keeps_other_options():
 
 
 def test_every_role_has_a_scope_kind():
-    assert permissions.SCOPES == {"director": "home", "inspector": "county", "finance": "county", "admin": "all"}
+    assert permissions.SCOPES == {
+        "director": "home",
+        "inspector": "county",
+        "assessor": "county",
+        "finance": "county",
+        "admin": "all",
+    }
     for role in ROLES:
         assert Scope(user_id=1, username="x", role=role).kind == permissions.SCOPES[role]

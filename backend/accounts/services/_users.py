@@ -131,9 +131,9 @@ async def resolve_place(
             errors["home"] = _("No home has the code {code}.").format(code=home_code)
         return home_id, None
     if home_code:
-        errors["home"] = _("Inspectors and finance staff serve a county, not a home.")
+        errors["home"] = _("Inspectors, assessors and finance staff serve a county, not a home.")
     if not county_code:
-        errors["county"] = _("Inspectors and finance staff need a county.")
+        errors["county"] = _("Inspectors, assessors and finance staff need a county.")
         return None, None
     county_id = await _county_id(county_code)
     if county_id is None:

@@ -8,6 +8,7 @@ residents tables (the import-linter contracts in pyproject.toml say so).
 
 from backend.core.calendar import calendar_sets
 from backend.residents.services import for_stipends as for_stipends  # stipends' reads
+from backend.residents.services._admission import admission_max_age, admitted_unassessed, emergency_tasks
 from backend.residents.services._common import (
     assessment_histories,
     assessment_records,
@@ -65,6 +66,9 @@ __all__ = [
     # the register (pages, API, command line)
     "RegisterFilter",
     "due_assessments",
+    "admitted_unassessed",
+    "admission_max_age",
+    "emergency_tasks",
     "end_support",
     "get_resident",
     "may_record",

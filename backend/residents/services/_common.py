@@ -13,7 +13,7 @@ from backend.core.i18n import _
 from backend.core.security import Scope
 from backend.residents import rules
 from backend.residents.schemas import ResidentOut
-from backend.residents.tables import Assessment, Placement, Resident
+from backend.residents.tables import COUNTY, Assessment, Placement, Resident
 
 FAR_FUTURE = date(9999, 12, 31)
 
@@ -184,13 +184,14 @@ async def placement_histories(resident_ids: Iterable[int], before: date | None =
 async def assessment_histories(
     resident_ids: Iterable[int], before: date | None = None
 ) -> dict[int, list[rules.AssessmentRecord]]:
-    """Each person's self-care assessments (dated before ``before``, when given), by person id:
-    one query per 900 persons; a person with none maps to []."""
+    """Each person's self-care assessments by the county (dated before ``before``, when given),
+    by person id: one query per 900 persons; a person with none maps to []. A home's care
+    observations are not among them (they never set the tier)."""
     wanted = sorted(set(resident_ids))
     result: dict[int, list[rules.AssessmentRecord]] = defaultdict(list)
     for start in range(0, len(wanted), CHUNK):
         query = Assessment.select(Assessment.resident, Assessment.assessed_on, Assessment.seq, Assessment.tier).where(
-            Assessment.resident.is_in(wanted[start : start + CHUNK])
+            Assessment.resident.is_in(wanted[start : start + CHUNK]) & (Assessment.authority == COUNTY)
         )
         if before is not None:
             query = query.where(Assessment.assessed_on < before)
@@ -207,8 +208,9 @@ async def placement_events(resident_id: int) -> list[rules.PlacementEvent]:
 
 
 async def assessment_records(resident_id: int) -> list[rules.AssessmentRecord]:
+    """The person's self-care assessments by the county (the ones that set the tier)."""
     rows = await Assessment.select(Assessment.assessed_on, Assessment.seq, Assessment.tier).where(
-        Assessment.resident == resident_id
+        (Assessment.resident == resident_id) & (Assessment.authority == COUNTY)
     )
     return [rules.AssessmentRecord(row["assessed_on"], row["seq"], row["tier"]) for row in rows]
 
@@ -222,7 +224,8 @@ def current_stay_start(events: list[rules.PlacementEvent]) -> date | None:
 
 
 async def refresh_state(resident_id: int) -> None:
-    """Recompute the cached current home, stay start and tier from the ledgers."""
+    """Recompute the cached current home, stay start and tier from the ledgers (the tier and the
+    last assessment from the county's assessments only)."""
     events = await placement_events(resident_id)
     records = await assessment_records(resident_id)
     latest = max(records, key=lambda r: (r.assessed_on, r.seq), default=None)

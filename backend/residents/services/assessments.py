@@ -8,10 +8,10 @@ from datetime import date
 from backend.core import citizen_id, dates
 from backend.core.calendar import calendar_sets
 from backend.core.db import transaction
-from backend.core.errors import Invalid
+from backend.core.errors import Forbidden, Invalid
 from backend.core.i18n import _
 from backend.core.ledger import Change, append_audit, append_rows, canonical
-from backend.core.permissions import require
+from backend.core.permissions import can, require
 from backend.core.security import Scope
 from backend.residents import capability, rules
 from backend.residents.schemas import (
@@ -30,6 +30,8 @@ from backend.residents.services.register import check_not_after_death
 from backend.residents.tables import (
     ASSESSMENT_LEDGER,
     CAPABILITY_LEDGER,
+    COUNTY,
+    HOME,
     Assessment,
     CapabilityAssessment,
     ReassessmentTask,
@@ -45,6 +47,7 @@ def _assessment_out(row: dict) -> AssessmentOut:
         assessor=row["assessor"],
         reason=row["reason"],
         recorded_by=row["recorded_by"],
+        authority=row["authority"],
     )
 
 
@@ -55,10 +58,26 @@ def _check_day(person: dict, day: date, field: str) -> None:
         raise Invalid({field: _("The date is before the person was born.")})
 
 
+OBSERVE_ACTION = "resident.observe"  # the home's care observation
+
+
+def authority_of(scope: Scope) -> str:
+    """What the six answers of this user are (domain rules §2): the county's assessment, which
+    sets the tier (inspectors, assessors, administrators), or the home's care observation (a
+    director's), kept and shown but never the tier."""
+    if can(scope.role, "record_assessment"):
+        return COUNTY
+    if can(scope.role, "record_observation"):
+        return HOME
+    raise Forbidden(_("You may not record assessments."))
+
+
 async def record_assessment(scope: Scope, resident_id: int, data: AssessmentIn) -> AssessmentOut:
-    """Record the six answers; the tier is computed (rules.care_tier). Open re-assessment tasks
-    reported on or before the assessment date are done by it."""
-    require(scope, "record_assessment", _("You may not record assessments."))
+    """Record the six answers; the tier is computed (rules.care_tier). By the county, it sets
+    the tier in force from the next day on and closes the open re-assessment tasks reported on
+    or before its date; by a director, it is the home's care observation (``authority`` home):
+    stored and shown, it changes neither the tier nor the tasks."""
+    authority = authority_of(scope)
     answers = {item: bool(getattr(data, item)) for item in rules.ITEMS}
     tier = rules.care_tier(answers)
     assessor = data.assessor.strip()
@@ -82,27 +101,29 @@ async def record_assessment(scope: Scope, resident_id: int, data: AssessmentIn) 
                     "assessor": assessor,
                     "reason": data.reason,
                     "corrects": None,
+                    "authority": authority,
                     "recorded_at": now,
                     "recorded_by": scope.username,
                 }
             ],
         )
         saved = await Assessment.select().where(Assessment.seq == rows[0]["seq"]).first()
-        await ReassessmentTask.update(
-            {ReassessmentTask.done_on: data.assessed_on, ReassessmentTask.assessment: saved["id"]}
-        ).where(
-            (ReassessmentTask.resident == resident_id)
-            & ReassessmentTask.done_on.is_null()
-            & ReassessmentTask.cancelled_on.is_null()
-            & (ReassessmentTask.reported_on <= data.assessed_on)
-        )
-        await refresh_state(resident_id)
+        if authority == COUNTY:
+            await ReassessmentTask.update(
+                {ReassessmentTask.done_on: data.assessed_on, ReassessmentTask.assessment: saved["id"]}
+            ).where(
+                (ReassessmentTask.resident == resident_id)
+                & ReassessmentTask.done_on.is_null()
+                & ReassessmentTask.cancelled_on.is_null()
+                & (ReassessmentTask.reported_on <= data.assessed_on)
+            )
+            await refresh_state(resident_id)
         await append_audit(
             scope.user_id,
             scope.username,
             [
                 Change(
-                    "resident.assess",
+                    "resident.assess" if authority == COUNTY else OBSERVE_ACTION,
                     "resident",
                     citizen_id.mask(person["id_number"]),
                     None,
@@ -147,7 +168,7 @@ def _capability_out(row: dict) -> CapabilityOut:
 
 async def record_capability(scope: Scope, resident_id: int, data: CapabilityIn) -> CapabilityOut:
     """A GB/T 42195 assessment. Stored separately; it never changes the stipend tier."""
-    require(scope, "record_assessment", _("You may not record assessments."))
+    require(scope, "record_capability", _("You may not record assessments."))
     now = dates.now_utc()
     async with transaction():
         person = await find_resident_for_write(
@@ -208,7 +229,7 @@ async def list_capability(scope: Scope, resident_id: int) -> list[CapabilityOut]
 async def report_condition_change(scope: Scope, resident_id: int, data: ConditionChangeIn) -> date:
     """A change in self-care ability was reported: a re-assessment is due within
     rules.REASSESSMENT_WORKING_DAYS working days. Returns the due date."""
-    require(scope, "record_assessment", _("You may not report condition changes."))
+    require(scope, "report_condition_change", _("You may not report condition changes."))
     async with transaction():
         person = await find_resident_for_write(scope, resident_id, data.reported_on)
         if data.reported_on > dates.today():

@@ -34,13 +34,14 @@ _INTO_A_HOME = ", ".join(f"'{kind}'" for kind in rules.INTO_A_HOME)
 #   current: 1 when a person of that county, approved before the month, not ended before it,
 #            alive on its first day, with exactly that name;
 #   placed:  1 when in a home at the end of the day before the first day (concentrated);
-#   tier:    the last assessment's tier before the first day (None: never assessed, or nobody).
+#   tier:    the last county assessment's tier before the first day (None: never assessed by the
+#            county, or nobody); a home's care observations never count (domain rules §2).
 _STATE_COLUMNS = f"""
        CASE WHEN r.county = x.county AND r.approved_on < {{}} AND (r.ended_on IS NULL OR r.ended_on >= {{}})
                  AND (r.died_on IS NULL OR r.died_on >= {{}}) AND r.name = x.name THEN 1 ELSE 0 END AS current,
        CASE WHEN (SELECT p.kind FROM placement p WHERE p.resident = r.id AND p.event_date < {{}}
                   ORDER BY p.event_date DESC, p.seq DESC LIMIT 1) IN ({_INTO_A_HOME}) THEN 1 ELSE 0 END AS placed,
-       (SELECT a.tier FROM assessment a WHERE a.resident = r.id AND a.assessed_on < {{}}
+       (SELECT a.tier FROM assessment a WHERE a.resident = r.id AND a.authority = 'county' AND a.assessed_on < {{}}
          ORDER BY a.assessed_on DESC, a.seq DESC LIMIT 1) AS tier"""
 
 # A person who may be entitled for the month: approved before its first day, not ended before
@@ -130,7 +131,9 @@ async def person_records(ids: Iterable[int], before: date) -> dict[int, PersonRe
             placements[row["resident"]].append(rules.PlacementEvent(row["event_date"], row["seq"], row["kind"], row["home"]))
         assessments: dict[int, list[rules.AssessmentRecord]] = defaultdict(list)
         for row in await Resident.raw(
-            f"SELECT resident, assessed_on, seq, tier FROM assessment WHERE resident IN ({listed}) AND assessed_on < {{}}", before
+            f"SELECT resident, assessed_on, seq, tier FROM assessment WHERE resident IN ({listed}) AND authority = 'county'"
+            " AND assessed_on < {}",
+            before,
         ):
             assessments[row["resident"]].append(rules.AssessmentRecord(row["assessed_on"], row["seq"], row["tier"]))
         for row in rows:

@@ -170,12 +170,14 @@ async def _placements(resident_id: int) -> list[PlacementOut]:
             Placement.home.name.as_alias("home_name"),
             Placement.note,
             Placement.recorded_by,
+            Placement.emergency,
+            Placement.emergency_reason,
         )
         .where(Placement.resident == resident_id)
         .order_by(Placement.event_date)
         .order_by(Placement.seq)
     )
-    return [PlacementOut(**row) for row in rows]
+    return [PlacementOut(**{**row, "emergency": bool(row["emergency"])}) for row in rows]
 
 
 async def state_on(scope: Scope, resident_id: int, day: date) -> StateOn:
@@ -258,13 +260,14 @@ def _timeline(
                 "text": event.home_name or "",
                 "note": event.note,
                 "by": event.recorded_by,
+                "emergency": event.emergency_reason if event.emergency else "",
             }
         )
-    for row in assessed:
+    for row in assessed:  # the county's assessments, and the home's care observations
         items.append(
             {
                 "on": row["assessed_on"],
-                "kind": "assessment",
+                "kind": "assessment" if row["authority"] == "county" else "observation",
                 "text": row["tier"],
                 "by": row["recorded_by"],
                 "assessor": row["assessor"],
@@ -284,7 +287,7 @@ def _timeline(
         items.append(
             {
                 "on": row["reported_on"],
-                "kind": "condition_change",
+                "kind": "condition_change" if row["reason"] == "change" else "admission_task",
                 "text": row["note"],
                 "due_on": row["due_on"],
                 "done_on": row["done_on"],
@@ -299,7 +302,9 @@ def _timeline(
         "transfer": 1,
         "discharge": 1,
         "condition_change": 2,
+        "admission_task": 2,
         "assessment": 3,
+        "observation": 3,
         "capability": 4,
         "died": 5,
         "ended": 6,
@@ -338,7 +343,7 @@ async def due_assessments(
                     task["due_on"],
                     task["reported_on"],
                     status,
-                    "change",
+                    task["reason"],
                 )
             )
     for row in people:

@@ -14,6 +14,7 @@ from backend.core.security import Scope
 from backend.registry import services as registry
 from backend.residents import rules
 from backend.residents.schemas import PlacementIn, ResidentIn, ResidentOut
+from backend.residents.services._admission import admission_problem, check_admission, open_admission_task
 from backend.residents.services._common import (
     find_resident,
     find_resident_for_write,
@@ -22,6 +23,8 @@ from backend.residents.services._common import (
     resident_out,
 )
 from backend.residents.tables import PLACEMENT_LEDGER, Resident
+
+EMERGENCY_ACTION = "resident.emergency_admit"  # an admission without a recent county assessment
 
 
 async def _home_of_county(home_code: str | None, county_id: int, field: str) -> dict:
@@ -94,6 +97,10 @@ async def register_resident(scope: Scope, data: ResidentIn) -> ResidentOut:
         errors["home_code" if not data.home_code else "admitted_on"] = _(
             "A concentrated person needs both a home and an admission date."
         )
+    elif data.home_code and data.admitted_on and not data.emergency_reason.strip():
+        # A person not yet registered has no county assessment: register them dispersed, assess,
+        # then admit; or record the admission as an emergency one, with its reason.
+        errors.setdefault("admitted_on", admission_problem(None, data.admitted_on, 0))
     if errors:
         raise Invalid(errors)
     now = dates.now_utc()
@@ -116,10 +123,12 @@ async def register_resident(scope: Scope, data: ResidentIn) -> ResidentOut:
         inserted = await Resident.insert(Resident(**values, created_at=now)).returning(Resident.id)
         resident_id = inserted[0]["id"]
         if home is not None:
+            reason = data.emergency_reason.strip()
             await append_rows(
                 PLACEMENT_LEDGER,
-                [_event(resident_id, "admit", home["id"], data.admitted_on, "", now, scope)],
+                [_event(resident_id, "admit", home["id"], data.admitted_on, "", now, scope, reason)],
             )
+            await open_admission_task(scope, resident_id, data.admitted_on, reason)
             await refresh_state(resident_id)
         await append_audit(
             scope.user_id,
@@ -136,6 +145,7 @@ async def register_resident(scope: Scope, data: ResidentIn) -> ResidentOut:
                         "approved_on": data.approved_on.isoformat(),
                         "home": data.home_code,
                         "admitted_on": data.admitted_on.isoformat() if data.admitted_on else None,
+                        **({"emergency_reason": data.emergency_reason.strip()} if data.home_code else {}),
                     },
                 )
             ],
@@ -143,13 +153,17 @@ async def register_resident(scope: Scope, data: ResidentIn) -> ResidentOut:
     return resident_out(await find_resident(scope, resident_id))
 
 
-def _event(resident_id: int, kind: str, home_id: int | None, on: date, note: str, now, scope: Scope) -> dict:
+def _event(
+    resident_id: int, kind: str, home_id: int | None, on: date, note: str, now, scope: Scope, emergency_reason: str = ""
+) -> dict:
     return {
         "resident": resident_id,
         "kind": kind,
         "home": home_id,
         "event_date": on,
         "note": note,
+        "emergency": bool(emergency_reason),
+        "emergency_reason": emergency_reason,
         "recorded_at": now,
         "recorded_by": scope.username,
     }
@@ -158,7 +172,8 @@ def _event(resident_id: int, kind: str, home_id: int | None, on: date, note: str
 async def record_placement(scope: Scope, resident_id: int, data: PlacementIn) -> ResidentOut:
     """Admission, transfer or discharge, dated; kept as history. Refused when it contradicts
     the history (admitting someone already placed, discharging someone who is not), when dated
-    before the last recorded event or in the future, or when the target home is full."""
+    before the last recorded event or in the future, when the target home is full, or when an
+    admission has no recent county assessment and is not an emergency one (``_admission``)."""
     require(scope, "record_placement", _("You may not record placements."))
     now = dates.now_utc()
     async with transaction():
@@ -174,10 +189,12 @@ async def record_placement(scope: Scope, resident_id: int, data: PlacementIn) ->
             raise Invalid({"event_date": _("The date is before the last recorded placement; history is not rewritten.")})
         placed_in = rules.home_on(events, data.event_date)
         home = None
+        emergency = False
         if data.kind == "admit":
             if placed_in is not None:
                 raise Invalid({"kind": _("The person already lives in a home: record a transfer or a discharge.")})
             home = await _home_in_county(scope, data.home_code, person["county_id"], "home_code")
+            emergency = await check_admission(scope, person, data.event_date, data.emergency, data.emergency_reason)
         elif data.kind == "transfer":
             if placed_in is None:
                 raise Invalid({"kind": _("The person lives in no home: record an admission.")})
@@ -193,17 +210,24 @@ async def record_placement(scope: Scope, resident_id: int, data: PlacementIn) ->
                 raise NotFound(_("No such person."))
         if home is not None:
             await _check_capacity(home, "home_code")
+        reason = data.emergency_reason.strip() if emergency else ""
         await append_rows(
             PLACEMENT_LEDGER,
-            [_event(resident_id, data.kind, home["id"] if home else None, data.event_date, data.note.strip(), now, scope)],
+            [
+                _event(
+                    resident_id, data.kind, home["id"] if home else None, data.event_date, data.note.strip(), now, scope, reason
+                )
+            ],
         )
+        if emergency:
+            await open_admission_task(scope, resident_id, data.event_date, reason)
         await refresh_state(resident_id)
         await append_audit(
             scope.user_id,
             scope.username,
             [
                 Change(
-                    f"resident.{data.kind}",
+                    f"resident.{data.kind}" if not emergency else EMERGENCY_ACTION,
                     "resident",
                     citizen_id.mask(person["id_number"]),
                     None,
@@ -211,6 +235,7 @@ async def record_placement(scope: Scope, resident_id: int, data: PlacementIn) ->
                         "date": data.event_date.isoformat(),
                         "home": home["code"] if home else None,
                         "note": data.note.strip(),
+                        **({"emergency_reason": reason} if emergency else {}),
                     },
                 )
             ],

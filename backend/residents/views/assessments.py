@@ -33,7 +33,7 @@ class ChangeForm(forms.Form, kw_only=True):
 CHANGE_FIELDS = tuple(forms.fields_of(ChangeForm))
 
 
-@get("/residents/{resident_id:int}/condition-change", opt=allow("record_assessment"))
+@get("/residents/{resident_id:int}/condition-change", opt=allow("report_condition_change"))
 async def change_new(request: Request, resident_id: ResidentId) -> Template:
     person = await services.get_resident(scope_of(request), resident_id)
     return resident_page(request, "residents/change_form.html", person=person, values={"reported_on": dates.today().isoformat()})
@@ -43,7 +43,7 @@ async def change_new(request: Request, resident_id: ResidentId) -> Template:
 @post(
     "/residents/{resident_id:int}/condition-change",
     opt=allow(
-        "record_assessment",
+        "report_condition_change",
         multiline=("note",),
         text_form=text_form("residents/change_form.html", CHANGE_FIELDS),
     ),
@@ -128,9 +128,14 @@ def _assessment_page(
     )
 
 
-@get("/residents/{resident_id:int}/assessment", opt=allow("record_assessment"))
+# One form for both (domain rules §2): the county's assessment (inspectors, assessors), which sets
+# the tier, and a director's care observation, which the page and the service keep as the home's
+# own (it says so on the form and on the person's page) and which never changes the tier.
+@get("/residents/{resident_id:int}/assessment", opt=allow("record_assessment", "record_observation"))
 async def assessment_new(request: Request, resident_id: ResidentId, reason: FromQuery[str | None] = None) -> Template:
     person = await services.get_resident(scope_of(request), resident_id)
+    if reason == "emergency_admission":  # the assessment an emergency admission owes
+        reason = "admission"
     if reason not in ASSESSMENT_REASONS:
         reason = "annual" if person.last_assessed_on else "admission"
     values = {"assessed_on": dates.today().isoformat(), "assessor": request.scope["user"].display_name, "reason": reason}
@@ -141,6 +146,7 @@ async def assessment_new(request: Request, resident_id: ResidentId, reason: From
     "/residents/{resident_id:int}/assessment",
     opt=allow(
         "record_assessment",
+        "record_observation",
         text_form=text_form(
             "residents/assessment_form.html",
             ASSESSMENT_FIELDS,
@@ -162,7 +168,7 @@ async def assessment_submit(request: Request, resident_id: ResidentId) -> Templa
     if parsed.ok:
         data = parsed.data
         try:
-            await services.record_assessment(
+            saved = await services.record_assessment(
                 scope,
                 resident_id,
                 AssessmentIn(
@@ -172,6 +178,9 @@ async def assessment_submit(request: Request, resident_id: ResidentId) -> Templa
                     **answers,
                 ),
             )
+            if saved.authority != "county":
+                flash = _("Care observation saved ({tier}); the tier in force is the county's.").format(tier=label("tier", tier))
+                return redirect(f"/residents/{resident_id}", flash=flash)
             return redirect(f"/residents/{resident_id}", flash=_("Assessment saved: {tier}.").format(tier=label("tier", tier)))
         except Invalid as invalid:
             parsed.merge(invalid)

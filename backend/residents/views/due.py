@@ -35,8 +35,17 @@ async def home_due(request: Request, code: FromPath[str], overdue: FromQuery[boo
     scope = scope_of(request)
     home = await registry.get_home(scope, code)
     tasks = await services.due_assessments(scope, home_code=code, overdue_only=overdue)
+    unassessed = [item for item in await services.admitted_unassessed(scope) if item["home_code"] == code]
     return resident_page(
-        request, "residents/due.html", home=home, county="", tasks=tasks, overdue=overdue, counties=[], home_names={}
+        request,
+        "residents/due.html",
+        home=home,
+        county="",
+        tasks=tasks,
+        overdue=overdue,
+        counties=[],
+        home_names={},
+        unassessed=unassessed,
     )
 
 
@@ -56,6 +65,8 @@ async def county_due(request: Request, county: FromQuery[str | None] = None, ove
         overdue=overdue,
         counties=counties,
         home_names={home.code: home.name for home in homes},
+        # per county (an administrator chooses one): it reads every placed person's history
+        unassessed=await services.admitted_unassessed(scope, county_code=county_code) if county_code else [],
     )
 
 
@@ -80,7 +91,7 @@ def _person_item(task: TaskOut, today: date) -> todo.Item:
     return todo.Item(
         label=label("due_reason", task.reason),
         detail=_("{name} (never assessed)").format(name=task.name) if never else task.name,
-        href=f"/residents/{task.resident_id}/assessment?reason={task.reason}",
+        href=f"/residents/{task.resident_id}",
         urgency=_urgency(task, today),
         due=task.due_on,
         kind="assessment_overdue" if task.status == "overdue" else "assessment_due",
@@ -98,7 +109,7 @@ async def assessments_due(scope: Scope) -> list[todo.Item]:
     """A director's assessments overdue or due soon, and open re-assessments, one item per person.
     County staff have the county's due list (/residents/due) instead: counting it per home on
     every overview cost the page 25 ms at county scale (benchmarks, issue 9)."""
-    if not can(scope.role, "record_assessment") or scope.kind != "home":
+    if not can(scope.role, "report_condition_change") or scope.kind != "home":
         return []
     today = dates.today()
     items = []
@@ -106,6 +117,26 @@ async def assessments_due(scope: Scope) -> list[todo.Item]:
         tasks = await services.due_assessments(scope, home_code=home.code)
         items += [_person_item(task, today) for task in tasks if _pressing(task, today)]
     return items
+
+
+@todo.source
+async def emergency_admissions_due(scope: Scope) -> list[todo.Item]:
+    """The county's: each emergency admission whose assessment is still owed (10 working days
+    after the admission), linking to the assessment form."""
+    if not can(scope.role, "record_assessment") or scope.kind != "county":
+        return []
+    today = dates.today()
+    return [
+        todo.Item(
+            label=label("due_reason", "emergency_admission"),
+            detail=task["name"],
+            href=f"/residents/{task['resident_id']}/assessment?reason=admission",
+            urgency=todo.OVERDUE if task["due_on"] < today else todo.TODAY if task["due_on"] == today else todo.SOON,
+            due=task["due_on"],
+            kind="assessment_overdue" if task["due_on"] < today else "assessment_due",
+        )
+        for task in await services.emergency_tasks(scope)
+    ]
 
 
 ROUTES = [home_due, county_due]

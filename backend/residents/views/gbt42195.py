@@ -47,14 +47,14 @@ def _capability_context(person: ResidentOut, values: dict[str, Any]) -> dict[str
     return {"person": person, "values": values, "spec": data, "groups": groups}
 
 
-@get("/residents/{resident_id:int}/capability", opt=allow("record_assessment"))
+@get("/residents/{resident_id:int}/capability", opt=allow("record_capability"))
 async def capability_new(request: Request, resident_id: ResidentId) -> Template:
     person = await services.get_resident(scope_of(request), resident_id)
     values = {"assessed_on": dates.today().isoformat(), "assessor": request.scope["user"].display_name, "risk_events": "0"}
     return resident_page(request, "residents/capability_form.html", **_capability_context(person, values))
 
 
-@post("/residents/{resident_id:int}/capability", opt=allow("record_assessment"), status_code=200)
+@post("/residents/{resident_id:int}/capability", opt=allow("record_capability"), status_code=200)
 async def capability_submit(request: Request, resident_id: ResidentId) -> Template | Redirect:
     scope = scope_of(request)
     person = await services.get_resident(scope, resident_id)

@@ -46,7 +46,10 @@ async def _person_context(request: Request, resident_id: int) -> dict[str, Any]:
         "county_name": await _county_name(request, person.county_code),
         # Writes dated today are offered only where the services accept them (a director: for
         # someone placed in the home today).
-        "writable": can(scope.role, "record_assessment") and await services.may_record(scope, resident_id),
+        "writable": any(can(scope.role, action) for action in ("record_assessment", "report_condition_change"))
+        and await services.may_record(scope, resident_id),
+        # 入住前未评估: an admission (by import, or before the rule) without a prior county assessment
+        "unassessed_admission": next(iter(await services.admitted_unassessed(scope, resident_id=resident_id)), None),
         "full_id": None,
         "names": await people.display_names(event.get("by") for event in shown["events"]),
     }

@@ -10,7 +10,7 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from backend.core import dates, forms
-from backend.core.errors import Invalid
+from backend.core.errors import Forbidden, Invalid
 from backend.core.i18n import N_, _
 from backend.core.limits import ResidentId
 from backend.core.permissions import allow
@@ -39,6 +39,9 @@ class PlacementForm(forms.Form, kw_only=True):
     event_date: Annotated[date, forms.Date(not_in_future=True)]
     home_code: Annotated[str, forms.Text(required=False, max_length=40)] = ""
     note: Annotated[str, forms.Text(required=False, max_length=300)] = ""
+    # 紧急收住 (inspectors, administrators): an admission without a recent county assessment
+    emergency: Annotated[str, forms.Choice(("yes",), required=False)] = ""
+    emergency_reason: Annotated[str, forms.Text(required=False, max_length=300)] = ""
 
 
 PLACEMENT_FIELDS = tuple(forms.fields_of(PlacementForm))
@@ -57,6 +60,7 @@ async def _placement_form(
         errors=errors or {},
         homes=homes,
         kinds=PLACEMENT_KINDS,
+        max_age_days=await services.admission_max_age(person.id, dates.today()),
     )
 
 
@@ -98,9 +102,13 @@ async def placement_submit(request: Request, resident_id: ResidentId) -> Templat
                     event_date=data.event_date,
                     note=data.note,
                     home_code=data.home_code or None if data.kind != "discharge" else None,
+                    emergency=data.kind == "admit" and data.emergency == "yes",
+                    emergency_reason=data.emergency_reason if data.kind == "admit" else "",
                 ),
             )
             return redirect(f"/residents/{resident_id}", flash=_(SAVED[data.kind]))
+        except Forbidden as refused:  # a director asking for an emergency admission
+            parsed.error("emergency", str(refused))
         except Invalid as invalid:
             parsed.merge(invalid)
     return await _placement_form(request, person, parsed.values, parsed.errors, status_code=400)

@@ -97,6 +97,8 @@ class RegisterForm(forms.Form, kw_only=True):
     approved_on: Annotated[date, forms.Date(not_in_future=True)]
     home_code: Annotated[str, forms.Text(required=False, max_length=40)] = ""
     admitted_on: Annotated[date | None, forms.Date(required=False, not_in_future=True)] = None
+    # registered with a home: never assessed by the county yet, so only as an emergency admission
+    emergency_reason: Annotated[str, forms.Text(required=False, max_length=300)] = ""
 
 
 REGISTER_FIELDS = tuple(forms.fields_of(RegisterForm))
@@ -150,6 +152,7 @@ async def register_submit(request: Request) -> Template | Redirect:
                     gender=data.gender or None,
                     home_code=data.home_code or None,
                     admitted_on=data.admitted_on,
+                    emergency_reason=data.emergency_reason if data.home_code else "",
                 ),
             )
             return redirect(f"/residents/{person.id}", flash=_("Registered {name}.").format(name=person.name))
