@@ -29,6 +29,7 @@ class ResidentOut(msgspec.Struct):
     last_assessed_on: date | None
     status: str  # in_home / dispersed / ended / died
     died_on: date | None = None
+    area: str = ""  # 城乡类别: urban, rural; "" = the county's default area
 
 
 class ResidentPage(msgspec.Struct):
@@ -47,6 +48,7 @@ class ResidentIn(msgspec.Struct):
     gender: Literal["M", "F"] | None = None
     home_code: str | None = None
     admitted_on: date | None = None
+    area: Literal["urban", "rural", ""] = ""  # "" = the county's default area
 
 
 class PlacementIn(msgspec.Struct):

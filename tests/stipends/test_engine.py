@@ -102,7 +102,7 @@ async def everything(month: date) -> tuple[dict[str, rules.Person], list[rules.L
     async with transaction():
         everyone = [row["id"] for row in await Resident.select(Resident.id)]
         records = await for_stipends.person_records(everyone, month)
-        persons = {person.id: person for person in await reconciliation.persons_of(records.values())}
+        persons = {person.id: person for person in await reconciliation.persons_of(records.values(), month)}
         lines = [
             reconciliation._line(row)
             for row in await Resident.raw(reconciliation._LINE_COLUMNS + "l.source = {} AND l.month = {}", "payments", month)

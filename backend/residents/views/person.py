@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.response import Template
 
-from backend.core import people
+from backend.core import dates, people
 from backend.core.errors import NotFound
 from backend.core.limits import ResidentId
 from backend.core.permissions import allow, can
@@ -34,6 +34,10 @@ async def _person_context(request: Request, resident_id: int) -> dict[str, Any]:
     return {
         **shown,
         "county_name": await _county_name(request, person.county_code),
+        # An area the register leaves empty is the county's default (in force today, as shown).
+        "default_area": ""
+        if person.area
+        else (await registry.parameters_on(scope, person.county_code, dates.today())).default_area,
         # Writes dated today are offered only where the services accept them (a director: for
         # someone placed in the home today).
         "writable": can(scope.role, "record_assessment") and await services.may_record(scope, resident_id),
