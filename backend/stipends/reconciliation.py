@@ -9,8 +9,9 @@ So the work is split in two (benchmarks/RESULTS.md has the figures):
    county, entitled for the month, with exactly that name, with the mode and tier in force (the
    placement and the assessment before the first day of the month): the register's side, added
    to our query by the residents domain (``residents.services.for_stipends.month_states_of``),
-   so the database still makes one pass. Python compares the amounts with the standard (a dict
-   lookup per line) and counts the clean lines.
+   so the database still makes one pass. Python compares the amounts with the standard row of the
+   person's area (urban, rural, or empty for the county's default: a dict lookup per line keyed
+   by area, mode and tier) and counts the clean lines.
 2. Every other line, and every person of the county whom no line of the county pays, goes through
    the pure rules (``rules.reconcile``) with the full history loaded for just those persons.
 
@@ -18,14 +19,16 @@ A clean line is one on which ``rules.classify`` would find nothing and expect wh
 the ID names a register entry (the register only holds IDs that pass the checks), no other line
 of the month names it, the person is registered in the line's county, approved before the month,
 not ended before it, alive on its first day, with exactly the register's name, and the line's
-mode (if given) and amounts are those of the standard for the person's mode and tier. Anything
-less certain (a trailing space in a name, a death in an earlier month) is left to the rules, so
-the findings are exactly those of the rules alone (tests/stipends/test_engine.py compares both).
+mode (if given) and amounts are those of the standard for the person's area, mode and tier, and
+with no home code unless the person was placed in a home. Anything less certain (a trailing
+space in a name, a death in an earlier month) is left to the rules, so the findings are exactly
+those of the rules alone (tests/stipends/test_engine.py compares both).
 
 The fingerprint of a run covers everything that can change its result: the month's lines of the
 county (count, sums, ids, last import time), every line and person the rules looked at with
-their histories, and the standard. A change to the register that leaves every line clean and
-every amount the same does not change the result and does not make the run stale.
+their histories and areas, the county's default area and the standards in force. A change to
+the register that leaves every line clean and every amount the same does not change the result
+and does not make the run stale.
 """
 
 from __future__ import annotations
