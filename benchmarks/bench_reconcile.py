@@ -40,8 +40,8 @@ TARGETS = {"month": 3.0, "year": 40.0, "import csv": 30.0, "import xlsx": 60.0}
 
 # The floor: what the database alone needs to produce the rows a month's reconciliation reads.
 FLOOR_SQL = """
-SELECT l.payment_ref, l.id_number, l.name, l.county, l.basic_amount, l.care_amount, l.support_mode,
-       r.id, r.name, r.county, r.approved_on, r.ended_on, r.died_on,
+SELECT l.payment_ref, l.id_number, l.name, l.county, l.basic_amount, l.care_amount, l.support_mode, l.home_code,
+       r.id, r.name, r.county, r.approved_on, r.ended_on, r.died_on, r.area,
        (SELECT p.home FROM placement p WHERE p.resident = r.id AND p.event_date < {m}
          ORDER BY p.event_date DESC, p.seq DESC LIMIT 1) AS home,
        (SELECT a.tier FROM assessment a WHERE a.resident = r.id AND a.authority = 'county' AND a.assessed_on < {m}

@@ -8,7 +8,11 @@ assessments per person) into benchmarks/data/<scale>/ (git-ignored). The same se
 files, byte for byte for CSV. Every row is valid: the files import without an error into a fresh
 database, so the benchmark measures the happy path of interfaces.md §3.
 
-Stipends (issue 4): standards.csv (one standard per county from 2025-01) and the payment lists
+Areas (issue 10): a quarter of the persons are urban (城市), a fifth rural by the register (农村),
+the others left empty (the county's default, rural); every county has a rural and an urban
+standard row (the urban basic higher; in every other county one urban basic for both modes).
+
+Stipends (issue 4): standards.csv (a rural and an urban standard per county from 2025-01) and the payment lists
 of the 12 months up to PAYMENT_LAST_MONTH, payments-YYYY-MM.csv (one line per entitled person,
 ≈120,000 a month at province scale, 1.44 M for the year), plus payments-YYYY-MM.xlsx for the last
 two months. About 0.5 % of lines carry a planted problem (duplicate, unknown ID, dispersed paid as
@@ -46,6 +50,8 @@ class Scale:
     homes_per_county: int
     persons: int
     concentrated_share: float = 0.4
+    urban_share: float = 0.25
+    rural_given_share: float = 0.2  # rural by the register; the rest is empty (the county's default)
 
 
 SCALES = {
@@ -61,10 +67,19 @@ def county_codes(count: int) -> list[str]:
     return sorted(codes[:count])
 
 
+def _area(draw: float, scale: Scale) -> str:
+    if draw < scale.urban_share:
+        return "城市"
+    return "农村" if draw < scale.urban_share + scale.rural_given_share else ""
+
+
 def generate(scale: Scale, seed: int = 42) -> dict[str, tuple[list[str], list[list]]]:
     """{file stem: (headers, rows)}; cells are str or date (dates stay dates for XLSX)."""
+    import random
+
     people = People(seed)
     rng = people.rng
+    areas = random.Random(f"{seed}-areas")  # its own draws: the register is the same as before areas
     counties = county_codes(scale.counties)
     homes: list[list] = []
     residents: list[list] = []
@@ -107,6 +122,7 @@ def generate(scale: Scale, seed: int = 42) -> dict[str, tuple[list[str], list[li
                     admitted or "",
                     left or "",
                     ended or "",
+                    _area(areas.random(), scale),
                 ]
             )
             first = admitted or approved
@@ -143,6 +159,7 @@ PAYMENT_HEADERS = ["流水号", "身份证号", "姓名", "区划代码", "发�
 STANDARD_HEADERS = [
     "区划代码",
     "生效月份",
+    "城乡类别",
     "集中基本生活费",
     "分散基本生活费",
     "集中全自理护理费",
@@ -155,9 +172,13 @@ STANDARD_HEADERS = [
 TIER_ORDER = ("self_care", "partial", "full_loss")
 
 
-def standard_fen(county_index: int) -> dict[str, int]:
-    """A Gansu-like 2025–2026 standard in fen (counties differ by up to ¥40 in the basic amount)."""
+def standard_fen(county_index: int, area: str = "rural") -> dict[str, int]:
+    """A Gansu-like 2025–2026 standard in fen (counties differ by up to ¥40 in the basic amount);
+    the urban row pays ¥120 more basic, and in every other county one basic for both modes."""
     step = (county_index % 5) * 1000
+    if area == "urban":
+        urban = 117000 + step
+        return {**standard_fen(county_index), "basic_concentrated": urban, "basic_dispersed": urban - 8000 * (county_index % 2)}
     return {
         "basic_concentrated": 105000 + step,
         "basic_dispersed": 93000 + step,
@@ -177,27 +198,30 @@ def _yuan(fen: int) -> str:
 def standards_rows(counties: list[str]) -> list[list[str]]:
     rows = []
     for index, county in enumerate(counties):
-        fen = standard_fen(index)
-        rows.append(
-            [
-                county,
-                "2025-01",
-                *(
-                    _yuan(fen[key])
-                    for key in (
-                        "basic_concentrated",
-                        "basic_dispersed",
-                        "care_concentrated_self_care",
-                        "care_concentrated_partial",
-                        "care_concentrated_full_loss",
-                        "care_dispersed_self_care",
-                        "care_dispersed_partial",
-                        "care_dispersed_full_loss",
-                    )
-                ),
-            ]
-        )
+        for area, text in (("rural", "农村"), ("urban", "城市")):
+            rows.append(_standard_row(county, text, standard_fen(index, area)))
     return rows
+
+
+def _standard_row(county: str, area: str, fen: dict[str, int]) -> list[str]:
+    return [
+        county,
+        "2025-01",
+        area,
+        *(
+            _yuan(fen[key])
+            for key in (
+                "basic_concentrated",
+                "basic_dispersed",
+                "care_concentrated_self_care",
+                "care_concentrated_partial",
+                "care_concentrated_full_loss",
+                "care_dispersed_self_care",
+                "care_dispersed_partial",
+                "care_dispersed_full_loss",
+            )
+        ),
+    ]
 
 
 def _entitlement(person: dict, month: date) -> tuple[str, str] | None:
@@ -233,6 +257,7 @@ def register_persons(files: dict[str, tuple[list[str], list[list]]]) -> list[dic
                 "admitted": row[7] or None,
                 "left": row[8] or None,
                 "ended": row[9] or None,
+                "area": "urban" if row[10] == "城市" else "rural",
                 "assessments": sorted(assessed.get(row[0], [])),
             }
         )
@@ -245,7 +270,9 @@ def payment_rows(persons: list[dict], counties: list[str], month: date, seed: in
     import random
 
     rng = random.Random(f"{seed}-{month.isoformat()}")
-    standards = {county: standard_fen(index) for index, county in enumerate(counties)}
+    standards = {
+        (county, area): standard_fen(index, area) for index, county in enumerate(counties) for area in ("urban", "rural")
+    }
     serial = dict.fromkeys(counties, 0)
     unknown = People(seed + month.year * 100 + month.month)
     rows = []
@@ -271,7 +298,7 @@ def payment_rows(persons: list[dict], counties: list[str], month: date, seed: in
         if state is None:
             continue
         mode, tier = state
-        standard = standards[person["county"]]
+        standard = standards[person["county"], person["area"]]
         basic = standard[f"basic_{mode}"]
         care = 0 if tier == residents_rules.UNASSESSED else standard[f"care_{mode}_{tier}"]
         county, name, home = person["county"], person["name"], person["home"] if mode == "concentrated" else ""

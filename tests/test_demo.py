@@ -202,10 +202,20 @@ def test_payment_months_are_the_last_three_full_months():
 def test_standards_payments_and_runs_for_every_county_and_month(demo_db):
     url, _first = demo_db
     standards = _query(
-        url, "SELECT c.code, s.basic_concentrated, s.basic_dispersed FROM standard s JOIN county c ON c.id = s.county"
+        url, "SELECT c.code, s.basic_concentrated, s.basic_dispersed, s.area FROM standard s JOIN county c ON c.id = s.county"
     )
     assert {code for code, *_ in standards} == {"620121", "620102"}
-    assert all(85000 <= basic <= 110000 and 85000 <= dispersed <= 110000 for _c, basic, dispersed in standards)
+    assert all(
+        85000 <= basic <= 110000 and 85000 <= dispersed <= 110000 for _c, basic, dispersed, area in standards if area == "both"
+    )
+    # The city district pays its urban persons by an urban row: one basic for both modes.
+    assert [(code, basic, dispersed) for code, basic, dispersed, area in standards if area != "both"] == [
+        ("620102", 121000, 121000)
+    ]
+    urban = _query(
+        url, "SELECT c.code, COUNT(*) FROM resident r JOIN county c ON c.id = r.county WHERE r.area = 'urban' GROUP BY c.code"
+    )
+    assert [code for code, _n in urban] == ["620102"] and urban[0][1] >= 5
     lines = dict(
         _query(
             url,

@@ -23,6 +23,7 @@ RESIDENT_HEADERS = [
     "入住日期",
     "离院日期",
     "终止日期",
+    "城乡类别",
 ]
 ASSESSMENT_HEADERS = ["身份证号", "评估日期", *ITEM_ZH, "评估人"]
 

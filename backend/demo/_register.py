@@ -34,6 +34,9 @@ def _assessment_dates(people: People, first_possible: date, anchor: date, count:
     return result
 
 
+URBAN_COUNTY = "620102"
+
+
 def demo_rows(anchor: date) -> tuple[list[list[str]], list[list[str]], dict[str, list[str]]]:
     """The residents and assessments files of the demo (cells as text), and a plan of the story:
     {"transfer": [...], "discharge": [...], "end": [...], "change": [...]} of ID numbers."""
@@ -65,6 +68,9 @@ def demo_rows(anchor: date) -> tuple[list[list[str]], list[list[str]], dict[str,
                 cell(admitted),
                 "",
                 "",
+                # 城关区 (620102) is a city district: a third of its dispersed persons are urban
+                # (paid by the urban standard); everyone else is the county's default, rural.
+                "城市" if county == URBAN_COUNTY and not home and index % 3 == 0 else "",
             ]
         )
         if home and index == 5:

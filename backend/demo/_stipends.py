@@ -28,13 +28,18 @@ STANDARD_HEADERS = [
     "分散全自理护理费",
     "分散半护理护理费",
     "分散全护理护理费",
+    "城乡类别",
 ]
-# Monthly amounts in yuan (Gansu-like; care by tier). 2026 raised the basic amounts.
+# Monthly amounts in yuan (Gansu-like; care by tier). 2026 raised the basic amounts. The city
+# district 620102 pays its urban persons by an urban row (Anhui-like: one basic for both modes,
+# care 4 % / 30 % / 50 % of a ¥2,020 minimum wage when concentrated, 3 % / 20 % / 35 % dispersed);
+# its other rows are for both areas (empty: 全部), so its rural persons keep theirs.
 STANDARDS = [
-    ("620121", "2025-01", "960", "860", "100", "350", "900", "60", "220", "560"),
-    ("620121", "2026-01", "1010", "910", "120", "380", "980", "60", "240", "620"),
-    ("620102", "2025-01", "1040", "960", "110", "360", "950", "60", "230", "600"),
-    ("620102", "2026-01", "1090", "1010", "130", "400", "1050", "70", "260", "660"),
+    ("620121", "2025-01", "960", "860", "100", "350", "900", "60", "220", "560", ""),
+    ("620121", "2026-01", "1010", "910", "120", "380", "980", "60", "240", "620", ""),
+    ("620102", "2025-01", "1040", "960", "110", "360", "950", "60", "230", "600", ""),
+    ("620102", "2026-01", "1090", "1010", "130", "400", "1050", "70", "260", "660", ""),
+    ("620102", "2026-01", "1210", "1210", "80.80", "606", "1010", "60.60", "404", "707", "城市"),
 ]
 # The floors of the basic amount (domain-rules §8): (county, kind, area, mode, from, yuan, ratio,
 # source). 永登县 raised its rural 低保 for 2026 to ¥720 a month: 1.3 × that is ¥936, and the
@@ -174,11 +179,12 @@ def _chosen(entitled: list[tuple], planted: dict[str, int], last: bool, dead: st
     }
 
 
-def _pay(lines: _Month, person, ent, standard, homes: dict[int, str], chosen: dict[str, str | None]) -> None:
+def _pay(lines: _Month, person, ent, standards, homes: dict[int, str], chosen: dict[str, str | None]) -> None:
     """The person's line: the amount the register says, unless a planted problem falls on them."""
     number, name, mode, tier = person.id_number, person.name, ent.mode, ent.tier
     basic, care = ent.basic, ent.care
     home = homes.get(ent.home_id, "") if ent.home_id else ""
+    standard = stipend_rules.standard_for(standards, ent.area)
     if number == chosen["unpaid"]:
         return
     if number == chosen["wrong_mode"]:  # paid as if in a home
@@ -212,12 +218,12 @@ async def _payment_rows(scope: Scope, months: list[date], dead: str, outsiders: 
         paid_for_dead: list[str] | None = None
         for month in months:
             last = month == months[-1]
-            persons, standard = await stipends.county_register(county_id, month)
+            persons, standards = await stipends.county_register(county_id, month)
             lines = _Month(county, month)
-            entitled = _entitled(persons, county_id, month, standard)
+            entitled = _entitled(persons, county_id, month, standards)
             chosen = _chosen(entitled, planted, last, dead)
             for person, ent in entitled:
-                _pay(lines, person, ent, standard, homes, chosen)
+                _pay(lines, person, ent, standards, homes, chosen)
                 if person.id_number == dead and lines.rows and lines.rows[-1][1] == dead:
                     paid_for_dead = lines.rows[-1][1:]
             if paid_for_dead and not any(row[1] == dead for row in lines.rows):
@@ -233,7 +239,7 @@ async def _payment_rows(scope: Scope, months: list[date], dead: str, outsiders: 
                 lines.line(
                     _stranger(outsiders, county, month, known),
                     outsiders.name("M"),
-                    standard.basic("dispersed"),
+                    standards["rural"].basic("dispersed"),
                     0,
                     "dispersed",
                     "",

@@ -37,6 +37,16 @@ def mode_cell(value: Any) -> str:
     raise CellError(_("Write 集中 or 分散."))
 
 
+def area_cell(value: Any) -> str:
+    """城市 / 农村 (also urban / rural): the person's area (城乡类别)."""
+    result = as_text(value)
+    if result in ("城市", "城镇", "urban"):
+        return "urban"
+    if result in ("农村", "rural"):
+        return "rural"
+    raise CellError(_("Write 城市 or 农村."))
+
+
 _CAN = {"能", "是", "1", "可以", "yes", "true", "y"}
 _CANNOT = {"不能", "否", "0", "不可以", "no", "false", "n"}
 
@@ -110,6 +120,14 @@ RESIDENT_COLUMNS = [
         date_cell,
         required=False,
         rule=N_("Optional: the day support ended for a reason other than death."),
+    ),
+    Column(
+        "area",
+        "城乡类别",
+        area_cell,
+        required=False,
+        rule=N_("Optional: 城市 or 农村; empty = the county's default area."),
+        example="农村",
     ),
 ]
 

@@ -29,6 +29,7 @@ STATUS_LABELS = {
     "former": N_("Formerly in this home"),
 }
 GENDER_LABELS = {"M": N_("Male"), "F": N_("Female")}
+AREA_LABELS = {"urban": N_("Urban"), "rural": N_("Rural")}  # 城乡类别 (domain-rules §8)
 EVENT_LABELS = {
     "approved": N_("Approved as a tekun person"),
     "died": N_("Died"),
@@ -66,6 +67,7 @@ SETS = {
     "mode": MODE_LABELS,
     "status": STATUS_LABELS,
     "gender": GENDER_LABELS,
+    "area": AREA_LABELS,
     "event": EVENT_LABELS,
     "reason": REASON_LABELS,
     "task": TASK_LABELS,

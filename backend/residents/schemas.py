@@ -29,6 +29,7 @@ class ResidentOut(msgspec.Struct):
     last_assessed_on: date | None
     status: str  # in_home / dispersed / ended / died
     died_on: date | None = None
+    area: str = ""  # 城乡类别: urban, rural; "" = the county's default area
 
 
 class ResidentPage(msgspec.Struct):
@@ -49,6 +50,7 @@ class ResidentIn(msgspec.Struct):
     admitted_on: date | None = None
     # A person registered with a home has no county assessment yet: only as an emergency admission.
     emergency_reason: Annotated[str, msgspec.Meta(max_length=300)] = ""
+    area: Literal["urban", "rural", ""] = ""  # "" = the county's default area
 
 
 class PlacementIn(msgspec.Struct):

@@ -24,6 +24,9 @@ class Resident(Table):
     end_reason = Varchar(length=200, default="")
     # Date of death (local date) from the death record in force; kept by the deaths domain.
     died_on = Date(null=True, default=None, index=True)
+    # 城乡类别: urban or rural; "" = the county's default area, read for each month from the
+    # county parameter in force then (docs/architecture.md, "Stipends": areas).
+    area = Varchar(length=8, default="")
     # Cache of the latest state, recomputed from the ledgers below after each event:
     home = ForeignKey(references=Home, on_delete=OnDelete.restrict, null=True, default=None, index=True)
     admitted_on = Date(null=True, default=None)  # start of the current stay

@@ -108,15 +108,19 @@ def parse_month(text: str | None) -> date:
 async def expected_lines(home: dict[str, Any], month: date) -> list[dict[str, Any]]:
     """The home's residents entitled for ``month`` with their amounts, exactly as the
     reconciliation computes them (``rules.entitlement`` over the same loaded inputs)."""
-    persons, standard = await services.county_register(home["county_id"], month)
-    if standard is None:
+    persons, standards = await services.county_register(home["county_id"], month)
+    if not standards:
         raise Invalid({"month": services.no_standard_message(home["county_name"], home["county_code"], month)})
     lines = []
+    missing: set[str] = set()  # areas of the home's entitled residents without a standard
     for person in sorted(persons.values(), key=lambda p: p.id_number):
         if person.county_id != home["county_id"]:
             continue
-        due = rules.entitlement(person, home["county_id"], month, standard)
+        due = rules.entitlement(person, home["county_id"], month, standards)
         if not due.entitled or due.home_id != home["id"]:
+            continue
+        if not due.has_standard:
+            missing.add(due.area)
             continue
         lines.append(
             {
@@ -129,6 +133,9 @@ async def expected_lines(home: dict[str, Any], month: date) -> list[dict[str, An
                 "care_amount": due.care,
             }
         )
+    if missing:
+        message = services.no_standard_message(home["county_name"], home["county_code"], month, sorted(missing))
+        raise Invalid({"month": message})
     return lines
 
 

@@ -89,15 +89,36 @@ def _unassessed(f: rules.Facts) -> str:
     )
 
 
+def _mode(f: rules.Facts) -> str:
+    """MODE_MISMATCH, saying which of the four signs it was (interfaces §4)."""
+    paid_mode, register_mode = label("mode", f.paid_mode or ""), label("mode", f.register_mode or "")
+    if f.mode_evidence == "home_code":
+        return _("A home code is given, but the person is {register_mode} for the month").format(register_mode=register_mode)
+    if f.mode_evidence == "basic":
+        return _("Basic living of {amount} is the {paid_mode} amount; registered as {register_mode}").format(
+            amount=formatting.cny(f.paid_basic or 0), paid_mode=paid_mode, register_mode=register_mode
+        )
+    if f.mode_evidence == "care":
+        return _("Care of {amount} is the {paid_mode} amount for “{tier}”; registered as {register_mode}").format(
+            amount=formatting.cny(f.paid_care or 0),
+            paid_mode=paid_mode,
+            tier=label("tier", f.register_tier or ""),
+            register_mode=register_mode,
+        )
+    if f.mode_evidence == "named":
+        return _("The line names {paid_mode}; registered as {register_mode}").format(
+            paid_mode=paid_mode, register_mode=register_mode
+        )
+    return _("Paid as {paid_mode}; registered as {register_mode}").format(paid_mode=paid_mode, register_mode=register_mode)
+
+
 _SENTENCES: dict[str, Callable[[rules.Facts], str]] = {
     "INVALID_ID": _invalid_id,
     "UNKNOWN_PERSON": lambda f: _("The ID number is valid but names nobody in the register"),
     "DUPLICATE_PAYMENT": lambda f: _("Line {ref} already pays this person for the month").format(ref=f.other_payment_ref),
     "PAID_AFTER_DEATH": _after_death,
     "NOT_ENTITLED": _not_entitled,
-    "MODE_MISMATCH": lambda f: _("Paid as {paid_mode}; registered as {register_mode}").format(
-        paid_mode=label("mode", f.paid_mode or ""), register_mode=label("mode", f.register_mode or "")
-    ),
+    "MODE_MISMATCH": _mode,
     "UNASSESSED": _unassessed,
     "TIER_MISMATCH": lambda f: _("Care paid for “{paid_tier}”; assessed as “{register_tier}”").format(
         paid_tier=label("tier", f.paid_tier or ""), register_tier=label("tier", f.register_tier or "")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from backend.core.exchange import CellError, Column, money_cell, month_cell, pattern, text
+from backend.core.exchange import CellError, Column, as_text, money_cell, month_cell, pattern, text
 from backend.core.i18n import N_, _
 from backend.registry.rules import COUNTY_CODE_PATTERN
 from backend.residents.exchange import EXAMPLE_ID_NUMBER, mode_cell
@@ -18,6 +18,18 @@ def amount_cell(value: Any) -> int:
     if fen < 0:
         raise CellError(_("The amount cannot be negative."))
     return fen
+
+
+def standard_area_cell(value: Any) -> str:
+    """城市 / 农村 / 全部 (also urban / rural / both): the persons a standard row is for."""
+    result = as_text(value)
+    if result in ("城市", "城镇", "urban"):
+        return "urban"
+    if result in ("农村", "rural"):
+        return "rural"
+    if result in ("全部", "城乡", "both"):
+        return "both"
+    raise CellError(_("Write 城市, 农村 or 全部."))
 
 
 _MONTHLY = N_("A monthly amount in yuan, at most two decimals, not negative.")
@@ -34,8 +46,16 @@ STANDARD_COLUMNS = [
         "effective_from",
         "生效月份",
         month_cell,
-        rule=N_("The first month in force (2026-01); with the county, the natural key."),
+        rule=N_("The first month in force (2026-01); with the county and the area, the natural key."),
         example="2026-01",
+    ),
+    Column(
+        "area",
+        "城乡类别",
+        standard_area_cell,
+        required=False,
+        rule=N_("Optional: 城市, 农村 or 全部 (the persons the row is for); empty = 全部."),
+        example="全部",
     ),
     Column("basic_concentrated", "集中基本生活费", amount_cell, rule=_MONTHLY, example="600.00"),
     Column("basic_dispersed", "分散基本生活费", amount_cell, rule=_MONTHLY, example="480.00"),

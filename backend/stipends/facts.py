@@ -36,6 +36,8 @@ class Facts:
     register_mode: str | None = None  # what the register says for the month: mode and tier
     register_tier: str | None = None
     paid_mode: str | None = None  # MODE_MISMATCH: the mode the line pays
+    mode_evidence: str | None = None  # MODE_MISMATCH: named, home_code, basic or care (rules.MODE_EVIDENCE)
+    register_area: str | None = None  # the person's area for the month: urban, rural
     paid_tier: str | None = None  # TIER_MISMATCH: the tier whose care amount the line pays
     assessed_before: date | None = None  # UNASSESSED: no assessment dated before this day
     expected_basic: int | None = None
@@ -87,13 +89,22 @@ def _not_entitled_text(facts: Facts) -> str:
     return ""
 
 
+_EVIDENCE_TEXT = {
+    "named": " (mode named)",
+    "home_code": " (home code given)",
+    "basic": " (other mode's basic)",
+    "care": " (other mode's care)",
+}
+
 _DETAIL_TEXT = {
     "INVALID_ID": lambda f: f"ID check failed: {f.id_problem}",
     "UNKNOWN_PERSON": lambda f: "not in the register",
     "DUPLICATE_PAYMENT": lambda f: f"also paid by {f.other_payment_ref}",
     "PAID_AFTER_DEATH": lambda f: f"died {_iso(f.died_on)}",
     "NOT_ENTITLED": _not_entitled_text,
-    "MODE_MISMATCH": lambda f: f"paid as {f.paid_mode}; register: {f.register_mode}",
+    "MODE_MISMATCH": lambda f: (
+        f"paid as {f.paid_mode}{_EVIDENCE_TEXT.get(f.mode_evidence or '', '')}; register: {f.register_mode}"
+    ),
     "UNASSESSED": lambda f: f"care paid but no assessment before {_iso(f.assessed_before)}",
     "TIER_MISMATCH": lambda f: f"care paid for {f.paid_tier}; assessed {f.register_tier}",
     "AMOUNT_MISMATCH": lambda f: (

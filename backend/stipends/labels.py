@@ -7,6 +7,7 @@ register's own (``backend.residents.views``)."""
 from __future__ import annotations
 
 from backend.core.i18n import N_, _
+from backend.residents.labels import AREA_LABELS
 from backend.residents.views import MODE_LABELS, TIER_LABELS
 from backend.stipends.floor_labels import FLOOR_AREA_LABELS, FLOOR_KIND_LABELS, FLOOR_LABELS
 
@@ -63,7 +64,11 @@ FIELD_LABELS = {
     "care_dispersed_partial": N_("Care, dispersed, partly unable"),
     "care_dispersed_full_loss": N_("Care, dispersed, fully unable"),
     "basic_floor": N_("Floor for the basic allowance (legacy, no longer checked)"),
+    "area": N_("Area"),
 }
+
+# A standard row's area: one of the persons' areas, or both (全部).
+STANDARD_AREA_LABELS = {**AREA_LABELS, "both": N_("Urban and rural")}
 
 _SETS = {
     "code": CODE_LABELS,
@@ -78,6 +83,7 @@ _SETS = {
     "floor": FLOOR_LABELS,
     "floor_kind": FLOOR_KIND_LABELS,
     "floor_area": FLOOR_AREA_LABELS,
+    "area": STANDARD_AREA_LABELS,
 }
 
 

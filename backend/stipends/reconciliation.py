@@ -9,8 +9,9 @@ So the work is split in two (benchmarks/RESULTS.md has the figures):
    county, entitled for the month, with exactly that name, with the mode and tier in force (the
    placement and the assessment before the first day of the month): the register's side, added
    to our query by the residents domain (``residents.services.for_stipends.month_states_of``),
-   so the database still makes one pass. Python compares the amounts with the standard (a dict
-   lookup per line) and counts the clean lines.
+   so the database still makes one pass. Python compares the amounts with the standard row of the
+   person's area (urban, rural, or empty for the county's default: a dict lookup per line keyed
+   by area, mode and tier) and counts the clean lines.
 2. Every other line, and every person of the county whom no line of the county pays, goes through
    the pure rules (``rules.reconcile``) with the full history loaded for just those persons.
 
@@ -18,14 +19,16 @@ A clean line is one on which ``rules.classify`` would find nothing and expect wh
 the ID names a register entry (the register only holds IDs that pass the checks), no other line
 of the month names it, the person is registered in the line's county, approved before the month,
 not ended before it, alive on its first day, with exactly the register's name, and the line's
-mode (if given) and amounts are those of the standard for the person's mode and tier. Anything
-less certain (a trailing space in a name, a death in an earlier month) is left to the rules, so
-the findings are exactly those of the rules alone (tests/stipends/test_engine.py compares both).
+mode (if given) and amounts are those of the standard for the person's area, mode and tier, and
+with no home code unless the person was placed in a home. Anything less certain (a trailing
+space in a name, a death in an earlier month) is left to the rules, so the findings are exactly
+those of the rules alone (tests/stipends/test_engine.py compares both).
 
 The fingerprint of a run covers everything that can change its result: the month's lines of the
 county (count, sums, ids, last import time), every line and person the rules looked at with
-their histories, and the standard. A change to the register that leaves every line clean and
-every amount the same does not change the result and does not make the run stale.
+their histories and areas, the county's default area and the standards in force. A change to
+the register that leaves every line clean and every amount the same does not change the result
+and does not make the run stale.
 """
 
 from __future__ import annotations
@@ -41,7 +44,6 @@ from backend.core import dates
 from backend.core.bulk import chunks
 from backend.core.db import without_jit
 from backend.core.ledger import canonical
-from backend.core.security import Scope
 from backend.registry import rules as registry_rules
 from backend.registry import services as registry
 from backend.residents.services import for_stipends as register
@@ -53,14 +55,14 @@ from backend.stipends.tables import Standard, StipendLine
 # adds each named person's state to (``register.month_states_of``, the same single pass as one
 # joined query). Parameters: the source, the month's first day.
 _LINE_FACTS = """
-SELECT l.id, l.county, l.id_key, l.name, l.basic_amount, l.care_amount, l.support_mode,
+SELECT l.id, l.county, l.id_key, l.name, l.basic_amount, l.care_amount, l.support_mode, l.home_code,
        CASE WHEN EXISTS (SELECT 1 FROM stipend_line o
                          WHERE o.source = l.source AND o.month = l.month AND o.id_key = l.id_key AND o.id <> l.id)
             THEN 1 ELSE 0 END AS shared
 FROM stipend_line l
 WHERE l.source = {} AND l.month = {} AND l.county IN (COUNTIES)
 """
-_KEPT = ("id", "county", "basic_amount", "care_amount", "support_mode", "shared")
+_KEPT = ("id", "county", "basic_amount", "care_amount", "support_mode", "home_code", "shared")
 
 # The (county, ID) pairs the month's lines name (parameters: the source, the first day): the
 # persons no line of their own county names are the unpaid ones (``register.unnamed_candidates``).
@@ -104,7 +106,8 @@ class CountyMonth:
     """One county's inputs for one month and source."""
 
     county_id: int
-    standard: rules.StandardRow | None
+    standards: dict[str, rules.StandardRow]  # area → the row in force for the month (none: left out)
+    default_area: str = registry_rules.RURAL  # the county's, for a person the register gives none
     clean_lines: int = 0
     clean_paid: int = 0
     totals: list = field(default_factory=list)  # [count, basic, care, ids, last import] of all its lines
@@ -115,28 +118,40 @@ class CountyMonth:
 
     def result(self, month: date) -> rules.Result:
         """The rules over the lines that need them, plus the clean lines (expected = paid)."""
-        result = rules.reconcile(self.lines, self.group_lines, self.persons, self.county_id, month, self.standard)
+        result = rules.reconcile(self.lines, self.group_lines, self.persons, self.county_id, month, self.standards)
         result.lines += self.clean_lines
         result.paid += self.clean_paid
         result.expected += self.clean_paid
         return result
 
+    def missing_areas(self, month: date) -> list[str]:
+        """The areas of the county's entitled persons without a standard row in force (every
+        such person is one the rules look at: no line of theirs is clean)."""
+        return rules.areas_without_standard(self.persons.values(), self.county_id, month, self.standards)
 
-async def _standards(county_ids: list[int], month: date) -> dict[int, rules.StandardRow | None]:
+
+async def _standards(county_ids: list[int], month: date) -> dict[int, dict[str, rules.StandardRow]]:
     rows = await Standard.select().where(Standard.county.is_in(county_ids) & (Standard.effective_from <= month))
     by_county: dict[int, list[rules.StandardRow]] = defaultdict(list)
     for row in rows:
         by_county[row["county"]].append(rules.StandardRow.of(row))
-    return {county: rules.standard_in_force(items, month) for county, items in by_county.items()}
+    return {county: rules.standards_in_force(items, month) for county, items in by_county.items()}
 
 
-def _expected(standard: rules.StandardRow) -> dict[tuple[bool, str | None], tuple[int, int, str]]:
-    """(placed in a home?, tier or None) → (basic, care, mode) of the standard."""
+def _expected(
+    standards: dict[str, rules.StandardRow], default_area: str
+) -> dict[tuple[str, bool, str | None], tuple[int, int, str]]:
+    """(the register's area, "" for the county's default; placed in a home?; tier or None) →
+    (basic, care, mode) of the row in force for that area; areas without one are left out."""
     out = {}
-    for placed in (True, False):
-        mode = "concentrated" if placed else "dispersed"
-        for tier in (*rules.TIERS, None):
-            out[placed, tier] = (standard.basic(mode), standard.care(mode, tier or rules.UNASSESSED), mode)
+    for registered in ("", *rules.AREAS):
+        standard = standards.get(rules.person_area(registered, default_area))
+        if standard is None:
+            continue
+        for placed in (True, False):
+            mode = "concentrated" if placed else "dispersed"
+            for tier in (*rules.TIERS, None):
+                out[registered, placed, tier] = (standard.basic(mode), standard.care(mode, tier or rules.UNASSESSED), mode)
     return out
 
 
@@ -158,34 +173,41 @@ def _line(row: dict) -> rules.Line:
     )
 
 
-class _ExtraMonths:
-    """``extra_months_after_death`` of a county on a day (the parameter in force on the day of
-    death), each county's parameter history read once. Read with the whole scope: the parameter
-    of a person's county decides their entitlement even when a line of another county names them
-    (it is never shown as such)."""
+class CountyParameters:
+    """The parameters of counties on a day, each county's history read once (one query per 500
+    counties): ``extra_months_after_death`` on the day of death, and ``default_area`` (the area
+    of a person the register gives none) for a month. Read with no scope: the parameters of a
+    person's county decide their entitlement even when a line of another county names them."""
 
     def __init__(self) -> None:
-        self._rows: dict[str, list[registry_rules.Parameters]] = {}
+        self._rows: dict[int, list[registry_rules.Parameters]] = {}
         self._defaults = registry_rules.default_parameters()
 
-    async def on(self, county_code: str, day: date) -> int:
-        if county_code not in self._rows:
-            history = await registry.parameter_history(Scope.system("reconciliation"), county_code)
-            self._rows[county_code] = [
-                registry_rules.Parameters(
-                    effective_from=item.effective_from, **{name: getattr(item, name) for name in registry_rules.PARAMETER_FIELDS}
-                )
-                for item in history
-            ]
-        return registry_rules.parameters_in_force(self._rows[county_code], day, self._defaults).extra_months_after_death
+    async def load(self, county_ids: Iterable[int]) -> CountyParameters:
+        wanted = sorted(set(county_ids) - set(self._rows))
+        if wanted:
+            self._rows.update(await registry.county_parameters(wanted))
+        return self
+
+    def on(self, county_id: int, day: date) -> registry_rules.Parameters:
+        return registry_rules.parameters_in_force(self._rows.get(county_id, []), day, self._defaults)
+
+    def default_area(self, county_id: int, month: date) -> str:
+        """The county's default area for ``month``: the parameter in force on its first day."""
+        return self.on(county_id, dates.month_of(month)).default_area
 
 
-async def persons_of(records: Iterable[register.PersonRecord], extra: _ExtraMonths | None = None) -> list[rules.Person]:
-    """The register's records as the rules' persons, each with the extra months of their county."""
-    extra = extra or _ExtraMonths()
+async def persons_of(
+    records: Iterable[register.PersonRecord], month: date, parameters: CountyParameters | None = None
+) -> list[rules.Person]:
+    """The register's records as the rules' persons for ``month``: each with the extra months of
+    their county (on the day of death) and their area (the register's, else the county's
+    default for the month)."""
+    records = list(records)
+    parameters = await (parameters or CountyParameters()).load(record.county_id for record in records)
     out = []
     for record in records:
-        months = await extra.on(record.county_code, record.died_on) if record.died_on is not None else 0
+        months = parameters.on(record.county_id, record.died_on).extra_months_after_death if record.died_on is not None else 0
         out.append(
             rules.Person(
                 id=record.id,
@@ -200,6 +222,7 @@ async def persons_of(records: Iterable[register.PersonRecord], extra: _ExtraMont
                 assessments=record.assessments,
                 extra_months_after_death=months,
                 county_name=record.county_name,
+                area=rules.person_area(record.area, parameters.default_area(record.county_id, month)),
             )
         )
     return out
@@ -209,7 +232,7 @@ async def county_persons(county_id: int, month: date) -> dict[str, rules.Person]
     """The county's persons who may be entitled for ``month``, with their histories, by ID number
     (the claims generator and the demo read them). Inside a transaction or ``db.reading()``."""
     records = await register.person_records(await register.candidates([county_id], month, died_since(month)), month)
-    return {person.id_number: person for person in await persons_of(records.values())}
+    return {person.id_number: person for person in await persons_of(records.values(), month)}
 
 
 def _history(records: Iterable[register.PersonRecord]) -> dict[int, tuple[list, list]]:
@@ -225,13 +248,14 @@ def _history(records: Iterable[register.PersonRecord]) -> dict[int, tuple[list, 
 
 def _sort_lines(facts: list, expected: dict, out: dict[int, CountyMonth]) -> list[int]:
     """Count the clean lines into their county; the ids of the others (for the rules).
-    ``facts``: rows of ``_KEPT`` followed by the register's ``current``, ``placed`` and ``tier``;
-    placed 1/0 finds the (True/False, tier) key of ``expected`` (equal and equally hashed)."""
+    ``facts``: rows of ``_KEPT`` followed by the register's ``current``, ``placed``, ``tier`` and
+    ``area``; placed 1/0 finds the (area, True/False, tier) key of ``expected`` (equal and
+    equally hashed). A home code on the line of a person not placed is never clean."""
     needs_rules: list[int] = []
-    for line_id, county_id, paid_basic, paid_care, paid_mode, shared, current, placed, tier in facts:
+    for line_id, county_id, paid_basic, paid_care, paid_mode, home_code, shared, current, placed, tier, area in facts:
         table = expected.get(county_id)
-        if current and not shared and table is not None:
-            basic, care, mode = table.get((placed, tier), (None, None, None))
+        if current and not shared and table is not None and (placed or not home_code):
+            basic, care, mode = table.get((area, placed, tier), (None, None, None))
             if basic == paid_basic and care == paid_care and paid_mode in ("", None, mode):
                 county = out[county_id]
                 county.clean_lines += 1
@@ -295,8 +319,11 @@ async def load(county_ids: list[int], month: date, source: str) -> dict[int, Cou
     month = dates.month_of(month)
     await without_jit()
     standards = await _standards(county_ids, month)
-    out = {county: CountyMonth(county, standards.get(county)) for county in county_ids}
-    expected = {county: _expected(standard) for county, standard in standards.items() if standard is not None}
+    parameters = await CountyParameters().load(county_ids)
+    out = {
+        county: CountyMonth(county, standards.get(county, {}), parameters.default_area(county, month)) for county in county_ids
+    }
+    expected = {county: _expected(item.standards, item.default_area) for county, item in out.items() if item.standards}
     # 1. The counties' persons who may be entitled, and every line of the month: clean, or one
     #    for the rules.
     named = _LINE_FACTS.replace("COUNTIES", _ints(county_ids))
@@ -311,7 +338,7 @@ async def load(county_ids: list[int], month: date, source: str) -> dict[int, Cou
     unpaid = await register.unnamed_candidates(county_ids, month, died_since(month), _LINES_NAMING, (source, month))
     named_ids = await register.resident_ids({row["id_key"] for row in line_rows})
     records = await register.person_records([*unpaid, *named_ids.values()], month)
-    persons = {person.id: person for person in await persons_of(records.values())}
+    persons = {person.id: person for person in await persons_of(records.values(), month, parameters)}
     _distribute(out, line_rows, group_rows, unpaid, persons)
     history = _history(records.values())
     for county in out.values():
@@ -320,7 +347,6 @@ async def load(county_ids: list[int], month: date, source: str) -> dict[int, Cou
 
 
 def _fingerprint(county: CountyMonth, month: date, source: str, history: dict[int, tuple[list, list]]) -> str:
-    standard = county.standard
     payload = {
         "source": source,
         "county": county.county_id,
@@ -350,13 +376,16 @@ def _fingerprint(county: CountyMonth, month: date, source: str, history: dict[in
                 _text(p.ended_on),
                 _text(p.died_on),
                 p.extra_months_after_death,
+                p.area,
                 sorted(history[p.id][0]),
                 sorted(history[p.id][1]),
             ]
             for p in county.persons.values()
         ),
-        "standard": None
-        if standard is None
-        else [_text(standard.effective_from)] + [getattr(standard, name) for name in rules.AMOUNT_FIELDS],
+        "default_area": county.default_area,
+        "standards": {
+            area: [_text(row.effective_from), row.area] + [getattr(row, name) for name in rules.AMOUNT_FIELDS]
+            for area, row in sorted(county.standards.items())
+        },
     }
     return hashlib.sha256(canonical(payload).encode("utf-8")).hexdigest()

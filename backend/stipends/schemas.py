@@ -92,6 +92,7 @@ class StandardOut(msgspec.Struct):
     below_floor: list[str] = []  # the modes whose basic is below a floor (floor_warnings)
     floor_warnings: list[FloorWarningOut] = []
     floors_not_checked: list[FloorKeyOut] = []  # not entered, so not checked
+    area: str = "both"  # urban, rural or both (城市 / 农村 / 全部)
 
 
 class SummaryOut(msgspec.Struct):
@@ -123,6 +124,8 @@ class FindingFacts(msgspec.Struct, omit_defaults=True):
     register_mode: str | None = None  # the support mode the register says for the month
     register_tier: str | None = None  # the care tier the register says for the month
     paid_mode: str | None = None  # MODE_MISMATCH: the mode the line pays
+    mode_evidence: str | None = None  # MODE_MISMATCH: named, home_code, basic or care
+    register_area: str | None = None  # urban or rural: the person's area for the month
     paid_tier: str | None = None  # TIER_MISMATCH: the tier whose care amount the line pays
     assessed_before: str | None = None  # UNASSESSED: no assessment dated before this day
     expected_basic: str | None = None  # expected and paid, basic living and care, yuan

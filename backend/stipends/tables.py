@@ -28,6 +28,7 @@ class Standard(Table):
     care_dispersed_partial = Integer()
     care_dispersed_full_loss = Integer()
     basic_floor = Integer(null=True, default=None)
+    area = Varchar(length=8, default="both")
     created_at = Timestamptz()
     created_by = Varchar(length=150)
 

@@ -79,6 +79,7 @@ async def test_the_api_carries_each_findings_facts_as_data(world, signed_in, bea
         "expected_care": "300.00",
         "paid_basic": "600.00",
         "paid_care": "500.00",
+        "register_area": "rural",
     }
     assert by_ref["FACTS-2"]["facts"] == {
         "died_on": "2026-04-14",

@@ -35,7 +35,8 @@ from tests.stipends.helpers import (
 )
 
 MONTHS = (date(2026, 6, 1), date(2026, 7, 1))
-HEADER = ["payment_ref", "id_number", "name", "county_code", "month", "basic_amount", "care_amount", "support_mode"]
+HEADER = ["payment_ref", "id_number", "name", "county_code", "month", "basic_amount", "care_amount", "support_mode", "home_code"]
+AREAS = ("", "urban", "rural")  # by serial: the county's default (rural), or given
 
 
 def yuan(fen: int) -> str:
@@ -71,6 +72,7 @@ async def register(rng: random.Random, county: str, homes: list[str], serial: in
             approved_on=approved,
             home_code=None,
             admitted_on=None,
+            area=AREAS[serial % 3],
         ),
     )
     # Placement history after approval: admit, maybe transfer, maybe discharge.
@@ -96,12 +98,13 @@ async def register(rng: random.Random, county: str, homes: list[str], serial: in
     return created.id
 
 
-async def everything(month: date) -> tuple[dict[str, rules.Person], list[rules.Line], dict[int, rules.StandardRow]]:
-    """Every person, every line of the month and every standard, unfiltered."""
+async def everything(month: date) -> tuple[dict[str, rules.Person], list[rules.Line], dict[int, dict[str, rules.StandardRow]]]:
+    """Every person, every line of the month and every county's standards in force (by area),
+    unfiltered."""
     async with transaction():
         everyone = [row["id"] for row in await Resident.select(Resident.id)]
         records = await for_stipends.person_records(everyone, month)
-        persons = {person.id: person for person in await reconciliation.persons_of(records.values())}
+        persons = {person.id: person for person in await reconciliation.persons_of(records.values(), month)}
         lines = [
             reconciliation._line(row)
             for row in await Resident.raw(reconciliation._LINE_COLUMNS + "l.source = {} AND l.month = {}", "payments", month)
@@ -109,9 +112,11 @@ async def everything(month: date) -> tuple[dict[str, rules.Person], list[rules.L
     standards = {}
     for row in await Standard.select():
         standards.setdefault(row["county"], []).append(
-            rules.StandardRow(effective_from=row["effective_from"], **{name: row[name] for name in rules.AMOUNT_FIELDS})
+            rules.StandardRow(
+                effective_from=row["effective_from"], area=row["area"], **{name: row[name] for name in rules.AMOUNT_FIELDS}
+            )
         )
-    in_force = {county: rules.standard_in_force(rows, month) for county, rows in standards.items()}
+    in_force = {county: rules.standards_in_force(rows, month) for county, rows in standards.items()}
     return {p.id_number: p for p in persons.values()}, lines, in_force
 
 
@@ -120,16 +125,19 @@ def _ways(line, rng, person, ent, standard, county, other_county) -> list:
     paid right, the rest wrong in one way each (rng drawn only by the way chosen)."""
     number, name, basic, care = person.id_number, person.name, ent.basic, ent.care
     other_mode = "dispersed" if ent.mode == "concentrated" else "concentrated"
+    home = f"H{ent.home_id}" if ent.home_id else ""
 
     def twice():
         line(number, name, county, basic, care)
         line(number, name, rng.choice([county, other_county]), basic, care)
 
     return [
-        (0.55, lambda: line(number, name, county, basic, care, rng.choice(["", ent.mode]))),  # right
-        (0.6, None),  # missing
-        (0.64, lambda: line(number, name, county, standard.basic(other_mode), care)),  # other mode's basic
-        (0.67, lambda: line(number, name, county, basic, care, other_mode)),  # other mode named
+        (0.5, lambda: line(number, name, county, basic, care, rng.choice(["", ent.mode]), rng.choice(["", home]))),  # right
+        (0.55, None),  # missing
+        (0.59, lambda: line(number, name, county, standard.basic(other_mode), care)),  # other mode's basic
+        (0.62, lambda: line(number, name, county, basic, care, other_mode)),  # other mode named
+        (0.64, lambda: line(number, name, county, basic, standard.care(other_mode, ent.tier))),  # other mode's care
+        (0.67, lambda: line(number, name, county, basic, care, "", home or "H9")),  # a home code (wrong when dispersed)
         (0.72, lambda: line(number, name, county, basic, rng.choice([standard.care(ent.mode, t) for t in rules.TIERS]))),
         (0.75, lambda: line(number, name, county, basic + rng.choice([-1, 1, 5000]), care)),  # odd amount
         (0.79, lambda: line(number, name + rng.choice([" ", "　", ""]), county, basic, care)),  # trailing spaces
@@ -148,7 +156,7 @@ def payment_rows(
     rows: list[list] = []
     serial = 0
 
-    def line(number, name, county, basic, care, mode=""):
+    def line(number, name, county, basic, care, mode="", home=""):
         nonlocal serial
         serial += 1
         rows.append(
@@ -161,14 +169,15 @@ def payment_rows(
                 yuan(basic),
                 yuan(care),
                 mode,
+                home,
             ]
         )
 
     for person in sorted(persons.values(), key=lambda p: p.id_number):
         if person.county_id not in codes:
             continue  # another test's
-        standard = standards[person.county_id]
-        ent = rules.entitlement(person, person.county_id, month, standard)
+        ent = rules.entitlement(person, person.county_id, month, standards[person.county_id])
+        standard = rules.standard_for(standards[person.county_id], person.area)
         county = codes[person.county_id]
         other_county = [code for key, code in codes.items() if key != person.county_id][0]
         roll = rng.random()
@@ -192,19 +201,30 @@ async def test_the_engine_finds_exactly_what_the_rules_find_over_everything(worl
     rng = random.Random(20261123)
     codes = {}
     homes = {}
-    for _ in range(2):
+    for index in range(2):
         code = await world.county()
         county_id = (await County.select(County.id).where(County.code == code).first())["id"]
         codes[county_id] = code
         homes[code] = [await world.home(county=code, beds=200) for _ in range(2)]
-        await import_standard(code)
-        await import_standard(code, "2026-07", basic_concentrated="650.00", care_dispersed_partial="220.00")
+        if index == 0:  # rows for both, and an urban row that a later row for both replaces in July
+            await import_standard(code)
+            await import_standard(code, "2026-01", area="城市", basic_concentrated="720.00", basic_dispersed="560.00")
+            await import_standard(code, "2026-07", basic_concentrated="650.00", care_dispersed_partial="220.00")
+        else:  # Anhui-like: urban and rural rows, one basic for both modes, care by mode; in July a
+            # rural row and a row for both from the same month (the rural row wins for rural persons)
+            same = {"care_dispersed_self_care": "60.60", "care_dispersed_partial": "404.00", "care_dispersed_full_loss": "707.00"}
+            await import_standard(code, "2025-01", area="城市", basic_concentrated="1210.00", basic_dispersed="1210.00", **same)
+            await import_standard(code, "2025-01", area="农村", basic_concentrated="917.00", basic_dispersed="917.00", **same)
+            await import_standard(code, "2026-07", area="农村", basic_concentrated="930.00", basic_dispersed="930.00", **same)
+            await import_standard(code, "2026-07", area="全部", basic_concentrated="1250.00", basic_dispersed="1250.00")
     serial = 0
     for code in codes.values():
         for _ in range(45):
             serial += 1
             await register(rng, code, homes[code], serial)
     seen_codes: set[str] = set()
+    seen_evidence: set[str | None] = set()
+    seen_areas: set[str] = set()
     for month in MONTHS:
         persons, _, standards = await everything(month)
         result = await import_lines(payment_rows(rng, month, persons, standards, codes), header=HEADER)
@@ -233,6 +253,8 @@ async def test_the_engine_finds_exactly_what_the_rules_find_over_everything(worl
             )
             # Both counties at once give the same as one by one.
             seen_codes.update(f.code for f in reference.findings)
+            seen_evidence.update(f.facts.mode_evidence for f in reference.findings if f.code == "MODE_MISMATCH")
+            seen_areas.update(f.facts.register_area for f in reference.findings if f.facts.register_area)
         together = await services.reconcile_counties(SYSTEM, list(codes.values()), month)
         for report in together:
             county_id = next(key for key, code in codes.items() if code == report.county)
@@ -240,6 +262,8 @@ async def test_the_engine_finds_exactly_what_the_rules_find_over_everything(worl
             assert len(report.findings) == len(reference.findings) and report.summary.lines == reference.lines
     # The random month exercised every code (otherwise the comparison proves less than it says).
     assert seen_codes == set(rules.CODES), set(rules.CODES) - seen_codes
+    assert seen_evidence == set(rules.MODE_EVIDENCE), seen_evidence  # each of the four signs of a wrong mode
+    assert seen_areas == set(rules.AREAS)
     # And most lines took the fast path, so both paths were compared.
     async with transaction():
         inputs = await reconciliation.load(list(codes), MONTHS[-1], "payments")

@@ -88,6 +88,7 @@ async def test_reconcile_json_has_the_shape_of_interfaces_4(world, tmp_path):
         "expected_care": "300.00",
         "paid_basic": "600.00",
         "paid_care": "500.00",
+        "register_area": "rural",
     }
     assert tier["detail"] == "care paid for full_loss; assessed partial"  # the English line for programs, as before
     name = [f for f in doc["findings"] if f["code"] == "NAME_MISMATCH"][0]

@@ -58,7 +58,7 @@ async def existing_residents(id_numbers: list[str]) -> dict[str, dict[str, Any]]
     """The register's rows of these ID numbers (normalised), by ID number; no scope filter."""
     rows = await select_in(
         Resident,
-        ("id", "id_number", "name", "county", "approved_on", "ended_on", "birth_date", "died_on"),
+        ("id", "id_number", "name", "county", "approved_on", "ended_on", "birth_date", "died_on", "area"),
         "id_number",
         id_numbers,
     )

@@ -48,6 +48,7 @@ def resident_columns():
         Resident.admitted_on,
         Resident.tier,
         Resident.last_assessed_on,
+        Resident.area,
     )
 
 
@@ -80,6 +81,7 @@ def resident_out(row: dict[str, Any], today: date | None = None) -> ResidentOut:
         last_assessed_on=row["last_assessed_on"],
         status=status_of(row),
         died_on=row.get("died_on"),
+        area=row.get("area") or "",
     )
 
 

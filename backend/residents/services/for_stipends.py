@@ -35,14 +35,16 @@ _INTO_A_HOME = ", ".join(f"'{kind}'" for kind in rules.INTO_A_HOME)
 #            alive on its first day, with exactly that name;
 #   placed:  1 when in a home at the end of the day before the first day (concentrated);
 #   tier:    the last county assessment's tier before the first day (None: never assessed by the
-#            county, or nobody); a home's care observations never count (domain rules §2).
+#            county, or nobody); a home's care observations never count (domain rules §2);
+#   area:    the register's area (urban, rural; "" = the county's default; None: nobody).
 _STATE_COLUMNS = f"""
        CASE WHEN r.county = x.county AND r.approved_on < {{}} AND (r.ended_on IS NULL OR r.ended_on >= {{}})
                  AND (r.died_on IS NULL OR r.died_on >= {{}}) AND r.name = x.name THEN 1 ELSE 0 END AS current,
        CASE WHEN (SELECT p.kind FROM placement p WHERE p.resident = r.id AND p.event_date < {{}}
                   ORDER BY p.event_date DESC, p.seq DESC LIMIT 1) IN ({_INTO_A_HOME}) THEN 1 ELSE 0 END AS placed,
        (SELECT a.tier FROM assessment a WHERE a.resident = r.id AND a.authority = 'county' AND a.assessed_on < {{}}
-         ORDER BY a.assessed_on DESC, a.seq DESC LIMIT 1) AS tier"""
+         ORDER BY a.assessed_on DESC, a.seq DESC LIMIT 1) AS tier,
+       r.area AS area"""
 
 # A person who may be entitled for the month: approved before its first day, not ended before
 # it, not dead before ``died_since`` (parameters: the first day twice, ``died_since``).
@@ -58,7 +60,7 @@ def _ints(values: Iterable[int]) -> str:
 async def month_states_of(named_sql: str, args: tuple, keep: tuple[str, ...], month: date) -> list[tuple]:
     """Each row of the caller's query ``named_sql`` (``{}`` parameters ``args``; its columns
     include ``id_key``, ``county`` and ``name``) as its columns ``keep`` followed by ``current``,
-    ``placed`` and ``tier`` (see ``_STATE_COLUMNS``), for ``month`` (its first day): one query,
+    ``placed``, ``tier`` and ``area`` (see ``_STATE_COLUMNS``), for ``month`` (its first day): one query,
     the register joined by ID number. Run it inside a transaction or ``db.reading()``."""
     kept = ", ".join(f"x.{name}" for name in keep)
     sql = f"SELECT {kept},{_STATE_COLUMNS}\nFROM ({named_sql}) x LEFT JOIN resident r ON r.id_number = x.id_key"
@@ -98,6 +100,7 @@ class PersonRecord:
     died_on: date | None
     placements: tuple[rules.PlacementEvent, ...] = ()
     assessments: tuple[rules.AssessmentRecord, ...] = ()
+    area: str = ""  # urban, rural; "" = the county's default area (a county parameter)
 
 
 async def resident_ids(id_numbers: Iterable[str], county_id: int | None = None) -> dict[str, int]:
@@ -121,7 +124,7 @@ async def person_records(ids: Iterable[int], before: date) -> dict[int, PersonRe
         listed = _ints(chunk)
         rows = await Resident.raw(
             "SELECT r.id, r.id_number, r.name, r.county, c.code AS county_code, c.name AS county_name, r.approved_on, "
-            f"r.ended_on, r.died_on FROM resident r JOIN county c ON c.id = r.county WHERE r.id IN ({listed})"
+            f"r.ended_on, r.died_on, r.area FROM resident r JOIN county c ON c.id = r.county WHERE r.id IN ({listed})"
         )
         placements: dict[int, list[rules.PlacementEvent]] = defaultdict(list)
         for row in await Resident.raw(
@@ -149,6 +152,7 @@ async def person_records(ids: Iterable[int], before: date) -> dict[int, PersonRe
                 died_on=row["died_on"],
                 placements=tuple(placements[row["id"]]),
                 assessments=tuple(assessments[row["id"]]),
+                area=row["area"] or "",
             )
     return out
 
@@ -169,4 +173,5 @@ async def person_record(scope: Scope, resident_id: int) -> PersonRecord:
         died_on=row["died_on"],
         placements=tuple(await placement_events(resident_id)),
         assessments=tuple(await assessment_records(resident_id)),
+        area=row.get("area") or "",
     )

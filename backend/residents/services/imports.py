@@ -126,6 +126,8 @@ def _register_conflicts(values: dict[str, Any], person: dict[str, Any], counties
         conflicts.append("approved_on")
     if values.get("ended_on") and person["ended_on"] and values["ended_on"] != person["ended_on"]:
         conflicts.append("ended_on")
+    if values.get("area") and person.get("area") and values["area"] != person["area"]:
+        conflicts.append("area")
     return conflicts
 
 
@@ -183,6 +185,8 @@ def _plan_rows(
             plan.new_occupants[values["home_code"]] += 1
         if values.get("ended_on") and not person["ended_on"]:
             filled.append("ended_on")
+        if values.get("area") and not person.get("area"):
+            filled.append("area")
         for key in conflicts:
             plan.errors.append(
                 RowError(
@@ -281,6 +285,7 @@ def _person_record(values: dict[str, Any], counties: dict[str, int], homes: dict
         "tier": rules.UNASSESSED,
         "last_assessed_on": None,
         "created_at": now,
+        "area": values.get("area") or "",  # "": the county's default area
     }
 
 
@@ -339,6 +344,17 @@ async def _end_support(fills: list[tuple[ParsedRow, dict, list[str]]]) -> None:
             )
 
 
+async def _fill_areas(fills: list[tuple[ParsedRow, dict, list[str]]]) -> None:
+    """Fill the area of the persons the register left without one: one update per area."""
+    by_area: dict[str, list[int]] = defaultdict(list)
+    for row, person, filled in fills:
+        if "area" in filled:
+            by_area[row.values["area"]].append(person["id"])
+    for area, ids in sorted(by_area.items()):
+        for chunk in bulk.chunks(ids, BATCH):
+            await Resident.update({Resident.area: area}).where(Resident.id.is_in(chunk))
+
+
 async def _write(scope: Scope, plan: _Plan, result: ImportResult, counties: dict[str, int], homes: dict[str, dict]) -> None:
     now = dates.now_utc()
     async with transaction():
@@ -354,6 +370,7 @@ async def _write(scope: Scope, plan: _Plan, result: ImportResult, counties: dict
                 Change("resident.import_fill", "resident", citizen_id.mask(person["id_number"]), None, {"filled": filled})
             )
         await _end_support(plan.fills)
+        await _fill_areas(plan.fills)
         await append_ledger(PLACEMENT_LEDGER, [tuple(event[name] for name in PLACEMENT_LEDGER.fields) for event in events])
         for _row, person, _filled in plan.fills:
             await refresh_state(person["id"])

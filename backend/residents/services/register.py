@@ -119,6 +119,7 @@ async def register_resident(scope: Scope, data: ResidentIn) -> ResidentOut:
             "birth_date": citizen_id.birth_date(id_number),
             "county": county_id,
             "approved_on": data.approved_on,
+            "area": data.area or "",  # "": the county's default area
         }
         inserted = await Resident.insert(Resident(**values, created_at=now)).returning(Resident.id)
         resident_id = inserted[0]["id"]

@@ -44,6 +44,10 @@ async def _person_context(request: Request, resident_id: int) -> dict[str, Any]:
         **shown,
         "death_time": await _death_time(person),
         "county_name": await _county_name(request, person.county_code),
+        # An area the register leaves empty is the county's default (in force today, as shown).
+        "default_area": ""
+        if person.area
+        else (await registry.parameters_on(scope, person.county_code, dates.today())).default_area,
         # Writes dated today are offered only where the services accept them (a director: for
         # someone placed in the home today).
         "writable": any(can(scope.role, action) for action in ("record_assessment", "report_condition_change"))

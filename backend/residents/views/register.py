@@ -18,7 +18,7 @@ from backend.core.permissions import allow
 from backend.core.web import redirect
 from backend.registry import services as registry
 from backend.residents import services
-from backend.residents.labels import GENDER_LABELS
+from backend.residents.labels import AREA_LABELS, GENDER_LABELS
 from backend.residents.schemas import ResidentIn
 from backend.residents.views._common import (
     not_before,
@@ -99,6 +99,7 @@ class RegisterForm(forms.Form, kw_only=True):
     admitted_on: Annotated[date | None, forms.Date(required=False, not_in_future=True)] = None
     # registered with a home: never assessed by the county yet, so only as an emergency admission
     emergency_reason: Annotated[str, forms.Text(required=False, max_length=300)] = ""
+    area: Annotated[str, forms.Choice(tuple(AREA_LABELS), N_("Choose urban or rural."), required=False)] = ""
 
 
 REGISTER_FIELDS = tuple(forms.fields_of(RegisterForm))
@@ -153,6 +154,7 @@ async def register_submit(request: Request) -> Template | Redirect:
                     home_code=data.home_code or None,
                     admitted_on=data.admitted_on,
                     emergency_reason=data.emergency_reason if data.home_code else "",
+                    area=data.area or "",
                 ),
             )
             return redirect(f"/residents/{person.id}", flash=_("Registered {name}.").format(name=person.name))

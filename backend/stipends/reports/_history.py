@@ -7,6 +7,7 @@ entitlement), the difference, and the findings of the county's latest runs. The 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -68,9 +69,12 @@ async def _findings(county_id: int, id_numbers: set[str], first: date, last: dat
 
 
 def _month_row(
-    person: rules.Person, month: date, standard: rules.StandardRow | None, paid_lines: list, findings: list
+    person: rules.Person, month: date, standards: dict[str, rules.StandardRow], paid_lines: list, findings: list
 ) -> dict[str, Any]:
-    ent = rules.entitlement(person, person.county_id, month, standard) if standard is not None else None
+    ent = rules.entitlement(person, person.county_id, month, standards)
+    standard = rules.standard_for(standards, person.area)
+    if standard is None:
+        ent = None
     expected = ent.total if ent is not None else None
     paid = sum(line["basic_amount"] + line["care_amount"] for line in paid_lines)
     entitled = bool(ent and ent.entitled)
@@ -80,6 +84,7 @@ def _month_row(
         "entitled": entitled,
         "reason": ent.reason if ent else "",
         "mode": ent.mode if ent else "",
+        "area": person.area,
         "tier": ent.tier if ent else "",
         "basic": ent.basic if entitled else 0,
         "care": ent.care if entitled else 0,
@@ -97,8 +102,9 @@ async def payment_history(scope: Scope, resident_id: int, months: int = 12) -> d
     if months not in HISTORY_MONTHS:
         raise Invalid({"months": _("Choose 12 or 24 months.")})
     record = await register.person_record(scope, resident_id)
-    person = (await reconciliation.persons_of([record]))[0]
     last = dates.month_of(dates.today())
+    parameters = await reconciliation.CountyParameters().load([record.county_id])
+    person = (await reconciliation.persons_of([record], last, parameters))[0]
     first = dates.add_months(last, -(months - 1))
     standards = await services.standard_rows(person.county_id)
     id_key = citizen_id.normalise(record.id_number)
@@ -107,8 +113,10 @@ async def payment_history(scope: Scope, resident_id: int, months: int = 12) -> d
     out = []
     month = last
     while month >= first:
-        standard = rules.standard_in_force(standards, month)
-        out.append(_month_row(person, month, standard, lines.get(month, []), findings.get(month, [])))
+        # The person's area for that month (the county's default then, when the register has none).
+        in_month = replace(person, area=rules.person_area(record.area, parameters.default_area(person.county_id, month)))
+        in_force = rules.standards_in_force(standards, month)
+        out.append(_month_row(in_month, month, in_force, lines.get(month, []), findings.get(month, [])))
         month = dates.add_months(month, -1)
     return {
         "person": {"id": record.id, "name": record.name, "county_code": record.county_code},

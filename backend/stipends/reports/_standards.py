@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from backend.core import dates, forms
 from backend.core.errors import Forbidden, Invalid
 from backend.core.exchange import ExchangeError, ParsedRow
-from backend.core.i18n import _
+from backend.core.i18n import N_, _
 from backend.core.permissions import can
 from backend.core.security import Scope
 from backend.registry import services as registry
@@ -18,7 +18,7 @@ from backend.stipends.reports._common import county_in_scope
 from backend.stipends.schemas import StandardOut, StipendImportResult
 
 MAX_AMOUNT = 10_000_000  # fen: 100000.00 yuan a month is surely a typing error
-STANDARD_FORM_FIELDS = ("effective_from", *rules.AMOUNT_FIELDS)  # floors: their own page (floors.py)
+STANDARD_FORM_FIELDS = ("effective_from", *rules.AMOUNT_FIELDS, "area")  # floors: their own page (floors.py)
 
 _AMOUNT = forms.Money(maximum_fen=MAX_AMOUNT)
 
@@ -35,6 +35,7 @@ class StandardForm(forms.Form):
     care_dispersed_self_care: Annotated[int, _AMOUNT]
     care_dispersed_partial: Annotated[int, _AMOUNT]
     care_dispersed_full_loss: Annotated[int, _AMOUNT]
+    area: Annotated[str, forms.Choice(rules.STANDARD_AREAS, N_("Choose urban, rural or both."), required=False)] = rules.BOTH
 
 
 async def save_standard(scope: Scope, county_code: str, data: StandardForm) -> StipendImportResult:
@@ -51,9 +52,10 @@ async def save_standard(scope: Scope, county_code: str, data: StandardForm) -> S
 
 
 def standard_form_values(standard: StandardOut | None, month: date) -> dict[str, str]:
-    values = {"effective_from": dates.month_text(month)}
+    values = {"effective_from": dates.month_text(month), "area": rules.BOTH}
     if standard is not None:
         values.update({name: getattr(standard, name) for name in rules.AMOUNT_FIELDS})
+        values["area"] = standard.area
     return values
 
 
@@ -61,4 +63,7 @@ async def standards_page_data(scope: Scope, county_code: str) -> dict[str, Any]:
     county = await county_in_scope(scope, county_code)
     listed = await services.list_standards(scope, county_code)
     current = await services.standard_for(scope, county_code, dates.today())
-    return {"county": county, "standards": list(reversed(listed)), "current": current}
+    # The rows in force this month, one per area (a row for both may be in force for both).
+    in_force = rules.standards_in_force(await services.standard_rows(county["id"]), dates.month_of(dates.today()))
+    in_force_keys = {f"{dates.month_text(row.effective_from)}/{row.area}" for row in in_force.values()}
+    return {"county": county, "standards": list(reversed(listed)), "current": current, "in_force_keys": in_force_keys}

@@ -21,6 +21,7 @@ from backend.core.money import yuan_text
 from backend.core.security import Scope
 from backend.registry import services as registry
 from backend.stipends import reconciliation, rules, staleness
+from backend.stipends.labels import label
 from backend.stipends.schemas import FindingOut, ReconcileReport, RunOut, SummaryOut
 from backend.stipends.services._common import (
     detail_of,
@@ -45,14 +46,15 @@ def check_month_range(month: date) -> None:
         raise Invalid({"month": _("Choose a month from 2000 to 2099.")})
 
 
-async def county_register(county_id: int, month: date) -> tuple[dict[str, rules.Person], rules.StandardRow | None]:
-    """The county's persons who may be entitled for ``month``, with their histories, by ID number,
-    and the standard in force (the claims generator and the demo read them)."""
+async def county_register(county_id: int, month: date) -> tuple[dict[str, rules.Person], dict[str, rules.StandardRow]]:
+    """The county's persons who may be entitled for ``month``, with their histories and their
+    area for the month, by ID number, and the standards in force (area → row; an area without
+    one is left out): what the claims generator and the demo read."""
     month = dates.month_of(month)
     async with reading():
         persons = await reconciliation.county_persons(county_id, month)
-    standard = rules.standard_in_force(await standard_rows(county_id), month)
-    return persons, standard
+    standards = rules.standards_in_force(await standard_rows(county_id), month)
+    return persons, standards
 
 
 async def fingerprint(county_id: int, month: date, source: str) -> str:
@@ -103,7 +105,13 @@ async def reconcile(scope: Scope, county_code: str, month: date, source: str = "
     return (await reconcile_counties(scope, [county_code], month, source))[0]
 
 
-def no_standard_message(name: str, code: str, month: date) -> str:
+def no_standard_message(name: str, code: str, month: date, areas: list[str] | None = None) -> str:
+    """The refusal of a month without a standard; ``areas``: the areas of entitled persons that
+    have none (the county has rows for others)."""
+    if areas:
+        return _(
+            "{name} ({code}) has no stipend standard in force for {month} for {areas} persons: import the standards first."
+        ).format(name=name, code=code, month=month_text(month), areas=_(", ").join(label("area", area) for area in areas))
     return _("{name} ({code}) has no stipend standard in force for {month}: import the standards first.").format(
         name=name, code=code, month=month_text(month)
     )
@@ -194,8 +202,11 @@ async def reconcile_counties(
         counties = [(code, await registry.find_county(scope, code)) for code in county_codes]
         inputs = await reconciliation.load([county["id"] for _, county in counties], month, source)
         for _code, county in counties:
-            if inputs[county["id"]].standard is None:
+            county_inputs = inputs[county["id"]]
+            if not county_inputs.standards:
                 raise Invalid({"month": no_standard_message(county["name"], county["code"], month)})
+            if missing := county_inputs.missing_areas(month):
+                raise Invalid({"month": no_standard_message(county["name"], county["code"], month, missing)})
         now = dates.now_utc()
         reports, changes = [], []
         for code, county in counties:

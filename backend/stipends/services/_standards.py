@@ -53,12 +53,13 @@ def standard_out(county_code: str, row: rules.StandardRow, check: FloorCheck | N
         below_floor=check.modes if check else [],
         floor_warnings=[warning_out(warning) for warning in check.warnings] if check else [],
         floors_not_checked=[key_out(key) for key in check.not_checked] if check else [],
+        area=row.area,
     )
 
 
 async def standard_rows(county_id: int) -> list[rules.StandardRow]:
     """The county's standards, oldest first."""
-    rows = await Standard.select().where(Standard.county == county_id).order_by(Standard.effective_from)
+    rows = await Standard.select().where(Standard.county == county_id).order_by(Standard.effective_from).order_by(Standard.area)
     return [rules.StandardRow.of(row) for row in rows]
 
 
@@ -104,12 +105,13 @@ def _plan_row(row: ParsedRow, counties: dict, existing: dict, plan: list[ImportR
     county_code = row.values["county_code"]
     county_id = counties[county_code]["id"]
     month = row.values["effective_from"]
+    area = row.values.get("area") or rules.BOTH
     values = {name: row.values.get(name) for name in STANDARD_FIELDS}
-    key = f"{county_code}@{month_text(month)}"
-    current = existing.get((county_id, month))
+    key = f"{county_code}@{month_text(month)}" + ("" if area == rules.BOTH else f"/{area}")
+    current = existing.get((county_id, month, area))
     if current is None:
         plan.append(ImportRowOut(row.row, key, "create"))
-        writes.append((county_id, month, key, None, values))
+        writes.append((county_id, month, key, None, {**values, "area": area}))
         return
     changed = {name: [as_text(current[name]), as_text(values[name])] for name in STANDARD_FIELDS if current[name] != values[name]}
     if changed:
@@ -166,12 +168,16 @@ async def _import_warnings(rows: list[ParsedRow], counties: dict, existing: dict
 
 
 async def import_standards(scope: Scope, rows: list[ParsedRow], dry_run: bool = False) -> StipendImportResult:
-    """Standards by county and effective month. A row for an existing (county, month) corrects
-    its amounts (runs of the months it covers become stale)."""
+    """Standards by county, effective month and area (empty: both). A row for an existing
+    (county, month, area) corrects its amounts (runs of the months it covers become stale)."""
     require_stipends(scope, "set_standards")
     counties = await counties_in_scope(scope, row_counties(rows))
     errors = county_errors(rows, counties)
-    errors += duplicates(rows, lambda row: (row.values.get("county_code"), row.values.get("effective_from")), "effective_from")
+    errors += duplicates(
+        rows,
+        lambda row: (row.values.get("county_code"), row.values.get("effective_from"), row.values.get("area") or rules.BOTH),
+        "effective_from",
+    )
     if errors:
         raise ExchangeError(sorted(errors, key=lambda error: error.row))
     plan: list[ImportRowOut] = []
@@ -179,7 +185,7 @@ async def import_standards(scope: Scope, rows: list[ParsedRow], dry_run: bool = 
     async with transaction():
         county_ids = [county["id"] for county in counties.values()]
         existing = {
-            (row["county"], row["effective_from"]): row
+            (row["county"], row["effective_from"], row["area"]): row
             for row in await Standard.select().where(Standard.county.is_in(county_ids or [0]))
         }
         writes: list = []
