@@ -54,7 +54,7 @@ async def county_of_ten(world, system):
     await person("full_loss")  # p2: dispersed throughout
     await person("partial", admitted_on=D(2025, 2, 15))  # p3: admitted in the middle of February
     p4 = await person("partial", admitted_on=D(2024, 12, 10))  # concentrated, dies 10 March
-    await person("self_care", admitted_on=D(2024, 12, 10))  # p5: not dependent
+    p5 = await person("self_care", admitted_on=D(2024, 12, 10))  # p5: not dependent
     await person(None)  # p6: never assessed
     await person("partial", county_code=elsewhere)  # p7: another county
     p8 = await person("self_care")  # re-assessed full loss on 31 March (the month's last day)
@@ -67,7 +67,15 @@ async def county_of_ten(world, system):
         inspector, p4.id, DeathIn(died_at=datetime.combine(D(2025, 3, 10), time(8), tzinfo=ZoneInfo("Asia/Shanghai")))
     )
     await services.end_support(system, p9.id, D(2025, 4, 30), "迁出本县")
-    return {"county": county, "inspector": inspector, "far_inspector": far_inspector, "p1": p1, "person": person}
+    return {
+        "county": county,
+        "home": home,
+        "inspector": inspector,
+        "far_inspector": far_inspector,
+        "p1": p1,
+        "p5": p5,
+        "person": person,
+    }
 
 
 # (month, dependent, concentrated, full loss (persons, concentrated), partial (persons, concentrated)), by hand:
@@ -105,6 +113,18 @@ async def test_the_rate_month_by_month_as_worked_out_by_hand(county_of_ten):
         await services.concentration_rates(county_of_ten["inspector"], county_of_ten["county"], D(2024, 5, 1), D(2024, 5, 1))
     ).months
     assert (empty.dependent, empty.concentrated, empty.rate) == (0, 0, None)
+
+
+async def test_the_homes_own_observation_does_not_count(county_of_ten, world):
+    """A director's six answers are the home's care observation (domain rules §2): they never set
+    the tier, so they never make a person dependent for the rate either."""
+    director = (await world.user("director", home=county_of_ten["home"])).scope
+    observed = await services.record_assessment(
+        director, county_of_ten["p5"].id, AssessmentIn(assessed_on=D(2024, 12, 20), **ANSWERS["full_loss"])
+    )
+    assert observed.authority == "home"
+    out = await services.concentration_rates(county_of_ten["inspector"], county_of_ten["county"], D(2025, 1, 1), D(2025, 4, 1))
+    assert [(m.month, m.dependent, m.concentrated) for m in out.months] == [row[:3] for row in EXPECTED]
 
 
 async def test_the_month_in_progress_is_counted_at_the_end_of_today(county_of_ten):

@@ -167,6 +167,7 @@ async def _register(county: str, area: str = "", home: str | None = None, answer
             home_code=home,
             admitted_on=date(2025, 2, 1) if home else None,
             area=area,
+            emergency_reason="测试：登记时先行收住" if home else "",
         ),
     )
     if answers is not None:

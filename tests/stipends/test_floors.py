@@ -364,3 +364,39 @@ def test_the_demo_shows_one_warning_and_floors_not_entered():
             unchecked[(county, row[1])] = floor_rules.not_checked("both", applying)
     assert found == [("620121", "2026-01", ("dibao", "rural", ""), "dispersed", 2600)]
     assert ("dibao", "urban", "") in unchecked[("620121", "2026-01")] and unchecked[("620102", "2026-01")]
+
+
+# --- floors and areas: a row is checked for the areas and months it is in force ------------------
+
+
+def _row(month: date, area: str, basic: int):
+    from backend.stipends.rules import StandardRow
+
+    return StandardRow(month, basic, basic, 0, 0, 0, 0, 0, 0, area=area)
+
+
+def test_a_row_for_both_is_checked_for_each_area_only_while_it_is_in_force_for_it():
+    both_jan, rural_july = _row(JAN, "both", 90000), _row(JULY, "rural", 95000)
+    rows = [both_jan, rural_july]
+    # Urban persons keep the January row; rural ones have it until July.
+    assert services.in_force_periods(both_jan, rows) == [("urban", None), ("rural", JULY)]
+    assert services.in_force_periods(rural_july, rows) == [("rural", None)]
+    # A rural 低保 floor raised in July (¥700 × 1.3 = ¥910) is not the January row's business any
+    # more (the July row is in force for rural persons then); an urban floor raised in July is.
+    floors = [floor("dibao", "rural", amount=70000, since=JULY), floor("dibao", "urban", amount=70000, since=JULY)]
+    checks = services.check_standards(rows, floors)
+    assert [(w.floor.area, w.mode, w.gap) for w in checks[(JAN, "both")].warnings] == [
+        ("urban", "concentrated", 1000),
+        ("urban", "dispersed", 1000),
+    ]
+    assert checks[(JULY, "rural")].warnings == []  # ¥950 ≥ ¥910
+
+
+def test_a_row_for_both_never_in_force_for_an_area_with_its_own_row_of_the_same_month():
+    both, urban = _row(JAN, "both", 50000), _row(JAN, "urban", 95000)
+    assert services.in_force_periods(both, [both, urban]) == [("rural", None)]
+    floors = [floor("dibao", "urban", amount=70000)]  # ¥910: the both row's ¥500 would be short
+    checks = services.check_standards([both, urban], floors)
+    assert checks[(JAN, "both")].warnings == []  # only in force for rural persons, no rural floor
+    assert ("dibao", "rural", "") in checks[(JAN, "both")].not_checked
+    assert ("dibao", "urban", "") not in checks[(JAN, "both")].not_checked

@@ -17,7 +17,7 @@ from backend.core.security import Scope
 from backend.registry import services as registry
 from backend.residents import queue_rules, rules
 from backend.residents.queue_schemas import ConcentrationOut, MonthRate, TierRate
-from backend.residents.tables import Assessment, Placement, Resident
+from backend.residents.tables import COUNTY, Assessment, Placement, Resident
 
 MAX_MONTHS = 120
 
@@ -36,7 +36,7 @@ async def county_histories(county_id: int, until: date) -> list[queue_rules.Pers
         placements[row["resident"]].append(rules.PlacementEvent(row["event_date"], row["seq"], row["kind"], row["home"]))
     assessments: dict[int, list[rules.AssessmentRecord]] = defaultdict(list)
     for row in await Assessment.select(Assessment.resident, Assessment.assessed_on, Assessment.seq, Assessment.tier).where(
-        Assessment.resident.is_in(of_county) & (Assessment.assessed_on <= until)
+        Assessment.resident.is_in(of_county) & (Assessment.assessed_on <= until) & (Assessment.authority == COUNTY)
     ):
         assessments[row["resident"]].append(rules.AssessmentRecord(row["assessed_on"], row["seq"], row["tier"]))
     return [

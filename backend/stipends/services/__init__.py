@@ -20,10 +20,10 @@ from backend.stipends.services._floors import (
     check_standards,
     floor_name,
     floor_rows,
+    in_force_periods,
     list_floors,
     not_checked_text,
     parse_floor,
-    row_area,
     warning_text,
 )
 from backend.stipends.services._imports import import_claims, import_lines, import_payments
@@ -69,7 +69,7 @@ __all__ = [
     "list_floors",
     "not_checked_text",
     "parse_floor",
-    "row_area",
+    "in_force_periods",
     "warning_text",
     "get_report",
     "get_run",

@@ -33,11 +33,6 @@ MAX_FLOOR_AMOUNT = 100_000_000  # fen: a million yuan (a year's spending) is sur
 FLOOR_FIELDS = ("kind", "area", "mode", "effective_from", "amount", "ratio", "source")
 
 
-def row_area(row: rules.StandardRow) -> str:
-    """The area a standard row is for (urban, rural or both)."""
-    return "both"  # area: wired at merge (the standard row's own area once standards have one)
-
-
 class FloorForm(forms.Form):
     """One floor as typed (the page's form and the API's body alike)."""
 
@@ -283,22 +278,42 @@ class FloorCheck:
         return [mode for mode in rules.MODES if mode in short]
 
 
-def check_standard(row: rules.StandardRow, end: date | None, floors: list[floor_rules.Floor]) -> FloorCheck:
-    """``row`` (in force from its month until ``end``, None: open) against ``floors``."""
-    area = row_area(row)
-    applying = floor_rules.floors_applying(floors, row.effective_from, end)
+def in_force_periods(row: rules.StandardRow, rows: list[rules.StandardRow]) -> list[tuple[str, date | None]]:
+    """The areas for which ``row`` is the standard in force in some month (domain-rules §8), each
+    with the month its period ends (None: open), among the county's ``rows`` (``row`` included).
+
+    A row for one area runs until the next row for that area or for both; a row for both runs,
+    for each area, until the next row for that area or for both, and not at all for an area that
+    has its own row of the same month (that row wins the tie)."""
+    periods = []
+    for area in floor_rules.areas_of(row.area):
+        if row.area == rules.BOTH and any(other.area == area and other.effective_from == row.effective_from for other in rows):
+            continue
+        later = [
+            other.effective_from
+            for other in rows
+            if other.area in (area, rules.BOTH) and other.effective_from > row.effective_from
+        ]
+        periods.append((area, min(later, default=None)))
+    return periods
+
+
+def check_standard(row: rules.StandardRow, periods: list[tuple[str, date | None]], floors: list[floor_rules.Floor]) -> FloorCheck:
+    """``row`` against ``floors``: for each area it is in force for (``in_force_periods``: the area
+    and the month the period ends), the floors of that area applying in the period."""
     basic = {mode: row.basic(mode) for mode in rules.MODES}
-    return FloorCheck(
-        floor_rules.floor_warnings(area, basic, applying, row.effective_from), floor_rules.not_checked(area, applying)
-    )
+    warnings: list[floor_rules.FloorWarning] = []
+    unchecked: list[tuple[str, str, str]] = []
+    for area, end in periods:
+        applying = floor_rules.floors_applying(floors, row.effective_from, end)
+        warnings += floor_rules.floor_warnings(area, basic, applying, row.effective_from)
+        unchecked += [key for key in floor_rules.not_checked(area, applying) if key not in unchecked]
+    return FloorCheck(warnings, unchecked)
 
 
-def check_standards(rows: list[rules.StandardRow], floors: list[floor_rules.Floor]) -> dict[date, FloorCheck]:
-    """Each of the county's standard rows (oldest first), in force until the next one."""
-    ordered = sorted(rows, key=lambda row: row.effective_from)
-    ends: list[date | None] = [row.effective_from for row in ordered[1:]]
-    ends.append(None)  # the latest row: in force from its month on
-    return {row.effective_from: check_standard(row, end, floors) for row, end in zip(ordered, ends, strict=False)}
+def check_standards(rows: list[rules.StandardRow], floors: list[floor_rules.Floor]) -> dict[tuple[date, str], FloorCheck]:
+    """Each of the county's standard rows, by (month, area), checked in the periods it is in force."""
+    return {(row.effective_from, row.area): check_standard(row, in_force_periods(row, rows), floors) for row in rows}
 
 
 def not_checked_text(keys: list[tuple[str, str, str]]) -> str:

@@ -35,6 +35,7 @@ from backend.stipends.services._floors import (
     check_standard,
     check_standards,
     floor_rows,
+    in_force_periods,
     key_out,
     warning_out,
     warning_text,
@@ -68,7 +69,7 @@ async def list_standards(scope: Scope, county_code: str) -> list[StandardOut]:
     county = await registry.find_county(scope, county_code)
     rows = await standard_rows(county["id"])
     checks = check_standards(rows, await floor_rows(county["id"]))
-    return [standard_out(county_code, row, checks[row.effective_from]) for row in rows]
+    return [standard_out(county_code, row, checks[(row.effective_from, row.area)]) for row in rows]
 
 
 async def standard_for(scope: Scope, county_code: str, month: date) -> StandardOut | None:
@@ -78,7 +79,7 @@ async def standard_for(scope: Scope, county_code: str, month: date) -> StandardO
     row = rules.standard_in_force(rows, dates.month_of(month))
     if row is None:
         return None
-    return standard_out(county_code, row, check_standards(rows, await floor_rows(county["id"]))[row.effective_from])
+    return standard_out(county_code, row, check_standards(rows, await floor_rows(county["id"]))[(row.effective_from, row.area)])
 
 
 def _county_warning(county_name: str, month: date, text: str) -> str:
@@ -86,18 +87,24 @@ def _county_warning(county_name: str, month: date, text: str) -> str:
 
 
 async def standard_warnings(scope: Scope, county_code: str, month: date) -> list[str]:
-    """The floors the standard in force for ``month`` is below in that month (``tekun reconcile``)."""
+    """The floors the standards in force for ``month`` (one per area) are below in that month
+    (``tekun reconcile``)."""
     county = await registry.find_county(scope, county_code)
-    row = rules.standard_in_force(await standard_rows(county["id"]), dates.month_of(month))
-    if row is None:
-        return []
-    check = check_standard(row, dates.add_months(dates.month_of(month), 1), await floor_rows(county["id"]))
-    in_month = [warning for warning in check.warnings if warning.from_month <= dates.month_of(month)]
-    # Of a floor changed since the row's month, only the one in force for ``month``.
-    latest = {}
-    for warning in in_month:
-        latest[(warning.floor.key, warning.mode)] = warning
-    return [_county_warning(county["name"], row.effective_from, warning_text(warning)) for warning in latest.values()]
+    month = dates.month_of(month)
+    floors = await floor_rows(county["id"])
+    texts: list[str] = []
+    for area, row in rules.standards_in_force(await standard_rows(county["id"]), month).items():
+        check = check_standard(row, [(area, dates.add_months(month, 1))], floors)
+        # Of a floor changed since the row's month, only the one in force for ``month``.
+        latest = {}
+        for warning in check.warnings:
+            if warning.from_month <= month:
+                latest[(warning.floor.key, warning.mode)] = warning
+        for warning in latest.values():
+            text = _county_warning(county["name"], row.effective_from, warning_text(warning))
+            if text not in texts:
+                texts.append(text)
+    return texts
 
 
 def _plan_row(row: ParsedRow, counties: dict, existing: dict, plan: list[ImportRowOut], writes: list) -> None:
@@ -138,25 +145,30 @@ async def _write_standards(scope: Scope, writes: list) -> None:
 
 
 async def _import_warnings(rows: list[ParsedRow], counties: dict, existing: dict) -> list[str]:
-    """Per imported row, the floors it is below in the months it will be in force (until the
-    county's next standard, stored or in the file); and one note when the file gives the legacy
-    ``basic_floor``, which is kept but no longer checked."""
+    """Per imported row, the floors it is below in the months it will be in force for each area
+    (until the county's next standard for that area, stored or in the file); and one note when the
+    file gives the legacy ``basic_floor``, which is kept but no longer checked."""
     warnings: list[str] = []
-    months: dict[int, set[date]] = {}
-    for county_id, month in existing:
-        months.setdefault(county_id, set()).add(month)
-    for row in rows:
-        months.setdefault(counties[row.values["county_code"]]["id"], set()).add(row.values["effective_from"])
-    floors: dict[int, list] = {}
+    combined = {key: rules.StandardRow.of(row) for key, row in existing.items()}
+    planned = []
     for row in rows:
         county = counties[row.values["county_code"]]
+        month, area = row.values["effective_from"], row.values.get("area") or rules.BOTH
+        values = {name: row.values.get(name) for name in STANDARD_FIELDS}
+        combined[(county["id"], month, area)] = rules.StandardRow(effective_from=month, **values, area=area)
+        planned.append((county, (county["id"], month, area)))
+    by_county: dict[int, list[rules.StandardRow]] = {}
+    for (county_id, _month, _area), standard in combined.items():
+        by_county.setdefault(county_id, []).append(standard)
+    floors: dict[int, list] = {}
+    for county, key in planned:
         if county["id"] not in floors:
             floors[county["id"]] = await floor_rows(county["id"])
-        month = row.values["effective_from"]
-        standard = rules.StandardRow(effective_from=month, **{name: row.values.get(name) for name in STANDARD_FIELDS})
-        end = min((later for later in months[county["id"]] if later > month), default=None)
-        check = check_standard(standard, end, floors[county["id"]])
-        warnings += [_county_warning(county["name"], month, warning_text(warning)) for warning in check.warnings]
+        standard = combined[key]
+        check = check_standard(standard, in_force_periods(standard, by_county[county["id"]]), floors[county["id"]])
+        warnings += [
+            _county_warning(county["name"], standard.effective_from, warning_text(warning)) for warning in check.warnings
+        ]
     if any(row.values.get("basic_floor") is not None for row in rows):
         warnings.append(
             _(
