@@ -60,6 +60,7 @@ async def test_a_downloaded_template_filled_in_imports(world, new_page, tmp_path
         "入住日期": "2024-03-10",
         "离院日期": None,
         "终止日期": None,
+        "城乡类别": "城市",
     }
     for index, column in enumerate(columns, start=1):
         sheet.cell(row=2, column=index, value=mine[column.zh])
@@ -81,7 +82,7 @@ async def test_a_downloaded_template_filled_in_imports(world, new_page, tmp_path
         "#import-result"
     )
     person = await _registered(county, number)
-    assert person is not None and person.name == "马兰花" and person.home_code == home
+    assert person is not None and person.name == "马兰花" and person.home_code == home and person.area == "urban"
 
 
 async def _registered(county: str, number: str):

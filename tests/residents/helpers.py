@@ -2,20 +2,25 @@
 
 import itertools
 import random
-from datetime import date
+from datetime import date, timedelta
 
 from backend.core.citizen_id import check_character
 
 _sequence = itertools.count(random.randint(1, 400) * 2)
 
 
-def new_id(gender: str = "M", born: date = date(1948, 5, 17), area: str = "620102") -> str:
-    """A valid, unique ID number of this gender (character 17 odd for men, even for women)."""
+def new_id(gender: str = "M", born: date | None = None, area: str = "620102") -> str:
+    """A valid, unique ID number of this gender (character 17 odd for men, even for women).
+
+    Unique within a test run (one database per run): the three-digit sequence number wraps every
+    1,000 numbers, so without ``born`` the birth date moves on by a day each time it wraps."""
     while True:
-        number = next(_sequence) % 1000
+        count = next(_sequence)
+        number = count % 1000
         if (number % 2 == 1) == (gender == "M"):
             break
-    first17 = f"{area}{born:%Y%m%d}{number:03d}"
+    day = born or date(1948, 5, 17) + timedelta(days=count // 1000)
+    first17 = f"{area}{day:%Y%m%d}{number:03d}"
     return first17 + check_character(first17)
 
 

@@ -16,7 +16,7 @@ from backend.residents import services
 from backend.residents.queue_rules import queue_key
 from backend.residents.queue_schemas import AcceptIn, ApplicationIn, CloseIn, OfferIn
 from backend.residents.schemas import AssessmentIn, ResidentIn
-from tests.residents.helpers import new_id
+from tests.residents.helpers import new_id, register_person
 
 ANSWERS = {
     "self_care": dict(eat=True, dress=True, transfer=True, toilet=True, walk=True, bathe=True),
@@ -48,7 +48,7 @@ async def place(world, system):
     p.county, p.home, p.other_home, p.inspector = county, home, other_home, inspector
 
     async def person(tier: str | None = None, name: str = "张三", home: str | None = None, county_code: str | None = None):
-        out = await services.register_resident(
+        out = await register_person(
             system,
             ResidentIn(
                 id_number=new_id(),

@@ -11,7 +11,7 @@ from backend.residents import services
 from backend.residents.queue_schemas import ApplicationIn, OfferIn
 from backend.residents.schemas import AssessmentIn, ResidentIn
 from tests.conftest import post_form
-from tests.residents.helpers import new_id
+from tests.residents.helpers import new_id, register_person
 
 FULL_LOSS = dict(eat=False, dress=False, transfer=False, toilet=False, walk=True, bathe=True)
 PARTIAL = dict(eat=True, dress=True, transfer=True, toilet=True, walk=True, bathe=False)
@@ -28,7 +28,7 @@ async def county_with_queue(world, system, signed_in, bearer):
     client, inspector = await signed_in("inspector", county=county)
 
     async def person(answers, name):
-        out = await services.register_resident(
+        out = await register_person(
             system, ResidentIn(id_number=new_id(), name=name, county_code=county, approved_on=date(2024, 3, 1))
         )
         await services.record_assessment(inspector.scope, out.id, AssessmentIn(assessed_on=ago(3), assessor="县医院", **answers))
@@ -115,7 +115,7 @@ async def test_a_refused_admission_is_shown_and_nothing_changes(county_with_queu
     )
     await services.offer_place(c["inspector"].scope, application.id, OfferIn(home_code=c["home"], offered_on=ago(4)))
     for index in range(3):
-        await services.register_resident(
+        await register_person(
             system,
             ResidentIn(
                 id_number=new_id(),
