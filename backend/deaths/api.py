@@ -10,7 +10,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from backend.core.limits import ResidentId
 from backend.core.permissions import allow
 from backend.core.security import Scope
-from backend.core.web import API_BODY_ERRORS, API_ERRORS, USER
+from backend.core.web import API_BODY_ERRORS, API_ERRORS
 from backend.deaths import services
 from backend.deaths.schemas import DeathIn, DeathOut, NoticeOut
 
@@ -20,7 +20,7 @@ MULTILINE = ("funeral_arrangements",)  # as on the form (a textarea); every othe
 
 @get(
     "/api/v1/residents/{resident_id:int}/deaths",
-    opt={"access": USER},
+    opt=allow("report_death", "view_deaths"),
     tags=TAGS,
     summary="A person's death records (first report, then corrections)",
     responses=API_ERRORS,

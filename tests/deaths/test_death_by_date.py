@@ -249,3 +249,26 @@ async def test_the_api_takes_died_time_known(world, register, signed_in, bearer)
         f"/api/v1/residents/{other.id}/death", headers=headers, json={"died_at": f"{yesterday.isoformat()}T18:20:00"}
     )
     assert response.status_code == 201 and response.json()["died_time_known"] is True
+
+
+async def test_an_assessor_does_not_read_death_records(world, register, signed_in, bearer, system):  # noqa: F811
+    """The assessor's work is the self-care assessment: a death's cause, place and certificate are
+    not theirs to read (page, API or service), though the person page still says 已故."""
+    from backend.core.errors import Forbidden
+    from backend.deaths import services as deaths
+    from backend.deaths.schemas import DeathIn
+
+    county = await world.county()
+    person = await register(county)
+    await deaths.report_death(system, person.id, DeathIn(died_at=datetime(2025, 3, 10, 8, 0, tzinfo=TZ), cause="心衰"))
+    client, assessor = await signed_in("assessor", county=county)
+    headers = await bearer(assessor)
+    response = await client.get(f"/api/v1/residents/{person.id}/deaths", headers=headers)
+    assert response.status_code == 403 and "心衰" not in response.text
+    with pytest.raises(Forbidden):
+        await deaths.death_history(assessor.scope, person.id)
+    inspector_client, inspector = await signed_in("inspector", county=county)
+    seen = await inspector_client.get(f"/api/v1/residents/{person.id}/deaths", headers=await bearer(inspector))
+    assert seen.status_code == 200 and seen.json()[0]["cause"] == "心衰"
+    page = await client.get(f"/residents/{person.id}")
+    assert page.status_code == 200 and "已故" in page.text and "心衰" not in page.text

@@ -248,3 +248,15 @@ async def test_an_imported_admission_is_not_refused_and_is_listed_as_admitted_wi
     assert 'id="admitted-unassessed"' in person_page.text
     other = await client.get(f"/residents/{ids[assessed]}")
     assert 'id="admitted-unassessed"' not in other.text
+    # A county assessment after the admission is the work done: the person leaves the list and
+    # loses the mark (a home's observation would not do).
+    director = await world.user("director", home=home)
+    observed = await services.record_assessment(
+        director.scope, ids[unassessed], AssessmentIn(assessed_on=date(2024, 3, 1), **ALL_CAN)
+    )
+    assert observed.authority == "home"
+    assert [item["id"] for item in await services.admitted_unassessed(inspector.scope, county_code=county)] == [ids[unassessed]]
+    await services.record_assessment(inspector.scope, ids[unassessed], AssessmentIn(assessed_on=date(2024, 3, 5), **ALL_CAN))
+    assert await services.admitted_unassessed(inspector.scope, county_code=county) == []
+    person_page = await client.get(f"/residents/{ids[unassessed]}")
+    assert 'id="admitted-unassessed"' not in person_page.text

@@ -8,9 +8,10 @@ from typing import Any
 
 from backend.core import citizen_id, dates, money
 from backend.core.db import transaction
+from backend.core.errors import Forbidden
 from backend.core.i18n import _
 from backend.core.ledger import Change, append_audit
-from backend.core.permissions import require
+from backend.core.permissions import can, require
 from backend.core.security import Scope
 from backend.deaths.schemas import DeathOut
 from backend.deaths.services._common import (
@@ -43,7 +44,11 @@ async def death_of(scope: Scope, resident_id: int) -> DeathOut | None:
 
 
 async def death_history(scope: Scope, resident_id: int) -> list[DeathOut]:
-    """Every record of the person's death, the first report first, corrections after it."""
+    """Every record of the person's death, the first report first, corrections after it: for the
+    roles that report deaths or keep the death register (not an assessor, whose work is the
+    self-care assessment: a death's cause, place and certificate are none of it)."""
+    if not (can(scope.role, "report_death") or can(scope.role, "view_deaths")):
+        raise Forbidden(_("You may not see death records."))
     await residents.find_resident(scope, resident_id)
     rows = await DeathRecord.select(*_columns()).where(DeathRecord.resident == resident_id).order_by(DeathRecord.seq)
     return [_out(row) for row in rows]

@@ -93,8 +93,10 @@ async def admitted_unassessed(scope: Scope, county_code: str | None = None, resi
     """The persons placed in a home now (in ``scope``; of one county or one person, if given)
     whose admission had no county assessment at most the county's
     ``admission_assessment_max_age_days`` before it (入住前未评估): admissions that came by import
-    (the application refuses them) or were recorded before the rule. An emergency admission is
-    not among them (it has its own task). Each: id, name, id_number_masked, home_code,
+    (the application refuses them) or were recorded before the rule, and that the county has not
+    assessed since (a county assessment after the admission clears the person from the list: the
+    list is work to do, not a record; the admission itself stays in the timeline). An emergency
+    admission is not among them (it has its own task). Each: id, name, id_number_masked, home_code,
     admitted_on (the admission that began the present stays; transfers since do not count),
     last_assessed_on (the latest county assessment on or before it, or None)."""
     query = Resident.select(*resident_columns()).where(
@@ -126,6 +128,8 @@ async def admitted_unassessed(scope: Scope, county_code: str | None = None, resi
         key = (row["county_id"], on)
         if key not in limits:
             limits[key] = (await registry.parameters_in_force(row["county_id"], on)).admission_assessment_max_age_days
+        if any(a.assessed_on > on for a in assessments[row["id"]]):
+            continue  # assessed by the county since the admission
         last = max((a.assessed_on for a in assessments[row["id"]] if a.assessed_on <= on), default=None)
         if admission_problem(last, on, limits[key]) is None:
             continue
