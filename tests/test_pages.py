@@ -121,6 +121,25 @@ async def test_admission_age_and_default_area_are_county_parameters(signed_in, w
     assert "不超过 60 天" in shown.text and "城市" in shown.text
 
 
+async def test_parameters_left_out_keep_the_values_in_force(world, system):
+    """A client that predates the two parameters of issue 10 (its body lacks them) keeps the
+    county's values: it must not reset the default area to rural (money) or the assessment age."""
+    county = await world.county()
+    base = dict(residents_per_staff=10, death_report_deadline_hours=24, extra_months_after_death=0, inspections_per_year=4)
+    start = dates.today() + timedelta(days=5)
+    await services.set_parameters(
+        system,
+        county,
+        ParametersIn(effective_from=start, **base, admission_assessment_max_age_days=120, default_area="urban"),
+    )
+    later = start + timedelta(days=30)
+    await services.set_parameters(
+        system, county, ParametersIn(effective_from=later, **{**base, "death_report_deadline_hours": 12})
+    )
+    kept = await services.parameters_on(system, county, later)
+    assert (kept.death_report_deadline_hours, kept.admission_assessment_max_age_days, kept.default_area) == (12, 120, "urban")
+
+
 async def test_an_unexpected_error_shows_a_plain_500_page(signed_in, monkeypatch):
     client, _admin = await signed_in("admin")
 

@@ -93,5 +93,7 @@ class ParametersIn(msgspec.Struct):
     extra_months_after_death: Annotated[int, msgspec.Meta(ge=0, le=12)]
     inspections_per_year: Annotated[int, msgspec.Meta(ge=1, le=52)]
     dependents_per_carer: Annotated[int, msgspec.Meta(ge=1, le=100)] | None = None
-    admission_assessment_max_age_days: Annotated[int, msgspec.Meta(ge=1, le=3650)] = 90
-    default_area: Literal["urban", "rural"] = "rural"
+    # Issue 10's two: left out (None), they keep the value in force on ``effective_from``, so a
+    # client written before them does not reset a county's default area to rural.
+    admission_assessment_max_age_days: Annotated[int, msgspec.Meta(ge=1, le=3650)] | None = None
+    default_area: Literal["urban", "rural"] | None = None

@@ -110,6 +110,11 @@ async def set_parameters(scope: Scope, county_code: str, data: ParametersIn) -> 
     for the same future date replaces the first."""
     require_admin(scope)
     values = {name: getattr(data, name) for name in rules.PARAMETER_FIELDS}
+    if values["admission_assessment_max_age_days"] is None or values["default_area"] is None:
+        in_force = await parameters_in_force((await find_county(scope, county_code))["id"], data.effective_from)
+        for name in ("admission_assessment_max_age_days", "default_area"):
+            if values[name] is None:
+                values[name] = getattr(in_force, name)
     errors = _check_parameters(data, values)
     if errors:
         raise Invalid(errors)
