@@ -146,8 +146,11 @@ async def _form_page(
 
 
 @get("/counties/{code:str}/standards/new", opt=allow("set_standards"))
-async def standard_form(request: Request, code: FromPath[str], base_month: FromQuery[str] = "") -> Template:
-    """A new standard from a month: prefilled with the standard in force that month."""
+async def standard_form(
+    request: Request, code: FromPath[str], base_month: FromQuery[str] = "", base_area: FromQuery[str] = ""
+) -> Template:
+    """A new standard from a month: prefilled with the standard in force that month (for the
+    area ``base_area`` when given: the row the link was next to)."""
     scope = _scope(request)
     await reports.county_in_scope(scope, code)
     errors: dict[str, str] = {}
@@ -155,7 +158,7 @@ async def standard_form(request: Request, code: FromPath[str], base_month: FromQ
         month = reports.parse_month_filter(base_month, "base_month") or dates.add_months(dates.month_of(dates.today()), 1)
     except Invalid as invalid:
         errors, month = invalid.errors, dates.add_months(dates.month_of(dates.today()), 1)
-    base = await services.standard_for(scope, code, month)
+    base = await services.standard_for(scope, code, month, base_area or None)
     return await _form_page(
         request, code, reports.standard_form_values(base, month), errors, status_code=400 if errors else 200, base=base
     )

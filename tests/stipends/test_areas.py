@@ -358,3 +358,15 @@ async def test_a_bad_area_in_the_residents_file_is_refused_naming_row_and_column
     assert [(e.row, e.column) for e in refused.value.errors] == [(3, "城乡类别")]
     assert "请填写" in refused.value.errors[0].message and "农村" in refused.value.errors[0].message
     assert await Resident.count().where(Resident.county.code == county) == 0
+
+
+async def test_a_new_standard_based_on_an_area_row_is_prefilled_from_that_row(world, signed_in):
+    county = await world.county()
+    await _standards(county, [[county, "2025-01", "", *RURAL.values()], [county, "2025-01", "城市", *URBAN.values()]])
+    client, _finance = await signed_in("finance", county=county)
+    listing = await client.get(f"/counties/{county}/standards")
+    assert "base_month=2025-01&amp;base_area=urban" in listing.text and "base_month=2025-01&amp;base_area=both" in listing.text
+    urban = await client.get(f"/counties/{county}/standards/new", params={"base_month": "2025-01", "base_area": "urban"})
+    assert urban.status_code == 200 and 'value="1210.00"' in urban.text
+    both = await client.get(f"/counties/{county}/standards/new", params={"base_month": "2025-01", "base_area": "both"})
+    assert both.status_code == 200 and 'value="917.00"' in both.text and 'value="1210.00"' not in both.text

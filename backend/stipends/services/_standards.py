@@ -72,11 +72,16 @@ async def list_standards(scope: Scope, county_code: str) -> list[StandardOut]:
     return [standard_out(county_code, row, checks[(row.effective_from, row.area)]) for row in rows]
 
 
-async def standard_for(scope: Scope, county_code: str, month: date) -> StandardOut | None:
-    """The standard in force for ``month`` (None when the county has none yet), with its check."""
+async def standard_for(scope: Scope, county_code: str, month: date, area: str | None = None) -> StandardOut | None:
+    """The standard in force for ``month`` (None when the county has none yet), with its check;
+    with ``area`` (urban, rural or both), the latest row for exactly that area (the row a new
+    standard is based on)."""
     county = await registry.find_county(scope, county_code)
     rows = await standard_rows(county["id"])
-    row = rules.standard_in_force(rows, dates.month_of(month))
+    if area in rules.STANDARD_AREAS:
+        row = rules.standard_in_force([row for row in rows if row.area == area], dates.month_of(month))
+    else:
+        row = rules.standard_in_force(rows, dates.month_of(month))
     if row is None:
         return None
     return standard_out(county_code, row, check_standards(rows, await floor_rows(county["id"]))[(row.effective_from, row.area)])
