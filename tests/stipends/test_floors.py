@@ -400,3 +400,20 @@ def test_a_row_for_both_never_in_force_for_an_area_with_its_own_row_of_the_same_
     assert checks[(JAN, "both")].warnings == []  # only in force for rural persons, no rural floor
     assert ("dibao", "rural", "") in checks[(JAN, "both")].not_checked
     assert ("dibao", "urban", "") not in checks[(JAN, "both")].not_checked
+
+
+async def test_the_import_page_shows_the_warnings_of_a_standards_file(world, signed_in):
+    """The web import says what the command line says: a basic below a floor, the legacy column
+    no longer checked (the file is still imported)."""
+    from tests.stipends.helpers import STANDARD, csv_bytes
+
+    county = await world.county()
+    client, _finance = await signed_in("finance", county=county)
+    await services.add_floor(SYSTEM, county, {**RURAL_DIBAO})
+    values = {**STANDARD, "basic_floor": "500.00"}
+    data = csv_bytes(["county_code", "effective_from", *values], [[county, "2026-01", *values.values()]])
+    preview = await post_form(client, "/import", {"kind": "standards"}, files={"file": ("standards.csv", data, "text/csv")})
+    assert preview.status_code == 200
+    section = preview.text[preview.text.index('id="import-warnings"') :]
+    assert "不再检查" in section[: section.index("</div>")]
+    assert "低保" in section[: section.index("</div>")]
