@@ -38,6 +38,7 @@ if __package__ in (None, ""):  # run as a script: make the project importable
 from backend.core.dates import add_months
 from backend.demo import ASSESSMENT_HEADERS, ASSESSORS, ITEMS, RESIDENT_HEADERS, People
 from backend.residents import rules as residents_rules
+from backend.stipends.rules import AMOUNT_FIELDS
 
 ROOT = Path(__file__).resolve().parent
 # Everything is dated on or before this day, whatever the day the generator runs.
@@ -208,19 +209,7 @@ def _standard_row(county: str, area: str, fen: dict[str, int]) -> list[str]:
         county,
         "2025-01",
         area,
-        *(
-            _yuan(fen[key])
-            for key in (
-                "basic_concentrated",
-                "basic_dispersed",
-                "care_concentrated_self_care",
-                "care_concentrated_partial",
-                "care_concentrated_full_loss",
-                "care_dispersed_self_care",
-                "care_dispersed_partial",
-                "care_dispersed_full_loss",
-            )
-        ),
+        *(_yuan(fen[key]) for key in AMOUNT_FIELDS),
     ]
 
 

@@ -16,6 +16,7 @@ from backend.core.errors import Forbidden, Invalid
 from backend.core.i18n import _
 from backend.core.permissions import can
 from backend.core.security import Scope
+from backend.registry import rules as registry_rules
 from backend.registry import services as registry
 from backend.residents import rules
 from backend.residents.services._common import assessment_histories, placement_histories, resident_columns, resident_where
@@ -118,20 +119,19 @@ async def admitted_unassessed(scope: Scope, county_code: str | None = None, resi
     }
     placements = await placement_histories(ids)
     assessments = await assessment_histories(ids)
-    limits: dict[tuple[int, date], int] = {}
+    parameters = await registry.county_parameters({row["county_id"] for row in people})  # one read, any size
+    defaults = registry_rules.default_parameters()
     listed = []
     for row in people:
         admits = [event for event in sorted(placements[row["id"]], key=lambda e: (e.on, e.seq)) if event.kind == "admit"]
         if not admits or (row["id"], admits[-1].on) in emergency:
             continue
         on = admits[-1].on
-        key = (row["county_id"], on)
-        if key not in limits:
-            limits[key] = (await registry.parameters_in_force(row["county_id"], on)).admission_assessment_max_age_days
+        limit = registry_rules.parameters_in_force(parameters[row["county_id"]], on, defaults).admission_assessment_max_age_days
         if any(a.assessed_on > on for a in assessments[row["id"]]):
             continue  # assessed by the county since the admission
         last = max((a.assessed_on for a in assessments[row["id"]] if a.assessed_on <= on), default=None)
-        if admission_problem(last, on, limits[key]) is None:
+        if admission_problem(last, on, limit) is None:
             continue
         listed.append(
             {
