@@ -14,5 +14,6 @@ APP_REGISTRY = AppRegistry(
         "backend.residents.piccolo_app",
         "backend.deaths.piccolo_app",
         "backend.stipends.piccolo_app",
+        "backend.staffing.piccolo_app",
     ]
 )

@@ -68,6 +68,11 @@ MATRIX: dict[str, frozenset[str]] = {
     "prepare_claims": frozenset({DIRECTOR, ADMIN}),
     "check_claims": frozenset({FINANCE, ADMIN}),
     "view_county_claims": frozenset({FINANCE, INSPECTOR, ADMIN}),  # every home's claims of the county
+    # staffing: the staff register, training, leave, the duty roster and the daily ratio
+    "view_staffing": frozenset({DIRECTOR, INSPECTOR, FINANCE, ADMIN}),  # a home's staff and ratio; the county's view
+    "manage_staff": frozenset({DIRECTOR, INSPECTOR, ADMIN}),  # posts, certificates, training
+    "manage_roster": frozenset({DIRECTOR, ADMIN}),  # leave and the duty roster: the home's own
+    "import_staff": frozenset({INSPECTOR, ADMIN}),  # the staff and training files (the county collects them)
     # accounts
     "view_audit": frozenset({ADMIN}),
     "manage_users": frozenset({ADMIN}),

@@ -32,6 +32,7 @@ from backend.residents.services.assessments import (
 from backend.residents.services.concentration import concentration_rates, last_twelve_months
 from backend.residents.services.death import record_death_effects
 from backend.residents.services.imports import import_residents
+from backend.residents.services.presence import HomeStay, home_stays
 from backend.residents.services.queries import (
     RegisterFilter,
     due_assessments,
@@ -112,6 +113,8 @@ __all__ = [
     "find_resident_for_write",
     "placement_events",
     "placement_histories",
+    "HomeStay",
+    "home_stays",
     "record_death_effects",
     "resident_ids",
     # the working-day calendar (core.calendar), named here too for older imports

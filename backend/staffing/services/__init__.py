@@ -1,0 +1,13 @@
+"""Staffing use cases: the only code that reads or writes the staffing tables.
+
+The pages, the API and the command line call these with the acting ``Scope``. Residents come
+from ``residents.services`` (``home_stays``), homes and parameters from ``registry.services``.
+"""
+
+from backend.staffing.services._ratio import HomeInputs, inputs_for, ratio_series_for
+
+__all__ = [
+    "HomeInputs",
+    "inputs_for",
+    "ratio_series_for",
+]
