@@ -77,3 +77,19 @@ async def test_counting_the_day_of_arrival_and_the_day_after_leaving(world, syst
     assert (before.staff, now.staff) == (3, 2)  # A1, A3, A4 yesterday; A1, A2 today
     assert (before.carers, now.carers) == (1, 0)
     assert now.required_staff == 1 and now.compliant
+
+
+async def test_an_admission_that_would_break_the_ratio_is_warned_of(world, system):
+    county = await world.county()
+    home = await world.home(county)
+    home_id = (await registry.find_home(system, home))["id"]
+    today = dates.today()
+    for _ in range(10):
+        await _person(system, county, home, today - timedelta(days=100))
+    await _post(home_id, "B1", today - timedelta(days=100))
+    assert (await services.ratio_series_for([home_id], today, today))[home_id][0].compliant
+    warning = await services.check_change(home_id, services.ADMISSION, services.ProjectedChange(on=today, admit=1))
+    assert warning is not None and (warning.day.required_staff, warning.day.staff, warning.day.day) == (2, 1, today)
+    assert "2" in warning.message and "1" in warning.message
+    await _post(home_id, "B2", today - timedelta(days=100))
+    assert await services.check_change(home_id, services.ADMISSION, services.ProjectedChange(on=today, admit=1)) is None

@@ -4,9 +4,31 @@ The pages, the API and the command line call these with the acting ``Scope``. Re
 from ``residents.services`` (``home_stays``), homes and parameters from ``registry.services``.
 """
 
+from backend.staffing.services._breach import (
+    ADMISSION,
+    CAUSES,
+    DEPARTURE,
+    LEAVE,
+    BreachWarning,
+    ProjectedChange,
+    breach_message,
+    check_change,
+    record_breach,
+)
 from backend.staffing.services._ratio import HomeInputs, inputs_for, ratio_series_for
 
 __all__ = [
+    # warnings before a breach of the ratio (issue 11 point 5)
+    "ADMISSION",
+    "CAUSES",
+    "DEPARTURE",
+    "LEAVE",
+    "BreachWarning",
+    "ProjectedChange",
+    "breach_message",
+    "check_change",
+    "record_breach",
+    # the daily ratio, set-based
     "HomeInputs",
     "inputs_for",
     "ratio_series_for",

@@ -1,0 +1,4 @@
+"""Staffing JSON API (``/api/v1/…``, tag ``staffing``), one module per resource (issue 11).
+``ROUTES`` is what backend/app.py mounts."""
+
+ROUTES: list = []
