@@ -23,6 +23,7 @@ from backend.deaths import services as deaths
 from backend.registry import services as registry
 from backend.registry.schemas import ImportResult
 from backend.residents import services as residents
+from backend.staffing import services as staffing
 from backend.stipends import services as stipends
 
 
@@ -49,6 +50,7 @@ class ImportKind:
 _REGISTRY = "backend.registry.exchange"
 _RESIDENTS = "backend.residents.exchange"
 _STIPENDS = "backend.stipends.exchange"
+_STAFFING = "backend.staffing.exchange"
 
 KINDS: dict[str, ImportKind] = {
     "counties": ImportKind("counties", f"{_REGISTRY}:COUNTY_COLUMNS", registry.import_counties),
@@ -72,6 +74,8 @@ KINDS: dict[str, ImportKind] = {
     ),
     "payments": ImportKind("payments", f"{_STIPENDS}:LINE_COLUMNS", stipends.import_payments, roles=roles_for("import_payments")),
     "claims": ImportKind("claims", f"{_STIPENDS}:LINE_COLUMNS", stipends.import_claims, roles=roles_for("import_claims")),
+    "staff": ImportKind("staff", f"{_STAFFING}:STAFF_COLUMNS", staffing.import_staff, roles=roles_for("import_staff")),
+    "training": ImportKind("training", f"{_STAFFING}:TRAINING_COLUMNS", staffing.import_training, roles=roles_for("import_staff")),
 }
 
 
@@ -87,6 +91,8 @@ KIND_LABELS = {
     "standards": N_("stipend standards"),
     "payments": N_("payment list"),
     "claims": N_("claims"),
+    "staff": N_("staff register"),
+    "training": N_("staff training records"),
 }
 KIND_EFFECTS = {
     "residents": N_(
@@ -102,6 +108,10 @@ KIND_EFFECTS = {
     "payments": N_("The lines are compared with the register when their month is reconciled."),
     "claims": N_("The lines are compared with the register when their month is reconciled."),
     "calendar": N_("Deadlines counted in working days follow the new calendar from now on."),
+    "staff": N_(
+        "New posts are added to the homes' staff registers; a post already there takes the file's values, and an empty cell keeps what is recorded. The daily staff ratio counts the posts from their dates."
+    ),
+    "training": N_("The training records are added to the posts; a carer with care-skills training is no longer shown as untrained."),
 }
 
 

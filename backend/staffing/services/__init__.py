@@ -15,7 +15,10 @@ from backend.staffing.services._breach import (
     check_change,
     record_breach,
 )
+from backend.staffing.services._imports import import_staff, import_training
 from backend.staffing.services._ratio import HomeInputs, inputs_for, ratio_series_for
+from backend.staffing.services._staff import create_staff, end_staff, get_staff, list_staff, update_staff
+from backend.staffing.services._training import list_training, record_training
 
 __all__ = [
     # warnings before a breach of the ratio (issue 11 point 5)
@@ -28,6 +31,17 @@ __all__ = [
     "breach_message",
     "check_change",
     "record_breach",
+    # the staff register and training (issue 11 points 1 and 2)
+    "create_staff",
+    "end_staff",
+    "get_staff",
+    "list_staff",
+    "update_staff",
+    "list_training",
+    "record_training",
+    # the staff and training files (interfaces §3)
+    "import_staff",
+    "import_training",
     # the daily ratio, set-based
     "HomeInputs",
     "inputs_for",
