@@ -94,7 +94,16 @@ _QUEUE = "an application of a county's admission queue (county scope: test_out_o
 _APPLY = "an application of a person of the actor's county (tests/residents/test_queue.py: another county's person is not found)"
 _NEW = "registers a new person in the actor's county (tests/residents: another county is refused)"
 
+_STAFF = "a post of a home's staff register names no person of the register (tests/test_scope_routes.py walks it by home and post)"
+
 NOT_WALKED: dict[tuple[str, str], str] = {
+    ("POST", "/homes/{code:str}/staff/new"): _STAFF,
+    ("POST", "/homes/{code:str}/staff/{staff_no:str}"): _STAFF,
+    ("POST", "/homes/{code:str}/staff/{staff_no:str}/end"): _STAFF,
+    ("POST", "/homes/{code:str}/staff/{staff_no:str}/training"): _STAFF,
+    ("POST", "/api/v1/homes/{code:str}/staff"): _STAFF,
+    ("PATCH", "/api/v1/homes/{code:str}/staff/{staff_no:str}"): _STAFF,
+    ("POST", "/api/v1/homes/{code:str}/staff/{staff_no:str}/training"): _STAFF,
     ("POST", "/login"): "public: signs in",
     ("POST", "/logout"): "the caller's own session",
     ("POST", "/account/password"): "the caller's own account",

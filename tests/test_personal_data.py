@@ -29,6 +29,8 @@ from backend.deaths.schemas import DeathIn
 from backend.residents import services as residents
 from backend.residents.queue_schemas import ApplicationIn
 from backend.residents.schemas import AssessmentIn, ResidentIn
+from backend.staffing import services as staffing
+from backend.staffing.schemas import StaffIn
 from backend.stipends import claims, services, workflow
 from tests.conftest import post_form
 from tests.residents.helpers import new_id, register_person
@@ -104,6 +106,11 @@ async def disclosing_world(world, signed_in, bearer):
     position = next(i for i, f in enumerate(report.findings) if f.code == "TIER_MISMATCH")
     await workflow.review_finding(SYSTEM, report.run_id, position, "confirmed")
     claim = await claims.generate_claim(SYSTEM, home, MONTH)
+    # A post of the home's staff register with an ID number (the staff pages and API mask it).
+    staff_number = _number()
+    await staffing.create_staff(
+        SYSTEM, home, StaffIn(staff_no="S001", name="戊员工", post="carer", hired_on=date(2025, 1, 2), id_number=staff_number)
+    )
     clients, usernames, user_ids = {}, {}, []
     for role in ROLES:
         client, user = await signed_in(
@@ -122,7 +129,7 @@ async def disclosing_world(world, signed_in, bearer):
         "application": application.id,
         "clients": clients,
         "usernames": usernames,
-        "numbers": shown,
+        "numbers": shown | {staff_number},
         "findings": sorted(shown),
     }
 
@@ -135,6 +142,7 @@ def _fills(w: dict) -> dict[str, list[str]]:
         "{user_id:int}": [str(user_id) for user_id in w["users"]],
         "{application_id:int}": [str(w["application"])],
         "{step:str}": ["offer", "accept", "decline", "withdraw"],
+        "{staff_no:str}": ["S001"],
     }
 
 
@@ -188,6 +196,8 @@ async def test_no_answer_but_the_revealing_ones_shows_a_full_id_number(app, disc
         "/api/v1/counties/{code:str}/stipend-runs/{run_id:str}/review",
         "/api/v1/residents/{resident_id:int}/deaths",
         "/api/v1/counties/{code:str}/admission-queue",
+        "/api/v1/homes/{code:str}/staff",
+        "/api/v1/homes/{code:str}/staff/{staff_no:str}",
     ):
         assert path in api_lists, path
 

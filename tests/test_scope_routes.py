@@ -26,6 +26,8 @@ from backend.deaths.schemas import DeathIn
 from backend.residents import services as residents
 from backend.residents.queue_schemas import ApplicationIn
 from backend.residents.schemas import PlacementIn, ResidentIn
+from backend.staffing import services as staffing
+from backend.staffing.schemas import StaffIn
 from backend.stipends import claims as stipend_claims
 from backend.stipends import services as stipend_services
 from tests.conftest import post_form
@@ -36,6 +38,7 @@ from tests.stipends.helpers import import_standard
 
 # Path parameter → which kind of record it names (so the test can pick an out-of-scope one).
 PARAMETER_KINDS = [
+    (re.compile(r"^(/api/v1)?/homes/\{code:str\}/staff/\{staff_no:str\}"), "staff"),  # a post of the home's staff
     (re.compile(r"^(/api/v1)?/counties/\{code:str\}"), "county"),
     (re.compile(r"^(/api/v1)?/homes/\{code:str\}"), "home"),
     (re.compile(r"^(/api/v1)?/residents/\{resident_id:int\}"), "resident"),
@@ -45,6 +48,7 @@ PARAMETER_KINDS = [
     (re.compile(r"^(/api/v1)?/admission-applications/\{application_id:int\}"), "application"),
 ]
 PARAMETER_PLACEHOLDERS = {
+    "staff": r"\{code:str\}/staff/\{staff_no:str\}",
     "county": r"\{code:str\}",
     "home": r"\{code:str\}",
     "resident": r"\{resident_id:int\}",
@@ -125,6 +129,10 @@ async def two_worlds(world, signed_in, bearer):
         Scope.system(),
         ApplicationIn(resident_id=waiting.id, applicant="self", applied_on=date(2024, 2, 1), preferred_home_code=home_b),
     )
+    # A post of home B's staff register.
+    await staffing.create_staff(
+        Scope.system(), home_b, StaffIn(staff_no="B001", name="外人LEAKPERSON", post="carer", hired_on=date(2024, 1, 2))
+    )
     people = {}
     for role, home, county in (
         ("director", home_a, None),
@@ -143,6 +151,7 @@ async def two_worlds(world, signed_in, bearer):
         "run_b": run.run_id,
         "claim_b": str(claim.id),
         "application_b": str(application.id),
+        "staff_b": f"{home_b}/staff/B001",
         "user_b": str((await world.user("director", home=home_b)).id),
     }
 
@@ -161,6 +170,9 @@ API_BODIES = [
     (re.compile(r"/admission-applications/\d+/offer$"), {"home_code": "X", "offered_on": "2024-03-01"}),
     (re.compile(r"/admission-applications/\d+/accept$"), {"admitted_on": "2024-03-01"}),
     (re.compile(r"/admission-applications/\d+/(decline|withdraw)$"), {"on": "2024-03-01", "reason": "本人撤回"}),
+    (re.compile(r"/staff$"), {"staff_no": "X1", "name": "李桂兰", "post": "carer", "hired_on": "2024-01-02"}),
+    (re.compile(r"/staff/[^/]+/training$"), {"topic": "fire", "trained_on": "2024-03-01", "hours": 2}),
+    (re.compile(r"/staff/[^/]+$"), {"name": "改名"}),
 ]
 
 
@@ -194,6 +206,7 @@ async def test_out_of_scope_records_are_not_found_on_every_route(app, two_worlds
             "claim": two_worlds["claim_b"],
             "user": two_worlds["user_b"],
             "application": two_worlds["application_b"],
+            "staff": two_worlds["staff_b"],
         }[kind]
         concrete = re.sub(PARAMETER_PLACEHOLDERS[kind], value, path)
         rule = access_rule(handler, path)
