@@ -75,7 +75,9 @@ KINDS: dict[str, ImportKind] = {
     "payments": ImportKind("payments", f"{_STIPENDS}:LINE_COLUMNS", stipends.import_payments, roles=roles_for("import_payments")),
     "claims": ImportKind("claims", f"{_STIPENDS}:LINE_COLUMNS", stipends.import_claims, roles=roles_for("import_claims")),
     "staff": ImportKind("staff", f"{_STAFFING}:STAFF_COLUMNS", staffing.import_staff, roles=roles_for("import_staff")),
-    "training": ImportKind("training", f"{_STAFFING}:TRAINING_COLUMNS", staffing.import_training, roles=roles_for("import_staff")),
+    "training": ImportKind(
+        "training", f"{_STAFFING}:TRAINING_COLUMNS", staffing.import_training, roles=roles_for("import_staff")
+    ),
 }
 
 
@@ -111,7 +113,9 @@ KIND_EFFECTS = {
     "staff": N_(
         "New posts are added to the homes' staff registers; a post already there takes the file's values, and an empty cell keeps what is recorded. The daily staff ratio counts the posts from their dates."
     ),
-    "training": N_("The training records are added to the posts; a carer with care-skills training is no longer shown as untrained."),
+    "training": N_(
+        "The training records are added to the posts; a carer with care-skills training is no longer shown as untrained."
+    ),
 }
 
 

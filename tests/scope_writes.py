@@ -94,7 +94,9 @@ _QUEUE = "an application of a county's admission queue (county scope: test_out_o
 _APPLY = "an application of a person of the actor's county (tests/residents/test_queue.py: another county's person is not found)"
 _NEW = "registers a new person in the actor's county (tests/residents: another county is refused)"
 
-_STAFF = "a post of a home's staff register names no person of the register (tests/test_scope_routes.py walks it by home and post)"
+_STAFF = (
+    "a post of a home's staff register names no person of the register (tests/test_scope_routes.py walks it by home and post)"
+)
 
 NOT_WALKED: dict[tuple[str, str], str] = {
     ("POST", "/homes/{code:str}/staff/new"): _STAFF,

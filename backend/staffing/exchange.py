@@ -64,9 +64,7 @@ STAFF_COLUMNS = [
     Column("name", "姓名", text(50), rule=N_("Required; at most 50 characters."), example="李桂兰"),
     Column("role", "岗位", post_cell, rule=N_("管理, 护理, 炊事, 医护, 安保 or 其他."), example="护理"),
     Column("hired_on", "入职日期", date_cell, rule=N_("A date, at most 90 days ahead."), example="2024-03-01"),
-    Column(
-        "left_on", "离职日期", date_cell, required=False, rule=N_("Optional: the first day out of post."), example=""
-    ),
+    Column("left_on", "离职日期", date_cell, required=False, rule=N_("Optional: the first day out of post."), example=""),
     Column(
         "health_cert_expires",
         "健康证到期",
@@ -85,7 +83,12 @@ STAFF_COLUMNS = [
         example="聘用",
     ),
     Column(
-        "carer_cert", "养老护理员证书", carer_cert_cell, required=False, rule=N_("Optional: 无, 初级, 中级, 高级 or 技师."), example="初级"
+        "carer_cert",
+        "养老护理员证书",
+        carer_cert_cell,
+        required=False,
+        rule=N_("Optional: 无, 初级, 中级, 高级 or 技师."),
+        example="初级",
     ),
     Column(
         "id_number",

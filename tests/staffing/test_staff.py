@@ -13,11 +13,11 @@ from backend.core.errors import Forbidden, Invalid, NotFound
 from backend.core.security import Scope
 from backend.core.tables import AuditEntry
 from backend.registry import services as registry
+from backend.residents.schemas import ResidentIn
 from backend.staffing import services
 from backend.staffing.schemas import StaffIn, StaffPatch
 from backend.staffing.tables import RatioBreach, StaffMember, TrainingRecord
 from tests.residents.helpers import new_id, register_person
-from backend.residents.schemas import ResidentIn
 
 LONG_AGO = date(2024, 1, 2)
 
@@ -62,8 +62,12 @@ async def test_add_edit_and_list_a_post(homes, system):
     created = await services.create_staff(scope, a["code"], post(id_number=number, carer_cert="junior", employment="contract"))
     assert created.staff_no == "A001" and created.current and created.untrained_carer and not created.trained_carer
     assert created.id_number_masked == number[:6] + "********" + number[-4:]
-    await services.create_staff(scope, a["code"], post("B002", name="王师傅", post="cook", health_cert_expires=dates.today() + timedelta(days=10)))
-    await services.create_staff(scope, a["code"], post("C003", name="赵会计", post="manager", left_on=date(2024, 6, 1), left_reason="辞职"))
+    await services.create_staff(
+        scope, a["code"], post("B002", name="王师傅", post="cook", health_cert_expires=dates.today() + timedelta(days=10))
+    )
+    await services.create_staff(
+        scope, a["code"], post("C003", name="赵会计", post="manager", left_on=date(2024, 6, 1), left_reason="辞职")
+    )
     changed = await services.update_staff(scope, a["code"], "A001", StaffPatch(name="李桂芳", fire_operator_cert=True))
     assert changed.name == "李桂芳" and changed.fire_operator_cert and changed.id_number_masked.endswith(number[-4:])
     listed = await services.list_staff(scope, a["code"])
@@ -98,7 +102,9 @@ async def test_one_id_in_two_homes_only_with_dates_that_do_not_overlap(homes):
     before = await state()
     # the inspector of the county sees both homes: the message names home A and its dates
     with pytest.raises(Invalid) as refused:
-        await services.create_staff(inspector_of(b["county_id"]), b["code"], post("X9", id_number=number, hired_on=date(2024, 12, 1)))
+        await services.create_staff(
+            inspector_of(b["county_id"]), b["code"], post("X9", id_number=number, hired_on=date(2024, 12, 1))
+        )
     assert set(refused.value.errors) == {"id_number"}
     assert "甲敬老院" in refused.value.errors["id_number"] and "2024" in refused.value.errors["id_number"]
     # the director of home C (another county) is told "another home", nothing more
@@ -213,8 +219,12 @@ async def _residents(system, home: dict, county_code: str, count: int) -> None:
         await register_person(
             system,
             ResidentIn(
-                id_number=new_id(), name="测试对象", county_code=county_code, approved_on=date(2024, 1, 1),
-                home_code=home["code"], admitted_on=date(2024, 1, 5),
+                id_number=new_id(),
+                name="测试对象",
+                county_code=county_code,
+                approved_on=date(2024, 1, 1),
+                home_code=home["code"],
+                admitted_on=date(2024, 1, 5),
             ),
         )
 

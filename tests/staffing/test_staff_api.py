@@ -20,7 +20,9 @@ BODY = {"staff_no": "A001", "name": "李桂兰", "post": "carer", "hired_on": "2
 async def _setting(world, signed_in, bearer, role="director"):
     county = await world.county()
     home = await world.home(county, name="甲敬老院")
-    client, user = await signed_in(role, home=home if role == "director" else None, county=county if role != "director" and role != "admin" else None)
+    client, user = await signed_in(
+        role, home=home if role == "director" else None, county=county if role != "director" and role != "admin" else None
+    )
     return county, home, client, await bearer(user)
 
 
@@ -45,7 +47,9 @@ async def test_staff_and_training_through_the_api(world, system, signed_in, bear
     changed = await client.patch(f"/api/v1/homes/{home}/staff/A001", headers=headers, json={"carer_cert": "senior"})
     assert changed.status_code == 200 and changed.json()["carer_cert"] == "senior"
     trained = await client.post(
-        f"/api/v1/homes/{home}/staff/A001/training", headers=headers, json={"topic": "care", "trained_on": "2024-02-01", "hours": 1.5}
+        f"/api/v1/homes/{home}/staff/A001/training",
+        headers=headers,
+        json={"topic": "care", "trained_on": "2024-02-01", "hours": 1.5},
     )
     assert trained.status_code == 201, trained.text
     assert (trained.json()["hours"], trained.json()["hours_tenths"]) == ("1.5", 15)
@@ -69,7 +73,10 @@ async def test_bad_input_is_400_naming_the_field_and_writes_nothing(world, syste
     assert bad_no.status_code == 400
     hours = await client.post(f"/api/v1/homes/{home}/staff", headers=headers, json=BODY)
     assert hours.status_code == 201
-    for bad in ({"topic": "care", "trained_on": "2024-02-01", "hours": 0}, {"topic": "care", "trained_on": "2024-02-01", "hours": 1.25}):
+    for bad in (
+        {"topic": "care", "trained_on": "2024-02-01", "hours": 0},
+        {"topic": "care", "trained_on": "2024-02-01", "hours": 1.25},
+    ):
         refused = await client.post(f"/api/v1/homes/{home}/staff/A001/training", headers=headers, json=bad)
         assert refused.status_code == 400, bad
     assert await _count(system, home) == (before[0] + 1, before[1])
@@ -80,18 +87,31 @@ async def test_the_departure_warning_through_the_api(world, system, signed_in, b
     for _ in range(11):
         await register_person(
             system,
-            ResidentIn(id_number=new_id(), name="对象", county_code=county, approved_on=date(2024, 1, 1), home_code=home, admitted_on=date(2024, 1, 5)),
+            ResidentIn(
+                id_number=new_id(),
+                name="对象",
+                county_code=county,
+                approved_on=date(2024, 1, 1),
+                home_code=home,
+                admitted_on=date(2024, 1, 5),
+            ),
         )
     for no in ("A1", "A2"):
-        assert (await client.post(f"/api/v1/homes/{home}/staff", headers=headers, json={**BODY, "staff_no": no})).status_code == 201
+        assert (
+            await client.post(f"/api/v1/homes/{home}/staff", headers=headers, json={**BODY, "staff_no": no})
+        ).status_code == 201
     left_on = (dates.today() + timedelta(days=1)).isoformat()
-    refused = await client.patch(f"/api/v1/homes/{home}/staff/A2", headers=headers, json={"left_on": left_on, "left_reason": "辞职"})
+    refused = await client.patch(
+        f"/api/v1/homes/{home}/staff/A2", headers=headers, json={"left_on": left_on, "left_reason": "辞职"}
+    )
     assert refused.status_code == 400 and set(refused.json()["errors"]) == {"confirm_breach"}
     assert (await services.get_staff(system, home, "A2")).left_on is None
     home_id = (await registry.find_home(system, home))["id"]
     assert await RatioBreach.count().where(RatioBreach.home == home_id) == 0
     confirmed = await client.patch(
-        f"/api/v1/homes/{home}/staff/A2", headers=headers, json={"left_on": left_on, "left_reason": "辞职", "confirm_breach": True}
+        f"/api/v1/homes/{home}/staff/A2",
+        headers=headers,
+        json={"left_on": left_on, "left_reason": "辞职", "confirm_breach": True},
     )
     assert confirmed.status_code == 200 and confirmed.json()["left_on"] == left_on
     assert await RatioBreach.count().where(RatioBreach.home == home_id) == 1

@@ -22,7 +22,19 @@ from tests.conftest import post_form
 from tests.residents.helpers import new_id
 from tests.residents.test_imports import as_csv, as_xlsx
 
-STAFF_HEADERS = ["机构编码", "工号", "姓名", "岗位", "入职日期", "离职日期", "健康证到期", "消防设施操作员证", "用工形式", "养老护理员证书", "身份证号"]
+STAFF_HEADERS = [
+    "机构编码",
+    "工号",
+    "姓名",
+    "岗位",
+    "入职日期",
+    "离职日期",
+    "健康证到期",
+    "消防设施操作员证",
+    "用工形式",
+    "养老护理员证书",
+    "身份证号",
+]
 TRAINING_HEADERS = ["home_code", "staff_no", "topic", "trained_on", "hours", "provider"]
 
 
@@ -62,7 +74,12 @@ async def test_a_staff_file_is_imported_and_a_second_import_changes_nothing(home
     assert (posts["A001"].post, posts["A001"].employment, posts["A001"].carer_cert) == ("carer", "contract", "junior")
     assert posts["K01"].health_cert_expires == date(2027, 3, 1)
     manager = await services.get_staff(scope, b, "M01")
-    assert (manager.post, manager.left_on, manager.fire_operator_cert, manager.employment) == ("manager", date(2025, 6, 30), True, "civil")
+    assert (manager.post, manager.left_on, manager.fire_operator_cert, manager.employment) == (
+        "manager",
+        date(2025, 6, 30),
+        True,
+        "civil",
+    )
     assert await AuditEntry.count().where(AuditEntry.action == "staff.import") >= 3
     before = await state()
     second = await run_import(scope, "staff", "staff.csv", data)
@@ -119,7 +136,9 @@ async def test_an_overlapping_post_of_one_id_in_two_homes_is_refused(homes, syst
     assert {(error.row, error.column) for error in refused.value.errors} == {(2, "身份证号"), (3, "身份证号")}
     assert await state() == before
     # against the database: a post of home C (another county) holds the number
-    await services.create_staff(system, c, StaffIn(staff_no="C1", name="李桂兰", post="carer", hired_on=date(2024, 6, 1), id_number=number))
+    await services.create_staff(
+        system, c, StaffIn(staff_no="C1", name="李桂兰", post="carer", hired_on=date(2024, 6, 1), id_number=number)
+    )
     before = await state()
     with pytest.raises(ExchangeError) as refused:
         await run_import(inspector(homes["a"]), "staff", "staff.csv", as_csv(STAFF_HEADERS, rows[:1]))

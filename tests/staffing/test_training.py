@@ -22,7 +22,9 @@ async def posts(world, system):
     county = await world.county()
     mine, theirs = await world.home(county), await world.home(county)
     for code in (mine, theirs):
-        await services.create_staff(system, code, StaffIn(staff_no="A001", name="李桂兰", post="carer", hired_on=date(2024, 1, 2)))
+        await services.create_staff(
+            system, code, StaffIn(staff_no="A001", name="李桂兰", post="carer", hired_on=date(2024, 1, 2))
+        )
     return await registry.find_home(system, mine), await registry.find_home(system, theirs)
 
 
@@ -34,7 +36,9 @@ async def test_recording_training_makes_a_carer_trained(posts):
     mine, _theirs = posts
     scope = director_of(mine)
     assert (await services.get_staff(scope, mine["code"], "A001")).untrained_carer
-    fire = await services.record_training(scope, mine["code"], "A001", TrainingIn(topic="fire", trained_on=date(2024, 3, 1), hours=2))
+    fire = await services.record_training(
+        scope, mine["code"], "A001", TrainingIn(topic="fire", trained_on=date(2024, 3, 1), hours=2)
+    )
     assert (fire.hours, fire.hours_tenths) == ("2.0", 20)
     assert (await services.get_staff(scope, mine["code"], "A001")).untrained_carer  # fire training is not care training
     care = await services.record_training(
@@ -73,7 +77,9 @@ async def test_the_same_topic_on_the_same_day_is_refused(posts):
     await services.record_training(scope, mine["code"], "A001", TrainingIn(topic="care", trained_on=date(2024, 3, 1), hours=2))
     before = await _records(mine)
     with pytest.raises(Invalid) as refused:
-        await services.record_training(scope, mine["code"], "A001", TrainingIn(topic="care", trained_on=date(2024, 3, 1), hours=3))
+        await services.record_training(
+            scope, mine["code"], "A001", TrainingIn(topic="care", trained_on=date(2024, 3, 1), hours=3)
+        )
     assert set(refused.value.errors) == {"trained_on"}
     assert await _records(mine) == before
 
@@ -82,9 +88,13 @@ async def test_another_homes_post_is_not_found(posts):
     mine, theirs = posts
     before = await _records(theirs)
     with pytest.raises(NotFound):
-        await services.record_training(director_of(mine), theirs["code"], "A001", TrainingIn(topic="care", trained_on=date(2024, 3, 1), hours=2))
+        await services.record_training(
+            director_of(mine), theirs["code"], "A001", TrainingIn(topic="care", trained_on=date(2024, 3, 1), hours=2)
+        )
     with pytest.raises(NotFound):
         await services.list_training(director_of(mine), theirs["code"], "A001")
     with pytest.raises(NotFound):
-        await services.record_training(director_of(mine), mine["code"], "NOBODY", TrainingIn(topic="care", trained_on=date(2024, 3, 1), hours=2))
+        await services.record_training(
+            director_of(mine), mine["code"], "NOBODY", TrainingIn(topic="care", trained_on=date(2024, 3, 1), hours=2)
+        )
     assert await _records(theirs) == before

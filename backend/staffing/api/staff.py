@@ -23,7 +23,9 @@ class StaffController(Controller):
     opt = allow("view_staffing")
 
     @get("/", summary="The home's staff: current posts first, then former ones (IDs masked)", responses=API_ERRORS)
-    async def list_posts(self, actor: NamedDependency[Scope], code: FromPath[str], include_former: FromQuery[bool] = True) -> list[StaffOut]:
+    async def list_posts(
+        self, actor: NamedDependency[Scope], code: FromPath[str], include_former: FromQuery[bool] = True
+    ) -> list[StaffOut]:
         return await services.list_staff(actor, code, include_former=include_former)
 
     @post("/", opt=allow("manage_staff"), summary="Add a post to the home", responses=API_BODY_ERRORS)
@@ -40,15 +42,21 @@ class StaffController(Controller):
         summary="Change a post; left_on ends it (confirm_breach: true when the ratio would break)",
         responses=API_BODY_ERRORS,
     )
-    async def change(self, actor: NamedDependency[Scope], code: FromPath[str], staff_no: FromPath[str], data: JSONBody[StaffPatch]) -> StaffOut:
+    async def change(
+        self, actor: NamedDependency[Scope], code: FromPath[str], staff_no: FromPath[str], data: JSONBody[StaffPatch]
+    ) -> StaffOut:
         return await services.update_staff(actor, code, staff_no, data)
 
     @get("/{staff_no:str}/training", summary="The post's training records, latest first", responses=API_ERRORS)
     async def training(self, actor: NamedDependency[Scope], code: FromPath[str], staff_no: FromPath[str]) -> list[TrainingOut]:
         return await services.list_training(actor, code, staff_no)
 
-    @post("/{staff_no:str}/training", opt=allow("manage_staff"), summary="Record a training of the post", responses=API_BODY_ERRORS)
-    async def record(self, actor: NamedDependency[Scope], code: FromPath[str], staff_no: FromPath[str], data: JSONBody[TrainingIn]) -> TrainingOut:
+    @post(
+        "/{staff_no:str}/training", opt=allow("manage_staff"), summary="Record a training of the post", responses=API_BODY_ERRORS
+    )
+    async def record(
+        self, actor: NamedDependency[Scope], code: FromPath[str], staff_no: FromPath[str], data: JSONBody[TrainingIn]
+    ) -> TrainingOut:
         return await services.record_training(actor, code, staff_no, data)
 
 

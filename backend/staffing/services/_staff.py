@@ -68,7 +68,9 @@ def _date_errors(values: dict[str, Any], today: date) -> dict[str, str]:
     elif hired_on > today + timedelta(days=HIRE_AHEAD_DAYS):
         errors["hired_on"] = _("The hire date may be at most {days} days ahead.").format(days=HIRE_AHEAD_DAYS)
     elif hired_on.year < dates.FIRST_YEAR:
-        errors["hired_on"] = _("The year must be between {first} and {last}.").format(first=dates.FIRST_YEAR, last=dates.LAST_YEAR)
+        errors["hired_on"] = _("The year must be between {first} and {last}.").format(
+            first=dates.FIRST_YEAR, last=dates.LAST_YEAR
+        )
     if hired_on is not None and left_on is not None and left_on < hired_on:
         errors["left_on"] = _("The leaving date cannot be before the hire date.")
     return errors
@@ -125,9 +127,9 @@ def overlap_message(scope: Scope, home: dict[str, Any] | None, hired_on: date, l
     if home is None or not visible(scope, home):
         return _("This ID number holds a post in another home at the same time: one person's posts may not overlap.")
     if left_on is None:
-        return _("This ID number holds a post in {home} since {start} (still in post): one person's posts may not overlap.").format(
-            home=home["name"], start=formatting.day(hired_on)
-        )
+        return _(
+            "This ID number holds a post in {home} since {start} (still in post): one person's posts may not overlap."
+        ).format(home=home["name"], start=formatting.day(hired_on))
     return _("This ID number holds a post in {home} from {start} to {end}: one person's posts may not overlap.").format(
         home=home["name"], start=formatting.day(hired_on), end=formatting.day(left_on)
     )
@@ -287,24 +289,18 @@ async def create_staff(scope: Scope, home_code: str, data: StaffIn) -> StaffOut:
     return await get_staff(scope, home["code"], values["staff_no"])
 
 
-async def _departure(
-    scope: Scope, home_id: int, before: dict[str, Any], left_on: date | None, confirm: bool
-) -> Any:
+async def _departure(scope: Scope, home_id: int, before: dict[str, Any], left_on: date | None, confirm: bool) -> Any:
     """The warning to record when the post ends (or ends earlier) on ``left_on`` and the ratio
     breaks; refused (``confirm_breach``, the warning's message) unless confirmed."""
     if left_on is None or (before["left_on"] is not None and left_on >= before["left_on"]):
         return None
-    warning = await check_change(
-        home_id, DEPARTURE, ProjectedChange(on=left_on, staff_id=before["id"], left_on=left_on)
-    )
+    warning = await check_change(home_id, DEPARTURE, ProjectedChange(on=left_on, staff_id=before["id"], left_on=left_on))
     if warning is not None and not confirm:
         raise Invalid({"confirm_breach": warning.message})
     return warning
 
 
-async def _change(
-    scope: Scope, home_code: str, staff_no: str, changes: dict[str, Any], confirm: bool, ending: bool
-) -> StaffOut:
+async def _change(scope: Scope, home_code: str, staff_no: str, changes: dict[str, Any], confirm: bool, ending: bool) -> StaffOut:
     """Apply ``changes`` to the post in one transaction: the checks, the departure warning,
     the row, the confirmed breach and one audit record (``staff.end`` when the post ends)."""
     may_manage(scope)
@@ -328,7 +324,9 @@ async def _change(
             await StaffMember.update({**stored, "updated_at": dates.now_utc()}).where(StaffMember.id == before["id"])
             action = "staff.end" if newly_ended else "staff.update"
             key = f"{home['code']}/{staff_no}"
-            await append_audit(scope.user_id, scope.username, [Change(action, "staff", key, audit_view(before), audit_view(values))])
+            await append_audit(
+                scope.user_id, scope.username, [Change(action, "staff", key, audit_view(before), audit_view(values))]
+            )
         if warning is not None:
             await record_breach(scope, home["id"], warning, f"{staff_no} {values['name']}")
     return await get_staff(scope, home["code"], staff_no)

@@ -99,7 +99,12 @@ async def record_training(scope: Scope, home_code: str, staff_no: str, data: Tra
             created_by=scope.username,
         )
         await row.save()
-        after = {"topic": data.topic, "trained_on": data.trained_on.isoformat(), "hours": hours_text(tenths), "provider": provider}
+        after = {
+            "topic": data.topic,
+            "trained_on": data.trained_on.isoformat(),
+            "hours": hours_text(tenths),
+            "provider": provider,
+        }
         key = f"{home['code']}/{staff_no}/{data.topic}/{data.trained_on.isoformat()}"
         await append_audit(scope.user_id, scope.username, [Change("training.create", "training", key, None, after)])
     return _out(await TrainingRecord.select().where(TrainingRecord.id == row.id).first(), staff_no)

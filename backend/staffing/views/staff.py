@@ -136,9 +136,7 @@ def edit_values(post_out) -> dict[str, str]:
     }
 
 
-async def post_page(
-    request: Request, code: str, staff_no: str, status_code: int = 200, **context: Any
-) -> Template:
+async def post_page(request: Request, code: str, staff_no: str, status_code: int = 200, **context: Any) -> Template:
     """The post's page; ``context`` overrides one form's values and errors (``edit``, ``end``,
     ``training``) or adds the confirmation step (``confirm``)."""
     scope = scope_of(request)
@@ -198,7 +196,9 @@ async def staff_end(request: Request, code: FromPath[str], staff_no: FromPath[st
             return redirect(f"/homes/{code}/staff/{staff_no}", flash=_("The post is ended."))
         except Invalid as invalid:
             if set(invalid.errors) == {"confirm_breach"}:
-                confirm = _confirm(f"/homes/{code}/staff/{staff_no}/end", data, tuple(forms.fields_of(EndForm)), invalid.errors["confirm_breach"])
+                confirm = _confirm(
+                    f"/homes/{code}/staff/{staff_no}/end", data, tuple(forms.fields_of(EndForm)), invalid.errors["confirm_breach"]
+                )
                 return await post_page(request, code, staff_no, 200, confirm=confirm, end={"values": parsed.values, "errors": {}})
             parsed.merge(invalid)
     return await post_page(request, code, staff_no, 400, end={"values": parsed.values, "errors": parsed.errors})

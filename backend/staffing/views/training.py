@@ -16,7 +16,6 @@ from backend.core.permissions import allow
 from backend.core.web import redirect
 from backend.staffing import services
 from backend.staffing.schemas import TrainingIn
-from backend.staffing.services._training import MAX_TENTHS
 from backend.staffing.tables import TOPICS
 from backend.staffing.views.staff import post_page, scope_of
 
@@ -42,10 +41,12 @@ async def training_create(request: Request, code: FromPath[str], staff_no: FromP
     parsed = await forms.read(request, TrainingForm)
     if parsed.ok:
         hours = float(parsed.data.hours)
-        if not 0 < hours * 10 <= MAX_TENTHS:
+        if not 0 < hours:  # the service refuses more than it allows (a field error)
             parsed.error("hours", _("Write the hours as a number above 0 with at most one decimal, such as 1.5."))
         else:
-            data = TrainingIn(topic=parsed.data.topic, trained_on=parsed.data.trained_on, hours=hours, provider=parsed.data.provider)
+            data = TrainingIn(
+                topic=parsed.data.topic, trained_on=parsed.data.trained_on, hours=hours, provider=parsed.data.provider
+            )
             try:
                 await services.record_training(scope, code, staff_no, data)
                 return redirect(f"/homes/{code}/staff/{staff_no}#training", flash=_("The training is recorded."))
