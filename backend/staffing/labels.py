@@ -8,7 +8,7 @@ from backend.core.i18n import N_, _
 
 POST_LABELS = {
     "manager": N_("Management"),  # 管理
-    "carer": N_("Care"),  # 护理
+    "carer": N_("Care post"),  # 护理 (not "Care": that msgid is the stipend's care allowance, 照料护理费)
     "cook": N_("Kitchen"),  # 炊事
     "medical": N_("Medical"),  # 医护
     "security": N_("Security"),  # 安保
