@@ -17,12 +17,11 @@ from tests.residents.helpers import new_id, register_person
 BODY = {"staff_no": "A001", "name": "李桂兰", "post": "carer", "hired_on": "2024-01-02"}
 
 
-async def _setting(world, signed_in, bearer, role="director"):
+async def _setting(world, signed_in, bearer):
+    """A home and its director's client and bearer headers."""
     county = await world.county()
     home = await world.home(county, name="甲敬老院")
-    client, user = await signed_in(
-        role, home=home if role == "director" else None, county=county if role != "director" and role != "admin" else None
-    )
+    client, user = await signed_in("director", home=home)
     return county, home, client, await bearer(user)
 
 

@@ -215,6 +215,9 @@ async def test_who_may_import_and_the_command_line(homes, tmp_path, signed_in):
     data = as_csv(STAFF_HEADERS, [[homes["a"]["code"], "A001", "李桂兰", "护理", "2024-01-02", "", "", "", "", "", ""]])
     upload = await post_form(director, "/import", {"kind": "staff"}, files={"file": ("staff.csv", data, "text/csv")})
     assert upload.status_code == 403
+    inspector_client, _user = await signed_in("inspector", county=homes["a"]["county_code"])
+    page = await inspector_client.get("/import")
+    assert page.status_code == 200 and "工作人员名册" in page.text and "工作人员培训记录" in page.text
     path = tmp_path / "staff.csv"
     path.write_bytes(data)
     result = tekun("import", "staff", str(path), "--json")
