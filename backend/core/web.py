@@ -153,6 +153,8 @@ def nav_for(user) -> list[tuple[str, str]]:
         items.append((f"/homes/{user.home_code}", _("My home")))
         items.append((f"/homes/{user.home_code}/roster", _("Roster")))
         items.append((f"/homes/{user.home_code}/due", _("Assessments due")))
+        if can(role, "view_staffing"):
+            items.append((f"/homes/{user.home_code}/staffing", _("Staffing")))
         if can(role, "prepare_claims"):
             items.append((f"/homes/{user.home_code}/claims", _("Claims")))
     else:
@@ -167,6 +169,8 @@ def nav_for(user) -> list[tuple[str, str]]:
         items.append((f"/counties/{county}/stipends", _("Stipends")))
     if county and can(role, "view_county_claims"):
         items.append(("/stipends/claims", _("Claims")))
+    if role != "director" and can(role, "view_staffing"):
+        items.append((f"/counties/{county}/staffing" if county else "/staffing", _("Staffing")))
     if county and can(role, "view_counties"):
         items.append((f"/counties/{county}", _("County")))
     if role == "admin" and can(role, "manage_registry"):

@@ -15,7 +15,26 @@ from backend.staffing.services._breach import (
     check_change,
     record_breach,
 )
-from backend.staffing.services._ratio import HomeInputs, inputs_for, ratio_series_for
+from backend.staffing.services._county import (
+    FEW_STAFF,
+    SORTS,
+    certificates_expiring,
+    county_overview,
+    homes_below_ratio_today,
+)
+from backend.staffing.services._overview import (
+    CHART_DAYS,
+    Certificate,
+    HomeOverview,
+    chart_points,
+    check_range,
+    home_overview,
+    home_ratio,
+    parse_day,
+    parse_month,
+    staffing_home,
+)
+from backend.staffing.services._ratio import MAX_DAYS, HomeInputs, inputs_for, ratio_series_for
 
 __all__ = [
     # warnings before a breach of the ratio (issue 11 point 5)
@@ -32,4 +51,21 @@ __all__ = [
     "HomeInputs",
     "inputs_for",
     "ratio_series_for",
+    "MAX_DAYS",
+    # the home's staffing page, the county's view, the ratio series (issue 11 points 4, 6, 7)
+    "CHART_DAYS",
+    "FEW_STAFF",
+    "SORTS",
+    "Certificate",
+    "HomeOverview",
+    "certificates_expiring",
+    "chart_points",
+    "check_range",
+    "county_overview",
+    "home_overview",
+    "home_ratio",
+    "homes_below_ratio_today",
+    "parse_day",
+    "parse_month",
+    "staffing_home",
 ]

@@ -1,3 +1,5 @@
 """Staffing pages, one module per use case (issue 11). ``ROUTES`` is what backend/app.py mounts."""
 
-ROUTES: list = []
+from backend.staffing.views import county, overview, todo_items  # noqa: F401 - todo_items registers the to-do sources
+
+ROUTES: list = [*overview.ROUTES, *county.ROUTES]
