@@ -8,7 +8,7 @@ from typing import Annotated
 
 from litestar import get
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, Parameter
+from litestar.params import FromPath, FromQuery, QueryParameter
 
 from backend.core.permissions import allow
 from backend.core.security import Scope
@@ -29,8 +29,8 @@ TAGS = ["staffing"]
 async def staffing_ratio(
     actor: NamedDependency[Scope],
     code: FromPath[str],
-    first: Annotated[str | None, Parameter(query="from", description="first day, YYYY-MM-DD")] = None,
-    last: Annotated[str | None, Parameter(query="to", description="last day, YYYY-MM-DD")] = None,
+    first: Annotated[str | None, QueryParameter(name="from", description="first day, YYYY-MM-DD")] = None,
+    last: Annotated[str | None, QueryParameter(name="to", description="last day, YYYY-MM-DD")] = None,
 ) -> RatioSeriesOut:
     """Every day from ``from`` to ``to`` (at most ``MAX_DAYS`` days): residents present,
     dependent residents, staff and carers in post, the numbers required, compliant, shortfall."""
