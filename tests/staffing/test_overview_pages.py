@@ -113,7 +113,7 @@ async def test_the_county_view_marks_and_sorts_the_homes(world, signed_in):
     rows = {
         code: re.search(rf'<tr class="[^"]*" data-home="{code}">(.*?)</tr>', text, re.S).group(1) for code in (good, short, small)
     }
-    assert '<tr class="below-row" data-home="%s">' % short in text
+    assert f'<tr class="below-row" data-home="{short}">' in text
     assert zh("fewer than {few} staff").format(few=3) in rows[small]
     assert zh("no trained carer") in rows[small]
     assert zh("no trained carer") not in rows[good]
