@@ -114,3 +114,7 @@ async def carer_ratio(county: str, dependents_per_carer: int, effective_from: da
             dependents_per_carer=dependents_per_carer,
         ),
     )
+
+
+async def county_of(home: str) -> str:
+    return (await registry.find_home(Scope.system("test"), home))["county_code"]
