@@ -7,6 +7,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 
+from backend.core.i18n import gettext as zh
 from backend.core.web import make_environment
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -49,7 +50,9 @@ def test_the_chart_is_well_formed_svg_with_both_lines_and_the_breaches():
     assert labels[0] == "09-01" and "09-30" in labels and 4 <= len(labels) <= 8
     counts = [text.text for text in root.iter(f"{SVG}text") if text.get("class") == "y-label"]
     assert counts == ["0", "1", "2", "3", "4", "5"]
-    assert root.find(f"{SVG}title").text.endswith(": 30 days, 3 below the ratio")
+    assert root.find(f"{SVG}title").text.endswith(
+        ": " + zh("{days} days, {breaches} below the ratio").format(days=30, breaches=3)
+    )
 
 
 def test_the_lines_follow_the_numbers():
