@@ -34,7 +34,7 @@ async def staffing_ratio(
 ) -> RatioSeriesOut:
     """Every day from ``from`` to ``to`` (at most ``MAX_DAYS`` days): residents present,
     dependent residents, staff and carers in post, the numbers required, compliant, shortfall."""
-    return await services.home_ratio(actor, code, services.parse_day(first, "from"), services.parse_day(last, "to"))
+    return await services.home_ratio(actor, code, first, last)
 
 
 @get(
@@ -52,7 +52,7 @@ async def county_staffing(
 ) -> CountyOverviewOut:
     """``month``: YYYY-MM (default this month; its days up to today are counted); ``sort``: one of
     code, name, ratio, noncompliant, staff, carers, trained, with ``-`` in front for descending."""
-    return await services.county_overview(actor, code, services.parse_month(month), sort)
+    return await services.county_overview(actor, code, month, sort)
 
 
 ROUTES = [staffing_ratio, county_staffing]

@@ -25,6 +25,7 @@ from backend.staffing.services._overview import (
     certificates_due,
     current_staff,
     month_last_day,
+    parse_month,
     series_over,
 )
 from backend.staffing.tables import CARER
@@ -67,16 +68,19 @@ async def _county_homes(scope: Scope, county_code: str) -> list[dict[str, Any]]:
 
 
 async def county_overview(
-    scope: Scope, county_code: str, month: date | None = None, sort: str | None = None
+    scope: Scope, county_code: str, month: date | str | None = None, sort: str | None = None
 ) -> CountyOverviewOut:
-    """For each home of the county: today's ratio, the non-compliant days of ``month`` up to
-    today, the posts and carers in post, the carers with care training; sorted by ``sort``.
-    The county's staff see it; a director has the home's own page instead (Forbidden)."""
+    """For each home of the county: today's ratio, the non-compliant days of ``month`` (a first
+    day, or ``YYYY-MM``; default this month) up to today, the posts and carers in post, the
+    carers with care training; sorted by ``sort``. The county's staff see it; a director has the
+    home's own page instead (Forbidden). The scope first: another county is NotFound whatever
+    the month or the sort."""
     require(scope, "view_staffing", _("You may not see staffing."))
+    county = await registry.find_county(scope, county_code)
     if scope.kind == "home":
         raise Forbidden(_("The county's staffing view is for the county's staff; your home's page shows yours."))
+    month = parse_month(month) if isinstance(month, str) else month
     key, descending = check_sort(sort)
-    county = await registry.find_county(scope, county_code)
     today = dates.today()
     month = month or dates.month_of(today)
     last = min(month_last_day(month), today)

@@ -94,10 +94,14 @@ async def staffing_home(scope: Scope, home_code: str) -> dict[str, Any]:
     return await registry.find_home(scope, home_code)
 
 
-async def home_ratio(scope: Scope, home_code: str, first: date | None, last: date | None) -> RatioSeriesOut:
-    """interfaces §5: the home's ratio for every day from ``first`` to ``last``."""
-    first, last = check_range(first, last)
+async def home_ratio(scope: Scope, home_code: str, first: date | str | None, last: date | str | None) -> RatioSeriesOut:
+    """interfaces §5: the home's ratio for every day from ``first`` to ``last`` (dates, or their
+    ``YYYY-MM-DD`` text as the API receives it). The scope first: another home is NotFound
+    whatever the range."""
     home = await staffing_home(scope, home_code)
+    first = parse_day(first, "from") if isinstance(first, str) else first
+    last = parse_day(last, "to") if isinstance(last, str) else last
+    first, last = check_range(first, last)
     series = (await ratio_series_for([home["id"]], first, last)).get(home["id"], [])
     return RatioSeriesOut(home=home["code"], days=[DayRatioOut.of(day) for day in series])
 
