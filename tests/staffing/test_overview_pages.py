@@ -9,7 +9,9 @@ import re
 from datetime import timedelta
 
 from backend.core import dates
+from backend.core.db import transaction
 from backend.core.i18n import gettext as zh
+from backend.staffing import rules, services
 from tests.staffing import ratio_helpers as h
 
 
@@ -41,7 +43,10 @@ def ratio_line(staff: int, required: int) -> str:
 
 async def test_the_director_sees_today_the_calendar_the_chart_and_what_to_renew(world, signed_in):
     county, home = await staffed_home(world)
-    client, _user = await signed_in("director", home=home)
+    client, user = await signed_in("director", home=home)
+    day = rules.day_ratio(dates.today(), 11, 0, 1, 0, rules.RatioParameters(None, 10, None))
+    async with transaction():  # a breach the director was warned of and confirmed
+        await services.record_breach(user.scope, await h.home_id(home), services.BreachWarning("leave", day, "msg"), "李护理")
     response = await client.get(f"/homes/{home}/staffing")
     assert response.status_code == 200, response.text
     text = response.text
@@ -58,6 +63,8 @@ async def test_the_director_sees_today_the_calendar_the_chart_and_what_to_renew(
     previous = dates.month_text(dates.add_months(dates.month_of(today), -1))
     assert f"?month={previous}" in text
     assert 'style="' not in text  # the CSP allows no inline style
+    breaches = text.split('id="breaches"')[1].split("</section>")[0]
+    assert "李护理" in breaches and zh("{staff} staff / {required} needed").format(staff=1, required=2) in breaches
 
 
 async def test_a_day_below_the_ratio_is_shown_in_the_calendar_and_in_large_type(world, signed_in):
