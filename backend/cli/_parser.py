@@ -24,6 +24,16 @@ def month_arg(text: str):
         raise argparse.ArgumentTypeError(f"not a month: {text!r} (write YYYY-MM)") from None
 
 
+def date_arg(text: str):
+    """An argparse type: ``YYYY-MM-DD`` → the date (a bad date exits 2 with usage)."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (write YYYY-MM-DD)") from None
+
+
 def build_parser() -> ArgumentParser:
     parser = ArgumentParser(prog="tekun", description="tekun: support-home management")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=ArgumentParser)
@@ -85,6 +95,14 @@ def build_parser() -> ArgumentParser:
     deaths_list.add_argument("--county", required=True)
     deaths_list.add_argument("--month", type=month_arg, help="YYYY-MM (month of death)")
     deaths_list.add_argument("--json", action="store_true")
+
+    staffing = commands.add_parser("staffing", help="staffing")
+    staffing_commands = staffing.add_subparsers(dest="staffing_command", required=True, parser_class=ArgumentParser)
+    ratio = staffing_commands.add_parser("ratio", help="daily staff ratio compliance of a home")
+    ratio.add_argument("--home", required=True)
+    ratio.add_argument("--from", dest="from_day", required=True, type=date_arg, help="YYYY-MM-DD")
+    ratio.add_argument("--to", dest="to_day", required=True, type=date_arg, help="YYYY-MM-DD")
+    ratio.add_argument("--json", action="store_true")
 
     report = commands.add_parser("report", help="PDF reports")
     report.add_argument("kind", choices=["home-monthly", "county-monthly", "reconciliation"])

@@ -35,7 +35,8 @@ from litestar.response import Redirect, Template
 from backend.core import formatting, people
 from backend.core.errors import Forbidden, Invalid, NotFound
 from backend.core.i18n import LANGUAGE_NAMES, N_, _, current_language, gettext, ngettext
-from backend.core.permissions import Permissions, can
+from backend.core.nav import nav_for
+from backend.core.permissions import Permissions
 from backend.core.security import sign
 from backend.core.settings import get_settings
 
@@ -141,44 +142,6 @@ async def overview_panels(request: Request) -> list[tuple[str, dict[str, Any]]]:
         if (result := await panel(request)) is not None:
             shown.append(result)
     return shown
-
-
-def nav_for(user) -> list[tuple[str, str]]:
-    """(path, label) pairs of the navigation for this user, from the permission matrix."""
-    if user is None:
-        return []
-    role = user.role
-    items = [("/", _("Overview"))]
-    if role == "director":
-        items.append((f"/homes/{user.home_code}", _("My home")))
-        items.append((f"/homes/{user.home_code}/roster", _("Roster")))
-        items.append((f"/homes/{user.home_code}/due", _("Assessments due")))
-        if can(role, "prepare_claims"):
-            items.append((f"/homes/{user.home_code}/claims", _("Claims")))
-    else:
-        items.append(("/homes", _("Homes")))
-        if can(role, "view_register"):
-            items.append(("/residents", _("Register")))
-            items.append(("/residents/due", _("Assessments due")))
-    county = None if role == "admin" else user.county_code
-    if can(role, "view_deaths"):
-        items.append((f"/counties/{county}/deaths" if county else "/deaths/notices", _("Deaths")))
-    if county and can(role, "view_reconciliation"):
-        items.append((f"/counties/{county}/stipends", _("Stipends")))
-    if county and can(role, "view_county_claims"):
-        items.append(("/stipends/claims", _("Claims")))
-    if county and can(role, "view_counties"):
-        items.append((f"/counties/{county}", _("County")))
-    if role == "admin" and can(role, "manage_registry"):
-        items.append(("/counties", _("Counties")))
-    if can(role, "use_imports"):
-        items.append(("/import", _("Import")))  # each role sees the kinds it may import
-    if can(role, "manage_users"):
-        items.append(("/users", _("Users")))
-    if can(role, "view_audit"):
-        items.append(("/audit", _("Audit log")))
-    items.append(("/account", _("Account")))
-    return items
 
 
 FLASH_COOKIE = "tekun_flash"

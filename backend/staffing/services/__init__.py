@@ -15,8 +15,27 @@ from backend.staffing.services._breach import (
     check_change,
     record_breach,
 )
+from backend.staffing.services._county import (
+    FEW_STAFF,
+    SORTS,
+    certificates_expiring,
+    county_overview,
+    homes_below_ratio_today,
+)
 from backend.staffing.services._imports import import_staff, import_training
-from backend.staffing.services._ratio import HomeInputs, inputs_for, ratio_series_for
+from backend.staffing.services._overview import (
+    CHART_DAYS,
+    Certificate,
+    HomeOverview,
+    chart_points,
+    check_range,
+    home_overview,
+    home_ratio,
+    parse_day,
+    parse_month,
+    staffing_home,
+)
+from backend.staffing.services._ratio import MAX_DAYS, HomeInputs, inputs_for, ratio_series_for
 from backend.staffing.services._staff import create_staff, end_staff, get_staff, list_staff, update_staff
 from backend.staffing.services._training import list_training, record_training
 
@@ -46,4 +65,21 @@ __all__ = [
     "HomeInputs",
     "inputs_for",
     "ratio_series_for",
+    "MAX_DAYS",
+    # the home's staffing page, the county's view, the ratio series (issue 11 points 4, 6, 7)
+    "CHART_DAYS",
+    "FEW_STAFF",
+    "SORTS",
+    "Certificate",
+    "HomeOverview",
+    "certificates_expiring",
+    "chart_points",
+    "check_range",
+    "county_overview",
+    "home_overview",
+    "home_ratio",
+    "homes_below_ratio_today",
+    "parse_day",
+    "parse_month",
+    "staffing_home",
 ]
