@@ -1,4 +1,6 @@
 """Staffing JSON API (``/api/v1/…``, tag ``staffing``), one module per resource (issue 11).
 ``ROUTES`` is what backend/app.py mounts."""
 
-ROUTES: list = []
+from backend.staffing.api import duty, leave
+
+ROUTES: list = [*leave.ROUTES, *duty.ROUTES]

@@ -15,7 +15,24 @@ from backend.staffing.services._breach import (
     check_change,
     record_breach,
 )
+from backend.staffing.services._leave import cancel_leave, leave_on, list_leave, record_leave, return_from_leave
 from backend.staffing.services._ratio import HomeInputs, inputs_for, ratio_series_for
+from backend.staffing.services._roster import (
+    SHIFT_LABELS,
+    WEEKDAYS,
+    RosterWeek,
+    check_week,
+    copy_previous_week,
+    day_label,
+    gap_message,
+    monday_of,
+    own_uncovered_nights,
+    parse_week,
+    posts_between,
+    save_week,
+    uncovered_nights,
+    week_roster,
+)
 
 __all__ = [
     # warnings before a breach of the ratio (issue 11 point 5)
@@ -32,4 +49,24 @@ __all__ = [
     "HomeInputs",
     "inputs_for",
     "ratio_series_for",
+    # leave (请销假) and the duty roster (值班表)
+    "cancel_leave",
+    "leave_on",
+    "list_leave",
+    "record_leave",
+    "return_from_leave",
+    "SHIFT_LABELS",
+    "WEEKDAYS",
+    "RosterWeek",
+    "check_week",
+    "copy_previous_week",
+    "day_label",
+    "gap_message",
+    "monday_of",
+    "own_uncovered_nights",
+    "parse_week",
+    "posts_between",
+    "save_week",
+    "uncovered_nights",
+    "week_roster",
 ]
