@@ -24,7 +24,13 @@ from tests.staffing.roster_helpers import add_post, counts, home_id
 async def scope_of(system, role: str, code: str) -> Scope:
     """A director of the home ``code``, or an inspector of its county."""
     row = await registry.find_home(system, code)
-    return Scope(user_id=None, username=f"{role}-test", role=role, county_id=row["county_id"], home_id=row["id"] if role == "director" else None)
+    return Scope(
+        user_id=None,
+        username=f"{role}-test",
+        role=role,
+        county_id=row["county_id"],
+        home_id=row["id"] if role == "director" else None,
+    )
 
 
 @pytest.fixture
@@ -46,7 +52,12 @@ async def test_record_return_and_cancel_are_written_and_audited(home, system):
     staff = await add_post(hid, "李芳")
     today = dates.today()
     saved = await services.record_leave(system, code, leave(staff, today, today + timedelta(days=4), reason="探亲"))
-    assert (saved.name, saved.approved_by, saved.recorded_by, saved.ends_on) == ("李芳", "院长王明", system.username, today + timedelta(days=4))
+    assert (saved.name, saved.approved_by, saved.recorded_by, saved.ends_on) == (
+        "李芳",
+        "院长王明",
+        system.username,
+        today + timedelta(days=4),
+    )
     assert [item.id for item in await services.leave_on(system, code, today + timedelta(days=2))] == [saved.id]
     assert len(await _audits("leave.create", str(saved.id))) == 1
 
@@ -78,7 +89,10 @@ async def test_refusals_name_the_field_and_write_nothing(home, world, system):
         (leave(staff, today - timedelta(days=11), today - timedelta(days=9)), "first_day"),  # before the hire
         (leave(staff, today + timedelta(days=15), today + timedelta(days=20)), "last_day"),  # left_on is not in post
         (leave(staff, today + timedelta(days=2), today + timedelta(days=3)), "first_day"),  # overlaps the first
-        (LeaveIn(staff_id=staff, first_day=today + timedelta(days=6), last_day=today + timedelta(days=6), approved_by="  "), "approved_by"),
+        (
+            LeaveIn(staff_id=staff, first_day=today + timedelta(days=6), last_day=today + timedelta(days=6), approved_by="  "),
+            "approved_by",
+        ),
     ]
     for data, field in cases:
         with pytest.raises(Invalid) as refused:
@@ -158,7 +172,9 @@ async def test_a_leave_below_the_ratio_asks_for_confirmation_then_records_the_br
     assert "1" in message and "0" in message  # needs 1 staff, has 0
     assert await counts() == before and await RatioBreach.count() == 0
 
-    saved = await services.record_leave(system, code, leave(only, today + timedelta(days=1), today + timedelta(days=2), confirm_breach=True))
+    saved = await services.record_leave(
+        system, code, leave(only, today + timedelta(days=1), today + timedelta(days=2), confirm_breach=True)
+    )
     assert saved.breach == message
     breaches = await RatioBreach.select().where(RatioBreach.home == hid)
     assert [(b["cause"], b["subject"], b["first_day"], b["staff"], b["required_staff"]) for b in breaches] == [

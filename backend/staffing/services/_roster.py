@@ -112,7 +112,8 @@ class RosterWeek:
 
     def unavailable_assigned(self, day: date, shift: str) -> list[Person]:
         """People saved on the shift who are no longer available that day (left, or on leave)."""
-        return [self.people[i] for i in sorted(self.assigned.get((day, shift), ())) if not self.people[i].available(day)]
+        people = [self.people[i] for i in sorted(self.assigned.get((day, shift), ())) if i in self.people]
+        return [person for person in people if not person.available(day)]
 
     def compute_gaps(self) -> None:
         on_shift = {
@@ -190,7 +191,13 @@ async def _week(home: dict[str, Any], monday: date) -> RosterWeek:
     if missing:
         for row in await StaffMember.select().where(StaffMember.id.is_in(sorted(missing))):
             people[row["id"]] = Person(
-                row["id"], row["staff_no"], row["name"], row["post"], row["hired_on"], row["left_on"], bool(row["fire_operator_cert"])
+                row["id"],
+                row["staff_no"],
+                row["name"],
+                row["post"],
+                row["hired_on"],
+                row["left_on"],
+                bool(row["fire_operator_cert"]),
             )
     week = RosterWeek(home, monday, people, assigned)
     week.compute_gaps()
@@ -213,7 +220,9 @@ async def copy_previous_week(scope: Scope, home_code: str, monday: date) -> Rost
     before = await _week(home, monday - timedelta(days=7))
     week.people.update({i: p for i, p in before.people.items() if i not in week.people})
     week.assigned = {
-        (day + timedelta(days=7), shift): {i for i in ids if i in week.people and week.people[i].available(day + timedelta(days=7))}
+        (day + timedelta(days=7), shift): {
+            i for i in ids if i in week.people and week.people[i].available(day + timedelta(days=7))
+        }
         for (day, shift), ids in before.assigned.items()
     }
     week.compute_gaps()

@@ -85,7 +85,9 @@ def _render(request: Request, week: services.RosterWeek, status_code: int = 200,
 
 
 @get("/homes/{code:str}/duty", opt=allow("view_staffing"))
-async def duty_week(request: Request, code: FromPath[str], week: FromQuery[str | None] = None, copy: FromQuery[str | None] = None) -> Template:
+async def duty_week(
+    request: Request, code: FromPath[str], week: FromQuery[str | None] = None, copy: FromQuery[str | None] = None
+) -> Template:
     scope = _scope(request)
     await registry.get_home(scope, code)  # out of scope: 404 before the week is read
     monday = services.parse_week(week)
@@ -101,7 +103,7 @@ def _read_shifts(form: Any, monday: date) -> tuple[list[ShiftIn], dict[str, str]
         day = monday + timedelta(days=offset)
         for shift in SHIFTS:
             name = _field(day, shift)
-            raw = form.getall(name) if hasattr(form, "getall") else [form.get(name)] if form.get(name) else []
+            raw = form.getall(name, []) if hasattr(form, "getall") else ([form[name]] if form.get(name) else [])
             ids = []
             for value in raw:
                 if isinstance(value, str) and value.isdigit() and len(value) < 16:

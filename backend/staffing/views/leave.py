@@ -36,8 +36,6 @@ class ReturnForm(forms.Form):
     returned_on: Annotated[date, forms.Date()]
 
 
-
-
 def _scope(request: Request):
     return request.scope["user"].scope
 
@@ -105,7 +103,9 @@ async def return_from_leave(request: Request, code: FromPath[str], leave_id: Fro
             return redirect(f"/homes/{code}/leave", flash=_("The return of {name} is recorded.").format(name=saved.name))
         except Invalid as invalid:
             parsed.merge(invalid)
-    return await _page(request, code, status_code=400, return_errors={leave_id: parsed.errors}, return_values={leave_id: parsed.values})
+    return await _page(
+        request, code, status_code=400, return_errors={leave_id: parsed.errors}, return_values={leave_id: parsed.values}
+    )
 
 
 @post("/homes/{code:str}/leave/{leave_id:int}/cancel", opt=allow("manage_roster"), status_code=200)
