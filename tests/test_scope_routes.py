@@ -37,6 +37,7 @@ from tests.stipends.helpers import import_standard
 # Path parameter → which kind of record it names (so the test can pick an out-of-scope one).
 PARAMETER_KINDS = [
     (re.compile(r"^(/api/v1)?/counties/\{code:str\}"), "county"),
+    (re.compile(r"^(/api/v1)?/homes/\{code:str\}/leave/\{leave_id:int\}"), "leave"),
     (re.compile(r"^(/api/v1)?/homes/\{code:str\}"), "home"),
     (re.compile(r"^(/api/v1)?/residents/\{resident_id:int\}"), "resident"),
     (re.compile(r"^/stipends/runs/\{run_id:str\}"), "run"),
@@ -47,6 +48,7 @@ PARAMETER_KINDS = [
 PARAMETER_PLACEHOLDERS = {
     "county": r"\{code:str\}",
     "home": r"\{code:str\}",
+    "leave": r"\{code:str\}/leave/\{leave_id:int\}",
     "resident": r"\{resident_id:int\}",
     "run": r"\{run_id:str\}",
     "claim": r"\{claim_id:int\}",
@@ -95,6 +97,33 @@ def test_every_route_with_a_record_parameter_has_a_scope_rule_here(app):
     assert not unknown, "add these routes to PARAMETER_KINDS (and check their scope): " + ", ".join(unknown)
 
 
+async def _leave_in(home: str) -> int:
+    from backend.registry import services as registry
+    from backend.staffing.tables import StaffLeave, StaffMember
+
+    now = dates.now_utc()
+    staff = StaffMember(
+        home=(await registry.find_home(Scope.system(), home))["id"],
+        staff_no="L1",
+        name="外员LEAKSTAFF",
+        post="carer",
+        hired_on=date(2024, 1, 1),
+        created_at=now,
+        updated_at=now,
+    )
+    await staff.save()
+    leave = StaffLeave(
+        staff=staff.id,
+        first_day=date(2024, 3, 1),
+        last_day=date(2024, 3, 2),
+        approved_by="院长",
+        recorded_at=now,
+        recorded_by="test",
+    )
+    await leave.save()
+    return leave.id
+
+
 @pytest.fixture
 async def two_worlds(world, signed_in, bearer):
     county_x = await world.county(name="本县")
@@ -125,6 +154,8 @@ async def two_worlds(world, signed_in, bearer):
         Scope.system(),
         ApplicationIn(resident_id=waiting.id, applicant="self", applied_on=date(2024, 2, 1), preferred_home_code=home_b),
     )
+    # A leave of a staff member of home B (staffing).
+    leave_b = await _leave_in(home_b)
     people = {}
     for role, home, county in (
         ("director", home_a, None),
@@ -143,6 +174,7 @@ async def two_worlds(world, signed_in, bearer):
         "run_b": run.run_id,
         "claim_b": str(claim.id),
         "application_b": str(application.id),
+        "leave_b": f"{home_b}/leave/{leave_b}",
         "user_b": str((await world.user("director", home=home_b)).id),
     }
 
@@ -153,6 +185,11 @@ API_BODIES = [
     (re.compile(r"/assessments$"), {"assessed_on": "2024-03-01", **_SIX}),
     (re.compile(r"/capability-assessments$"), {"assessed_on": "2024-03-01", "scores": {}}),
     (re.compile(r"/placements$"), {"kind": "discharge", "event_date": "2024-03-01"}),
+    (re.compile(r"/leave/\d+/return$"), {"returned_on": "2024-03-02"}),
+    (
+        re.compile(r"/homes/[^/]+/leave$"),
+        {"staff_id": 1, "first_day": "2024-03-01", "last_day": "2024-03-01", "approved_by": "院长"},
+    ),
     (re.compile(r"/condition-changes$"), {"reported_on": "2024-03-01", "note": "跌倒"}),
     (
         re.compile(r"/stipend-floors$"),
@@ -194,6 +231,7 @@ async def test_out_of_scope_records_are_not_found_on_every_route(app, two_worlds
             "claim": two_worlds["claim_b"],
             "user": two_worlds["user_b"],
             "application": two_worlds["application_b"],
+            "leave": two_worlds["leave_b"],
         }[kind]
         concrete = re.sub(PARAMETER_PLACEHOLDERS[kind], value, path)
         rule = access_rule(handler, path)
