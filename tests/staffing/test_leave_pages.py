@@ -49,8 +49,13 @@ async def test_record_return_and_cancel_on_the_page(world, system, signed_in):
 
     missing = await post_form(client, f"/homes/{code}/leave", form)  # no approver
     assert missing.status_code == 400 and 'id="e-approved_by"' in missing.text
-    backwards = await post_form(client, f"/homes/{code}/leave", {**form, "approved_by": "院长", "last_day": (today - timedelta(days=1)).isoformat()})
-    assert backwards.status_code == 400 and str(escape(zh("The last day of leave cannot be before its first day."))) in backwards.text
+    backwards = await post_form(
+        client, f"/homes/{code}/leave", {**form, "approved_by": "院长", "last_day": (today - timedelta(days=1)).isoformat()}
+    )
+    assert (
+        backwards.status_code == 400
+        and str(escape(zh("The last day of leave cannot be before its first day."))) in backwards.text
+    )
     assert await _leave_rows(staff) == []
 
     saved = await post_form(client, f"/homes/{code}/leave", {**form, "approved_by": "院长", "reason": "病假"})
@@ -60,9 +65,13 @@ async def test_record_return_and_cancel_on_the_page(world, system, signed_in):
     overlapping = await post_form(client, f"/homes/{code}/leave", {**form, "approved_by": "院长"})
     assert overlapping.status_code == 400 and 'id="e-first_day"' in overlapping.text
 
-    early = await post_form(client, f"/homes/{code}/leave/{row['id']}/return", {"returned_on": (today + timedelta(days=9)).isoformat()})
+    early = await post_form(
+        client, f"/homes/{code}/leave/{row['id']}/return", {"returned_on": (today + timedelta(days=9)).isoformat()}
+    )
     assert early.status_code == 400 and (await _leave_rows(staff))[0]["returned_on"] is None
-    back = await post_form(client, f"/homes/{code}/leave/{row['id']}/return", {"returned_on": (today + timedelta(days=1)).isoformat()})
+    back = await post_form(
+        client, f"/homes/{code}/leave/{row['id']}/return", {"returned_on": (today + timedelta(days=1)).isoformat()}
+    )
     assert back.status_code == 303 and (await _leave_rows(staff))[0]["returned_on"] == today + timedelta(days=1)
     cancel = await post_form(client, f"/homes/{code}/leave/{row['id']}/cancel")
     assert cancel.status_code == 303 and (await _leave_rows(staff))[0]["cancelled_at"] is not None
@@ -93,7 +102,12 @@ async def test_readers_and_other_homes(world, system, signed_in):
     inspector, _ = await signed_in("inspector", county=county)
     page = await inspector.get(f"/homes/{code}/leave")
     assert page.status_code == 200 and 'id="leave-form"' not in page.text
-    form = {"staff_id": str(staff), "first_day": dates.today().isoformat(), "last_day": dates.today().isoformat(), "approved_by": "x"}
+    form = {
+        "staff_id": str(staff),
+        "first_day": dates.today().isoformat(),
+        "last_day": dates.today().isoformat(),
+        "approved_by": "x",
+    }
     assert (await post_form(inspector, f"/homes/{code}/leave", form)).status_code == 403
     other, _ = await signed_in("director", home=await world.home())
     assert (await other.get(f"/homes/{code}/leave")).status_code == 404
