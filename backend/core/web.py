@@ -155,8 +155,6 @@ def nav_for(user) -> list[tuple[str, str]]:
         items.append((f"/homes/{user.home_code}/due", _("Assessments due")))
         if can(role, "prepare_claims"):
             items.append((f"/homes/{user.home_code}/claims", _("Claims")))
-        if can(role, "manage_roster"):
-            items.append((f"/homes/{user.home_code}/duty", _("Duty roster")))
     else:
         items.append(("/homes", _("Homes")))
         if can(role, "view_register"):

@@ -8,12 +8,15 @@ from typing import Annotated, Literal
 
 import msgspec
 
+MAX_ID = 2**31 - 1
+StaffId = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
+
 
 class LeaveIn(msgspec.Struct, kw_only=True):
     """A whole-day leave of one post: ``first_day`` to ``last_day`` inclusive, who approved it.
     ``confirm_breach``: the home would fall below the staff ratio and the user confirms it."""
 
-    staff_id: int
+    staff_id: StaffId
     first_day: date
     last_day: date
     approved_by: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
@@ -53,7 +56,7 @@ class ShiftIn(msgspec.Struct, kw_only=True):
 
     day: date
     shift: Shift
-    staff_ids: list[int] = msgspec.field(default_factory=list)
+    staff_ids: Annotated[list[StaffId], msgspec.Meta(max_length=500)] = msgspec.field(default_factory=list)
 
 
 class DutyWeekIn(msgspec.Struct, kw_only=True):

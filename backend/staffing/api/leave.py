@@ -4,11 +4,13 @@ it would put the home below the staff ratio, until the body confirms it), 销假
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 from litestar import get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
+from backend.core.limits import record_id
 from backend.core.permissions import allow
 from backend.core.security import Scope
 from backend.core.web import API_BODY_ERRORS, API_ERRORS
@@ -16,6 +18,7 @@ from backend.staffing import services
 from backend.staffing.roster_schemas import LeaveIn, LeaveOut, ReturnIn
 
 TAGS = ["staffing"]
+LeaveId = Annotated[int, record_id("The leave's record id")]
 
 
 @get(
@@ -51,7 +54,7 @@ async def record_leave(actor: NamedDependency[Scope], code: FromPath[str], data:
     status_code=200,
 )
 async def return_from_leave(
-    actor: NamedDependency[Scope], code: FromPath[str], leave_id: FromPath[int], data: JSONBody[ReturnIn]
+    actor: NamedDependency[Scope], code: FromPath[str], leave_id: LeaveId, data: JSONBody[ReturnIn]
 ) -> LeaveOut:
     return await services.return_from_leave(actor, code, leave_id, data.returned_on)
 
@@ -64,7 +67,7 @@ async def return_from_leave(
     responses=API_ERRORS,
     status_code=200,
 )
-async def cancel_leave(actor: NamedDependency[Scope], code: FromPath[str], leave_id: FromPath[int]) -> LeaveOut:
+async def cancel_leave(actor: NamedDependency[Scope], code: FromPath[str], leave_id: LeaveId) -> LeaveOut:
     return await services.cancel_leave(actor, code, leave_id)
 
 

@@ -18,6 +18,7 @@ from litestar.response import Redirect, Template
 from backend.core import dates, forms, todo
 from backend.core.errors import Invalid
 from backend.core.i18n import _
+from backend.core.limits import MAX_RECORD_ID
 from backend.core.permissions import allow
 from backend.core.web import page, redirect
 from backend.registry import services as registry
@@ -106,7 +107,7 @@ def _read_shifts(form: Any, monday: date) -> tuple[list[ShiftIn], dict[str, str]
             raw = form.getall(name, []) if hasattr(form, "getall") else ([form[name]] if form.get(name) else [])
             ids = []
             for value in raw:
-                if isinstance(value, str) and value.isdigit() and len(value) < 16:
+                if isinstance(value, str) and value.isdigit() and len(value) < 16 and int(value) <= MAX_RECORD_ID:
                     ids.append(int(value))
                 else:
                     errors.setdefault(name, _("Choose people from the list."))

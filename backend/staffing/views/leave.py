@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 from backend.core import dates, forms
 from backend.core.errors import Invalid
 from backend.core.i18n import _
+from backend.core.limits import MAX_RECORD_ID, record_id
 from backend.core.permissions import allow
 from backend.core.web import page, redirect
 from backend.registry import services as registry
@@ -22,10 +23,11 @@ from backend.staffing.roster_schemas import LeaveIn
 
 # The page lists leave ending this many days ago or later (older leave: the API's first/last).
 SHOWN_DAYS = 60
+LeaveId = Annotated[int, record_id("The leave's record id")]
 
 
 class LeaveForm(forms.Form):
-    staff_id: Annotated[int, forms.Integer(minimum=1)]
+    staff_id: Annotated[int, forms.Integer(minimum=1, maximum=MAX_RECORD_ID)]
     first_day: Annotated[date, forms.Date()]
     last_day: Annotated[date, forms.Date()]
     approved_by: Annotated[str, forms.Text(max_length=100)]
@@ -93,7 +95,7 @@ async def record_leave(request: Request, code: FromPath[str]) -> Template | Redi
 
 
 @post("/homes/{code:str}/leave/{leave_id:int}/return", opt=allow("manage_roster"), status_code=200)
-async def return_from_leave(request: Request, code: FromPath[str], leave_id: FromPath[int]) -> Template | Redirect:
+async def return_from_leave(request: Request, code: FromPath[str], leave_id: LeaveId) -> Template | Redirect:
     scope = _scope(request)
     await registry.get_home(scope, code)
     parsed = await forms.read(request, ReturnForm)
@@ -109,7 +111,7 @@ async def return_from_leave(request: Request, code: FromPath[str], leave_id: Fro
 
 
 @post("/homes/{code:str}/leave/{leave_id:int}/cancel", opt=allow("manage_roster"), status_code=200)
-async def cancel_leave(request: Request, code: FromPath[str], leave_id: FromPath[int]) -> Template | Redirect:
+async def cancel_leave(request: Request, code: FromPath[str], leave_id: LeaveId) -> Template | Redirect:
     scope = _scope(request)
     await registry.get_home(scope, code)
     try:
