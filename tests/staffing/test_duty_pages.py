@@ -127,6 +127,7 @@ async def test_the_todo_item_for_tonight_and_tomorrow(world, system, signed_in):
     assert items[0].href == f"/homes/{code}/duty?week={services.monday_of(today).isoformat()}#day-{today.isoformat()}"
     overview = await client.get("/")
     assert zh("Nobody is on duty tonight") in overview.text
+    assert 'id="duty-panel"' in overview.text and f'href="/homes/{code}/duty"' in overview.text  # the way to the week
     await services.save_week(system, code, services.monday_of(today), [ShiftIn(day=today, shift="night", staff_ids=[b])])
     items = await uncovered_nights_soon(director)
     assert [i.due for i in items] == [today + timedelta(days=1)]  # tonight is covered now

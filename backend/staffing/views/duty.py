@@ -19,8 +19,8 @@ from backend.core import dates, forms, todo
 from backend.core.errors import Invalid
 from backend.core.i18n import _
 from backend.core.limits import MAX_RECORD_ID
-from backend.core.permissions import allow
-from backend.core.web import page, redirect
+from backend.core.permissions import allow, can
+from backend.core.web import overview_panel, page, redirect
 from backend.registry import services as registry
 from backend.staffing import services
 from backend.staffing.roster_schemas import ShiftIn
@@ -157,6 +157,17 @@ async def uncovered_nights_soon(scope) -> list[todo.Item]:
             )
         )
     return items
+
+
+@overview_panel
+async def duty_panel(request: Request) -> tuple[str, dict[str, Any]] | None:
+    """On a director's overview: the way to this week's duty roster and the leave, with the
+    number of gaps this week."""
+    user = request.scope["user"]
+    if user.scope.kind != "home" or not can(user.role, "manage_roster") or not user.home_code:
+        return None
+    week = await services.week_roster(user.scope, user.home_code, services.monday_of(dates.today()))
+    return ("staffing/duty_panel.html", {"home_code": user.home_code, "gaps": len(week.gaps)})
 
 
 ROUTES = [duty_week, save_duty_week]
