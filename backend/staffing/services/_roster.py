@@ -23,13 +23,13 @@ from backend.core.ledger import Change, append_audit
 from backend.core.security import Scope
 from backend.registry import services as registry
 from backend.staffing import rules
+from backend.staffing.labels import SHIFT_LABELS
 from backend.staffing.roster_schemas import DayLeaveOut, DutyWeekOut, GapOut, OnDutyOut, ShiftIn, ShiftOut
 from backend.staffing.services._leave import effective_last, home_for
 from backend.staffing.services._ratio import _ints, as_date
 from backend.staffing.tables import SHIFTS, RosterShift, StaffLeave, StaffMember
 
 WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"), N_("Sunday"))
-SHIFT_LABELS = {"day": N_("Day shift"), "night": N_("Night shift")}
 
 
 def monday_of(day: date) -> date:
