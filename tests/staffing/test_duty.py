@@ -110,6 +110,8 @@ async def test_refusals_name_the_field_and_write_nothing(home, world, system):
     with pytest.raises(Invalid):
         services.parse_week("2026-13-01")
     with pytest.raises(Invalid):
+        services.parse_week("0001-01-01")  # a Monday, but no week before it to copy from
+    with pytest.raises(Invalid):
         services.parse_week((week + timedelta(days=2)).isoformat())
     assert await counts() == before
     # the ones in post that day are accepted: the new hire from Thursday, the leaver until Tuesday

@@ -4,7 +4,7 @@ confirmed breach recorded with the leave)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -86,6 +86,7 @@ async def test_refusals_name_the_field_and_write_nothing(home, world, system):
 
     cases = [
         (leave(staff, today + timedelta(days=5), today + timedelta(days=4)), "last_day"),
+        (leave(staff, today, date(9999, 12, 31)), "last_day"),
         (leave(staff, today - timedelta(days=11), today - timedelta(days=9)), "first_day"),  # before the hire
         (leave(staff, today + timedelta(days=15), today + timedelta(days=20)), "last_day"),  # left_on is not in post
         (leave(staff, today + timedelta(days=2), today + timedelta(days=3)), "first_day"),  # overlaps the first

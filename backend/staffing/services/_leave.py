@@ -93,6 +93,11 @@ async def _post_of(home_id: int, staff_id: int) -> dict[str, Any]:
 async def _check_leave(post: dict[str, Any], data: LeaveIn) -> None:
     """Refuse, naming the field: an end before the start, a leave outside the post's dates, a
     leave overlapping another (not cancelled) leave of the same person."""
+    for name in ("first_day", "last_day"):
+        if not dates.FIRST_YEAR <= getattr(data, name).year <= dates.LAST_YEAR:
+            raise Invalid(
+                {name: _("The year must be between {first} and {last}.").format(first=dates.FIRST_YEAR, last=dates.LAST_YEAR)}
+            )
     if data.last_day < data.first_day:
         raise Invalid({"last_day": _("The last day of leave cannot be before its first day.")})
     if data.first_day < post["hired_on"]:

@@ -44,6 +44,10 @@ def parse_week(text: str | None) -> date:
         monday = date.fromisoformat(text)
     except ValueError:
         raise Invalid({"week": _("Give the week as the date of its Monday (YYYY-MM-DD).")}) from None
+    if not dates.FIRST_YEAR <= monday.year <= dates.LAST_YEAR:
+        raise Invalid(
+            {"week": _("The year must be between {first} and {last}.").format(first=dates.FIRST_YEAR, last=dates.LAST_YEAR)}
+        )
     if monday.weekday() != 0:
         raise Invalid({"week": _("A week starts on a Monday.")})
     return monday
