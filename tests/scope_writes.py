@@ -92,6 +92,9 @@ _FILE = "persons named in an uploaded file: test_an_import_cannot_write_for_pers
 _USERS = "users (admin only: test_out_of_scope_records_are_not_found_on_every_route gets 403 for the others)"
 _QUEUE = "an application of a county's admission queue (county scope: test_out_of_scope_records_are_not_found_on_every_route)"
 _APPLY = "an application of a person of the actor's county (tests/residents/test_queue.py: another county's person is not found)"
+_STAFF = (
+    "a home's staff, leave or duty roster (home scope: test_out_of_scope_records_are_not_found_on_every_route; tests/staffing)"
+)
 _NEW = "registers a new person in the actor's county (tests/residents: another county is refused)"
 
 _STAFF = (
@@ -144,6 +147,14 @@ NOT_WALKED: dict[tuple[str, str], str] = {
     ("POST", "/stipends/claims/{claim_id:int}/submit"): _CLAIM,
     ("POST", "/stipends/claims/{claim_id:int}/reconcile"): _CLAIM,
     ("POST", "/stipends/claims/{claim_id:int}/approve"): _CLAIM,
+    ("POST", "/homes/{code:str}/leave"): _STAFF,
+    ("POST", "/homes/{code:str}/leave/{leave_id:int}/return"): _STAFF,
+    ("POST", "/homes/{code:str}/leave/{leave_id:int}/cancel"): _STAFF,
+    ("POST", "/homes/{code:str}/duty"): _STAFF,
+    ("POST", "/api/v1/homes/{code:str}/leave"): _STAFF,
+    ("POST", "/api/v1/homes/{code:str}/leave/{leave_id:int}/return"): _STAFF,
+    ("POST", "/api/v1/homes/{code:str}/leave/{leave_id:int}/cancel"): _STAFF,
+    ("PUT", "/api/v1/homes/{code:str}/duty"): _STAFF,
     ("POST", "/counties/{code:str}/admission-queue/new"): _APPLY,
     ("POST", "/api/v1/admission-applications"): _APPLY,
     ("POST", "/admission-applications/{application_id:int}/{step:str}"): _QUEUE,

@@ -40,6 +40,7 @@ from tests.stipends.helpers import import_standard
 PARAMETER_KINDS = [
     (re.compile(r"^(/api/v1)?/homes/\{code:str\}/staff/\{staff_no:str\}"), "staff"),  # a post of the home's staff
     (re.compile(r"^(/api/v1)?/counties/\{code:str\}"), "county"),
+    (re.compile(r"^(/api/v1)?/homes/\{code:str\}/leave/\{leave_id:int\}"), "leave"),
     (re.compile(r"^(/api/v1)?/homes/\{code:str\}"), "home"),
     (re.compile(r"^(/api/v1)?/residents/\{resident_id:int\}"), "resident"),
     (re.compile(r"^/stipends/runs/\{run_id:str\}"), "run"),
@@ -51,6 +52,7 @@ PARAMETER_PLACEHOLDERS = {
     "staff": r"\{code:str\}/staff/\{staff_no:str\}",
     "county": r"\{code:str\}",
     "home": r"\{code:str\}",
+    "leave": r"\{code:str\}/leave/\{leave_id:int\}",
     "resident": r"\{resident_id:int\}",
     "run": r"\{run_id:str\}",
     "claim": r"\{claim_id:int\}",
@@ -99,6 +101,33 @@ def test_every_route_with_a_record_parameter_has_a_scope_rule_here(app):
     assert not unknown, "add these routes to PARAMETER_KINDS (and check their scope): " + ", ".join(unknown)
 
 
+async def _leave_in(home: str) -> int:
+    from backend.registry import services as registry
+    from backend.staffing.tables import StaffLeave, StaffMember
+
+    now = dates.now_utc()
+    staff = StaffMember(
+        home=(await registry.find_home(Scope.system(), home))["id"],
+        staff_no="L1",
+        name="外员LEAKSTAFF",
+        post="carer",
+        hired_on=date(2024, 1, 1),
+        created_at=now,
+        updated_at=now,
+    )
+    await staff.save()
+    leave = StaffLeave(
+        staff=staff.id,
+        first_day=date(2024, 3, 1),
+        last_day=date(2024, 3, 2),
+        approved_by="院长",
+        recorded_at=now,
+        recorded_by="test",
+    )
+    await leave.save()
+    return leave.id
+
+
 @pytest.fixture
 async def two_worlds(world, signed_in, bearer):
     county_x = await world.county(name="本县")
@@ -133,6 +162,8 @@ async def two_worlds(world, signed_in, bearer):
     await staffing.create_staff(
         Scope.system(), home_b, StaffIn(staff_no="B001", name="外人LEAKPERSON", post="carer", hired_on=date(2024, 1, 2))
     )
+    # A leave of a staff member of home B (staffing).
+    leave_b = await _leave_in(home_b)
     people = {}
     for role, home, county in (
         ("director", home_a, None),
@@ -152,6 +183,7 @@ async def two_worlds(world, signed_in, bearer):
         "claim_b": str(claim.id),
         "application_b": str(application.id),
         "staff_b": f"{home_b}/staff/B001",
+        "leave_b": f"{home_b}/leave/{leave_b}",
         "user_b": str((await world.user("director", home=home_b)).id),
     }
 
@@ -162,6 +194,11 @@ API_BODIES = [
     (re.compile(r"/assessments$"), {"assessed_on": "2024-03-01", **_SIX}),
     (re.compile(r"/capability-assessments$"), {"assessed_on": "2024-03-01", "scores": {}}),
     (re.compile(r"/placements$"), {"kind": "discharge", "event_date": "2024-03-01"}),
+    (re.compile(r"/leave/\d+/return$"), {"returned_on": "2024-03-02"}),
+    (
+        re.compile(r"/homes/[^/]+/leave$"),
+        {"staff_id": 1, "first_day": "2024-03-01", "last_day": "2024-03-01", "approved_by": "院长"},
+    ),
     (re.compile(r"/condition-changes$"), {"reported_on": "2024-03-01", "note": "跌倒"}),
     (
         re.compile(r"/stipend-floors$"),
@@ -207,6 +244,7 @@ async def test_out_of_scope_records_are_not_found_on_every_route(app, two_worlds
             "user": two_worlds["user_b"],
             "application": two_worlds["application_b"],
             "staff": two_worlds["staff_b"],
+            "leave": two_worlds["leave_b"],
         }[kind]
         concrete = re.sub(PARAMETER_PLACEHOLDERS[kind], value, path)
         rule = access_rule(handler, path)

@@ -38,6 +38,22 @@ from backend.staffing.services._overview import (
 from backend.staffing.services._ratio import MAX_DAYS, HomeInputs, inputs_for, ratio_series_for
 from backend.staffing.services._staff import create_staff, end_staff, get_staff, list_staff, update_staff
 from backend.staffing.services._training import list_training, record_training
+from backend.staffing.services._leave import cancel_leave, leave_on, list_leave, record_leave, return_from_leave
+from backend.staffing.services._roster import (
+    SHIFT_LABELS,
+    WEEKDAYS,
+    RosterWeek,
+    check_week,
+    copy_previous_week,
+    day_label,
+    gap_message,
+    monday_of,
+    own_uncovered_nights,
+    parse_week,
+    posts_between,
+    save_week,
+    uncovered_nights,
+    week_roster,
 
 __all__ = [
     # warnings before a breach of the ratio (issue 11 point 5)
@@ -82,4 +98,24 @@ __all__ = [
     "parse_day",
     "parse_month",
     "staffing_home",
+    # leave (请销假) and the duty roster (值班表)
+    "cancel_leave",
+    "leave_on",
+    "list_leave",
+    "record_leave",
+    "return_from_leave",
+    "SHIFT_LABELS",
+    "WEEKDAYS",
+    "RosterWeek",
+    "check_week",
+    "copy_previous_week",
+    "day_label",
+    "gap_message",
+    "monday_of",
+    "own_uncovered_nights",
+    "parse_week",
+    "posts_between",
+    "save_week",
+    "uncovered_nights",
+    "week_roster",
 ]

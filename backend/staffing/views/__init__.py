@@ -1,5 +1,5 @@
 """Staffing pages, one module per use case (issue 11). ``ROUTES`` is what backend/app.py mounts."""
 
-from backend.staffing.views import county, overview, staff, todo_items, training  # noqa: F401 - todo_items registers the to-do sources
+from backend.staffing.views import county, duty, leave, overview, staff, todo_items, training  # noqa: F401 - todo_items registers the to-do sources
 
-ROUTES: list = [*staff.ROUTES, *training.ROUTES, *overview.ROUTES, *county.ROUTES]
+ROUTES: list = [*staff.ROUTES, *training.ROUTES, *leave.ROUTES, *duty.ROUTES, *overview.ROUTES, *county.ROUTES]
