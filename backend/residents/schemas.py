@@ -53,6 +53,13 @@ class ResidentIn(msgspec.Struct):
     area: Literal["urban", "rural", ""] = ""  # "" = the county's default area
 
 
+CONFIRM_BREACH = (
+    "An admission or a transfer in that would put the home below the staff ratio on some day is refused"
+    " (400, naming confirm_breach, with the warning) unless this is true; then the breach is recorded"
+    " with who confirmed it."
+)
+
+
 class PlacementIn(msgspec.Struct):
     kind: Literal["admit", "transfer", "discharge"]
     event_date: date
@@ -61,6 +68,8 @@ class PlacementIn(msgspec.Struct):
     # 紧急收住: an admission without a recent county assessment (inspectors and administrators)
     emergency: bool = False
     emergency_reason: Annotated[str, msgspec.Meta(max_length=300)] = ""
+    # 确认入住（低于配比）: the user saw the staff-ratio warning and admits all the same
+    confirm_breach: Annotated[bool, msgspec.Meta(description=CONFIRM_BREACH)] = False
 
 
 class PlacementOut(msgspec.Struct):
