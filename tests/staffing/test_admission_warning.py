@@ -22,10 +22,11 @@ from backend.registry import services as registry
 from backend.registry.schemas import ParametersIn
 from backend.residents import services as residents
 from backend.residents.queue_schemas import AcceptIn, ApplicationIn, OfferIn
-from backend.residents.schemas import PlacementIn
-from backend.residents.tables import Placement
+from backend.residents.schemas import PlacementIn, ResidentIn
+from backend.residents.tables import Placement, Resident
 from backend.staffing.tables import RatioBreach, StaffMember
 from tests.conftest import make_client, post_form
+from tests.residents.helpers import new_id
 from tests.staffing.admission_helpers import FULL_LOSS, add_staff, assessed, fill, home_id
 
 WARNING = "入住后需要 2 名工作人员，现有 1 名（{day}起）。"
@@ -235,3 +236,25 @@ async def test_the_api_names_confirm_breach_and_records_the_breach_when_true(app
     schema = app.openapi_schema.to_schema()
     properties = schema["components"]["schemas"]["PlacementIn"]["properties"]
     assert properties["confirm_breach"]["type"] == "boolean" and "confirm_breach" in properties["confirm_breach"]["description"]
+
+
+async def test_registering_a_person_with_a_home_at_the_ratio_warns_too(app, world, system, signed_in):
+    """Registering with a home is an (emergency) admission: the same warning and confirmation."""
+    county, home, hid, inspector = await _at_the_ratio(world, system)
+    data = dict(name="新认定", county_code=county, approved_on=dates.today() - timedelta(days=5), home_code=home)
+    data |= dict(admitted_on=dates.today(), emergency_reason="独居老人突发失能")
+    id_number = new_id("F")
+    with pytest.raises(Invalid) as refused:
+        await residents.register_resident(inspector, ResidentIn(id_number=id_number, **data))
+    assert refused.value.errors == {"confirm_breach": WARNING.format(day=formatting.day(dates.today()))}
+    assert not await Resident.exists().where(Resident.id_number == id_number)
+
+    client, user = await signed_in("inspector", county=county)
+    form = {**{key: str(value) for key, value in data.items()}, "id_number": id_number, "gender": "F"}
+    page = await post_form(client, "/residents/new", form)
+    assert page.status_code == 200 and "确认入住（低于配比）" in page.text and await _breaches(hid) == []
+    done = await post_form(client, "/residents/new", {**form, "confirmed": "yes"})
+    assert done.status_code in (302, 303)
+    assert await Resident.exists().where(Resident.id_number == id_number)
+    [breach] = await _breaches(hid)
+    assert breach["confirmed_by"] == user.username and breach["subject"] == "新认定"

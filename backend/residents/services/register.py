@@ -63,13 +63,16 @@ async def _tier_on(resident_id: int, on: date) -> str:
     return row["tier"] if row else "unassessed"
 
 
-async def check_advisories(person: dict, home_id: int, on: date, confirmed: bool) -> list[advisories.Advisory]:
+async def check_advisories(
+    name: str, resident_id: int | None, home_id: int, on: date, confirmed: bool
+) -> list[advisories.Advisory]:
     """The warnings the higher domains give about placing the person in the home from ``on``
     (the staff ratio: ``staffing.advisories``, through the core registry). Unconfirmed, they
     refuse the write, naming ``confirm_breach``; confirmed, they are returned for
     ``advisories.confirm`` once the placement is written. Call it last, inside the transaction
     with the home locked, so the warning is the only thing left to settle."""
-    event = advisories.Event(advisories.ADMISSION, home_id, on, person["name"], (("tier", await _tier_on(person["id"], on)),))
+    tier = await _tier_on(resident_id, on) if resident_id is not None else rules.UNASSESSED
+    event = advisories.Event(advisories.ADMISSION, home_id, on, name, (("tier", tier),))
     found = await advisories.warnings(event)
     if found and not confirmed:
         raise Invalid({"confirm_breach": advisories.message(found)})
@@ -101,7 +104,8 @@ async def check_not_after_death(resident_id: int, day: date | None, field: str) 
 
 
 async def register_resident(scope: Scope, data: ResidentIn) -> ResidentOut:
-    """Record a confirmed (认定) tekun person; with a home and date, also their admission."""
+    """Record a confirmed (认定) tekun person; with a home and date, also their admission (with
+    the warnings of ``check_advisories``, like any admission)."""
     require(scope, "register_residents", _("Only the county bureau registers tekun persons."))
     id_number = citizen_id.normalise(data.id_number)
     errors: dict[str, str] = {}
@@ -132,10 +136,12 @@ async def register_resident(scope: Scope, data: ResidentIn) -> ResidentOut:
         if await Resident.exists().where(Resident.id_number == id_number):
             raise Invalid({"id_number": _("This person is already in the register.")})
         home = None
+        found: list[advisories.Advisory] = []
         if data.home_code:
             check_event_date(data.admitted_on, "admitted_on")
             home = await _home_in_county(scope, data.home_code, county_id, "home_code")
             await _check_capacity(home, "home_code")
+            found = await check_advisories(data.name.strip(), None, home["id"], data.admitted_on, data.confirm_breach)
         values = {
             "id_number": id_number,
             "name": data.name.strip(),
@@ -155,6 +161,7 @@ async def register_resident(scope: Scope, data: ResidentIn) -> ResidentOut:
             )
             await open_admission_task(scope, resident_id, data.admitted_on, reason)
             await refresh_state(resident_id)
+            await advisories.confirm(scope, found)  # the confirmed breach, with who confirmed it
         await append_audit(
             scope.user_id,
             scope.username,
@@ -239,7 +246,7 @@ async def record_placement(scope: Scope, resident_id: int, data: PlacementIn) ->
         found: list[advisories.Advisory] = []
         if home is not None:
             await _check_capacity(home, "home_code")
-            found = await check_advisories(person, home["id"], data.event_date, data.confirm_breach)
+            found = await check_advisories(person["name"], resident_id, home["id"], data.event_date, data.confirm_breach)
         reason = data.emergency_reason.strip() if emergency else ""
         await append_rows(
             PLACEMENT_LEDGER,
