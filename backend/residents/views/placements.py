@@ -45,7 +45,6 @@ class PlacementForm(forms.Form, kw_only=True):
 
 
 PLACEMENT_FIELDS = tuple(forms.fields_of(PlacementForm))
-BREACH_RECORDED = N_("The home is below the staff ratio from then on: your confirmation is recorded.")
 
 
 def breach_warning(invalid: Invalid) -> str | None:
@@ -134,8 +133,7 @@ async def placement_submit(request: Request, resident_id: ResidentId) -> Templat
                     confirm_breach=forms.confirmed(submitted),
                 ),
             )
-            flash = _(SAVED[data.kind]) + (" " + _(BREACH_RECORDED) if forms.confirmed(submitted) else "")
-            return redirect(f"/residents/{resident_id}", flash=flash)
+            return redirect(f"/residents/{resident_id}", flash=_(SAVED[data.kind]))
         except Forbidden as refused:  # a director asking for an emergency admission
             parsed.error("emergency", str(refused))
         except Invalid as invalid:

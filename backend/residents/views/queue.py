@@ -24,7 +24,7 @@ from backend.residents import services
 from backend.residents.queue_rules import APPLICANTS
 from backend.residents.queue_schemas import AcceptIn, ApplicationIn, ApplicationOut, CloseIn, OfferIn
 from backend.residents.views._common import resident_page, scope_of
-from backend.residents.views.placements import BREACH_RECORDED, breach_confirm, breach_warning
+from backend.residents.views.placements import breach_confirm, breach_warning
 
 APPLICANT_LABELS = {
     "self": N_("The person"),
@@ -229,7 +229,7 @@ async def step_submit(request: Request, application_id: RecordId, step: FromPath
         queue = f"/counties/{application.county_code}/admission-queue"
         try:
             await _run_step(request, application_id, step, parsed.data, confirmed)
-            return redirect(queue, flash=_(saved) + (" " + _(BREACH_RECORDED) if confirmed else ""))
+            return redirect(queue, flash=_(saved))
         except Invalid as invalid:
             if step == "accept" and (warning := breach_warning(invalid)) is not None:
                 action = f"/admission-applications/{application_id}/accept"
