@@ -258,3 +258,22 @@ async def test_registering_a_person_with_a_home_at_the_ratio_warns_too(app, worl
     assert await Resident.exists().where(Resident.id_number == id_number)
     [breach] = await _breaches(hid)
     assert breach["confirmed_by"] == user.username and breach["subject"] == "新认定"
+
+
+async def test_the_queue_accept_api_takes_confirm_breach(app, world, system, bearer):
+    county, home, hid, _inspector = await _at_the_ratio(world, system)
+    inspector = await world.user("inspector", county=county)
+    person = await assessed(system, county, "接口轮候")
+    application = await residents.record_application(
+        inspector.scope, ApplicationIn(resident_id=person.id, applicant="self", applied_on=dates.today() - timedelta(days=9))
+    )
+    await residents.offer_place(inspector.scope, application.id, OfferIn(home_code=home, offered_on=dates.today()))
+    path = f"/api/v1/admission-applications/{application.id}/accept"
+    async with make_client(app) as api:
+        headers = await bearer(inspector)
+        refused = await api.post(path, headers=headers, json={"admitted_on": dates.today().isoformat()})
+        assert refused.status_code == 400 and "入住后需要 2 名工作人员" in refused.json()["errors"]["confirm_breach"]
+        saved = await api.post(path, headers=headers, json={"admitted_on": dates.today().isoformat(), "confirm_breach": True})
+        assert saved.status_code == 200 and saved.json()["status"] == "admitted"
+    [breach] = await _breaches(hid)
+    assert breach["confirmed_by"] == inspector.username
