@@ -24,6 +24,7 @@ from backend.cli._common import EXIT_ERROR, EXIT_INVALID, EXIT_OK, EXIT_TAMPERED
 from backend.cli._parser import ArgumentParser, build_parser, month_arg
 from backend.cli._run import cmd_demo, cmd_scheduler, cmd_serve
 from backend.cli._staffing import cmd_staffing_ratio
+from backend.staffing import advisories  # noqa: F401 - registers the ratio warning before an admission
 
 __all__ = [
     "EXIT_ERROR",

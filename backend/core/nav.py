@@ -16,6 +16,8 @@ def _own_items(user) -> list[tuple[str, str]]:
         items.append((f"/homes/{user.home_code}/due", _("Assessments due")))
         if can(role, "view_staffing"):
             items.append((f"/homes/{user.home_code}/staffing", _("Staffing")))
+        if can(role, "manage_roster"):
+            items.append((f"/homes/{user.home_code}/duty", _("Duty roster")))
         if can(role, "prepare_claims"):
             items.append((f"/homes/{user.home_code}/claims", _("Claims")))
         return items

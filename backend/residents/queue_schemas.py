@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from backend.residents.schemas import CONFIRM_BREACH
+
 Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 
 
@@ -26,6 +28,8 @@ class OfferIn(msgspec.Struct):
 class AcceptIn(msgspec.Struct):
     admitted_on: date
     note: Annotated[str, msgspec.Meta(max_length=300)] = ""
+    # 确认入住（低于配比）: the user saw the staff-ratio warning and admits all the same
+    confirm_breach: Annotated[bool, msgspec.Meta(description=CONFIRM_BREACH)] = False
 
 
 class CloseIn(msgspec.Struct):

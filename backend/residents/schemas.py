@@ -40,6 +40,13 @@ class ResidentPage(msgspec.Struct):
     tier_counts: dict[str, int]
 
 
+CONFIRM_BREACH = (
+    "An admission or a transfer in that would put the home below the staff ratio on some day is refused"
+    " (400, naming confirm_breach, with the warning) unless this is true; then the breach is recorded"
+    " with who confirmed it."
+)
+
+
 class ResidentIn(msgspec.Struct):
     id_number: Annotated[str, msgspec.Meta(min_length=18, max_length=18)]
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
@@ -51,6 +58,8 @@ class ResidentIn(msgspec.Struct):
     # A person registered with a home has no county assessment yet: only as an emergency admission.
     emergency_reason: Annotated[str, msgspec.Meta(max_length=300)] = ""
     area: Literal["urban", "rural", ""] = ""  # "" = the county's default area
+    # 确认入住（低于配比）: registered with a home, the user saw the staff-ratio warning
+    confirm_breach: Annotated[bool, msgspec.Meta(description=CONFIRM_BREACH)] = False
 
 
 class PlacementIn(msgspec.Struct):
@@ -61,6 +70,8 @@ class PlacementIn(msgspec.Struct):
     # 紧急收住: an admission without a recent county assessment (inspectors and administrators)
     emergency: bool = False
     emergency_reason: Annotated[str, msgspec.Meta(max_length=300)] = ""
+    # 确认入住（低于配比）: the user saw the staff-ratio warning and admits all the same
+    confirm_breach: Annotated[bool, msgspec.Meta(description=CONFIRM_BREACH)] = False
 
 
 class PlacementOut(msgspec.Struct):

@@ -303,7 +303,13 @@ async def accept_offer(scope: Scope, application_id: int, data: AcceptIn) -> App
             await record_placement(
                 scope,
                 row["resident_id"],
-                PlacementIn(kind="admit", event_date=data.admitted_on, home_code=row["offered_home_code"], note=note[:300]),
+                PlacementIn(
+                    kind="admit",
+                    event_date=data.admitted_on,
+                    home_code=row["offered_home_code"],
+                    note=note[:300],
+                    confirm_breach=data.confirm_breach,
+                ),
             )
         except Invalid as invalid:  # raised inside the transaction: nothing of this step is kept
             raise Invalid({_ADMISSION_FIELDS.get(key, key): message for key, message in invalid.errors.items()}) from invalid

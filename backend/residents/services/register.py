@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from backend.core import citizen_id, dates
+from backend.core import advisories, citizen_id, dates
 from backend.core.db import transaction
 from backend.core.errors import Invalid, NotFound
 from backend.core.i18n import _
@@ -22,7 +22,7 @@ from backend.residents.services._common import (
     refresh_state,
     resident_out,
 )
-from backend.residents.tables import PLACEMENT_LEDGER, Resident
+from backend.residents.tables import COUNTY, PLACEMENT_LEDGER, Assessment, Resident
 
 EMERGENCY_ACTION = "resident.emergency_admit"  # an admission without a recent county assessment
 
@@ -52,6 +52,33 @@ async def _check_capacity(home: dict, field: str) -> None:
         )
 
 
+async def _tier_on(resident_id: int, on: date) -> str:
+    """The self-care tier in force on ``on``: the latest county assessment on or before it."""
+    row = (
+        await Assessment.select(Assessment.tier)
+        .where((Assessment.resident == resident_id) & (Assessment.authority == COUNTY) & (Assessment.assessed_on <= on))
+        .order_by(Assessment.assessed_on, Assessment.seq, ascending=False)
+        .first()
+    )
+    return row["tier"] if row else "unassessed"
+
+
+async def check_advisories(
+    name: str, resident_id: int | None, home_id: int, on: date, confirmed: bool
+) -> list[advisories.Advisory]:
+    """The warnings the higher domains give about placing the person in the home from ``on``
+    (the staff ratio: ``staffing.advisories``, through the core registry). Unconfirmed, they
+    refuse the write, naming ``confirm_breach``; confirmed, they are returned for
+    ``advisories.confirm`` once the placement is written. Call it last, inside the transaction
+    with the home locked, so the warning is the only thing left to settle."""
+    tier = await _tier_on(resident_id, on) if resident_id is not None else rules.UNASSESSED
+    event = advisories.Event(advisories.ADMISSION, home_id, on, name, (("tier", tier),))
+    found = await advisories.warnings(event)
+    if found and not confirmed:
+        raise Invalid({"confirm_breach": advisories.message(found)})
+    return found
+
+
 def check_event_date(on: date, field: str) -> None:
     if on > dates.today():
         raise Invalid({field: _("The date cannot be in the future.")})
@@ -77,7 +104,8 @@ async def check_not_after_death(resident_id: int, day: date | None, field: str) 
 
 
 async def register_resident(scope: Scope, data: ResidentIn) -> ResidentOut:
-    """Record a confirmed (认定) tekun person; with a home and date, also their admission."""
+    """Record a confirmed (认定) tekun person; with a home and date, also their admission (with
+    the warnings of ``check_advisories``, like any admission)."""
     require(scope, "register_residents", _("Only the county bureau registers tekun persons."))
     id_number = citizen_id.normalise(data.id_number)
     errors: dict[str, str] = {}
@@ -108,10 +136,12 @@ async def register_resident(scope: Scope, data: ResidentIn) -> ResidentOut:
         if await Resident.exists().where(Resident.id_number == id_number):
             raise Invalid({"id_number": _("This person is already in the register.")})
         home = None
+        found: list[advisories.Advisory] = []
         if data.home_code:
             check_event_date(data.admitted_on, "admitted_on")
             home = await _home_in_county(scope, data.home_code, county_id, "home_code")
             await _check_capacity(home, "home_code")
+            found = await check_advisories(data.name.strip(), None, home["id"], data.admitted_on, data.confirm_breach)
         values = {
             "id_number": id_number,
             "name": data.name.strip(),
@@ -131,6 +161,7 @@ async def register_resident(scope: Scope, data: ResidentIn) -> ResidentOut:
             )
             await open_admission_task(scope, resident_id, data.admitted_on, reason)
             await refresh_state(resident_id)
+            await advisories.confirm(scope, found)  # the confirmed breach, with who confirmed it
         await append_audit(
             scope.user_id,
             scope.username,
@@ -174,7 +205,10 @@ async def record_placement(scope: Scope, resident_id: int, data: PlacementIn) ->
     """Admission, transfer or discharge, dated; kept as history. Refused when it contradicts
     the history (admitting someone already placed, discharging someone who is not), when dated
     before the last recorded event or in the future, when the target home is full, or when an
-    admission has no recent county assessment and is not an emergency one (``_admission``)."""
+    admission has no recent county assessment and is not an emergency one (``_admission``).
+    An admission or a transfer in that a higher domain warns about (the staff ratio) is refused
+    naming ``confirm_breach`` unless ``data.confirm_breach``; confirmed, the warning is recorded
+    with who confirmed it, in the same transaction."""
     require(scope, "record_placement", _("You may not record placements."))
     now = dates.now_utc()
     async with transaction():
@@ -209,8 +243,10 @@ async def record_placement(scope: Scope, resident_id: int, data: PlacementIn) ->
                 raise Invalid({"kind": _("The person lives in no home, so cannot be discharged.")})
             if scope.kind == "home" and placed_in != scope.home_id:
                 raise NotFound(_("No such person."))
+        found: list[advisories.Advisory] = []
         if home is not None:
             await _check_capacity(home, "home_code")
+            found = await check_advisories(person["name"], resident_id, home["id"], data.event_date, data.confirm_breach)
         reason = data.emergency_reason.strip() if emergency else ""
         await append_rows(
             PLACEMENT_LEDGER,
@@ -223,6 +259,7 @@ async def record_placement(scope: Scope, resident_id: int, data: PlacementIn) ->
         if emergency:
             await open_admission_task(scope, resident_id, data.event_date, reason)
         await refresh_state(resident_id)
+        await advisories.confirm(scope, found)  # the confirmed breach, with who confirmed it
         await append_audit(
             scope.user_id,
             scope.username,

@@ -47,6 +47,31 @@ class PlacementForm(forms.Form, kw_only=True):
 PLACEMENT_FIELDS = tuple(forms.fields_of(PlacementForm))
 
 
+def breach_warning(invalid: Invalid) -> str | None:
+    """The warning of a refusal that only waits for the user's confirmation (the staff ratio:
+    ``confirm_breach`` the one field refused), else None."""
+    return invalid.errors["confirm_breach"] if set(invalid.errors) == {"confirm_breach"} else None
+
+
+def breach_confirm(
+    request: Request, action: str, back: str, values: dict[str, str], warning: str, person_name: str, home_name: str, day: date
+) -> Template:
+    """The confirmation step of an admission below the staff ratio (nothing written yet): the
+    warning, and a button that posts the same values again with ``confirmed=yes``."""
+    what = [warning, _("If you confirm, the admission is recorded, and so is the breach of the ratio with your name.")]
+    return resident_page(
+        request,
+        "residents/breach_confirm.html",
+        action=action,
+        back=back,
+        values=values,
+        what=what,
+        person_name=person_name,
+        home_name=home_name,
+        day=day,
+    )
+
+
 async def _placement_form(
     request: Request, person: ResidentOut, values: dict[str, str], errors: dict[str, str] | None = None, status_code: int = 200
 ) -> Template:
@@ -87,7 +112,8 @@ async def _reshow_placement(request: Request, values: dict[str, str], errors: di
 async def placement_submit(request: Request, resident_id: ResidentId) -> Template | Redirect:
     scope = scope_of(request)
     person = await services.get_resident(scope, resident_id)  # out of scope: 404 before anything else
-    parsed = await forms.read(request, PlacementForm)
+    submitted = await request.form()
+    parsed = forms.parse(PlacementForm, submitted)
     not_before_approval(parsed, person, "event_date")
     if value_of(parsed, "kind") in rules.INTO_A_HOME and not parsed.values["home_code"]:
         parsed.error("home_code", _("Choose the home."))
@@ -104,12 +130,27 @@ async def placement_submit(request: Request, resident_id: ResidentId) -> Templat
                     home_code=data.home_code or None if data.kind != "discharge" else None,
                     emergency=data.kind == "admit" and data.emergency == "yes",
                     emergency_reason=data.emergency_reason if data.kind == "admit" else "",
+                    confirm_breach=forms.confirmed(submitted),
                 ),
             )
             return redirect(f"/residents/{resident_id}", flash=_(SAVED[data.kind]))
         except Forbidden as refused:  # a director asking for an emergency admission
             parsed.error("emergency", str(refused))
         except Invalid as invalid:
+            if (warning := breach_warning(invalid)) is not None:
+                home = (await registry.homes_by_code([data.home_code])).get(data.home_code) or {}
+                action = f"/residents/{resident_id}/placement"
+                values = shown(parsed.values, PLACEMENT_FIELDS)
+                return breach_confirm(
+                    request,
+                    action,
+                    f"/residents/{resident_id}",
+                    values,
+                    warning,
+                    person.name,
+                    home.get("name", ""),
+                    data.event_date,
+                )
             parsed.merge(invalid)
     return await _placement_form(request, person, parsed.values, parsed.errors, status_code=400)
 

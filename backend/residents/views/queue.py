@@ -24,6 +24,7 @@ from backend.residents import services
 from backend.residents.queue_rules import APPLICANTS
 from backend.residents.queue_schemas import AcceptIn, ApplicationIn, ApplicationOut, CloseIn, OfferIn
 from backend.residents.views._common import resident_page, scope_of
+from backend.residents.views.placements import breach_confirm, breach_warning
 
 APPLICANT_LABELS = {
     "self": N_("The person"),
@@ -198,12 +199,13 @@ async def step_form(request: Request, application_id: RecordId, step: FromPath[s
     return await _step_page(request, application, step, values)
 
 
-async def _run_step(request: Request, application_id: int, step: str, data: Any) -> None:
+async def _run_step(request: Request, application_id: int, step: str, data: Any, confirmed: bool) -> None:
     scope = scope_of(request)
     if step == "offer":
         await services.offer_place(scope, application_id, OfferIn(home_code=data.home_code, offered_on=data.offered_on))
     elif step == "accept":
-        await services.accept_offer(scope, application_id, AcceptIn(admitted_on=data.admitted_on, note=data.note))
+        accepted = AcceptIn(admitted_on=data.admitted_on, note=data.note, confirm_breach=confirmed)
+        await services.accept_offer(scope, application_id, accepted)
     elif step == "decline":
         await services.decline_offer(scope, application_id, CloseIn(on=data.on, reason=data.reason))
     else:
@@ -218,14 +220,22 @@ async def _run_step(request: Request, application_id: int, step: str, data: Any)
 async def step_submit(request: Request, application_id: RecordId, step: FromPath[str]) -> Template | Redirect:
     application = await _application_for_step(request, application_id, step)  # out of scope: 404 first
     form, _date_field, saved = STEPS[step]
-    parsed = await forms.read(request, form)
+    submitted = await request.form()
+    parsed = forms.parse(form, submitted)
+    confirmed = step == "accept" and forms.confirmed(submitted)
     if application.status not in STEP_STATUSES[step]:
         parsed.error("status", _("This application is no longer waiting for this step."))
     if parsed.ok:
+        queue = f"/counties/{application.county_code}/admission-queue"
         try:
-            await _run_step(request, application_id, step, parsed.data)
-            return redirect(f"/counties/{application.county_code}/admission-queue", flash=_(saved))
+            await _run_step(request, application_id, step, parsed.data, confirmed)
+            return redirect(queue, flash=_(saved))
         except Invalid as invalid:
+            if step == "accept" and (warning := breach_warning(invalid)) is not None:
+                action = f"/admission-applications/{application_id}/accept"
+                values = {name: parsed.values.get(name, "") for name in forms.fields_of(form)}
+                home = application.offered_home_name or ""
+                return breach_confirm(request, action, queue, values, warning, application.name, home, parsed.data.admitted_on)
             parsed.merge(invalid)
     return await _step_page(request, application, step, parsed.values, parsed.errors, status_code=400)
 

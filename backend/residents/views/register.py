@@ -28,6 +28,7 @@ from backend.residents.views._common import (
     shown,
     value_of,
 )
+from backend.residents.views.placements import breach_confirm, breach_warning
 
 PER_PAGE = 50
 
@@ -135,7 +136,8 @@ async def _reshow_register(request: Request, values: dict[str, str], errors: dic
 
 @post("/residents/new", opt=allow("register_residents", text_form=_reshow_register), status_code=200)
 async def register_submit(request: Request) -> Template | Redirect:
-    parsed = await forms.read(request, RegisterForm)
+    submitted = await request.form()
+    parsed = forms.parse(RegisterForm, submitted)
     parsed.values["id_number"] = parsed.values["id_number"].upper()
     if scope_of(request).kind != "all":  # inspectors register in their own county only
         parsed.values["county_code"] = request.scope["user"].county_code or ""
@@ -155,10 +157,18 @@ async def register_submit(request: Request) -> Template | Redirect:
                     admitted_on=data.admitted_on,
                     emergency_reason=data.emergency_reason if data.home_code else "",
                     area=data.area or "",
+                    confirm_breach=forms.confirmed(submitted),
                 ),
             )
             return redirect(f"/residents/{person.id}", flash=_("Registered {name}.").format(name=person.name))
         except Invalid as invalid:
+            if (warning := breach_warning(invalid)) is not None:  # registered with a home below the staff ratio
+                home = (await registry.homes_by_code([data.home_code])).get(data.home_code) or {}
+                values = shown(parsed.values, REGISTER_FIELDS)
+                name, day = data.name, data.admitted_on or dates.today()
+                return breach_confirm(
+                    request, "/residents/new", "/residents/new", values, warning, name, home.get("name", ""), day
+                )
             parsed.merge(invalid)
     return await _register_form(request, parsed.values, parsed.errors, status_code=400)
 

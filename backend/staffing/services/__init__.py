@@ -4,6 +4,7 @@ The pages, the API and the command line call these with the acting ``Scope``. Re
 from ``residents.services`` (``home_stays``), homes and parameters from ``registry.services``.
 """
 
+from backend.staffing.services._admission import admission_warning, staff_recorded
 from backend.staffing.services._breach import (
     ADMISSION,
     CAUSES,
@@ -77,6 +78,8 @@ __all__ = [
     # the staff and training files (interfaces §3)
     "import_staff",
     "import_training",
+    "admission_warning",
+    "staff_recorded",
     # the daily ratio, set-based
     "HomeInputs",
     "inputs_for",
