@@ -24,6 +24,7 @@ from backend.staffing.services._county import (
     homes_below_ratio_today,
 )
 from backend.staffing.services._imports import import_staff, import_training
+from backend.staffing.services._leave import cancel_leave, leave_on, list_leave, record_leave, return_from_leave
 from backend.staffing.services._overview import (
     CHART_DAYS,
     Certificate,
@@ -37,9 +38,6 @@ from backend.staffing.services._overview import (
     staffing_home,
 )
 from backend.staffing.services._ratio import MAX_DAYS, HomeInputs, inputs_for, ratio_series_for
-from backend.staffing.services._staff import create_staff, end_staff, get_staff, list_staff, update_staff
-from backend.staffing.services._training import list_training, record_training
-from backend.staffing.services._leave import cancel_leave, leave_on, list_leave, record_leave, return_from_leave
 from backend.staffing.services._roster import (
     SHIFT_LABELS,
     WEEKDAYS,
@@ -55,6 +53,9 @@ from backend.staffing.services._roster import (
     save_week,
     uncovered_nights,
     week_roster,
+)
+from backend.staffing.services._staff import create_staff, end_staff, get_staff, list_staff, update_staff
+from backend.staffing.services._training import list_training, record_training
 
 __all__ = [
     # warnings before a breach of the ratio (issue 11 point 5)
