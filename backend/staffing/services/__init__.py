@@ -15,6 +15,7 @@ from backend.staffing.services._breach import (
     check_change,
     record_breach,
 )
+from backend.staffing.services._demo import DemoHome, DemoPost, seed_demo_staff
 from backend.staffing.services._ratio import HomeInputs, inputs_for, ratio_series_for
 
 __all__ = [
@@ -32,4 +33,8 @@ __all__ = [
     "HomeInputs",
     "inputs_for",
     "ratio_series_for",
+    # the demo's staff (backend.demo)
+    "DemoHome",
+    "DemoPost",
+    "seed_demo_staff",
 ]
