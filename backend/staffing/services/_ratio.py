@@ -95,7 +95,8 @@ def paused_collector():
     """The cyclic garbage collector paused for a synchronous block that allocates many objects
     and no cycles (a year of 1,000 homes is 365,000 ``DayRatio``): otherwise its collections
     walk every live object again and again, half the time of the block (benchmarks/RESULTS.md,
-    issue 11). Nothing else runs meanwhile: there is no ``await`` inside."""
+    issue 11). Around reads, other tasks run meanwhile: their collections wait a second at most
+    (nested or overlapping pauses: the first to end restores the collector if it was on)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -130,6 +131,6 @@ async def inputs_for(home_ids: Iterable[int], first: date, last: date) -> dict[i
 
 async def ratio_series_for(home_ids: Iterable[int], first: date, last: date) -> dict[int, list[rules.DayRatio]]:
     """Home id → the ratio of every day from ``first`` to ``last`` (the caller has checked scope)."""
-    homes = await inputs_for(home_ids, first, last)
-    with paused_collector():
+    with paused_collector():  # over the reads too: their 200,000 rows are collected for nothing
+        homes = await inputs_for(home_ids, first, last)
         return {home_id: inputs.series(first, last) for home_id, inputs in homes.items()}
