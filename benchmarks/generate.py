@@ -19,6 +19,8 @@ two months. About 0.5 % of lines carry a planted problem (duplicate, unknown ID,
 concentrated, tier paid higher than assessed, wrong amount) and about 0.2 % of entitled persons are
 not paid, so the reconciliation writes findings as it would in real life.
 
+Staff (issue 11, ``generate_staff``): staff.csv, training.csv and staff_leave.csv for the homes.
+
     .venv/bin/python -m benchmarks.generate --scale province --only payments   # register files kept
 """
 
@@ -39,6 +41,7 @@ from backend.core.dates import add_months
 from backend.demo import ASSESSMENT_HEADERS, ASSESSORS, ITEMS, RESIDENT_HEADERS, People
 from backend.residents import rules as residents_rules
 from backend.stipends.rules import AMOUNT_FIELDS
+from benchmarks.generate_staff import staff_files
 
 ROOT = Path(__file__).resolve().parent
 # Everything is dated on or before this day, whatever the day the generator runs.
@@ -59,6 +62,7 @@ SCALES = {
     "province": Scale(counties=100, homes_per_county=6, persons=120_000),
     "county": Scale(counties=1, homes_per_county=6, persons=1_200),
     "tiny": Scale(counties=2, homes_per_county=2, persons=60),
+    "staffing": Scale(counties=25, homes_per_county=40, persons=120_000),  # issue 11: 1,000 homes, 40 a county
 }
 
 
@@ -372,6 +376,9 @@ def main(argv: list[str] | None = None) -> int:
             write_csv(out / f"{stem}.csv", headers, rows)
             if "xlsx" in formats and stem in ("residents", "assessments"):
                 write_xlsx(out / f"{stem}.xlsx", headers, rows)
+            print(f"{stem:<12} {len(rows):>8} rows", file=sys.stderr)
+        for stem, (headers, rows) in staff_files(files, REFERENCE_DAY, args.seed).items():
+            write_csv(out / f"{stem}.csv", headers, rows)
             print(f"{stem:<12} {len(rows):>8} rows", file=sys.stderr)
     if args.only != "register" and args.months > 0:
         counties = [row[0] for row in files["counties"][1]]

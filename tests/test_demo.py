@@ -15,12 +15,12 @@ import signal
 import sqlite3
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
-from backend.core import citizen_id, db
+from backend.core import citizen_id, dates, db
 from backend.demo import (
     ANCHOR,
     FLOORS,
@@ -52,6 +52,10 @@ TABLES = (
     "finding",
     "death_record",
     "admission_application",
+    "staff_member",
+    "training_record",
+    "staff_leave",
+    "roster_shift",
 )
 
 
@@ -356,3 +360,125 @@ def test_the_admission_queue_of_yongdeng(demo_db):
     assert {code for *_, code in rows} == {"620121"}
     assert {tier for tier, *_ in rows} == {"full_loss", "partial", "self_care", "unassessed"}
     assert sorted(status for _, status, _ in rows).count("offered") == 1 and len(rows) >= 5
+
+
+# --- staff (issue 11 point 8) -----------------------------------------------------------------
+
+_RATIO_TODAY = """
+import asyncio, json
+from backend.core import db, dates
+from backend.registry import services as registry
+from backend.staffing import services
+
+async def main():
+    await db.start()
+    homes = await registry.homes_by_code(None)
+    series = await services.ratio_series_for([home["id"] for home in homes.values()], dates.today(), dates.today())
+    await db.stop()
+    print(json.dumps({code: series[home["id"]][0].as_json() for code, home in homes.items()}))
+
+asyncio.run(main())
+"""
+
+
+def _ratios_today(url: str) -> dict[str, dict]:
+    done = subprocess.run(
+        [sys.executable, "-c", _RATIO_TODAY],
+        cwd=ROOT,
+        env={**os.environ, "TEKUN_DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def _staff(url: str, code: str, where: str = "1 = 1") -> list[tuple]:
+    return _query(
+        url,
+        "SELECT s.name, s.post, s.hired_on, s.left_on, s.health_cert_expires, s.id FROM staff_member s"
+        f" JOIN home h ON h.id = s.home WHERE h.code = '{code}' AND {where} ORDER BY s.staff_no",
+    )
+
+
+def test_the_demo_homes_comply_or_not_today_as_told(demo_db):
+    url, _first = demo_db
+    ratios = _ratios_today(url)
+    assert {code for code, ratio in ratios.items() if ratio["compliant"]} == {"YD-01", "YD-03", "CG-01", "CG-03"}
+    assert ratios["YD-01"]["staff"] > ratios["YD-01"]["required_staff"]
+    assert ratios["CG-01"]["staff"] >= ratios["CG-01"]["required_staff"] + 2
+    assert ratios["YD-03"]["staff"] == ratios["YD-03"]["required_staff"]  # exactly: next week's leave breaks it
+    assert ratios["YD-02"]["shortfall"] == 1  # since the carer left last month
+    assert ratios["CG-02"]["staff"] == 2 < ratios["CG-02"]["required_staff"]  # under three staff
+
+
+def test_the_demo_staff_stories(demo_db):
+    url, _first = demo_db
+    today = dates.today()
+    # a carer of YD-02 left on the 15th of last month, and nobody took her place
+    mid_last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=15)
+    left = _staff(url, "YD-02", "s.left_on IS NOT NULL")
+    assert [(name, post, _as_date(left_on)) for name, post, _hired, left_on, _cert, _id in left] == [
+        ("李秀兰", "carer", mid_last_month)
+    ]
+    assert not _staff(url, "YD-02", f"s.hired_on > '{mid_last_month.isoformat()}'")
+    # the cook of YD-01's health certificate expires within seven days; every cook has one
+    cooks = _query(
+        url, "SELECT h.code, s.name, s.health_cert_expires FROM staff_member s JOIN home h ON h.id = s.home WHERE s.post = 'cook'"
+    )
+    assert all(expires is not None for _code, _name, expires in cooks)
+    soon = [(code, name) for code, name, expires in cooks if today <= _as_date(expires) <= today + timedelta(days=7)]
+    assert soon == [("YD-01", "赵桂芳")]
+    # untrained carers (no care-skills training) in post: the newcomers of YD-01 and CG-03, one of
+    # CG-01, and YD-02's only carer in post (no trained carer there since 李秀兰 left)
+    untrained = dict(
+        _query(
+            url,
+            "SELECT h.code, COUNT(*) FROM staff_member s JOIN home h ON h.id = s.home WHERE s.post = 'carer' AND s.left_on IS NULL"
+            " AND NOT EXISTS (SELECT 1 FROM training_record t WHERE t.staff = s.id AND t.topic = 'care') GROUP BY h.code",
+        )
+    )
+    assert untrained == {"YD-01": 1, "YD-02": 1, "CG-01": 1, "CG-03": 1}
+    assert len(_staff(url, "YD-02", "s.post = 'carer' AND s.left_on IS NULL")) == 1
+    # leave: past leave in several homes, and the night carer of YD-03 on leave next week
+    monday = today - timedelta(days=today.weekday())
+    next_monday = monday + timedelta(days=7)
+    leave = _query(
+        url,
+        "SELECT h.code, s.name, l.first_day, l.last_day FROM staff_leave l JOIN staff_member s ON s.id = l.staff"
+        " JOIN home h ON h.id = s.home",
+    )
+    assert len({code for code, _name, _first, last in leave if _as_date(last) < today}) >= 3
+    assert ("YD-03", "王桂英", next_monday, next_monday + timedelta(days=2)) in [
+        (code, name, _as_date(first), _as_date(last)) for code, name, first, last in leave
+    ]
+
+
+def test_the_demo_roster_leaves_one_night_of_next_week_empty(demo_db):
+    url, _first = demo_db
+    today = dates.today()
+    monday = today - timedelta(days=today.weekday())
+    days = [monday + timedelta(days=offset) for offset in range(14)]
+    shifts = _query(
+        url,
+        "SELECT h.code, r.day, r.shift, s.fire_operator_cert, s.home = r.home FROM roster_shift r"
+        " JOIN home h ON h.id = r.home JOIN staff_member s ON s.id = r.staff",
+    )
+    assert all(same for *_rest, same in shifts)  # nobody on another home's roster
+    nights = {(code, _as_date(day)) for code, day, shift, _cert, _same in shifts if shift == "night"}
+    empty = [(code, day) for code, *_ in HOMES for day in days if (code, day) not in nights]
+    assert empty == [("YD-03", monday + timedelta(days=9))]  # Wednesday of next week
+    # with a fire control room, two certified operators on every shift
+    fire_rooms = [code for code, *_rest, fire_room in HOMES if fire_room]
+    for code in fire_rooms:
+        for day in days:
+            for shift in ("day", "night"):
+                operators = [cert for c, d, s, cert, _same in shifts if c == code and _as_date(d) == day and s == shift and cert]
+                assert len(operators) >= 2, (code, day, shift)
+
+
+def test_the_demo_staff_are_audited_once_per_home(demo_db):
+    url, _first = demo_db
+    audited = _query(url, "SELECT entity_key FROM audit_entry WHERE action = 'staffing.demo_loaded'")
+    assert sorted(key for (key,) in audited) == sorted(code for code, *_ in HOMES)

@@ -5,10 +5,14 @@ events in Python; the caller has checked its scope."""
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from itertools import groupby
+from operator import itemgetter
 
 from backend.core.bulk import fetch_tuples
 from backend.core.db import reading
@@ -34,6 +38,31 @@ class HomeStay:
 def as_date(value) -> date:
     """A date column as read by the bare driver (SQLite may give ISO text)."""
     return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+@contextlib.contextmanager
+def _paused_collector():
+    """The cyclic garbage collector paused while the rows become stays (a synchronous block with no
+    cycles: a province's year is 200,000 tuples, and the collections walking them again and again
+    took a third of the time: benchmarks/RESULTS.md, issue 11)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class _Dates(dict):
+    """Date columns as dates, each distinct value converted once (``as_date``)."""
+
+    def __missing__(self, value) -> date:
+        self[value] = converted = as_date(value)
+        return converted
+
+
+_FIRST = itemgetter(0)
 
 
 def _ints(values: Iterable[int]) -> str:
@@ -74,18 +103,29 @@ async def home_stays(home_ids: Iterable[int] | None, first: date, last: date) ->
             last,
             last,
         )
-    tiers: dict[int, list[tuple[date, str]]] = defaultdict(list)
-    for resident, assessed_on, tier in assessments:
-        tiers[resident].append((as_date(assessed_on), tier))
-    by_person: dict[int, list[tuple]] = defaultdict(list)
+    with _paused_collector():
+        return _stays_by_home(events, assessments, wanted, first, last)
+
+
+def _stays_by_home(
+    events: list, assessments: list, wanted: list[int] | None, first: date, last: date
+) -> dict[int, list[HomeStay]]:
+    day = _Dates()
+    tiers = {
+        resident: tuple([(day[assessed_on], tier) for _resident, assessed_on, tier in rows])
+        for resident, rows in groupby(assessments, _FIRST)
+    }
+    by_person: dict[int, list[tuple]] = {}
     died: dict[int, date | None] = {}
-    for resident, event_date, kind, home, died_on in events:
-        by_person[resident].append((as_date(event_date), kind, home))
-        died[resident] = as_date(died_on) if died_on is not None else None
+    for resident, rows in groupby(events, _FIRST):
+        rows = list(rows)
+        by_person[resident] = [(day[event_date], kind, home) for _resident, event_date, kind, home, _died in rows]
+        died_on = rows[0][4]
+        died[resident] = None if died_on is None else day[died_on]
     keep = None if wanted is None else set(wanted)
     result: dict[int, list[HomeStay]] = defaultdict(list)
     for resident, person_events in by_person.items():
         for home, since, until in _stays_of(resident, person_events, died[resident]):
             if (keep is None or home in keep) and since <= last and (until is None or until >= first):
-                result[home].append(HomeStay(resident, home, since, until, tuple(tiers.get(resident, ()))))
+                result[home].append(HomeStay(resident, home, since, until, tiers.get(resident, ())))
     return dict(result)

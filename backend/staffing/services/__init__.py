@@ -23,6 +23,7 @@ from backend.staffing.services._county import (
     county_overview,
     homes_below_ratio_today,
 )
+from backend.staffing.services._demo import DemoHome, DemoPost, seed_demo_staff
 from backend.staffing.services._imports import import_staff, import_training
 from backend.staffing.services._leave import cancel_leave, leave_on, list_leave, record_leave, return_from_leave
 from backend.staffing.services._overview import (
@@ -122,4 +123,8 @@ __all__ = [
     "save_week",
     "uncovered_nights",
     "week_roster",
+    # the demo's staff (backend.demo)
+    "DemoHome",
+    "DemoPost",
+    "seed_demo_staff",
 ]

@@ -5,6 +5,8 @@ per day."""
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -88,6 +90,22 @@ async def _posts(home_ids: list[int], first: date, last: date) -> dict[int, dict
     return result
 
 
+@contextlib.contextmanager
+def paused_collector():
+    """The cyclic garbage collector paused for a synchronous block that allocates many objects
+    and no cycles (a year of 1,000 homes is 365,000 ``DayRatio``): otherwise its collections
+    walk every live object again and again, half the time of the block (benchmarks/RESULTS.md,
+    issue 11). Around reads, other tasks run meanwhile: their collections wait a second at most
+    (nested or overlapping pauses: the first to end restores the collector if it was on)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 async def inputs_for(home_ids: Iterable[int], first: date, last: date) -> dict[int, HomeInputs]:
     """Home id → its ``HomeInputs`` for the days ``first``…``last`` (the caller has checked scope)."""
     wanted = sorted(set(home_ids))
@@ -96,20 +114,23 @@ async def inputs_for(home_ids: Iterable[int], first: date, last: date) -> dict[i
     stays = await residents.home_stays(wanted, first, last)
     posts = await _posts(wanted, first, last)
     result = {}
-    for home_id in wanted:
-        if home_id not in homes:
-            continue
-        county_id = homes[home_id]["county"]
-        result[home_id] = HomeInputs(
-            home_id,
-            county_id,
-            [rules.Stay(stay.first_day, stay.last_day, stay.tiers) for stay in stays.get(home_id, ())],
-            posts.get(home_id, {}),
-            timeline_of(parameters.get(county_id, [])),
-        )
+    with paused_collector():
+        for home_id in wanted:
+            if home_id not in homes:
+                continue
+            county_id = homes[home_id]["county"]
+            result[home_id] = HomeInputs(
+                home_id,
+                county_id,
+                [rules.Stay(stay.first_day, stay.last_day, stay.tiers) for stay in stays.get(home_id, ())],
+                posts.get(home_id, {}),
+                timeline_of(parameters.get(county_id, [])),
+            )
     return result
 
 
 async def ratio_series_for(home_ids: Iterable[int], first: date, last: date) -> dict[int, list[rules.DayRatio]]:
     """Home id → the ratio of every day from ``first`` to ``last`` (the caller has checked scope)."""
-    return {home_id: inputs.series(first, last) for home_id, inputs in (await inputs_for(home_ids, first, last)).items()}
+    with paused_collector():  # over the reads too: their 200,000 rows are collected for nothing
+        homes = await inputs_for(home_ids, first, last)
+        return {home_id: inputs.series(first, last) for home_id, inputs in homes.items()}
