@@ -93,3 +93,18 @@ async def test_an_admission_that_would_break_the_ratio_is_warned_of(world, syste
     assert "2" in warning.message and "1" in warning.message
     await _post(home_id, "B2", today - timedelta(days=100))
     assert await services.check_change(home_id, services.ADMISSION, services.ProjectedChange(on=today, admit=1)) is None
+
+
+def test_overlapping_collector_pauses_restore_it_when_the_last_ends():
+    import gc
+
+    from backend.staffing.services._ratio import paused_collector
+
+    assert gc.isenabled()
+    first, second = paused_collector(), paused_collector()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)  # the first request ends while the second still reads
+    assert not gc.isenabled()
+    second.__exit__(None, None, None)
+    assert gc.isenabled()

@@ -90,19 +90,26 @@ async def _posts(home_ids: list[int], first: date, last: date) -> dict[int, dict
     return result
 
 
+_pauses = {"depth": 0, "was_enabled": False}
+
+
 @contextlib.contextmanager
 def paused_collector():
-    """The cyclic garbage collector paused for a synchronous block that allocates many objects
-    and no cycles (a year of 1,000 homes is 365,000 ``DayRatio``): otherwise its collections
-    walk every live object again and again, half the time of the block (benchmarks/RESULTS.md,
-    issue 11). Around reads, other tasks run meanwhile: their collections wait a second at most
-    (nested or overlapping pauses: the first to end restores the collector if it was on)."""
-    enabled = gc.isenabled()
-    gc.disable()
+    """The cyclic garbage collector paused for a block that allocates many objects and no cycles
+    (a year of 1,000 homes is 365,000 ``DayRatio``): otherwise its collections walk every live
+    object again and again, half the time of the block (benchmarks/RESULTS.md, issue 11). Around
+    reads, other tasks run meanwhile: their collections wait a second at most. Overlapping
+    pauses (two requests) are counted: the collector comes back when the last one ends, and
+    only if it was on when the first began."""
+    if _pauses["depth"] == 0:
+        _pauses["was_enabled"] = gc.isenabled()
+        gc.disable()
+    _pauses["depth"] += 1
     try:
         yield
     finally:
-        if enabled:
+        _pauses["depth"] -= 1
+        if _pauses["depth"] == 0 and _pauses["was_enabled"]:
             gc.enable()
 
 
