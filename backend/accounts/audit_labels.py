@@ -78,6 +78,19 @@ ACTIONS: dict[str, str] = {
     "claim.check": N_("Monthly claim checked"),
     "claim.approve": N_("Monthly claim approved"),
     "stipends.recovery_export": N_("Recovery list exported"),
+    # staffing
+    "staff.create": N_("Staff member added"),
+    "staff.update": N_("Staff member's details changed"),
+    "staff.end": N_("Post ended"),
+    "staff.import": N_("Staff imported"),
+    "training.create": N_("Training recorded"),
+    "training.import": N_("Training records imported"),
+    "leave.create": N_("Leave recorded"),
+    "leave.return": N_("Return from leave recorded"),
+    "leave.cancel": N_("Leave cancelled"),
+    "duty.save": N_("Duty roster saved"),
+    "staffing.breach_confirmed": N_("Breach of the staff ratio confirmed"),
+    "staffing.demo_loaded": N_("Demo staff loaded"),
 }
 
 ENTITIES: dict[str, str] = {
@@ -95,6 +108,11 @@ ENTITIES: dict[str, str] = {
     "reconciliation_run": N_("Reconciliation run"),
     "finding": N_("Finding"),
     "claim": N_("Monthly claim"),
+    "staff": N_("Staff member"),
+    "training": N_("Training record"),
+    "staff_leave": N_("Leave"),
+    "roster_week": N_("Duty roster of a week"),
+    "ratio_breach": N_("Breach of the staff ratio"),
 }
 
 # The kinds of import (the key of an ``import`` record, the source of stipend lines).
@@ -108,9 +126,43 @@ IMPORTS: dict[str, str] = {
     "counties": N_("Counties"),
     "homes": N_("Homes"),
     "standards": N_("Stipend standards"),
+    "staff": N_("Staff"),
+    "training": N_("Staff training"),
 }
 
 FIELDS: dict[str, str] = {
+    # staffing
+    "staff_no": N_("Staff number"),
+    "post": N_("Post"),
+    "employment": N_("Employment"),
+    "hired_on": N_("Hired on"),
+    "left_on": N_("Left on"),
+    "left_reason": N_("Reason for leaving"),
+    "health_cert_expires": N_("Health certificate expires"),
+    "fire_operator_cert": N_("Fire-facility operator certificate"),
+    "carer_cert": N_("Carer's certificate"),
+    "topic": N_("Training topic"),
+    "trained_on": N_("Training date"),
+    "hours": N_("Hours"),
+    "hours_tenths": N_("Hours (tenths)"),
+    "provider": N_("Training provider"),
+    "first_day": N_("First day"),
+    "last_day": N_("Last day"),
+    "approved_by": N_("Approved by"),
+    "returned_on": N_("Returned on"),
+    "cancelled": N_("Cancelled"),
+    "week": N_("Week"),
+    "shifts": N_("Shifts"),
+    "staff": N_("Staff member"),
+    "leave": N_("Leave"),
+    "training": N_("Training"),
+    "breach": N_("Warning of a breach"),
+    "breach_cause": N_("Caused by"),
+    "subject": N_("Concerning"),
+    "message": N_("Warning"),
+    "required_staff": N_("Staff required"),
+    "confirm_breach": N_("Breach confirmed"),
+    "updated_at": N_("Changed at"),
     # users and tokens
     "role": N_("Role"),
     "home": N_("Home"),
@@ -260,6 +312,36 @@ VALUES: dict[str, dict[str, str]] = {
     "code": _CODES,
     "support_mode": {"concentrated": N_("Concentrated support"), "dispersed": N_("Dispersed support")},
     "default_area": {"urban": N_("Urban"), "rural": N_("Rural")},
+    # staffing (the words of backend/staffing/labels.py, which accounts may not import)
+    "post": {
+        "manager": N_("Management"),
+        "carer": N_("Care post"),
+        "cook": N_("Kitchen"),
+        "medical": N_("Medical"),
+        "security": N_("Security"),
+        "other": N_("Other post"),
+    },
+    "topic": {
+        "fire": N_("Fire safety"),
+        "care": N_("Care skills"),
+        "food": N_("Food safety"),
+        "infection": N_("Infection prevention"),
+        "other": N_("Other training"),
+    },
+    "employment": {
+        "civil": N_("Established post"),
+        "public_welfare": N_("Public-welfare post"),
+        "purchased": N_("Purchased service"),
+        "contract": N_("Contract"),
+        "other": N_("Other employment"),
+    },
+    "carer_cert": {
+        "junior": N_("Junior"),
+        "intermediate": N_("Intermediate"),
+        "senior": N_("Senior"),
+        "technician": N_("Technician"),
+    },
+    "breach_cause": {"admission": N_("Admission"), "departure": N_("Departure"), "leave": N_("Leave")},
     "review_status": {
         "open": N_("Not reviewed"),
         "confirmed": N_("Confirmed: overpayment to recover"),

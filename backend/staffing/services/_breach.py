@@ -116,7 +116,7 @@ async def record_breach(scope: Scope, home_id: int, warning: BreachWarning, subj
     after = {
         "home": home_id,
         "first_day": day.day.isoformat(),
-        "cause": warning.cause,
+        "breach_cause": warning.cause,
         "subject": subject,
         "required_staff": day.required_staff,
         "staff": day.staff,
