@@ -265,3 +265,16 @@ async def test_a_departure_that_keeps_the_ratio_asks_nothing(homes, system):
     await services.create_staff(scope, a["code"], post("A2"))
     await services.end_staff(scope, a["code"], "A2", dates.today(), "辞职")
     assert await RatioBreach.count().where(RatioBreach.home == a["id"]) == 0
+
+
+async def test_the_audit_record_of_an_edit_keeps_only_what_changed(homes):
+    import json
+
+    a = homes["a"]
+    scope = director_of(a)
+    await services.create_staff(scope, a["code"], post("E001", name="钱桂兰"))
+    await services.update_staff(scope, a["code"], "E001", StaffPatch(name="钱桂芳"))
+    key = f"{a['code']}/E001"
+    row = await AuditEntry.select().where((AuditEntry.entity_key == key) & (AuditEntry.action == "staff.update")).first()
+    before, after = (json.loads(value) if isinstance(value, str) else value for value in (row["before"], row["after"]))
+    assert (before, after) == ({"name": "钱桂兰"}, {"name": "钱桂芳"})

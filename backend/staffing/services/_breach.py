@@ -17,6 +17,7 @@ from backend.core import dates, formatting
 from backend.core.i18n import _
 from backend.core.ledger import Change, append_audit
 from backend.core.security import Scope
+from backend.registry import services as registry
 from backend.staffing import rules
 from backend.staffing.services._ratio import inputs_for
 from backend.staffing.tables import RatioBreach
@@ -113,8 +114,9 @@ async def record_breach(scope: Scope, home_id: int, warning: BreachWarning, subj
         confirmed_by=scope.username,
     )
     await row.save()
+    home = (await registry.homes_by_id([home_id])).get(home_id, {})
     after = {
-        "home": home_id,
+        "home": home.get("code", str(home_id)),  # the audit page names homes by code
         "first_day": day.day.isoformat(),
         "breach_cause": warning.cause,
         "subject": subject,

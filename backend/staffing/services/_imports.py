@@ -169,34 +169,44 @@ async def _plan_staff(scope: Scope, rows: list[ParsedRow]) -> list[tuple[str, Pa
 async def import_staff(scope: Scope, rows: list[ParsedRow], dry_run: bool = False) -> ImportResult:
     """The ``staff`` file: every row checked first (the post's rules, homes in scope, one ID
     number's posts not overlapping across homes, within the file and against the database);
-    then created / updated / unchanged in one transaction, one ``staff.import`` audit change per
-    written row."""
+    then created / updated / unchanged, one ``staff.import`` audit change per written row. The
+    checks and the writes are one transaction, so a post written meanwhile by someone else is
+    either seen by the checks or waits (a dry run only reads)."""
     _may_import(scope)
-    plan = await _plan_staff(scope, rows)
+    if dry_run:
+        return _staff_result(await _plan_staff(scope, rows), True)
+    async with transaction():
+        plan = await _plan_staff(scope, rows)
+        result = _staff_result(plan, False)
+        if result.created or result.updated:
+            await _write_staff(scope, rows, plan)
+    return result
+
+
+def _staff_result(plan, dry_run: bool) -> ImportResult:
     out = [
         ImportRowOut(row.row, f"{row.values['home_code']}/{row.values['staff_no']}", action, changes)
         for action, row, _values, _before, changes in plan
     ]
-    result = import_result("staff", out, dry_run)
-    if dry_run or not (result.created or result.updated):
-        return result
+    return import_result("staff", out, dry_run)
+
+
+async def _write_staff(scope: Scope, rows: list[ParsedRow], plan) -> None:
     homes = await _homes(scope, rows)
     now = dates.now_utc()
-    async with transaction():
-        audit = []
-        for action, row, values, before, _changes in plan:
-            if action == "unchanged":
-                continue
-            stored = _stored(values)
-            if before is None:
-                home_id = homes[row.values["home_code"]]["id"]
-                await StaffMember(home=home_id, created_at=now, updated_at=now, **stored).save()
-            else:
-                await StaffMember.update({**stored, "updated_at": now}).where(StaffMember.id == before["id"])
-            key = f"{row.values['home_code']}/{row.values['staff_no']}"
-            audit.append(Change("staff.import", "staff", key, audit_view(before) if before else None, audit_view(values)))
-        await append_audit(scope.user_id, scope.username, audit)
-    return result
+    audit = []
+    for action, row, values, before, _changes in plan:
+        if action == "unchanged":
+            continue
+        stored = _stored(values)
+        if before is None:
+            home_id = homes[row.values["home_code"]]["id"]
+            await StaffMember(home=home_id, created_at=now, updated_at=now, **stored).save()
+        else:
+            await StaffMember.update({**stored, "updated_at": now}).where(StaffMember.id == before["id"])
+        key = f"{row.values['home_code']}/{row.values['staff_no']}"
+        audit.append(Change("staff.import", "staff", key, audit_view(before) if before else None, audit_view(values)))
+    await append_audit(scope.user_id, scope.username, audit)
 
 
 # --- training ---------------------------------------------------------------------------------
@@ -251,35 +261,44 @@ async def import_training(scope: Scope, rows: list[ParsedRow], dry_run: bool = F
     same home, staff number, topic and date is updated (hours, provider) or unchanged; one
     ``training.import`` audit change per written row."""
     _may_import(scope)
-    plan = await _plan_training(scope, rows)
-    out = [ImportRowOut(row.row, _training_key(row), action, changes) for action, row, _id, _before, changes in plan]
-    result = import_result("training", out, dry_run)
-    if dry_run or not (result.created or result.updated):
-        return result
-    now = dates.now_utc()
-    async with transaction():
-        audit = []
-        for action, row, staff_id, before, _changes in plan:
-            if action == "unchanged":
-                continue
-            values = row.values
-            provider = values.get("provider") or (before["provider"] if before else "")
-            if before is None:
-                await TrainingRecord(
-                    staff=staff_id,
-                    topic=values["topic"],
-                    trained_on=values["trained_on"],
-                    hours_tenths=values["hours"],
-                    provider=provider,
-                    created_at=now,
-                    created_by=scope.username,
-                ).save()
-            else:
-                await TrainingRecord.update({"hours_tenths": values["hours"], "provider": provider}).where(
-                    TrainingRecord.id == before["id"]
-                )
-            after = {"hours": hours_text(values["hours"]), "provider": provider}
-            was = {"hours": hours_text(before["hours_tenths"]), "provider": before["provider"]} if before else None
-            audit.append(Change("training.import", "training", _training_key(row), was, after))
-        await append_audit(scope.user_id, scope.username, audit)
+    if dry_run:
+        return _training_result(await _plan_training(scope, rows), True)
+    async with transaction():  # the checks and the writes: one transaction
+        plan = await _plan_training(scope, rows)
+        result = _training_result(plan, False)
+        if result.created or result.updated:
+            await _write_training(scope, plan)
     return result
+
+
+def _training_result(plan, dry_run: bool) -> ImportResult:
+    out = [ImportRowOut(row.row, _training_key(row), action, changes) for action, row, _id, _before, changes in plan]
+    return import_result("training", out, dry_run)
+
+
+async def _write_training(scope: Scope, plan) -> None:
+    now = dates.now_utc()
+    audit = []
+    for action, row, staff_id, before, _changes in plan:
+        if action == "unchanged":
+            continue
+        values = row.values
+        provider = values.get("provider") or (before["provider"] if before else "")
+        if before is None:
+            await TrainingRecord(
+                staff=staff_id,
+                topic=values["topic"],
+                trained_on=values["trained_on"],
+                hours_tenths=values["hours"],
+                provider=provider,
+                created_at=now,
+                created_by=scope.username,
+            ).save()
+        else:
+            await TrainingRecord.update({"hours_tenths": values["hours"], "provider": provider}).where(
+                TrainingRecord.id == before["id"]
+            )
+        after = {"hours": hours_text(values["hours"]), "provider": provider}
+        was = {"hours": hours_text(before["hours_tenths"]), "provider": before["provider"]} if before else None
+        audit.append(Change("training.import", "training", _training_key(row), was, after))
+    await append_audit(scope.user_id, scope.username, audit)

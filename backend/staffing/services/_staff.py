@@ -324,9 +324,12 @@ async def _change(scope: Scope, home_code: str, staff_no: str, changes: dict[str
             await StaffMember.update({**stored, "updated_at": dates.now_utc()}).where(StaffMember.id == before["id"])
             action = "staff.end" if newly_ended else "staff.update"
             key = f"{home['code']}/{staff_no}"
-            await append_audit(
-                scope.user_id, scope.username, [Change(action, "staff", key, audit_view(before), audit_view(values))]
+            was, now_ = audit_view(before), audit_view(values)
+            changed = [name for name in now_ if was.get(name) != now_[name]]  # only what changed
+            change = Change(
+                action, "staff", key, {name: was.get(name) for name in changed}, {name: now_[name] for name in changed}
             )
+            await append_audit(scope.user_id, scope.username, [change])
         if warning is not None:
             await record_breach(scope, home["id"], warning, f"{staff_no} {values['name']}")
     return await get_staff(scope, home["code"], staff_no)
