@@ -12,6 +12,7 @@ from backend.core import dates
 from backend.core.db import transaction
 from backend.core.i18n import gettext as zh
 from backend.staffing import rules, services
+from backend.staffing.tables import StaffMember
 from tests.staffing import ratio_helpers as h
 
 
@@ -63,6 +64,9 @@ async def test_the_director_sees_today_the_calendar_the_chart_and_what_to_renew(
     previous = dates.month_text(dates.add_months(dates.month_of(today), -1))
     assert f"?month={previous}" in text
     assert 'style="' not in text  # the CSP allows no inline style
+    for section in ("certificates", "untrained"):  # people's names are headed 姓名, not 名称 (a home's)
+        table = text.split(f'id="{section}"')[1].split("</section>")[0]
+        assert f">{zh('Full name')}<" in table and f">{zh('Name')}<" not in table
     breaches = text.split('id="breaches"')[1].split("</section>")[0]
     assert "李护理" in breaches and zh("{staff} staff / {required} needed").format(staff=1, required=2) in breaches
 
@@ -132,6 +136,9 @@ async def test_the_county_view_marks_and_sorts_the_homes(world, signed_in):
     assert order[-1] == small
     bad = await client.get(f"/counties/{county}/staffing?sort=nonsense")
     assert bad.status_code == 400
+    assert zh("This sort order is unknown: the homes are shown by home code.") in bad.text
+    assert "code, name" not in bad.text  # the API's keys are for programs, not the page
+    assert re.findall(r'data-home="([^"]+)"', bad.text) == sorted(re.findall(r'data-home="([^"]+)"', bad.text))
     assert 'style="' not in text
 
 
@@ -165,3 +172,35 @@ async def test_navigation_and_the_staffing_index(world, signed_in):
     assert index.status_code == 200 and f'href="/counties/{county}/staffing"' in index.text
     assessor, _user = await signed_in("assessor", county=county)
     assert "/staffing" not in (await assessor.get("/")).text
+
+
+async def test_a_leave_approved_for_later_shows_as_projected_in_the_calendar(world, signed_in):
+    """The month's days after today carry the projected verdict (lighter, 预计), and the summary
+    counts the days so far and the later days projected below the ratio apart."""
+    county, home = await staffed_home(world)
+    today = dates.today()
+    next_month = dates.add_months(dates.month_of(today), 1)
+    client, _user = await signed_in("director", home=home)
+    # three of the four on leave on the 2nd of next month: 1 in post, 2 needed
+    home_id = await h.home_id(home)
+    for row in await StaffMember.objects().where(StaffMember.home == home_id).where(StaffMember.name != "赵新人"):
+        await h.leave(row, next_month + timedelta(days=1), next_month + timedelta(days=1))
+    text = (await client.get(f"/homes/{home}/staffing?month={dates.month_text(next_month)}")).text
+    day = (next_month + timedelta(days=1)).isoformat()
+    assert re.search(rf'class="day bad projected" data-date="{day}"', text)
+    assert zh("projected: below the ratio") in text
+    last = (dates.add_months(next_month, 1) - timedelta(days=1)).day
+    summary = zh("No day of this month has passed yet; {projected} of {days} days projected below the ratio.")
+    assert summary.format(projected=1, days=last) in text
+    this_month = (await client.get(f"/homes/{home}/staffing")).text
+    assert f'class="day ok today" data-date="{today.isoformat()}"' in this_month
+    month_end = dates.add_months(dates.month_of(today), 1) - timedelta(days=1)
+    if today < month_end:
+        assert (
+            zh("Up to today {bad} of {days} days below the ratio; {projected} more days projected below the ratio").format(
+                bad=0, days=today.day, projected=0
+            )
+            in this_month
+        )
+        tomorrow = (today + timedelta(days=1)).isoformat()
+        assert f'class="day ok projected" data-date="{tomorrow}"' in this_month

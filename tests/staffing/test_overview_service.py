@@ -75,7 +75,8 @@ async def test_the_month_counts_its_days_below_the_ratio_up_to_today(world, syst
     cells = {cell.day: cell.state for week in overview.weeks for cell in week}
     assert cells[today] == "bad"
     assert all(state == "ok" for day, state in cells.items() if day.month == today.month and day < today)
-    assert all(state == "future" for day, state in cells.items() if day.month == today.month and day > today)
+    assert all(state == "ok" for day, state in cells.items() if day.month == today.month and day > today)
+    assert all(cell.projected == (cell.day > today) for week in overview.weeks for cell in week if cell.state != "outside")
     assert len(overview.chart) == services.CHART_DAYS and overview.chart[-1] == {
         "date": today,
         "staff": 1,
@@ -87,6 +88,32 @@ async def test_the_month_counts_its_days_below_the_ratio_up_to_today(world, syst
     earlier = await services.home_overview(system, home, last_month)
     assert earlier.noncompliant_days == 0 and earlier.days_counted == (dates.month_of(today) - last_month).days
     assert earlier.today == overview.today
+
+
+async def test_the_days_after_today_are_projected_from_the_leave_and_posts_recorded(world, system):
+    """A leave approved for later and a post that ends later: those days show as projected below
+    the ratio (and are counted apart from the days so far); the days so far are unchanged."""
+    today = dates.today()
+    county = await world.county()
+    home = await world.home(county)
+    await h.residents_in(county, home, 11, today - timedelta(days=200))
+    next_month = dates.add_months(dates.month_of(today), 1)
+    staying = await h.post(home, today - timedelta(days=300))
+    await h.post(home, today - timedelta(days=300), left_on=next_month + timedelta(days=10))  # leaves on the 11th
+    await h.leave(staying, next_month + timedelta(days=2), next_month + timedelta(days=3))  # the 3rd and 4th
+    later = await services.home_overview(system, home, next_month)
+    cells = {cell.day: cell for week in later.weeks for cell in week if cell.state != "outside"}
+    bad = {day.day for day, cell in cells.items() if cell.state == "bad"}
+    last = dates.add_months(next_month, 1) - timedelta(days=1)
+    assert bad == {3, 4} | set(range(11, last.day + 1))
+    assert all(cell.projected for cell in cells.values())
+    assert (later.days_counted, later.projected_days, later.projected_bad_days) == (0, last.day, len(bad))
+    # this month: today and the days before stay verdicts, as before
+    now = await services.home_overview(system, home)
+    assert (now.noncompliant_days, now.days_counted) == (0, today.day)
+    assert now.projected_days == (dates.add_months(dates.month_of(today), 1) - timedelta(days=1)).day - today.day
+    assert now.projected_bad_days == 0
+    assert not any(cell.projected for week in now.weeks for cell in week if cell.day <= today)
 
 
 async def test_out_of_scope_and_bad_input(world):

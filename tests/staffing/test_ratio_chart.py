@@ -47,7 +47,7 @@ def test_the_chart_is_well_formed_svg_with_both_lines_and_the_breaches():
     bands = [rect for rect in root.iter(f"{SVG}rect") if rect.get("class") == "breach"]
     assert [band.get("data-date") for band in bands] == ["2026-09-05", "2026-09-06", "2026-09-18"]
     labels = [text.text for text in root.iter(f"{SVG}text") if text.get("class") == "x-label"]
-    assert labels[0] == "09-01" and "09-30" in labels and 4 <= len(labels) <= 8
+    assert labels[-1] == "09-30" and 4 <= len(labels) <= 6  # counted back from the last day
     counts = [text.text for text in root.iter(f"{SVG}text") if text.get("class") == "y-label"]
     assert counts == ["0", "1", "2", "3", "4", "5"]
     assert root.find(f"{SVG}title").text.endswith(
@@ -77,3 +77,35 @@ def test_no_days_is_still_a_chart():
     root = ET.fromstring(render([]))
     assert [text.get("class") for text in root.iter(f"{SVG}text")][0] == "empty"
     assert not list(root.iter(f"{SVG}path"))
+
+
+def label_boxes(root, font_size: float) -> list[tuple[float, float]]:
+    """Each date label's horizontal extent: "MM-DD" is five characters, counted generously at
+    0.6 em each (digits in a sans-serif font are about 0.55 em)."""
+    width = 5 * 0.6 * font_size
+    boxes = []
+    for text in root.iter(f"{SVG}text"):
+        if text.get("class") == "x-label":
+            x = float(text.get("x"))
+            boxes.append((x - width, x) if text.get("text-anchor") == "end" else (x - width / 2, x + width / 2))
+    return boxes
+
+
+def test_the_date_labels_never_overlap_at_any_width():
+    """The narrow copy of the home page (360 wide, 12 px text: "11-1812-02" before) and the wide
+    one, for any number of days: the labels keep apart and inside the picture, the last day is
+    labelled, and the narrow chart has fewer labels than the wide one."""
+    for width, font_size in ((360, 12), (720, 11), (300, 12)):
+        for count in (1, 2, 7, 30, 31, 60, 89, 90, 120):
+            root = ET.fromstring(render(series(count, set()), width=width, height=240, font_size=font_size))
+            boxes = label_boxes(root, font_size)
+            assert boxes, (width, count)
+            assert all(a[1] + 2 <= b[0] for a, b in zip(boxes, boxes[1:], strict=False)), (width, count, boxes)
+            assert boxes[0][0] >= 0 and boxes[-1][1] <= width, (width, count, boxes)
+            ticks = [line for line in root.iter(f"{SVG}line") if line.get("class") == "x-tick"]
+            assert len(ticks) == len(boxes) <= 6
+            labels = [text.text for text in root.iter(f"{SVG}text") if text.get("class") == "x-label"]
+            assert labels[-1] == (date(2026, 9, 1) + timedelta(days=count - 1)).strftime("%m-%d")
+    narrow = label_boxes(ET.fromstring(render(series(90, set()), width=360, height=240, font_size=12)), 12)
+    wide = label_boxes(ET.fromstring(render(series(90, set()), width=720, height=240)), 11)
+    assert 3 <= len(narrow) < len(wide) == 6

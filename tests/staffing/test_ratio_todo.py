@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from backend.core import dates, todo
 from backend.core.i18n import gettext as zh
+from backend.core.web import make_environment
 from backend.staffing.views import todo_items
 from tests.staffing import ratio_helpers as h
 
@@ -51,6 +52,10 @@ async def test_a_director_sees_a_breach_today_with_the_numbers(world):
     (item,) = mine(await todo_items.ratio_breach_today(director.scope), "ratio_breach_today")
     assert item.detail == zh("Today {staff} staff / {required} needed").format(staff=1, required=2)
     assert item.href == f"/homes/{home}/staffing" and item.urgency == todo.TODAY
+    # a breach has no due date: the list would word it "到期" (due)
+    assert item.due is None
+    html = make_environment().from_string('{% from "_components/todo.html" import todo_list %}{{ todo_list(items) }}')
+    assert "todo-due" not in html.render(items=[item])
     await h.post(home, today)
     assert await todo_items.ratio_breach_today(director.scope) == []
     await h.leave(first, today, today)  # on leave today: below again
@@ -73,7 +78,7 @@ async def test_the_county_inspector_sees_one_item_counting_the_homes_below(world
     (item,) = await todo_items.ratio_breach_today(inspector.scope)
     assert item.kind == "ratio_breach_homes"
     assert item.detail == zh("{count} homes").format(count=2)
-    assert item.href == f"/counties/{county}/staffing?sort=ratio"
+    assert item.href == f"/counties/{county}/staffing?sort=ratio" and item.due is None
     finance = await world.user("finance", county=county)
     assert await todo_items.ratio_breach_today(finance.scope) == []  # finance does not manage staffing
     quiet = await world.county()

@@ -137,12 +137,15 @@ class StaffRef:
 
 @dataclass(frozen=True)
 class CalendarDay:
-    """A cell of the month's calendar: ``state`` ok, bad, future (no verdict yet) or outside (a
-    day of the month before or after, to fill the week)."""
+    """A cell of the month's calendar: ``state`` ok, bad, future (no ratio known) or outside (a
+    day of the month before or after, to fill the week). A day after today is ``projected``: its
+    ok or bad is what the posts, leave and residents recorded now give (a confirmed breach of
+    next week shows), not a verdict."""
 
     day: date
     state: str
     ratio: rules.DayRatio | None = None
+    projected: bool = False
 
 
 @dataclass
@@ -153,6 +156,8 @@ class HomeOverview:
     weeks: list[list[CalendarDay]]
     noncompliant_days: int
     days_counted: int
+    projected_bad_days: int  # the month's days after today projected below the ratio
+    projected_days: int  # the month's days after today
     chart: list[dict[str, Any]]
     certificates: list[Certificate]
     untrained_carers: list[StaffRef]
@@ -182,7 +187,9 @@ def _weeks(month: date, days: dict[date, rules.DayRatio], today: date) -> list[l
             if day.month != month.month:
                 cells.append(CalendarDay(day, "outside"))
             elif day > today:
-                cells.append(CalendarDay(day, "future", days.get(day)))
+                ratio = days.get(day)
+                state = "future" if ratio is None else ("ok" if ratio.compliant else "bad")
+                cells.append(CalendarDay(day, state, ratio, projected=True))
             else:
                 ratio = days.get(day)
                 cells.append(CalendarDay(day, "ok" if ratio is None or ratio.compliant else "bad", ratio))
@@ -255,8 +262,8 @@ async def _breaches(home_id: int) -> list[dict[str, Any]]:
 
 
 async def home_overview(scope: Scope, home_code: str, month: date | None = None) -> HomeOverview:
-    """The home's staffing page: today's ratio, ``month`` (default this month) as a calendar up
-    to today, the last 90 days for the chart, certificates, untrained carers, breaches."""
+    """The home's staffing page: today's ratio, ``month`` (default this month) as a calendar (the
+    days after today projected), the last 90 days for the chart, certificates, untrained carers, breaches."""
     home = await staffing_home(scope, home_code)
     today = dates.today()
     month = month or dates.month_of(today)
@@ -264,6 +271,7 @@ async def home_overview(scope: Scope, home_code: str, month: date | None = None)
     chart_first = today - timedelta(days=CHART_DAYS - 1)
     days = (await series_over([home["id"]], [(month, last), (chart_first, today)]))[home["id"]]
     counted = [days[day] for day in sorted(days) if month <= day <= min(last, today)]
+    projected = [days[day] for day in sorted(days) if max(month, today + timedelta(days=1)) <= day <= last]
     staff = await current_staff([home["id"]], today)
     trained = await care_trained([home["id"]], today)
     carers = [row for row in staff if row["post"] == CARER]
@@ -274,6 +282,8 @@ async def home_overview(scope: Scope, home_code: str, month: date | None = None)
         weeks=_weeks(month, days, today),
         noncompliant_days=sum(1 for day in counted if not day.compliant),
         days_counted=len(counted),
+        projected_bad_days=sum(1 for day in projected if not day.compliant),
+        projected_days=len(projected),
         chart=chart_points([days[day] for day in sorted(days) if chart_first <= day <= today]),
         certificates=certificates_due(staff, today, CERTIFICATE_DAYS),
         untrained_carers=[StaffRef(row["staff_no"], row["name"], row["hired_on"]) for row in carers if row["id"] not in trained],

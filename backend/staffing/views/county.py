@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 
 from backend.core import dates
 from backend.core.errors import Invalid
+from backend.core.i18n import _
 from backend.core.permissions import allow
 from backend.core.web import page
 from backend.registry import services as registry
@@ -30,8 +31,9 @@ async def county_staffing(
         chosen, errors = None, dict(invalid.errors)
     try:
         overview = await services.county_overview(scope, code, chosen, sort)
-    except Invalid as invalid:
-        errors.update(invalid.errors)
+    except Invalid:
+        # the API names the keys (for programs); the page says it in words and keeps the default order
+        errors["sort"] = _("This sort order is unknown: the homes are shown by home code.")
         overview = await services.county_overview(scope, code, chosen)
     chosen_month = dates.parse_month(overview.month)
     return page(

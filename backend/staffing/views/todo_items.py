@@ -5,7 +5,7 @@ item counting the homes below the ratio today."""
 
 from __future__ import annotations
 
-from backend.core import dates, todo
+from backend.core import todo
 from backend.core.i18n import _
 from backend.core.permissions import can
 from backend.registry import services as registry
@@ -44,7 +44,8 @@ async def certificates_expiring(scope) -> list[todo.Item]:
 @todo.source
 async def ratio_breach_today(scope) -> list[todo.Item]:
     """A director: the home is below the ratio today. The county's staff who manage staffing:
-    how many of the county's homes are (one item)."""
+    how many of the county's homes are (one item). No ``due``: the to-do list words a date as
+    "到期" (due), which a breach is not; the label already says "today" (今日)."""
     if not can(scope.role, "view_staffing"):
         return []
     if scope.kind == "home":
@@ -53,7 +54,6 @@ async def ratio_breach_today(scope) -> list[todo.Item]:
                 label=_("Below the staff ratio today"),
                 href=f"/homes/{home['code']}/staffing",
                 urgency=todo.TODAY,
-                due=dates.today(),
                 detail=ratio_text(day),
                 kind="ratio_breach_today",
             )
@@ -70,7 +70,6 @@ async def ratio_breach_today(scope) -> list[todo.Item]:
             label=_("Homes below the staff ratio today"),
             href=f"/counties/{await _county_code(county)}/staffing?sort=ratio",
             urgency=todo.TODAY,
-            due=dates.today(),
             detail=_("{count} homes").format(count=len(below)),
             kind="ratio_breach_homes",
         )
