@@ -153,6 +153,8 @@ FIELDS: dict[str, str] = {
     "cancelled": N_("Cancelled"),
     "week": N_("Week"),
     "shifts": N_("Shifts"),
+    "roster_week.day": N_("Day shift"),  # duty.save: the people of each day's shifts
+    "roster_week.night": N_("Night shift"),
     "staff": N_("Staff member"),
     "leave": N_("Leave"),
     "training": N_("Training"),

@@ -6,16 +6,19 @@ set-based ``uncovered_nights``."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
+from backend.accounts import audit_words as words
+from backend.core import formatting
 from backend.core.errors import Invalid, NotFound
+from backend.core.i18n import reset_language, set_language
 from backend.core.security import Scope
 from backend.core.tables import AuditEntry
 from backend.registry import services as registry
 from backend.registry.schemas import HomePatch
-from backend.staffing import services
+from backend.staffing import rules, services
 from backend.staffing.roster_schemas import LeaveIn, ShiftIn
 from backend.staffing.tables import RosterShift
 from tests.staffing.roster_helpers import add_post, counts, home_id, monday
@@ -30,6 +33,15 @@ def full_week(first, day_ids, night_ids):
             ShiftIn(day=first + timedelta(days=offset), shift="night", staff_ids=list(night_ids)),
         )
     ]
+
+
+def test_a_gap_message_separates_the_day_from_the_shift():
+    marker = set_language("zh_CN")
+    try:
+        gap = rules.RosterGap(day=date(2026, 12, 21), shift="day", kind="operators", on_duty=1, certified=0)
+        assert services.gap_message(gap).startswith("周一 12/21 白班：")
+    finally:
+        reset_language(marker)
 
 
 @pytest.fixture
@@ -64,8 +76,17 @@ async def test_save_replaces_the_week_with_one_audit_and_reports_gaps(home, syst
     assert len(audits) == 2
     last = audits[-1]
     before, after = json.loads(last["before"]), json.loads(last["after"])
-    assert before[week.isoformat()] == {"day": [a], "night": [b]}
-    assert after == {week.isoformat(): {"day": [], "night": sorted([a, b])}}
+    # the people as "工号 姓名" (the audit page reads as words), not as ids
+    assert before[week.isoformat()] == {"day": ["S甲 甲"], "night": ["S乙 乙"]}
+    assert after == {week.isoformat(): {"day": [], "night": ["S甲 甲", "S乙 乙"]}}
+    marker = set_language("zh_CN")
+    try:
+        shown = words.changes("roster_week", last["before"], last["after"], words.Names())
+        monday_change = next(c for c in shown if c.after is not None)
+        assert monday_change.after == "白班：—；夜班：S甲 甲、S乙 乙", monday_change
+        assert monday_change.before == "白班：S甲 甲；夜班：S乙 乙"
+    finally:
+        reset_language(marker)
 
 
 async def test_fire_control_room_needs_two_certified_operators_per_shift(world, system):
@@ -111,8 +132,10 @@ async def test_refusals_name_the_field_and_write_nothing(home, world, system):
         services.parse_week("2026-13-01")
     with pytest.raises(Invalid):
         services.parse_week("0001-01-01")  # a Monday, but no week before it to copy from
-    with pytest.raises(Invalid):
+    with pytest.raises(Invalid) as refused:
         services.parse_week((week + timedelta(days=2)).isoformat())
+    # the refusal names the Monday of that week
+    assert formatting.day(week) in refused.value.errors["week"]
     assert await counts() == before
     # the ones in post that day are accepted: the new hire from Thursday, the leaver until Tuesday
     ok = await services.save_week(

@@ -101,6 +101,19 @@ async def test_refused_submissions_write_nothing(world, system, signed_in):
     assert await RosterShift.count().where(RosterShift.home == hid) == 0
 
 
+async def test_another_day_of_a_week_leads_to_its_week(world, system, signed_in):
+    code, _hid, _a, _b, client = await _setup(world, system, signed_in)
+    week = monday(1)
+    wednesday = week + timedelta(days=2)
+    answer = await client.get(f"/homes/{code}/duty?week={wednesday.isoformat()}")
+    assert answer.status_code == 303
+    assert answer.headers["location"] == f"/homes/{code}/duty?week={week.isoformat()}#day-{wednesday.isoformat()}"
+    copied = await client.get(f"/homes/{code}/duty?week={wednesday.isoformat()}&copy=last")
+    assert copied.headers["location"] == f"/homes/{code}/duty?week={week.isoformat()}&copy=last#day-{wednesday.isoformat()}"
+    assert (await client.get(f"/homes/{code}/duty?week={week.isoformat()}")).status_code == 200
+    assert (await client.get(f"/homes/{code}/duty?week=2026-13-01")).status_code == 400
+
+
 async def test_readers_and_other_homes(world, system, signed_in):
     code, hid, a, b, _client = await _setup(world, system, signed_in)
     county = (await registry.find_home(system, code))["county_code"]

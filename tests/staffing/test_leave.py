@@ -4,6 +4,8 @@ confirmed breach recorded with the leave)."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -182,3 +184,53 @@ async def test_a_leave_below_the_ratio_asks_for_confirmation_then_records_the_br
         ("leave", "唯一员工", today + timedelta(days=1), 0, 1)
     ]
     assert breaches[0]["confirmed_by"] == system.username
+
+
+async def test_two_leaves_at_once_cannot_both_pass_the_ratio_check(world, system):
+    """Two leaves of one home recorded at the same time: the ratio check runs inside the write
+    transaction (the home's row locked on PostgreSQL), so the second sees the first and is asked
+    to confirm the breach instead of both being told "compliant"."""
+    county = await world.county()
+    code = await world.home(county)
+    hid = await home_id(system, code)
+    today = dates.today()
+    await register_person(
+        system,
+        ResidentIn(
+            id_number=new_id(),
+            name="对象乙",
+            county_code=county,
+            approved_on=today - timedelta(days=60),
+            home_code=code,
+            admitted_on=today - timedelta(days=30),
+        ),
+    )
+    first = await add_post(hid, "员工一", post="manager")
+    second = await add_post(hid, "员工二", post="manager")
+    day = today + timedelta(days=3)
+    results = await asyncio.gather(
+        services.record_leave(system, code, leave(first, day, day)),
+        services.record_leave(system, code, leave(second, day, day)),
+        return_exceptions=True,
+    )
+    refused = [r for r in results if isinstance(r, Invalid)]
+    saved = [r for r in results if not isinstance(r, BaseException)]
+    assert len(saved) == 1 and len(refused) == 1, results
+    assert set(refused[0].errors) == {"confirm_breach"}
+    assert await StaffLeave.count().where(StaffLeave.staff.is_in([first, second])) == 1
+    assert await RatioBreach.count().where(RatioBreach.home == hid) == 0
+
+
+async def test_the_overlap_refusal_and_the_audit_name_the_person_in_words(home, system):
+    code, hid = home
+    staff = await add_post(hid, "王强", staff_no="A07")
+    day = dates.today() + timedelta(days=5)
+    saved = await services.record_leave(system, code, leave(staff, day, day))
+    with pytest.raises(Invalid) as refused:
+        await services.record_leave(system, code, leave(staff, day, day))
+    assert (
+        refused.value.errors["first_day"]
+        == f"此人已于 {day.year}年{day.month}月{day.day}日 至 {day.year}年{day.month}月{day.day}日 请假。"
+    )
+    (entry,) = await _audits("leave.create", str(saved.id))
+    assert json.loads(entry["after"])["staff"] == "A07 王强"

@@ -5,6 +5,7 @@ cancelling from the page, readers without a form, another home 404; the API's 40
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from markupsafe import escape
@@ -62,6 +63,11 @@ async def test_record_return_and_cancel_on_the_page(world, system, signed_in):
     assert saved.status_code == 303
     (row,) = await _leave_rows(staff)
     assert (row["approved_by"], row["reason"], row["recorded_by"]) == ("院长", "病假", user.username)
+    listed = (await client.get(f"/homes/{code}/leave")).text
+    # a heading above the list, not a caption (a caption stacked one character a line on a
+    # phone), and the reason kept on the phone's card (no "rest" cell)
+    assert "<caption" not in listed and 'id="leave-list-title"' in listed
+    assert re.search(r'<td data-label="[^"]*" class="\s*">病假</td>', listed), "the reason is left out on a phone"
     overlapping = await post_form(client, f"/homes/{code}/leave", {**form, "approved_by": "院长"})
     assert overlapping.status_code == 400 and 'id="e-first_day"' in overlapping.text
 

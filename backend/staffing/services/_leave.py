@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from backend.core import dates
+from backend.core import dates, formatting
 from backend.core.db import transaction
 from backend.core.errors import Invalid, NotFound
 from backend.core.i18n import _
@@ -116,7 +116,7 @@ async def _check_leave(post: dict[str, Any], data: LeaveIn) -> None:
             raise Invalid(
                 {
                     "first_day": _("This person is already on leave from {first} to {last}.").format(
-                        first=other["first_day"].isoformat(), last=end.isoformat()
+                        first=formatting.day(other["first_day"]), last=formatting.day(end)
                     )
                 }
             )
@@ -124,7 +124,7 @@ async def _check_leave(post: dict[str, Any], data: LeaveIn) -> None:
 
 def _audit_values(row: dict[str, Any]) -> dict[str, Any]:
     return {
-        "staff": row["staff"],
+        "staff": f"{row['staff.staff_no']} {row['staff.name']}",
         "first_day": row["first_day"].isoformat(),
         "last_day": row["last_day"].isoformat(),
         "reason": row["reason"],
@@ -138,17 +138,21 @@ async def record_leave(scope: Scope, code: str, data: LeaveIn) -> LeaveOut:
     """Record an approved leave. Below the ratio: ``Invalid({"confirm_breach": message})`` until
     ``data.confirm_breach``; then the leave and the breach are written together."""
     home = await home_for(scope, code, "manage_roster")
-    post = await _post_of(home["id"], data.staff_id)
     approved_by = data.approved_by.strip()
     if not approved_by:
         raise Invalid({"approved_by": _("Say who approved the leave.")})
-    await _check_leave(post, data)
-    change = ProjectedChange(on=data.first_day, staff_id=post["id"], leave=(data.first_day, data.last_day))
-    warning = await check_change(home["id"], LEAVE, change)
-    if warning is not None and not data.confirm_breach:
-        raise Invalid({"confirm_breach": warning.message})
     async with transaction():
-        await _check_leave(post, data)  # again, inside the write lock
+        # every check that reads the database runs inside the write transaction, before anything
+        # is written: on PostgreSQL the home's row is locked first so two leaves of one home take
+        # turns (each sees the other's leave in the ratio); on SQLite the write transaction
+        # already holds the whole database
+        await registry.lock_home(home["id"])
+        post = await _post_of(home["id"], data.staff_id)
+        await _check_leave(post, data)
+        change = ProjectedChange(on=data.first_day, staff_id=post["id"], leave=(data.first_day, data.last_day))
+        warning = await check_change(home["id"], LEAVE, change)
+        if warning is not None and not data.confirm_breach:
+            raise Invalid({"confirm_breach": warning.message})
         row = StaffLeave(
             staff=post["id"],
             first_day=data.first_day,

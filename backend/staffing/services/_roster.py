@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from backend.core import dates
+from backend.core import dates, formatting
 from backend.core.bulk import fetch_tuples
 from backend.core.db import reading, transaction
 from backend.core.errors import Invalid
@@ -36,21 +36,40 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def parse_week(text: str | None) -> date:
-    """The Monday a ``week=YYYY-MM-DD`` names (none: this week's); another day is refused."""
+def parse_week_day(text: str | None) -> date:
+    """The day a ``week=YYYY-MM-DD`` names (none: today), any day of the week."""
     if not text:
-        return monday_of(dates.today())
+        return dates.today()
     try:
-        monday = date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise Invalid({"week": _("Give the week as the date of its Monday (YYYY-MM-DD).")}) from None
-    if not dates.FIRST_YEAR <= monday.year <= dates.LAST_YEAR:
+    if not dates.FIRST_YEAR <= day.year <= dates.LAST_YEAR:
         raise Invalid(
             {"week": _("The year must be between {first} and {last}.").format(first=dates.FIRST_YEAR, last=dates.LAST_YEAR)}
         )
-    if monday.weekday() != 0:
-        raise Invalid({"week": _("A week starts on a Monday.")})
-    return monday
+    return day
+
+
+def _not_a_monday(day: date) -> Invalid:
+    return Invalid(
+        {
+            "week": _("A week starts on a Monday: the week of {day} starts on {monday}.").format(
+                day=formatting.day(day), monday=formatting.day(monday_of(day))
+            )
+        }
+    )
+
+
+def parse_week(text: str | None) -> date:
+    """The Monday a ``week=YYYY-MM-DD`` names (none: this week's); another day is refused, the
+    refusal naming the Monday of its week."""
+    day = parse_week_day(text)
+    if not text:
+        return monday_of(day)
+    if day.weekday() != 0:
+        raise _not_a_monday(day)
+    return day
 
 
 def day_label(day: date) -> str:
@@ -212,7 +231,7 @@ async def week_roster(scope: Scope, home_code: str, monday: date) -> RosterWeek:
     """The home's roster of the week starting ``monday``, with its gaps and who is on leave."""
     home = await home_for(scope, home_code, "view_staffing")
     if monday.weekday() != 0:
-        raise Invalid({"week": _("A week starts on a Monday.")})
+        raise _not_a_monday(monday)
     return await _week(home, monday)
 
 
@@ -265,7 +284,7 @@ def _proposed(week: RosterWeek, shifts: Iterable[ShiftIn]) -> Assignment:
 async def _checked(scope: Scope, home_code: str, monday: date, shifts: Iterable[ShiftIn]) -> RosterWeek:
     home = await home_for(scope, home_code, "manage_roster")
     if monday.weekday() != 0:
-        raise Invalid({"week": _("A week starts on a Monday.")})
+        raise _not_a_monday(monday)
     week = await _week(home, monday)
     week.assigned = _proposed(week, shifts)
     week.compute_gaps()
@@ -277,9 +296,15 @@ async def check_week(scope: Scope, home_code: str, monday: date, shifts: Iterabl
     return await _checked(scope, home_code, monday, list(shifts))
 
 
-def _per_day(week: RosterWeek, assigned: Assignment) -> dict[str, dict[str, list[int]]]:
+def _per_day(week: RosterWeek, assigned: Assignment) -> dict[str, dict[str, list[str]]]:
+    """The audit's shifts per day, each person as "工号 姓名" (the audit page reads as words)."""
+
+    def who(staff_id: int) -> str:
+        person = week.people.get(staff_id)
+        return f"{person.staff_no} {person.name}" if person else f"#{staff_id}"
+
     return {
-        day.isoformat(): {shift: sorted(assigned.get((day, shift), ())) for shift in SHIFTS}
+        day.isoformat(): {shift: [who(i) for i in sorted(assigned.get((day, shift), ()))] for shift in SHIFTS}
         for day in week.days
         if any(assigned.get((day, shift)) for shift in SHIFTS)
     }

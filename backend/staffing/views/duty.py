@@ -40,9 +40,16 @@ def gaps_key(week: services.RosterWeek) -> str:
     return ";".join(f"{g.day.isoformat()}:{g.shift}:{g.kind}:{g.on_duty}:{g.certified}" for g in week.gaps)
 
 
+def gap_note(gap) -> str:
+    """A gap said shortly inside its shift's box (the day and shift are its heading)."""
+    if gap.kind == "empty":
+        return _("Nobody on duty.")
+    return _("{certified} of the two certified operators.").format(certified=gap.certified)
+
+
 def _days(week: services.RosterWeek, errors: dict[str, str]) -> list[dict[str, Any]]:
     """What the template shows of each day: its shifts' choices, who is chosen, the gaps."""
-    gaps = {(g.day, g.shift): services.gap_message(g) for g in week.gaps}
+    gaps = {(g.day, g.shift): gap_note(g) for g in week.gaps}
     out = []
     for day in week.days:
         shifts = []
@@ -88,10 +95,13 @@ def _render(request: Request, week: services.RosterWeek, status_code: int = 200,
 @get("/homes/{code:str}/duty", opt=allow("view_staffing"))
 async def duty_week(
     request: Request, code: FromPath[str], week: FromQuery[str | None] = None, copy: FromQuery[str | None] = None
-) -> Template:
+) -> Template | Redirect:
     scope = _scope(request)
     await registry.get_home(scope, code)  # out of scope: 404 before the week is read
-    monday = services.parse_week(week)
+    day = services.parse_week_day(week)
+    monday = services.monday_of(day)
+    if week and week != monday.isoformat():  # another day (or form) of a week: its week, at that day
+        return redirect(f"/homes/{code}/duty?week={monday.isoformat()}{'&copy=last' if copy else ''}#day-{day.isoformat()}")
     if copy:
         return _render(request, await services.copy_previous_week(scope, code, monday), copied=True)
     return _render(request, await services.week_roster(scope, code, monday))
