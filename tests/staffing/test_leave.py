@@ -181,7 +181,7 @@ async def test_a_leave_below_the_ratio_asks_for_confirmation_then_records_the_br
     assert saved.breach == message
     breaches = await RatioBreach.select().where(RatioBreach.home == hid)
     assert [(b["cause"], b["subject"], b["first_day"], b["staff"], b["required_staff"]) for b in breaches] == [
-        ("leave", "唯一员工", today + timedelta(days=1), 0, 1)
+        ("leave", "S唯一员工 唯一员工", today + timedelta(days=1), 0, 1)
     ]
     assert breaches[0]["confirmed_by"] == system.username
 

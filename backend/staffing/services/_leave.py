@@ -167,7 +167,7 @@ async def record_leave(scope: Scope, code: str, data: LeaveIn) -> LeaveOut:
         after = {**_audit_values(saved), "home": home["code"], "breach": warning.message if warning else ""}
         await append_audit(scope.user_id, scope.username, [Change("leave.create", "staff_leave", str(row.id), None, after)])
         if warning is not None:
-            await record_breach(scope, home["id"], warning, subject=post["name"])
+            await record_breach(scope, home["id"], warning, subject=f"{post['staff_no']} {post['name']}")
     return _out(saved, warning.message if warning else "")
 
 
