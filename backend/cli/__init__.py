@@ -24,7 +24,6 @@ from backend.cli._common import EXIT_ERROR, EXIT_INVALID, EXIT_OK, EXIT_TAMPERED
 from backend.cli._parser import ArgumentParser, build_parser, month_arg
 from backend.cli._run import cmd_demo, cmd_scheduler, cmd_serve
 from backend.cli._staffing import cmd_staffing_ratio
-from backend.staffing import advisories  # noqa: F401 - registers the ratio warning before an admission
 
 __all__ = [
     "EXIT_ERROR",
@@ -57,6 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     from backend.core.settings import SettingsError
 
     try:
+        # Registers the staff-ratio warning before an admission (imports and the demo admit);
+        # imported here, inside the try, since it reads the settings (a bad one: exit 2).
+        from backend.staffing import advisories  # noqa: F401
+
         if args.command in SYNC_COMMANDS:
             return SYNC_COMMANDS[args.command](args)
         sub = getattr(args, f"{args.command}_command", None)

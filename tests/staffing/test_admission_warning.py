@@ -52,11 +52,13 @@ async def _at_the_ratio(world, system, residents_now: int = 10, staff: int = 1):
 
 
 def test_the_check_is_registered_when_the_app_and_the_command_line_are_imported():
-    """In a fresh interpreter: importing the web app (or the command line) registers staffing's
-    check; importing the residents services alone does not (they never import staffing)."""
+    """In a fresh interpreter: importing the web app (or running any command of the command line)
+    registers staffing's check; importing the residents services alone does not (they never
+    import staffing)."""
     code = (
         "import sys, json, importlib\n"
-        "importlib.import_module(sys.argv[1])\n"
+        "module = importlib.import_module(sys.argv[1])\n"
+        "if sys.argv[1] == 'backend.cli': module.main(['deaths', 'list', '--county', '999999', '--json'])\n"
         "from backend.core import advisories\n"
         "print(json.dumps([f.__module__ + '.' + f.__qualname__ for f in advisories.registered(advisories.ADMISSION)]))\n"
     )
