@@ -29,6 +29,8 @@ from backend.registry import api as registry_api
 from backend.registry import views as registry_views
 from backend.residents import api as residents_api
 from backend.residents import views as residents_views
+from backend.safety import api as safety_api
+from backend.safety import views as safety_views
 from backend.staffing import api as staffing_api
 from backend.staffing import views as staffing_views
 from backend.stipends import api as stipends_api
@@ -112,11 +114,13 @@ def create_app() -> Litestar:
             *stipends_claim_views.ROUTES,
             *stipends_report_views.ROUTES,
             *staffing_views.ROUTES,
+            *safety_views.ROUTES,
             *registry_api.ROUTES,
             *residents_api.ROUTES,
             *deaths_api.ROUTES,
             *stipends_api.ROUTES,
             *staffing_api.ROUTES,
+            *safety_api.ROUTES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], opt={"access": PUBLIC}, include_in_schema=False),
             create_static_files_router(
                 path=SWAGGER_STATIC,

@@ -15,5 +15,6 @@ APP_REGISTRY = AppRegistry(
         "backend.deaths.piccolo_app",
         "backend.stipends.piccolo_app",
         "backend.staffing.piccolo_app",
+        "backend.safety.piccolo_app",
     ]
 )

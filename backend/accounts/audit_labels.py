@@ -8,6 +8,7 @@ An action added anywhere in ``backend/`` gets its label in ``ACTIONS``
 
 from __future__ import annotations
 
+from backend.accounts.audit_safety import SAFETY_ACTIONS, SAFETY_ENTITIES, SAFETY_FIELDS, SAFETY_VALUES
 from backend.accounts.audit_staffing import STAFFING_FIELDS, STAFFING_VALUES
 from backend.core.i18n import N_
 
@@ -92,6 +93,7 @@ ACTIONS: dict[str, str] = {
     "duty.save": N_("Duty roster saved"),
     "staffing.breach_confirmed": N_("Breach of the staff ratio confirmed"),
     "staffing.demo_loaded": N_("Demo staff loaded"),
+    **SAFETY_ACTIONS,
 }
 
 ENTITIES: dict[str, str] = {
@@ -114,6 +116,7 @@ ENTITIES: dict[str, str] = {
     "staff_leave": N_("Leave"),
     "roster_week": N_("Duty roster of a week"),
     "ratio_breach": N_("Breach of the staff ratio"),
+    **SAFETY_ENTITIES,
 }
 
 # The kinds of import (the key of an ``import`` record, the source of stipend lines).
@@ -133,6 +136,7 @@ IMPORTS: dict[str, str] = {
 
 FIELDS: dict[str, str] = {
     **STAFFING_FIELDS,
+    **SAFETY_FIELDS,
     # users and tokens
     "role": N_("Role"),
     "home": N_("Home"),
@@ -283,6 +287,7 @@ VALUES: dict[str, dict[str, str]] = {
     "support_mode": {"concentrated": N_("Concentrated support"), "dispersed": N_("Dispersed support")},
     "default_area": {"urban": N_("Urban"), "rural": N_("Rural")},
     **STAFFING_VALUES,
+    **SAFETY_VALUES,
     "review_status": {
         "open": N_("Not reviewed"),
         "confirmed": N_("Confirmed: overpayment to recover"),
@@ -341,4 +346,5 @@ LEDGERS: dict[str, str] = {
     "assessment": N_("Self-care assessments"),
     "capability_assessment": N_("GB/T 42195 assessments"),
     "death_record": N_("Death records"),
+    "safety_entry": N_("Safety ledger"),
 }

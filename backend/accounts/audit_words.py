@@ -219,7 +219,10 @@ _BREAKS = [
 
 def break_text(ledger: str, reason: str) -> tuple[str, str]:
     """(the ledger, why its chain is broken) in words, from ``core.ledger.Break``."""
-    name = _(LEDGERS[ledger]) if ledger in LEDGERS else readable(ledger)
+    base, _sep, part = ledger.partition(":")  # a chain of a partitioned ledger: "safety_entry:12" (home id 12)
+    name = _(LEDGERS[base]) if base in LEDGERS else readable(base)
+    if part:
+        name = _("{ledger} (chain {part})").format(ledger=name, part=part)
     for pattern, message in _BREAKS:
         if match := pattern.fullmatch(reason):
             return name, _(message).format(seq=match.group(1) if match.groups() else "")

@@ -23,6 +23,7 @@ from backend.cli._commands import (
 from backend.cli._common import EXIT_ERROR, EXIT_INVALID, EXIT_OK, EXIT_TAMPERED, say
 from backend.cli._parser import ArgumentParser, build_parser, month_arg
 from backend.cli._run import cmd_demo, cmd_scheduler, cmd_serve
+from backend.cli._safety import cmd_safety_status
 from backend.cli._staffing import cmd_staffing_ratio
 
 __all__ = [
@@ -47,6 +48,7 @@ ASYNC_COMMANDS = {
     ("reconcile", None): cmd_reconcile,
     ("report", None): cmd_report,
     ("staffing", "ratio"): cmd_staffing_ratio,
+    ("safety", "status"): cmd_safety_status,
 }
 SYNC_COMMANDS = {"serve": cmd_serve, "scheduler": cmd_scheduler, "demo": cmd_demo}
 

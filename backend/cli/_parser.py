@@ -104,6 +104,13 @@ def build_parser() -> ArgumentParser:
     ratio.add_argument("--to", dest="to_day", required=True, type=date_arg, help="YYYY-MM-DD")
     ratio.add_argument("--json", action="store_true")
 
+    safety = commands.add_parser("safety", help="safety ledgers")
+    safety_commands = safety.add_subparsers(dest="safety_command", required=True, parser_class=ArgumentParser)
+    status = safety_commands.add_parser("status", help="routines due and done, open hazards of a home")
+    status.add_argument("--home", required=True)
+    status.add_argument("--date", required=True, type=date_arg, help="YYYY-MM-DD")
+    status.add_argument("--json", action="store_true")
+
     report = commands.add_parser("report", help="PDF reports")
     report.add_argument("kind", choices=["home-monthly", "county-monthly", "reconciliation"])
     report.add_argument("--month", required=True, type=month_arg, help="YYYY-MM")

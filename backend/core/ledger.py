@@ -82,6 +82,13 @@ class LedgerSpec:
     table: type
     fields: tuple[str, ...]
     optional: tuple[tuple[str, Any], ...] = ()
+    # A column that splits the table into one chain per value (the safety ledger: one per home).
+    # Each chain has its own head row ``<name>:<value>`` and its own sequence from 1, so writers
+    # of different homes never wait for each other.
+    partition: str | None = None
+
+    def head_name(self, value: Any = None) -> str:
+        return self.name if self.partition is None else f"{self.name}:{value}"
 
 
 LEDGERS: dict[str, LedgerSpec] = {}
@@ -222,15 +229,21 @@ async def append_rows(spec: LedgerSpec, rows: list[dict[str, Any]], batch: int =
     """Chain and insert ``rows`` (dicts of column values) in the caller's transaction."""
     if not rows:
         return rows
-    first_seq, prev_hash = await reserve(spec.name, len(rows))
-    for offset, row in enumerate(rows):
-        row["seq"] = first_seq + offset
-        row["prev_hash"] = prev_hash
-        row["hash"] = prev_hash = chain_hash(prev_hash, _payload(spec, row))
+    groups: dict[Any, list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(row[spec.partition] if spec.partition else None, []).append(row)
+    for value in sorted(groups, key=str):  # one order for every writer: no deadlock between two
+        group = groups[value]
+        head = spec.head_name(value)
+        first_seq, prev_hash = await reserve(head, len(group))
+        for offset, row in enumerate(group):
+            row["seq"] = first_seq + offset
+            row["prev_hash"] = prev_hash
+            row["hash"] = prev_hash = chain_hash(prev_hash, _payload(spec, row))
+        await set_head(head, prev_hash)
     table = spec.table
     for start in range(0, len(rows), batch):
         await table.insert(*[table(**row) for row in rows[start : start + batch]])
-    await set_head(spec.name, prev_hash)
     return rows
 
 
@@ -281,32 +294,53 @@ class Break:
 
 
 async def verify_ledger(spec: LedgerSpec, batch: int = 5000) -> Break | None:
-    """Recompute one chain; the first broken link, or None when intact."""
+    """Recompute one ledger (every chain of a partitioned one); the first broken link, or None."""
+    if spec.partition is None:
+        return await _verify_chain(spec, spec.name, None, batch)
+    column = getattr(spec.table, spec.partition)
+    values = {row[spec.partition] for row in await spec.table.select(column).distinct()}
+    prefix = spec.name + ":"
+    heads = await LedgerHead.select(LedgerHead.name).where(LedgerHead.name.like(prefix + "%"))
+    names = {spec.head_name(value): value for value in values}
+    for head in heads:  # a head whose rows were all deleted is a break too
+        rest = head["name"][len(prefix) :]
+        names.setdefault(head["name"], int(rest) if rest.isdigit() else rest)
+    for name in sorted(names):
+        broken = await _verify_chain(spec, name, names[name], batch)
+        if broken is not None:
+            return broken
+    return None
+
+
+async def _verify_chain(spec: LedgerSpec, name: str, value: Any, batch: int) -> Break | None:
     table = spec.table
     prev_hash = ""
     expected_seq = 1
     last_seq = 0
     while True:
-        rows = await table.select().where(table.seq >= expected_seq).order_by(table.seq).limit(batch)
+        query = table.select().where(table.seq >= expected_seq)
+        if spec.partition is not None:
+            query = query.where(getattr(table, spec.partition) == value)
+        rows = await query.order_by(table.seq).limit(batch)
         if not rows:
             break
         for row in rows:
             seq = int(row["seq"])
             if seq != expected_seq:
-                return Break(spec.name, expected_seq, None, f"row with seq {expected_seq} is missing")
+                return Break(name, expected_seq, None, f"row with seq {expected_seq} is missing")
             if row["prev_hash"] != prev_hash:
-                return Break(spec.name, seq, row["id"], "prev_hash does not match the previous row")
+                return Break(name, seq, row["id"], "prev_hash does not match the previous row")
             if chain_hash(prev_hash, _payload(spec, row)) != row["hash"]:
-                return Break(spec.name, seq, row["id"], "content does not match its hash")
+                return Break(name, seq, row["id"], "content does not match its hash")
             prev_hash = row["hash"]
             expected_seq = seq + 1
             last_seq = seq
-    head = await LedgerHead.select().where(LedgerHead.name == spec.name).first()
+    head = await LedgerHead.select().where(LedgerHead.name == name).first()
     if head is not None:
         if int(head["seq"]) != last_seq:
-            return Break(spec.name, last_seq + 1, None, f"rows after seq {last_seq} are missing")
+            return Break(name, last_seq + 1, None, f"rows after seq {last_seq} are missing")
         if head["last_hash"] != prev_hash:
-            return Break(spec.name, last_seq, None, "the ledger head does not match the last row")
+            return Break(name, last_seq, None, "the ledger head does not match the last row")
     return None
 
 

@@ -18,6 +18,8 @@ def _own_items(user) -> list[tuple[str, str]]:
             items.append((f"/homes/{user.home_code}/staffing", _("Staffing")))
         if can(role, "manage_roster"):
             items.append((f"/homes/{user.home_code}/duty", _("Duty roster")))
+        if can(role, "view_safety"):
+            items.append((f"/homes/{user.home_code}/safety", _("Safety ledger")))
         if can(role, "prepare_claims"):
             items.append((f"/homes/{user.home_code}/claims", _("Claims")))
         return items
@@ -43,6 +45,8 @@ def nav_for(user) -> list[tuple[str, str]]:
         items.append(("/stipends/claims", _("Claims")))
     if role != "director" and can(role, "view_staffing"):  # an administrator chooses the county at /staffing
         items.append((f"/counties/{county}/staffing" if county else "/staffing", _("Staffing")))
+    if role != "director" and can(role, "view_safety"):  # an administrator chooses the county at /hazards
+        items.append((f"/counties/{county}/hazards" if county else "/hazards", _("Hazards")))
     if county and can(role, "view_counties"):
         items.append((f"/counties/{county}", _("County")))
     if role == "admin" and can(role, "manage_registry"):

@@ -73,6 +73,14 @@ MATRIX: dict[str, frozenset[str]] = {
     "manage_staff": frozenset({DIRECTOR, INSPECTOR, ADMIN}),  # posts, certificates, training
     "manage_roster": frozenset({DIRECTOR, ADMIN}),  # leave and the duty roster: the home's own
     "import_staff": frozenset({INSPECTOR, ADMIN}),  # the staff and training files (the county collects them)
+    # safety ledgers (issue 12): fire, food and infection-prevention routines, hazards, outbreaks
+    "view_safety": frozenset({DIRECTOR, INSPECTOR, ADMIN}),  # a home's ledger, hazards; the county's hazard view
+    "record_safety": frozenset({DIRECTOR, ADMIN}),  # entries, photos, samples, morning checks: the home's own
+    "manage_hazards": frozenset({DIRECTOR, ADMIN}),  # a hazard's owner and plan, the fix with its evidence
+    "verify_hazards": frozenset({INSPECTOR, ADMIN}),  # the county verifies (closes) a major hazard
+    "report_outbreak": frozenset({DIRECTOR, ADMIN}),
+    "acknowledge_outbreak": frozenset({INSPECTOR, ADMIN}),
+    "manage_templates": frozenset({ADMIN}),  # a county's new checklist version
     # accounts
     "view_audit": frozenset({ADMIN}),
     "manage_users": frozenset({ADMIN}),

@@ -1,0 +1,3 @@
+"""Safety pages: county (issue 12; to be written)."""
+
+ROUTES: list = []

@@ -1,0 +1,3 @@
+"""Safety pages: entry_form (issue 12; to be written)."""
+
+ROUTES: list = []

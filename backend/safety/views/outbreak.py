@@ -1,0 +1,3 @@
+"""Safety pages: outbreak (issue 12; to be written)."""
+
+ROUTES: list = []

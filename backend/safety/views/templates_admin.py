@@ -1,0 +1,3 @@
+"""Safety pages: templates_admin (issue 12; to be written)."""
+
+ROUTES: list = []

@@ -1,0 +1,3 @@
+"""Safety pages: today (issue 12; to be written)."""
+
+ROUTES: list = []

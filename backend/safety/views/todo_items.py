@@ -1,0 +1,3 @@
+"""Safety pages: todo_items (issue 12; to be written)."""
+
+ROUTES: list = []
