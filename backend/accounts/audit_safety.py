@@ -14,9 +14,12 @@ SAFETY_ACTIONS: dict[str, str] = {
     # food samples, morning checks, canteen licence
     # outbreak reports
     # templates, settings, demo
+    "safety.settings": N_("Safety settings of the home changed"),
 }
 SAFETY_ENTITIES: dict[str, str] = {
     "safety_entry": N_("Safety ledger entry"),
+    # templates, settings
+    "safety_home_setting": N_("Safety settings of a home"),
 }
 SAFETY_FIELDS: dict[str, str] = {
     # entries
@@ -30,5 +33,10 @@ SAFETY_FIELDS: dict[str, str] = {
     # food samples, morning checks, canteen licence
     # outbreak reports
     # templates, settings
+    "breakfast": N_("Breakfast"),
+    "lunch": N_("Lunch"),
+    "dinner": N_("Dinner"),
+    "night_slots": N_("Night patrol hours"),
+    "has_canteen": N_("Has a canteen"),
 }
 SAFETY_VALUES: dict[str, dict[str, str]] = {}

@@ -18,6 +18,12 @@ from backend.safety.services._templates import (
     templates_in_force,
 )
 
+# isort: split
+# today, history, settings
+from backend.safety.services._history import HistoryFilter, HistoryPage, HistoryRow, history
+from backend.safety.services._settings import HomeSettings, check_settings, home_settings, save_settings
+from backend.safety.services._today import GROUPS, Chip, DueItem, TodayPage, TodayRoutine, due_today, today_page
+
 __all__ = [
     "DEFAULT_CLOCK",
     "FOOD_ROUTINES",
@@ -42,4 +48,20 @@ __all__ = [
     "template_rows",
     "templates_in_force",
     "zone",
+    # today, history, settings
+    "GROUPS",
+    "Chip",
+    "DueItem",
+    "HistoryFilter",
+    "HistoryPage",
+    "HistoryRow",
+    "HomeSettings",
+    "TodayPage",
+    "TodayRoutine",
+    "check_settings",
+    "due_today",
+    "history",
+    "home_settings",
+    "save_settings",
+    "today_page",
 ]
