@@ -155,6 +155,11 @@ NOT_WALKED: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/homes/{code:str}/leave/{leave_id:int}/return"): _STAFF,
     ("POST", "/api/v1/homes/{code:str}/leave/{leave_id:int}/cancel"): _STAFF,
     ("PUT", "/api/v1/homes/{code:str}/duty"): _STAFF,
+    # safety (issue 12): a home's own settings (home scope: tests/safety/test_settings.py)
+    ("POST", "/homes/{code:str}/safety/settings"): (
+        "a home's meal windows and night slots (home scope: test_out_of_scope_records_are_not_found_on_every_route; "
+        "tests/safety/test_settings.py)"
+    ),
     ("POST", "/counties/{code:str}/admission-queue/new"): _APPLY,
     ("POST", "/api/v1/admission-applications"): _APPLY,
     ("POST", "/admission-applications/{application_id:int}/{step:str}"): _QUEUE,
