@@ -137,3 +137,20 @@ async def test_a_director_is_refused_another_home_and_an_inspector_sees_the_coun
     assert (await stranger.get(f"/homes/{code}/safety")).status_code == 404
     finance, _user = await signed_in("finance", county=county)
     assert (await finance.get(f"/homes/{code}/safety")).status_code == 403
+
+
+async def test_today_shows_last_nights_missed_patrols(world):
+    code = await world.home()
+    home = await home_row(code)
+    scope = director_scope(home)
+    day = dates.today() - timedelta(days=2)
+    night = day - timedelta(days=1)
+    for performed in (at(night, 22, 10), at(day, 0, 20)):
+        await services.record_entry(scope, code, await entry_in(code, "night_patrol", performed_at=performed), now=performed)
+    seen_that_morning = await services.today_page(scope, code, day, now=at(day, 10))
+    patrol = {r.routine: r for r in seen_that_morning.routines}["night_patrol"]
+    assert patrol.missed_last_night == ("2", "4") and not patrol.overdue and patrol.pending == 4
+    assert seen_that_morning.overdue >= 1
+    # looking back at that day later, the night before is that night's own page
+    later = await services.today_page(scope, code, day, now=at(day + timedelta(days=3), 10))
+    assert {r.routine: r for r in later.routines}["night_patrol"].missed_last_night == ()

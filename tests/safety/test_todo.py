@@ -12,7 +12,7 @@ import backend.safety.views  # noqa: F401 - registers the to-do sources
 from backend.core import dates, todo
 from backend.core.security import Scope
 from backend.safety import services
-from backend.safety.views.todo_items import safety_due_today
+from backend.safety.views.todo_items import overdue_label, safety_due_today
 from tests.safety.helpers import director_scope, entry_in, home_row
 
 MEAL = "tableware_disinfection"
@@ -103,3 +103,32 @@ async def test_an_afternoon_with_breakfast_missed_is_overdue(world, morning):
     assert (meal.missed, meal.pending) == (1, 2)  # breakfast missed; lunch (till 15:30) and dinner due
     labels = {item.href.rsplit("/", 1)[-1]: item.label for item in await safety_due_today(director_scope(home))}
     assert labels[MEAL] == "餐具消毒 还有 3 次待做"  # the source's clock is still 10:00
+
+
+async def test_a_monthly_routine_is_listed_in_the_last_week_of_its_month(world):
+    code = await world.home()
+    home = await home_row(code)
+    scope = director_scope(home)
+    month_end = dates.today().replace(day=1) - timedelta(days=1)  # the last day of last month
+    for day, listed in ((month_end.replace(day=1), False), (month_end - timedelta(days=6), True), (month_end, True)):
+        items = {item.routine: item for item in await services.due_today(scope, now=dates.combine_local(day, time(10)))}
+        assert ("fire_inspection" in items) is listed, day
+        if listed:
+            assert items["fire_inspection"].due == month_end and items["fire_inspection"].pending == 1
+    # done in that month: not listed any more
+    performed = dates.combine_local(month_end - timedelta(days=10), time(9))
+    await services.record_entry(scope, code, await entry_in(code, "fire_inspection", performed_at=performed), now=performed)
+    items = {item.routine for item in await services.due_today(scope, now=dates.combine_local(month_end, time(10)))}
+    assert "fire_inspection" not in items and "extinguisher_check" in items
+
+
+async def test_one_missed_meal_is_counted_in_the_label(world, morning):
+    day, _now = morning
+    code = await world.home()
+    home = await home_row(code)
+    scope = director_scope(home)
+    # nothing recorded: at 15:00 breakfast's tableware disinfection is missed (one of three)
+    afternoon = dates.combine_local(day, time(15))
+    missed = [item for item in await services.due_today(scope, now=afternoon) if item.routine == MEAL]
+    assert missed[0].missed == 1
+    assert overdue_label(missed[0]) == "餐具消毒 1 次未做"

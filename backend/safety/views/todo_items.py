@@ -12,15 +12,17 @@ from backend.core.permissions import can
 from backend.safety import services
 from backend.safety.services import DueItem
 
+MANY = ("meal", "nightly")  # several occurrences a day: the label counts them
 
-def _overdue_label(item: DueItem) -> str:
-    if item.missed > 1:
+
+def overdue_label(item: DueItem) -> str:
+    if item.missed > 1 or item.frequency in MANY:
         return _("{title}: {count} times not done").format(title=item.title, count=item.missed)
     return _("{title}: not done").format(title=item.title)
 
 
-def _due_label(item: DueItem) -> str:
-    if item.pending > 1:
+def due_label(item: DueItem) -> str:
+    if item.pending > 1 or item.frequency in MANY:
         return _("{title}: {count} still due").format(title=item.title, count=item.pending)
     return _("{title}: still due").format(title=item.title)
 
@@ -36,7 +38,7 @@ async def safety_due_today(scope) -> list[todo.Item]:
         if item.missed:
             items.append(
                 todo.Item(
-                    label=_overdue_label(item),
+                    label=overdue_label(item),
                     href=item.href,
                     urgency=todo.OVERDUE,
                     kind="safety_overdue",
@@ -46,7 +48,7 @@ async def safety_due_today(scope) -> list[todo.Item]:
             soon = item.due > today
             items.append(
                 todo.Item(
-                    label=_due_label(item),
+                    label=due_label(item),
                     href=item.href,
                     urgency=todo.SOON if soon else todo.TODAY,
                     due=item.due if soon else None,
