@@ -132,3 +132,14 @@ async def test_one_missed_meal_is_counted_in_the_label(world, morning):
     missed = [item for item in await services.due_today(scope, now=afternoon) if item.routine == MEAL]
     assert missed[0].missed == 1
     assert overdue_label(missed[0]) == "餐具消毒 1 次未做"
+
+
+async def test_the_directors_overview_lists_the_items(world, signed_in):
+    code = await world.home()
+    client, _user = await signed_in("director", home=code)
+    html = (await client.get("/")).text
+    # tonight's night patrols are due at any hour of the day
+    assert 'data-kind="safety_due"' in html and f'href="/homes/{code}/safety/new/night_patrol"' in html
+    assert "夜间巡查" in html
+    inspector, _user = await signed_in("inspector", county=(await home_row(code))["county_code"])
+    assert 'data-kind="safety_' not in (await inspector.get("/")).text
