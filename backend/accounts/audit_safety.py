@@ -10,6 +10,7 @@ from backend.core.i18n import N_
 SAFETY_ACTIONS: dict[str, str] = {
     # entries and photos
     "safety.entry": N_("Safety ledger entry recorded"),
+    "safety.photo": N_("Safety ledger photo added"),
     # hazards and the rectification ledger
     # food samples, morning checks, canteen licence
     # outbreak reports
@@ -17,6 +18,8 @@ SAFETY_ACTIONS: dict[str, str] = {
 }
 SAFETY_ENTITIES: dict[str, str] = {
     "safety_entry": N_("Safety ledger entry"),
+    # entries and photos
+    "safety_photo": N_("Safety ledger photo"),
 }
 SAFETY_FIELDS: dict[str, str] = {
     # entries
@@ -26,6 +29,11 @@ SAFETY_FIELDS: dict[str, str] = {
     "failed": N_("Failed items"),
     "hazards": N_("Hazards opened"),
     "corrects": N_("Corrects entry"),
+    # entries and photos
+    "entry": N_("Ledger entry"),
+    "item_key": N_("Checklist item"),
+    "sha256": N_("File checksum (SHA-256)"),
+    "size": N_("Size (bytes)"),
     # hazards
     # food samples, morning checks, canteen licence
     # outbreak reports
