@@ -21,7 +21,9 @@ from tests.safety.helpers import director_scope, entry_in, home_row
 
 async def _failed_patrol(code: str):
     home = await home_row(code)
-    entry, _created = await services.record_entry(director_scope(home), code, await entry_in(code, fail={"extinguishers": "压力不足"}))
+    entry, _created = await services.record_entry(
+        director_scope(home), code, await entry_in(code, fail={"extinguishers": "压力不足"})
+    )
     return home, entry
 
 
@@ -56,7 +58,9 @@ async def test_an_exif_offset_is_kept_and_a_photo_without_exif_has_no_time(world
     assert without.taken_at is None
 
 
-@pytest.mark.parametrize(("make", "kind", "content_type"), [(images.png, "png", "image/png"), (images.heic, "heic", "image/heic")])
+@pytest.mark.parametrize(
+    ("make", "kind", "content_type"), [(images.png, "png", "image/png"), (images.heic, "heic", "image/heic")]
+)
 async def test_png_and_heic_are_accepted(world, make, kind, content_type):
     code = await world.home()
     home, entry = await _failed_patrol(code)

@@ -77,7 +77,7 @@ async def _form(
         "safety/entry_form.html",
         status_code=status_code,
         home=home,
-        template=template,
+        checklist=template,
         values=values,
         errors=errors,
         corrected=corrected,
