@@ -1,6 +1,7 @@
 """A director records the day's fire patrol on a phone (390×844) in Chromium: one item failed
 with a note and a photo, the rest passed with big buttons; the entry page shows the photo and
-the hazard it opened; the same form sent three times (a double tap and a retry) is one entry."""
+the hazard it opened; the same form sent three times at once (a double tap) and again after going
+back to it is one entry."""
 
 from __future__ import annotations
 
@@ -58,6 +59,19 @@ async def test_director_records_the_fire_patrol_on_a_phone(world, new_page):
     width = await page.evaluate("() => document.querySelector('#item-extinguishers .se-photos img').naturalWidth")
     assert width == 320, "the thumbnail did not load"
     assert await horizontal_overflow(page) == 0, "the entry page scrolls sideways on a phone"
+    entry_url = page.url
+
+    # back to the form (the browser puts the answers back) and send it again: the same entry
+    await page.go_back()
+    assert "/safety/new/fire_patrol" in page.url
+    assert await page.is_checked("#item-extinguishers input[value=fail]")
+    async with page.expect_navigation():
+        await page.click("#entry-form button[type=submit]")
+    assert page.url == entry_url, page.url
+    assert "此记录已保存过" in await page.content()
+    assert await SafetyEntry.count().where(SafetyEntry.home == home["id"]) == 1
+    assert await SafetyHazard.count().where(SafetyHazard.home == home["id"]) == 1
+
     async with page.expect_navigation():
         await page.click("#hazards a")
-    assert "/hazards/" in page.url
+    assert f"/homes/{code}/hazards/" in page.url
