@@ -151,3 +151,12 @@ async def test_photo_files_are_served_in_scope_only(world, signed_in):
     assert (await stranger.get(photo.href)).status_code == 404
     assert (await stranger.get(f"/homes/{other}/safety/photos/{photo.id}")).status_code == 404
     assert (await stranger.get(f"/homes/{other}/safety/photos/{photo.id}/thumb")).status_code == 404
+
+
+async def test_a_picture_of_too_many_pixels_is_refused_before_it_is_decoded(world):
+    code = await world.home()
+    home, entry = await _failed_patrol(code)
+    buffer = io.BytesIO()
+    Image.new("1", (12000, 12000), 0).save(buffer, "PNG")  # 144 million pixels in 17 KB
+    refused = await _refused(director_scope(home), entry.id, buffer.getvalue(), "bomb.png")
+    assert "120" in refused.errors["file"]
