@@ -160,3 +160,19 @@ async def test_a_picture_of_too_many_pixels_is_refused_before_it_is_decoded(worl
     Image.new("1", (12000, 12000), 0).save(buffer, "PNG")  # 144 million pixels in 17 KB
     refused = await _refused(director_scope(home), entry.id, buffer.getvalue(), "bomb.png")
     assert "120" in refused.errors["file"]
+
+
+async def test_a_transaction_that_fails_leaves_no_row_and_no_file(world, monkeypatch):
+    from backend.safety.services import _photos
+
+    code = await world.home()
+    home, entry = await _failed_patrol(code)
+
+    async def broken(*_args, **_kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(_photos, "append_audit", broken)
+    before_files, before_rows = images.files_on_disk(), await SafetyPhoto.count()
+    with pytest.raises(RuntimeError):
+        await services.add_photo(director_scope(home), entry.id, images.jpeg(color=(7, 7, 7)), "a.jpg", item_key="extinguishers")
+    assert await SafetyPhoto.count() == before_rows and images.files_on_disk() == before_files

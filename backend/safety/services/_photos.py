@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -181,6 +182,19 @@ def _write_temp(directory: Path, data: bytes) -> Path:
     return path
 
 
+STALE_SECONDS = 3600  # a temporary file this old was left by a process that died mid-upload
+
+
+def _sweep(incoming: Path) -> None:
+    limit = time.time() - STALE_SECONDS
+    for path in incoming.glob("*.part"):
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
 class Stage:
     """What ``staged`` yields: set ``keep`` False when the rows were not written after all."""
 
@@ -197,6 +211,7 @@ async def staged(photos: list[CheckedPhoto]) -> AsyncIterator[Stage]:
     try:
         if photos:
             incoming.mkdir(parents=True, exist_ok=True)
+            _sweep(incoming)
         for photo in photos:
             for final, data in ((photo_path(photo.sha256, photo.kind), photo.data), (thumb_path(photo.sha256), photo.thumb)):
                 if not final.exists() and final not in {target for _temp, target in moves}:
