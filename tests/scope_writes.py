@@ -101,7 +101,12 @@ _STAFF = (
     "a post of a home's staff register names no person of the register (tests/test_scope_routes.py walks it by home and post)"
 )
 
+_SAFETY = "a home's safety ledger (entries, photos): home-scoped, walked by test_scope_routes' safety kinds"
 NOT_WALKED: dict[tuple[str, str], str] = {
+    ("POST", "/homes/{code:str}/safety/new/{routine:str}"): _SAFETY,
+    ("POST", "/homes/{code:str}/safety/entries/{entry_id:int}/photos"): _SAFETY,
+    ("POST", "/api/v1/homes/{code:str}/safety-entries"): _SAFETY,
+    ("POST", "/api/v1/safety-entries/{entry_id:int}/photos"): _SAFETY,
     ("POST", "/homes/{code:str}/staff/new"): _STAFF,
     ("POST", "/homes/{code:str}/staff/{staff_no:str}"): _STAFF,
     ("POST", "/homes/{code:str}/staff/{staff_no:str}/end"): _STAFF,

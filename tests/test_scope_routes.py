@@ -41,6 +41,9 @@ PARAMETER_KINDS = [
     (re.compile(r"^(/api/v1)?/homes/\{code:str\}/staff/\{staff_no:str\}"), "staff"),  # a post of the home's staff
     (re.compile(r"^(/api/v1)?/counties/\{code:str\}"), "county"),
     (re.compile(r"^(/api/v1)?/homes/\{code:str\}/leave/\{leave_id:int\}"), "leave"),
+    (re.compile(r"^(/api/v1)?/homes/\{code:str\}(/safety/entries/|/safety-entries/)\{entry_id:int\}"), "safety_entry"),
+    (re.compile(r"^/homes/\{code:str\}/safety/photos/\{photo_id:int\}"), "safety_photo"),
+    (re.compile(r"^/api/v1/safety-entries/\{entry_id:int\}"), "safety_entry_id"),
     (re.compile(r"^(/api/v1)?/homes/\{code:str\}"), "home"),
     (re.compile(r"^(/api/v1)?/residents/\{resident_id:int\}"), "resident"),
     (re.compile(r"^/stipends/runs/\{run_id:str\}"), "run"),
@@ -53,6 +56,9 @@ PARAMETER_PLACEHOLDERS = {
     "county": r"\{code:str\}",
     "home": r"\{code:str\}",
     "leave": r"\{code:str\}/leave/\{leave_id:int\}",
+    "safety_entry": r"\{code:str\}(?P<sep>/safety/entries/|/safety-entries/)\{entry_id:int\}",
+    "safety_photo": r"\{code:str\}/safety/photos/\{photo_id:int\}",
+    "safety_entry_id": r"\{entry_id:int\}",
     "resident": r"\{resident_id:int\}",
     "run": r"\{run_id:str\}",
     "claim": r"\{claim_id:int\}",
@@ -128,6 +134,16 @@ async def _leave_in(home: str) -> int:
     return leave.id
 
 
+async def _safety_entry_in(home: str) -> tuple[int, int]:
+    from backend.safety import services as safety
+    from tests.safety.helpers import entry_in
+    from tests.safety.images import jpeg
+
+    entry, _created = await safety.record_entry(Scope.system(), home, await entry_in(home, fail={"exits_clear": "外院LEAKHOME"}))
+    photo = await safety.add_photo(Scope.system(), entry.id, jpeg(), "b.jpg", item_key="exits_clear")
+    return entry.id, photo.id
+
+
 @pytest.fixture
 async def two_worlds(world, signed_in, bearer):
     county_x = await world.county(name="本县")
@@ -164,6 +180,8 @@ async def two_worlds(world, signed_in, bearer):
     )
     # A leave of a staff member of home B (staffing).
     leave_b = await _leave_in(home_b)
+    # A fire patrol of home B with a photo (safety ledgers).
+    safety_b, photo_b = await _safety_entry_in(home_b)
     people = {}
     for role, home, county in (
         ("director", home_a, None),
@@ -184,6 +202,9 @@ async def two_worlds(world, signed_in, bearer):
         "application_b": str(application.id),
         "staff_b": f"{home_b}/staff/B001",
         "leave_b": f"{home_b}/leave/{leave_b}",
+        "safety_entry_b": f"{home_b}\\g<sep>{safety_b}",
+        "safety_photo_b": f"{home_b}/safety/photos/{photo_b}",
+        "safety_entry_id_b": str(safety_b),
         "user_b": str((await world.user("director", home=home_b)).id),
     }
 
@@ -210,6 +231,10 @@ API_BODIES = [
     (re.compile(r"/staff$"), {"staff_no": "X1", "name": "李桂兰", "post": "carer", "hired_on": "2024-01-02"}),
     (re.compile(r"/staff/[^/]+/training$"), {"topic": "fire", "trained_on": "2024-03-01", "hours": 2}),
     (re.compile(r"/staff/[^/]+$"), {"name": "改名"}),
+    (
+        re.compile(r"/safety-entries$"),
+        {"client_id": "scope-test-1", "routine": "fire_patrol", "performed_at": "2024-03-01T09:00:00+08:00", "items": []},
+    ),
 ]
 
 
@@ -245,6 +270,9 @@ async def test_out_of_scope_records_are_not_found_on_every_route(app, two_worlds
             "application": two_worlds["application_b"],
             "staff": two_worlds["staff_b"],
             "leave": two_worlds["leave_b"],
+            "safety_entry": two_worlds["safety_entry_b"],
+            "safety_photo": two_worlds["safety_photo_b"],
+            "safety_entry_id": two_worlds["safety_entry_id_b"],
         }[kind]
         concrete = re.sub(PARAMETER_PLACEHOLDERS[kind], value, path)
         rule = access_rule(handler, path)

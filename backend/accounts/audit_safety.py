@@ -10,6 +10,7 @@ from backend.core.i18n import N_
 SAFETY_ACTIONS: dict[str, str] = {
     # entries and photos
     "safety.entry": N_("Safety ledger entry recorded"),
+    "safety.photo": N_("Safety ledger photo added"),
     # hazards and the rectification ledger
     # food samples, morning checks, canteen licence
     # outbreak reports
@@ -20,6 +21,8 @@ SAFETY_ENTITIES: dict[str, str] = {
     "safety_entry": N_("Safety ledger entry"),
     # templates, settings
     "safety_home_setting": N_("Safety settings of a home"),
+    # entries and photos
+    "safety_photo": N_("Safety ledger photo"),
 }
 SAFETY_FIELDS: dict[str, str] = {
     # entries
@@ -29,6 +32,11 @@ SAFETY_FIELDS: dict[str, str] = {
     "failed": N_("Failed items"),
     "hazards": N_("Hazards opened"),
     "corrects": N_("Corrects entry"),
+    # entries and photos
+    "entry": N_("Ledger entry"),
+    "item_key": N_("Checklist item"),
+    "sha256": N_("File checksum (SHA-256)"),
+    "size": N_("Size (bytes)"),
     # hazards
     # food samples, morning checks, canteen licence
     # outbreak reports

@@ -6,8 +6,26 @@ One private module per use case; ``_common`` holds what they share."""
 
 from backend.safety.services._common import DEFAULT_CLOCK, HomeClock, clocks_for, home_for, zone
 from backend.safety.services._details import DetailHandler, register_details
-from backend.safety.services._entries import details_of, entries_out, get_entry, record_entry
+
+# entries and photos
+from backend.safety.services._entries import (
+    Upload,
+    details_of,
+    entries_out,
+    get_entry,
+    list_entries,
+    record_entry,
+    record_entry_with_photos,
+)
 from backend.safety.services._hazards import OPEN_STATUSES, hazard_out, open_hazards
+from backend.safety.services._photos import (
+    MAX_FORM_PHOTOS,
+    MAX_PHOTO_BYTES,
+    PhotoOut,
+    add_photo,
+    entry_photos,
+    photo_file,
+)
 from backend.safety.services._status import RoutineDay, routine_days, safety_status
 from backend.safety.services._templates import (
     FOOD_ROUTINES,
@@ -25,6 +43,17 @@ from backend.safety.services._settings import HomeSettings, check_settings, home
 from backend.safety.services._today import GROUPS, Chip, DueItem, TodayPage, TodayRoutine, due_today, today_page
 
 __all__ = [
+    # entries and photos
+    "MAX_FORM_PHOTOS",
+    "MAX_PHOTO_BYTES",
+    "PhotoOut",
+    "Upload",
+    "add_photo",
+    "entry_photos",
+    "list_entries",
+    "photo_file",
+    "record_entry_with_photos",
+    # the foundation
     "DEFAULT_CLOCK",
     "FOOD_ROUTINES",
     "OPEN_STATUSES",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import msgspec
@@ -24,6 +24,7 @@ from backend.safety.schemas import AnswerOut, EntryIn, EntryOut, HazardOut
 from backend.safety.services._common import clocks_for, home_for, zone
 from backend.safety.services._details import HANDLERS
 from backend.safety.services._hazards import hazard_out, hazards_of_entries, open_entry_hazards
+from backend.safety.services._photos import MAX_FORM_PHOTOS, CheckedPhoto, check_item_key, check_photo, insert_photos, staged
 from backend.safety.services._templates import items_of, template_rows, templates_in_force
 from backend.safety.tables import SAFETY_LEDGER, SafetyEntry, SafetyPhoto
 
@@ -265,8 +266,91 @@ async def get_entry(scope: Scope, home_code: str, entry_id: int) -> EntryOut:
     return (await entries_out([row], home["code"]))[0]
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A photo sent with the entry form, for the item ``item_key``."""
+
+    item_key: str
+    filename: str
+    content_type: str
+    data: bytes
+
+
+async def record_entry_with_photos(
+    scope: Scope, home_code: str, data: EntryIn, uploads: list[Upload], now: datetime | None = None
+) -> tuple[EntryOut, bool]:
+    """``record_entry`` with the photos sent with the form: every photo is checked (in the photo
+    worker) before anything is written; a bad photo refuses the whole entry (``photo.<item
+    key>``), with the entry's own field errors. The entry, its hazards and its photos are written
+    in one transaction; a ``client_id`` seen before answers the stored entry (photos ignored)."""
+    home = await home_for(scope, home_code, "record_safety")
+    now = now or dates.now_utc()
+    if (existing := await _stored(home["id"], data.client_id)) is not None:
+        return (await entries_out([existing], home["code"]))[0], False
+    errors: dict[str, str] = {}
+    template = (await templates_in_force([home["county_id"]]))[home["county_id"]].get(data.routine)
+    checked: list[CheckedPhoto] = []
+    if len(uploads) > MAX_FORM_PHOTOS:
+        errors["photos"] = _("At most {n} photos with one entry; add more on the entry's page.").format(n=MAX_FORM_PHOTOS)
+    for upload in uploads if template is not None and not errors else ():
+        field = f"photo.{upload.item_key}"
+        try:
+            check_item_key(template, upload.item_key, field)
+            checked.append(await check_photo(upload.data, upload.filename, upload.content_type, upload.item_key, field))
+        except Invalid as refused:
+            errors.update(refused.errors)
+    try:
+        await _validate(home, data, dates.instant(data.performed_at), now)
+    except Invalid as refused:
+        errors = {**refused.errors, **errors}
+    if errors:
+        raise Invalid(errors)
+    async with staged(checked) as stage:
+        async with transaction():
+            entry, written = await record_entry(scope, home["code"], data, now)
+            stage.keep = written
+            if written:
+                await insert_photos(scope, home["code"], entry.id, checked, now)
+    if written and checked:
+        entry = (await entries_out(await SafetyEntry.select().where(SafetyEntry.id == entry.id), home["code"]))[0]
+    return entry, written
+
+
+MAX_LISTED = 200  # entries in one answer of list_entries (the newest)
+
+
+async def list_entries(
+    scope: Scope,
+    home_code: str,
+    routine: str | None = None,
+    first: date | None = None,
+    last: date | None = None,
+    limit: int = MAX_LISTED,
+) -> list[EntryOut]:
+    """A home's entries, newest first (by ``performed_at``), at most ``limit`` (≤ MAX_LISTED);
+    ``first``/``last``: the days (in TEKUN_TIMEZONE) they were performed."""
+    home = await home_for(scope, home_code, "view_safety")
+    if first is not None and last is not None and last < first:
+        raise Invalid({"to": _("The last day is before the first.")})
+    where = SafetyEntry.home == home["id"]
+    if routine:
+        where &= SafetyEntry.routine == routine
+    if first is not None:
+        where &= SafetyEntry.performed_at >= dates.combine_local(first, time(0))
+    if last is not None:
+        where &= SafetyEntry.performed_at < dates.combine_local(last + timedelta(days=1), time(0))
+    rows = await (
+        SafetyEntry.select()
+        .where(where)
+        .order_by(SafetyEntry.performed_at, ascending=False)
+        .order_by(SafetyEntry.id, ascending=False)
+        .limit(max(1, min(limit, MAX_LISTED)))
+    )
+    return await entries_out(rows, home["code"])
+
+
 def details_of(row: dict[str, Any]) -> Any:
     return msgspec.json.decode(row["details"]) if row["details"] else None
 
 
-__all__ = ["HazardOut", "entries_out", "get_entry", "record_entry"]
+__all__ = ["HazardOut", "Upload", "entries_out", "get_entry", "list_entries", "record_entry", "record_entry_with_photos"]
