@@ -37,7 +37,7 @@ async def test_a_100_g_sample_is_refused_naming_the_rule_and_nothing_is_stored(w
     with pytest.raises(Invalid) as refused:
         await services.record_entry(director_scope(home), code, data)
     message = refused.value.errors["details.samples[0].grams"]
-    assert "125" in message and "Food Service Safety Operating Norms" in message
+    assert message.startswith("留样量不少于 125 克") and "《餐饮服务食品安全操作规范》" in message
     assert "details.samples[1].grams" not in refused.value.errors
     assert await _counts(home["id"]) == (0, 0)
 
