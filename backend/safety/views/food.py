@@ -52,12 +52,12 @@ def default_meal(clock: Any, now: datetime) -> str:
 
 
 def default_time(clock: Any, meal: str, now: datetime) -> datetime:
-    """Now when inside the chosen meal's window today; else the moment of that window closest to
-    now (its end for a past meal, its start for one still to come)."""
+    """Now when inside the chosen meal's window today; the window's last minute for a meal already
+    past; now (never the future) for a meal still to come."""
     start, end = clock.meals.windows[rules.MEALS.index(meal)]
     day = dates.local(now).date()
     first, last = dates.combine_local(day, start), dates.combine_local(day, end) - timedelta(minutes=1)
-    return min(max(now, first), last)
+    return min(max(now, first), last, now)
 
 
 async def _form_page(
