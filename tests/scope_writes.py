@@ -101,7 +101,20 @@ _STAFF = (
     "a post of a home's staff register names no person of the register (tests/test_scope_routes.py walks it by home and post)"
 )
 
+_FOOD = "a home's food samples, morning checks, canteen licence or outbreak reports name no person (home, sample and report scope: tests/test_scope_routes.py; tests/safety)"
+
 NOT_WALKED: dict[tuple[str, str], str] = {
+    # food and infection (issue 12)
+    ("POST", "/homes/{code:str}/safety/food-sample/new"): _FOOD,
+    ("POST", "/homes/{code:str}/safety/samples/{sample_id:int}/discard"): _FOOD,
+    ("POST", "/homes/{code:str}/safety/morning-check/new"): _FOOD,
+    ("POST", "/homes/{code:str}/safety/licence"): _FOOD,
+    ("POST", "/homes/{code:str}/outbreaks"): _FOOD,
+    ("POST", "/counties/{code:str}/outbreaks/{report_id:int}/acknowledge"): _FOOD,
+    ("POST", "/api/v1/food-samples/{sample_id:int}/discard"): _FOOD,
+    ("POST", "/api/v1/homes/{code:str}/canteen-licence"): _FOOD,
+    ("POST", "/api/v1/homes/{code:str}/outbreaks"): _FOOD,
+    ("POST", "/api/v1/outbreaks/{report_id:int}/acknowledge"): _FOOD,
     ("POST", "/homes/{code:str}/staff/new"): _STAFF,
     ("POST", "/homes/{code:str}/staff/{staff_no:str}"): _STAFF,
     ("POST", "/homes/{code:str}/staff/{staff_no:str}/end"): _STAFF,

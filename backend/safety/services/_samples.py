@@ -107,7 +107,7 @@ def _dish(index: int, raw: Any, day: date, now: datetime, errors: dict[str, str]
     if not dish:
         errors[f"{field}.dish"] = _("Name the dish (at most 100 characters).")
     grams = raw.get("grams")
-    if isinstance(grams, str) and grams.strip().isdigit():
+    if isinstance(grams, str) and grams.strip().isascii() and grams.strip().isdigit() and len(grams.strip()) < 10:
         grams = int(grams.strip())
     if not isinstance(grams, int) or isinstance(grams, bool) or not 0 < grams <= 100_000:
         errors[f"{field}.grams"] = _("The sample's weight in whole grams.")

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from litestar import Request, get, post
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 from backend.core import dates
@@ -95,7 +95,10 @@ async def _form_page(
 
 @get("/homes/{code:str}/safety/food-sample/new", opt=allow("record_safety"))
 async def food_sample_form(
-    request: Request, code: FromPath[str], meal: FromQuery[str | None] = None, rows: FromQuery[int] = ROWS
+    request: Request,
+    code: FromPath[str],
+    meal: FromQuery[str | None] = None,
+    rows: Annotated[int, QueryParameter(ge=1, le=MAX_ROWS, description="how many blank dish rows")] = ROWS,
 ) -> Template:
     return await _form_page(request, code, meal, rows)
 
@@ -115,7 +118,7 @@ def _read_dishes(form: Any, performed_at: datetime | None, errors: dict[str, str
         samples.append(
             {
                 "dish": dish,
-                "grams": int(grams) if grams.isdigit() else grams,
+                "grams": int(grams) if grams.isascii() and grams.isdigit() and len(grams) < 10 else grams,
                 "taken_at": taken_at.isoformat() if taken_at else "",
                 "fridge": shared["fridge"],
                 "keeper": shared["keeper"],

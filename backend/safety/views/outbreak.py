@@ -57,7 +57,7 @@ async def report_outbreak(request: Request, code: FromPath[str]) -> Template | R
     form = await request.form()
     values = {name: (form.get(name) or "").strip() for name in ("symptom", "cases", "onset_at", "note")}
     errors: dict[str, str] = {}
-    cases = int(values["cases"]) if values["cases"].isdigit() and len(values["cases"]) < 7 else None
+    cases = int(values["cases"]) if values["cases"].isascii() and values["cases"].isdigit() and len(values["cases"]) < 7 else None
     if cases is None:
         errors["cases"] = _("How many residents have the symptom (at least 1)?")
     onset_at = None
