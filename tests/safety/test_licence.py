@@ -94,3 +94,16 @@ async def test_another_homes_director_is_refused(world):
     other_home = await home_row(other)
     with pytest.raises(NotFound):
         await services.record_licence(director_scope(other_home), code, services.LicenceIn(number="X1", expires_on=dates.today()))
+
+
+async def test_the_record_and_the_daily_job_at_once_open_one_hazard(world):
+    import asyncio
+
+    code = await world.home()
+    home = await home_row(code)
+    yesterday = dates.today() - timedelta(days=1)
+    await CanteenLicence.insert(
+        CanteenLicence(home=home["id"], number="JY-RACE", expires_on=yesterday, recorded_at=dates.now_utc(), recorded_by="test")
+    )
+    await asyncio.gather(services.open_licence_hazards(), services.open_licence_hazards(), jobs.open_licence_hazards())
+    assert len(await _licence_hazards(home["id"])) == 1

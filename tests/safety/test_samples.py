@@ -149,3 +149,24 @@ async def test_another_homes_director_cannot_discard(world):
         await services.discard_sample(director_scope(other_home, "director.other"), sample.id)
     row = await FoodSample.select(FoodSample.discarded_at).where(FoodSample.id == sample.id).first()
     assert row["discarded_at"] is None
+
+
+async def test_two_discards_at_once_discard_once(world):
+    import asyncio
+
+    code = await world.home()
+    home = await home_row(code)
+    scope = director_scope(home)
+    await services.record_entry(
+        scope, code, await entry_in(code, "food_sample", performed_at=earlier_today(0.25), details=_details())
+    )
+    sample = (await services.list_samples(scope, code))[0]
+    results = await asyncio.gather(*(services.discard_sample(scope, sample.id) for _ in range(3)), return_exceptions=True)
+    assert sum(not isinstance(result, BaseException) for result in results) == 1
+    assert all(isinstance(result, Invalid) for result in results if isinstance(result, BaseException))
+    audit = [
+        row
+        for row in await recent_audit(50)
+        if row["action"] == "safety.sample_discarded" and row["entity_key"] == str(sample.id)
+    ]
+    assert len(audit) == 1

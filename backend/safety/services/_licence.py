@@ -158,6 +158,8 @@ async def _open_hazards(
     expired = [home for home in homes if home["id"] in latest and rules.licence_expired(latest[home["id"]]["expires_on"], today)]
     if not expired:
         return []
+    for home in expired:  # a record and the daily job at once: the second waits and finds the first's hazard
+        await registry.lock_home(home["id"])
     already = {
         row["home"]
         for row in await SafetyHazard.select(SafetyHazard.home).where(

@@ -175,14 +175,18 @@ async def acknowledge_outbreak(scope: Scope, report_id: int, now: datetime | Non
     if row["acknowledged_at"] is not None:
         return _out(row, home)
     async with transaction():
-        await OutbreakReport.update({OutbreakReport.acknowledged_at: now, OutbreakReport.acknowledged_by: scope.username}).where(
-            (OutbreakReport.id == report_id) & OutbreakReport.acknowledged_at.is_null()
+        # only a report not yet acknowledged changes (two at once: the second changes nothing)
+        changed = (
+            await OutbreakReport.update({OutbreakReport.acknowledged_at: now, OutbreakReport.acknowledged_by: scope.username})
+            .where((OutbreakReport.id == report_id) & OutbreakReport.acknowledged_at.is_null())
+            .returning(OutbreakReport.id)
         )
-        await append_audit(
-            scope.user_id,
-            scope.username,
-            [Change("safety.outbreak_acknowledged", "outbreak_report", str(report_id), None, {"home": home["code"]})],
-        )
+        if changed:
+            await append_audit(
+                scope.user_id,
+                scope.username,
+                [Change("safety.outbreak_acknowledged", "outbreak_report", str(report_id), None, {"home": home["code"]})],
+            )
     updated = await OutbreakReport.select().where(OutbreakReport.id == report_id).first()
     assert updated is not None
     return _out(updated, home)

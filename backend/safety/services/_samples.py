@@ -256,12 +256,15 @@ async def discard_sample(scope: Scope, sample_id: int, home_code: str | None = N
     async with transaction():
         current = await FoodSample.select().where(FoodSample.id == sample_id).first()
         assert current is not None
-        if current["discarded_at"] is not None:
+        # only a sample not yet discarded changes (two discards at once: the second finds it done)
+        changed = (
+            await FoodSample.update({FoodSample.discarded_at: now, FoodSample.discarded_by: scope.username})
+            .where((FoodSample.id == sample_id) & FoodSample.discarded_at.is_null())
+            .returning(FoodSample.id)
+        )
+        if not changed:
             raise Invalid({"sample": _("This sample was discarded already.")})
         early = rules.discarded_early(current["taken_at"], now)
-        await FoodSample.update({FoodSample.discarded_at: now, FoodSample.discarded_by: scope.username}).where(
-            FoodSample.id == sample_id
-        )
         await append_audit(
             scope.user_id,
             scope.username,
