@@ -6,7 +6,7 @@ from __future__ import annotations
 from backend.core import dates
 from backend.safety.tables import FoodSample, SafetyEntry
 from tests.e2e.helpers import horizontal_overflow, log_in
-from tests.safety.food_helpers import earlier_today
+from tests.safety.food_helpers import add_cook, earlier_today
 from tests.safety.helpers import home_row
 
 PHONE = (390, 844)
@@ -47,3 +47,29 @@ async def test_director_records_lunch_samples_on_a_phone(world, new_page):
     assert await horizontal_overflow(page) == 0, "the samples page scrolls sideways on a phone"
     rows = await FoodSample.select(FoodSample.grams, FoodSample.meal).where(FoodSample.home == home_id)
     assert rows == [{"grams": 150, "meal": "lunch"}]
+
+
+async def test_the_other_food_and_outbreak_pages_fit_a_phone(world, new_page):
+    county = await world.county()
+    home = await world.home(county=county, name="城关镇敬老院")
+    director = await world.user("director", home=home)
+    inspector = await world.user("inspector", county=county)
+    await add_cook((await home_row(home))["id"], "王师傅", None)
+    page = await new_page(viewport=PHONE)
+    await log_in(page, director.username)
+    for path in ("safety/morning-check/new", "safety/licence", "safety/samples", "outbreaks"):
+        await page.goto(f"/homes/{home}/{path}")
+        assert await horizontal_overflow(page) == 0, f"{path} scrolls sideways on a phone"
+    # the outbreak report in two taps: open, then the symptom sends it
+    await page.click("details.report > summary")
+    async with page.expect_navigation():
+        await page.click("#outbreak-form button[value=diarrhoea]")
+    assert "疑似疫情已报告县级" in await page.content()
+    assert await horizontal_overflow(page) == 0
+    other = await new_page(viewport=PHONE)
+    await log_in(other, inspector.username)
+    await other.goto(f"/counties/{county}/outbreaks")
+    assert "城关镇敬老院" in await other.inner_text("table") and await horizontal_overflow(other) == 0
+    async with other.expect_navigation():
+        await other.click("table form button[type=submit]")
+    assert "已确认" in await other.content()

@@ -101,3 +101,23 @@ async def test_the_inspector_acknowledges_and_the_list_puts_open_reports_first(w
     actions = [row["action"] for row in await recent_audit(10)]
     assert actions.count("safety.outbreak_acknowledged") >= 1
     assert await services.unacknowledged_outbreaks(scope) == [(code, 1)]
+
+
+async def test_the_to_do_items_count_the_unacknowledged_reports(world):
+    from backend.core import todo
+    from backend.safety.views import outbreak_todo  # noqa: F401 - registers the source
+
+    code = await world.home()
+    home = await home_row(code)
+    inspector = inspector_scope(home["county_id"])
+    assert [item for item in await todo.items(inspector) if item.kind == "outbreak_unacknowledged"] == []
+    report = await services.report_outbreak(director_scope(home), code, services.OutbreakIn(symptom="fever"))
+    await services.report_outbreak(director_scope(home), code, services.OutbreakIn(symptom="cough"))
+    items = [item for item in await todo.items(inspector) if item.kind == "outbreak_unacknowledged"]
+    assert [(item.href, item.urgency) for item in items] == [(f"/counties/{home['county_code']}/outbreaks", todo.OVERDUE)]
+    assert "2" in items[0].detail
+    director_items = [item for item in await todo.items(director_scope(home)) if item.kind == "outbreak_awaiting_county"]
+    assert [item.href for item in director_items] == [f"/homes/{code}/outbreaks"]
+    await services.acknowledge_outbreak(inspector, report.id)
+    items = [item for item in await todo.items(inspector) if item.kind == "outbreak_unacknowledged"]
+    assert "1" in items[0].detail

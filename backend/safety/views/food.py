@@ -201,6 +201,7 @@ async def _samples_page(request: Request, code: str, status_code: int = 200, **c
         early=[sample for sample in samples if sample.discarded_early],
         meals=labels.labels(labels.MEAL_LABELS),
         new_href=links.new_entry_href(code, "food_sample"),
+        licence_href=links.licence_href(code),
         **context,
     )
 
