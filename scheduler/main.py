@@ -85,6 +85,8 @@ async def main(parent_pid: int | None = None) -> int:
             job_defaults={"misfire_grace_time": MISFIRE_GRACE_SECONDS, "coalesce": True, "max_instances": 1},
         )
         scheduler.add_job(jobs.keep_lock, "interval", seconds=HEARTBEAT_SECONDS, args=[holder, stop.set], id="keep_lock")
+        for job_id, function, hour, minute in jobs.DAILY_JOBS:
+            scheduler.add_job(function, "cron", hour=hour, minute=minute, id=job_id)
         scheduler.start()
         print(f"scheduler started ({holder}); jobs: {[job.id for job in scheduler.get_jobs()]}", file=sys.stderr)
         await stop.wait()

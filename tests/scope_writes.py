@@ -101,12 +101,24 @@ _STAFF = (
     "a post of a home's staff register names no person of the register (tests/test_scope_routes.py walks it by home and post)"
 )
 
+_FOOD = "a home's food samples, morning checks, canteen licence or outbreak reports name no person (home, sample and report scope: tests/test_scope_routes.py; tests/safety)"
 _SAFETY = "a home's safety ledger (entries, photos): home-scoped, walked by test_scope_routes' safety kinds"
 NOT_WALKED: dict[tuple[str, str], str] = {
     ("POST", "/homes/{code:str}/safety/new/{routine:str}"): _SAFETY,
     ("POST", "/homes/{code:str}/safety/entries/{entry_id:int}/photos"): _SAFETY,
     ("POST", "/api/v1/homes/{code:str}/safety-entries"): _SAFETY,
     ("POST", "/api/v1/safety-entries/{entry_id:int}/photos"): _SAFETY,
+    # food and infection (issue 12)
+    ("POST", "/homes/{code:str}/safety/food-sample/new"): _FOOD,
+    ("POST", "/homes/{code:str}/safety/samples/{sample_id:int}/discard"): _FOOD,
+    ("POST", "/homes/{code:str}/safety/morning-check/new"): _FOOD,
+    ("POST", "/homes/{code:str}/safety/licence"): _FOOD,
+    ("POST", "/homes/{code:str}/outbreaks"): _FOOD,
+    ("POST", "/counties/{code:str}/outbreaks/{report_id:int}/acknowledge"): _FOOD,
+    ("POST", "/api/v1/food-samples/{sample_id:int}/discard"): _FOOD,
+    ("POST", "/api/v1/homes/{code:str}/canteen-licence"): _FOOD,
+    ("POST", "/api/v1/homes/{code:str}/outbreaks"): _FOOD,
+    ("POST", "/api/v1/outbreaks/{report_id:int}/acknowledge"): _FOOD,
     ("POST", "/homes/{code:str}/staff/new"): _STAFF,
     ("POST", "/homes/{code:str}/staff/{staff_no:str}"): _STAFF,
     ("POST", "/homes/{code:str}/staff/{staff_no:str}/end"): _STAFF,

@@ -39,6 +39,11 @@ from tests.stipends.helpers import import_standard
 # Path parameter → which kind of record it names (so the test can pick an out-of-scope one).
 PARAMETER_KINDS = [
     (re.compile(r"^(/api/v1)?/homes/\{code:str\}/staff/\{staff_no:str\}"), "staff"),  # a post of the home's staff
+    # food and infection (issue 12): a food sample and an outbreak report of home B
+    (re.compile(r"^/homes/\{code:str\}/safety/samples/\{sample_id:int\}"), "home_sample"),
+    (re.compile(r"^/api/v1/food-samples/\{sample_id:int\}"), "sample"),
+    (re.compile(r"^/counties/\{code:str\}/outbreaks/\{report_id:int\}"), "county_outbreak"),
+    (re.compile(r"^/api/v1/outbreaks/\{report_id:int\}"), "outbreak"),
     (re.compile(r"^(/api/v1)?/counties/\{code:str\}"), "county"),
     (re.compile(r"^(/api/v1)?/homes/\{code:str\}/leave/\{leave_id:int\}"), "leave"),
     (re.compile(r"^(/api/v1)?/homes/\{code:str\}(/safety/entries/|/safety-entries/)\{entry_id:int\}"), "safety_entry"),
@@ -64,6 +69,10 @@ PARAMETER_PLACEHOLDERS = {
     "claim": r"\{claim_id:int\}",
     "user": r"\{user_id:int\}",
     "application": r"\{application_id:int\}",
+    "home_sample": r"\{code:str\}/safety/samples/\{sample_id:int\}",
+    "sample": r"\{sample_id:int\}",
+    "county_outbreak": r"\{code:str\}/outbreaks/\{report_id:int\}",
+    "outbreak": r"\{report_id:int\}",
 }
 # Public routes whose parameter names no record.
 PUBLIC_PARAMETER_ROUTES = {"/lang/{code:str}", "/static/{file_path:path}", "/static/swagger/{file_path:path}"}
@@ -142,6 +151,24 @@ async def _safety_entry_in(home: str) -> tuple[int, int]:
     entry, _created = await safety.record_entry(Scope.system(), home, await entry_in(home, fail={"exits_clear": "外院LEAKHOME"}))
     photo = await safety.add_photo(Scope.system(), entry.id, jpeg(), "b.jpg", item_key="exits_clear")
     return entry.id, photo.id
+async def _food_in(home: str) -> tuple[int, int]:
+    """A food sample (through a food_sample entry) and an outbreak report of ``home``."""
+    from backend.safety import services as safety
+    from tests.safety.food_helpers import earlier_today
+    from tests.safety.helpers import director_scope, entry_in, home_row
+
+    row = await home_row(home)
+    moment = earlier_today(0.25)
+    details = {
+        "meal": "lunch",
+        "samples": [{"dish": "外菜LEAKDISH", "grams": 150, "taken_at": moment.isoformat(), "keeper": "外人"}],
+    }
+    entry, _created = await safety.record_entry(
+        director_scope(row), home, await entry_in(home, "food_sample", performed_at=moment, details=details)
+    )
+    report = await safety.report_outbreak(director_scope(row), home, safety.OutbreakIn(symptom="fever"))
+    samples = await safety.list_samples(director_scope(row), home)
+    return samples[0].id, report.id
 
 
 @pytest.fixture
@@ -182,6 +209,8 @@ async def two_worlds(world, signed_in, bearer):
     leave_b = await _leave_in(home_b)
     # A fire patrol of home B with a photo (safety ledgers).
     safety_b, photo_b = await _safety_entry_in(home_b)
+    # A food sample and an outbreak report of home B (safety).
+    sample_b, report_b = await _food_in(home_b)
     people = {}
     for role, home, county in (
         ("director", home_a, None),
@@ -206,6 +235,10 @@ async def two_worlds(world, signed_in, bearer):
         "safety_photo_b": f"{home_b}/safety/photos/{photo_b}",
         "safety_entry_id_b": str(safety_b),
         "user_b": str((await world.user("director", home=home_b)).id),
+        "home_sample_b": f"{home_b}/safety/samples/{sample_b}",
+        "sample_b": str(sample_b),
+        "county_outbreak_b": f"{county_y}/outbreaks/{report_b}",
+        "report_b": str(report_b),
     }
 
 
@@ -235,6 +268,8 @@ API_BODIES = [
         re.compile(r"/safety-entries$"),
         {"client_id": "scope-test-1", "routine": "fire_patrol", "performed_at": "2024-03-01T09:00:00+08:00", "items": []},
     ),
+    (re.compile(r"/canteen-licence$"), {"number": "JY1", "expires_on": "2030-01-01"}),
+    (re.compile(r"/homes/[^/]+/outbreaks$"), {"symptom": "fever"}),
 ]
 
 
@@ -273,6 +308,10 @@ async def test_out_of_scope_records_are_not_found_on_every_route(app, two_worlds
             "safety_entry": two_worlds["safety_entry_b"],
             "safety_photo": two_worlds["safety_photo_b"],
             "safety_entry_id": two_worlds["safety_entry_id_b"],
+            "home_sample": two_worlds["home_sample_b"],
+            "sample": two_worlds["sample_b"],
+            "county_outbreak": two_worlds["county_outbreak_b"],
+            "outbreak": two_worlds["report_b"],
         }[kind]
         concrete = re.sub(PARAMETER_PLACEHOLDERS[kind], value, path)
         rule = access_rule(handler, path)

@@ -13,7 +13,12 @@ SAFETY_ACTIONS: dict[str, str] = {
     "safety.photo": N_("Safety ledger photo added"),
     # hazards and the rectification ledger
     # food samples, morning checks, canteen licence
+    "safety.sample_discarded": N_("Food sample discarded"),
+    "safety.licence": N_("Canteen licence recorded"),
+    "safety.licence_hazard": N_("Hazard opened: canteen licence expired"),
     # outbreak reports
+    "safety.outbreak_reported": N_("Suspected outbreak reported"),
+    "safety.outbreak_acknowledged": N_("Outbreak report acknowledged"),
     # templates, settings, demo
     "safety.settings": N_("Safety settings of the home changed"),
 }
@@ -23,6 +28,12 @@ SAFETY_ENTITIES: dict[str, str] = {
     "safety_home_setting": N_("Safety settings of a home"),
     # entries and photos
     "safety_photo": N_("Safety ledger photo"),
+    # food samples, morning checks, canteen licence
+    "food_sample": N_("Food sample"),
+    "canteen_licence": N_("Canteen licence"),
+    "safety_hazard": N_("Hazard"),  # also in the hazards section: the same word
+    # outbreak reports
+    "outbreak_report": N_("Outbreak report"),
 }
 SAFETY_FIELDS: dict[str, str] = {
     # entries
@@ -39,7 +50,15 @@ SAFETY_FIELDS: dict[str, str] = {
     "size": N_("Size (bytes)"),
     # hazards
     # food samples, morning checks, canteen licence
+    "dish": N_("Dish"),
+    "meal": N_("Meal"),
+    "early": N_("Discarded early"),
+    "number": N_("Licence number"),
+    "expires_on": N_("Expires on"),
     # outbreak reports
+    "symptom": N_("Symptom"),
+    "cases": N_("Cases"),
+    "late": N_("Reported late"),
     # templates, settings
     "breakfast": N_("Breakfast"),
     "lunch": N_("Lunch"),

@@ -41,6 +41,27 @@ from backend.safety.services._templates import (
 from backend.safety.services._history import HistoryFilter, HistoryPage, HistoryRow, history
 from backend.safety.services._settings import HomeSettings, check_settings, home_settings, save_settings
 from backend.safety.services._today import GROUPS, Chip, DueItem, TodayPage, TodayRoutine, due_today, today_page
+# food and infection (issue 12 points 3 and 4): importing _samples and _morning registers their
+# detail handlers (food_sample, morning_check) whenever the services are imported
+from backend.safety.services._licence import (
+    LicenceIn,
+    LicenceOut,
+    LicenceStatus,
+    licence_status,
+    open_licence_hazards,
+    record_licence,
+)
+from backend.safety.services._morning import morning_people
+from backend.safety.services._outbreak import (
+    OutbreakIn,
+    OutbreakOut,
+    acknowledge_outbreak,
+    county_outbreaks,
+    home_outbreaks,
+    report_outbreak,
+    unacknowledged_outbreaks,
+)
+from backend.safety.services._samples import SampleOut, discard_sample, list_samples
 
 __all__ = [
     # entries and photos
@@ -93,4 +114,22 @@ __all__ = [
     "home_settings",
     "save_settings",
     "today_page",
+    # food and infection
+    "LicenceIn",
+    "LicenceOut",
+    "LicenceStatus",
+    "OutbreakIn",
+    "OutbreakOut",
+    "SampleOut",
+    "acknowledge_outbreak",
+    "county_outbreaks",
+    "discard_sample",
+    "home_outbreaks",
+    "licence_status",
+    "list_samples",
+    "morning_people",
+    "open_licence_hazards",
+    "record_licence",
+    "report_outbreak",
+    "unacknowledged_outbreaks",
 ]

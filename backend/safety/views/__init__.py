@@ -8,6 +8,7 @@ from backend.safety.views import (  # noqa: F401 - todo_items registers the to-d
     hazards,
     history,
     outbreak,
+    outbreak_todo,  # food and infection: the outbreak reports' to-do items
     settings,
     templates_admin,
     today,

@@ -25,6 +25,7 @@ from backend.staffing.services._county import (
 )
 from backend.staffing.services._demo import DemoHome, DemoPost, seed_demo_staff
 from backend.staffing.services._imports import import_staff, import_training
+from backend.staffing.services._kitchen import kitchen_staff_of, kitchen_staff_on_duty  # the safety domain's 晨检
 from backend.staffing.services._leave import cancel_leave, leave_on, list_leave, record_leave, return_from_leave
 from backend.staffing.services._overview import (
     CHART_DAYS,
@@ -125,6 +126,9 @@ __all__ = [
     "save_week",
     "uncovered_nights",
     "week_roster",
+    # the kitchen staff on duty (the safety domain's morning check)
+    "kitchen_staff_of",
+    "kitchen_staff_on_duty",
     # the demo's staff (backend.demo)
     "DemoHome",
     "DemoPost",
