@@ -151,6 +151,8 @@ async def _safety_entry_in(home: str) -> tuple[int, int]:
     entry, _created = await safety.record_entry(Scope.system(), home, await entry_in(home, fail={"exits_clear": "外院LEAKHOME"}))
     photo = await safety.add_photo(Scope.system(), entry.id, jpeg(), "b.jpg", item_key="exits_clear")
     return entry.id, photo.id
+
+
 async def _food_in(home: str) -> tuple[int, int]:
     """A food sample (through a food_sample entry) and an outbreak report of ``home``."""
     from backend.safety import services as safety

@@ -39,8 +39,7 @@ from backend.safety.services._templates import (
 # isort: split
 # today, history, settings
 from backend.safety.services._history import HistoryFilter, HistoryPage, HistoryRow, history
-from backend.safety.services._settings import HomeSettings, check_settings, home_settings, save_settings
-from backend.safety.services._today import GROUPS, Chip, DueItem, TodayPage, TodayRoutine, due_today, today_page
+
 # food and infection (issue 12 points 3 and 4): importing _samples and _morning registers their
 # detail handlers (food_sample, morning_check) whenever the services are imported
 from backend.safety.services._licence import (
@@ -62,6 +61,8 @@ from backend.safety.services._outbreak import (
     unacknowledged_outbreaks,
 )
 from backend.safety.services._samples import SampleOut, discard_sample, list_samples
+from backend.safety.services._settings import HomeSettings, check_settings, home_settings, save_settings
+from backend.safety.services._today import GROUPS, Chip, DueItem, TodayPage, TodayRoutine, due_today, today_page
 
 __all__ = [
     # entries and photos
