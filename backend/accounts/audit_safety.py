@@ -11,12 +11,18 @@ SAFETY_ACTIONS: dict[str, str] = {
     # entries and photos
     "safety.entry": N_("Safety ledger entry recorded"),
     # hazards and the rectification ledger
+    "safety.hazard_opened": N_("Hazard recorded by hand"),
+    "safety.hazard_plan": N_("Hazard's person responsible and plan set"),
+    "safety.hazard_fixed": N_("Hazard's fix recorded"),
+    "safety.hazard_verified": N_("Hazard verified by the county and closed"),
+    "safety.hazard_rejected": N_("Hazard's fix rejected by the county"),
     # food samples, morning checks, canteen licence
     # outbreak reports
     # templates, settings, demo
 }
 SAFETY_ENTITIES: dict[str, str] = {
     "safety_entry": N_("Safety ledger entry"),
+    "safety_hazard": N_("Hazard"),
 }
 SAFETY_FIELDS: dict[str, str] = {
     # entries
@@ -27,8 +33,27 @@ SAFETY_FIELDS: dict[str, str] = {
     "hazards": N_("Hazards opened"),
     "corrects": N_("Corrects entry"),
     # hazards
+    "safety_hazard.title": N_("Hazard"),
+    "safety_hazard.major": N_("Major hazard"),
+    "safety_hazard.deadline": N_("Rectification deadline"),
+    "safety_hazard.owner": N_("Person responsible"),
+    "safety_hazard.plan": N_("Rectification plan"),
+    "safety_hazard.fix_note": N_("What was done"),
+    "safety_hazard.photos": N_("Evidence photos"),
+    "safety_hazard.verify_note": N_("Verification note"),
+    "safety_hazard.reason": N_("Why the fix is not accepted"),
+    "safety_hazard.status": N_("Status"),
+    "safety_hazard.source": N_("Source"),
     # food samples, morning checks, canteen licence
     # outbreak reports
     # templates, settings
 }
-SAFETY_VALUES: dict[str, dict[str, str]] = {}
+SAFETY_VALUES: dict[str, dict[str, str]] = {
+    # hazards
+    "safety_hazard.status": {"open": N_("Open"), "fixed": N_("Awaiting verification"), "closed": N_("Closed")},
+    "safety_hazard.source": {
+        "entry": N_("Checklist entry"),
+        "licence": N_("Canteen licence expired"),
+        "manual": N_("Recorded by hand"),
+    },
+}
