@@ -101,6 +101,8 @@ _STAFF = (
     "a post of a home's staff register names no person of the register (tests/test_scope_routes.py walks it by home and post)"
 )
 
+_HAZARD = "a hazard of a home (home scope: test_out_of_scope_records_are_not_found_on_every_route; tests/safety/test_hazards.py)"
+
 NOT_WALKED: dict[tuple[str, str], str] = {
     ("POST", "/homes/{code:str}/staff/new"): _STAFF,
     ("POST", "/homes/{code:str}/staff/{staff_no:str}"): _STAFF,
@@ -162,6 +164,17 @@ NOT_WALKED: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/admission-applications/{application_id:int}/accept"): _QUEUE,
     ("POST", "/api/v1/admission-applications/{application_id:int}/decline"): _QUEUE,
     ("POST", "/api/v1/admission-applications/{application_id:int}/withdraw"): _QUEUE,
+    # safety: hazards
+    ("POST", "/homes/{code:str}/hazards"): _HAZARD,
+    ("POST", "/homes/{code:str}/hazards/{hazard_id:int}/plan"): _HAZARD,
+    ("POST", "/homes/{code:str}/hazards/{hazard_id:int}/fix"): _HAZARD,
+    ("POST", "/homes/{code:str}/hazards/{hazard_id:int}/verify"): _HAZARD,
+    ("POST", "/homes/{code:str}/hazards/{hazard_id:int}/reject"): _HAZARD,
+    ("POST", "/api/v1/homes/{code:str}/hazards"): _HAZARD,
+    ("POST", "/api/v1/hazards/{hazard_id:int}/plan"): _HAZARD,
+    ("POST", "/api/v1/hazards/{hazard_id:int}/fix"): _HAZARD,
+    ("POST", "/api/v1/hazards/{hazard_id:int}/verify"): _HAZARD,
+    ("POST", "/api/v1/hazards/{hazard_id:int}/reject"): _HAZARD,
 }
 
 

@@ -41,12 +41,14 @@ PARAMETER_KINDS = [
     (re.compile(r"^(/api/v1)?/homes/\{code:str\}/staff/\{staff_no:str\}"), "staff"),  # a post of the home's staff
     (re.compile(r"^(/api/v1)?/counties/\{code:str\}"), "county"),
     (re.compile(r"^(/api/v1)?/homes/\{code:str\}/leave/\{leave_id:int\}"), "leave"),
+    (re.compile(r"^/homes/\{code:str\}/hazards/\{hazard_id:int\}"), "home_hazard"),  # safety: a hazard of the home
     (re.compile(r"^(/api/v1)?/homes/\{code:str\}"), "home"),
     (re.compile(r"^(/api/v1)?/residents/\{resident_id:int\}"), "resident"),
     (re.compile(r"^/stipends/runs/\{run_id:str\}"), "run"),
     (re.compile(r"^/stipends/claims/\{claim_id:int\}"), "claim"),
     (re.compile(r"^/users/\{user_id:int\}"), "user"),  # the administrator's alone: others get 403
     (re.compile(r"^(/api/v1)?/admission-applications/\{application_id:int\}"), "application"),
+    (re.compile(r"^/api/v1/hazards/\{hazard_id:int\}"), "hazard"),  # safety: a hazard (its home's scope)
 ]
 PARAMETER_PLACEHOLDERS = {
     "staff": r"\{code:str\}/staff/\{staff_no:str\}",
@@ -58,6 +60,8 @@ PARAMETER_PLACEHOLDERS = {
     "claim": r"\{claim_id:int\}",
     "user": r"\{user_id:int\}",
     "application": r"\{application_id:int\}",
+    "hazard": r"\{hazard_id:int\}",
+    "home_hazard": r"\{code:str\}/hazards/\{hazard_id:int\}",
 }
 # Public routes whose parameter names no record.
 PUBLIC_PARAMETER_ROUTES = {"/lang/{code:str}", "/static/{file_path:path}", "/static/swagger/{file_path:path}"}
@@ -128,6 +132,18 @@ async def _leave_in(home: str) -> int:
     return leave.id
 
 
+async def _hazard_in(home: str) -> int:
+    from backend.registry import services as registry
+    from backend.safety import services as safety
+    from backend.safety.hazard_schemas import FixIn, ManualHazardIn
+
+    row = await registry.find_home(Scope.system(), home)
+    director = Scope(user_id=None, username="test", role="director", county_id=row["county_id"], home_id=row["id"])
+    opened = await safety.open_hazard(director, home, ManualHazardIn(title="外院LEAKHOME隐患", major=True))
+    await safety.record_fix(director, opened.hazard.id, FixIn(note="已整改"))
+    return opened.hazard.id
+
+
 @pytest.fixture
 async def two_worlds(world, signed_in, bearer):
     county_x = await world.county(name="本县")
@@ -164,6 +180,8 @@ async def two_worlds(world, signed_in, bearer):
     )
     # A leave of a staff member of home B (staffing).
     leave_b = await _leave_in(home_b)
+    # A major hazard of home B, fixed and waiting for its county's verification (safety).
+    hazard_b = await _hazard_in(home_b)
     people = {}
     for role, home, county in (
         ("director", home_a, None),
@@ -184,6 +202,8 @@ async def two_worlds(world, signed_in, bearer):
         "application_b": str(application.id),
         "staff_b": f"{home_b}/staff/B001",
         "leave_b": f"{home_b}/leave/{leave_b}",
+        "hazard_b": str(hazard_b),
+        "home_hazard_b": f"{home_b}/hazards/{hazard_b}",
         "user_b": str((await world.user("director", home=home_b)).id),
     }
 
@@ -210,6 +230,10 @@ API_BODIES = [
     (re.compile(r"/staff$"), {"staff_no": "X1", "name": "李桂兰", "post": "carer", "hired_on": "2024-01-02"}),
     (re.compile(r"/staff/[^/]+/training$"), {"topic": "fire", "trained_on": "2024-03-01", "hours": 2}),
     (re.compile(r"/staff/[^/]+$"), {"name": "改名"}),
+    (re.compile(r"/hazards/\d+/plan$"), {"owner": "王师傅", "plan": "整改"}),
+    (re.compile(r"/hazards/\d+/fix$"), {"note": "已整改"}),
+    (re.compile(r"/hazards/\d+/reject$"), {"reason": "未整改到位"}),
+    (re.compile(r"/homes/[^/]+/hazards$"), {"title": "楼道堆物"}),
 ]
 
 
@@ -245,6 +269,8 @@ async def test_out_of_scope_records_are_not_found_on_every_route(app, two_worlds
             "application": two_worlds["application_b"],
             "staff": two_worlds["staff_b"],
             "leave": two_worlds["leave_b"],
+            "hazard": two_worlds["hazard_b"],
+            "home_hazard": two_worlds["home_hazard_b"],
         }[kind]
         concrete = re.sub(PARAMETER_PLACEHOLDERS[kind], value, path)
         rule = access_rule(handler, path)

@@ -155,11 +155,11 @@ def check_county_sort(sort: str | None) -> str:
 
 async def county_homes(scope: Scope, county_code: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The county (in scope: NotFound otherwise) and its homes as rows, by code. A director has
-    the home's own board instead (Forbidden)."""
+    the home's own board instead (Forbidden, for the home's own county)."""
     require(scope, "view_safety")
+    county = await registry.find_county(scope, county_code)  # the scope first: another county is NotFound
     if scope.kind == "home":
         raise Forbidden(_("The county's hazard view is for the county's staff; your home's hazards are on its board."))
-    county = await registry.find_county(scope, county_code)
     listed = await registry.list_homes(scope, county_code=county["code"])
     rows = await registry.homes_by_code(home.code for home in listed)
     return county, [rows[home.code] for home in listed if home.code in rows]
