@@ -53,6 +53,12 @@ async def test_the_form_sets_them_and_refuses_bad_values(signed_in, world, syste
     assert "重大隐患 0 天 · 一般隐患 10 天" in shown.text
     again = await client.get(f"/counties/{county}/parameters")
     assert 'name="hazard_days_major" type="number" value="0"' in again.text  # a 0 is shown, not emptied
+    # a form sent without them (an older page) keeps the values in force
+    tomorrow = dates.today() + timedelta(days=1)
+    kept = await post_form(client, f"/counties/{county}/parameters", {**FIELDS, "effective_from": tomorrow.isoformat()})
+    assert kept.status_code == 303
+    later = await services.parameters_on(system, county, tomorrow)
+    assert (later.hazard_days_major, later.hazard_days_ordinary) == (0, 10)
 
 
 async def test_left_out_they_keep_the_values_in_force_and_change_only_from_their_date(world, system):
