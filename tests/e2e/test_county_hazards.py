@@ -4,6 +4,8 @@ verifies it; the page does not scroll sideways on the phone."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from backend.core.i18n import gettext as zh
@@ -11,6 +13,8 @@ from backend.safety import services
 from backend.safety.hazard_schemas import FixIn, ManualHazardIn
 from tests.e2e.helpers import horizontal_overflow, log_in
 from tests.safety.helpers import director_scope, home_row
+
+SHOTS = os.environ.get("TEKUN_SCREENSHOTS")  # a folder: save what the browser showed
 
 
 @pytest.mark.parametrize("viewport", [(1366, 900), (390, 844)], ids=["desktop", "phone"])
@@ -34,6 +38,8 @@ async def test_an_inspector_sees_a_major_hazard_first_and_verifies_it(world, new
     if viewport[0] < 600:
         assert await horizontal_overflow(page) == 0, "the county's hazard view scrolls sideways on a phone"
         assert await page.locator("table.cards thead").is_hidden()  # cards on a phone
+    if SHOTS:
+        await page.screenshot(path=f"{SHOTS}/county-hazards-{viewport[0]}.png", full_page=True)
     async with page.expect_navigation():
         await first.locator("a").click()
     await page.fill("#verify-form textarea[name=note]", "现场核验，后门已畅通")
@@ -66,4 +72,6 @@ async def test_the_board_and_a_hazard_on_a_director_phone(world, new_page):
     async with page.expect_navigation():
         await card.locator("a").click()
     assert await page.locator("#fix-form").count() == 1 and await page.locator("#verify-form").count() == 0
+    if SHOTS:
+        await page.screenshot(path=f"{SHOTS}/hazard-phone.png", full_page=True)
     assert await horizontal_overflow(page) == 0, "the hazard page scrolls sideways on a phone"
