@@ -50,8 +50,7 @@ class ParametersForm(forms.Form):
     dependents_per_carer: Annotated[int | None, _within("dependents_per_carer", required=False)] = None  # empty or 0: off
     admission_assessment_max_age_days: Annotated[int, _within("admission_assessment_max_age_days")] = 90
     default_area: Annotated[str, forms.Choice(rules.AREAS, N_("Choose urban or rural."))] = rules.RURAL
-    # Issue 12: left empty (or out), they keep the value in force on the effective date.
-    hazard_days_major: Annotated[int | None, _within("hazard_days_major", required=False)] = None
+    hazard_days_major: Annotated[int | None, _within("hazard_days_major", required=False)] = None  # empty: kept in force
     hazard_days_ordinary: Annotated[int | None, _within("hazard_days_ordinary", required=False)] = None
 
 
