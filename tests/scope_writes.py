@@ -103,6 +103,8 @@ _STAFF = (
 
 _FOOD = "a home's food samples, morning checks, canteen licence or outbreak reports name no person (home, sample and report scope: tests/test_scope_routes.py; tests/safety)"
 _SAFETY = "a home's safety ledger (entries, photos): home-scoped, walked by test_scope_routes' safety kinds"
+_HAZARD = "a hazard of a home (home scope: test_out_of_scope_records_are_not_found_on_every_route; tests/safety/test_hazards.py)"
+
 NOT_WALKED: dict[tuple[str, str], str] = {
     ("POST", "/homes/{code:str}/safety/new/{routine:str}"): _SAFETY,
     ("POST", "/homes/{code:str}/safety/entries/{entry_id:int}/photos"): _SAFETY,
@@ -184,6 +186,17 @@ NOT_WALKED: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/admission-applications/{application_id:int}/accept"): _QUEUE,
     ("POST", "/api/v1/admission-applications/{application_id:int}/decline"): _QUEUE,
     ("POST", "/api/v1/admission-applications/{application_id:int}/withdraw"): _QUEUE,
+    # safety: hazards
+    ("POST", "/homes/{code:str}/hazards"): _HAZARD,
+    ("POST", "/homes/{code:str}/hazards/{hazard_id:int}/plan"): _HAZARD,
+    ("POST", "/homes/{code:str}/hazards/{hazard_id:int}/fix"): _HAZARD,
+    ("POST", "/homes/{code:str}/hazards/{hazard_id:int}/verify"): _HAZARD,
+    ("POST", "/homes/{code:str}/hazards/{hazard_id:int}/reject"): _HAZARD,
+    ("POST", "/api/v1/homes/{code:str}/hazards"): _HAZARD,
+    ("POST", "/api/v1/hazards/{hazard_id:int}/plan"): _HAZARD,
+    ("POST", "/api/v1/hazards/{hazard_id:int}/fix"): _HAZARD,
+    ("POST", "/api/v1/hazards/{hazard_id:int}/verify"): _HAZARD,
+    ("POST", "/api/v1/hazards/{hazard_id:int}/reject"): _HAZARD,
 }
 
 

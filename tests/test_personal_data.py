@@ -143,6 +143,7 @@ def _fills(w: dict) -> dict[str, list[str]]:
         "{application_id:int}": [str(w["application"])],
         "{step:str}": ["offer", "accept", "decline", "withdraw"],
         "{staff_no:str}": ["S001"],
+        "{hazard_id:int}": ["1"],  # safety: a hazard (no person's data; any id, in scope or not)
     }
 
 

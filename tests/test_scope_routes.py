@@ -49,12 +49,14 @@ PARAMETER_KINDS = [
     (re.compile(r"^(/api/v1)?/homes/\{code:str\}(/safety/entries/|/safety-entries/)\{entry_id:int\}"), "safety_entry"),
     (re.compile(r"^/homes/\{code:str\}/safety/photos/\{photo_id:int\}"), "safety_photo"),
     (re.compile(r"^/api/v1/safety-entries/\{entry_id:int\}"), "safety_entry_id"),
+    (re.compile(r"^/homes/\{code:str\}/hazards/\{hazard_id:int\}"), "home_hazard"),  # safety: a hazard of the home
     (re.compile(r"^(/api/v1)?/homes/\{code:str\}"), "home"),
     (re.compile(r"^(/api/v1)?/residents/\{resident_id:int\}"), "resident"),
     (re.compile(r"^/stipends/runs/\{run_id:str\}"), "run"),
     (re.compile(r"^/stipends/claims/\{claim_id:int\}"), "claim"),
     (re.compile(r"^/users/\{user_id:int\}"), "user"),  # the administrator's alone: others get 403
     (re.compile(r"^(/api/v1)?/admission-applications/\{application_id:int\}"), "application"),
+    (re.compile(r"^/api/v1/hazards/\{hazard_id:int\}"), "hazard"),  # safety: a hazard (its home's scope)
 ]
 PARAMETER_PLACEHOLDERS = {
     "staff": r"\{code:str\}/staff/\{staff_no:str\}",
@@ -73,6 +75,8 @@ PARAMETER_PLACEHOLDERS = {
     "sample": r"\{sample_id:int\}",
     "county_outbreak": r"\{code:str\}/outbreaks/\{report_id:int\}",
     "outbreak": r"\{report_id:int\}",
+    "hazard": r"\{hazard_id:int\}",
+    "home_hazard": r"\{code:str\}/hazards/\{hazard_id:int\}",
 }
 # Public routes whose parameter names no record.
 PUBLIC_PARAMETER_ROUTES = {"/lang/{code:str}", "/static/{file_path:path}", "/static/swagger/{file_path:path}"}
@@ -173,6 +177,18 @@ async def _food_in(home: str) -> tuple[int, int]:
     return samples[0].id, report.id
 
 
+async def _hazard_in(home: str) -> int:
+    from backend.registry import services as registry
+    from backend.safety import services as safety
+    from backend.safety.hazard_schemas import FixIn, ManualHazardIn
+
+    row = await registry.find_home(Scope.system(), home)
+    director = Scope(user_id=None, username="test", role="director", county_id=row["county_id"], home_id=row["id"])
+    opened = await safety.open_hazard(director, home, ManualHazardIn(title="外院LEAKHOME隐患", major=True))
+    await safety.record_fix(director, opened.hazard.id, FixIn(note="已整改"))
+    return opened.hazard.id
+
+
 @pytest.fixture
 async def two_worlds(world, signed_in, bearer):
     county_x = await world.county(name="本县")
@@ -213,6 +229,8 @@ async def two_worlds(world, signed_in, bearer):
     safety_b, photo_b = await _safety_entry_in(home_b)
     # A food sample and an outbreak report of home B (safety).
     sample_b, report_b = await _food_in(home_b)
+    # A major hazard of home B, fixed and waiting for its county's verification (safety).
+    hazard_b = await _hazard_in(home_b)
     people = {}
     for role, home, county in (
         ("director", home_a, None),
@@ -236,6 +254,8 @@ async def two_worlds(world, signed_in, bearer):
         "safety_entry_b": f"{home_b}\\g<sep>{safety_b}",
         "safety_photo_b": f"{home_b}/safety/photos/{photo_b}",
         "safety_entry_id_b": str(safety_b),
+        "hazard_b": str(hazard_b),
+        "home_hazard_b": f"{home_b}/hazards/{hazard_b}",
         "user_b": str((await world.user("director", home=home_b)).id),
         "home_sample_b": f"{home_b}/safety/samples/{sample_b}",
         "sample_b": str(sample_b),
@@ -272,6 +292,10 @@ API_BODIES = [
     ),
     (re.compile(r"/canteen-licence$"), {"number": "JY1", "expires_on": "2030-01-01"}),
     (re.compile(r"/homes/[^/]+/outbreaks$"), {"symptom": "fever"}),
+    (re.compile(r"/hazards/\d+/plan$"), {"owner": "王师傅", "plan": "整改"}),
+    (re.compile(r"/hazards/\d+/fix$"), {"note": "已整改"}),
+    (re.compile(r"/hazards/\d+/reject$"), {"reason": "未整改到位"}),
+    (re.compile(r"/homes/[^/]+/hazards$"), {"title": "楼道堆物"}),
 ]
 
 
@@ -314,6 +338,8 @@ async def test_out_of_scope_records_are_not_found_on_every_route(app, two_worlds
             "sample": two_worlds["sample_b"],
             "county_outbreak": two_worlds["county_outbreak_b"],
             "outbreak": two_worlds["report_b"],
+            "hazard": two_worlds["hazard_b"],
+            "home_hazard": two_worlds["home_hazard_b"],
         }[kind]
         concrete = re.sub(PARAMETER_PLACEHOLDERS[kind], value, path)
         rule = access_rule(handler, path)

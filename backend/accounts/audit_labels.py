@@ -160,6 +160,8 @@ FIELDS: dict[str, str] = {
     "inspections_per_year": N_("On-site inspections per home per year"),
     "admission_assessment_max_age_days": N_("Assessment needed at admission (days)"),
     "default_area": N_("Area when the register does not say"),
+    "hazard_days_major": N_("Days to rectify a major hazard"),
+    "hazard_days_ordinary": N_("Days to rectify an ordinary hazard"),
     "funeral_subsidy": N_("Funeral subsidy"),
     "effective_from": N_("Effective from"),
     # imports

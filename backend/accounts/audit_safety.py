@@ -12,6 +12,11 @@ SAFETY_ACTIONS: dict[str, str] = {
     "safety.entry": N_("Safety ledger entry recorded"),
     "safety.photo": N_("Safety ledger photo added"),
     # hazards and the rectification ledger
+    "safety.hazard_opened": N_("Hazard recorded by hand"),
+    "safety.hazard_plan": N_("Hazard's person responsible and plan set"),
+    "safety.hazard_fixed": N_("Hazard's fix recorded"),
+    "safety.hazard_verified": N_("Hazard verified by the county and closed"),
+    "safety.hazard_rejected": N_("Hazard's fix rejected by the county"),
     # food samples, morning checks, canteen licence
     "safety.sample_discarded": N_("Food sample discarded"),
     "safety.licence": N_("Canteen licence recorded"),
@@ -49,6 +54,17 @@ SAFETY_FIELDS: dict[str, str] = {
     "sha256": N_("File checksum (SHA-256)"),
     "size": N_("Size (bytes)"),
     # hazards
+    "safety_hazard.title": N_("Hazard"),
+    "safety_hazard.major": N_("Major hazard"),
+    "safety_hazard.deadline": N_("Rectification deadline"),
+    "safety_hazard.owner": N_("Person responsible"),
+    "safety_hazard.plan": N_("Rectification plan"),
+    "safety_hazard.fix_note": N_("What was done"),
+    "safety_hazard.photos": N_("Evidence photos"),
+    "safety_hazard.verify_note": N_("Verification note"),
+    "safety_hazard.reason": N_("Why the fix is not accepted"),
+    "safety_hazard.status": N_("Status"),
+    "safety_hazard.source": N_("Source"),
     # food samples, morning checks, canteen licence
     "dish": N_("Dish"),
     "meal": N_("Meal"),
@@ -66,4 +82,12 @@ SAFETY_FIELDS: dict[str, str] = {
     "night_slots": N_("Night patrol hours"),
     "has_canteen": N_("Has a canteen"),
 }
-SAFETY_VALUES: dict[str, dict[str, str]] = {}
+SAFETY_VALUES: dict[str, dict[str, str]] = {
+    # hazards
+    "safety_hazard.status": {"open": N_("Open"), "fixed": N_("Awaiting verification"), "closed": N_("Closed")},
+    "safety_hazard.source": {
+        "entry": N_("Checklist entry"),
+        "licence": N_("Canteen licence expired"),
+        "manual": N_("Recorded by hand"),
+    },
+}

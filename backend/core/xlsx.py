@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from backend.core.cells import is_number, text_of, xml_text
@@ -28,38 +28,50 @@ def column_name(index: int) -> str:
 
 
 # Style 1: the text number format (@) with quotePrefix, so that a cell edited in Excel stays text.
+# Styles 2 and 3: a number and a text on a light red fill (``highlight``: overdue rows).
 TEXT_STYLE = 1
+MARKED_NUMBER_STYLE, MARKED_TEXT_STYLE = 2, 3
+HIGHLIGHT_RGB = "FFFFC7CE"
 STYLES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
     '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
     '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
-    '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
+    '<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>'
+    f'<fill><patternFill patternType="solid"><fgColor rgb="{HIGHLIGHT_RGB}"/><bgColor indexed="64"/></patternFill></fill></fills>'
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-    '<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" quotePrefix="1"/></cellXfs>'
+    '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" quotePrefix="1"/>'
+    '<xf numFmtId="0" fontId="0" fillId="2" borderId="0" xfId="0" applyFill="1"/>'
+    '<xf numFmtId="49" fontId="0" fillId="2" borderId="0" xfId="0" applyNumberFormat="1" applyFill="1" quotePrefix="1"/></cellXfs>'
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     "</styleSheet>"
 )
 
 
-def _cell(ref: str, value: Any) -> str:
+def _cell(ref: str, value: Any, marked: bool = False) -> str:
     if is_number(value):
-        return f'<c r="{ref}"><v>{value}</v></c>'
+        style = f' s="{MARKED_NUMBER_STYLE}"' if marked else ""
+        return f'<c r="{ref}"{style}><v>{value}</v></c>'
     text = text_of(value)
     if not text:
-        return ""  # an empty cell is no cell
+        # an empty cell is no cell (but a highlighted row keeps its colour across)
+        return f'<c r="{ref}" s="{MARKED_NUMBER_STYLE}"/>' if marked else ""
     # Everything else is an inline string: a number-looking ID stays text (no 6.2E+17), and
     # formula-looking text (=1+1, @SUM(1)) is never evaluated.
-    return f'<c r="{ref}" s="{TEXT_STYLE}" t="inlineStr"><is><t xml:space="preserve">{xml_text(text)}</t></is></c>'
+    return f'<c r="{ref}" s="{MARKED_TEXT_STYLE if marked else TEXT_STYLE}" t="inlineStr"><is><t xml:space="preserve">{xml_text(text)}</t></is></c>'
 
 
-def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], sheet_name: str = "Sheet1") -> bytes:
+def to_xlsx(
+    header: Sequence[str], rows: Iterable[Sequence[Any]], sheet_name: str = "Sheet1", highlight: Collection[int] = ()
+) -> bytes:
     """One sheet: ``header`` then ``rows``. Finite numbers (int, float, Decimal) are numeric
-    cells; everything else is text (True/False as 是/否, None empty)."""
+    cells; everything else is text (True/False as 是/否, None empty). ``highlight``: the indexes
+    (0 = the first row after the header) of rows shown on a light red fill."""
     lines = []
     for r, values in enumerate([list(header), *rows], start=1):
-        cells = "".join(_cell(f"{column_name(c)}{r}", value) for c, value in enumerate(values))
+        marked = r - 2 in highlight
+        cells = "".join(_cell(f"{column_name(c)}{r}", value, marked) for c, value in enumerate(values))
         lines.append(f'<row r="{r}">{cells}</row>')
     sheet = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'

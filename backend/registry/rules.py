@@ -14,7 +14,7 @@ DEFAULTS_FILE = Path(__file__).with_name("parameter_defaults.toml")
 
 @dataclass(frozen=True)
 class Parameters:
-    """A county's local settings on one day (domain-rules §3, §6, §7)."""
+    """A county's local settings on one day (domain-rules §2, §3, §6, §7, §8)."""
 
     effective_from: date | None  # None: the shipped defaults (no row for the county yet)
     residents_per_staff: int
@@ -24,6 +24,8 @@ class Parameters:
     inspections_per_year: int
     admission_assessment_max_age_days: int = 90
     default_area: str = "rural"
+    hazard_days_major: int = 1
+    hazard_days_ordinary: int = 7
 
 
 # The areas (城乡类别) of persons and stipend standards (domain-rules §8).
@@ -38,6 +40,8 @@ PARAMETER_FIELDS = (
     "inspections_per_year",
     "admission_assessment_max_age_days",
     "default_area",
+    "hazard_days_major",
+    "hazard_days_ordinary",
 )
 
 # Allowed ranges (a ratio of 1:0 or a negative deadline is a typing error, not a policy).
@@ -48,6 +52,8 @@ PARAMETER_RANGES = {
     "extra_months_after_death": (0, 12),
     "inspections_per_year": (1, 52),
     "admission_assessment_max_age_days": (1, 3650),
+    "hazard_days_major": (0, 365),  # 0: to be rectified the day it is found
+    "hazard_days_ordinary": (0, 365),
 }
 
 

@@ -83,6 +83,8 @@ class ParametersOut(msgspec.Struct):
     is_default: bool
     admission_assessment_max_age_days: int = 90
     default_area: str = "rural"
+    hazard_days_major: int = 1
+    hazard_days_ordinary: int = 7
     note: str = "Local settings chosen by the county, not national law."
 
 
@@ -97,3 +99,6 @@ class ParametersIn(msgspec.Struct):
     # client written before them does not reset a county's default area to rural.
     admission_assessment_max_age_days: Annotated[int, msgspec.Meta(ge=1, le=3650)] | None = None
     default_area: Literal["urban", "rural"] | None = None
+    # Issue 12's two (days to rectify a hazard by severity): left out, likewise kept.
+    hazard_days_major: Annotated[int, msgspec.Meta(ge=0, le=365)] | None = None
+    hazard_days_ordinary: Annotated[int, msgspec.Meta(ge=0, le=365)] | None = None

@@ -43,5 +43,8 @@ class CountyParameter(Table):
     # when the register does not say (domain-rules §8).
     admission_assessment_max_age_days = Integer(default=90)
     default_area = Varchar(length=8, default="rural")
+    # Issue 12: the days to rectify a hazard, by severity (domain-rules §6).
+    hazard_days_major = Integer(default=1)
+    hazard_days_ordinary = Integer(default=7)
     created_at = Timestamptz()
     created_by = Varchar(length=150)

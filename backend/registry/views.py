@@ -50,6 +50,8 @@ class ParametersForm(forms.Form):
     dependents_per_carer: Annotated[int | None, _within("dependents_per_carer", required=False)] = None  # empty or 0: off
     admission_assessment_max_age_days: Annotated[int, _within("admission_assessment_max_age_days")] = 90
     default_area: Annotated[str, forms.Choice(rules.AREAS, N_("Choose urban or rural."))] = rules.RURAL
+    hazard_days_major: Annotated[int | None, _within("hazard_days_major", required=False)] = None  # empty: kept in force
+    hazard_days_ordinary: Annotated[int | None, _within("hazard_days_ordinary", required=False)] = None
 
 
 HOME_CODE_MESSAGE = N_("Up to 32 characters of A–Z, 0–9 and '-'.")
@@ -202,7 +204,9 @@ async def parameters_form(request: Request, code: FromPath[str]) -> Template:
     scope = request.scope["user"].scope
     county = await services.get_county(scope, code)
     current = await services.current_parameters(scope, code)
-    values: dict[str, Any] = {name: str(getattr(current, name) or "") for name in rules.PARAMETER_FIELDS}
+    values: dict[str, Any] = {
+        name: "" if (value := getattr(current, name)) is None else str(value) for name in rules.PARAMETER_FIELDS
+    }
     values["effective_from"] = dates.today().isoformat()
     return page(request, "registry/parameters_form.html", county=county, values=values, defaults=rules.default_table())
 
@@ -227,6 +231,8 @@ async def parameters_submit(request: Request, code: FromPath[str]) -> Template |
                     dependents_per_carer=data.dependents_per_carer or None,
                     admission_assessment_max_age_days=data.admission_assessment_max_age_days,
                     default_area=data.default_area,
+                    hazard_days_major=data.hazard_days_major,
+                    hazard_days_ordinary=data.hazard_days_ordinary,
                 ),
             )
         except Invalid as invalid:

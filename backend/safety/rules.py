@@ -261,6 +261,20 @@ def hazard_overdue(deadline: date, status: str, today: date) -> bool:
     return status != "closed" and today > deadline
 
 
+def hazard_late(deadline: date, status: str, closed_on: date | None, today: date) -> bool:
+    """For the rectification ledger's 是否逾期: not closed and past the deadline, or closed after it."""
+    if status == "closed" and closed_on is not None:
+        return closed_on > deadline
+    return hazard_overdue(deadline, status, today)
+
+
+def hazard_sort_key(major: bool, status: str, deadline: date, today: date, hazard_id: int) -> tuple:
+    """A board's order: not closed first; among them overdue first, then major, then the nearest
+    deadline; the oldest first on equal terms."""
+    closed = status == "closed"
+    return (closed, not hazard_overdue(deadline, status, today), not major, deadline, hazard_id)
+
+
 def sample_too_light(grams: int) -> bool:
     return grams < MIN_SAMPLE_GRAMS
 
@@ -285,8 +299,3 @@ def outbreak_late(onset_at: datetime, reported_at: datetime) -> bool:
 def licence_expired(expires_on: date, day: date) -> bool:
     """A licence that expired before ``day``: a major hazard (§5; valid through its expiry date)."""
     return expires_on < day
-
-
-# The default days to rectify a hazard, by severity [default]; H3 makes them county parameters.
-HAZARD_DAYS_MAJOR = 1
-HAZARD_DAYS_ORDINARY = 7

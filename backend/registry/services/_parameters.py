@@ -21,6 +21,9 @@ from backend.registry.tables import CountyParameter
 
 # Counties per look-up query of ``county_parameters``.
 _CHUNK = 500
+# Parameters added after the first clients were written: left out of a body, they keep the value
+# in force on its effective date (issue 10's two, issue 12's hazard deadlines).
+_KEPT_WHEN_LEFT_OUT = ("admission_assessment_max_age_days", "default_area", "hazard_days_major", "hazard_days_ordinary")
 
 
 def _parameters(row: dict[str, Any]) -> rules.Parameters:
@@ -41,6 +44,8 @@ def _parameters_out(county_code: str, params: rules.Parameters) -> ParametersOut
         inspections_per_year=params.inspections_per_year,
         admission_assessment_max_age_days=params.admission_assessment_max_age_days,
         default_area=params.default_area,
+        hazard_days_major=params.hazard_days_major,
+        hazard_days_ordinary=params.hazard_days_ordinary,
         is_default=params.effective_from is None,
     )
 
@@ -110,9 +115,9 @@ async def set_parameters(scope: Scope, county_code: str, data: ParametersIn) -> 
     for the same future date replaces the first."""
     require_admin(scope)
     values = {name: getattr(data, name) for name in rules.PARAMETER_FIELDS}
-    if values["admission_assessment_max_age_days"] is None or values["default_area"] is None:
+    if any(values[name] is None for name in _KEPT_WHEN_LEFT_OUT):
         in_force = await parameters_in_force((await find_county(scope, county_code))["id"], data.effective_from)
-        for name in ("admission_assessment_max_age_days", "default_area"):
+        for name in _KEPT_WHEN_LEFT_OUT:
             if values[name] is None:
                 values[name] = getattr(in_force, name)
     errors = _check_parameters(data, values)

@@ -17,6 +17,20 @@ from backend.safety.services._entries import (
     record_entry,
     record_entry_with_photos,
 )
+
+# hazards
+from backend.safety.services._hazard_board import (
+    COUNTY_SORTS,
+    check_county_sort,
+    check_filter,
+    county_hazards,
+    get_hazard,
+    list_hazards,
+)
+from backend.safety.services._hazard_ledger import county_hazard_ledger_xlsx, hazard_ledger_xlsx
+from backend.safety.services._hazard_photos import MAX_PHOTOS
+from backend.safety.services._hazard_steps import open_hazard, record_fix, reject_hazard, set_plan, verify_hazard
+from backend.safety.services._hazard_todo import county_hazard_counts
 from backend.safety.services._hazards import OPEN_STATUSES, hazard_out, open_hazards
 from backend.safety.services._photos import (
     MAX_FORM_PHOTOS,
@@ -76,6 +90,24 @@ __all__ = [
     "photo_file",
     "record_entry_with_photos",
     # the foundation
+    # hazards
+    "COUNTY_SORTS",
+    "MAX_PHOTOS",
+    "MAX_PHOTO_BYTES",
+    "check_county_sort",
+    "check_filter",
+    "county_hazard_counts",
+    "county_hazard_ledger_xlsx",
+    "county_hazards",
+    "get_hazard",
+    "hazard_ledger_xlsx",
+    "list_hazards",
+    "open_hazard",
+    "record_fix",
+    "reject_hazard",
+    "set_plan",
+    "verify_hazard",
+    # the rest
     "DEFAULT_CLOCK",
     "FOOD_ROUTINES",
     "OPEN_STATUSES",

@@ -9,11 +9,18 @@ from typing import Any
 
 from backend.core import dates
 from backend.core.security import Scope
+from backend.registry import services as registry
 from backend.safety import rules
 from backend.safety.schemas import HazardOut
 from backend.safety.tables import SafetyHazard
 
 OPEN_STATUSES = ("open", "fixed")  # fixed: a major hazard waiting for the county's verification
+
+
+async def deadline_days(county_id: int, day: date) -> tuple[int, int]:
+    """The county's days to rectify a major and an ordinary hazard, in force on ``day``."""
+    params = await registry.parameters_in_force(county_id, day)
+    return params.hazard_days_major, params.hazard_days_ordinary
 
 
 def hazard_out(row: dict[str, Any], home_code: str, today: date) -> HazardOut:
@@ -48,6 +55,9 @@ async def open_entry_hazards(
     """One hazard per failed item of a new entry (in the caller's transaction)."""
     labels = {item["key"]: item for item in template_items}
     opened_on = dates.local(now).date()
+    if not rules.failed_items(answers):
+        return []
+    days_major, days_ordinary = await deadline_days(home["county_id"], opened_on)
     rows = []
     for answer in rules.failed_items(answers):
         item = labels[answer["key"]]
@@ -65,7 +75,7 @@ async def open_entry_hazards(
                 opened_on=opened_on,
                 opened_at=now,
                 opened_by=scope.username,
-                deadline=rules.hazard_deadline(opened_on, major, rules.HAZARD_DAYS_MAJOR, rules.HAZARD_DAYS_ORDINARY),
+                deadline=rules.hazard_deadline(opened_on, major, days_major, days_ordinary),
                 owner="",
                 status="open",
             )

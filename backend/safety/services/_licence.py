@@ -22,7 +22,7 @@ from backend.core.security import Scope
 from backend.registry import services as registry
 from backend.safety import rules
 from backend.safety.services._common import clocks_for, home_for
-from backend.safety.services._hazards import OPEN_STATUSES
+from backend.safety.services._hazards import OPEN_STATUSES, deadline_days
 from backend.safety.tables import CanteenLicence, SafetyHazard
 
 LICENCE_HAZARD_TITLE = "食品经营许可证已过期"  # data, as the ledger is kept (Chinese)
@@ -63,12 +63,6 @@ def _out(row: dict[str, Any], home_code: str, today: date) -> LicenceOut:
         recorded_at=row["recorded_at"],
         recorded_by=row["recorded_by"],
     )
-
-
-def hazard_days_major(home: dict[str, Any]) -> int:
-    """The days to rectify a major hazard in the home's county (H3 makes it a county parameter,
-    ``hazard_days_major``; until then the default)."""
-    return rules.HAZARD_DAYS_MAJOR
 
 
 async def _latest(home_ids: list[int]) -> dict[int, dict[str, Any]]:
@@ -173,6 +167,7 @@ async def _open_hazards(
         if home["id"] in already:
             continue
         licence = latest[home["id"]]
+        days_major, _days_ordinary = await deadline_days(home["county_id"], today)
         await SafetyHazard.insert(
             SafetyHazard(
                 home=home["id"],
@@ -186,7 +181,7 @@ async def _open_hazards(
                 opened_on=today,
                 opened_at=now,
                 opened_by=scope.username,
-                deadline=rules.hazard_deadline(today, True, hazard_days_major(home), rules.HAZARD_DAYS_ORDINARY),
+                deadline=rules.hazard_deadline(today, True, days_major, days_major),
                 owner="",
                 status="open",
             )
@@ -224,5 +219,5 @@ async def open_licence_hazards(today: date | None = None, now: datetime | None =
     async with transaction():
         latest = await _latest(sorted(latest_ids))
         homes = await registry.homes_by_id(sorted(latest))
-        rows = [{"id": home_id, "code": home["code"]} for home_id, home in sorted(homes.items())]
+        rows = [{"id": home_id, "code": home["code"], "county_id": home["county"]} for home_id, home in sorted(homes.items())]
         return await _open_hazards(rows, latest, today, now, scope)

@@ -5,6 +5,7 @@ from backend.safety.views import (  # noqa: F401 - todo_items registers the to-d
     county,
     entry_form,
     food,
+    hazard_todo,  # noqa: F401 - registers the hazards' to-do items
     hazards,
     history,
     outbreak,
