@@ -144,6 +144,11 @@ def _fills(w: dict) -> dict[str, list[str]]:
         "{step:str}": ["offer", "accept", "decline", "withdraw"],
         "{staff_no:str}": ["S001"],
         "{hazard_id:int}": ["1"],  # safety: a hazard (no person's data; any id, in scope or not)
+        "{routine:str}": ["fire_patrol"],  # safety: a checklist, its entries, photos, samples, outbreak reports
+        "{entry_id:int}": ["1"],
+        "{photo_id:int}": ["1"],
+        "{sample_id:int}": ["1"],
+        "{report_id:int}": ["1"],
     }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -47,7 +47,7 @@ class EntryIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     performed_at: datetime
     items: list[AnswerIn]
     note: Note = ""
-    details: dict[str, msgspec.Raw] | None = None
+    details: dict[str, Any] | None = None
     corrects: RecordId | None = None
     correction_reason: Annotated[str, msgspec.Meta(max_length=200)] = ""
 
