@@ -14,9 +14,11 @@ SAFETY_ACTIONS: dict[str, str] = {
     # food samples, morning checks, canteen licence
     # outbreak reports
     # templates, settings, demo
+    "safety.template_version": N_("New checklist version for a county"),
 }
 SAFETY_ENTITIES: dict[str, str] = {
     "safety_entry": N_("Safety ledger entry"),
+    "safety_template": N_("Checklist version"),
 }
 SAFETY_FIELDS: dict[str, str] = {
     # entries
@@ -30,5 +32,12 @@ SAFETY_FIELDS: dict[str, str] = {
     # food samples, morning checks, canteen licence
     # outbreak reports
     # templates, settings
+    "template_version": N_("Checklist version"),
+    "template_title": N_("Checklist title"),
+    "items_added": N_("Items added"),
+    "items_removed": N_("Items removed"),
+    "items_relabelled": N_("Items relabelled"),
+    "items_flags": N_("Item flags changed"),
+    "items_reordered": N_("Items reordered"),
 }
 SAFETY_VALUES: dict[str, dict[str, str]] = {}

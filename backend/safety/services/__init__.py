@@ -9,6 +9,17 @@ from backend.safety.services._details import DetailHandler, register_details
 from backend.safety.services._entries import details_of, entries_out, get_entry, record_entry
 from backend.safety.services._hazards import OPEN_STATUSES, hazard_out, open_hazards
 from backend.safety.services._status import RoutineDay, routine_days, safety_status
+
+# templates (admin)
+from backend.safety.services._template_admin import (
+    CountyTemplateOut,
+    TemplateEditIn,
+    TemplateItemIn,
+    TemplateVersionOut,
+    county_template,
+    county_templates,
+    new_template_version,
+)
 from backend.safety.services._templates import (
     FOOD_ROUTINES,
     ROUTINES,
@@ -42,4 +53,12 @@ __all__ = [
     "template_rows",
     "templates_in_force",
     "zone",
+    # templates (admin)
+    "CountyTemplateOut",
+    "TemplateEditIn",
+    "TemplateItemIn",
+    "TemplateVersionOut",
+    "county_template",
+    "county_templates",
+    "new_template_version",
 ]
