@@ -164,6 +164,10 @@ async def test_an_administrator_edits_through_the_page_and_the_api(world, signed
     keys = [item["key"] for item in json.loads(made["items"])]
     assert keys == ["oxygen_pipes", *[item["key"] for item in reversed(items[1:])]]
     assert made["version"] == 2 and made["frequency"] == "daily"
+    page = await client.get(f"/safety/templates?county={county}")
+    assert page.status_code == 200 and "历次版本" in page.text and "本县版本" in page.text
+    form = await client.get(f"/safety/templates/{county}/fire_patrol/edit")
+    assert form.status_code == 200 and "现行：第 2 版" in form.text and "氧气管道完好" in form.text
 
     headers = await bearer(admin)
     listed = await client.get(f"/api/v1/counties/{county}/safety-templates", headers=headers)
