@@ -87,3 +87,33 @@ def test_the_generated_staff_are_a_believable_mix():
     trained = {(row[0], row[1]) for row in training if row[2] == "护理技能"} & carers
     assert 0 < len(trained) < len(carers)
     assert len({(row[0], row[1], row[2], row[3]) for row in training}) == len(training)
+
+
+async def test_the_safety_generator_writes_valid_per_home_chains():
+    """benchmarks/generate_safety.py at a tiny scale: every home's chain verifies, about 8
+    entries a home-day, period, slot and late as the rules place them, and a hazard per failed
+    entry."""
+    from backend.core.ledger import verify_ledger
+    from backend.registry import services as registry
+    from backend.safety import rules
+    from backend.safety.services import zone as safety_zone
+    from backend.safety.tables import SAFETY_LEDGER, SafetyEntry, SafetyHazard
+    from benchmarks import generate_safety
+    from tests.conftest import unique_county_code
+
+    result = await generate_safety.generate(homes=3, days=40, seed=7, county_codes=[unique_county_code()], prefix="GS")
+    assert result["homes"] == 3 and 6 * 3 * 40 <= result["entries"] <= 10 * 3 * 40
+    assert await verify_ledger(SAFETY_LEDGER) is None
+    homes = await registry.homes_by_code(result["home_codes"])
+    ids = [home["id"] for home in homes.values()]
+    rows = await SafetyEntry.select().where(SafetyEntry.home.is_in(ids))
+    assert len(rows) == result["entries"]
+    zone = safety_zone()
+    frequencies = {"fire_patrol": "daily", "night_patrol": "nightly", "tableware_disinfection": "meal", "disinfection": "daily"}
+    for row in rows[:400]:
+        frequency = frequencies.get(row["routine"], "monthly")
+        placed = rules.place(frequency, row["performed_at"], zone)
+        assert (placed.period, placed.slot) == (row["period"], row["slot"])
+        assert row["late"] == rules.is_late(row["recorded_at"], rules.deadline_of(frequency, placed, zone))
+    assert any(row["late"] for row in rows) and not all(row["late"] for row in rows)
+    assert await SafetyHazard.count().where(SafetyHazard.home.is_in(ids)) == sum(row["failed"] for row in rows)

@@ -26,6 +26,8 @@ SAFETY_ACTIONS: dict[str, str] = {
     "safety.outbreak_acknowledged": N_("Outbreak report acknowledged"),
     # templates, settings, demo
     "safety.settings": N_("Safety settings of the home changed"),
+    "safety.template_version": N_("New checklist version for a county"),
+    "safety.demo_loaded": N_("Demo safety ledger loaded"),
 }
 SAFETY_ENTITIES: dict[str, str] = {
     "safety_entry": N_("Safety ledger entry"),
@@ -39,6 +41,7 @@ SAFETY_ENTITIES: dict[str, str] = {
     "safety_hazard": N_("Hazard"),  # also in the hazards section: the same word
     # outbreak reports
     "outbreak_report": N_("Outbreak report"),
+    "safety_template": N_("Checklist version"),
 }
 SAFETY_FIELDS: dict[str, str] = {
     # entries
@@ -90,4 +93,11 @@ SAFETY_VALUES: dict[str, dict[str, str]] = {
         "licence": N_("Canteen licence expired"),
         "manual": N_("Recorded by hand"),
     },
+    "template_version": N_("Checklist version"),
+    "template_title": N_("Checklist title"),
+    "items_added": N_("Items added"),
+    "items_removed": N_("Items removed"),
+    "items_relabelled": N_("Items relabelled"),
+    "items_flags": N_("Item flags changed"),
+    "items_reordered": N_("Items reordered"),
 }

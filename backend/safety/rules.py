@@ -12,6 +12,7 @@ no entry for it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -81,10 +82,17 @@ class RoutineStatus:
     missing: tuple[str, ...]  # the slots with no entry whose deadline has passed
 
 
+_WINDOW = re.compile(r"\s*(\d{2}):(\d{2})\s*-\s*(\d{2}):(\d{2})\s*", re.ASCII)
+
+
 def parse_window(text: str) -> tuple[time, time]:
-    """``"06:00-09:00"`` → (06:00, 09:00); ValueError when malformed or not increasing."""
-    first, _, last = text.partition("-")
-    start, end = time.fromisoformat(first.strip()), time.fromisoformat(last.strip())
+    """``"06:00-09:00"`` → (06:00, 09:00); ValueError when malformed or not increasing. Only
+    ``HH:MM-HH:MM`` (``time.fromisoformat`` alone would read ``09:00-10:00`` as 09:00 at UTC-10)."""
+    found = _WINDOW.fullmatch(text)
+    if found is None:
+        raise ValueError(f"a window is written HH:MM-HH:MM: {text}")
+    hours = [int(part) for part in found.groups()]
+    start, end = time(hours[0], hours[1]), time(hours[2], hours[3])
     if not start < end:
         raise ValueError(f"a window must end after it starts: {text}")
     return start, end
@@ -94,7 +102,7 @@ def parse_slots(text: str) -> tuple[int, ...]:
     """``"22,0,2,4"`` → the night's slot hours in night order (evening hours first); ValueError
     when empty, repeated or outside 18:00–07:59."""
     hours = [int(part) for part in text.split(",") if part.strip()]
-    if not hours or len(set(hours)) != len(hours) or any(not (hour >= 18 or hour < 8) for hour in hours):
+    if not hours or len(set(hours)) != len(hours) or any(not (18 <= hour <= 23 or 0 <= hour <= 7) for hour in hours):
         raise ValueError(f"night slots must be distinct hours from 18 to 7: {text}")
     return tuple(sorted(hours, key=lambda hour: (hour < 12, hour)))
 

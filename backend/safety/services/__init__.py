@@ -41,6 +41,17 @@ from backend.safety.services._photos import (
     photo_file,
 )
 from backend.safety.services._status import RoutineDay, routine_days, safety_status
+
+# templates (admin)
+from backend.safety.services._template_admin import (
+    CountyTemplateOut,
+    TemplateEditIn,
+    TemplateItemIn,
+    TemplateVersionOut,
+    county_template,
+    county_templates,
+    new_template_version,
+)
 from backend.safety.services._templates import (
     FOOD_ROUTINES,
     ROUTINES,
@@ -165,4 +176,12 @@ __all__ = [
     "record_licence",
     "report_outbreak",
     "unacknowledged_outbreaks",
+    # templates (admin)
+    "CountyTemplateOut",
+    "TemplateEditIn",
+    "TemplateItemIn",
+    "TemplateVersionOut",
+    "county_template",
+    "county_templates",
+    "new_template_version",
 ]
