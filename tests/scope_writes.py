@@ -102,11 +102,14 @@ _STAFF = (
 )
 
 _FOOD = "a home's food samples, morning checks, canteen licence or outbreak reports name no person (home, sample and report scope: tests/test_scope_routes.py; tests/safety)"
+_TEMPLATES = "a county's checklist versions (administrators only) name no person (tests/safety/test_template_versions.py)"
 _SAFETY = "a home's safety ledger (entries, photos): home-scoped, walked by test_scope_routes' safety kinds"
 _HAZARD = "a hazard of a home (home scope: test_out_of_scope_records_are_not_found_on_every_route; tests/safety/test_hazards.py)"
 
 NOT_WALKED: dict[tuple[str, str], str] = {
     ("POST", "/homes/{code:str}/safety/new/{routine:str}"): _SAFETY,
+    ("POST", "/safety/templates/{county_code:str}/{routine:str}/edit"): _TEMPLATES,
+    ("POST", "/api/v1/counties/{code:str}/safety-templates/{routine:str}"): _TEMPLATES,
     ("POST", "/homes/{code:str}/safety/entries/{entry_id:int}/photos"): _SAFETY,
     ("POST", "/api/v1/homes/{code:str}/safety-entries"): _SAFETY,
     ("POST", "/api/v1/safety-entries/{entry_id:int}/photos"): _SAFETY,

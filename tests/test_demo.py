@@ -482,3 +482,38 @@ def test_the_demo_staff_are_audited_once_per_home(demo_db):
     url, _first = demo_db
     audited = _query(url, "SELECT entity_key FROM audit_entry WHERE action = 'staffing.demo_loaded'")
     assert sorted(key for (key,) in audited) == sorted(code for code, *_ in HOMES)
+
+
+def test_the_demo_safety_stories(demo_db):
+    """Issue 12 point 8: a month of entries with gaps, failures, open and closed hazards (one major
+    waiting for the county), back-filled patrols, an expired licence, an outbreak report, an
+    expired health certificate at the morning check; every chain intact."""
+    url, _first = demo_db
+    per_home = dict(_query(url, "SELECT h.code, COUNT(*) FROM safety_entry e JOIN home h ON h.id = e.home GROUP BY h.code"))
+    assert set(per_home) == {"YD-01", "YD-02", "YD-03", "CG-01", "CG-02", "CG-03"}
+    assert all(count > 200 for count in per_home.values())
+    assert per_home["CG-02"] < per_home["CG-01"]  # patrols on fewer than half the days
+    late = dict(
+        _query(url, "SELECT h.code, COUNT(*) FROM safety_entry e JOIN home h ON h.id = e.home WHERE e.late GROUP BY h.code")
+    )
+    assert late.get("YD-02", 0) >= 3 and "YD-01" not in late  # YD-02 wrote up its patrols at once
+    hazards = _query(
+        url,
+        "SELECT h.code, z.status, z.major, z.source FROM safety_hazard z JOIN home h ON h.id = z.home ORDER BY h.code, z.id",
+    )
+    states = {(code, status, bool(major), source) for code, status, major, source in hazards}
+    assert ("YD-01", "fixed", True, "entry") in states  # the e-bike: waiting for the county
+    assert ("YD-01", "closed", False, "entry") in states  # the extinguisher: fixed and closed
+    assert ("YD-02", "open", False, "entry") in states  # the blocked stairs, past its deadline
+    assert ("CG-02", "open", True, "licence") in states
+    outbreaks = _query(
+        url, "SELECT h.code, o.cases, o.late, o.acknowledged_at FROM outbreak_report o JOIN home h ON h.id = o.home"
+    )
+    assert [(code, cases, bool(late_report), acknowledged) for code, cases, late_report, acknowledged in outbreaks] == [
+        ("CG-02", 3, False, None)
+    ]
+    assert not _query(url, "SELECT grams FROM food_sample WHERE grams < 125")
+    unfit = _query(url, "SELECT s.name FROM morning_check m JOIN staff_member s ON s.id = m.staff WHERE NOT m.fit")
+    assert unfit in ([], [("钱大勇",)])  # checked when the demo loads after 06:40 (the morning check's hour)
+    done = _tekun(url, "audit", "verify")
+    assert done.returncode == 0, done.stderr

@@ -45,6 +45,7 @@ PARAMETER_KINDS = [
     (re.compile(r"^/counties/\{code:str\}/outbreaks/\{report_id:int\}"), "county_outbreak"),
     (re.compile(r"^/api/v1/outbreaks/\{report_id:int\}"), "outbreak"),
     (re.compile(r"^(/api/v1)?/counties/\{code:str\}"), "county"),
+    (re.compile(r"^/safety/templates/\{county_code:str\}"), "template_county"),  # a county's checklists (administrators)
     (re.compile(r"^(/api/v1)?/homes/\{code:str\}/leave/\{leave_id:int\}"), "leave"),
     (re.compile(r"^(/api/v1)?/homes/\{code:str\}(/safety/entries/|/safety-entries/)\{entry_id:int\}"), "safety_entry"),
     (re.compile(r"^/homes/\{code:str\}/safety/photos/\{photo_id:int\}"), "safety_photo"),
@@ -61,6 +62,7 @@ PARAMETER_KINDS = [
 PARAMETER_PLACEHOLDERS = {
     "staff": r"\{code:str\}/staff/\{staff_no:str\}",
     "county": r"\{code:str\}",
+    "template_county": r"\{county_code:str\}",
     "home": r"\{code:str\}",
     "leave": r"\{code:str\}/leave/\{leave_id:int\}",
     "safety_entry": r"\{code:str\}(?P<sep>/safety/entries/|/safety-entries/)\{entry_id:int\}",
@@ -323,6 +325,7 @@ async def test_out_of_scope_records_are_not_found_on_every_route(app, two_worlds
             continue
         value = {
             "county": two_worlds["county_y"],
+            "template_county": two_worlds["county_y"],
             "home": two_worlds["home_b"],
             "resident": two_worlds["resident_b"],
             "run": two_worlds["run_b"],

@@ -10,7 +10,8 @@ stories hold whatever the register:
 - **YD-03** 苦水镇敬老院: exactly at the ratio; the night carer 王桂英 is on approved leave for
   three days next week, and the Wednesday night of next week has nobody on duty.
 - **CG-01** 城关区社会福利中心 (fire control room): two or more above the ratio; a second cook's
-  health certificate expires in 25 days; one carer untrained.
+  health certificate expired three days ago (the safety demo's morning check sends him off duty);
+  one carer untrained.
 - **CG-02** 青白石街道敬老院: two staff for some forty residents (under three staff, no carer at
   all), the two taking the nights in turn.
 - **CG-03** 伏龙坪敬老院: at the ratio since a carer was hired on the 1st of this month (below
@@ -146,7 +147,7 @@ def _plan_cg01(need: int, today: date) -> DemoHome:
                  training=_trained(date(2024, 3, 1), FIRE_CG)),
         DemoPost("CG-01-04", "吴淑芬", "cook", date(2013, 5, 1), "contract", health_cert_expires=today + timedelta(days=210),
                  training=_trained(date(2025, 5, 1), FOOD)),
-        DemoPost("CG-01-05", "钱大勇", "cook", date(2022, 3, 1), "contract", health_cert_expires=today + timedelta(days=25),
+        DemoPost("CG-01-05", "钱大勇", "cook", date(2022, 3, 1), "contract", health_cert_expires=today - timedelta(days=3),
                  training=_trained(date(2025, 5, 1), FOOD)),
         DemoPost("CG-01-06", "沈冬梅", "medical", date(2019, 10, 1), "civil", training=_trained(date(2024, 9, 1), INFECTION, FIRE_CG),
                  leave=((today - timedelta(days=35), today - timedelta(days=29), "年休假", "刘桂兰"),)),

@@ -5,6 +5,7 @@ parameters come from ``registry.services``, staff and the roster from ``staffing
 One private module per use case; ``_common`` holds what they share."""
 
 from backend.safety.services._common import DEFAULT_CLOCK, HomeClock, clocks_for, home_for, zone
+from backend.safety.services._demo import DemoEntry, DemoSample, seed_demo_entries
 from backend.safety.services._details import DetailHandler, register_details
 
 # entries and photos
@@ -120,6 +121,9 @@ __all__ = [
     "verify_hazard",
     # the rest
     "DEFAULT_CLOCK",
+    "DemoEntry",
+    "DemoSample",
+    "seed_demo_entries",
     "FOOD_ROUTINES",
     "OPEN_STATUSES",
     "ROUTINES",
