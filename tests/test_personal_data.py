@@ -155,7 +155,7 @@ def _fills(w: dict) -> dict[str, list[str]]:
 def _concrete(path: str, w: dict) -> list[str] | None:
     """Every way the walker fills the path's parameters (None: a parameter it cannot fill)."""
     code = w["home"] if re.match(r"^(/api/v1)?/homes/", path) else w["county"]
-    paths = [path.replace("{code:str}", code)]
+    paths = [path.replace("{code:str}", code).replace("{county_code:str}", w["county"])]
     for placeholder, values in _fills(w).items():
         paths = [p.replace(placeholder, value) for p in paths for value in values] if placeholder in paths[0] else paths
     return None if "{" in paths[0] else paths

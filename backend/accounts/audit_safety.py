@@ -84,6 +84,13 @@ SAFETY_FIELDS: dict[str, str] = {
     "dinner": N_("Dinner"),
     "night_slots": N_("Night patrol hours"),
     "has_canteen": N_("Has a canteen"),
+    "template_version": N_("Checklist version"),
+    "template_title": N_("Checklist title"),
+    "items_added": N_("Items added"),
+    "items_removed": N_("Items removed"),
+    "items_relabelled": N_("Items relabelled"),
+    "items_flags": N_("Item flags changed"),
+    "items_reordered": N_("Items reordered"),
 }
 SAFETY_VALUES: dict[str, dict[str, str]] = {
     # hazards
@@ -93,11 +100,4 @@ SAFETY_VALUES: dict[str, dict[str, str]] = {
         "licence": N_("Canteen licence expired"),
         "manual": N_("Recorded by hand"),
     },
-    "template_version": N_("Checklist version"),
-    "template_title": N_("Checklist title"),
-    "items_added": N_("Items added"),
-    "items_removed": N_("Items removed"),
-    "items_relabelled": N_("Items relabelled"),
-    "items_flags": N_("Item flags changed"),
-    "items_reordered": N_("Items reordered"),
 }
