@@ -152,3 +152,28 @@ async def test_status_counts_a_night_and_the_day(world):
     assert (routines["fire_patrol"].due, routines["fire_patrol"].done, routines["fire_patrol"].on_time) == (1, 1, 0)
     assert routines["food_sample"].due == 3 and routines["food_sample"].overdue
     assert routines["purchase_inspection"].due == 0 and not routines["purchase_inspection"].overdue
+
+
+async def test_a_correction_opens_no_second_hazard_for_the_same_failed_item(world):
+    code = await world.home()
+    home = await home_row(code)
+    scope = director_scope(home)
+    first, _ = await services.record_entry(scope, code, await entry_in(code, fail={"hydrants": "被杂物遮挡"}))
+    assert len(first.hazards) == 1
+    # the same failure with a better note, and a second item found failed on a second look
+    fix = await entry_in(
+        code,
+        fail={"hydrants": "一楼消火栓被杂物遮挡", "kitchen_gas": "未关"},
+        corrects=first.id,
+        correction_reason="补充说明",
+    )
+    second, _ = await services.record_entry(scope, code, fix)
+    assert [hazard.item_key for hazard in second.hazards] == ["kitchen_gas"]
+    # a correction of the correction: both keys already have open hazards in the chain
+    third, _ = await services.record_entry(
+        scope,
+        code,
+        await entry_in(code, fail={"hydrants": "x", "kitchen_gas": "y"}, corrects=second.id, correction_reason="再次更正"),
+    )
+    assert third.hazards == []
+    assert await _counts(home["id"]) == (3, 2)

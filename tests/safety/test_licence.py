@@ -107,3 +107,18 @@ async def test_the_record_and_the_daily_job_at_once_open_one_hazard(world):
     )
     await asyncio.gather(services.open_licence_hazards(), services.open_licence_hazards(), jobs.open_licence_hazards())
     assert len(await _licence_hazards(home["id"])) == 1
+
+
+async def test_a_home_without_a_canteen_gets_no_licence_hazard(world):
+    code = await world.home()
+    home = await home_row(code)
+    scope = director_scope(home)
+    await services.save_settings(scope, code, "06:00-09:00", "11:00-13:30", "17:00-19:30", "22,0,2,4", False)
+    yesterday = dates.today() - timedelta(days=1)
+    await services.record_licence(scope, code, services.LicenceIn(number="JY1620", expires_on=yesterday))
+    await services.open_licence_hazards()
+    assert await _licence_hazards(home["id"]) == []
+    # the canteen opens again: the expired licence is a major hazard
+    await services.save_settings(scope, code, "06:00-09:00", "11:00-13:30", "17:00-19:30", "22,0,2,4", True)
+    await services.open_licence_hazards()
+    assert len(await _licence_hazards(home["id"])) == 1

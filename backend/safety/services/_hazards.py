@@ -12,7 +12,7 @@ from backend.core.security import Scope
 from backend.registry import services as registry
 from backend.safety import rules
 from backend.safety.schemas import HazardOut
-from backend.safety.tables import SafetyHazard
+from backend.safety.tables import SafetyEntry, SafetyHazard
 
 OPEN_STATUSES = ("open", "fixed")  # fixed: a major hazard waiting for the county's verification
 
@@ -52,14 +52,21 @@ async def open_entry_hazards(
     answers: list[dict[str, Any]],
     now: datetime,
 ) -> list[dict[str, Any]]:
-    """One hazard per failed item of a new entry (in the caller's transaction)."""
+    """One hazard per failed item of a new entry (in the caller's transaction). A correction opens
+    none for an item that already has a hazard not closed from the entries it corrects (the same
+    failure recorded again is not a second hazard; a hazard of an item the correction now passes
+    stays open until the home records its fix)."""
     labels = {item["key"]: item for item in template_items}
     opened_on = dates.local(now).date()
-    if not rules.failed_items(answers):
+    failed = rules.failed_items(answers)
+    if entry.get("corrects") and failed:
+        already = await _open_keys_of_corrected(entry["corrects"])
+        failed = [answer for answer in failed if answer["key"] not in already]
+    if not failed:
         return []
     days_major, days_ordinary = await deadline_days(home["county_id"], opened_on)
     rows = []
-    for answer in rules.failed_items(answers):
+    for answer in failed:
         item = labels[answer["key"]]
         major = bool(item["major"])
         rows.append(
@@ -84,6 +91,20 @@ async def open_entry_hazards(
         return []
     await SafetyHazard.insert(*rows)
     return await SafetyHazard.select().where(SafetyHazard.entry == entry["id"]).order_by(SafetyHazard.id)
+
+
+async def _open_keys_of_corrected(entry_id: int, depth: int = 50) -> set[str]:
+    """The item keys with a hazard not closed opened by ``entry_id`` or by the entries it corrects."""
+    chain = []
+    current: int | None = entry_id
+    while current is not None and len(chain) < depth:
+        chain.append(current)
+        row = await SafetyEntry.select(SafetyEntry.corrects).where(SafetyEntry.id == current).first()
+        current = row["corrects"] if row else None
+    rows = await SafetyHazard.select(SafetyHazard.item_key).where(
+        SafetyHazard.entry.is_in(chain) & SafetyHazard.status.is_in(list(OPEN_STATUSES))
+    )
+    return {row["item_key"] for row in rows}
 
 
 async def hazards_of_entries(entry_ids: list[int]) -> dict[int, list[dict[str, Any]]]:

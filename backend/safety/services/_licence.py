@@ -147,9 +147,12 @@ async def record_licence(scope: Scope, home_code: str, data: LicenceIn, now: dat
 async def _open_hazards(
     homes: list[dict[str, Any]], latest: dict[int, dict[str, Any]], today: date, now: datetime, scope: Scope
 ) -> list[int]:
-    """In the caller's transaction: a major hazard for each home whose licence in force has
-    expired and that has no open licence hazard. The ids opened."""
+    """In the caller's transaction: a major hazard for each home with a canteen whose licence in
+    force has expired and that has no open licence hazard. The ids opened."""
     expired = [home for home in homes if home["id"] in latest and rules.licence_expired(latest[home["id"]]["expires_on"], today)]
+    if expired:  # a home without a canteen (its settings) needs no canteen licence
+        clocks = await clocks_for([home["id"] for home in expired])
+        expired = [home for home in expired if clocks[home["id"]].has_canteen]
     if not expired:
         return []
     for home in expired:  # a record and the daily job at once: the second waits and finds the first's hazard
