@@ -339,7 +339,6 @@ def test_hazard_deadline_by_severity():
     assert rules.hazard_deadline(opened, False, 1, 7) == date(2027, 1, 7)
     assert rules.hazard_deadline(date(2028, 2, 28), False, 2, 30) == date(2028, 3, 29)  # leap year
     assert rules.hazard_deadline(date(2028, 2, 28), True, 2, 30) == date(2028, 3, 1)
-    assert (rules.HAZARD_DAYS_MAJOR, rules.HAZARD_DAYS_ORDINARY) == (1, 7)
 
 
 def test_hazard_overdue_the_day_after_its_deadline_unless_closed():
