@@ -212,3 +212,22 @@ async def test_the_api(signed_in, world, bearer):
     assert (await client.get(f"/api/v1/homes/{code}/hazards?status=bogus", headers=as_inspector)).status_code == 400
     manual = await services.open_hazard(inspector.scope, code, ManualHazardIn(title="x"))
     assert manual.hazard.status == "open"
+
+
+async def test_the_director_is_told_of_hazards_due_today_and_past_their_deadline(world):
+    from datetime import timedelta
+
+    from backend.core import dates
+
+    code, home, _county, major = await _major(world)  # deadline tomorrow (1 day): not yet an item
+    director = director_scope(home)
+    assert await hazard_todo.home_hazards(director) == []
+    await SafetyHazard.update({SafetyHazard.deadline: dates.today()}).where(SafetyHazard.id == major.id)
+    assert [(item.kind, item.detail) for item in await hazard_todo.home_hazards(director)] == [("home_hazards_today", "1 项")]
+    await SafetyHazard.update({SafetyHazard.deadline: dates.today() - timedelta(days=1)}).where(SafetyHazard.id == major.id)
+    items = await hazard_todo.home_hazards(director)
+    assert [(item.kind, item.urgency) for item in items] == [("home_hazards_overdue", todo.OVERDUE)]
+    assert "home_hazards_overdue" in {item.kind for item in await todo.items(director)}
+    # fixed by the home, the major hazard waits for the county: no longer the director's to do
+    await services.record_fix(director, major.id, FixIn(note="挂锁已拆除"))
+    assert await hazard_todo.home_hazards(director) == []

@@ -31,7 +31,7 @@ from backend.safety.services._hazard_board import (
 from backend.safety.services._hazard_ledger import county_hazard_ledger_xlsx, hazard_ledger_xlsx
 from backend.safety.services._hazard_photos import MAX_PHOTOS
 from backend.safety.services._hazard_steps import open_hazard, record_fix, reject_hazard, set_plan, verify_hazard
-from backend.safety.services._hazard_todo import county_hazard_counts
+from backend.safety.services._hazard_todo import county_hazard_counts, home_hazard_counts
 from backend.safety.services._hazards import OPEN_STATUSES, hazard_out, open_hazards
 from backend.safety.services._photos import (
     MAX_FORM_PHOTOS,
@@ -109,6 +109,7 @@ __all__ = [
     "check_county_sort",
     "check_filter",
     "county_hazard_counts",
+    "home_hazard_counts",
     "county_hazard_ledger_xlsx",
     "county_hazards",
     "get_hazard",

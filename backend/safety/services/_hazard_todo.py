@@ -37,3 +37,25 @@ async def county_hazard_counts(scope: Scope) -> CountyHazardCounts | None:
         SafetyHazard.home.is_in(ids) & SafetyHazard.status.is_in(list(OPEN_STATUSES)) & (SafetyHazard.deadline < dates.today())
     )
     return CountyHazardCounts(county["code"], waiting, overdue)
+
+
+@dataclass(frozen=True)
+class HomeHazardCounts:
+    home_code: str
+    overdue: int  # open hazards (the home's to fix) past their deadline
+    due_today: int  # open hazards whose deadline is today
+
+
+async def home_hazard_counts(scope: Scope) -> HomeHazardCounts | None:
+    """A director's home: the hazards the home still has to fix, past or at their deadline
+    (a major hazard the home fixed waits for the county: not counted). None for other scopes."""
+    if scope.kind != "home" or scope.home_id is None:
+        return None
+    home = (await registry.homes_by_id([scope.home_id])).get(scope.home_id)
+    if home is None:
+        return None
+    today = dates.today()
+    open_here = (SafetyHazard.home == scope.home_id) & (SafetyHazard.status == "open")
+    overdue = await SafetyHazard.count().where(open_here & (SafetyHazard.deadline < today))
+    due_today = await SafetyHazard.count().where(open_here & (SafetyHazard.deadline == today))
+    return HomeHazardCounts(home["code"], overdue, due_today)

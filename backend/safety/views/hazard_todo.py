@@ -40,3 +40,36 @@ async def county_hazards(scope) -> list[todo.Item]:
             )
         )
     return items
+
+
+@todo.source
+async def home_hazards(scope) -> list[todo.Item]:
+    """A director: the home's hazards past their deadline, and those due today."""
+    if scope.kind != "home" or not can(scope.role, "manage_hazards"):
+        return []
+    counts = await services.home_hazard_counts(scope)
+    if counts is None:
+        return []
+    href = links.hazards_href(counts.home_code)
+    items = []
+    if counts.overdue:
+        items.append(
+            todo.Item(
+                label=_("Hazards past their deadline"),
+                href=href,
+                urgency=todo.OVERDUE,
+                detail=_("{count} hazards").format(count=counts.overdue),
+                kind="home_hazards_overdue",
+            )
+        )
+    if counts.due_today:
+        items.append(
+            todo.Item(
+                label=_("Hazards to rectify today"),
+                href=href,
+                urgency=todo.TODAY,
+                detail=_("{count} hazards").format(count=counts.due_today),
+                kind="home_hazards_today",
+            )
+        )
+    return items
