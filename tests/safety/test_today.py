@@ -149,8 +149,32 @@ async def test_today_shows_last_nights_missed_patrols(world):
         await services.record_entry(scope, code, await entry_in(code, "night_patrol", performed_at=performed), now=performed)
     seen_that_morning = await services.today_page(scope, code, day, now=at(day, 10))
     patrol = {r.routine: r for r in seen_that_morning.routines}["night_patrol"]
-    assert patrol.missed_last_night == ("2", "4") and not patrol.overdue and patrol.pending == 4
+    assert patrol.missed_before == ("2", "4") and not patrol.overdue and patrol.pending == 4
     assert seen_that_morning.overdue >= 1
     # looking back at that day later, the night before is that night's own page
     later = await services.today_page(scope, code, day, now=at(day + timedelta(days=3), 10))
-    assert {r.routine: r for r in later.routines}["night_patrol"].missed_last_night == ()
+    assert {r.routine: r for r in later.routines}["night_patrol"].missed_before == ()
+
+
+async def test_yesterdays_patrol_not_done_is_overdue_today_once_the_home_keeps_its_ledger(world):
+    """A daily routine left undone yesterday shows today ("昨日未做") and is counted overdue, once the
+    home kept its ledger through yesterday (its first entry earlier); the home's first day is not
+    held against it."""
+    code = await world.home()
+    home = await home_row(code)
+    scope = director_scope(home)
+    today = dates.today()
+    now = dates.now_utc()
+    page = await services.today_page(scope, code, today, now)
+    assert {r.routine: r for r in page.routines}["fire_patrol"].missed_before == ()
+    two_days_ago = dates.combine_local(today - timedelta(days=2), time(9))
+    await services.record_entry(scope, code, await entry_in(code, performed_at=two_days_ago), now=two_days_ago)
+    page = await services.today_page(scope, code, today, now)
+    routines = {r.routine: r for r in page.routines}
+    assert routines["fire_patrol"].missed_before == ("",)  # yesterday: not done
+    assert routines["disinfection"].missed_before == ("",)
+    assert routines["fire_inspection"].missed_before == ()  # last month: the ledger began after its first day
+    yesterday = dates.combine_local(today - timedelta(days=1), time(9))
+    await services.record_entry(scope, code, await entry_in(code, performed_at=yesterday), now=yesterday)
+    routines = {r.routine: r for r in (await services.today_page(scope, code, today, now)).routines}
+    assert routines["fire_patrol"].missed_before == ()

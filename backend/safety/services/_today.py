@@ -57,7 +57,8 @@ class Chip:
 class TodayRoutine:
     """One routine on the page. ``pending``: occurrences not done whose deadline has not passed;
     ``last_done``: when a longer routine was last performed (up to the day shown);
-    ``missed_last_night``: the night patrol's slots missed the night before the day."""
+    ``missed_before``: what the period before left undone (last night's slots, yesterday's meals or
+    patrol, last month's inspection…), shown when looking at today."""
 
     routine: str
     title: str
@@ -75,7 +76,7 @@ class TodayRoutine:
     last_done: datetime | None
     period_end: date
     href: str
-    missed_last_night: tuple[str, ...] = ()
+    missed_before: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ class TodayPage:
 
     @property
     def overdue(self) -> int:
-        return sum(1 for routine in self.routines if routine.overdue or routine.missed_last_night)
+        return sum(1 for routine in self.routines if routine.overdue or routine.missed_before)
 
     @property
     def pending(self) -> int:
@@ -150,16 +151,44 @@ def _aware(value: Any) -> datetime:
     return dates.instant(value)
 
 
+def _day_before_period(frequency: str, day: date) -> date:
+    """A day of the period before the one that contains ``day``."""
+    return rules.period_bounds(frequency, day)[0] - timedelta(days=1)
+
+
+async def _previous_periods(home: dict[str, Any], day: date, now: datetime) -> dict[str, RoutineDay]:
+    """routine → its status in the period before the one containing ``day`` (a few queries: one
+    ``routine_days`` per distinct day, at most four)."""
+    first = (
+        await SafetyEntry.select(SafetyEntry.performed_at)
+        .where(SafetyEntry.home == home["id"])
+        .order_by(SafetyEntry.performed_at)
+        .first()
+    )
+    # Last night's slots always count (the night just ended); another period only when the home kept
+    # this ledger all through it, from a day after its first entry (before, it was kept elsewhere).
+    started = dates.local(first["performed_at"]).date() if first is not None else day
+    wanted = {}
+    for frequency in rules.FREQUENCIES:
+        if frequency == rules.EVENT:
+            continue
+        earlier = _day_before_period(frequency, day)
+        if frequency == rules.NIGHTLY or rules.period_bounds(frequency, earlier)[0] > started:
+            wanted[frequency] = earlier
+    out: dict[str, RoutineDay] = {}
+    for earlier in sorted(set(wanted.values())):
+        for item in (await routine_days([home], earlier, now))[home["id"]]:
+            if wanted.get(item.frequency) == earlier:
+                out[item.routine] = item
+    return out
+
+
 async def home_today(home: dict[str, Any], day: date, now: datetime) -> TodayPage:
     """The page of one home (a row of ``home_for``) for ``day`` at ``now``."""
     days = (await routine_days([home], day, now))[home["id"]]
-    nights: dict[str, RoutineDay] = {}
-    if day == dates.local(now).date():  # looking at today: last night's missed patrols are today's to catch up
-        nights = {
-            item.routine: item
-            for item in (await routine_days([home], day - timedelta(days=1), now))[home["id"]]
-            if item.frequency == rules.NIGHTLY
-        }
+    before: dict[str, RoutineDay] = {}
+    if day == dates.local(now).date():  # looking at today: what the period before left undone is today's to catch up
+        before = await _previous_periods(home, day, now)
     periods = sorted({item.period for item in days})
     late: dict[tuple[str, str], set[str]] = {}
     backfilled = 0
@@ -174,7 +203,7 @@ async def home_today(home: dict[str, Any], day: date, now: datetime) -> TodayPag
     routines = []
     for item in days:
         late_slots = late.get((item.routine, item.period), set())
-        night = nights.get(item.routine)
+        previous = before.get(item.routine)
         routines.append(
             TodayRoutine(
                 routine=item.routine,
@@ -193,7 +222,7 @@ async def home_today(home: dict[str, Any], day: date, now: datetime) -> TodayPag
                 last_done=last.get(item.routine),
                 period_end=rules.period_bounds(item.frequency, day)[1],
                 href=links.new_entry_href(home["code"], item.routine),
-                missed_last_night=night.status.missing if night is not None else (),
+                missed_before=previous.status.missing if previous is not None else (),
             )
         )
     return TodayPage(
@@ -246,7 +275,7 @@ async def due_today(scope: Scope, now: datetime | None = None) -> list[DueItem]:
     page = await home_today(home, day, now)
     out = []
     for routine in page.routines:
-        missed = len(routine.missed_last_night) if routine.frequency == rules.NIGHTLY else len(routine.missing)
+        missed = len(routine.missing) + len(routine.missed_before)
         pending = routine.pending
         if routine.frequency in LONG and (routine.period_end - day).days >= SOON_DAYS:
             pending = 0

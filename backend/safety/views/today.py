@@ -30,6 +30,12 @@ PERIOD_LABELS = {
     "half_yearly": N_("This half-year"),
     "yearly": N_("This year"),
 }
+MISSED_BEFORE_LABELS = {  # what the period before left undone (a night's slots and meals are counted)
+    "daily": N_("Not done yesterday"),
+    "monthly": N_("Not done last month"),
+    "half_yearly": N_("Not done in the last half-year"),
+    "yearly": N_("Not done last year"),
+}
 
 
 def parse_day(raw: str | None) -> tuple[date, str | None]:
@@ -69,6 +75,7 @@ async def safety_today(
         "following": chosen + timedelta(days=1),
         "group_labels": labels(GROUP_LABELS),
         "period_labels": labels(PERIOD_LABELS),
+        "missed_before_labels": labels(MISSED_BEFORE_LABELS),
         "frequency_labels": labels(FREQUENCY_LABELS),
         "slot_label": slot_label,
         "links": links,
