@@ -175,9 +175,7 @@ async def _today(code: str, now: datetime) -> None:
             if person["on_leave"]:
                 continue
             fit = person["health_cert_expires"] is not None and person["health_cert_expires"] >= today
-            checks.append(
-                {"staff_id": person["id"], "fit": fit, **({} if fit else {"symptom": "other", "note": "健康证已过期，调离岗位"})}
-            )
+            checks.append({"staff_id": person["id"], "fit": fit})  # not fit: off duty for the expired certificate
         if checks:
             await _record(
                 director, code, "morning_check", _at(today, 6, 30), {"checks": checks}, f"demo-{code}-morning-{today:%Y%m%d}"

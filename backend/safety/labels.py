@@ -28,6 +28,7 @@ SYMPTOM_LABELS = {  # 晨检: off duty
     "skin_wound": N_("Skin wound"),
     "sore_throat": N_("Sore throat"),
     "other": N_("Other symptom"),
+    "health_certificate": N_("Health certificate expired or missing"),
 }
 OUTBREAK_SYMPTOM_LABELS = {
     "fever": N_("Fever"),

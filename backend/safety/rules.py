@@ -39,7 +39,8 @@ MAX_BACKFILL_DAYS = 92  # an entry may be back-filled (补录) up to this many d
 
 MIN_SAMPLE_GRAMS = 125  # 《餐饮服务食品安全操作规范》 (2018): each dish's sample at least 125 g
 SAMPLE_KEEP = timedelta(hours=48)  # kept at least 48 h
-SYMPTOMS = ("fever", "diarrhoea", "skin_wound", "sore_throat", "other")  # 晨检: off duty
+# 晨检: why a kitchen worker is sent off duty (a symptom, or no valid health certificate)
+SYMPTOMS = ("fever", "diarrhoea", "skin_wound", "sore_throat", "other", "health_certificate")
 OUTBREAK_SYMPTOMS = ("fever", "cough", "diarrhoea", "vomiting", "rash", "other")
 OUTBREAK_REPORT_WITHIN = timedelta(hours=24)  # domain rules §5b [default]
 OUTBREAK_MIN_CASES = 2  # two or more residents with the same symptom within 72 h (or a notifiable disease)

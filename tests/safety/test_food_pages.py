@@ -114,13 +114,17 @@ async def test_the_morning_check_form_offers_only_off_duty_for_an_expired_certif
     refused = await post_form(client, f"/homes/{code}/safety/morning-check/new", data)
     assert refused.status_code == 400 and f'id="e-fit-{expired}"' in refused.text and "王厨" in refused.text
     assert await SafetyEntry.count().where(SafetyEntry.home == home["id"]) == 0
-    data |= {f"fit-{expired}": "unfit", f"symptom-{expired}": ""}
+    # off duty without a symptom: the valid one must say why, the expired one's reason is his certificate
+    data |= {f"fit-{valid}": "unfit", f"symptom-{valid}": "", f"fit-{expired}": "unfit", f"symptom-{expired}": ""}
     refused = await post_form(client, f"/homes/{code}/safety/morning-check/new", data)
-    assert refused.status_code == 400 and f'id="e-symptom-{expired}"' in refused.text
-    data[f"symptom-{expired}"] = "fever"
+    assert refused.status_code == 400 and f'id="e-symptom-{valid}"' in refused.text
+    assert f'id="e-symptom-{expired}"' not in refused.text
+    data |= {f"fit-{valid}": "fit"}
     saved = await post_form(client, f"/homes/{code}/safety/morning-check/new", data)
     assert saved.status_code == 303
     assert await MorningCheck.count().where(MorningCheck.staff.is_in([valid, expired])) == 2
+    row = await MorningCheck.select().where(MorningCheck.staff == expired).first()
+    assert not row["fit"] and row["symptom"] == "health_certificate"
 
 
 async def test_the_licence_page_warns_and_an_expired_licence_opens_a_hazard(world, signed_in):

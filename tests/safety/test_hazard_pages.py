@@ -231,3 +231,16 @@ async def test_the_director_is_told_of_hazards_due_today_and_past_their_deadline
     # fixed by the home, the major hazard waits for the county: no longer the director's to do
     await services.record_fix(director, major.id, FixIn(note="挂锁已拆除"))
     assert await hazard_todo.home_hazards(director) == []
+
+
+async def test_a_fix_sent_without_a_photos_field_is_recorded(signed_in, world):
+    """A form post that carries no ``photos`` field at all (a script, an old browser): the fix is
+    recorded, not a server error."""
+    code = await world.home()
+    home = await home_row(code)
+    entry, _ = await services.record_entry(director_scope(home), code, await entry_in(code, fail={"hydrants": "遮挡"}))
+    client, _director = await signed_in("director", home=code)
+    answer = await post_form(client, f"/homes/{code}/hazards/{entry.hazards[0].id}/fix", {"note": "已清理"})
+    assert answer.status_code == 303
+    row = await SafetyHazard.select().where(SafetyHazard.id == entry.hazards[0].id).first()
+    assert row["status"] == "closed" and row["fix_note"] == "已清理"

@@ -122,3 +122,18 @@ async def test_a_home_without_a_canteen_gets_no_licence_hazard(world):
     await services.save_settings(scope, code, "06:00-09:00", "11:00-13:30", "17:00-19:30", "22,0,2,4", True)
     await services.open_licence_hazards()
     assert len(await _licence_hazards(home["id"])) == 1
+
+
+async def test_the_licence_in_force_sent_again_is_not_a_second_record(world):
+    import asyncio
+
+    code = await world.home()
+    home = await home_row(code)
+    scope = director_scope(home)
+    data = services.LicenceIn(number="JY16201", expires_on=dates.today() + timedelta(days=100))
+    await asyncio.gather(*(services.record_licence(scope, code, data) for _ in range(3)))
+    await services.record_licence(scope, code, data)
+    assert await CanteenLicence.count().where(CanteenLicence.home == home["id"]) == 1
+    renewed = services.LicenceIn(number="JY16201", expires_on=dates.today() + timedelta(days=465))
+    await services.record_licence(scope, code, renewed)
+    assert await CanteenLicence.count().where(CanteenLicence.home == home["id"]) == 2

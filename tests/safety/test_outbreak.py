@@ -121,3 +121,24 @@ async def test_the_to_do_items_count_the_unacknowledged_reports(world):
     await services.acknowledge_outbreak(inspector, report.id)
     items = [item for item in await todo.items(inspector) if item.kind == "outbreak_unacknowledged"]
     assert "1" in items[0].detail
+
+
+async def test_the_same_report_sent_again_is_one_report(world):
+    """A double tap or a retry: the same symptom again within ten minutes, not yet acknowledged, is
+    the report already made (also when sent at once); another symptom, or after ten minutes, is new."""
+    import asyncio
+
+    code = await world.home()
+    home = await home_row(code)
+    scope = director_scope(home)
+    now = dates.now_utc()
+    sent = await asyncio.gather(
+        *(services.report_outbreak(scope, code, services.OutbreakIn(symptom="fever"), now=now) for _ in range(3))
+    )
+    assert len({report.id for report in sent}) == 1
+    again = await services.report_outbreak(scope, code, services.OutbreakIn(symptom="fever"), now=now + timedelta(minutes=9))
+    assert again.id == sent[0].id
+    assert await OutbreakReport.count().where(OutbreakReport.home == home["id"]) == 1
+    other = await services.report_outbreak(scope, code, services.OutbreakIn(symptom="cough"), now=now)
+    later = await services.report_outbreak(scope, code, services.OutbreakIn(symptom="fever"), now=now + timedelta(minutes=11))
+    assert len({sent[0].id, other.id, later.id}) == 3

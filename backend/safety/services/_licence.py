@@ -100,8 +100,8 @@ async def _open_licence_hazard(home_id: int) -> dict[str, Any] | None:
 
 
 async def record_licence(scope: Scope, home_code: str, data: LicenceIn, now: datetime | None = None) -> LicenceOut:
-    """Record the home's licence (a new row; it is then in force). Recorded already expired, it
-    opens the major hazard at once."""
+    """Record the home's licence (a new row; it is then in force; the licence in force sent again
+    writes nothing). Recorded already expired, it opens the major hazard at once."""
     home = await home_for(scope, home_code, "record_safety")
     now = now or dates.now_utc()
     number = data.number.strip()
@@ -114,6 +114,10 @@ async def record_licence(scope: Scope, home_code: str, data: LicenceIn, now: dat
         raise Invalid(errors)
     today = dates.local(now).date()
     async with transaction():
+        await registry.lock_home(home["id"])  # two sends at once: the second waits, then finds the first
+        current = (await _latest([home["id"]])).get(home["id"])
+        if current is not None and (current["number"], current["expires_on"]) == (number, data.expires_on):
+            return _out(current, home["code"], today)  # the licence in force sent again: nothing new
         await CanteenLicence.insert(
             CanteenLicence(
                 home=home["id"], number=number, expires_on=data.expires_on, recorded_at=now, recorded_by=scope.username

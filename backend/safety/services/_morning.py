@@ -60,7 +60,7 @@ def _one(index: int, raw: Any, errors: dict[str, str]) -> tuple[int, bool, str, 
         return None
     if fit:
         symptom = ""
-    elif symptom not in rules.SYMPTOMS:
+    elif symptom and symptom not in rules.SYMPTOMS:  # none: the certificate's, or refused below
         errors[f"{field}.symptom"] = _("Choose the symptom that sends the worker off duty.")
         return None
     return staff_id, fit, str(symptom), note.strip()
@@ -93,6 +93,11 @@ async def check_morning(home: dict[str, Any], details: dict[str, Any], performed
             errors[f"details.checks[{index}].fit"] = _(
                 "The health certificate of {person} has expired or is not recorded: not fit for kitchen work."
             ).format(person=_person(person))
+        elif not fit and not symptom:
+            if rules.certificate_valid(person["health_cert_expires"], day):
+                errors[f"details.checks[{index}].symptom"] = _("Choose the symptom that sends the worker off duty.")
+            else:  # off duty for want of a valid health certificate: that is the reason
+                symptom = "health_certificate"
         seen.add(staff_id)
         checks.append(Check(staff_id, fit, symptom, note))
     on_duty = await staffing.kitchen_staff_on_duty(home["id"], day)

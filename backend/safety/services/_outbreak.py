@@ -8,7 +8,7 @@ inspector); readers: ``view_safety``."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import msgspec
@@ -77,6 +77,11 @@ def _order(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda row: row["acknowledged_at"] is not None)
 
 
+# A second report of the same symptom from the same home within this time, not yet acknowledged
+# by the county, is the same report sent again (a double tap, a retry): nothing more is stored.
+REPEAT_WINDOW = timedelta(minutes=10)
+
+
 async def report_outbreak(scope: Scope, home_code: str, data: OutbreakIn, now: datetime | None = None) -> OutbreakOut:
     home = await home_for(scope, home_code, "report_outbreak")
     now = now or dates.now_utc()
@@ -102,6 +107,20 @@ async def report_outbreak(scope: Scope, home_code: str, data: OutbreakIn, now: d
     onset_at = min(onset_at, now)
     late = rules.outbreak_late(onset_at, now)
     async with transaction():
+        await registry.lock_home(home["id"])  # two sends at once: the second waits, then finds the first
+        repeated = (
+            await OutbreakReport.select()
+            .where(
+                (OutbreakReport.home == home["id"])
+                & (OutbreakReport.symptom == data.symptom)
+                & OutbreakReport.acknowledged_at.is_null()
+                & (OutbreakReport.reported_at >= now - REPEAT_WINDOW)
+            )
+            .order_by(OutbreakReport.id, ascending=False)
+            .first()
+        )
+        if repeated is not None:  # a double tap or a retry on a weak connection: the same report
+            return _out(repeated, home)
         await OutbreakReport.insert(
             OutbreakReport(
                 home=home["id"],

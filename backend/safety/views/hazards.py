@@ -176,7 +176,7 @@ async def hazard_fix(request: Request, code: FromPath[str], hazard_id: HazardId)
     detail = await services.get_hazard(scope, hazard_id, code)
     form = await request.form()
     parsed = forms.parse(FixForm, form)
-    uploads = [upload for upload in form.getall("photos") if isinstance(upload, UploadFile) and upload.filename]
+    uploads = [upload for upload in form.getall("photos", []) if isinstance(upload, UploadFile) and upload.filename]
     if parsed.ok:
         photos = [await upload.read() for upload in uploads]
         try:
