@@ -92,7 +92,38 @@ SAFETY_FIELDS: dict[str, str] = {
     "items_flags": N_("Item flags changed"),
     "items_reordered": N_("Items reordered"),
 }
+_ROUTINES = {  # the default checklists' titles (a county's version may retitle; the key stays)
+    "fire_patrol": N_("Fire patrol"),
+    "night_patrol": N_("Night patrol"),
+    "fire_inspection": N_("Fire inspection"),
+    "extinguisher_check": N_("Extinguisher check"),
+    "evacuation_drill": N_("Evacuation drill"),
+    "fire_system_test": N_("Yearly test of the fire systems"),
+    "morning_check": N_("Morning check of the kitchen staff"),
+    "food_sample": N_("Food samples"),
+    "tableware_disinfection": N_("Tableware disinfection"),
+    "purchase_inspection": N_("Purchase inspection"),
+    "disinfection": N_("Cleaning and disinfection"),
+    "ventilation": N_("Ventilation"),
+}
+_MEALS = {"breakfast": N_("Breakfast"), "lunch": N_("Lunch"), "dinner": N_("Dinner")}
+_SLOTS = _MEALS  # a night slot is its hour ("22"): shown as it is
+_SYMPTOMS = {
+    "fever": N_("Fever"),
+    "cough": N_("Cough"),
+    "diarrhoea": N_("Diarrhoea"),
+    "vomiting": N_("Vomiting"),
+    "rash": N_("Rash"),
+    "skin_wound": N_("Skin wound"),
+    "sore_throat": N_("Sore throat"),
+    "other": N_("Other symptom"),
+    "health_certificate": N_("Health certificate expired or missing"),
+}
 SAFETY_VALUES: dict[str, dict[str, str]] = {
+    "routine": _ROUTINES,
+    "slot": _SLOTS,
+    "meal": _MEALS,
+    "symptom": _SYMPTOMS,
     # hazards
     "safety_hazard.status": {"open": N_("Open"), "fixed": N_("Awaiting verification"), "closed": N_("Closed")},
     "safety_hazard.source": {
