@@ -103,6 +103,9 @@ async def test_a_missing_answer_is_named_by_its_card(world, signed_in):
     data = await _answers(code, skip="hydrants") | {"client_id": client_id, "performed_at": _now_field(html)}
     response = await post_form(client, f"/homes/{code}/safety/new/fire_patrol", data)
     assert response.status_code == 400 and 'id="e-item-hydrants"' in response.text
+    # named at the top too, linking to its card (on a phone the card is screens further down)
+    listed = re.search(r'<ul class="error" id="items-refused">(.*?)</ul>', response.text, re.S)
+    assert listed and re.findall(r'href="#item-(\w+)"', listed.group(1)) == ["hydrants"]
     assert re.search(r'name="result.exits_clear" value="pass"\s+checked', response.text)
     assert await _counts(home["id"]) == (0, 0, 0)
 
