@@ -22,7 +22,7 @@ from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Template
 
-from backend.core import dates, forms
+from backend.core import dates, forms, people
 from backend.core.errors import Invalid, NotFound
 from backend.core.i18n import _
 from backend.core.limits import MAX_RECORD_ID, record_id
@@ -206,6 +206,7 @@ async def _entry_page(
         home=home,
         entry=entry,
         photos=photos,
+        names=await people.display_names([entry.recorded_by]),
         errors=errors or {},
         result_labels=labels.labels(labels.RESULT_LABELS),
         hazard_status_labels=labels.labels(labels.HAZARD_STATUS_LABELS),

@@ -11,7 +11,7 @@ from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from backend.core import dates
+from backend.core import dates, people
 from backend.core.errors import Invalid
 from backend.core.i18n import _
 from backend.core.limits import record_id
@@ -39,6 +39,7 @@ async def _home_page(request: Request, code: str, status_code: int = 200, **cont
         status_code=status_code,
         home=home,
         reports=reports,
+        names=await people.display_names(name for r in reports for name in (r.reported_by, r.acknowledged_by)),
         symptoms=labels.labels(labels.OUTBREAK_SYMPTOM_LABELS),
         now_input=dates.local(dates.now_utc()).strftime("%Y-%m-%dT%H:%M"),
         **context,
@@ -91,6 +92,7 @@ async def _county_page(request: Request, code: str, status_code: int = 200, **co
         status_code=status_code,
         county=county,
         reports=reports,
+        names=await people.display_names(name for r in reports for name in (r.reported_by, r.acknowledged_by)),
         symptoms=labels.labels(labels.OUTBREAK_SYMPTOM_LABELS),
         **context,
     )
