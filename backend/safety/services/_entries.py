@@ -189,7 +189,9 @@ async def record_entry(scope: Scope, home_code: str, data: EntryIn, now: datetim
                 ],
             )
             written = True
-    return (await entries_out([existing], home["code"]))[0], written
+    if written:  # just written: no photos, no corrections yet, its hazards at hand (no queries)
+        return _shaped([existing], home["code"], {template["id"]: template}, {}, {}, {existing["id"]: hazards})[0], True
+    return (await entries_out([existing], home["code"]))[0], False
 
 
 async def entries_out(rows: list[dict[str, Any]], home_code: str) -> list[EntryOut]:
@@ -203,13 +205,27 @@ async def entries_out(rows: list[dict[str, Any]], home_code: str) -> list[EntryO
     for photo in await SafetyPhoto.select(SafetyPhoto.entry, SafetyPhoto.item_key).where(SafetyPhoto.entry.is_in(ids)):
         key = (photo["entry"], photo["item_key"])
         photos[key] = photos.get(key, 0) + 1
+    # A correction is of the same home: bounded to the homes shown, on the partial index
+    # safety_entry_home_corrects (a look-up, not a scan of the whole ledger).
+    homes = sorted({row["home"] for row in rows})
     corrections = {
         row["corrects"]: row["id"]
         for row in await SafetyEntry.select(SafetyEntry.id, SafetyEntry.corrects)
-        .where(SafetyEntry.corrects.is_in(ids))
+        .where(SafetyEntry.home.is_in(homes) & SafetyEntry.corrects.is_not_null() & SafetyEntry.corrects.is_in(ids))
         .order_by(SafetyEntry.id)
     }
     hazards = await hazards_of_entries(ids)
+    return _shaped(rows, home_code, templates, photos, corrections, hazards)
+
+
+def _shaped(
+    rows: list[dict[str, Any]],
+    home_code: str,
+    templates: dict[int, dict[str, Any]],
+    photos: dict[tuple[int, str], int],
+    corrections: dict[int, int],
+    hazards: dict[int, list[dict[str, Any]]],
+) -> list[EntryOut]:
     today = dates.today()
     out = []
     for row in rows:

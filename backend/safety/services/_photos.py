@@ -14,6 +14,7 @@ temporary files, and a file already in place (another row's) is never touched.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import secrets
@@ -182,6 +183,11 @@ def _write_temp(directory: Path, data: bytes) -> Path:
     return path
 
 
+def _prepare(incoming: Path) -> None:
+    incoming.mkdir(parents=True, exist_ok=True)
+    _sweep(incoming)
+
+
 STALE_SECONDS = 3600  # a temporary file this old was left by a process that died mid-upload
 
 
@@ -210,12 +216,12 @@ async def staged(photos: list[CheckedPhoto]) -> AsyncIterator[Stage]:
     stage = Stage()
     try:
         if photos:
-            incoming.mkdir(parents=True, exist_ok=True)
-            _sweep(incoming)
+            await asyncio.to_thread(_prepare, incoming)
         for photo in photos:
             for final, data in ((photo_path(photo.sha256, photo.kind), photo.data), (thumb_path(photo.sha256), photo.thumb)):
                 if not final.exists() and final not in {target for _temp, target in moves}:
-                    moves.append((_write_temp(incoming, data), final))
+                    # written and fsync'ed in a thread: a slow disk holds this request, not the event loop
+                    moves.append((await asyncio.to_thread(_write_temp, incoming, data), final))
         yield stage
         for temp, final in moves if stage.keep else ():
             final.parent.mkdir(parents=True, exist_ok=True)
