@@ -207,13 +207,12 @@ async def entries_out(rows: list[dict[str, Any]], home_code: str) -> list[EntryO
         photos[key] = photos.get(key, 0) + 1
     # A correction is of the same home: bounded to the homes shown, on the partial index
     # safety_entry_home_corrects (a look-up, not a scan of the whole ledger).
+    # No ORDER BY: SQLite would rather walk the home's index in id order; sorted here (the latest
+    # correction of an entry wins).
     homes = sorted({row["home"] for row in rows})
-    corrections = {
-        row["corrects"]: row["id"]
-        for row in await SafetyEntry.select(SafetyEntry.id, SafetyEntry.corrects)
-        .where(SafetyEntry.home.is_in(homes) & SafetyEntry.corrects.is_not_null() & SafetyEntry.corrects.is_in(ids))
-        .order_by(SafetyEntry.id)
-    }
+    where = SafetyEntry.home == homes[0] if len(homes) == 1 else SafetyEntry.home.is_in(homes)
+    found = await SafetyEntry.select(SafetyEntry.id, SafetyEntry.corrects).where(where & SafetyEntry.corrects.is_in(ids))
+    corrections = {row["corrects"]: row["id"] for row in sorted(found, key=lambda row: row["id"])}
     hazards = await hazards_of_entries(ids)
     return _shaped(rows, home_code, templates, photos, corrections, hazards)
 
