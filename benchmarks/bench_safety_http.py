@@ -300,6 +300,20 @@ def wait_for(base: str, log: Path) -> None:
         time.sleep(0.3)
 
 
+def reexec(url: str, data_dir: str, module: str, argv: list[str] | None) -> None:
+    """Run this command again with the database's environment, unless it has it: the engine is
+    built from ``TEKUN_DATABASE_URL`` when ``backend.core.db`` is first imported."""
+    wanted = {"TEKUN_DATABASE_URL": url, "TEKUN_DATA_DIR": data_dir}
+    if all(os.environ.get(name) == value for name, value in wanted.items()):
+        return
+    env = {**os.environ, **wanted}
+    env.setdefault("TEKUN_TIMEZONE", "Asia/Shanghai")
+    env.setdefault("TEKUN_SECRET_KEY", "perf-secret-key-0123456789abcdef0123456789")
+    env["PYTHONPATH"] = str(ROOT)
+    arguments = sys.argv[1:] if argv is None else argv
+    os.execve(sys.executable, [sys.executable, "-m", module, *arguments], env)
+
+
 def _think(value: str) -> tuple[float, float]:
     if value in ("0", ""):
         return (0.0, 0.0)
@@ -320,14 +334,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     thinks = [_think(value) for value in (args.think or ["0", "3-5"])]
-    os.environ.update(
-        {
-            "TEKUN_DATABASE_URL": args.url,
-            "TEKUN_DATA_DIR": args.data_dir,
-            "TEKUN_TIMEZONE": os.environ.get("TEKUN_TIMEZONE", "Asia/Shanghai"),
-        }
-    )
-    os.environ.setdefault("TEKUN_SECRET_KEY", "perf-secret-key-0123456789abcdef0123456789")
+    reexec(args.url, args.data_dir, "benchmarks.bench_safety_http", argv)
     facts = asyncio.run(prepare(args.users))
     facts["entries"] = asyncio.run(entry_count())
     photo = phone_jpeg()

@@ -14,7 +14,6 @@ from typing import Any
 import msgspec
 
 from backend.core import dates
-from backend.core.db import transaction
 from backend.core.errors import Invalid, NotFound
 from backend.core.i18n import _
 from backend.core.ledger import Change, append_audit, append_rows, canonical, reserve
@@ -24,7 +23,15 @@ from backend.safety.schemas import AnswerOut, EntryIn, EntryOut, HazardOut
 from backend.safety.services._common import clocks_for, home_for, zone
 from backend.safety.services._details import HANDLERS
 from backend.safety.services._hazards import hazard_out, hazards_of_entries, open_entry_hazards
-from backend.safety.services._photos import MAX_FORM_PHOTOS, CheckedPhoto, check_item_key, check_photo, insert_photos, staged
+from backend.safety.services._photos import (
+    MAX_FORM_PHOTOS,
+    CheckedPhoto,
+    check_item_key,
+    check_photo,
+    insert_photos,
+    staged,
+    writing,
+)
 from backend.safety.services._templates import items_of, template_rows, templates_in_force
 from backend.safety.tables import SAFETY_LEDGER, SafetyEntry, SafetyPhoto
 
@@ -154,7 +161,7 @@ async def record_entry(scope: Scope, home_code: str, data: EntryIn, now: datetim
         "corrects": data.corrects,
         "correction_reason": data.correction_reason.strip(),
     }
-    async with transaction():
+    async with writing():
         # The home's chain head, locked first: a second request with the same client_id waits
         # here and then finds the first one's entry (one entry, also when sent concurrently).
         await reserve(SAFETY_LEDGER.head_name(home["id"]), 0)
@@ -321,7 +328,7 @@ async def record_entry_with_photos(
     if errors:
         raise Invalid(errors)
     async with staged(checked) as stage:
-        async with transaction():
+        async with writing():
             entry, written = await record_entry(scope, home["code"], data, now)
             stage.keep = written
             if written:
