@@ -16,10 +16,14 @@ for 1,000 homes) and the figures, each printed with its **floor** beside it:
   home), ``--saves`` each: p50 and p95 (target < 200 ms at p95 with 20 users, **with one photo**:
   the photo is not in this figure yet, see ``measure_photo_upload``). Floor: a bare INSERT of
   the same row (and its commit) through the driver from as many concurrent connections.
-- hooks, not built yet (other parts of issue 12 build them): ``measure_photo_upload`` (the patrol
-  entry with its photo, ``POST /api/v1/safety-entries/{id}/photos``) and
-  ``measure_county_hazards`` (the county hazard view of 40 homes, target < 300 ms). Each answers
-  ``{"built": False}`` until it is written; the report says so.
+- (c) ``measure_photo_upload``: the same patrol **and its photo** (``record_entry`` then
+  ``add_photo``, a phone JPEG of ~400 KB) from ``--users`` tasks; floor: the photo check alone.
+- (d) ``measure_county_hazards``: ``services.county_hazards`` for the first county (40 homes),
+  target < 300 ms; floor: one bare-driver query of its open hazards.
+
+``--reuse URL --data-dir DIR`` measures a database generated before (``generate_safety``, once)
+instead of a fresh one. The same figures over HTTP, as a user meets them, with 20 signed-in
+directors: ``benchmarks/bench_safety_http.py``.
 
 At the end the ledger is verified (``verify_ledger(SAFETY_LEDGER)``): the generated chains and the
 entries saved by (b) must be intact.
@@ -284,20 +288,102 @@ async def _insert_floor(url: str, homes: list[dict], users: int, saves: int) -> 
 # --- hooks for the figures other parts build ----------------------------------------------------
 
 
-async def measure_photo_upload(url: str, homes: list[dict], users: int) -> dict:
-    """Hook: the patrol entry **with its photo** (the photo upload is built by another part of
-    issue 12). To write: after ``record_entry``, upload a JPEG to the failed item through the
-    photo service (or ``POST /api/v1/safety-entries/{id}/photos``) in the same timed call, from
-    ``users`` concurrent tasks; floor: the bare INSERT plus writing the same bytes to disk."""
-    return {"built": False, "figure": "patrol entry of 12 items with one photo, 20 users, p95 < 200 ms"}
+async def measure_photo_upload(url: str, homes: list[dict], users: int, saves: int = 5) -> dict:
+    """The patrol entry **with its photo**, in process: ``record_entry`` then ``add_photo`` (a
+    phone JPEG of 1600×1200, ~400 KB, checked in the photo worker) in one timed call, from
+    ``users`` concurrent tasks, ``saves`` each. Floor: the photo check alone (the worker, warm).
+    Over HTTP (as a user meets it): ``benchmarks.bench_safety_http``."""
+    import uuid
+
+    from backend.core import dates
+    from backend.core.security import Scope
+    from backend.safety import photo_worker, services
+    from backend.safety.schemas import AnswerIn, EntryIn
+    from benchmarks.bench_safety_http import FAILED_ITEM, phone_jpeg
+
+    photo = phone_jpeg()
+    county = homes[0]["county"]
+    items = json.loads((await services.templates_in_force([county]))[county]["fire_patrol"]["items"])
+
+    def entry() -> EntryIn:
+        answers = [
+            AnswerIn(key=item["key"], result="fail", note="二楼灭火器压力不足")
+            if item["key"] == FAILED_ITEM
+            else AnswerIn(key=item["key"], result="pass")
+            for item in items
+        ]
+        return EntryIn(client_id=uuid.uuid4().hex, routine="fire_patrol", performed_at=dates.now_utc(), items=answers)
+
+    async def user(home: dict, count: int) -> list[float]:
+        scope = Scope(user_id=None, username="bench.director", role="director", county_id=home["county"], home_id=home["id"])
+        timings = []
+        for _ in range(count):
+            started = time.perf_counter()
+            saved, _created = await services.record_entry(scope, home["code"], entry())
+            await services.add_photo(scope, saved.id, photo, "IMG_0001.jpg", "image/jpeg", FAILED_ITEM)
+            timings.append(time.perf_counter() - started)
+        return timings
+
+    await user(homes[0], 1)  # warm up (the photo workers start)
+    floor = []
+    for _ in range(20):
+        started = time.perf_counter()
+        await photo_worker.inspect_photo(photo)
+        floor.append(time.perf_counter() - started)
+    per_user = await asyncio.gather(*(user(home, saves) for home in homes[:users]))
+    timings = [value for values in per_user for value in values]
+    return {
+        "built": True,
+        "users": min(users, len(homes)),
+        "service": _ms(timings),
+        "floor": _ms(floor),
+        "photo_bytes": len(photo),
+    }
 
 
-async def measure_county_hazards(url: str, homes: list[dict]) -> dict:
-    """Hook: the county hazard view of 40 homes (built by another part of issue 12; target
-    < 300 ms). To write: time the county hazard service (or ``GET /counties/{code}/hazards``
-    through ``tekun serve``) for the county of ``homes[0]``; floor: one SQL query of the open
-    hazards of its homes, major first."""
-    return {"built": False, "figure": "county hazard view of 40 homes < 300 ms"}
+_COUNTY_FLOOR = """
+SELECT h.home, h.major, h.status, h.deadline FROM safety_hazard h
+WHERE h.home IN (SELECT id FROM home WHERE county = {county}) AND h.status IN ('open', 'fixed')
+ORDER BY h.major DESC, h.deadline
+"""
+
+
+async def measure_county_hazards(url: str, homes: list[dict], calls: int = 50) -> dict:
+    """The county hazard view of a county of 40 homes (``services.county_hazards``), ``calls``
+    calls, as the county's inspector; floor: one bare-driver query of the open hazards of its
+    homes, major first. The page over HTTP: ``benchmarks.bench_safety_http``."""
+    from backend.core.security import Scope
+    from backend.registry import services as registry
+    from backend.safety import services
+
+    county_id = homes[0]["county"]
+    county = next(iter((await registry.counties_by_id([county_id])).values()))
+    scope = Scope(user_id=None, username="bench.inspector", role="inspector", county_id=county_id, home_id=None)
+    for _ in range(3):
+        out = await services.county_hazards(scope, county["code"])
+    timings = []
+    for _ in range(calls):
+        started = time.perf_counter()
+        out = await services.county_hazards(scope, county["code"])
+        timings.append(time.perf_counter() - started)
+    floors = []
+    async with _Floor(url) as floor:
+        for index in range(calls + 3):
+            started = time.perf_counter()
+            if floor.sqlite:
+                floor.connection.execute(_COUNTY_FLOOR.format(county="?"), [county_id]).fetchall()
+            else:
+                await floor.connection.fetch(_COUNTY_FLOOR.format(county="$1"), county_id)
+            if index >= 3:
+                floors.append(time.perf_counter() - started)
+    return {
+        "built": True,
+        "homes": len(out.homes),
+        "open": sum(home.open for home in out.homes),
+        "major": len(out.major),
+        "service": _ms(timings),
+        "floor": _ms(floors),
+    }
 
 
 # --- the worker and the driver ------------------------------------------------------------------
@@ -312,12 +398,27 @@ async def _worker(url: str, args: argparse.Namespace) -> dict:
 
     await db.start()
     try:
-        generated = await generate_safety.generate(args.homes, args.days, args.seed)
+        if args.reuse:  # a database generated before (generate_safety): its homes, first county first
+            from backend.registry.tables import Home
+            from backend.safety.tables import SafetyEntry, SafetyHazard
+
+            codes = [row["code"] for row in await Home.select(Home.code).order_by(Home.id)]
+            generated = {
+                "homes": len(codes),
+                "days": args.days,
+                "entries": await SafetyEntry.count(),
+                "hazards": await SafetyHazard.count(),
+                "seconds": "(reused)",
+                "homes_seconds": "-",
+            }
+        else:
+            generated = await generate_safety.generate(args.homes, args.days, args.seed)
+            codes = generated.pop("home_codes")
         print(
-            f"  generated {generated['entries']} entries, {generated['hazards']} hazards in {generated['seconds']} s",
+            f"  {generated['entries']} entries, {generated['hazards']} hazards (generated in {generated['seconds']} s)",
             file=sys.stderr,
         )
-        found = await registry.homes_by_code(generated.pop("home_codes"))
+        found = await registry.homes_by_code(codes)
         homes = sorted(found.values(), key=lambda home: home["id"])
         load = [os.getloadavg()[0]]
         status = await measure_status(url, homes, args.calls, args.seed)
@@ -325,9 +426,10 @@ async def _worker(url: str, args: argparse.Namespace) -> dict:
         saves = await measure_saves(url, homes, args.users, args.saves)
         load.append(os.getloadavg()[0])
         photo = await measure_photo_upload(url, homes, args.users)
+        load.append(os.getloadavg()[0])
         county = await measure_county_hazards(url, homes)
         started = time.perf_counter()
-        broken = await verify_ledger(SAFETY_LEDGER)
+        broken = None if args.no_verify else await verify_ledger(SAFETY_LEDGER)
         verified = time.perf_counter() - started
         return {
             "generated": generated,
@@ -370,7 +472,7 @@ def report(result: dict) -> None:
     print(
         f"{db}: {generated['homes']} homes x {generated['days']} days: {generated['entries']} entries,"
         f" {generated['hazards']} hazards, generated in {generated['seconds']} s (homes {generated['homes_seconds']} s);"
-        f" ledger {'intact' if result['ledger_intact'] else 'BROKEN'} (verified in {result['verify_seconds']} s);"
+        f" ledger {'not verified' if result['verify_seconds'] < 0.01 else 'intact' if result['ledger_intact'] else 'BROKEN'} (verified in {result['verify_seconds']} s);"
         f" load {result['load_average']}",
         file=out,
     )
@@ -392,13 +494,23 @@ def report(result: dict) -> None:
         f" floor (bare INSERT + commit, {saves['users']} connections) p50 {floor['median_ms']} ms, p95 {floor['p95_ms']} ms",
         file=out,
     )
-    for name in ("photo", "county_hazards"):
-        hook = result[name]
-        if not hook["built"]:
-            print(
-                f"{db}: {hook['figure']}: not built yet (hook {'measure_photo_upload' if name == 'photo' else 'measure_county_hazards'})",
-                file=out,
-            )
+    photo = result["photo"]
+    print(
+        f"{db}: (c) a 12-item fire patrol and its photo ({photo['photo_bytes'] // 1024} KB JPEG), in process,"
+        f" {photo['users']} concurrent users, {photo['service']['n']} saves: p50 {photo['service']['median_ms']} ms,"
+        f" p95 {photo['service']['p95_ms']} ms (target p95 < {TARGETS['save_p95_ms']:.0f} ms:"
+        f" {_verdict(photo['service']['p95_ms'], TARGETS['save_p95_ms'])}); floor (the photo check alone, warm worker)"
+        f" p50 {photo['floor']['median_ms']} ms, p95 {photo['floor']['p95_ms']} ms",
+        file=out,
+    )
+    county = result["county_hazards"]
+    print(
+        f"{db}: (d) the county hazard view ({county['homes']} homes, {county['open']} open hazards, {county['major']} major),"
+        f" {county['service']['n']} calls: median {county['service']['median_ms']} ms, p95 {county['service']['p95_ms']} ms"
+        f" (target < {TARGETS['county_hazards_ms']:.0f} ms: {_verdict(county['service']['p95_ms'], TARGETS['county_hazards_ms'])});"
+        f" floor (one bare-driver query) median {county['floor']['median_ms']} ms, p95 {county['floor']['p95_ms']} ms",
+        file=out,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -411,10 +523,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=20, help="concurrent users saving patrols")
     parser.add_argument("--saves", type=int, default=10, help="patrols saved by each user")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--reuse", metavar="URL", help="measure this database (generated before) instead of a fresh one")
+    parser.add_argument("--data-dir", help="TEKUN_DATA_DIR with --reuse")
+    parser.add_argument("--no-verify", action="store_true", help="skip verify_ledger at the end (2 min at 3 M entries)")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         print(json.dumps(asyncio.run(_worker(os.environ["BENCH_URL"], args))))
+        return 0
+    if args.reuse:  # no fresh database: the one named, generated before; runs in this process
+        if not args.data_dir:
+            parser.error("--reuse needs --data-dir (where the photos go)")
+        from benchmarks.bench_safety_http import reexec
+
+        reexec(args.reuse, args.data_dir, "benchmarks.bench_safety", argv)
+        print(f"{platform.node()} {platform.python_version()} load {os.getloadavg()[0]:.2f}", file=sys.stderr)
+        result = {
+            "database": "sqlite" if args.reuse.startswith("sqlite") else "postgres",
+            **asyncio.run(_worker(args.reuse, args)),
+        }
+        report(result)
+        if args.json:
+            print(json.dumps([result]))
         return 0
     print(f"{platform.node()} {platform.python_version()} load {os.getloadavg()[0]:.2f}", file=sys.stderr)
     results = []

@@ -166,7 +166,11 @@ async def _hazards(home_ids: list[int], templates: dict, end: date) -> int:
     major ones fixed and waiting for the county)."""
     from backend.core import dates
     from backend.core.bulk import fetch_tuples, insert_rows
+    from backend.registry import rules as registry_rules
     from backend.safety import rules
+
+    defaults = registry_rules.default_parameters()  # the generated counties set no days of their own
+    days_major, days_ordinary = defaults.hazard_days_major, defaults.hazard_days_ordinary
 
     rows = []
     cutoff = end - timedelta(days=30)
@@ -183,7 +187,7 @@ async def _hazards(home_ids: list[int], templates: dict, end: date) -> int:
             answer = next(answer for answer in json.loads(items) if answer["result"] == "fail")
             item = labels[routine][answer["key"]]
             opened_on = dates.local(recorded_at).date()
-            deadline = rules.hazard_deadline(opened_on, item["major"], rules.HAZARD_DAYS_MAJOR, rules.HAZARD_DAYS_ORDINARY)
+            deadline = rules.hazard_deadline(opened_on, item["major"], days_major, days_ordinary)
             closed = opened_on < cutoff
             fixed_at = recorded_at + timedelta(days=1) if closed or (item["major"] and entry_id % 3 == 0) else None
             status = "closed" if closed else "fixed" if fixed_at else "open"
@@ -275,11 +279,34 @@ async def _analyse(tablename: str, count: int) -> None:
         await bulk.analyse_after_bulk(tablename, count)
 
 
+async def hazards_only(end: date, prefix: str = "SF") -> dict:
+    """The hazards of entries generated before (a run stopped after its entries): when there are none yet."""
+    from backend.core.db import transaction
+    from backend.registry.tables import Home
+    from backend.safety import services
+    from backend.safety.tables import SafetyHazard
+
+    if await SafetyHazard.count():
+        raise SystemExit("the hazards are there already")
+    homes = await Home.select(Home.id, Home.county).where(Home.code.like(f"{prefix}%")).order_by(Home.id)
+    county_id = homes[0]["county"]
+    templates = {
+        routine: {**row, "parsed": json.loads(row["items"])}
+        for routine, row in (await services.templates_in_force([county_id]))[county_id].items()
+    }
+    started = time.perf_counter()
+    async with transaction():
+        count = await _hazards([home["id"] for home in homes], templates, end)
+    return {"homes": len(homes), "hazards": count, "seconds": round(time.perf_counter() - started, 1)}
+
+
 async def _main(args: argparse.Namespace) -> dict:
     from backend.core import db
 
     await db.start()
     try:
+        if args.hazards_only:
+            return await hazards_only(date.fromisoformat(args.end) if args.end else REFERENCE_DAY)
         result = await generate(args.homes, args.days, args.seed, date.fromisoformat(args.end) if args.end else REFERENCE_DAY)
     finally:
         await db.stop()
@@ -293,6 +320,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--end", help="the day after the last one (default REFERENCE_DAY)")
+    parser.add_argument("--hazards-only", action="store_true", help="only the hazards of the entries already there")
     args = parser.parse_args(argv)
     print(json.dumps(asyncio.run(_main(args))))
     return 0

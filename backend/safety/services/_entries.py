@@ -14,7 +14,6 @@ from typing import Any
 import msgspec
 
 from backend.core import dates
-from backend.core.db import transaction
 from backend.core.errors import Invalid, NotFound
 from backend.core.i18n import _
 from backend.core.ledger import Change, append_audit, append_rows, canonical, reserve
@@ -24,7 +23,15 @@ from backend.safety.schemas import AnswerOut, EntryIn, EntryOut, HazardOut
 from backend.safety.services._common import clocks_for, home_for, zone
 from backend.safety.services._details import HANDLERS
 from backend.safety.services._hazards import hazard_out, hazards_of_entries, open_entry_hazards
-from backend.safety.services._photos import MAX_FORM_PHOTOS, CheckedPhoto, check_item_key, check_photo, insert_photos, staged
+from backend.safety.services._photos import (
+    MAX_FORM_PHOTOS,
+    CheckedPhoto,
+    check_item_key,
+    check_photo,
+    insert_photos,
+    staged,
+    writing,
+)
 from backend.safety.services._templates import items_of, template_rows, templates_in_force
 from backend.safety.tables import SAFETY_LEDGER, SafetyEntry, SafetyPhoto
 
@@ -154,7 +161,7 @@ async def record_entry(scope: Scope, home_code: str, data: EntryIn, now: datetim
         "corrects": data.corrects,
         "correction_reason": data.correction_reason.strip(),
     }
-    async with transaction():
+    async with writing():
         # The home's chain head, locked first: a second request with the same client_id waits
         # here and then finds the first one's entry (one entry, also when sent concurrently).
         await reserve(SAFETY_LEDGER.head_name(home["id"]), 0)
@@ -189,7 +196,9 @@ async def record_entry(scope: Scope, home_code: str, data: EntryIn, now: datetim
                 ],
             )
             written = True
-    return (await entries_out([existing], home["code"]))[0], written
+    if written:  # just written: no photos, no corrections yet, its hazards at hand (no queries)
+        return _shaped([existing], home["code"], {template["id"]: template}, {}, {}, {existing["id"]: hazards})[0], True
+    return (await entries_out([existing], home["code"]))[0], False
 
 
 async def entries_out(rows: list[dict[str, Any]], home_code: str) -> list[EntryOut]:
@@ -203,13 +212,26 @@ async def entries_out(rows: list[dict[str, Any]], home_code: str) -> list[EntryO
     for photo in await SafetyPhoto.select(SafetyPhoto.entry, SafetyPhoto.item_key).where(SafetyPhoto.entry.is_in(ids)):
         key = (photo["entry"], photo["item_key"])
         photos[key] = photos.get(key, 0) + 1
-    corrections = {
-        row["corrects"]: row["id"]
-        for row in await SafetyEntry.select(SafetyEntry.id, SafetyEntry.corrects)
-        .where(SafetyEntry.corrects.is_in(ids))
-        .order_by(SafetyEntry.id)
-    }
+    # A correction is of the same home: bounded to the homes shown, on the partial index
+    # safety_entry_home_corrects (a look-up, not a scan of the whole ledger).
+    # No ORDER BY: SQLite would rather walk the home's index in id order; sorted here (the latest
+    # correction of an entry wins).
+    homes = sorted({row["home"] for row in rows})
+    where = SafetyEntry.home == homes[0] if len(homes) == 1 else SafetyEntry.home.is_in(homes)
+    found = await SafetyEntry.select(SafetyEntry.id, SafetyEntry.corrects).where(where & SafetyEntry.corrects.is_in(ids))
+    corrections = {row["corrects"]: row["id"] for row in sorted(found, key=lambda row: row["id"])}
     hazards = await hazards_of_entries(ids)
+    return _shaped(rows, home_code, templates, photos, corrections, hazards)
+
+
+def _shaped(
+    rows: list[dict[str, Any]],
+    home_code: str,
+    templates: dict[int, dict[str, Any]],
+    photos: dict[tuple[int, str], int],
+    corrections: dict[int, int],
+    hazards: dict[int, list[dict[str, Any]]],
+) -> list[EntryOut]:
     today = dates.today()
     out = []
     for row in rows:
@@ -306,7 +328,7 @@ async def record_entry_with_photos(
     if errors:
         raise Invalid(errors)
     async with staged(checked) as stage:
-        async with transaction():
+        async with writing():
             entry, written = await record_entry(scope, home["code"], data, now)
             stage.keep = written
             if written:

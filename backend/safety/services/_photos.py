@@ -14,10 +14,12 @@ temporary files, and a file already in place (another row's) is never touched.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import secrets
 import time
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -28,7 +30,7 @@ from typing import Any
 import msgspec
 
 from backend.core import dates
-from backend.core.db import transaction
+from backend.core.db import in_write_transaction, is_sqlite, transaction
 from backend.core.errors import Invalid, NotFound
 from backend.core.i18n import _
 from backend.core.ledger import Change, append_audit
@@ -88,6 +90,25 @@ class CheckedPhoto:
     taken_at: datetime | None
     data: bytes
     thumb: bytes
+
+
+_TURNS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+@asynccontextmanager
+async def writing() -> AsyncIterator[None]:
+    """``transaction()``, on SQLite after this process's turn: its writers queue here, first come
+    first served, instead of polling for the database's one write lock in SQLite's busy handler
+    (which sleeps up to 100 ms between tries: with 20 saves at once, a tail of seconds). Inside a
+    write transaction already, it joins it (no second turn)."""
+    if not is_sqlite() or in_write_transaction():
+        async with transaction():
+            yield
+        return
+    loop = asyncio.get_running_loop()
+    lock = _TURNS.get(loop) or _TURNS.setdefault(loop, asyncio.Lock())
+    async with lock, transaction():
+        yield
 
 
 def photos_dir() -> Path:
@@ -182,6 +203,11 @@ def _write_temp(directory: Path, data: bytes) -> Path:
     return path
 
 
+def _prepare(incoming: Path) -> None:
+    incoming.mkdir(parents=True, exist_ok=True)
+    _sweep(incoming)
+
+
 STALE_SECONDS = 3600  # a temporary file this old was left by a process that died mid-upload
 
 
@@ -210,12 +236,12 @@ async def staged(photos: list[CheckedPhoto]) -> AsyncIterator[Stage]:
     stage = Stage()
     try:
         if photos:
-            incoming.mkdir(parents=True, exist_ok=True)
-            _sweep(incoming)
+            await asyncio.to_thread(_prepare, incoming)
         for photo in photos:
             for final, data in ((photo_path(photo.sha256, photo.kind), photo.data), (thumb_path(photo.sha256), photo.thumb)):
                 if not final.exists() and final not in {target for _temp, target in moves}:
-                    moves.append((_write_temp(incoming, data), final))
+                    # written and fsync'ed in a thread: a slow disk holds this request, not the event loop
+                    moves.append((await asyncio.to_thread(_write_temp, incoming, data), final))
         yield stage
         for temp, final in moves if stage.keep else ():
             final.parent.mkdir(parents=True, exist_ok=True)
@@ -297,7 +323,7 @@ async def add_photo(
     photo = await check_photo(data, filename, content_type, item_key.strip())
     now = dates.now_utc()
     async with staged([photo]):
-        async with transaction():
+        async with writing():
             rows = await insert_photos(scope, home["code"], entry_id, [photo], now)
     return (await photos_out(await SafetyPhoto.select().where(SafetyPhoto.id == rows[0]["id"]), home["code"]))[0]
 
