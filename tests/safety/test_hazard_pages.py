@@ -69,9 +69,14 @@ async def test_the_board_marks_a_major_hazard_and_the_director_cannot_close_it(s
         len(photos) == 1 and photos[0]["content_type"] == "image/jpeg" and (photos[0]["width"], photos[0]["height"]) == (40, 30)
     )
     sha = photos[0]["sha256"]
-    assert photo_files() - before == {get_settings().data_dir / "photos" / sha[:2] / f"{sha}.jpg"}
+    photos_dir = get_settings().data_dir / "photos"
+    assert photo_files() - before == {photos_dir / sha[:2] / f"{sha}.jpg", photos_dir / "thumbs" / f"{sha}.jpg"}
     waiting = await client.get(f"/homes/{code}/hazards/{hazard.id}")
     assert "待县级核验" in waiting.text and 'id="fix-form"' not in waiting.text
+    # the evidence is shown: its thumbnail, linking to the photo, both served in scope
+    assert f'/safety/photos/{photos[0]["id"]}/thumb"' in waiting.text
+    thumb = await client.get(f"/homes/{code}/safety/photos/{photos[0]['id']}/thumb")
+    assert thumb.status_code == 200 and thumb.headers["content-type"] == "image/jpeg"
     # the director's verification is refused (403) and changes nothing
     refused = await post_form(client, f"/homes/{code}/hazards/{hazard.id}/verify", {"note": ""})
     assert refused.status_code == 403
@@ -101,15 +106,15 @@ async def test_a_forged_and_an_oversized_photo_are_refused_and_nothing_is_stored
         )
         assert answer.status_code == 400
         assert "JPEG" in answer.text and 'id="e-photos"' in answer.text
-    from backend.safety.services import _hazard_photos
+    from backend.safety.services import _photos
 
-    monkeypatch.setattr(_hazard_photos, "MAX_PHOTO_BYTES", 100)
+    monkeypatch.setattr(_photos, "MAX_PHOTO_BYTES", 100)
     big = await client.post(
         f"/homes/{code}/hazards/{hazard.id}/fix",
         data={"note": "已整改", "_csrf_token": _csrf(client)},
         files=[("photos", ("big.jpg", jpeg(), "image/jpeg"))],
     )
-    assert big.status_code == 400 and "不得超过" in big.text
+    assert big.status_code == 400 and "每张照片最大" in big.text
     row = await SafetyHazard.select().where(SafetyHazard.id == hazard.id).first()
     assert row["status"] == "open" and row["fix_note"] == "" and row["fixed_at"] is None
     assert await SafetyPhoto.count().where(SafetyPhoto.hazard == hazard.id) == 0

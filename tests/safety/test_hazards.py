@@ -228,3 +228,26 @@ async def test_the_county_view_puts_waiting_major_hazards_first(world):
         await services.county_hazards(inspector.scope, county, "bogus")
     counts = await services.county_hazard_counts(inspector.scope)
     assert (counts.waiting, counts.overdue) == (1, 0)
+
+
+async def test_a_fix_takes_a_heic_photo_checked_like_an_entrys_and_refuses_a_forged_one(world):
+    """The fix's evidence goes through the entries' photo worker: HEIC (an iPhone's default) with
+    its thumbnail; a forged file refuses the fix and leaves the hazard open."""
+    from backend.safety.tables import SafetyPhoto
+    from tests.safety.images import heic
+
+    code = await world.home()
+    home = await home_row(code)
+    scope = director_scope(home)
+    entry, _ = await services.record_entry(scope, code, await entry_in(code, fail={"hydrants": "遮挡"}))
+    hazard = entry.hazards[0]
+    with pytest.raises(Invalid) as refused:
+        await services.record_fix(scope, hazard.id, FixIn(note="已清理"), [b"\x00\x00\x00\x18ftypheic" + b"x" * 64])
+    assert "photos" in refused.value.errors
+    assert (await SafetyHazard.select().where(SafetyHazard.id == hazard.id).first())["status"] == "open"
+    done = await services.record_fix(scope, hazard.id, FixIn(note="已清理"), [heic()])
+    assert done.hazard.status == "closed" and len(done.photos) == 1
+    row = await SafetyPhoto.select().where(SafetyPhoto.hazard == hazard.id).first()
+    assert row["content_type"] == "image/heic"
+    path, content_type = await services.photo_file(scope, code, row["id"], thumb=True)
+    assert path.is_file() and content_type == "image/jpeg"

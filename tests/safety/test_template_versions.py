@@ -287,3 +287,46 @@ async def test_a_version_made_later_does_not_change_yesterday_s_late_mark(world,
     await services.new_template_version(system, county, "fire_patrol", _edit(await _default(), title="新巡查"))
     shown = await services.get_entry(director_scope(home), code, entry.id)
     assert shown.late and shown.title != "新巡查" and shown.period == entry.period
+
+
+async def test_a_correction_answers_the_version_the_corrected_entry_was_recorded_with(world, system, signed_in):
+    """A new county version removes an item and adds one; correcting an entry of version 1 shows
+    and takes version 1's items (the page and the service), a new entry takes the new version."""
+    county = await world.county()
+    code = await world.home(county)
+    home = await home_row(code)
+    scope = director_scope(home)
+    first, _ = await services.record_entry(scope, code, await entry_in(code, fail={"control_room": "无人值班"}))
+    default = await _default()
+    items = [item for item in json.loads(default["items"]) if item["key"] != "control_room"]
+    items.append({"key": "ebike_charging", "label": "无室内电动车充电", "major": True, "photo_on_fail": True})
+    await services.new_template_version(system, county, "fire_patrol", _edit(default, items=items))
+    old_items = [item["key"] for item in json.loads(default["items"])]
+    assert [item.key for item in (await services.entry_template(scope, code, first.id)).items] == old_items
+    client, _user = await signed_in("director", home=code)
+    form = await client.get(f"/homes/{code}/safety/new/fire_patrol?corrects={first.id}")
+    assert 'id="item-control_room"' in form.text and 'id="item-ebike_charging"' not in form.text
+    fix = await entry_in(code, corrects=first.id, correction_reason="已有人值班")  # answers the new version's items
+    with pytest.raises(Invalid) as refused:
+        await services.record_entry(scope, code, fix)
+    assert "items.control_room" in refused.value.errors
+    import uuid
+
+    from backend.safety.schemas import AnswerIn, EntryIn
+
+    answers = [AnswerIn(key=key, result="pass") for key in old_items]
+    corrected, _ = await services.record_entry(
+        scope,
+        code,
+        EntryIn(
+            client_id=uuid.uuid4().hex,
+            routine="fire_patrol",
+            performed_at=first.performed_at,
+            items=answers,
+            corrects=first.id,
+            correction_reason="已有人值班",
+        ),
+    )
+    assert corrected.template_version == first.template_version == 1
+    newer, _ = await services.record_entry(scope, code, await entry_in(code))
+    assert newer.template_version == 2

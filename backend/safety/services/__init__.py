@@ -13,6 +13,7 @@ from backend.safety.services._entries import (
     Upload,
     details_of,
     entries_out,
+    entry_template,
     get_entry,
     list_entries,
     record_entry,
@@ -105,7 +106,6 @@ __all__ = [
     # hazards
     "COUNTY_SORTS",
     "MAX_PHOTOS",
-    "MAX_PHOTO_BYTES",
     "check_county_sort",
     "check_filter",
     "county_hazard_counts",
@@ -135,6 +135,7 @@ __all__ = [
     "details_of",
     "entries_out",
     "get_entry",
+    "entry_template",
     "hazard_out",
     "home_for",
     "list_templates",

@@ -19,7 +19,7 @@ from backend.core.i18n import _
 from backend.core.ledger import Change, append_audit, append_rows, canonical, reserve
 from backend.core.security import Scope
 from backend.safety import rules
-from backend.safety.schemas import AnswerOut, EntryIn, EntryOut, HazardOut
+from backend.safety.schemas import AnswerOut, EntryIn, EntryOut, HazardOut, TemplateOut
 from backend.safety.services._common import clocks_for, home_for, zone
 from backend.safety.services._details import HANDLERS
 from backend.safety.services._hazards import hazard_out, hazards_of_entries, open_entry_hazards
@@ -32,7 +32,7 @@ from backend.safety.services._photos import (
     staged,
     writing,
 )
-from backend.safety.services._templates import items_of, template_rows, templates_in_force
+from backend.safety.services._templates import items_of, template_out, template_rows, templates_in_force
 from backend.safety.tables import SAFETY_LEDGER, SafetyEntry, SafetyPhoto
 
 
@@ -89,6 +89,14 @@ async def _check_correction(home: dict[str, Any], data: EntryIn) -> dict[str, st
 async def _validate(home: dict[str, Any], data: EntryIn, performed_at: datetime, now: datetime) -> _Checked:
     """Every check of an entry before anything is written; Invalid names each refused field."""
     template = (await templates_in_force([home["county_id"]]))[home["county_id"]].get(data.routine)
+    if data.corrects is not None:  # a correction answers the version the corrected entry was recorded with
+        corrected = (
+            await SafetyEntry.select(SafetyEntry.template, SafetyEntry.routine)
+            .where((SafetyEntry.id == data.corrects) & (SafetyEntry.home == home["id"]))
+            .first()
+        )
+        if corrected is not None and corrected["routine"] == data.routine:
+            template = (await template_rows([corrected["template"]]))[corrected["template"]]
     if template is None:
         raise Invalid({"routine": _("There is no checklist {routine}.").format(routine=data.routine)})
     answers, errors = _check_items(items_of(template), data.items)
@@ -376,3 +384,16 @@ def details_of(row: dict[str, Any]) -> Any:
 
 
 __all__ = ["HazardOut", "Upload", "entries_out", "get_entry", "list_entries", "record_entry", "record_entry_with_photos"]
+
+
+async def entry_template(scope: Scope, home_code: str, entry_id: int) -> TemplateOut:
+    """The checklist version an entry of the home was recorded with (a correction answers it)."""
+    home = await home_for(scope, home_code, "view_safety")
+    row = (
+        await SafetyEntry.select(SafetyEntry.template)
+        .where((SafetyEntry.id == entry_id) & (SafetyEntry.home == home["id"]))
+        .first()
+    )
+    if row is None:
+        raise NotFound(_("No such entry."))
+    return template_out((await template_rows([row["template"]]))[row["template"]])

@@ -26,8 +26,9 @@ from backend.safety import rules
 from backend.safety.hazard_schemas import FixIn, HazardDetailOut, ManualHazardIn, PlanIn, RejectIn, VerifyIn
 from backend.safety.services._common import home_for
 from backend.safety.services._hazard_board import detail_out, hazard_in_scope, hazard_photos
-from backend.safety.services._hazard_photos import check_photos, photo_rows, remove_files, store_files
+from backend.safety.services._hazard_photos import check_photos, photo_rows
 from backend.safety.services._hazards import deadline_days
+from backend.safety.services._photos import staged
 from backend.safety.tables import SafetyHazard, SafetyPhoto
 
 _STATE_WORDS = {
@@ -149,7 +150,7 @@ async def record_fix(
     if not note:
         errors["note"] = _("Say what was done to rectify the hazard.")
     try:
-        checked = check_photos(photos or [])
+        checked = await check_photos(photos or [])
     except Invalid as invalid:
         errors.update(invalid.errors)
     if errors:
@@ -164,28 +165,29 @@ async def record_fix(
     }
     if not major:
         values[SafetyHazard.closed_on] = dates.local(now).date()
-    created = []
-    try:
-        async with transaction():
-            await _move(row["id"], "open", values)
-            if checked:
-                await SafetyPhoto.insert(*(SafetyPhoto(**item) for item in photo_rows(row["id"], checked, now, scope.username)))
-            await _audit(
-                scope,
-                "safety.hazard_fixed",
-                row["id"],
-                {"status": "open"},
-                {
-                    "home": home["code"],
-                    "status": values[SafetyHazard.status],
-                    "fix_note": note,
-                    "photos": [photo.sha256 for photo in checked],
-                },
-            )
-            created = store_files(checked)  # last: a failure before it leaves no file behind
-    except BaseException:
-        remove_files(created)
-        raise
+    async with staged(checked) as stage:  # the files move into place once the rows are committed
+        try:
+            async with transaction():
+                await _move(row["id"], "open", values)
+                if checked:
+                    await SafetyPhoto.insert(
+                        *(SafetyPhoto(**item) for item in photo_rows(row["id"], checked, now, scope.username))
+                    )
+                await _audit(
+                    scope,
+                    "safety.hazard_fixed",
+                    row["id"],
+                    {"status": "open"},
+                    {
+                        "home": home["code"],
+                        "status": values[SafetyHazard.status],
+                        "fix_note": note,
+                        "photos": [photo.sha256 for photo in checked],
+                    },
+                )
+        except BaseException:
+            stage.keep = False
+            raise
     return await _detail(row["id"], home["code"])
 
 

@@ -44,11 +44,14 @@ def _scope(request: Request):
     return request.scope["user"].scope
 
 
-async def _template(request: Request, code: str, routine: str) -> tuple[Any, Any]:
-    """The home and the template in force for ``routine`` (404: unknown, or a form of its own)."""
+async def _template(request: Request, code: str, routine: str, corrects: int | None = None) -> tuple[Any, Any]:
+    """The home and the template in force for ``routine`` (404: unknown, or a form of its own);
+    for a correction, the version the corrected entry was recorded with."""
     home = await registry.get_home(_scope(request), code)
     if routine in links.OWN_FORMS:
         raise NotFound(_("This checklist has a form of its own."))
+    if corrects is not None:
+        return home, await services.entry_template(_scope(request), code, corrects)
     template = next((t for t in await services.list_templates(_scope(request), code) if t.routine == routine), None)
     if template is None:
         raise NotFound(_("There is no checklist {routine}.").format(routine=routine))
@@ -68,7 +71,7 @@ async def _form(
     status_code: int = 200,
     photos_lost: bool = False,
 ) -> Template:
-    home, template = await _template(request, code, routine)
+    home, template = await _template(request, code, routine, _corrects_param(values.get("corrects")))
     corrected = None
     if values.get("corrects"):
         corrected = await services.get_entry(_scope(request), code, int(values["corrects"]))
@@ -145,8 +148,8 @@ async def _read(form: Any, template: Any) -> tuple[dict[str, str], dict[str, str
 )
 async def record_entry(request: Request, code: FromPath[str], routine: FromPath[str]) -> Template | Redirect:
     scope = _scope(request)
-    _home, template = await _template(request, code, routine)
     form = await request.form()
+    _home, template = await _template(request, code, routine, _corrects_param(form.get("corrects")))
     values, errors, answers, uploads = await _read(form, template)
     try:
         client_id = CLIENT_ID(values.get("client_id", ""))
