@@ -125,7 +125,7 @@ def value_text(key: str, value: Any, names: Names, entity: str = "") -> str:
         return names.of(key, value)
     if key in ("id_digests", "id_digest") and isinstance(value, str):
         return value[:12] + "…"
-    if key in ("residents", "record", "death_record") and isinstance(value, int):
+    if key in ("residents", "record", "death_record", "entry", "corrects") and isinstance(value, int):
         return f"#{value}"
     if isinstance(value, int | float):
         return formatting.number(value)

@@ -109,3 +109,17 @@ async def test_the_roster_decides_who_is_on_duty(world):
     await roster(home["id"], dates.today(), [on_duty])
     _entry, created = await _record(code, home, [{"staff_id": on_duty, "fit": True}])
     assert created
+
+
+async def test_the_entry_page_shows_who_was_checked_and_why_one_was_sent_off_duty(world, signed_in):
+    code = await world.home()
+    home = await home_row(code)
+    li = await add_cook(home["id"], "李厨", future_day())
+    wang = await add_cook(home["id"], "王厨", dates.today() - timedelta(days=2))
+    entry, _ = await _record(code, home, [{"staff_id": li, "fit": True}, {"staff_id": wang, "fit": False}])
+    results = (await services.morning_results([entry.id]))[entry.id]
+    assert [(r["name"], r["fit"], r["symptom"]) for r in results] == [("李厨", True, ""), ("王厨", False, "health_certificate")]
+    client, _user = await signed_in("director", home=code)
+    page = await client.get(f"/homes/{code}/safety/entries/{entry.id}")
+    section = page.text[page.text.index('id="morning-checks"') :]
+    assert "李厨" in section and "合格上岗" in section and "王厨" in section and "健康证过期或未登记" in section

@@ -77,7 +77,7 @@ from backend.safety.services._licence import (
     open_licence_hazards,
     record_licence,
 )
-from backend.safety.services._morning import morning_people
+from backend.safety.services._morning import morning_people, morning_results
 from backend.safety.services._outbreak import (
     OutbreakIn,
     OutbreakOut,
@@ -178,6 +178,7 @@ __all__ = [
     "licence_status",
     "list_samples",
     "morning_people",
+    "morning_results",
     "open_licence_hazards",
     "record_licence",
     "report_outbreak",

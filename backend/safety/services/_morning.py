@@ -135,3 +135,22 @@ async def morning_people(home: dict[str, Any], day: date) -> list[dict[str, Any]
     """The morning check's form: the kitchen staff on duty, each with ``cert_valid``."""
     people = await staffing.kitchen_staff_on_duty(home["id"], day)
     return [person | {"cert_valid": rules.certificate_valid(person["health_cert_expires"], day)} for person in people]
+
+
+async def morning_results(entry_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """entry id → the persons its morning check names: staff_no, name, fit, symptom (the reason
+    off duty), note; in staff-number order (one query)."""
+    if not entry_ids:
+        return {}
+    rows = await MorningCheck.select(
+        MorningCheck.entry,
+        MorningCheck.staff.staff_no.as_alias("staff_no"),
+        MorningCheck.staff.name.as_alias("name"),
+        MorningCheck.fit,
+        MorningCheck.symptom,
+        MorningCheck.note,
+    ).where(MorningCheck.entry.is_in(entry_ids))
+    out: dict[int, list[dict[str, Any]]] = {}
+    for row in sorted(rows, key=lambda row: row["staff_no"]):
+        out.setdefault(row["entry"], []).append({**row, "fit": bool(row["fit"])})
+    return out

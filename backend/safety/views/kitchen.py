@@ -13,7 +13,7 @@ from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from backend.core import dates
+from backend.core import dates, people
 from backend.core.errors import Invalid
 from backend.core.i18n import _
 from backend.core.permissions import allow
@@ -148,6 +148,9 @@ async def _licence_page(request: Request, code: str, status_code: int = 200, **c
         status_code=status_code,
         home=home,
         status=status,
+        names=await people.display_names(
+            licence.recorded_by for licence in [*status.history, *([status.current] if status.current else [])]
+        ),
         hazards_href=links.hazards_href(code),
         hazard_href=links.hazard_href(code, status.hazard_id) if status.hazard_id else "",
         **context,
@@ -178,7 +181,12 @@ async def record_licence(request: Request, code: FromPath[str]) -> Template | Re
         else:
             message = _("The canteen licence {number} is recorded.").format(number=saved.number)
             if saved.expired:
-                message += " " + _("It has expired: a major hazard is opened.")
+                status = await services.licence_status(scope, code)
+                message += " " + (
+                    _("It has expired: a major hazard is opened.")
+                    if status.hazard_id is not None
+                    else _("It has expired (the home has no canteen: no hazard is opened).")
+                )
             return redirect(links.licence_href(code), flash=message)
     return await _licence_page(request, code, status_code=400, values=values, errors=errors)
 
