@@ -9,7 +9,8 @@ left as it is."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -19,9 +20,9 @@ from backend.core.security import Scope
 from backend.registry import services as registry
 from backend.safety import rules
 from backend.safety.services._common import clocks_for, zone
-from backend.safety.services._hazards import deadline_days
+from backend.safety.services._hazards import open_entry_hazards
 from backend.safety.services._templates import items_of, templates_in_force
-from backend.safety.tables import SAFETY_LEDGER, FoodSample, SafetyEntry, SafetyHazard
+from backend.safety.tables import SAFETY_LEDGER, FoodSample, SafetyEntry
 
 
 @dataclass(frozen=True)
@@ -121,31 +122,10 @@ async def seed_demo_entries(scope: Scope, home_code: str, plan: list[DemoEntry])
             )
         }
         hazards = []
-        for client_id, entry, items in failures:
-            labels = {item["key"]: item for item in items}
-            opened_on = entry.recorded_at.astimezone(tz).date()
-            days_major, days_ordinary = await deadline_days(home["county_id"], opened_on)
-            for key, note in entry.fail.items():
-                major = bool(labels[key]["major"])
-                hazards.append(
-                    SafetyHazard(
-                        home=home["id"],
-                        source="entry",
-                        entry=ids[client_id],
-                        routine=entry.routine,
-                        item_key=key,
-                        title=labels[key]["label"],
-                        note=note,
-                        major=major,
-                        opened_on=opened_on,
-                        opened_at=entry.recorded_at,
-                        opened_by=entry.recorded_by,
-                        deadline=rules.hazard_deadline(opened_on, major, days_major, days_ordinary),
-                        status="open",
-                    )
-                )
-        if hazards:
-            await SafetyHazard.insert(*hazards)
+        for client_id, entry, items in failures:  # opened as record_entry opens them, when recorded
+            row = next(r for r in rows if r["client_id"] == client_id) | {"id": ids[client_id]}
+            recorder = replace(scope, user_id=None, username=entry.recorded_by)
+            hazards += await open_entry_hazards(recorder, home, row, items, json.loads(row["items"]), entry.recorded_at)
         samples = [
             FoodSample(
                 entry=ids[prefix + entry.key],
