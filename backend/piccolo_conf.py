@@ -16,5 +16,8 @@ APP_REGISTRY = AppRegistry(
         "backend.stipends.piccolo_app",
         "backend.staffing.piccolo_app",
         "backend.safety.piccolo_app",
+        "backend.inspections.piccolo_app",
+        "backend.notices.piccolo_app",
+        "backend.reports.piccolo_app",
     ]
 )

@@ -87,12 +87,12 @@ VIOLATIONS = [
     (
         "backend/registry/_probe.py",
         "from backend.residents import services",
-        "Layers: core, registry, accounts | residents, deaths | staffing, stipends | safety, then the glue",
+        "Layers: core, registry, accounts | residents, deaths | staffing, stipends | safety, inspections, reports | notices, then the glue",
     ),
     (
         "backend/accounts/_probe.py",
         "from backend.residents import services",
-        "Layers: core, registry, accounts | residents, deaths | staffing, stipends | safety, then the glue",
+        "Layers: core, registry, accounts | residents, deaths | staffing, stipends | safety, inspections, reports | notices, then the glue",
     ),
     (
         "backend/stipends/_probe.py",

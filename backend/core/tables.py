@@ -55,3 +55,18 @@ class CalendarDay(Table):
     day = Date(unique=True, index=True)
     kind = Varchar(length=10)
     name = Varchar(length=50, default="")
+
+
+class JobRun(Table, tablename="job_run"):
+    """One run of a scheduled job for one period (``UNIQUE(job, period)``): the scheduler's ledger
+    of what it has done, so a period is never run twice and, on start, every period missed while it
+    was down is run, oldest first (scheduler/runs.py). ``status``: ``running``, ``done``, ``failed``
+    (a failed period is tried again)."""
+
+    job = Varchar(length=64)
+    period = Varchar(length=32)
+    status = Varchar(length=12, default="running")
+    started_at = Timestamptz()
+    finished_at = Timestamptz(null=True, default=None)
+    attempts = Integer(default=1)
+    detail = Text(default="")

@@ -24,6 +24,8 @@ class Home(Table):
     address = Varchar(length=300, default="")
     has_fire_control_room = Boolean(default=False)
     created_at = Timestamptz()
+    # Issue 13: the day the home closed (None while open); its tasks after that day are cancelled.
+    closed_on = Date(null=True, default=None)
 
 
 class CountyParameter(Table):

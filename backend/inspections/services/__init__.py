@@ -1,0 +1,11 @@
+"""Inspection use cases (issue 13): the only code that reads or writes the inspection tables.
+
+Task generation reads the safety templates, the residents' duties, hazards and staff certificates
+through those domains' services; pages, the API, the command line and the scheduler call these.
+One private module per use case."""
+
+# isort: split
+# on-time rates (foundation)
+from backend.inspections.services._rates import GROUPS, Rate, on_time_rates
+
+__all__ = ["GROUPS", "Rate", "on_time_rates"]

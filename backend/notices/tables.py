@@ -1,0 +1,1 @@
+"""Notice tables (issue 13)."""

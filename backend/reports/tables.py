@@ -1,0 +1,1 @@
+"""Report tables (issue 13)."""
