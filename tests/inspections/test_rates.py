@@ -72,20 +72,30 @@ async def test_rates_group_sum_and_respect_scope_status_and_period_end(database,
     second_id, _ = await _ids(second)
     county_scope = Scope(user_id=None, username="i", role="inspector", county_id=county_id)
 
-    by_home = {r.home_id: r.counts for r in await on_time_rates(county_scope, months=("2026-03", "2026-03"), as_of=as_of, group_by=("home",))}
+    by_home = {
+        r.home_id: r.counts
+        for r in await on_time_rates(county_scope, months=("2026-03", "2026-03"), as_of=as_of, group_by=("home",))
+    }
     assert by_home == {first_id: rules.Counts(9, 7, 6), second_id: rules.Counts(1, 0, 0)}
 
     [whole] = await on_time_rates(county_scope, months=("2026-03", "2026-03"), as_of=as_of, group_by=())
     assert whole.counts == rules.Counts(10, 7, 6)
 
-    by_routine = await on_time_rates(county_scope, months=("2026-03", "2026-03"), as_of=as_of, group_by=("routine",), home_ids=[first_id])
-    assert {r.routine: r.counts for r in by_routine} == {"fire_patrol": rules.Counts(1, 1, 1), "night_patrol": rules.Counts(8, 6, 5)}
+    by_routine = await on_time_rates(
+        county_scope, months=("2026-03", "2026-03"), as_of=as_of, group_by=("routine",), home_ids=[first_id]
+    )
+    assert {r.routine: r.counts for r in by_routine} == {
+        "fire_patrol": rules.Counts(1, 1, 1),
+        "night_patrol": rules.Counts(8, 6, 5),
+    }
 
     home_scope = Scope(user_id=None, username="d", role="director", county_id=county_id, home_id=second_id)
     [own] = await on_time_rates(home_scope, months=("2026-03", "2026-03"), as_of=as_of, group_by=())
     assert own.counts == rules.Counts(1, 0, 0)
 
-    [later] = await on_time_rates(county_scope, months=("2026-03", "2026-03"), as_of=date(2026, 4, 1), group_by=(), home_ids=[first_id])
+    [later] = await on_time_rates(
+        county_scope, months=("2026-03", "2026-03"), as_of=date(2026, 4, 1), group_by=(), home_ids=[first_id]
+    )
     assert later.counts == rules.Counts(10, 7, 6)  # the 31st has ended: expected, not done
 
     [none] = await on_time_rates(county_scope, months=("2026-04", "2026-04"), as_of=as_of, group_by=())
