@@ -7,9 +7,13 @@
   a meal routine's day, 4 for a night of patrol slots, 1 otherwise); ``done`` and ``on_time`` count
   those done and done on time (domain rules §6b). A task whose period ended short of ``expected`` is
   ``overdue``; one for a closed home or a dead person is ``cancelled`` (never deleted).
+- ``inspection_visit``: an on-site inspection (现场检查) of a home by the county bureau (domain rules
+  §6: at least yearly by law, quarterly by default). It is what makes the county's
+  ``onsite_inspection`` task of the period done. Append-only: a correction is a new visit pointing
+  at the one it corrects.
 """
 
-from piccolo.columns import Date, ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns import Date, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -55,3 +59,23 @@ class Task(Table, tablename="task"):
     done_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz()
     updated_at = Timestamptz()
+
+
+class InspectionVisit(Table, tablename="inspection_visit"):
+    """An on-site inspection of a home by the county bureau (see the module docstring).
+
+    ``visited_on`` is the business day of the visit; ``recorded_at`` when it was entered (the
+    server's clock: a visit entered after its period's deadline is done but late, 补录).
+    ``inspector`` is the username of the one who recorded it; ``findings`` the summary in words;
+    ``hazards_opened`` how many hazards the visit opened (through the safety services)."""
+
+    home = ForeignKey(references=Home, on_delete=OnDelete.restrict, index=True)
+    county = ForeignKey(references=County, on_delete=OnDelete.restrict, index=True)
+    visited_on = Date()
+    recorded_at = Timestamptz()
+    inspector = Varchar(length=150)
+    inspector_id = Integer(null=True, default=None)
+    findings = Text(default="")
+    hazards_opened = Integer(default=0)
+    corrects = Integer(null=True, default=None)
+    reason = Text(default="")
