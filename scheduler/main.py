@@ -1,9 +1,13 @@
-"""``tekun scheduler``: one APScheduler process per deployment, guarded by a database lock.
+"""``tekun scheduler``: one APScheduler process per deployment (docs/architecture.md, "Scheduler").
 
-A second instance finds the lock held (heartbeat younger than STALE_AFTER) and refuses to start
-with exit code 2. Jobs are defined in code (scheduler/jobs.py) with a generous misfire grace time.
+Start-up: take the single-instance guard (scheduler/guard.py; a second scheduler exits with code
+2 and says who holds it), start the heartbeat, run every period each job missed while the
+scheduler was down (scheduler/runs.py ``catch_up``, oldest first), then add the cron triggers
+(scheduler/jobs.py ``JOBS``, in TEKUN_TIMEZONE, misfire grace MISFIRE_GRACE_SECONDS, coalesced,
+one instance at a time). Every cron fire goes through the same claim in ``job_run``.
 
-SIGTERM and SIGINT stop it cleanly (the lock is released). Started by ``tekun demo`` it is given
+SIGTERM and SIGINT stop it cleanly (exit 0, the lock released; a period cut short is run again
+on the next start). A lost lease stops it with exit code 3. Started by ``tekun demo`` it is given
 ``--parent-pid`` and stops when that process dies, however it dies: on Linux the kernel sends it
 SIGTERM (``prctl(PR_SET_PDEATHSIG)``), and everywhere a watchdog checks every
 PARENT_POLL_SECONDS that its parent is still the process that started it.
@@ -17,25 +21,36 @@ import ctypes
 import logging
 import os
 import signal
-import socket
 import subprocess
 import sys
-import uuid
-from datetime import timedelta
+from collections.abc import Callable, Sequence
+from datetime import datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from backend.core import db, locks
+from backend.core import dates, db
 from backend.core.settings import get_settings
-from scheduler import jobs
+from scheduler import jobs, runs
+from scheduler.guard import HEARTBEAT_SECONDS, Lease, guard_for, holder_text
 
-HEARTBEAT_SECONDS = 20
-STALE_AFTER = timedelta(seconds=90)
-MISFIRE_GRACE_SECONDS = 3600
+MISFIRE_GRACE_SECONDS = 6 * 3600  # a fire late by up to six hours still runs (once: coalesced)
 PARENT_POLL_SECONDS = 1.0
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+HEARTBEAT_JOB = "keep_lock"
+EXIT_OK, EXIT_HELD, EXIT_LOST = 0, 2, 3
 
 log = logging.getLogger("tekun.scheduler")
+
+
+class QuietHeartbeat(logging.Filter):
+    """Drops APScheduler's INFO lines ("Running job", "executed successfully") about the
+    heartbeat, every 20 s; its warnings and errors, and every real job's lines, stay."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.WARNING:
+            return True
+        args = record.args if isinstance(record.args, tuple) else ()
+        return not (args and getattr(args[0], "id", None) == HEARTBEAT_JOB)
 
 
 def die_with_parent(parent_pid: int) -> bool:
@@ -63,37 +78,79 @@ async def watch_parent(parent_pid: int, stop: asyncio.Event) -> None:
             await asyncio.wait_for(stop.wait(), PARENT_POLL_SECONDS)
 
 
-async def main(parent_pid: int | None = None) -> int:
-    holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+def make_scheduler(timezone) -> AsyncIOScheduler:
+    return AsyncIOScheduler(
+        timezone=timezone,
+        job_defaults={"misfire_grace_time": MISFIRE_GRACE_SECONDS, "coalesce": True, "max_instances": 1},
+    )
+
+
+def add_cron_jobs(scheduler: AsyncIOScheduler, defined: Sequence[runs.Job], tick: Callable) -> None:
+    for job in defined:
+        scheduler.add_job(tick, "cron", args=[job], id=job.id, name=job.id, **job.cron)
+
+
+async def _until(stop: asyncio.Event, work: asyncio.Task) -> None:
+    """Wait for ``work`` unless ``stop`` comes first (then ``work`` is cancelled)."""
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({work, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    if not work.done():
+        work.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await work
+
+
+async def main(
+    parent_pid: int | None = None, clock: Callable[[], datetime] = dates.now_utc, defined: Sequence[runs.Job] | None = None
+) -> int:
+    settings = get_settings()
+    tz = settings.tz
+    defined = jobs.JOBS if defined is None else defined
+    holder = holder_text(clock(), tz)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     watchdog = asyncio.create_task(watch_parent(parent_pid, stop)) if parent_pid else None
+    guard = guard_for(settings)
     await db.start()
     try:
-        if not await locks.acquire(jobs.LOCK_NAME, holder, STALE_AFTER):
-            current = await locks.holder_of(jobs.LOCK_NAME)
-            print(
-                f"another scheduler is running ({current['holder']}, last heartbeat "
-                f"{current['heartbeat_at']:%Y-%m-%d %H:%M:%S} UTC); refusing to start",
-                file=sys.stderr,
-            )
-            return 2
-        scheduler = AsyncIOScheduler(
-            timezone=get_settings().timezone,
-            job_defaults={"misfire_grace_time": MISFIRE_GRACE_SECONDS, "coalesce": True, "max_instances": 1},
-        )
-        scheduler.add_job(jobs.keep_lock, "interval", seconds=HEARTBEAT_SECONDS, args=[holder, stop.set], id="keep_lock")
-        for job_id, function, hour, minute in jobs.DAILY_JOBS:
-            scheduler.add_job(function, "cron", hour=hour, minute=minute, id=job_id)
-        scheduler.start()
-        print(f"scheduler started ({holder}); jobs: {[job.id for job in scheduler.get_jobs()]}", file=sys.stderr)
-        await stop.wait()
-        scheduler.shutdown(wait=False)
-        await locks.release(jobs.LOCK_NAME, holder)
-        print("scheduler stopped", file=sys.stderr)
-        return 0
+        if not await guard.acquire(holder):
+            print(await guard.refusal(), file=sys.stderr)
+            return EXIT_HELD
+        lease = Lease(holder, stop.set)
+        scheduler = make_scheduler(tz)
+        try:
+            if guard.lease:
+                scheduler.add_job(lease.keep, "interval", seconds=HEARTBEAT_SECONDS, id=HEARTBEAT_JOB, name=HEARTBEAT_JOB)
+            scheduler.start()
+            print(f"scheduler started ({holder}); jobs: {[job.id for job in defined]}", file=sys.stderr)
+
+            async def catch_up() -> None:
+                try:
+                    outcomes = await runs.catch_up(defined, clock(), tz, holder, stop.is_set)
+                except Exception:  # the ledger unreachable: the cron fires try again
+                    log.exception("the catch-up failed")
+                    return
+                ran = [f"{o.job} {o.period} {o.status}" for o in outcomes if o.status != "busy"]
+                if ran:
+                    log.info("catch-up: %s periods run: %s", len(ran), ", ".join(ran))
+
+            async def tick(job: runs.Job) -> None:
+                await runs.run_due(job, clock(), tz, holder, stop.is_set)
+
+            await _until(stop, asyncio.create_task(catch_up()))
+            if not stop.is_set():
+                add_cron_jobs(scheduler, defined, tick)
+                # What fell due while the catch-up ran (its cron fire is already past): once more.
+                await _until(stop, asyncio.create_task(catch_up()))
+            await stop.wait()
+            scheduler.shutdown(wait=False)
+        finally:
+            await guard.release(holder)
+        print("scheduler stopped" + (" (lease lost)" if lease.lost else ""), file=sys.stderr)
+        return EXIT_LOST if lease.lost else EXIT_OK
     finally:
         if watchdog is not None:
             watchdog.cancel()
@@ -102,6 +159,7 @@ async def main(parent_pid: int | None = None) -> int:
 
 def run(parent_pid: int | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler.executors.default").addFilter(QuietHeartbeat())
     if parent_pid is not None and not die_with_parent(parent_pid):
         print(f"the process that started the scheduler ({parent_pid}) is gone; not starting", file=sys.stderr)
         return 0
