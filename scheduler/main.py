@@ -127,9 +127,9 @@ async def main(
             scheduler.start()
             print(f"scheduler started ({holder}); jobs: {[job.id for job in defined]}", file=sys.stderr)
 
-            async def catch_up() -> None:
+            async def catch_up(retry: bool = True) -> None:
                 try:
-                    outcomes = await runs.catch_up(defined, clock(), tz, holder, stop.is_set)
+                    outcomes = await runs.catch_up(defined, clock(), tz, holder, stop.is_set, retry=retry)
                 except Exception:  # the ledger unreachable: the cron fires try again
                     log.exception("the catch-up failed")
                     return
@@ -144,7 +144,7 @@ async def main(
             if not stop.is_set():
                 add_cron_jobs(scheduler, defined, tick)
                 # What fell due while the catch-up ran (its cron fire is already past): once more.
-                await _until(stop, asyncio.create_task(catch_up()))
+                await _until(stop, asyncio.create_task(catch_up(retry=False)))
             await stop.wait()
             scheduler.shutdown(wait=False)
         finally:

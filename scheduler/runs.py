@@ -201,10 +201,14 @@ async def run_period(job: Job, period: str, now: datetime, holder: str) -> Outco
     return Outcome(job.id, period, "done", claimed.attempts, detail)
 
 
-async def run_due(job: Job, now: datetime, tz: tzinfo, holder: str, stop: Callable[[], bool] | None = None) -> list[Outcome]:
+async def run_due(
+    job: Job, now: datetime, tz: tzinfo, holder: str, stop: Callable[[], bool] | None = None, *, retry: bool = True
+) -> list[Outcome]:
     """Run every period of ``job`` due as of ``now``, oldest first (the catch-up and each cron
-    fire). ``stop``: checked between periods; when true the rest waits for the next start."""
-    due = plan(job, now, tz, last_done=await last_done(job.id), retry=await retryable(job.id, now, job.stale_after))
+    fire). ``stop``: checked between periods; when true the rest waits for the next start.
+    ``retry``: also the failed and stale periods inside the catch-up window."""
+    again = await retryable(job.id, now, job.stale_after) if retry else []
+    due = plan(job, now, tz, last_done=await last_done(job.id), retry=again)
     if due.skipped:
         if job.catch_up == "latest":
             log.info(
@@ -233,13 +237,14 @@ async def run_due(job: Job, now: datetime, tz: tzinfo, holder: str, stop: Callab
 
 
 async def catch_up(
-    jobs: Sequence[Job], now: datetime, tz: tzinfo, holder: str, stop: Callable[[], bool] | None = None
+    jobs: Sequence[Job], now: datetime, tz: tzinfo, holder: str, stop: Callable[[], bool] | None = None, *, retry: bool = True
 ) -> list[Outcome]:
-    """On start: every job's missed periods, job by job in the order given, oldest first."""
+    """On start: every job's missed periods, job by job in the order given, oldest first (first
+    the runs an earlier scheduler process left ``running`` are marked failed, to be run again)."""
     await recover_interrupted(holder, now)
     outcomes = []
     for job in jobs:
         if stop is not None and stop():
             break
-        outcomes.extend(await run_due(job, now, tz, holder, stop))
+        outcomes.extend(await run_due(job, now, tz, holder, stop, retry=retry))
     return outcomes
