@@ -87,7 +87,10 @@ def guard_for(settings: Settings) -> FileGuard | LeaseGuard:
 class Lease:
     """The heartbeat of a lease (the ``keep_lock`` job). ``on_lost`` stops the process."""
 
-    def __init__(self, holder: str, on_lost: Callable[[], None], clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, holder: str, on_lost: Callable[[], None], clock: Callable[[], float] = time.monotonic, name: str = LOCK_NAME
+    ) -> None:
+        self.name = name
         self.holder = holder
         self.on_lost = on_lost
         self.clock = clock
@@ -96,7 +99,7 @@ class Lease:
 
     async def keep(self) -> None:
         try:
-            ok = await locks.heartbeat(LOCK_NAME, self.holder)
+            ok = await locks.heartbeat(self.name, self.holder)
         except Exception as exc:  # noqa: BLE001 (the database may come back before the lease is stale)
             silent = self.clock() - self.renewed
             if silent >= STALE_AFTER.total_seconds():

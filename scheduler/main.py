@@ -145,6 +145,7 @@ async def main(
                 add_cron_jobs(scheduler, defined, tick)
                 # What fell due while the catch-up ran (its cron fire is already past): once more.
                 await _until(stop, asyncio.create_task(catch_up(retry=False)))
+                log.info("catch-up finished; the cron triggers run from now on")
             await stop.wait()
             scheduler.shutdown(wait=False)
         finally:

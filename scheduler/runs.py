@@ -207,8 +207,10 @@ async def run_due(
     """Run every period of ``job`` due as of ``now``, oldest first (the catch-up and each cron
     fire). ``stop``: checked between periods; when true the rest waits for the next start.
     ``retry``: also the failed and stale periods inside the catch-up window."""
-    again = await retryable(job.id, now, job.stale_after) if retry else []
-    due = plan(job, now, tz, last_done=await last_done(job.id), retry=again)
+    again = await retryable(job.id, now, job.stale_after)
+    due = plan(job, now, tz, last_done=await last_done(job.id), retry=again if retry else ())
+    if not retry:
+        due = Plan(run=[key for key in due.run if key not in again], skipped=due.skipped)
     if due.skipped:
         if job.catch_up == "latest":
             log.info(

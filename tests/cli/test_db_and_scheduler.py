@@ -1,12 +1,9 @@
-"""Migrations from zero on a fresh database (of this leg's kind), and the single scheduler."""
+"""Migrations from zero on a fresh database (of this leg's kind)."""
 
-import asyncio
 import os
 import secrets
-import signal
 import subprocess
 import sys
-import time
 
 from backend.core import db
 from tests.cli.helpers import ROOT
@@ -50,49 +47,5 @@ async def test_db_upgrade_applies_every_migration_from_zero_and_is_safe_to_repea
         await db.drop_database(url)
 
 
-def test_a_second_scheduler_refuses_to_start():
-    env = os.environ.copy()
-    first = subprocess.Popen(
-        [sys.executable, "-m", "backend.cli", "scheduler"], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True
-    )
-    try:
-        line = ""
-        deadline = time.monotonic() + 30
-        while "scheduler started" not in line and time.monotonic() < deadline:
-            line = first.stderr.readline()
-        assert "scheduler started" in line
-        second = subprocess.run(
-            [sys.executable, "-m", "backend.cli", "scheduler"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
-        )
-        assert second.returncode == 2
-        assert "another scheduler is running" in second.stderr
-    finally:
-        first.send_signal(signal.SIGTERM)
-        first.wait(timeout=30)
-    assert first.returncode == 0
-    # Once the first has stopped, a new one may start (the lock was released).
-    again = subprocess.Popen(
-        [sys.executable, "-m", "backend.cli", "scheduler"], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True
-    )
-    try:
-        line = ""
-        deadline = time.monotonic() + 30
-        while "scheduler started" not in line and time.monotonic() < deadline:
-            line = again.stderr.readline()
-        assert "scheduler started" in line
-    finally:
-        again.send_signal(signal.SIGTERM)
-        again.wait(timeout=30)
-
-
-async def test_a_stale_lock_can_be_taken_over():
-    from datetime import timedelta
-
-    from backend.core import locks
-
-    assert await locks.acquire("test-lock", "crashed", timedelta(seconds=90))
-    assert not await locks.acquire("test-lock", "newcomer", timedelta(seconds=90))
-    await asyncio.sleep(0.05)
-    assert await locks.acquire("test-lock", "newcomer", timedelta(milliseconds=1))
-    assert not await locks.heartbeat("test-lock", "crashed")
-    assert await locks.heartbeat("test-lock", "newcomer")
+# The scheduler's process tests (a second one refused, a stale lease taken over, SIGTERM) are in
+# tests/scheduler/test_process.py, on a fresh database: its start-up now runs the jobs.

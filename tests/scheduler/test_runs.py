@@ -98,8 +98,14 @@ async def test_a_failed_period_is_retried_with_attempts_counted_and_the_rest_sti
     assert [(o.period, o.status, o.attempts) for o in outcomes] == [("2026-11-29", "done", 2)]
     assert (await rows_of(job.id))["2026-11-29"]["status"] == "done"
     assert recorder.periods.count("2026-11-29") == 2 and recorder.periods.count("2026-11-30") == 1
-    # Without retries (the second pass of the start-up) a failed period waits for the next tick.
-    assert await runs.run_due(job, at("2026-11-30T03:00"), SHANGHAI, HOLDER, retry=False) == []
+
+
+async def test_without_retries_the_second_pass_of_the_start_up_leaves_a_failed_period_for_the_next_tick():
+    job = Job(job_id("noretry"), "daily", {"hour": 0}, Recorder(fail={"2026-12-02"}))
+    now = at("2026-12-02T10:00")
+    assert [o.status for o in await runs.run_due(job, now, SHANGHAI, HOLDER)] == ["failed"]
+    assert await runs.run_due(job, now, SHANGHAI, HOLDER, retry=False) == []
+    assert [(o.status, o.attempts) for o in await runs.run_due(job, now, SHANGHAI, HOLDER)] == [("done", 2)]
 
 
 async def test_a_stale_running_period_is_run_again_a_fresh_one_is_left_alone():
