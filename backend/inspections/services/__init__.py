@@ -8,4 +8,20 @@ One private module per use case."""
 # on-time rates (foundation)
 from backend.inspections.services._rates import GROUPS, Rate, on_time_rates
 
-__all__ = ["GROUPS", "Rate", "on_time_rates"]
+# isort: split
+# task generation and lists (issue 13, point 2)
+from backend.inspections.schemas import GenerateResult, TaskOut
+from backend.inspections.services._generate import generate_tasks, refresh_tasks
+from backend.inspections.services._lists import list_tasks
+
+__all__ = [
+    "GROUPS",
+    "Rate",
+    "on_time_rates",
+    # task generation and lists
+    "GenerateResult",
+    "TaskOut",
+    "generate_tasks",
+    "list_tasks",
+    "refresh_tasks",
+]
