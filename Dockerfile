@@ -11,6 +11,9 @@
 # on start (there is no entrypoint script). It also creates /data/secret.key when
 # TEKUN_SECRET_KEY is not set, so web and scheduler never race to create it.
 # The HEALTHCHECK probes the web server; run the scheduler with --no-healthcheck.
+# `tekun scheduler` is the scheduler process (scheduler/main.py): exactly one per deployment (a
+# second exits with code 2), catching up on start what it missed while down; `docker stop`
+# (SIGTERM) stops it cleanly. With SQLite both containers share the /data volume on one host.
 # --- build: the wheel, from the repository (setup.py puts templates/ and the compiled catalogs in)
 FROM python:3.11-slim-bookworm AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
