@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import faulthandler
 import logging
 import os
 import signal
@@ -38,6 +39,7 @@ PARENT_POLL_SECONDS = 1.0
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 HEARTBEAT_JOB = "keep_lock"
 EXIT_OK, EXIT_HELD, EXIT_LOST = 0, 2, 3
+STOP_SECONDS = 10  # how long stopping waits for cancelled runs and the database pool
 
 log = logging.getLogger("tekun.scheduler")
 
@@ -101,6 +103,15 @@ async def _until(stop: asyncio.Event, work: asyncio.Task) -> None:
         await work
 
 
+async def _cancel(tasks: set[asyncio.Task]) -> None:
+    """Cancel the job runs still going (their periods stay ``running``: run again on the next
+    start) and wait for them a moment."""
+    for task in list(tasks):
+        task.cancel()
+    if tasks:
+        await asyncio.wait(list(tasks), timeout=STOP_SECONDS)
+
+
 async def main(
     parent_pid: int | None = None, clock: Callable[[], datetime] = dates.now_utc, defined: Sequence[runs.Job] | None = None
 ) -> int:
@@ -120,6 +131,7 @@ async def main(
             print(await guard.refusal(), file=sys.stderr)
             return EXIT_HELD
         lease = Lease(holder, stop.set)
+        running: set[asyncio.Task] = set()
         scheduler = make_scheduler(tz)
         try:
             if guard.lease:
@@ -138,7 +150,12 @@ async def main(
                     log.info("catch-up: %s periods run: %s", len(ran), ", ".join(ran))
 
             async def tick(job: runs.Job) -> None:
-                await runs.run_due(job, clock(), tz, holder, stop.is_set)
+                task = asyncio.current_task()
+                running.add(task)
+                try:
+                    await runs.run_due(job, clock(), tz, holder, stop.is_set)
+                finally:
+                    running.discard(task)
 
             await _until(stop, asyncio.create_task(catch_up()))
             if not stop.is_set():
@@ -147,7 +164,9 @@ async def main(
                 await _until(stop, asyncio.create_task(catch_up(retry=False)))
                 log.info("catch-up finished; the cron triggers run from now on")
             await stop.wait()
+            log.info("stopping")
             scheduler.shutdown(wait=False)
+            await _cancel(running)
         finally:
             await guard.release(holder)
         print("scheduler stopped" + (" (lease lost)" if lease.lost else ""), file=sys.stderr)
@@ -155,12 +174,16 @@ async def main(
     finally:
         if watchdog is not None:
             watchdog.cancel()
-        await db.stop()
+        try:
+            await asyncio.wait_for(db.stop(), STOP_SECONDS)
+        except TimeoutError:
+            log.warning("the database connections did not close within %s s; leaving them", STOP_SECONDS)
 
 
 def run(parent_pid: int | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("apscheduler.executors.default").addFilter(QuietHeartbeat())
+    faulthandler.register(signal.SIGUSR1)  # `kill -USR1 PID`: every thread's stack on stderr
     if parent_pid is not None and not die_with_parent(parent_pid):
         print(f"the process that started the scheduler ({parent_pid}) is gone; not starting", file=sys.stderr)
         return 0

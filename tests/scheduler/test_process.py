@@ -13,6 +13,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -75,7 +76,12 @@ class Scheduler:
 
     def stop(self) -> int:
         self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout=60)
+        try:
+            return self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.send_signal(signal.SIGUSR1)  # faulthandler: the threads' stacks into the log
+            time.sleep(2)
+            raise AssertionError(f"the scheduler did not stop on SIGTERM within 60 s: {self.text}") from None
 
     def end(self) -> None:
         if self.process.poll() is None:
@@ -85,14 +91,18 @@ class Scheduler:
 
 
 def refused(url: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "backend.cli", "scheduler"],
-        cwd=ROOT,
-        env={**os.environ, "TEKUN_DATABASE_URL": url},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    """A scheduler expected to refuse to start (it would otherwise run until the timeout)."""
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "backend.cli", "scheduler"],
+            cwd=ROOT,
+            env={**os.environ, "TEKUN_DATABASE_URL": url},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise AssertionError(f"the scheduler did not refuse to start: {exc.stderr}") from exc
 
 
 async def pg(url: str, sql: str, *args):
