@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
@@ -187,15 +188,16 @@ async def run_period(job: Job, period: str, now: datetime, holder: str) -> Outco
     claimed = await claim(job.id, period, now, holder, job.stale_after)
     if claimed is None:
         return Outcome(job.id, period, "busy")
+    started = time.monotonic()
     try:
         result = await job.function(period, now)
     except Exception as exc:  # noqa: BLE001 (recorded, retried on the next start or tick)
         detail = f"{type(exc).__name__}: {exc}"
         log.exception("job %s period %s failed (attempt %s)", job.id, period, claimed.attempts)
-        await finish(claimed, "failed", detail, now)
+        await finish(claimed, "failed", detail, now + timedelta(seconds=time.monotonic() - started))
         return Outcome(job.id, period, "failed", claimed.attempts, detail)
     detail = "" if result is None else str(result)
-    if not await finish(claimed, "done", detail, now):
+    if not await finish(claimed, "done", detail, now + timedelta(seconds=time.monotonic() - started)):
         log.warning("job %s period %s finished after its run was taken over as stale", job.id, period)
     log.info("job %s period %s done (attempt %s) %s", job.id, period, claimed.attempts, detail)
     return Outcome(job.id, period, "done", claimed.attempts, detail)
@@ -248,5 +250,8 @@ async def catch_up(
     for job in jobs:
         if stop is not None and stop():
             break
-        outcomes.extend(await run_due(job, now, tz, holder, stop, retry=retry))
+        try:
+            outcomes.extend(await run_due(job, now, tz, holder, stop, retry=retry))
+        except Exception:  # e.g. a ledger row of another kind: this job waits, the others run
+            log.exception("job %s: its catch-up could not be planned", job.id)
     return outcomes

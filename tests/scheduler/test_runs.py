@@ -173,3 +173,14 @@ async def test_stop_between_periods_leaves_the_rest_for_the_next_start():
     assert [o.period for o in outcomes] == ["2026-11-26", "2026-11-27"]
     outcomes = await runs.run_due(job, at("2026-11-30T01:00"), SHANGHAI, HOLDER)
     assert [o.period for o in outcomes] == ["2026-11-28", "2026-11-29", "2026-11-30"]
+
+
+async def test_a_job_whose_ledger_cannot_be_planned_does_not_hold_up_the_others(caplog):
+    broken = Job(job_id("kind_changed"), "monthly", {"day": 1}, Recorder())
+    await runs.claim(broken.id, "2026-12-01", at("2026-12-01T01:00"), HOLDER)  # a daily key
+    await JobRun.update({JobRun.status: "done"}).where(JobRun.job == broken.id)
+    fine = Job(job_id("fine"), "daily", {"hour": 0}, Recorder())
+    with caplog.at_level(logging.ERROR, logger="tekun.scheduler"):
+        outcomes = await runs.catch_up([broken, fine], at("2026-12-02T10:00"), SHANGHAI, HOLDER)
+    assert [(o.job, o.period) for o in outcomes] == [(fine.id, "2026-12-02")]
+    assert f"job {broken.id}: its catch-up could not be planned" in caplog.text
