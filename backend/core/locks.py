@@ -5,8 +5,9 @@ beside the database file (SQLite).
 ``UPDATE … RETURNING`` (free, stale, or already ours), renewed by ``heartbeat``; a lease whose
 heartbeat is older than ``stale_after`` may be taken over, so a crashed process does not block
 its replacement. A holder whose ``heartbeat`` finds the row taken over must stop. Nothing
-CockroachDB lacks (no advisory locks, no session state). The holders' clocks are compared, so
-the hosts must keep time (NTP); the staleness limit (90 s for the scheduler) leaves margin.
+CockroachDB lacks (no advisory locks, no session state). On PostgreSQL and CockroachDB the
+lease's times are the database's clock (``CURRENT_TIMESTAMP``), so the schedulers' hosts need not
+agree on the time; on SQLite (one host) this process's clock.
 
 **File lock** (``FileLock``): ``fcntl.flock`` non-blocking on ``<database file>.scheduler.lock``,
 which holds the holder's text for the refusal message. The kernel releases it when the process
@@ -21,39 +22,53 @@ import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from backend.core import db
 from backend.core.dates import now_utc
-from backend.core.db import transaction
 from backend.core.tables import ProcessLock
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
+def _clock() -> tuple[str, list]:
+    """The SQL of "now" for the lease and its arguments: the database's clock on PostgreSQL and
+    CockroachDB (every host's scheduler compares the same clock), this process's on SQLite (one
+    host)."""
+    if db.is_sqlite():
+        return "{}", [now_utc()]
+    return "CURRENT_TIMESTAMP", []
+
+
 async def acquire(name: str, holder: str, stale_after: timedelta) -> bool:
     """Take the lease if free, stale, or already ours; False when another live process holds it."""
-    now = now_utc()
-    async with transaction():
+    now_sql, now_args = _clock()
+    if db.is_sqlite():
+        stale_sql, stale_args = "{}", [now_args[0] - stale_after]
+    else:
+        stale_sql, stale_args = "CURRENT_TIMESTAMP - CAST({} AS INTERVAL)", [stale_after]
+    async with db.transaction():
         await ProcessLock.raw(
             "INSERT INTO process_lock (name, holder, heartbeat_at) VALUES ({}, '', {}) ON CONFLICT (name) DO NOTHING",
             name,
             EPOCH,
         )
         taken = await ProcessLock.raw(
-            "UPDATE process_lock SET holder = {}, heartbeat_at = {} "
-            "WHERE name = {} AND (holder = {} OR holder = '' OR heartbeat_at < {}) RETURNING id",
+            f"UPDATE process_lock SET holder = {{}}, heartbeat_at = {now_sql} "
+            f"WHERE name = {{}} AND (holder = {{}} OR holder = '' OR heartbeat_at < {stale_sql}) RETURNING id",
             holder,
-            now,
+            *now_args,
             name,
             holder,
-            now - stale_after,
+            *stale_args,
         )
     return bool(taken)
 
 
 async def heartbeat(name: str, holder: str) -> bool:
     """Renew our lease; False if it was taken over (we must stop)."""
+    now_sql, now_args = _clock()
     rows = await ProcessLock.raw(
-        "UPDATE process_lock SET heartbeat_at = {} WHERE name = {} AND holder = {} RETURNING id",
-        now_utc(),
+        f"UPDATE process_lock SET heartbeat_at = {now_sql} WHERE name = {{}} AND holder = {{}} RETURNING id",
+        *now_args,
         name,
         holder,
     )
