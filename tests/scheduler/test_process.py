@@ -164,6 +164,25 @@ async def test_the_real_scheduler_catches_up_on_start_and_stops_on_sigterm_relea
         first.end()
 
 
+async def test_sigterm_during_the_catch_up_stops_it_and_the_next_start_finishes_what_was_cut_short(fresh, tmp_path):
+    early = Scheduler(fresh, tmp_path, "early")
+    try:
+        early.wait_started()
+        assert early.stop() == 0, early.text  # at once: the catch-up may still be running
+        assert await lock_is_free(fresh)
+    finally:
+        early.end()
+    after = Scheduler(fresh, tmp_path, "after")
+    try:
+        after.wait_started()
+        assert wait_for(lambda: "catch-up finished" in after.text, 120), after.text
+        ran = await job_runs(fresh)
+        assert set(ran) == set(JOB_IDS) and all("running" not in statuses for statuses in ran.values()), ran
+        assert after.stop() == 0
+    finally:
+        after.end()
+
+
 async def test_a_second_scheduler_exits_2_saying_who_holds_the_lock_while_the_first_runs(fresh, tmp_path):
     first = Scheduler(fresh, tmp_path, "first")
     try:
