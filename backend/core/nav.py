@@ -52,7 +52,7 @@ def nav_for(user) -> list[tuple[str, str]]:
     if county and can(role, "view_compliance"):  # inspections (issue 13): the county's on-time rates
         items.append((f"/counties/{county}/compliance", _("Compliance")))
     if can(role, "view_province"):  # inspections (issue 13): the counties side by side
-        items.append(("/province", _("Province")))
+        items.append(("/province", _("Province view")))
     if can(role, "manage_templates"):
         items.append(("/safety/templates", _("Checklists")))
     if county and can(role, "view_counties"):

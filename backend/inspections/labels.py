@@ -15,7 +15,7 @@ ROUTINE_LABELS = {
     "onsite_inspection": N_("On-site inspection"),  # 现场检查
 }
 STATUS_LABELS = {
-    "open": N_("Open"),  # 待完成
+    "open": N_("Not yet done"),  # 待完成
     "done": N_("Done"),  # 已完成
     "overdue": N_("Overdue"),  # 已逾期
     "cancelled": N_("Cancelled"),  # 已取消
