@@ -88,3 +88,13 @@ async def test_the_province_view_puts_counties_side_by_side(w, signed_in):
     assert 'href="/province"' in html  # in the administrator's navigation
     inspector, _user = await signed_in("inspector", county=w.county_x)
     assert (await inspector.get("/province")).status_code == 403
+
+
+async def test_the_directors_todo_lists_overdue_and_todays_tasks(w, signed_in):
+    from backend.core.i18n import gettext as zh
+
+    client, _user = await signed_in("director", home=w.home_a)
+    html = (await client.get("/")).text
+    assert zh("Overdue tasks: {n}").format(n=1) in html
+    assert zh("Tasks due today: {n}").format(n=1) in html
+    assert f"/homes/{w.home_a}/tasks" in html
