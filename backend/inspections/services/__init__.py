@@ -8,7 +8,23 @@ One private module per use case."""
 # on-time rates (foundation)
 from backend.inspections.services._rates import GROUPS, Rate, on_time_rates
 
-__all__ = ["GROUPS", "Rate", "on_time_rates"]
+# isort: split
+# task generation and lists (issue 13, point 2)
+from backend.inspections.schemas import GenerateResult, TaskOut
+from backend.inspections.services._generate import generate_tasks, refresh_tasks
+from backend.inspections.services._lists import list_tasks
+
+__all__ = [
+    "GROUPS",
+    "Rate",
+    "on_time_rates",
+    # task generation and lists
+    "GenerateResult",
+    "TaskOut",
+    "generate_tasks",
+    "list_tasks",
+    "refresh_tasks",
+]
 
 # isort: split
 # pages, API, the province view and on-site inspections (issue 13 points 3 and 6)
