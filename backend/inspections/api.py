@@ -117,7 +117,7 @@ async def record_visit(actor: NamedDependency[Scope], code: FromPath[str], data:
     "/api/v1/counties/{code:str}/inspection-plan",
     opt=allow("view_compliance"),
     tags=TAGS,
-    summary="The county's on-site inspection plan: each home's last visit and this quarter's status (done, due, overdue)",
+    summary="The county's on-site inspection plan: each home's last visit and its status in the plan's period now (done, due, overdue)",
     responses=API_ERRORS,
 )
 async def county_inspection_plan(actor: NamedDependency[Scope], code: FromPath[str]) -> list[PlanRowOut]:

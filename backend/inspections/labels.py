@@ -20,6 +20,12 @@ STATUS_LABELS = {
     "overdue": N_("Overdue"),  # 已逾期
     "cancelled": N_("Cancelled"),  # 已取消
 }
+FREQUENCY_LABELS = {  # the county's on-site inspection plan (rules.plan_frequency)
+    "monthly": N_("Monthly"),  # 每月
+    "quarterly": N_("Quarterly"),  # 每季度
+    "half_yearly": N_("Every six months"),  # 每半年
+    "yearly": N_("Yearly"),  # 每年
+}
 PLAN_LABELS = {
     "done": N_("Visited this period"),  # 本期已检查
     "due": N_("Due this period"),  # 本期待检查

@@ -3,11 +3,11 @@ domain rules §6): pure functions, no clock, no database ("today" comes in as an
 
 - a month range asked for (``from``/``to`` ``YYYY-MM``) is checked here, its refusals naming the
   parameter;
-- the on-site inspection plan is quarterly by default (domain rules §6: at least yearly by law,
-  quarterly by default [default]); a home's plan status for the quarter containing ``today`` is
-  ``done`` when a visit lies in it, else ``overdue`` when the previous quarter passed without one,
-  else ``due``;
-- a visit's day may not be in the future, nor before the previous quarter's start (a visit of
+- the on-site inspection plan's period comes from the county's ``inspections_per_year``
+  (``rules.plan_frequency``: quarterly by default; domain rules §6: at least yearly by law); a
+  home's plan status for the period containing ``today`` is ``done`` when a visit lies in it,
+  else ``overdue`` when the previous period passed without one, else ``due``;
+- a visit's day may not be in the future, nor before the previous plan period's start (a visit of
   long ago changes no plan period: the county records it when it happens) [default].
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from backend.core.i18n import _
 from backend.inspections import rules
@@ -57,39 +57,38 @@ def month_range(first: str | None, last: str | None, today: date) -> tuple[tuple
     return (first, last), {}
 
 
-def quarter_of(day: date) -> tuple[str, date, date]:
-    """The quarter containing ``day``: its key (``2026-Q4``), first and last day."""
-    quarter = (day.month - 1) // 3
-    start = date(day.year, quarter * 3 + 1, 1)
-    end_month = quarter * 3 + 3
-    end = date(day.year + (end_month // 12), end_month % 12 + 1, 1)
-    return f"{day.year}-Q{quarter + 1}", start, date.fromordinal(end.toordinal() - 1)
+def plan_period(frequency: str, day: date) -> tuple[str, date, date]:
+    """The plan's period containing ``day``: its key (``2026-Q4``), first and last day (the same
+    periods as the generator's ``onsite_inspection`` tasks: ``rules.plan_period``)."""
+    return rules.plan_period(frequency, day)
 
 
-def previous_quarter(day: date) -> tuple[str, date, date]:
-    _key, start, _end = quarter_of(day)
-    return quarter_of(date.fromordinal(start.toordinal() - 1))
+def previous_period(frequency: str, day: date) -> tuple[str, date, date]:
+    _key, start, _end = plan_period(frequency, day)
+    return plan_period(frequency, start - timedelta(days=1))
 
 
-def plan_status(visits: Iterable[date], today: date) -> str:
-    """``done`` / ``overdue`` / ``due`` of a home's quarterly plan on ``today`` (module docstring)."""
+def plan_status(visits: Iterable[date], today: date, frequency: str = rules.QUARTERLY) -> str:
+    """``done`` / ``overdue`` / ``due`` of a home's plan on ``today`` (module docstring)."""
     days = list(visits)
-    _key, start, end = quarter_of(today)
+    _key, start, end = plan_period(frequency, today)
     if any(start <= day <= end for day in days):
         return "done"
-    _key, before_start, before_end = previous_quarter(today)
+    _key, before_start, before_end = previous_period(frequency, today)
     if not any(before_start <= day <= before_end for day in days):
         return "overdue"
     return "due"
 
 
-def visit_day_problem(day: date, today: date) -> str | None:
+def visit_day_problem(day: date, today: date, frequency: str = rules.QUARTERLY) -> str | None:
     """Why a visit's day is refused (None when it is acceptable)."""
     if day > today:
         return _("The day of the visit cannot be in the future.")
-    _key, earliest, _end = previous_quarter(today)
+    _key, earliest, _end = previous_period(frequency, today)
     if day < earliest:
-        return _("The day of the visit cannot be before {day} (the previous quarter's start).").format(day=earliest.isoformat())
+        return _("The day of the visit cannot be before {day} (the start of the plan's previous period).").format(
+            day=earliest.isoformat()
+        )
     return None
 
 

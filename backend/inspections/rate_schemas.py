@@ -145,10 +145,10 @@ class VisitOut(msgspec.Struct, kw_only=True):
 
 
 class PlanRowOut(msgspec.Struct, kw_only=True):
-    """One home of the county's on-site inspection plan (default quarterly, domain rules §6)."""
+    """One home of the county's on-site inspection plan (its period from the county's inspections_per_year: quarterly by default, domain rules §6)."""
 
     home: str
     name: str
-    period: str  # the plan's period now (2026-Q4)
+    period: str  # the plan's period now (2026-Q4, 2026-H2, 2026, 2026-11)
     last_visit: date | None
     status: str  # done (visited this period), due, overdue (the previous period passed without a visit)

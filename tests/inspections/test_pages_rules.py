@@ -1,12 +1,12 @@
 """The pure rules of the inspection pages (backend/inspections/page_rules.py): month ranges and
-their refusals, quarters, the plan's status, a visit's day, the worst-first order."""
+their refusals, the plan's periods, the plan's status, a visit's day, the worst-first order."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from backend.inspections import page_rules, rules
-from backend.inspections.page_rules import month_range, plan_status, quarter_of, sort_rows, visit_day_problem
+from backend.inspections.page_rules import month_range, plan_period, plan_status, sort_rows, visit_day_problem
 
 TODAY = date(2026, 11, 15)
 
@@ -26,9 +26,9 @@ def test_months_between_crosses_years():
 
 
 def test_quarters():
-    assert quarter_of(date(2026, 11, 15)) == ("2026-Q4", date(2026, 10, 1), date(2026, 12, 31))
-    assert quarter_of(date(2026, 3, 31)) == ("2026-Q1", date(2026, 1, 1), date(2026, 3, 31))
-    assert page_rules.previous_quarter(date(2026, 1, 1)) == ("2025-Q4", date(2025, 10, 1), date(2025, 12, 31))
+    assert plan_period(rules.QUARTERLY, date(2026, 11, 15)) == ("2026-Q4", date(2026, 10, 1), date(2026, 12, 31))
+    assert plan_period(rules.QUARTERLY, date(2026, 3, 31)) == ("2026-Q1", date(2026, 1, 1), date(2026, 3, 31))
+    assert page_rules.previous_period(rules.QUARTERLY, date(2026, 1, 1)) == ("2025-Q4", date(2025, 10, 1), date(2025, 12, 31))
 
 
 def test_plan_status():
@@ -37,6 +37,10 @@ def test_plan_status():
     assert plan_status([date(2026, 6, 30)], TODAY) == "overdue"  # last quarter passed without one
     assert plan_status([], TODAY) == "overdue"
     assert plan_status([date(2026, 12, 31)], date(2026, 12, 31)) == "done"
+    # a county that inspects once a year: last year's visit leaves this year due, not overdue
+    assert plan_status([date(2025, 3, 1)], TODAY, "yearly") == "due"
+    assert plan_status([date(2024, 12, 31)], TODAY, "yearly") == "overdue"
+    assert plan_status([date(2026, 1, 2)], TODAY, "yearly") == "done"
 
 
 def test_visit_day():
@@ -44,6 +48,8 @@ def test_visit_day():
     assert visit_day_problem(date(2026, 11, 16), TODAY)
     assert visit_day_problem(date(2026, 7, 1), TODAY) is None  # the previous quarter's first day
     assert visit_day_problem(date(2026, 6, 30), TODAY)
+    assert visit_day_problem(date(2025, 1, 1), TODAY, "yearly") is None  # the previous year's first day
+    assert visit_day_problem(date(2024, 12, 31), TODAY, "yearly")
 
 
 def test_worst_first_and_no_rate_last():

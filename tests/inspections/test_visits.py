@@ -11,7 +11,7 @@ import pytest
 
 from backend.core import dates
 from backend.core.tables import AuditEntry
-from backend.inspections import page_rules
+from backend.inspections import page_rules, rules
 from backend.inspections.tables import InspectionVisit
 from tests.conftest import post_form
 
@@ -81,7 +81,7 @@ async def test_bad_days_are_refused_and_nothing_is_written(place, world, bearer,
     if day == "future":
         day = (today + timedelta(days=1)).isoformat()
     elif day == "too old":
-        day = (page_rules.previous_quarter(today)[1] - timedelta(days=1)).isoformat()
+        day = (page_rules.previous_period(rules.QUARTERLY, today)[1] - timedelta(days=1)).isoformat()
     count = await _visits()
     response = await client.post(
         f"/api/v1/homes/{home}/inspection-visits", json={"visited_on": day, "findings": "x"}, headers=headers
@@ -130,3 +130,19 @@ async def test_a_director_sees_visits_but_may_not_record_one(place, signed_in):
         client, f"/homes/{home}/inspections/new", {"visited_on": dates.today().isoformat(), "findings": "x"}
     )
     assert refused.status_code == 403
+
+
+async def test_a_visit_makes_the_periods_onsite_inspection_task_done(place, world, system):
+    from backend.inspections import services
+    from backend.inspections.rate_schemas import VisitIn
+    from backend.inspections.tables import Task
+
+    county, home, _other, _outside = place
+    await services.generate_tasks(dates.today())
+    inspector = await world.user("inspector", county=county)
+    home_row = await services.home_tasks(system, home)
+    onsite = [task for task in home_row if task.routine == "onsite_inspection" and task.period_start <= dates.today()]
+    assert onsite and onsite[-1].status == "open" and onsite[-1].label == "现场检查"
+    await services.record_inspection_visit(inspector.scope, home, VisitIn(visited_on=dates.today(), findings="正常"))
+    row = await Task.select(Task.status, Task.done, Task.on_time).where(Task.id == onsite[-1].id).first()
+    assert row == {"status": "done", "done": 1, "on_time": 1}

@@ -39,7 +39,7 @@ from backend.inspections.services._pages import (
 )
 from backend.inspections.services._pages_county import check_sort, county_rates
 from backend.inspections.services._province import CountySide, province_rates, province_sides
-from backend.inspections.services._visits import county_plan, list_visits, record_inspection_visit
+from backend.inspections.services._visits import county_plan, list_visits, plan_frequency, record_inspection_visit
 
 __all__ += [
     "CountySide",
@@ -53,6 +53,7 @@ __all__ += [
     "list_visits",
     "months_or_invalid",
     "overdue_counts",
+    "plan_frequency",
     "province_rates",
     "province_sides",
     "record_inspection_visit",

@@ -1,7 +1,7 @@
 """On-site inspections (现场检查, domain rules §6; issue 13): the county's inspector records a visit
 to a home of the county (one transaction, one audit record; a director may not), a correction is
 a new visit naming the one it corrects with a reason (the corrected one then no longer counts),
-and the county's plan says for each home its last visit and whether this quarter's visit is done,
+and the county's plan says for each home its last visit and whether the plan period's visit is done,
 due or overdue (page_rules.plan_status)."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from backend.core.i18n import _
 from backend.core.ledger import Change, append_audit
 from backend.core.permissions import require
 from backend.core.security import Scope
-from backend.inspections import page_rules
+from backend.inspections import page_rules, rules
 from backend.inspections.rate_schemas import PlanRowOut, VisitIn, VisitOut
 from backend.inspections.tables import InspectionVisit
 from backend.registry import services as registry
@@ -59,9 +59,15 @@ async def list_visits(scope: Scope, code: str) -> list[VisitOut]:
     return [_out(row, home["code"], home["county_code"], corrected) for row in rows]
 
 
-def _check(data: VisitIn, today: date) -> dict[str, str]:
+async def plan_frequency(county_id: int, day: date) -> str:
+    """The county's on-site inspection plan period in force on ``day`` (its ``inspections_per_year``)."""
+    parameters = await registry.parameters_in_force(county_id, day)
+    return rules.plan_frequency(parameters.inspections_per_year)
+
+
+def _check(data: VisitIn, today: date, frequency: str) -> dict[str, str]:
     errors: dict[str, str] = {}
-    if (problem := page_rules.visit_day_problem(data.visited_on, today)) is not None:
+    if (problem := page_rules.visit_day_problem(data.visited_on, today, frequency)) is not None:
         errors["visited_on"] = problem
     if not data.findings.strip():
         errors["findings"] = _("Say what the visit found (or that it found nothing wrong).")
@@ -89,7 +95,8 @@ async def record_inspection_visit(scope: Scope, home_code: str, data: VisitIn) -
     administrator's; a director may not). Outside the scope: NotFound."""
     require(scope, "record_inspection_visit", _("Only the county records on-site inspections."))
     home = await registry.find_home(scope, home_code)
-    if errors := _check(data, dates.today()):
+    today = dates.today()
+    if errors := _check(data, today, await plan_frequency(home["county_id"], today)):
         raise Invalid(errors)
     findings, reason = data.findings.strip(), data.reason.strip()
     async with transaction():
@@ -134,9 +141,10 @@ async def _refresh_tasks(home_id: int) -> None:
 
 async def county_plan(scope: Scope, county_code: str, today: date | None = None) -> list[PlanRowOut]:
     """Each home of the county (in scope; NotFound outside it) with its last visit and its plan
-    status this quarter; overdue first, then due, then done, by name."""
+    status in the plan's period now; overdue first, then due, then done, by name."""
     county = await registry.find_county(scope, county_code)
     today = today or dates.today()
+    frequency = await plan_frequency(county["id"], today)
     homes = await registry.list_homes(scope, county_code=county["code"])
     rows = await InspectionVisit.select(
         InspectionVisit.id, InspectionVisit.home, InspectionVisit.visited_on, InspectionVisit.corrects
@@ -147,7 +155,7 @@ async def county_plan(scope: Scope, county_code: str, today: date | None = None)
         if row["id"] not in corrected:
             days.setdefault(row["home"], []).append(row["visited_on"])
     ids = await registry.homes_by_code(home.code for home in homes)
-    period, _start, _end = page_rules.quarter_of(today)
+    period, _start, _end = page_rules.plan_period(frequency, today)
     plan = []
     for home in homes:
         visited = days.get(ids[home.code]["id"], [])
@@ -157,7 +165,7 @@ async def county_plan(scope: Scope, county_code: str, today: date | None = None)
                 name=home.name,
                 period=period,
                 last_visit=max(visited) if visited else None,
-                status=page_rules.plan_status(visited, today),
+                status=page_rules.plan_status(visited, today, frequency),
             )
         )
     order = {"overdue": 0, "due": 1, "done": 2}

@@ -16,7 +16,7 @@ from backend.core.panels import county_panel
 from backend.core.permissions import allow, can
 from backend.core.web import page
 from backend.inspections import page_rules, services
-from backend.inspections.labels import PLAN_LABELS, labels
+from backend.inspections.labels import FREQUENCY_LABELS, PLAN_LABELS, labels
 from backend.registry import services as registry
 
 First = Annotated[str | None, QueryParameter(name="from")]
@@ -53,9 +53,10 @@ async def compliance(
 @get("/counties/{code:str}/inspections", opt=allow("view_compliance"))
 async def inspection_plan(request: Request, code: FromPath[str]) -> Template:
     scope = request.scope["user"].scope
-    county = await registry.get_county(scope, code)
+    county = await registry.find_county(scope, code)
     plan = await services.county_plan(scope, code)
-    period, start, end = page_rules.quarter_of(dates.today())
+    frequency = await services.plan_frequency(county["id"], dates.today())
+    period, start, end = page_rules.plan_period(frequency, dates.today())
     return page(
         request,
         "inspections/plan.html",
@@ -64,6 +65,7 @@ async def inspection_plan(request: Request, code: FromPath[str]) -> Template:
         period=period,
         period_start=start,
         period_end=end,
+        frequency=labels(FREQUENCY_LABELS)[frequency],
         plan_labels=labels(PLAN_LABELS),
     )
 
