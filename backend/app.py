@@ -25,6 +25,8 @@ from backend.core.settings import get_settings
 from backend.core.web import EXCEPTION_HANDLERS, PUBLIC, STATIC_DIR, access_guard, template_engine
 from backend.deaths import api as deaths_api
 from backend.deaths import views as deaths_views
+from backend.inspections import api as inspections_api
+from backend.inspections import views as inspections_views
 from backend.registry import api as registry_api
 from backend.registry import views as registry_views
 from backend.residents import api as residents_api
@@ -121,6 +123,8 @@ def create_app() -> Litestar:
             *stipends_api.ROUTES,
             *staffing_api.ROUTES,
             *safety_api.ROUTES,
+            *inspections_views.ROUTES,
+            *inspections_api.ROUTES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], opt={"access": PUBLIC}, include_in_schema=False),
             create_static_files_router(
                 path=SWAGGER_STATIC,

@@ -106,7 +106,12 @@ _TEMPLATES = "a county's checklist versions (administrators only) name no person
 _SAFETY = "a home's safety ledger (entries, photos): home-scoped, walked by test_scope_routes' safety kinds"
 _HAZARD = "a hazard of a home (home scope: test_out_of_scope_records_are_not_found_on_every_route; tests/safety/test_hazards.py)"
 
+_VISIT = "an on-site inspection of a home names no person (home scope: test_out_of_scope_records_are_not_found_on_every_route; tests/inspections/test_visits.py)"
+
 NOT_WALKED: dict[tuple[str, str], str] = {
+    # inspections (issue 13): the county's on-site inspections
+    ("POST", "/homes/{code:str}/inspections/new"): _VISIT,
+    ("POST", "/api/v1/homes/{code:str}/inspection-visits"): _VISIT,
     ("POST", "/homes/{code:str}/safety/new/{routine:str}"): _SAFETY,
     ("POST", "/safety/templates/{county_code:str}/{routine:str}/edit"): _TEMPLATES,
     ("POST", "/api/v1/counties/{code:str}/safety-templates/{routine:str}"): _TEMPLATES,

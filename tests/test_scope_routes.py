@@ -298,6 +298,8 @@ API_BODIES = [
     (re.compile(r"/hazards/\d+/fix$"), {"note": "已整改"}),
     (re.compile(r"/hazards/\d+/reject$"), {"reason": "未整改到位"}),
     (re.compile(r"/homes/[^/]+/hazards$"), {"title": "楼道堆物"}),
+    # inspections (issue 13): an on-site inspection
+    (re.compile(r"/homes/[^/]+/inspection-visits$"), {"visited_on": "2024-03-01", "findings": "消防通道畅通"}),
 ]
 
 

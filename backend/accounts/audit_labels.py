@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from backend.accounts.audit_safety import SAFETY_ACTIONS, SAFETY_ENTITIES, SAFETY_FIELDS, SAFETY_VALUES
 from backend.accounts.audit_staffing import STAFFING_FIELDS, STAFFING_VALUES
+from backend.accounts.audit_visits import VISIT_ACTIONS, VISIT_ENTITIES, VISIT_FIELDS
 from backend.core.i18n import N_
 
 ACTIONS: dict[str, str] = {
@@ -95,6 +96,7 @@ ACTIONS: dict[str, str] = {
     "staffing.breach_confirmed": N_("Breach of the staff ratio confirmed"),
     "staffing.demo_loaded": N_("Demo staff loaded"),
     **SAFETY_ACTIONS,
+    **VISIT_ACTIONS,
 }
 
 ENTITIES: dict[str, str] = {
@@ -118,6 +120,7 @@ ENTITIES: dict[str, str] = {
     "roster_week": N_("Duty roster of a week"),
     "ratio_breach": N_("Breach of the staff ratio"),
     **SAFETY_ENTITIES,
+    **VISIT_ENTITIES,
 }
 
 # The kinds of import (the key of an ``import`` record, the source of stipend lines).
@@ -138,6 +141,7 @@ IMPORTS: dict[str, str] = {
 FIELDS: dict[str, str] = {
     **STAFFING_FIELDS,
     **SAFETY_FIELDS,
+    **VISIT_FIELDS,
     # users and tokens
     "role": N_("Role"),
     "home": N_("Home"),

@@ -22,6 +22,8 @@ def _own_items(user) -> list[tuple[str, str]]:
             items.append((f"/homes/{user.home_code}/safety", _("Safety ledger")))
         if can(role, "prepare_claims"):
             items.append((f"/homes/{user.home_code}/claims", _("Claims")))
+        if can(role, "view_tasks"):  # inspections (issue 13)
+            items.append((f"/homes/{user.home_code}/tasks", _("Tasks")))
         return items
     items = [("/homes", _("Homes"))]
     if can(role, "view_register"):
@@ -47,6 +49,10 @@ def nav_for(user) -> list[tuple[str, str]]:
         items.append((f"/counties/{county}/staffing" if county else "/staffing", _("Staffing")))
     if role != "director" and can(role, "view_safety"):  # an administrator chooses the county at /hazards
         items.append((f"/counties/{county}/hazards" if county else "/hazards", _("Hazards")))
+    if county and can(role, "view_compliance"):  # inspections (issue 13): the county's on-time rates
+        items.append((f"/counties/{county}/compliance", _("Compliance")))
+    if can(role, "view_province"):  # inspections (issue 13): the counties side by side
+        items.append(("/province", _("Province view")))
     if can(role, "manage_templates"):
         items.append(("/safety/templates", _("Checklists")))
     if county and can(role, "view_counties"):

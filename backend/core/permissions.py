@@ -81,6 +81,12 @@ MATRIX: dict[str, frozenset[str]] = {
     "report_outbreak": frozenset({DIRECTOR, ADMIN}),
     "acknowledge_outbreak": frozenset({INSPECTOR, ADMIN}),
     "manage_templates": frozenset({ADMIN}),  # a county's new checklist version
+    # inspections (issue 13): tasks and on-time rates, the county's compliance view and on-site
+    # inspections, the province view
+    "view_tasks": frozenset({DIRECTOR, INSPECTOR, ADMIN}),  # a home's tasks and on-time rates
+    "view_compliance": frozenset({INSPECTOR, ADMIN}),  # the county's rates per home, its inspection plan
+    "record_inspection_visit": frozenset({INSPECTOR, ADMIN}),  # an on-site inspection (现场检查): the county's act
+    "view_province": frozenset({ADMIN}),  # the counties side by side
     # accounts
     "view_audit": frozenset({ADMIN}),
     "manage_users": frozenset({ADMIN}),

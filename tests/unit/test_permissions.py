@@ -51,6 +51,11 @@ EXPECTED = {
     "report_outbreak": (1, 0, 0, 0, 1),
     "acknowledge_outbreak": (0, 1, 0, 0, 1),
     "manage_templates": (0, 0, 0, 0, 1),
+    # inspections (issue 13)
+    "view_tasks": (1, 1, 0, 0, 1),
+    "view_compliance": (0, 1, 0, 0, 1),
+    "record_inspection_visit": (0, 1, 0, 0, 1),
+    "view_province": (0, 0, 0, 0, 1),
     "view_audit": (0, 0, 0, 0, 1),
     "manage_users": (0, 0, 0, 0, 1),
     "use_imports": (0, 1, 1, 1, 1),

@@ -25,3 +25,37 @@ __all__ = [
     "list_tasks",
     "refresh_tasks",
 ]
+
+# isort: split
+# pages, API, the province view and on-site inspections (issue 13 points 3 and 6)
+from backend.inspections.services._pages import (
+    HomeTasksPage,
+    home_rates,
+    home_tasks,
+    home_tasks_page,
+    months_or_invalid,
+    overdue_counts,
+    routine_titles,
+)
+from backend.inspections.services._pages_county import check_sort, county_rates
+from backend.inspections.services._province import CountySide, province_rates, province_sides
+from backend.inspections.services._visits import county_plan, list_visits, plan_frequency, record_inspection_visit
+
+__all__ += [
+    "CountySide",
+    "HomeTasksPage",
+    "check_sort",
+    "county_plan",
+    "county_rates",
+    "home_rates",
+    "home_tasks",
+    "home_tasks_page",
+    "list_visits",
+    "months_or_invalid",
+    "overdue_counts",
+    "plan_frequency",
+    "province_rates",
+    "province_sides",
+    "record_inspection_visit",
+    "routine_titles",
+]

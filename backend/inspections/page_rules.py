@@ -1,0 +1,113 @@
+"""Rules of the inspection pages and the on-site inspection plan (issue 13 points 3 and 6;
+domain rules §6): pure functions, no clock, no database ("today" comes in as an argument).
+
+- a month range asked for (``from``/``to`` ``YYYY-MM``) is checked here, its refusals naming the
+  parameter;
+- the on-site inspection plan's period comes from the county's ``inspections_per_year``
+  (``rules.plan_frequency``: quarterly by default; domain rules §6: at least yearly by law); a
+  home's plan status for the period containing ``today`` is ``done`` when a visit lies in it,
+  else ``overdue`` when the previous period passed without one, else ``due``;
+- a visit's day may not be in the future, nor before the previous plan period's start (a visit of
+  long ago changes no plan period: the county records it when it happens) [default].
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from backend.core.i18n import _
+from backend.inspections import rules
+
+MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+MAX_MONTHS = 36  # the longest range one request may ask for
+DEFAULT_MONTHS = 6  # the months a page shows when none is asked for (this one and five before)
+SORTS = ("on_time", "done", "overdue", "name")
+
+
+def month_index(text: str) -> int:
+    return int(text[:4]) * 12 + int(text[5:7]) - 1
+
+
+def month_key(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def months_between(first: str, last: str) -> list[str]:
+    """Every month from ``first`` to ``last`` inclusive (``YYYY-MM``), oldest first."""
+    return [month_key(index) for index in range(month_index(first), month_index(last) + 1)]
+
+
+def month_range(first: str | None, last: str | None, today: date) -> tuple[tuple[str, str] | None, dict[str, str]]:
+    """The months asked for, or the errors naming the parameter (``from``, ``to``). Defaults:
+    ``to`` this month, ``from`` five months before ``to``."""
+    errors: dict[str, str] = {}
+    for name, value in (("from", first), ("to", last)):
+        if value is not None and not MONTH.match(value):
+            errors[name] = _("Give the month as YYYY-MM (e.g. 2026-11).")
+    if errors:
+        return None, errors
+    last = last or f"{today:%Y-%m}"
+    first = first or month_key(month_index(last) - (DEFAULT_MONTHS - 1))
+    if month_index(first) > month_index(last):
+        return None, {"from": _("The first month comes after the last.")}
+    if month_index(last) - month_index(first) + 1 > MAX_MONTHS:
+        return None, {"from": _("Ask for at most {n} months at a time.").format(n=MAX_MONTHS)}
+    return (first, last), {}
+
+
+def plan_period(frequency: str, day: date) -> tuple[str, date, date]:
+    """The plan's period containing ``day``: its key (``2026-Q4``), first and last day (the same
+    periods as the generator's ``onsite_inspection`` tasks: ``rules.plan_period``)."""
+    return rules.plan_period(frequency, day)
+
+
+def previous_period(frequency: str, day: date) -> tuple[str, date, date]:
+    _key, start, _end = plan_period(frequency, day)
+    return plan_period(frequency, start - timedelta(days=1))
+
+
+def plan_status(visits: Iterable[date], today: date, frequency: str = rules.QUARTERLY) -> str:
+    """``done`` / ``overdue`` / ``due`` of a home's plan on ``today`` (module docstring)."""
+    days = list(visits)
+    _key, start, end = plan_period(frequency, today)
+    if any(start <= day <= end for day in days):
+        return "done"
+    _key, before_start, before_end = previous_period(frequency, today)
+    if not any(before_start <= day <= before_end for day in days):
+        return "overdue"
+    return "due"
+
+
+def visit_day_problem(day: date, today: date, frequency: str = rules.QUARTERLY) -> str | None:
+    """Why a visit's day is refused (None when it is acceptable)."""
+    if day > today:
+        return _("The day of the visit cannot be in the future.")
+    _key, earliest, _end = previous_period(frequency, today)
+    if day < earliest:
+        return _("The day of the visit cannot be before {day} (the start of the plan's previous period).").format(
+            day=earliest.isoformat()
+        )
+    return None
+
+
+def _rate_key(rate: float | None) -> tuple[int, float]:
+    """Worst first: lowest rate first; no rate (nothing expected) last."""
+    return (1, 0.0) if rate is None else (0, rate)
+
+
+def sort_rows(rows: list, sort: str, counts_of, overdue_of, name_of) -> list:
+    """Rows of homes or counties in the order asked: ``on_time`` / ``done`` worst rate first,
+    ``overdue`` most first, ``name`` by name. Ties by name."""
+    if sort == "name":
+        return sorted(rows, key=name_of)
+    if sort == "overdue":
+        return sorted(rows, key=lambda row: (-overdue_of(row), name_of(row)))
+    rate = (lambda c: c.done_rate) if sort == "done" else (lambda c: c.on_time_rate)
+    return sorted(rows, key=lambda row: (_rate_key(rate(counts_of(row))), -overdue_of(row), name_of(row)))
+
+
+def totals(counts: Iterable[rules.Counts]) -> rules.Counts:
+    """A county's or the province's counts: the sum (rules.total), never a mean of percentages."""
+    return rules.total(counts)
