@@ -8,4 +8,8 @@ One private module per use case."""
 # on-time rates (foundation)
 from backend.inspections.services._rates import GROUPS, Rate, on_time_rates
 
-__all__ = ["GROUPS", "Rate", "on_time_rates"]
+# isort: split
+# task list (minimal, from the notices helper: replaced by the tasks helper's list_tasks)
+from backend.inspections.services._task_list_min import TaskOut, list_tasks
+
+__all__ = ["GROUPS", "Rate", "TaskOut", "list_tasks", "on_time_rates"]
