@@ -34,7 +34,9 @@ DRILL_WINDOW_DAYS = 366  # overdue drills of the last year (drills are half-year
 MAX_ATTEMPTS = 24
 EMAIL_MAX = 254
 # One address, no display name: local part @ domain with a dot (what a form can check).
-EMAIL_PATTERN = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
+EMAIL_PATTERN = re.compile(
+    r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+"
+)
 
 
 @dataclass(frozen=True)

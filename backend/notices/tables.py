@@ -14,8 +14,6 @@ from piccolo.columns import Boolean, ForeignKey, Integer, Text, Timestamptz, Var
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
-from backend.accounts.tables import User
-
 
 class Notice(Table, tablename="notice"):
     """A notice for one user (see the module docstring). ``kind`` is one of ``rules.KINDS``;
@@ -24,7 +22,7 @@ class Notice(Table, tablename="notice"):
     text is rendered from; ``href`` the page where it is acted on; ``read_at`` when the user
     marked it read."""
 
-    user = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    user_id = Integer(index=True)  # the account (tekun_user.id; accounts owns that table)
     kind = Varchar(length=24)
     subject = Varchar(length=64, default="")
     period = Varchar(length=16, default="")
@@ -37,7 +35,7 @@ class Notice(Table, tablename="notice"):
 class NoticeSetting(Table, tablename="notice_setting"):
     """A user's e-mail address for notices and their opt-in (one row per user, made on first save)."""
 
-    user = ForeignKey(references=User, on_delete=OnDelete.cascade, unique=True)
+    user_id = Integer(unique=True)
     email = Varchar(length=254, default="")
     email_enabled = Boolean(default=False)
     updated_at = Timestamptz()

@@ -19,7 +19,9 @@ def morning(day: date | None = None, hour: int = 10) -> datetime:
     return dates.combine_local(day or dates.today(), time(hour))
 
 
-async def add_task(home_code: str, routine: str, period_end: date, status: str = "open", subject: str = "", period: str | None = None):
+async def add_task(
+    home_code: str, routine: str, period_end: date, status: str = "open", subject: str = "", period: str | None = None
+):
     home = await registry.find_home(Scope.system("test"), home_code)
     now = dates.now_utc()
     due = dates.combine_local(period_end, time(23, 59))

@@ -17,7 +17,7 @@ from tests.notices.helpers import add_task, morning
 
 
 async def kinds_of(user) -> list[tuple[str, str, str]]:
-    rows = await Notice.select(Notice.kind, Notice.subject, Notice.period).where(Notice.user == user.id).order_by(Notice.id)
+    rows = await Notice.select(Notice.kind, Notice.subject, Notice.period).where(Notice.user_id == user.id).order_by(Notice.id)
     return [(row["kind"], row["subject"], row["period"]) for row in rows]
 
 
@@ -46,7 +46,7 @@ async def test_a_director_gets_one_summary_a_day_of_their_home_only(world):
     assert await kinds_of(other_director) == []  # nothing to do in the other home: no notice
     assert [kind for kind, _s, _p in await kinds_of(inspector)] == []
     notices = await services.list_notices(director.scope)
-    assert [n.text for n in notices] == [f"测试敬老院：今日待办 3 项，逾期 1 项。"]
+    assert [n.text for n in notices] == ["测试敬老院：今日待办 3 项，逾期 1 项。"]
     assert notices[0].href == "/" and not notices[0].read
 
     # the same hour again, and later the same day: nothing new (one a day, not one per task)

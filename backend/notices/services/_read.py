@@ -37,7 +37,7 @@ async def list_notices(scope: Scope, *, unread_only: bool = False, limit: int = 
     """The signed-in user's notices, newest first (a scope without a user has none)."""
     if scope.user_id is None:
         return []
-    query = Notice.select().where(Notice.user == scope.user_id)
+    query = Notice.select().where(Notice.user_id == scope.user_id)
     if unread_only:
         query = query.where(Notice.read_at.is_null())
     rows = await query.order_by(Notice.created_at, ascending=False).order_by(Notice.id, ascending=False).limit(limit)
@@ -47,7 +47,7 @@ async def list_notices(scope: Scope, *, unread_only: bool = False, limit: int = 
 async def unread_count(scope: Scope) -> int:
     if scope.user_id is None:
         return 0
-    return await Notice.count().where((Notice.user == scope.user_id) & Notice.read_at.is_null())
+    return await Notice.count().where((Notice.user_id == scope.user_id) & Notice.read_at.is_null())
 
 
 async def mark_all_read(scope: Scope, now: datetime | None = None) -> int:
@@ -58,7 +58,7 @@ async def mark_all_read(scope: Scope, now: datetime | None = None) -> int:
     async with transaction():
         changed = (
             await Notice.update({Notice.read_at: now})
-            .where((Notice.user == scope.user_id) & Notice.read_at.is_null())
+            .where((Notice.user_id == scope.user_id) & Notice.read_at.is_null())
             .returning(Notice.id)
         )
         if changed:

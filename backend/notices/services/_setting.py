@@ -18,7 +18,7 @@ async def notice_setting(scope: Scope) -> NoticeSettingOut:
     available = get_settings().smtp.enabled
     if scope.user_id is None:
         return NoticeSettingOut(email="", email_enabled=False, email_available=available)
-    row = await NoticeSetting.select().where(NoticeSetting.user == scope.user_id).first()
+    row = await NoticeSetting.select().where(NoticeSetting.user_id == scope.user_id).first()
     if row is None:
         return NoticeSettingOut(email="", email_enabled=False, email_available=available)
     return NoticeSettingOut(email=row["email"], email_enabled=bool(row["email_enabled"]), email_available=available)
@@ -48,9 +48,9 @@ async def save_notice_setting(scope: Scope, email: str, enabled: bool) -> Notice
     now = dates.now_utc()
     async with transaction():
         await NoticeSetting.insert(
-            NoticeSetting(user=scope.user_id, email=email, email_enabled=enabled, updated_at=now)
+            NoticeSetting(user_id=scope.user_id, email=email, email_enabled=enabled, updated_at=now)
         ).on_conflict(
-            target=NoticeSetting.user,
+            target=NoticeSetting.user_id,
             action="DO UPDATE",
             values=[NoticeSetting.email, NoticeSetting.email_enabled, NoticeSetting.updated_at],
         )

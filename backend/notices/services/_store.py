@@ -23,15 +23,15 @@ def _chunks(items: list, size: int = BATCH):
 
 
 async def existing_keys(kind: str, period: str) -> set[tuple[int, str, str, str]]:
-    rows = await Notice.select(Notice.user, Notice.subject).where((Notice.kind == kind) & (Notice.period == period))
-    return {(row["user"], kind, row["subject"], period) for row in rows}
+    rows = await Notice.select(Notice.user_id, Notice.subject).where((Notice.kind == kind) & (Notice.period == period))
+    return {(row["user_id"], kind, row["subject"], period) for row in rows}
 
 
 async def _addresses(user_ids: set[int], smtp_on: bool) -> dict[int, list[str]]:
     if not smtp_on or not user_ids:
         return {}
-    rows = await NoticeSetting.select().where(NoticeSetting.user.is_in(sorted(user_ids)))
-    return {row["user"]: rules.recipients(row["email"], row["email_enabled"], smtp_on) for row in rows}
+    rows = await NoticeSetting.select().where(NoticeSetting.user_id.is_in(sorted(user_ids)))
+    return {row["user_id"]: rules.recipients(row["email"], row["email_enabled"], smtp_on) for row in rows}
 
 
 async def create_notices(due: list[Due], now: datetime, smtp_on: bool) -> int:
@@ -44,7 +44,7 @@ async def create_notices(due: list[Due], now: datetime, smtp_on: bool) -> int:
         for chunk in _chunks(due):
             rows = [
                 Notice(
-                    user=item.user_id,
+                    user_id=item.user_id,
                     kind=item.kind,
                     subject=item.subject,
                     period=item.period,
@@ -56,10 +56,10 @@ async def create_notices(due: list[Due], now: datetime, smtp_on: bool) -> int:
             ]
             inserted = (
                 await Notice.insert(*rows)
-                .on_conflict(target=(Notice.user, Notice.kind, Notice.subject, Notice.period), action="DO NOTHING")
-                .returning(Notice.id, Notice.user, Notice.kind)
+                .on_conflict(target=(Notice.user_id, Notice.kind, Notice.subject, Notice.period), action="DO NOTHING")
+                .returning(Notice.id, Notice.user_id, Notice.kind)
             )
-            created.extend((row["id"], row["user"]) for row in inserted)
+            created.extend((row["id"], row["user_id"]) for row in inserted)
             kinds.update(row["kind"] for row in inserted)
         if not created:
             return 0

@@ -26,20 +26,7 @@ class Notice(Table, tablename="notice", schema=None):
     )
 
 
-class User(Table, tablename="tekun_user", schema=None):
-    id = Serial(
-        null=False,
-        primary_key=True,
-        unique=False,
-        index=False,
-        index_method=IndexMethod.btree,
-        choices=None,
-        db_column_name="id",
-        secret=False,
-    )
-
-
-ID = "2026-12-02T02:51:06:643933"
+ID = "2026-12-02T02:56:41:378458"
 VERSION = "1.38.0"
 DESCRIPTION = ""
 
@@ -221,16 +208,13 @@ async def forwards():
     manager.add_column(
         table_class_name="Notice",
         tablename="notice",
-        column_name="user",
-        db_column_name="user",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
+        column_name="user_id",
+        db_column_name="user_id",
+        column_class_name="Integer",
+        column_class=Integer,
         params={
-            "references": User,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
+            "default": 0,
+            "null": False,
             "primary_key": False,
             "unique": False,
             "index": True,
@@ -396,16 +380,13 @@ async def forwards():
     manager.add_column(
         table_class_name="NoticeSetting",
         tablename="notice_setting",
-        column_name="user",
-        db_column_name="user",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
+        column_name="user_id",
+        db_column_name="user_id",
+        column_class_name="Integer",
+        column_class=Integer,
         params={
-            "references": User,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
+            "default": 0,
+            "null": False,
             "primary_key": False,
             "unique": True,
             "index": False,

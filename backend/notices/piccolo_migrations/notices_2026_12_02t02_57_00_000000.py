@@ -5,13 +5,13 @@ the unread count reads by. Written by hand (Piccolo's auto migrations know no co
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.table import Table
 
-ID = "2026-12-02T02:52:00:000000"
+ID = "2026-12-02T02:57:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "notices: natural keys of notices and deliveries"
 
 INDEXES = {
-    "notice_natural_key": 'CREATE UNIQUE INDEX IF NOT EXISTS notice_natural_key ON notice ("user", kind, subject, period)',
-    "notice_user_read": 'CREATE INDEX IF NOT EXISTS notice_user_read ON notice ("user", read_at)',
+    "notice_natural_key": 'CREATE UNIQUE INDEX IF NOT EXISTS notice_natural_key ON notice (user_id, kind, subject, period)',
+    "notice_user_read": 'CREATE INDEX IF NOT EXISTS notice_user_read ON notice (user_id, read_at)',
     "notice_delivery_key": "CREATE UNIQUE INDEX IF NOT EXISTS notice_delivery_key ON notice_delivery (notice, address)",
     "notice_delivery_sent": "CREATE INDEX IF NOT EXISTS notice_delivery_sent ON notice_delivery (sent_at)",
 }
