@@ -28,6 +28,7 @@ ACTIONS: dict[str, str] = {
     "county.update": N_("County changed"),
     "home.create": N_("Home created"),
     "home.update": N_("Home changed"),
+    "home.close": N_("Home closed or reopened"),
     "parameters.set": N_("County parameters set"),
     "parameters.replace": N_("County parameters replaced"),
     "parameters.funeral_subsidy": N_("Funeral subsidy set"),

@@ -25,6 +25,7 @@ from backend.cli._parser import ArgumentParser, build_parser, month_arg
 from backend.cli._run import cmd_demo, cmd_scheduler, cmd_serve
 from backend.cli._safety import cmd_safety_status
 from backend.cli._staffing import cmd_staffing_ratio
+from backend.cli._tasks import cmd_tasks_generate, cmd_tasks_list
 
 __all__ = [
     "EXIT_ERROR",
@@ -49,6 +50,8 @@ ASYNC_COMMANDS = {
     ("report", None): cmd_report,
     ("staffing", "ratio"): cmd_staffing_ratio,
     ("safety", "status"): cmd_safety_status,
+    ("tasks", "generate"): cmd_tasks_generate,
+    ("tasks", "list"): cmd_tasks_list,
 }
 SYNC_COMMANDS = {"serve": cmd_serve, "scheduler": cmd_scheduler, "demo": cmd_demo}
 

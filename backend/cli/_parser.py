@@ -111,6 +111,17 @@ def build_parser() -> ArgumentParser:
     status.add_argument("--date", required=True, type=date_arg, help="YYYY-MM-DD")
     status.add_argument("--json", action="store_true")
 
+    tasks = commands.add_parser("tasks", help="scheduled tasks (issue 13)")
+    tasks_commands = tasks.add_subparsers(dest="tasks_command", required=True, parser_class=ArgumentParser)
+    generate = tasks_commands.add_parser("generate", help="create every scheduled task due up to DATE; safe to repeat")
+    generate.add_argument("--through", required=True, type=date_arg, help="YYYY-MM-DD")
+    task_list = tasks_commands.add_parser("list", help="tasks by home, county and status")
+    task_list.add_argument("--home")
+    task_list.add_argument("--county")
+    task_list.add_argument("--status", choices=["open", "done", "overdue"])
+    task_list.add_argument("--limit", type=int, default=500, help="at most this many (1 to 5000; default 500)")
+    task_list.add_argument("--json", action="store_true")
+
     report = commands.add_parser("report", help="PDF reports")
     report.add_argument("kind", choices=["home-monthly", "county-monthly", "reconciliation"])
     report.add_argument("--month", required=True, type=month_arg, help="YYYY-MM")

@@ -9,7 +9,19 @@ One private module per use case."""
 from backend.inspections.services._rates import GROUPS, Rate, on_time_rates
 
 # isort: split
-# task list (minimal, from the notices helper: replaced by the tasks helper's list_tasks)
-from backend.inspections.services._task_list_min import TaskOut, list_tasks
+# task generation and lists (issue 13, point 2)
+from backend.inspections.schemas import GenerateResult, TaskOut
+from backend.inspections.services._generate import generate_tasks, refresh_tasks
+from backend.inspections.services._lists import list_tasks
 
-__all__ = ["GROUPS", "Rate", "TaskOut", "list_tasks", "on_time_rates"]
+__all__ = [
+    "GROUPS",
+    "Rate",
+    "on_time_rates",
+    # task generation and lists
+    "GenerateResult",
+    "TaskOut",
+    "generate_tasks",
+    "list_tasks",
+    "refresh_tasks",
+]

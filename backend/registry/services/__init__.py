@@ -36,6 +36,10 @@ from backend.registry.services._parameters import (
     set_parameters,
 )
 
+# isort: split
+# issue 13: closing a home, and the homes task generation reads
+from backend.registry.services._closing import close_home, homes_for_tasks
+
 __all__ = [
     # counties and homes (pages, API, command line)
     "create_county",
@@ -67,6 +71,9 @@ __all__ = [
     # the admin check and the audit of registry changes
     "audit",
     "require_admin",
+    # issue 13
+    "close_home",
+    "homes_for_tasks",
     # TEMPORARY: the stipends domain still calls it until its own branch moves to
     # county_parameters (issue 9); remove it then (tests/test_boundaries.py lists it).
     "_parameter_rows",

@@ -63,6 +63,10 @@ from backend.residents.services.register import (
     register_resident,
 )
 
+# isort: split
+# issue 13: what task generation reads
+from backend.residents.services._task_duties import review_duties
+
 __all__ = [
     # the register (pages, API, command line)
     "RegisterFilter",
@@ -119,4 +123,6 @@ __all__ = [
     "resident_ids",
     # the working-day calendar (core.calendar), named here too for older imports
     "calendar_sets",
+    # issue 13: what task generation reads
+    "review_duties",
 ]

@@ -91,6 +91,10 @@ from backend.safety.services._samples import SampleOut, discard_sample, list_sam
 from backend.safety.services._settings import HomeSettings, check_settings, home_settings, save_settings
 from backend.safety.services._today import GROUPS, Chip, DueItem, TodayPage, TodayRoutine, due_today, today_page
 
+# isort: split
+# issue 13: what task generation reads
+from backend.safety.services._task_marks import entry_marks, hazard_deadlines
+
 __all__ = [
     # entries and photos
     "MAX_FORM_PHOTOS",
@@ -191,4 +195,7 @@ __all__ = [
     "county_template",
     "county_templates",
     "new_template_version",
+    # issue 13: what task generation reads
+    "entry_marks",
+    "hazard_deadlines",
 ]

@@ -60,6 +60,10 @@ from backend.staffing.services._roster import (
 from backend.staffing.services._staff import create_staff, end_staff, get_staff, list_staff, update_staff
 from backend.staffing.services._training import list_training, record_training
 
+# isort: split
+# issue 13: what task generation reads
+from backend.staffing.services._task_certificates import health_certificates
+
 __all__ = [
     # warnings before a breach of the ratio (issue 11 point 5)
     "ADMISSION",
@@ -133,4 +137,6 @@ __all__ = [
     "DemoHome",
     "DemoPost",
     "seed_demo_staff",
+    # issue 13: what task generation reads
+    "health_certificates",
 ]

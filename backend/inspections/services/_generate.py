@@ -1,0 +1,104 @@
+"""Task generation (issue 13, point 2; ``tekun tasks generate --through DATE`` and the daily job).
+
+For every home: the tasks of each source (safety routines, the inspection plan, hazards, staff
+certificates, residents' re-assessments and reviews) whose period overlaps the home's window,
+from ``rules.generation_start`` (the later of the day the home was registered and the first day
+of the month before the earlier of today and ``through``) to ``through``. New tasks are inserted
+with their counts (ON CONFLICT DO NOTHING on the natural key: generating twice, or two
+generators racing, creates each task once); open and overdue ones get their counts and status
+refreshed as of ``now``; those of a home closed before the period started, or of a subject gone
+before the due day, are cancelled (never deleted). Done and cancelled tasks are never touched
+again. A handful of queries per source for all homes, never one per task."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from backend.core import dates
+from backend.core.db import reading, transaction
+from backend.core.settings import get_settings
+from backend.inspections import rules
+from backend.inspections.schemas import GenerateResult
+from backend.inspections.services import _generate_sql as sql
+from backend.inspections.services._sources import Want, Window, inspection_wants, safety_wants
+from backend.inspections.services._sources_duties import certificate_wants, hazard_wants, resident_wants
+from backend.inspections.tables import CANCELLED, OVERDUE
+
+SOURCES = (safety_wants, inspection_wants, hazard_wants, certificate_wants, resident_wants)
+
+
+def _status(want: Want, closed_on: date | None, now: datetime) -> str:
+    if rules.cancels(closed_on, want.period_start) or (want.cancelled and want.done < want.expected):
+        return CANCELLED
+    return rules.task_status(want.expected, want.done, want.deadline, now)
+
+
+async def run(
+    *, through: date, now: datetime, home_ids: list[int] | None, create: bool, look_back: bool = False
+) -> GenerateResult:
+    """The engine of ``generate_tasks`` (create) and ``refresh_tasks`` (counts and status only,
+    over the back-fill horizon, ``look_back``)."""
+    from backend.registry import services as registry
+
+    now = now.astimezone(UTC)
+    today = dates.local(now).date()
+    homes = await registry.homes_for_tasks(home_ids)
+    if not homes:
+        return GenerateResult()
+    reference = min(today, through)
+    start = {
+        home["id"]: max(home["opened_on"], reference - rules.LOOK_BACK) if look_back else rules.generation_start(home["opened_on"], reference)
+        for home in homes
+    }  # fmt: skip
+    closed = {home["id"]: home["closed_on"] for home in homes}
+    ids = [home["id"] for home in homes]
+    async with reading():
+        existing_rows = await sql.existing_tasks(ids, min(start.values()).isoformat(), through.isoformat())
+        existing = {(row[1], row[2], row[3], row[4]): row for row in existing_rows}
+        window = Window(homes, start, through, now, get_settings().tz, existing)
+        wants: list[Want] = []
+        for source in SOURCES:
+            wants += await source(window)
+    inserts, updates = [], []
+    for want in wants:
+        status = _status(want, closed[want.home], now)
+        row = existing.get(want.key)
+        if row is not None:
+            done_at = row[9].astimezone(UTC) if isinstance(row[9], datetime) else row[9]
+            if (row[6], row[7], row[8], done_at) != (status, want.done, want.on_time, want.done_at):
+                updates.append((row[0], want.done, want.on_time, status, want.done_at))
+        elif create and status != CANCELLED and want.period_end >= start[want.home]:
+            inserts.append(_row(want, status, now))
+    async with transaction():
+        created = await sql.insert_tasks(inserts)
+        updated = await sql.update_tasks(updates, now)
+        became_overdue = await sql.mark_overdue(now, home_ids)
+    previous = {row[0]: row[6] for row in existing_rows}
+    cancelled = sum(1 for update in updates if update[3] == CANCELLED)
+    overdue = sum(1 for update in updates if update[3] == OVERDUE and previous[update[0]] != OVERDUE)
+    return GenerateResult(
+        created=created, updated=updated + became_overdue - cancelled, cancelled=cancelled, overdue=overdue + became_overdue
+    )
+
+
+def _row(want: Want, status: str, now: datetime) -> tuple:
+    return (
+        want.home, want.county, want.source, want.routine, want.subject, want.period, want.period_start,
+        want.period_end, f"{want.period_end:%Y-%m}", want.due_at, want.deadline, want.expected, want.done,
+        want.on_time, status, want.done_at, now, now,
+    )  # fmt: skip
+
+
+async def generate_tasks(through: date, *, now: datetime | None = None) -> GenerateResult:
+    """Create every task whose period starts on or before ``through`` (within each home's window),
+    refresh the counts and status of the open ones as of ``now``, cancel those of closed homes and
+    of persons gone. Idempotent and set-based."""
+    return await run(through=through, now=now or dates.now_utc(), home_ids=None, create=True)
+
+
+async def refresh_tasks(*, now: datetime | None = None, home_ids: list[int] | None = None) -> int:
+    """Counts and status only, of the open and overdue tasks of the last ``rules.LOOK_BACK`` days
+    (an entry may be back-filled that long after the fact); how many tasks changed."""
+    now = now or dates.now_utc()
+    result = await run(through=dates.local(now).date(), now=now, home_ids=home_ids, create=False, look_back=True)
+    return result.updated + result.cancelled

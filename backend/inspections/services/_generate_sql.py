@@ -1,0 +1,123 @@
+"""The set-based writes of task generation: INSERT … ON CONFLICT DO NOTHING on the natural key
+(home, routine, period, subject) in chunks, and UPDATE by id of the tasks whose counts or status
+changed, guarded so that a task already done or cancelled is never touched again. The same SQL
+on SQLite (executemany) and PostgreSQL/CockroachDB (one statement per chunk over unnest arrays);
+nothing PostgreSQL-only that CockroachDB lacks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from backend.core import bulk
+from backend.core.db import is_sqlite
+
+COLUMNS = (
+    "home", "county", "source", "routine", "subject", "period", "period_start", "period_end", "month",
+    "due_at", "deadline", "expected", "done", "on_time", "status", "done_at", "created_at", "updated_at",
+)  # fmt: skip
+_PG_TYPES = (
+    "int", "int", "text", "text", "text", "text", "date", "date", "text",
+    "timestamptz", "timestamptz", "int", "int", "int", "text", "timestamptz", "timestamptz", "timestamptz",
+)  # fmt: skip
+_CONFLICT = "ON CONFLICT (home, routine, period, subject) DO NOTHING"
+_CHUNK = 5000
+_OPEN = "('open', 'overdue')"
+
+
+def _affected(status: str) -> int:
+    """The row count of an asyncpg command status (``INSERT 0 12``, ``UPDATE 3``)."""
+    return int(status.rsplit(" ", 1)[-1]) if status else 0
+
+
+async def insert_tasks(rows: list[tuple]) -> int:
+    """Insert ``rows`` (in ``COLUMNS`` order) not yet there; how many were inserted. Rows are
+    sorted by the natural key so that two generators racing take the keys in the same order."""
+    if not rows:
+        return 0
+    rows = sorted(rows, key=lambda row: (row[0], row[3], row[5], row[4]))
+    connection = bulk.connection()
+    names = ", ".join(f'"{name}"' for name in COLUMNS)
+    created = 0
+    if is_sqlite():
+        marks = ", ".join("?" for _ in COLUMNS)
+        sql = f'INSERT INTO "task" ({names}) VALUES ({marks}) {_CONFLICT}'
+        for chunk in bulk.chunks(rows, _CHUNK):
+            cursor = await connection.executemany(sql, bulk.as_bound(chunk))
+            created += cursor.rowcount
+        return created
+    arrays = ", ".join(f"${index}::{kind}[]" for index, kind in enumerate(_PG_TYPES, start=1))
+    sql = f'INSERT INTO "task" ({names}) SELECT * FROM unnest({arrays}) {_CONFLICT}'
+    for chunk in bulk.chunks(rows, _CHUNK * 4):
+        created += _affected(await connection.execute(sql, *[list(column) for column in zip(*chunk, strict=True)]))
+    return created
+
+
+async def update_tasks(rows: list[tuple[int, int, int, str, datetime | None]], now: datetime) -> int:
+    """Set (done, on_time, status, done_at) of the tasks by id (rows: id, done, on_time, status,
+    done_at), only where the task is still open or overdue; how many changed."""
+    if not rows:
+        return 0
+    rows = sorted(rows)
+    connection = bulk.connection()
+    changed = 0
+    if is_sqlite():
+        sql = (
+            'UPDATE "task" SET "done" = ?, "on_time" = ?, "status" = ?, "done_at" = ?, "updated_at" = ? '
+            f'WHERE "id" = ? AND "status" IN {_OPEN}'
+        )
+        values = [(done, on_time, status, done_at, now, task_id) for task_id, done, on_time, status, done_at in rows]
+        for chunk in bulk.chunks(values, _CHUNK):
+            cursor = await connection.executemany(sql, bulk.as_bound(chunk))
+            changed += cursor.rowcount
+        return changed
+    sql = (
+        'UPDATE "task" SET "done" = v.done, "on_time" = v.on_time, "status" = v.status, "done_at" = v.done_at, '
+        '"updated_at" = $6 FROM unnest($1::int[], $2::int[], $3::int[], $4::text[], $5::timestamptz[]) '
+        f'AS v(id, done, on_time, status, done_at) WHERE "task"."id" = v.id AND "task"."status" IN {_OPEN}'
+    )
+    for chunk in bulk.chunks(rows, _CHUNK * 4):
+        columns = [list(column) for column in zip(*chunk, strict=True)]
+        changed += _affected(await connection.execute(sql, *columns, now))
+    return changed
+
+
+async def mark_overdue(now: datetime, home_ids: list[int] | None) -> int:
+    """Every open task whose deadline passed short of what was expected becomes overdue (also
+    those no source computes any more: a resident moved to another home); how many."""
+    sql = 'UPDATE "task" SET "status" = \'overdue\', "updated_at" = {} WHERE "status" = \'open\' AND "deadline" < {} AND "done" < "expected"'
+    args: list = [now, now]
+    if home_ids is not None:
+        sql += ' AND "home" IN (' + ", ".join("{}" for _ in home_ids or [-1]) + ")"
+        args += home_ids or [-1]
+    return await _execute(sql, args)
+
+
+async def _execute(sql: str, args: list) -> int:
+    connection = bulk.connection()
+    if is_sqlite():
+        cursor = await connection.execute(sql.replace("{}", "?"), bulk.as_bound([tuple(args)])[0])
+        return cursor.rowcount
+    parts = sql.split("{}")
+    numbered = parts[0] + "".join(f"${index}{part}" for index, part in enumerate(parts[1:], start=1))
+    return _affected(await connection.execute(numbered, *args))
+
+
+async def existing_tasks(home_ids: list[int], first: str, through: str) -> list[tuple]:
+    """(id, home, routine, period, subject, period_start, status, done, on_time, done_at) of the
+    open and overdue tasks of the homes whose period overlaps [first, through] (ISO days)."""
+    rows: list[tuple] = []
+    for chunk in bulk.chunks(sorted(home_ids), 500):
+        marks = ", ".join("{}" for _ in chunk)
+        rows += await bulk.fetch_tuples(
+            'SELECT "id", "home", "routine", "period", "subject", "period_start", "status", "done", "on_time", "done_at" '
+            f'FROM "task" WHERE "status" IN {_OPEN} AND "home" IN ({marks}) AND "period_end" >= {{}} AND "period_start" <= {{}}',
+            *chunk,
+            *_days(first, through),
+        )
+    return rows
+
+
+def _days(first: str, through: str):
+    from datetime import date
+
+    return date.fromisoformat(first), date.fromisoformat(through)

@@ -1,0 +1,200 @@
+"""Task sources of the safety ledgers and the county's on-site inspection plan (issue 13, point 2):
+what each home is expected to do in each period that overlaps the generation window, with its
+counts, set-based (a few queries for all homes). Periods, occurrences and on-time deadlines are
+the safety rules' own (``backend.safety.rules``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Any
+
+from backend.inspections import rules
+from backend.inspections.tables import InspectionVisit
+from backend.registry import rules as registry_rules
+from backend.safety import rules as safety_rules
+
+
+@dataclass(slots=True)
+class Want:
+    """A task as its source computes it (the natural key, the period, the counts)."""
+
+    home: int
+    county: int
+    source: str
+    routine: str
+    subject: str
+    period: str
+    period_start: date
+    period_end: date
+    due_at: datetime
+    deadline: datetime
+    expected: int
+    done: int
+    on_time: int
+    done_at: datetime | None
+    cancelled: bool = False
+
+    @property
+    def key(self) -> tuple[int, str, str, str]:
+        return (self.home, self.routine, self.period, self.subject)
+
+
+@dataclass
+class Window:
+    """What the sources are asked for: the homes ({id, county, opened_on, closed_on}), the first
+    day of each home's window, the last day any period may start (``through``), the clock, and
+    the open tasks already there (key → row) for the sources that finish earlier tasks."""
+
+    homes: list[dict[str, Any]]
+    start: dict[int, date]
+    through: date
+    now: datetime
+    zone: tzinfo
+    existing: dict[tuple[int, str, str, str], tuple]
+
+    @property
+    def first(self) -> date:
+        return min(self.start.values()) if self.start else self.through
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
+
+
+def _counts(occurrences: list[safety_rules.Occurrence], entries: list[tuple[str, datetime]], now: datetime):
+    status = safety_rules.routine_status(occurrences, entries, now)
+    done, on_time = min(status.done, status.due), min(status.on_time, status.done)
+    done_at = None
+    if done >= status.due:
+        first: dict[str, datetime] = {}
+        for slot, recorded_at in entries:
+            if slot not in first or recorded_at < first[slot]:
+                first[slot] = recorded_at
+        done_at = _utc(max(first[occurrence.slot] for occurrence in occurrences))
+    return done, on_time, done_at
+
+
+async def safety_wants(window: Window) -> list[Want]:
+    """One task per home, routine in force and period (a day of meals: 3 expected; a night: its
+    slots; a day, month, half year or year: 1); food routines only where the home has a canteen,
+    event routines never. Counts from the entries (corrections left out)."""
+    from backend.safety import services as safety
+
+    homes = window.homes
+    home_ids = [home["id"] for home in homes]
+    templates = await safety.templates_in_force(sorted({home["county"] for home in homes}))
+    clocks = await safety.clocks_for(home_ids)
+    starts: dict[tuple[str, date], list[date]] = {}
+    periods: set[str] = set()
+    for first in set(window.start.values()):
+        for frequency in safety_rules.FREQUENCIES:
+            if frequency != safety_rules.EVENT:
+                days = rules.period_starts(frequency, first, window.through)
+                starts[(frequency, first)] = days
+                periods.update(safety_rules.period_key(frequency, day) for day in days)
+    marks = await safety.entry_marks(home_ids, sorted(periods))
+    shapes: dict[tuple, tuple] = {}
+    out: list[Want] = []
+    for home in homes:
+        clock = clocks[home["id"]]
+        first = window.start[home["id"]]
+        for routine, template in templates.get(home["county"], {}).items():
+            frequency = template["frequency"]
+            if frequency == safety_rules.EVENT or (routine in safety.FOOD_ROUTINES and not clock.has_canteen):
+                continue
+            for day in starts[(frequency, first)]:
+                shape_key = (frequency, day, clock.meals, clock.slots)
+                shape = shapes.get(shape_key)
+                if shape is None:
+                    occurrences = safety_rules.occurrences(frequency, day, window.zone, clock.meals, clock.slots)
+                    bounds = safety_rules.period_bounds(frequency, day)
+                    shape = (
+                        safety_rules.period_key(frequency, day),
+                        bounds[0],
+                        bounds[1],
+                        occurrences,
+                        _utc(max(item.end for item in occurrences)),
+                        _utc(max(item.deadline for item in occurrences)),
+                    )
+                    shapes[shape_key] = shape
+                period, period_start, period_end, occurrences, due_at, deadline = shape
+                entries = marks.get((home["id"], routine, period))
+                done, on_time, done_at = _counts(occurrences, entries, window.now) if entries else (0, 0, None)
+                out.append(
+                    Want(
+                        home["id"],
+                        home["county"],
+                        "safety",
+                        routine,
+                        "",
+                        period,
+                        period_start,
+                        period_end,
+                        due_at,
+                        deadline,
+                        len(occurrences),
+                        done,
+                        on_time,
+                        done_at,
+                    )
+                )
+    return out
+
+
+def _plan_periods(parameters: list, first: date, through: date) -> list[tuple[str, date, date]]:
+    """The plan's periods overlapping [first, through]: each period's length from the parameters
+    in force on its first day."""
+    defaults = registry_rules.default_parameters()
+    out = []
+    day = first
+    while day <= through:
+        per_year = registry_rules.parameters_in_force(parameters, day, defaults).inspections_per_year
+        key, start, end = rules.plan_period(rules.plan_frequency(per_year), day)
+        if out and out[-1][0] == key:
+            day = end + timedelta(days=1)
+            continue
+        out.append((key, start, end))
+        day = end + timedelta(days=1)
+    return out
+
+
+async def inspection_wants(window: Window) -> list[Want]:
+    """One ``onsite_inspection`` task per home and period of its county's plan (domain rules §6),
+    done when a visit (not a correction) of the home lies in the period; on time when recorded by
+    the period's end plus the long grace."""
+    from backend.registry import services as registry
+
+    homes = window.homes
+    parameters = await registry.county_parameters(sorted({home["county"] for home in homes}))
+    plans: dict[tuple[int, date], list[tuple[str, date, date]]] = {}
+    for home in homes:
+        plan_key = (home["county"], window.start[home["id"]])
+        if plan_key not in plans:
+            plans[plan_key] = _plan_periods(parameters.get(home["county"], []), plan_key[1], window.through)
+    earliest = min((periods[0][1] for periods in plans.values() if periods), default=window.through)
+    visits: dict[int, list[tuple[date, datetime]]] = {}
+    home_ids = sorted(home["id"] for home in homes)
+    for start in range(0, len(home_ids), 500):
+        rows = await InspectionVisit.select(InspectionVisit.home, InspectionVisit.visited_on, InspectionVisit.recorded_at).where(
+            InspectionVisit.home.is_in(home_ids[start : start + 500])
+            & (InspectionVisit.visited_on >= earliest)
+            & InspectionVisit.corrects.is_null()
+        )
+        for row in rows:
+            visits.setdefault(row["home"], []).append((row["visited_on"], row["recorded_at"]))
+    out = []
+    for home in homes:
+        for period, first, last in plans[(home["county"], window.start[home["id"]])]:
+            due_at = rules.end_of_day(last, window.zone)
+            deadline = due_at + safety_rules.LONG_GRACE
+            inside = sorted(_utc(at) for on, at in visits.get(home["id"], []) if first <= on <= last)
+            done_at = inside[0] if inside else None
+            on_time = int(done_at is not None and done_at <= deadline)
+            out.append(
+                Want(
+                    home["id"], home["county"], "inspection", "onsite_inspection", "", period, first, last,
+                    due_at, deadline, 1, int(bool(inside)), on_time, done_at,
+                )
+            )  # fmt: skip
+    return out
