@@ -72,8 +72,9 @@ def count_tasks(tasks, today: date) -> tuple[int, int]:
 
 
 def overdue_drills(tasks) -> list[tuple[str, str]]:
-    """(home code, period) of every overdue evacuation drill, once each, in order."""
-    found = {(task.home_code, task.period) for task in tasks if task.routine == DRILL_ROUTINE and task.status == "overdue"}
+    """(home code, period) of every overdue evacuation drill, once each, in order (``tasks``:
+    inspections' TaskOut, with ``home`` the home's code)."""
+    found = {(task.home, task.period) for task in tasks if task.routine == DRILL_ROUTINE and task.status == "overdue"}
     return sorted(found)
 
 

@@ -19,7 +19,7 @@ class T:
     status: str
     period_end: date = TODAY
     routine: str = "fire_patrol"
-    home_code: str = "H1"
+    home: str = "H1"
     period: str = "2026-12-02"
 
 
@@ -48,11 +48,11 @@ def test_the_summary_counts_open_tasks_due_today_and_overdue_ones():
 
 def test_overdue_drills_once_per_home_and_period():
     tasks = [
-        T("overdue", routine="evacuation_drill", home_code="H2", period="2026-H1"),
-        T("overdue", routine="evacuation_drill", home_code="H1", period="2026-H1"),
-        T("overdue", routine="evacuation_drill", home_code="H1", period="2026-H1"),
-        T("done", routine="evacuation_drill", home_code="H3", period="2026-H1"),
-        T("overdue", routine="fire_patrol", home_code="H4"),
+        T("overdue", routine="evacuation_drill", home="H2", period="2026-H1"),
+        T("overdue", routine="evacuation_drill", home="H1", period="2026-H1"),
+        T("overdue", routine="evacuation_drill", home="H1", period="2026-H1"),
+        T("done", routine="evacuation_drill", home="H3", period="2026-H1"),
+        T("overdue", routine="fire_patrol", home="H4"),
     ]
     assert rules.overdue_drills(tasks) == [("H1", "2026-H1"), ("H2", "2026-H1")]
 

@@ -14,13 +14,30 @@ from backend.notices.rules import Due
 from backend.registry import services as registry
 
 SYSTEM = Scope.system("notices")
-EVERYTHING = 1_000_000  # list_tasks' limit when reading every home's tasks at once
+LIMIT = 5000  # list_tasks' largest page (inspections.services._lists.MAX_LIMIT)
 
 
 async def active_users(role: str) -> list:
     from backend.accounts import services as accounts
 
     return await accounts.find_users(SYSTEM, role=role, active=True)
+
+
+async def tasks_of(county_code: str, home_codes: list[str], status: str, first: date, last: date) -> list:
+    """The county's tasks of a status due from ``first`` to ``last`` (one read per county; per home
+    when a county has more than list_tasks gives at once), of the homes named only."""
+    from backend.inspections import services as inspections
+
+    wanted = set(home_codes)
+    tasks = await inspections.list_tasks(SYSTEM, county_code=county_code, status=status, due_from=first, due_to=last, limit=LIMIT)
+    if len(tasks) < LIMIT:
+        return [task for task in tasks if task.home in wanted]
+    found = []
+    for code in sorted(wanted):
+        found.extend(
+            await inspections.list_tasks(SYSTEM, home_code=code, status=status, due_from=first, due_to=last, limit=LIMIT)
+        )
+    return found
 
 
 async def directors_due(now: datetime, skip: set[tuple[int, str, str, str]]) -> list[Due]:
@@ -38,15 +55,15 @@ async def directors_due(now: datetime, skip: set[tuple[int, str, str, str]]) -> 
     ]
     if not directors:
         return []
-    from backend.inspections import services as inspections
-
-    due = await inspections.list_tasks(SYSTEM, status="open", due_from=today, due_to=today, limit=EVERYTHING)
-    since = today - timedelta(days=rules.OVERDUE_WINDOW_DAYS)
-    late = await inspections.list_tasks(SYSTEM, status="overdue", due_from=since, due_to=today, limit=EVERYTHING)
-    by_home: dict[str, list] = defaultdict(list)
-    for task in (*due, *late):
-        by_home[task.home_code].append(task)
     homes = await registry.homes_by_code({user.home_code for user in directors})
+    counties = await registry.counties_by_id({home["county"] for home in homes.values()})
+    since = today - timedelta(days=rules.OVERDUE_WINDOW_DAYS)
+    by_home: dict[str, list] = defaultdict(list)
+    for county in counties.values():
+        county_homes = [code for code, home in homes.items() if home["county"] == county["id"]]
+        for status, first in (("open", today), ("overdue", since)):
+            for task in await tasks_of(county["code"], county_homes, status, first, today):
+                by_home[task.home].append(task)
     out = []
     for user in directors:
         facts = rules.director_summary(*rules.count_tasks(by_home.get(user.home_code, []), today))
@@ -100,19 +117,14 @@ async def inspectors_due(now: datetime) -> list[Due]:
     by_county: dict[str, list] = defaultdict(list)
     for user in inspectors:
         by_county[user.county_code].append(user)
-    from backend.inspections import services as inspections
-
-    since = today - timedelta(days=rules.DRILL_WINDOW_DAYS)
-    overdue = await inspections.list_tasks(SYSTEM, status="overdue", due_from=since, due_to=today, limit=EVERYTHING)
     homes = await registry.homes_by_code(None)
-    counties = await registry.counties_by_id({home["county"] for home in homes.values()})
-    county_codes = {county_id: county["code"] for county_id, county in counties.items()}
-    drills: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for home_code, period in rules.overdue_drills(overdue):
-        if home_code in homes:
-            drills[county_codes[homes[home_code]["county"]]].append((home_code, period))
+    county_ids = await registry.county_ids(SYSTEM, list(by_county))
+    since = today - timedelta(days=rules.DRILL_WINDOW_DAYS)
     out = []
     for county_code, users in sorted(by_county.items()):
-        for kind, subject, period, facts, href in await _county_events(county_code, today, drills[county_code], homes):
+        own = [code for code, home in homes.items() if home["county"] == county_ids.get(county_code)]
+        overdue = await tasks_of(county_code, own, "overdue", since, today)
+        drills = [(code, period) for code, period in rules.overdue_drills(overdue) if code in homes]
+        for kind, subject, period, facts, href in await _county_events(county_code, today, drills, homes):
             out.extend(Due(user.id, kind, subject, period, facts, href) for user in users)
     return out
