@@ -182,3 +182,23 @@ async def test_a_notice_is_its_users_only_and_marked_read_by_them(world):
     assert notice.read and notice.read_at is not None
     assert await services.list_notices(Scope.system("cli")) == []
     assert any(row["action"] == "notice.read_all" for row in await recent_audit(10))
+
+
+async def test_the_summary_counts_the_tasks_the_generation_made(world):
+    """Against the real task generation (inspections.services.generate_tasks), not hand-made rows."""
+    from backend.inspections import services as inspections
+
+    home = await world.home()
+    director = await world.user("director", home=home)
+    now = morning()
+    await inspections.generate_tasks(dates.local(now).date(), now=now)
+    due_today = [
+        task
+        for task in await inspections.list_tasks(
+            Scope.system("test"), home_code=home, status="open", due_from=dates.today(), due_to=dates.today()
+        )
+    ]
+    assert due_today  # a new home has its daily routines of today
+    await services.send_notices(now)
+    [notice] = await services.list_notices(director.scope)
+    assert f"今日待办 {len(due_today)} 项" in notice.text
