@@ -115,3 +115,13 @@ async def test_a_bad_address_is_refused_and_nothing_is_written(world, email, ena
     assert message in refused.value.errors["email"]
     setting = await services.notice_setting(director.scope)
     assert (setting.email, setting.email_enabled) == ("", False)
+
+
+async def test_two_runs_at_once_send_each_email_once(world, mailbox):
+    import asyncio
+
+    _home, director = await director_with_work(world, "sun.ba@example.org")
+    now = morning()
+    await asyncio.gather(services.send_notices(now, smtp=mailbox.smtp), services.send_notices(now, smtp=mailbox.smtp))
+    assert len(mailbox.to("sun.ba@example.org")) == 1
+    assert len(await notice_ids(director)) == 1
