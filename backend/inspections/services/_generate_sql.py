@@ -6,7 +6,7 @@ nothing PostgreSQL-only that CockroachDB lacks."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime
 
 from backend.core import bulk
 from backend.core.db import is_sqlite
@@ -102,22 +102,69 @@ async def _execute(sql: str, args: list) -> int:
     return _affected(await connection.execute(numbered, *args))
 
 
-async def existing_tasks(home_ids: list[int], first: str, through: str) -> list[tuple]:
+_ROW = '"id", "home", "routine", "period", "subject", "period_start", "status", "done", "on_time", "done_at"'
+
+
+def _marks(values: list) -> str:
+    return ", ".join("{}" for _ in values)
+
+
+async def existing_tasks(home_ids: list[int], first: date, through: date) -> list[tuple]:
     """(id, home, routine, period, subject, period_start, status, done, on_time, done_at) of the
-    open and overdue tasks of the homes whose period overlaps [first, through] (ISO days)."""
+    open and overdue tasks of the homes, of every source but the safety routines, whose period
+    overlaps [first, through]."""
     rows: list[tuple] = []
     for chunk in bulk.chunks(sorted(home_ids), 500):
-        marks = ", ".join("{}" for _ in chunk)
         rows += await bulk.fetch_tuples(
-            'SELECT "id", "home", "routine", "period", "subject", "period_start", "status", "done", "on_time", "done_at" '
-            f'FROM "task" WHERE "status" IN {_OPEN} AND "home" IN ({marks}) AND "period_end" >= {{}} AND "period_start" <= {{}}',
+            f'SELECT {_ROW} FROM "task" WHERE "status" IN {_OPEN} AND "source" <> \'safety\' AND "home" IN ({_marks(chunk)}) '
+            'AND "period_end" >= {} AND "period_start" <= {}',
             *chunk,
-            *_days(first, through),
+            first,
+            through,
         )
     return rows
 
 
-def _days(first: str, through: str):
-    from datetime import date
+async def safety_tasks_at(home_ids: list[int], periods: list[str]) -> list[tuple]:
+    """The same columns, every status, of the safety tasks of the homes in ``periods``."""
+    rows: list[tuple] = []
+    periods = sorted(set(periods))
+    if not periods:
+        return rows
+    for chunk in bulk.chunks(sorted(set(home_ids)), 500):
+        rows += await bulk.fetch_tuples(
+            f'SELECT {_ROW} FROM "task" WHERE "source" = \'safety\' AND "home" IN ({_marks(chunk)}) '
+            f'AND "period" IN ({_marks(periods)})',
+            *chunk,
+            *periods,
+        )
+    return rows
 
-    return date.fromisoformat(first), date.fromisoformat(through)
+
+async def safety_counts(home_ids: list[int], periods: list[str]) -> dict[tuple[int, str], tuple[int, datetime | None]]:
+    """(home, routine) → (how many safety tasks in ``periods``, the last time generation wrote
+    one of them): when the count is what the window wants, only the periods with entries
+    recorded since then need counting again."""
+    out: dict[tuple[int, str], tuple[int, datetime | None]] = {}
+    periods = sorted(set(periods))
+    if not periods:
+        return out
+    for chunk in bulk.chunks(sorted(set(home_ids)), 500):
+        rows = await bulk.fetch_tuples(
+            'SELECT "home", "routine", COUNT(*), MAX("updated_at") FROM "task" '
+            f'WHERE "source" = \'safety\' AND "home" IN ({_marks(chunk)}) AND "period" IN ({_marks(periods)}) '
+            'GROUP BY "home", "routine"',
+            *chunk,
+            *periods,
+        )
+        for home, routine, count, last in rows:
+            out[(home, routine)] = (int(count), _aware(last))
+    return out
+
+
+def _aware(moment):
+    if moment is None:
+        return None
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -5,9 +5,11 @@ counts once), and the hazards' deadlines and closing."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
+from backend.core import bulk
+from backend.core.db import reading
 from backend.safety.tables import SafetyEntry, SafetyHazard
 
 _CHUNK = 500  # homes per query
@@ -18,19 +20,58 @@ def _chunks(values: Iterable[int]) -> list[list[int]]:
     return [wanted[start : start + _CHUNK] for start in range(0, len(wanted), _CHUNK)]
 
 
+def _marks(values: list) -> str:
+    return ", ".join("{}" for _ in values)
+
+
 async def entry_marks(home_ids: list[int], periods: list[str]) -> dict[tuple[int, str, str], list[tuple[str, datetime]]]:
     """(home, routine, period) → [(slot, recorded_at)] of the entries in ``periods`` that are not
-    corrections (a correction repeats an occurrence already counted)."""
+    corrections (a correction repeats an occurrence already counted). Read as tuples (a month of
+    a province's entries: no dict per row)."""
     found: dict[tuple[int, str, str], list[tuple[str, datetime]]] = {}
+    periods = sorted(set(periods))
     if not periods:
         return found
-    for chunk in _chunks(home_ids):
-        rows = await SafetyEntry.select(
-            SafetyEntry.home, SafetyEntry.routine, SafetyEntry.period, SafetyEntry.slot, SafetyEntry.recorded_at
-        ).where(SafetyEntry.home.is_in(chunk) & SafetyEntry.period.is_in(sorted(set(periods))) & SafetyEntry.corrects.is_null())
-        for row in rows:
-            found.setdefault((row["home"], row["routine"], row["period"]), []).append((row["slot"], row["recorded_at"]))
+    async with reading():
+        for chunk in _chunks(home_ids):
+            rows = await bulk.fetch_tuples(
+                'SELECT "home", "routine", "period", "slot", "recorded_at" FROM "safety_entry" '
+                f'WHERE "home" IN ({_marks(chunk)}) AND "period" IN ({_marks(periods)}) AND "corrects" IS NULL',
+                *chunk,
+                *periods,
+            )
+            for home, routine, period, slot, recorded_at in rows:
+                found.setdefault((home, routine, period), []).append((slot, _aware(recorded_at)))
     return found
+
+
+def _aware(moment) -> datetime:
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+async def entries_recorded_since(
+    home_ids: list[int], periods: list[str], since: datetime
+) -> list[tuple[int, str, str, datetime]]:
+    """(home, routine, period, recorded_at) of the entries in ``periods`` recorded after ``since``
+    (corrections left out): what changed since task generation last looked."""
+    out: list[tuple[int, str, str, datetime]] = []
+    periods = sorted(set(periods))
+    if not periods:
+        return out
+    async with reading():
+        for chunk in _chunks(home_ids):
+            rows = await bulk.fetch_tuples(
+                'SELECT "home", "routine", "period", "recorded_at" FROM "safety_entry" '
+                f'WHERE "home" IN ({_marks(chunk)}) AND "period" IN ({_marks(periods)}) AND "recorded_at" > {{}} '
+                'AND "corrects" IS NULL',
+                *chunk,
+                *periods,
+                since,
+            )
+            out += [(home, routine, period, _aware(at)) for home, routine, period, at in rows]
+    return out
 
 
 async def hazard_deadlines(home_ids: list[int], since: date) -> list[dict[str, Any]]:
