@@ -40,9 +40,9 @@ from backend.demo._people import (
 from backend.demo._queue import load_queue
 from backend.demo._register import demo_rows, tell_assessment_story, tell_story
 from backend.demo._safety import load_safety
-from backend.demo._tasks import load_tasks
 from backend.demo._staffing import load_staffing
 from backend.demo._stipends import FLOORS, PLANTED, load_stipends, payment_months
+from backend.demo._tasks import load_tasks
 from backend.demo._world import (
     ANCHOR,
     COUNTIES,

@@ -10,7 +10,7 @@ from typing import Any
 
 from backend.core import bulk
 from backend.core.db import reading
-from backend.safety.tables import SafetyEntry, SafetyHazard
+from backend.safety.tables import SafetyHazard
 
 _CHUNK = 500  # homes per query
 
