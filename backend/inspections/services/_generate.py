@@ -76,6 +76,8 @@ async def run(
         created = await sql.insert_tasks(inserts)
         updated = await sql.update_tasks(updates, now)
         became_overdue = await sql.mark_overdue(now, home_ids)
+        if home_ids is None and window.watermark is not None:
+            await sql.set_watermark(window.watermark)  # only a run over every home advances it
     previous = {row[0]: row[6] for row in existing.values()}
     cancelled = sum(1 for update in updates if update[3] == CANCELLED)
     overdue = sum(1 for update in updates if update[3] == OVERDUE and previous[update[0]] != OVERDUE)

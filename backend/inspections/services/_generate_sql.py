@@ -84,8 +84,8 @@ async def update_tasks(rows: list[tuple[int, int, int, str, datetime | None]], n
 async def mark_overdue(now: datetime, home_ids: list[int] | None) -> int:
     """Every open task whose deadline passed short of what was expected becomes overdue (also
     those no source computes any more: a resident moved to another home); how many."""
-    sql = 'UPDATE "task" SET "status" = \'overdue\', "updated_at" = {} WHERE "status" = \'open\' AND "deadline" < {} AND "done" < "expected"'
-    args: list = [now, now]
+    sql = 'UPDATE "task" SET "status" = \'overdue\', "updated_at" = {} WHERE "status" = \'open\' AND "due_at" < {} AND "deadline" < {} AND "done" < "expected"'
+    args: list = [now, now, now]  # due_at <= deadline: the bound on due_at lets the (status, due_at) index serve
     if home_ids is not None:
         sql += ' AND "home" IN (' + ", ".join("{}" for _ in home_ids or [-1]) + ")"
         args += home_ids or [-1]
@@ -109,57 +109,79 @@ def _marks(values: list) -> str:
     return ", ".join("{}" for _ in values)
 
 
+DUTY_ROUTINES = ("onsite_inspection", "hazard_fix", "certificate_renewal", "reassessment", "annual_review")
+
+
 async def existing_tasks(home_ids: list[int], first: date, through: date) -> list[tuple]:
     """(id, home, routine, period, subject, period_start, status, done, on_time, done_at) of the
-    open and overdue tasks of the homes, of every source but the safety routines, whose period
-    overlaps [first, through]."""
+    open and overdue tasks of the homes, of the sources other than the safety routines
+    (``DUTY_ROUTINES``), whose period overlaps [first, through]."""
     rows: list[tuple] = []
     for chunk in bulk.chunks(sorted(home_ids), 500):
         rows += await bulk.fetch_tuples(
-            f'SELECT {_ROW} FROM "task" WHERE "status" IN {_OPEN} AND "source" <> \'safety\' AND "home" IN ({_marks(chunk)}) '
-            'AND "period_end" >= {} AND "period_start" <= {}',
+            f'SELECT {_ROW} FROM "task" WHERE "home" IN ({_marks(chunk)}) AND "routine" IN ({_marks(DUTY_ROUTINES)}) '
+            f'AND "status" || \'\' IN {_OPEN} AND "period_end" >= {{}} AND "period_start" <= {{}}',  # the key's index, not the status one
             *chunk,
+            *DUTY_ROUTINES,
             first,
             through,
         )
     return rows
 
 
-async def safety_tasks_at(home_ids: list[int], periods: list[str]) -> list[tuple]:
-    """The same columns, every status, of the safety tasks of the homes in ``periods``."""
+async def safety_tasks_at(home_ids: list[int], routines: list[str], periods: list[str]) -> list[tuple]:
+    """The same columns, every status, of the safety tasks of the homes, routines and periods."""
     rows: list[tuple] = []
-    periods = sorted(set(periods))
-    if not periods:
+    periods, routines = sorted(set(periods)), sorted(set(routines))
+    if not periods or not routines:
         return rows
     for chunk in bulk.chunks(sorted(set(home_ids)), 500):
         rows += await bulk.fetch_tuples(
-            f'SELECT {_ROW} FROM "task" WHERE "source" = \'safety\' AND "home" IN ({_marks(chunk)}) '
-            f'AND "period" IN ({_marks(periods)})',
+            f'SELECT {_ROW} FROM "task" WHERE "home" IN ({_marks(chunk)}) AND "routine" IN ({_marks(routines)}) '
+            f'AND "period" IN ({_marks(periods)}) AND "subject" = \'\'',
             *chunk,
+            *routines,
             *periods,
         )
     return rows
 
 
-async def safety_counts(home_ids: list[int], periods: list[str]) -> dict[tuple[int, str], tuple[int, datetime | None]]:
-    """(home, routine) → (how many safety tasks in ``periods``, the last time generation wrote
-    one of them): when the count is what the window wants, only the periods with entries
-    recorded since then need counting again."""
-    out: dict[tuple[int, str], tuple[int, datetime | None]] = {}
-    periods = sorted(set(periods))
-    if not periods:
+async def safety_counts(home_ids: list[int], routines: list[str], periods: list[str]) -> dict[tuple[int, str], int]:
+    """(home, routine) → how many safety tasks there are in ``periods`` (read from the natural
+    key's index alone): when it is what the window wants, nothing is missing there."""
+    out: dict[tuple[int, str], int] = {}
+    periods, routines = sorted(set(periods)), sorted(set(routines))
+    if not periods or not routines:
         return out
     for chunk in bulk.chunks(sorted(set(home_ids)), 500):
         rows = await bulk.fetch_tuples(
-            'SELECT "home", "routine", COUNT(*), MAX("updated_at") FROM "task" '
-            f'WHERE "source" = \'safety\' AND "home" IN ({_marks(chunk)}) AND "period" IN ({_marks(periods)}) '
+            'SELECT "home", "routine", COUNT(*) FROM "task" '
+            f'WHERE "home" IN ({_marks(chunk)}) AND "routine" IN ({_marks(routines)}) AND "period" IN ({_marks(periods)}) '
             'GROUP BY "home", "routine"',
             *chunk,
+            *routines,
             *periods,
         )
-        for home, routine, count, last in rows:
-            out[(home, routine)] = (int(count), _aware(last))
+        for home, routine, count in rows:
+            out[(home, routine)] = int(count)
     return out
+
+
+WATERMARK = "safety_entry"
+
+
+async def watermark() -> int:
+    rows = await bulk.fetch_tuples('SELECT "value" FROM "task_watermark" WHERE "name" = {}', WATERMARK)
+    return int(rows[0][0]) if rows else 0
+
+
+async def set_watermark(value: int) -> None:
+    """Advance the watermark (never back: two generators racing keep the higher)."""
+    await _execute(
+        'INSERT INTO "task_watermark" ("name", "value") VALUES ({}, {}) ON CONFLICT ("name") DO UPDATE SET "value" = '
+        'CASE WHEN excluded."value" > "task_watermark"."value" THEN excluded."value" ELSE "task_watermark"."value" END',
+        [WATERMARK, value],
+    )
 
 
 def _aware(moment):

@@ -53,6 +53,7 @@ class Window:
     now: datetime
     zone: tzinfo
     existing: dict[tuple[int, str, str, str], tuple]
+    watermark: int | None = None  # how far the safety source has seen every entry (set by it)
 
     @property
     def first(self) -> date:
@@ -89,27 +90,28 @@ MARGIN = timedelta(minutes=10)  # an entry recorded just before a generation may
 async def _to_count(window: Window, plan: list[tuple], periods: set[str]) -> dict[tuple[int, str], set[str]]:
     """(home, routine) → the periods whose counts must be computed: all of them where the tasks
     there are not what the window wants (a new home, a new routine, a new day), else those with
-    entries recorded since generation last wrote the pair's tasks (less a margin)."""
+    entries recorded since the last full generation (``task_watermark``). Sets
+    ``window.watermark`` to how far this run has seen every entry."""
     from backend.safety import services as safety
 
     home_ids = sorted({item[0]["id"] for item in plan})
-    counts = await sql.safety_counts(home_ids, sorted(periods))
+    counts = await sql.safety_counts(home_ids, sorted({item[1] for item in plan}), sorted(periods))
     out: dict[tuple[int, str], set[str]] = {}
-    since: dict[tuple[int, str], datetime] = {}
+    partial = False
     for home, routine, _frequency, keys in plan:
         pair = (home["id"], routine)
-        count, last = counts.get(pair, (0, None))
-        if count != len(keys) or last is None:
+        if counts.get(pair, 0) != len(keys):
             out[pair] = set(keys)
         else:
-            since[pair] = last - MARGIN
             out[pair] = set()
-    if since:
-        recent = await safety.entries_recorded_since(sorted({pair[0] for pair in since}), sorted(periods), min(since.values()))
-        for home_id, routine, period, recorded_at in recent:
-            limit = since.get((home_id, routine))
-            if limit is not None and recorded_at > limit:
-                out[(home_id, routine)].add(period)
+            partial = True
+    seen = await sql.watermark()
+    if partial:
+        for _id, home_id, routine, period in await safety.entries_after(seen):
+            keys = out.get((home_id, routine))
+            if keys is not None and period in periods:
+                keys.add(period)
+    window.watermark = await safety.entry_id_before(seen, window.now - MARGIN)
     return out
 
 
@@ -145,7 +147,8 @@ async def safety_wants(window: Window) -> list[Want]:
     wanted_homes = sorted({pair[0] for pair, keys in to_count.items() if keys})
     wanted_periods = sorted({key for keys in to_count.values() for key in keys})
     marks = await safety.entry_marks(wanted_homes, wanted_periods)
-    for row in await sql.safety_tasks_at(wanted_homes, wanted_periods):
+    wanted_routines = sorted({pair[1] for pair, keys in to_count.items() if keys})
+    for row in await sql.safety_tasks_at(wanted_homes, wanted_routines, wanted_periods):
         window.existing[(row[1], row[2], row[3], row[4])] = row
     shapes: dict[tuple, tuple] = {}
     out: list[Want] = []

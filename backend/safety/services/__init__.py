@@ -93,7 +93,7 @@ from backend.safety.services._today import GROUPS, Chip, DueItem, TodayPage, Tod
 
 # isort: split
 # issue 13: what task generation reads
-from backend.safety.services._task_marks import entries_recorded_since, entry_marks, hazard_deadlines
+from backend.safety.services._task_marks import entries_after, entry_id_before, entry_marks, hazard_deadlines
 
 __all__ = [
     # entries and photos
@@ -196,7 +196,8 @@ __all__ = [
     "county_templates",
     "new_template_version",
     # issue 13: what task generation reads
-    "entries_recorded_since",
+    "entries_after",
+    "entry_id_before",
     "entry_marks",
     "hazard_deadlines",
 ]

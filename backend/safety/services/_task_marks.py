@@ -51,27 +51,23 @@ def _aware(moment) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-async def entries_recorded_since(
-    home_ids: list[int], periods: list[str], since: datetime
-) -> list[tuple[int, str, str, datetime]]:
-    """(home, routine, period, recorded_at) of the entries in ``periods`` recorded after ``since``
-    (corrections left out): what changed since task generation last looked."""
-    out: list[tuple[int, str, str, datetime]] = []
-    periods = sorted(set(periods))
-    if not periods:
-        return out
+async def entries_after(after_id: int) -> list[tuple[int, int, str, str]]:
+    """(id, home, routine, period) of the entries with an id above ``after_id`` (corrections left
+    out), read along the primary key: what was recorded since task generation last counted."""
     async with reading():
-        for chunk in _chunks(home_ids):
-            rows = await bulk.fetch_tuples(
-                'SELECT "home", "routine", "period", "recorded_at" FROM "safety_entry" '
-                f'WHERE "home" IN ({_marks(chunk)}) AND "period" IN ({_marks(periods)}) AND "recorded_at" > {{}} '
-                'AND "corrects" IS NULL',
-                *chunk,
-                *periods,
-                since,
-            )
-            out += [(home, routine, period, _aware(at)) for home, routine, period, at in rows]
-    return out
+        return await bulk.fetch_tuples(
+            'SELECT "id", "home", "routine", "period" FROM "safety_entry" WHERE "id" > {} AND "corrects" IS NULL', after_id
+        )
+
+
+async def entry_id_before(after_id: int, cutoff: datetime) -> int:
+    """The highest id above ``after_id`` of the entries recorded by ``cutoff`` (``after_id`` when
+    none): every entry up to it is committed (one recorded later may still be in flight)."""
+    async with reading():
+        rows = await bulk.fetch_tuples(
+            'SELECT MAX("id") FROM "safety_entry" WHERE "id" > {} AND "recorded_at" <= {}', after_id, cutoff
+        )
+    return int(rows[0][0]) if rows and rows[0][0] is not None else after_id
 
 
 async def hazard_deadlines(home_ids: list[int], since: date) -> list[dict[str, Any]]:
