@@ -30,21 +30,22 @@ def _affected(status: str) -> int:
 
 
 async def insert_tasks(rows: list[tuple]) -> int:
-    """Insert ``rows`` (in ``COLUMNS`` order) not yet there; how many were inserted. Rows are
-    sorted by the natural key so that two generators racing take the keys in the same order."""
+    """Insert ``rows`` (in ``COLUMNS`` order) not yet there; how many were inserted. On PostgreSQL
+    the rows are sorted by the natural key so that two generators racing take the keys in the
+    same order."""
     if not rows:
         return 0
-    rows = sorted(rows, key=lambda row: (row[0], row[3], row[5], row[4]))
     connection = bulk.connection()
     names = ", ".join(f'"{name}"' for name in COLUMNS)
     created = 0
-    if is_sqlite():
+    if is_sqlite():  # one writer at a time (IMMEDIATE): no order needed
         marks = ", ".join("?" for _ in COLUMNS)
         sql = f'INSERT INTO "task" ({names}) VALUES ({marks}) {_CONFLICT}'
         for chunk in bulk.chunks(rows, _CHUNK):
             cursor = await connection.executemany(sql, bulk.as_bound(chunk))
             created += cursor.rowcount
         return created
+    rows = sorted(rows, key=lambda row: (row[0], row[3], row[5], row[4]))  # racing writers wait, never deadlock
     arrays = ", ".join(f"${index}::{kind}[]" for index, kind in enumerate(_PG_TYPES, start=1))
     sql = f'INSERT INTO "task" ({names}) SELECT * FROM unnest({arrays}) {_CONFLICT}'
     for chunk in bulk.chunks(rows, _CHUNK * 4):

@@ -46,6 +46,8 @@ async def entry_marks(home_ids: list[int], periods: list[str]) -> dict[tuple[int
 
 
 def _aware(moment) -> datetime:
+    if moment.__class__ is datetime and moment.tzinfo is not None:
+        return moment
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
