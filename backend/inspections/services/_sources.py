@@ -64,26 +64,6 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
-def _counts(occurrences: list[safety_rules.Occurrence], entries: list[tuple[str, datetime]]):
-    """(done, on time, done at) of a period from its entries (slot, recorded_at), as
-    ``safety_rules.routine_status`` counts: a slot done twice counts once, on time when its first
-    entry was recorded by the occurrence's deadline; done at = when the last slot was first done."""
-    first: dict[str, datetime] = {}
-    for slot, recorded_at in entries:
-        if slot not in first or recorded_at < first[slot]:
-            first[slot] = recorded_at
-    done = on_time = 0
-    last = None
-    for occurrence in occurrences:
-        moment = first.get(occurrence.slot)
-        if moment is None:
-            continue
-        done += 1
-        on_time += moment <= occurrence.deadline
-        last = moment if last is None or moment > last else last
-    return done, on_time, (_utc(last) if done == len(occurrences) else None)
-
-
 MARGIN = timedelta(minutes=10)  # an entry recorded just before a generation may commit just after it
 
 
@@ -146,7 +126,7 @@ async def safety_wants(window: Window) -> list[Want]:
     to_count = await _to_count(window, plan, periods)
     wanted_homes = sorted({pair[0] for pair, keys in to_count.items() if keys})
     wanted_periods = sorted({key for keys in to_count.values() for key in keys})
-    marks = await safety.entry_marks(wanted_homes, wanted_periods)
+    counted = await safety.entry_counts(wanted_homes, wanted_periods)
     wanted_routines = sorted({pair[1] for pair, keys in to_count.items() if keys})
     for row in await sql.safety_tasks_at(wanted_homes, wanted_routines, wanted_periods):
         window.existing[(row[1], row[2], row[3], row[4])] = row
@@ -173,12 +153,18 @@ async def safety_wants(window: Window) -> list[Want]:
                 )
                 shapes[shape_key] = shape
             period_start, period_end, occurrences, due_at, deadline = shape
-            entries = marks.get((home["id"], routine, period))
-            done, on_time, done_at = _counts(occurrences, entries) if entries else (0, 0, None)
+            expected = len(occurrences)
+            found = counted.get((home["id"], routine, period))
+            if found is None:
+                done, on_time, done_at = 0, 0, None
+            else:
+                done = min(found[0], expected)
+                on_time = min(found[1], done)
+                done_at = found[2] if done == expected else None
             out.append(
                 Want(
                     home["id"], home["county"], "safety", routine, "", period, period_start, period_end,
-                    due_at, deadline, len(occurrences), done, on_time, done_at,
+                    due_at, deadline, expected, done, on_time, done_at,
                 )
             )  # fmt: skip
     return out

@@ -93,7 +93,12 @@ from backend.safety.services._today import GROUPS, Chip, DueItem, TodayPage, Tod
 
 # isort: split
 # issue 13: what task generation reads
-from backend.safety.services._task_marks import entries_after, entry_id_before, entry_marks, hazard_deadlines
+from backend.safety.services._task_marks import (
+    entries_after,
+    entry_counts,
+    entry_id_before,
+    hazard_deadlines,
+)
 
 __all__ = [
     # entries and photos
@@ -197,7 +202,7 @@ __all__ = [
     "new_template_version",
     # issue 13: what task generation reads
     "entries_after",
+    "entry_counts",
     "entry_id_before",
-    "entry_marks",
     "hazard_deadlines",
 ]

@@ -1,6 +1,7 @@
-"""What task generation (issue 13) reads of the safety ledgers, set-based: the entries of any
-homes and periods (slot and recording time, corrections left out so an occurrence corrected
-counts once), and the hazards' deadlines and closing."""
+"""What task generation (issue 13) reads of the safety ledgers, set-based: the slots done (and
+done on time) per home, routine and period, counted by the database (corrections left out, so an
+occurrence corrected counts once), the entries recorded since a given id, and the hazards'
+deadlines and closing."""
 
 from __future__ import annotations
 
@@ -24,24 +25,29 @@ def _marks(values: list) -> str:
     return ", ".join("{}" for _ in values)
 
 
-async def entry_marks(home_ids: list[int], periods: list[str]) -> dict[tuple[int, str, str], list[tuple[str, datetime]]]:
-    """(home, routine, period) → [(slot, recorded_at)] of the entries in ``periods`` that are not
-    corrections (a correction repeats an occurrence already counted). Read as tuples (a month of
-    a province's entries: no dict per row)."""
-    found: dict[tuple[int, str, str], list[tuple[str, datetime]]] = {}
+async def entry_counts(home_ids: list[int], periods: list[str]) -> dict[tuple[int, str, str], tuple[int, int, datetime]]:
+    """(home, routine, period) → (slots done, slots done on time, when the last slot was first
+    done) of the entries in ``periods`` that are not corrections, counted by the database: a slot
+    done twice counts once; on time when one of its entries was not late (``late``: recorded
+    after the slot's end plus the grace, set when it was recorded). One row per period, not one
+    per entry."""
+    found: dict[tuple[int, str, str], tuple[int, int, datetime]] = {}
     periods = sorted(set(periods))
     if not periods:
         return found
     async with reading():
         for chunk in _chunks(home_ids):
             rows = await bulk.fetch_tuples(
-                'SELECT "home", "routine", "period", "slot", "recorded_at" FROM "safety_entry" '
-                f'WHERE "home" IN ({_marks(chunk)}) AND "period" IN ({_marks(periods)}) AND "corrects" IS NULL',
+                'SELECT "home", "routine", "period", COUNT(*), SUM("ok"), MAX("first") FROM ('
+                'SELECT "home", "routine", "period", "slot", MAX(CASE WHEN "late" THEN 0 ELSE 1 END) AS "ok", '
+                'MIN("recorded_at") AS "first" FROM "safety_entry" '
+                f'WHERE "home" IN ({_marks(chunk)}) AND "period" IN ({_marks(periods)}) AND "corrects" IS NULL '
+                'GROUP BY "home", "routine", "period", "slot") AS "slots" GROUP BY "home", "routine", "period"',
                 *chunk,
                 *periods,
             )
-            for home, routine, period, slot, recorded_at in rows:
-                found.setdefault((home, routine, period), []).append((slot, _aware(recorded_at)))
+            for home, routine, period, done, on_time, first in rows:
+                found[(home, routine, period)] = (int(done), int(on_time), _aware(first))
     return found
 
 
