@@ -27,6 +27,8 @@ from backend.deaths import api as deaths_api
 from backend.deaths import views as deaths_views
 from backend.inspections import api as inspections_api
 from backend.inspections import views as inspections_views
+from backend.notices import api as notices_api
+from backend.notices import views as notices_views
 from backend.registry import api as registry_api
 from backend.registry import views as registry_views
 from backend.residents import api as residents_api
@@ -117,6 +119,7 @@ def create_app() -> Litestar:
             *stipends_report_views.ROUTES,
             *staffing_views.ROUTES,
             *safety_views.ROUTES,
+            *notices_views.ROUTES,
             *registry_api.ROUTES,
             *residents_api.ROUTES,
             *deaths_api.ROUTES,
@@ -125,6 +128,7 @@ def create_app() -> Litestar:
             *safety_api.ROUTES,
             *inspections_views.ROUTES,
             *inspections_api.ROUTES,
+            *notices_api.ROUTES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], opt={"access": PUBLIC}, include_in_schema=False),
             create_static_files_router(
                 path=SWAGGER_STATIC,
@@ -147,6 +151,7 @@ def create_app() -> Litestar:
         ],
         request_class=limits.BoundedRequest,  # JSON bodies nested too deep are refused (400)
         request_max_body_size=limits.MAX_BODY_BYTES,  # the import upload declares its own
+        before_request=notices_views.count_unread,  # the unread notices of the navigation
         before_send=[security_headers_hook(hsts=settings.cookie_secure)],
         template_config=TemplateConfig(instance=template_engine),
         openapi_config=openapi,

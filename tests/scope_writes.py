@@ -205,6 +205,9 @@ NOT_WALKED: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/hazards/{hazard_id:int}/fix"): _HAZARD,
     ("POST", "/api/v1/hazards/{hazard_id:int}/verify"): _HAZARD,
     ("POST", "/api/v1/hazards/{hazard_id:int}/reject"): _HAZARD,
+    # notices (issue 13): the caller's own notices and setting, no record named in the path
+    ("POST", "/notices/read"): "the caller's own notices",
+    ("POST", "/account/notices"): "the caller's own notice setting",
 }
 
 

@@ -56,6 +56,7 @@ TABLES = (
     "training_record",
     "staff_leave",
     "roster_shift",
+    "task",  # issue 13
 )
 
 
@@ -517,3 +518,14 @@ def test_the_demo_safety_stories(demo_db):
     assert unfit in ([], [("钱大勇",)])  # checked when the demo loads after 06:40 (the morning check's hour)
     done = _tekun(url, "audit", "verify")
     assert done.returncode == 0, done.stderr
+
+
+def test_the_demo_has_its_month_of_tasks_done_late_and_overdue(demo_db):
+    """Issue 13: the demo's tasks from a month back (``backend/demo/_tasks.py``), counted from its
+    ledgers: some done on time, some overdue, an on-site inspection per home."""
+    url, _first = demo_db
+    statuses = dict(_query(url, "SELECT status, COUNT(*) FROM task GROUP BY status"))
+    assert statuses.get("done", 0) > 0 and statuses.get("overdue", 0) > 0
+    homes = _query(url, "SELECT COUNT(DISTINCT home) FROM task WHERE routine = 'onsite_inspection'")[0][0]
+    assert homes == len(HOMES)
+    assert _query(url, "SELECT COUNT(*) FROM task WHERE on_time > 0")[0][0] > 0

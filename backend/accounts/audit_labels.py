@@ -95,6 +95,10 @@ ACTIONS: dict[str, str] = {
     "duty.save": N_("Duty roster saved"),
     "staffing.breach_confirmed": N_("Breach of the staff ratio confirmed"),
     "staffing.demo_loaded": N_("Demo staff loaded"),
+    # notices (issue 13)
+    "notice.create": N_("Notices created"),
+    "notice.read_all": N_("Notices marked as read"),
+    "notice_setting.update": N_("Notice e-mail setting changed"),
     **SAFETY_ACTIONS,
     **VISIT_ACTIONS,
 }
@@ -119,6 +123,8 @@ ENTITIES: dict[str, str] = {
     "staff_leave": N_("Leave"),
     "roster_week": N_("Duty roster of a week"),
     "ratio_breach": N_("Breach of the staff ratio"),
+    "notice": N_("Notice"),
+    "notice_setting": N_("Notice e-mail setting"),
     **SAFETY_ENTITIES,
     **VISIT_ENTITIES,
 }
@@ -142,6 +148,12 @@ FIELDS: dict[str, str] = {
     **STAFFING_FIELDS,
     **SAFETY_FIELDS,
     **VISIT_FIELDS,
+    # notices (issue 13)
+    "kinds": N_("Kinds of notice"),
+    "emails": N_("E-mails to send"),
+    "read": N_("Marked as read"),
+    "email": N_("E-mail address"),
+    "email_enabled": N_("Notices by e-mail"),
     # users and tokens
     "role": N_("Role"),
     "home": N_("Home"),

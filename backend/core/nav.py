@@ -32,8 +32,9 @@ def _own_items(user) -> list[tuple[str, str]]:
     return items
 
 
-def nav_for(user) -> list[tuple[str, str]]:
-    """(path, label) pairs of the navigation for this user, from the permission matrix."""
+def nav_for(user, unread: int = 0) -> list[tuple[str, str]]:
+    """(path, label) pairs of the navigation for this user, from the permission matrix;
+    ``unread``: the user's unread notices (shown as "提醒 (3)")."""
     if user is None:
         return []
     role = user.role
@@ -65,5 +66,6 @@ def nav_for(user) -> list[tuple[str, str]]:
         items.append(("/users", _("Users")))
     if can(role, "view_audit"):
         items.append(("/audit", _("Audit log")))
+    items.append(("/notices", _("Notices ({count})").format(count=unread) if unread else _("Notices")))
     items.append(("/account", _("Account")))
     return items

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -21,6 +22,24 @@ class SettingsError(ValueError):
 
 
 @dataclass(frozen=True)
+class SmtpSettings:
+    """E-mail of notices (issue 13): off while ``host`` is empty (TEKUN_SMTP_*)."""
+
+    host: str = ""
+    port: int = 25
+    user: str = ""
+    password: str = ""
+    sender: str = ""
+    starttls: bool = False
+    # The address of the web app the e-mails link to (TEKUN_PUBLIC_URL); "" = the path only.
+    public_url: str = ""
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.host)
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     secret_key: str
@@ -33,6 +52,8 @@ class Settings:
     cookie_secure: bool = False
     # Reverse proxies whose X-Forwarded-For is believed (TEKUN_TRUSTED_PROXIES).
     trusted_proxies: tuple[IPNetwork, ...] = ()
+    # E-mail of notices (TEKUN_SMTP_*; off by default).
+    smtp: SmtpSettings = SmtpSettings()
 
     @property
     def tz(self) -> ZoneInfo:
@@ -99,6 +120,45 @@ def parse_trusted_proxies(text: str) -> tuple[IPNetwork, ...]:
     return tuple(networks)
 
 
+SMTP_ADDRESS = r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+"
+
+
+def parse_smtp(environ) -> SmtpSettings:
+    """The TEKUN_SMTP_* variables, checked: a port 1-65535, STARTTLS 0 or 1, a sender address
+    when a host is set, a password only with a user."""
+    host = environ.get("TEKUN_SMTP_HOST", "").strip()
+    raw_port = environ.get("TEKUN_SMTP_PORT", "").strip() or "25"
+    if not raw_port.isdigit() or not 1 <= int(raw_port) <= 65535:
+        raise SettingsError(f"TEKUN_SMTP_PORT must be a port number from 1 to 65535, not {raw_port!r}")
+    starttls = environ.get("TEKUN_SMTP_STARTTLS", "").strip() or "0"
+    if starttls not in ("0", "1"):
+        raise SettingsError(f"TEKUN_SMTP_STARTTLS must be 0 or 1, not {starttls!r}")
+    user = environ.get("TEKUN_SMTP_USER", "").strip()
+    password = environ.get("TEKUN_SMTP_PASSWORD", "")
+    sender = environ.get("TEKUN_SMTP_FROM", "").strip()
+    if host:
+        if any(c in host for c in " /:@") or len(host) > 253:
+            raise SettingsError(f"TEKUN_SMTP_HOST must be a host name or address without a port, not {host!r}")
+        if not sender:
+            raise SettingsError("TEKUN_SMTP_FROM must be set (the sender address) when TEKUN_SMTP_HOST is set")
+        if not re.fullmatch(SMTP_ADDRESS, sender):
+            raise SettingsError(f"TEKUN_SMTP_FROM must be an e-mail address like tekun@example.org, not {sender!r}")
+    if password and not user:
+        raise SettingsError("TEKUN_SMTP_PASSWORD is set but TEKUN_SMTP_USER is empty")
+    public_url = environ.get("TEKUN_PUBLIC_URL", "").strip().rstrip("/")
+    if public_url and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", public_url):
+        raise SettingsError(f"TEKUN_PUBLIC_URL must be an address like https://tekun.example.org, not {public_url!r}")
+    return SmtpSettings(
+        host=host,
+        port=int(raw_port),
+        user=user,
+        password=password,
+        sender=sender,
+        starttls=starttls == "1",
+        public_url=public_url,
+    )
+
+
 def load_settings() -> Settings:
     data_dir = Path(os.environ.get("TEKUN_DATA_DIR", "var") or "var")
     database_url = os.environ.get("TEKUN_DATABASE_URL", "").strip()
@@ -122,6 +182,7 @@ def load_settings() -> Settings:
         language=language,
         cookie_secure=os.environ.get("TEKUN_COOKIE_SECURE", "") == "1",
         trusted_proxies=parse_trusted_proxies(os.environ.get("TEKUN_TRUSTED_PROXIES", "")),
+        smtp=parse_smtp(os.environ),
     )
 
 

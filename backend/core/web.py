@@ -174,7 +174,7 @@ def page(request: Request, template: str, status_code: int = 200, **context: Any
         template_name=template,
         context={
             "user": user,
-            "nav": nav_for(user),
+            "nav": nav_for(user, request.scope.get("tekun_unread_notices", 0)),  # type: ignore[call-overload]
             "can": Permissions(user.role if user else None),
             "role_label": _(ROLE_LABELS[user.role]) if user else "",
             "lang": current_language(),

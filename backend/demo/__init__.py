@@ -42,6 +42,7 @@ from backend.demo._register import demo_rows, tell_assessment_story, tell_story
 from backend.demo._safety import load_safety
 from backend.demo._staffing import load_staffing
 from backend.demo._stipends import FLOORS, PLANTED, load_stipends, payment_months
+from backend.demo._tasks import load_tasks
 from backend.demo._world import (
     ANCHOR,
     COUNTIES,
@@ -114,4 +115,5 @@ async def load_demo() -> list[tuple[str, str, str, str]]:
     await load_queue(scope, anchor)
     await load_staffing(scope)
     await load_safety(scope)
+    await load_tasks()  # issue 13: the tasks of the demo's month (last: it reads all of the above)
     return logins

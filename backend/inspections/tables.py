@@ -13,7 +13,7 @@
   at the one it corrects.
 """
 
-from piccolo.columns import Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import BigInt, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -79,3 +79,13 @@ class InspectionVisit(Table, tablename="inspection_visit"):
     hazards_opened = Integer(default=0)
     corrects = Integer(null=True, default=None)
     reason = Text(default="")
+
+
+class TaskWatermark(Table, tablename="task_watermark"):
+    """How far task generation has counted a ledger (issue 13): ``name`` ``safety_entry`` holds
+    the highest safety-entry id every task had been counted against at the last full generation
+    (an entry recorded within its margin before that run is counted again by the next one). A
+    generation counts again only the periods of the entries recorded after it."""
+
+    name = Varchar(length=40, unique=True)
+    value = BigInt(default=0)

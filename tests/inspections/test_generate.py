@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
+from backend.core.errors import Invalid, NotFound
 from backend.core.security import Scope
 from backend.inspections import services
 from backend.inspections.tables import Task
@@ -137,3 +140,29 @@ async def test_food_routines_only_where_the_home_has_a_canteen_and_the_home_s_ni
     tasks = await tasks_of(home)
     assert not [key for key in tasks if key[0] in safety.FOOD_ROUTINES]
     assert tasks[("night_patrol", "2026-11-02", "")]["expected"] == 3
+
+
+async def test_refresh_tasks_recounts_one_home_without_creating_anything(world):
+    home = await opened(world)
+    await services.generate_tasks(date(2026, 11, 6), now=local(date(2026, 11, 6), 12))
+    count = await Task.count().where(Task.home == home["id"])
+    await record(home, "fire_patrol", local(date(2026, 11, 5), 10), local(date(2026, 11, 7), 8))
+    changed = await services.refresh_tasks(now=local(date(2026, 11, 8), 9), home_ids=[home["id"]])
+    row = (await tasks_of(home, "fire_patrol"))[("fire_patrol", "2026-11-05", "")]
+    assert changed >= 1 and (row["done"], row["on_time"], row["status"]) == (1, 0, "done")
+    assert await Task.count().where(Task.home == home["id"]) == count  # nothing created (Nov 7 and 8 neither)
+
+
+async def test_list_tasks_in_scope_by_status_and_due_day(world):
+    home = await opened(world)
+    other = await opened(world)
+    await services.generate_tasks(date(2026, 11, 4), now=local(date(2026, 11, 4), 12))
+    scope = director_scope(home)
+    mine = await services.list_tasks(scope, status="overdue", limit=5000)
+    assert mine and {task.home for task in mine} == {home["code"]} and {task.status for task in mine} == {"overdue"}
+    days = await services.list_tasks(scope, due_from=date(2026, 11, 2), due_to=date(2026, 11, 2), limit=5000)
+    assert days and all(local(date(2026, 11, 2), 0) < task.due_at <= local(date(2026, 11, 3), 0) for task in days)
+    with pytest.raises(NotFound):
+        await services.list_tasks(scope, home_code=other["code"])
+    with pytest.raises(Invalid):
+        await services.list_tasks(scope, status="late")

@@ -22,7 +22,7 @@ from backend.inspections.schemas import GenerateResult
 from backend.inspections.services import _generate_sql as sql
 from backend.inspections.services._sources import Want, Window, inspection_wants, safety_wants
 from backend.inspections.services._sources_duties import certificate_wants, hazard_wants, resident_wants
-from backend.inspections.tables import CANCELLED, OVERDUE
+from backend.inspections.tables import CANCELLED, OPEN, OVERDUE
 
 SOURCES = (safety_wants, inspection_wants, hazard_wants, certificate_wants, resident_wants)
 
@@ -34,7 +34,7 @@ def _status(want: Want, closed_on: date | None, now: datetime) -> str:
 
 
 async def run(
-    *, through: date, now: datetime, home_ids: list[int] | None, create: bool, look_back: bool = False
+    *, through: date, now: datetime, home_ids: list[int] | None, create: bool, look_back: bool = False, since: date | None = None
 ) -> GenerateResult:
     """The engine of ``generate_tasks`` (create) and ``refresh_tasks`` (counts and status only,
     over the back-fill horizon, ``look_back``)."""
@@ -46,26 +46,29 @@ async def run(
     if not homes:
         return GenerateResult()
     reference = min(today, through)
-    start = {
-        home["id"]: max(home["opened_on"], reference - rules.LOOK_BACK) if look_back else rules.generation_start(home["opened_on"], reference)
-        for home in homes
-    }  # fmt: skip
+    if since is not None:
+        start = {home["id"]: max(since, reference - rules.LOOK_BACK) for home in homes}
+    elif look_back:
+        start = {home["id"]: max(home["opened_on"], reference - rules.LOOK_BACK) for home in homes}
+    else:
+        start = {home["id"]: rules.generation_start(home["opened_on"], reference) for home in homes}
     closed = {home["id"]: home["closed_on"] for home in homes}
     ids = [home["id"] for home in homes]
     async with reading():
-        existing_rows = await sql.existing_tasks(ids, min(start.values()).isoformat(), through.isoformat())
+        existing_rows = await sql.existing_tasks(ids, min(start.values()), through)
         existing = {(row[1], row[2], row[3], row[4]): row for row in existing_rows}
         window = Window(homes, start, through, now, get_settings().tz, existing)
         wants: list[Want] = []
         for source in SOURCES:
-            wants += await source(window)
+            wants += await source(window)  # the safety source adds the rows it compares with
     inserts, updates = [], []
     for want in wants:
         status = _status(want, closed[want.home], now)
         row = existing.get(want.key)
         if row is not None:
-            done_at = row[9].astimezone(UTC) if isinstance(row[9], datetime) else row[9]
-            if (row[6], row[7], row[8], done_at) != (status, want.done, want.on_time, want.done_at):
+            if row[6] not in (OPEN, OVERDUE):
+                continue  # done and cancelled tasks are never touched again
+            if (row[6], row[7], row[8], sql._aware(row[9])) != (status, want.done, want.on_time, want.done_at):
                 updates.append((row[0], want.done, want.on_time, status, want.done_at))
         elif create and status != CANCELLED and want.period_end >= start[want.home]:
             inserts.append(_row(want, status, now))
@@ -73,7 +76,9 @@ async def run(
         created = await sql.insert_tasks(inserts)
         updated = await sql.update_tasks(updates, now)
         became_overdue = await sql.mark_overdue(now, home_ids)
-    previous = {row[0]: row[6] for row in existing_rows}
+        if home_ids is None and window.watermark is not None:
+            await sql.set_watermark(window.watermark)  # only a run over every home advances it
+    previous = {row[0]: row[6] for row in existing.values()}
     cancelled = sum(1 for update in updates if update[3] == CANCELLED)
     overdue = sum(1 for update in updates if update[3] == OVERDUE and previous[update[0]] != OVERDUE)
     return GenerateResult(
@@ -89,11 +94,13 @@ def _row(want: Want, status: str, now: datetime) -> tuple:
     )  # fmt: skip
 
 
-async def generate_tasks(through: date, *, now: datetime | None = None) -> GenerateResult:
+async def generate_tasks(through: date, *, now: datetime | None = None, since: date | None = None) -> GenerateResult:
     """Create every task whose period starts on or before ``through`` (within each home's window),
     refresh the counts and status of the open ones as of ``now``, cancel those of closed homes and
-    of persons gone. Idempotent and set-based."""
-    return await run(through=through, now=now or dates.now_utc(), home_ids=None, create=True)
+    of persons gone. Idempotent and set-based. ``since`` (the demo, whose homes are registered
+    when it loads but whose ledgers go back a month) starts every home's window on that day
+    instead (still at most ``rules.LOOK_BACK`` back)."""
+    return await run(through=through, now=now or dates.now_utc(), home_ids=None, create=True, since=since)
 
 
 async def refresh_tasks(*, now: datetime | None = None, home_ids: list[int] | None = None) -> int:

@@ -6,7 +6,7 @@ nothing PostgreSQL-only that CockroachDB lacks."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime
 
 from backend.core import bulk
 from backend.core.db import is_sqlite
@@ -30,21 +30,22 @@ def _affected(status: str) -> int:
 
 
 async def insert_tasks(rows: list[tuple]) -> int:
-    """Insert ``rows`` (in ``COLUMNS`` order) not yet there; how many were inserted. Rows are
-    sorted by the natural key so that two generators racing take the keys in the same order."""
+    """Insert ``rows`` (in ``COLUMNS`` order) not yet there; how many were inserted. On PostgreSQL
+    the rows are sorted by the natural key so that two generators racing take the keys in the
+    same order."""
     if not rows:
         return 0
-    rows = sorted(rows, key=lambda row: (row[0], row[3], row[5], row[4]))
     connection = bulk.connection()
     names = ", ".join(f'"{name}"' for name in COLUMNS)
     created = 0
-    if is_sqlite():
+    if is_sqlite():  # one writer at a time (IMMEDIATE): no order needed
         marks = ", ".join("?" for _ in COLUMNS)
         sql = f'INSERT INTO "task" ({names}) VALUES ({marks}) {_CONFLICT}'
         for chunk in bulk.chunks(rows, _CHUNK):
             cursor = await connection.executemany(sql, bulk.as_bound(chunk))
             created += cursor.rowcount
         return created
+    rows = sorted(rows, key=lambda row: (row[0], row[3], row[5], row[4]))  # racing writers wait, never deadlock
     arrays = ", ".join(f"${index}::{kind}[]" for index, kind in enumerate(_PG_TYPES, start=1))
     sql = f'INSERT INTO "task" ({names}) SELECT * FROM unnest({arrays}) {_CONFLICT}'
     for chunk in bulk.chunks(rows, _CHUNK * 4):
@@ -84,8 +85,8 @@ async def update_tasks(rows: list[tuple[int, int, int, str, datetime | None]], n
 async def mark_overdue(now: datetime, home_ids: list[int] | None) -> int:
     """Every open task whose deadline passed short of what was expected becomes overdue (also
     those no source computes any more: a resident moved to another home); how many."""
-    sql = 'UPDATE "task" SET "status" = \'overdue\', "updated_at" = {} WHERE "status" = \'open\' AND "deadline" < {} AND "done" < "expected"'
-    args: list = [now, now]
+    sql = 'UPDATE "task" SET "status" = \'overdue\', "updated_at" = {} WHERE "status" = \'open\' AND "due_at" < {} AND "deadline" < {} AND "done" < "expected"'
+    args: list = [now, now, now]  # due_at <= deadline: the bound on due_at lets the (status, due_at) index serve
     if home_ids is not None:
         sql += ' AND "home" IN (' + ", ".join("{}" for _ in home_ids or [-1]) + ")"
         args += home_ids or [-1]
@@ -102,22 +103,91 @@ async def _execute(sql: str, args: list) -> int:
     return _affected(await connection.execute(numbered, *args))
 
 
-async def existing_tasks(home_ids: list[int], first: str, through: str) -> list[tuple]:
+_ROW = '"id", "home", "routine", "period", "subject", "period_start", "status", "done", "on_time", "done_at"'
+
+
+def _marks(values: list) -> str:
+    return ", ".join("{}" for _ in values)
+
+
+DUTY_ROUTINES = ("onsite_inspection", "hazard_fix", "certificate_renewal", "reassessment", "annual_review")
+
+
+async def existing_tasks(home_ids: list[int], first: date, through: date) -> list[tuple]:
     """(id, home, routine, period, subject, period_start, status, done, on_time, done_at) of the
-    open and overdue tasks of the homes whose period overlaps [first, through] (ISO days)."""
+    open and overdue tasks of the homes, of the sources other than the safety routines
+    (``DUTY_ROUTINES``), whose period overlaps [first, through]."""
     rows: list[tuple] = []
     for chunk in bulk.chunks(sorted(home_ids), 500):
-        marks = ", ".join("{}" for _ in chunk)
         rows += await bulk.fetch_tuples(
-            'SELECT "id", "home", "routine", "period", "subject", "period_start", "status", "done", "on_time", "done_at" '
-            f'FROM "task" WHERE "status" IN {_OPEN} AND "home" IN ({marks}) AND "period_end" >= {{}} AND "period_start" <= {{}}',
+            f'SELECT {_ROW} FROM "task" WHERE "home" IN ({_marks(chunk)}) AND "routine" IN ({_marks(DUTY_ROUTINES)}) '
+            f'AND "status" || \'\' IN {_OPEN} AND "period_end" >= {{}} AND "period_start" <= {{}}',  # the key's index, not the status one
             *chunk,
-            *_days(first, through),
+            *DUTY_ROUTINES,
+            first,
+            through,
         )
     return rows
 
 
-def _days(first: str, through: str):
-    from datetime import date
+async def safety_tasks_at(home_ids: list[int], routines: list[str], periods: list[str]) -> list[tuple]:
+    """The same columns, every status, of the safety tasks of the homes, routines and periods."""
+    rows: list[tuple] = []
+    periods, routines = sorted(set(periods)), sorted(set(routines))
+    if not periods or not routines:
+        return rows
+    for chunk in bulk.chunks(sorted(set(home_ids)), 500):
+        rows += await bulk.fetch_tuples(
+            f'SELECT {_ROW} FROM "task" WHERE "home" IN ({_marks(chunk)}) AND "routine" IN ({_marks(routines)}) '
+            f'AND "period" IN ({_marks(periods)}) AND "subject" = \'\'',
+            *chunk,
+            *routines,
+            *periods,
+        )
+    return rows
 
-    return date.fromisoformat(first), date.fromisoformat(through)
+
+async def safety_counts(home_ids: list[int], routines: list[str], periods: list[str]) -> dict[tuple[int, str], int]:
+    """(home, routine) → how many safety tasks there are in ``periods`` (read from the natural
+    key's index alone): when it is what the window wants, nothing is missing there."""
+    out: dict[tuple[int, str], int] = {}
+    periods, routines = sorted(set(periods)), sorted(set(routines))
+    if not periods or not routines:
+        return out
+    for chunk in bulk.chunks(sorted(set(home_ids)), 500):
+        rows = await bulk.fetch_tuples(
+            'SELECT "home", "routine", COUNT(*) FROM "task" '
+            f'WHERE "home" IN ({_marks(chunk)}) AND "routine" IN ({_marks(routines)}) AND "period" IN ({_marks(periods)}) '
+            'GROUP BY "home", "routine"',
+            *chunk,
+            *routines,
+            *periods,
+        )
+        for home, routine, count in rows:
+            out[(home, routine)] = int(count)
+    return out
+
+
+WATERMARK = "safety_entry"
+
+
+async def watermark() -> int:
+    rows = await bulk.fetch_tuples('SELECT "value" FROM "task_watermark" WHERE "name" = {}', WATERMARK)
+    return int(rows[0][0]) if rows else 0
+
+
+async def set_watermark(value: int) -> None:
+    """Advance the watermark (never back: two generators racing keep the higher)."""
+    await _execute(
+        'INSERT INTO "task_watermark" ("name", "value") VALUES ({}, {}) ON CONFLICT ("name") DO UPDATE SET "value" = '
+        'CASE WHEN excluded."value" > "task_watermark"."value" THEN excluded."value" ELSE "task_watermark"."value" END',
+        [WATERMARK, value],
+    )
+
+
+def _aware(moment):
+    if moment is None:
+        return None
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -10,7 +10,8 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from backend.inspections import rules
-from backend.inspections.tables import InspectionVisit
+from backend.inspections.services import _generate_sql as sql
+from backend.inspections.tables import CANCELLED, DONE, InspectionVisit
 from backend.registry import rules as registry_rules
 from backend.safety import rules as safety_rules
 
@@ -52,6 +53,7 @@ class Window:
     now: datetime
     zone: tzinfo
     existing: dict[tuple[int, str, str, str], tuple]
+    watermark: int | None = None  # how far the safety source has seen every entry (set by it)
 
     @property
     def first(self) -> date:
@@ -62,83 +64,109 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
-def _counts(occurrences: list[safety_rules.Occurrence], entries: list[tuple[str, datetime]], now: datetime):
-    status = safety_rules.routine_status(occurrences, entries, now)
-    done, on_time = min(status.done, status.due), min(status.on_time, status.done)
-    done_at = None
-    if done >= status.due:
-        first: dict[str, datetime] = {}
-        for slot, recorded_at in entries:
-            if slot not in first or recorded_at < first[slot]:
-                first[slot] = recorded_at
-        done_at = _utc(max(first[occurrence.slot] for occurrence in occurrences))
-    return done, on_time, done_at
+MARGIN = timedelta(minutes=10)  # an entry recorded just before a generation may commit just after it
+
+
+async def _to_count(window: Window, plan: list[tuple], periods: set[str]) -> dict[tuple[int, str], set[str]]:
+    """(home, routine) → the periods whose counts must be computed: all of them where the tasks
+    there are not what the window wants (a new home, a new routine, a new day), else those with
+    entries recorded since the last full generation (``task_watermark``). Sets
+    ``window.watermark`` to how far this run has seen every entry."""
+    from backend.safety import services as safety
+
+    home_ids = sorted({item[0]["id"] for item in plan})
+    counts = await sql.safety_counts(home_ids, sorted({item[1] for item in plan}), sorted(periods))
+    out: dict[tuple[int, str], set[str]] = {}
+    partial = False
+    for home, routine, _frequency, keys in plan:
+        pair = (home["id"], routine)
+        if counts.get(pair, 0) != len(keys):
+            out[pair] = set(keys)
+        else:
+            out[pair] = set()
+            partial = True
+    seen = await sql.watermark()
+    if partial:
+        for _id, home_id, routine, period in await safety.entries_after(seen):
+            keys = out.get((home_id, routine))
+            if keys is not None and period in periods:
+                keys.add(period)
+    window.watermark = await safety.entry_id_before(seen, window.now - MARGIN)
+    return out
 
 
 async def safety_wants(window: Window) -> list[Want]:
     """One task per home, routine in force and period (a day of meals: 3 expected; a night: its
     slots; a day, month, half year or year: 1); food routines only where the home has a canteen,
-    event routines never. Counts from the entries (corrections left out)."""
+    event routines never. Counts from the entries (corrections left out), computed only for the
+    tasks not there yet and those with entries recorded since the last generation (the others
+    keep theirs; the time passing makes them overdue: ``_generate_sql.mark_overdue``)."""
     from backend.safety import services as safety
 
     homes = window.homes
     home_ids = [home["id"] for home in homes]
     templates = await safety.templates_in_force(sorted({home["county"] for home in homes}))
     clocks = await safety.clocks_for(home_ids)
-    starts: dict[tuple[str, date], list[date]] = {}
+    days_of: dict[tuple[str, date], dict[str, date]] = {}
     periods: set[str] = set()
     for first in set(window.start.values()):
         for frequency in safety_rules.FREQUENCIES:
             if frequency != safety_rules.EVENT:
                 days = rules.period_starts(frequency, first, window.through)
-                starts[(frequency, first)] = days
-                periods.update(safety_rules.period_key(frequency, day) for day in days)
-    marks = await safety.entry_marks(home_ids, sorted(periods))
-    shapes: dict[tuple, tuple] = {}
-    out: list[Want] = []
+                days_of[(frequency, first)] = {safety_rules.period_key(frequency, day): day for day in days}
+                periods.update(days_of[(frequency, first)])
+    plan = []
     for home in homes:
         clock = clocks[home["id"]]
-        first = window.start[home["id"]]
         for routine, template in templates.get(home["county"], {}).items():
             frequency = template["frequency"]
             if frequency == safety_rules.EVENT or (routine in safety.FOOD_ROUTINES and not clock.has_canteen):
                 continue
-            for day in starts[(frequency, first)]:
-                shape_key = (frequency, day, clock.meals, clock.slots)
-                shape = shapes.get(shape_key)
-                if shape is None:
-                    occurrences = safety_rules.occurrences(frequency, day, window.zone, clock.meals, clock.slots)
-                    bounds = safety_rules.period_bounds(frequency, day)
-                    shape = (
-                        safety_rules.period_key(frequency, day),
-                        bounds[0],
-                        bounds[1],
-                        occurrences,
-                        _utc(max(item.end for item in occurrences)),
-                        _utc(max(item.deadline for item in occurrences)),
-                    )
-                    shapes[shape_key] = shape
-                period, period_start, period_end, occurrences, due_at, deadline = shape
-                entries = marks.get((home["id"], routine, period))
-                done, on_time, done_at = _counts(occurrences, entries, window.now) if entries else (0, 0, None)
-                out.append(
-                    Want(
-                        home["id"],
-                        home["county"],
-                        "safety",
-                        routine,
-                        "",
-                        period,
-                        period_start,
-                        period_end,
-                        due_at,
-                        deadline,
-                        len(occurrences),
-                        done,
-                        on_time,
-                        done_at,
-                    )
+            plan.append((home, routine, frequency, days_of[(frequency, window.start[home["id"]])]))
+    to_count = await _to_count(window, plan, periods)
+    wanted_homes = sorted({pair[0] for pair, keys in to_count.items() if keys})
+    wanted_periods = sorted({key for keys in to_count.values() for key in keys})
+    counted = await safety.entry_counts(wanted_homes, wanted_periods)
+    wanted_routines = sorted({pair[1] for pair, keys in to_count.items() if keys})
+    for row in await sql.safety_tasks_at(wanted_homes, wanted_routines, wanted_periods):
+        window.existing[(row[1], row[2], row[3], row[4])] = row
+    shapes: dict[tuple, tuple] = {}
+    out: list[Want] = []
+    for home, routine, frequency, keys in plan:
+        clock = clocks[home["id"]]
+        for period in sorted(to_count[(home["id"], routine)]):
+            row = window.existing.get((home["id"], routine, period, ""))
+            if row is not None and row[6] in (DONE, CANCELLED):
+                continue
+            day = keys[period]
+            shape_key = (frequency, day, clock.meals, clock.slots)
+            shape = shapes.get(shape_key)
+            if shape is None:
+                occurrences = safety_rules.occurrences(frequency, day, window.zone, clock.meals, clock.slots)
+                bounds = safety_rules.period_bounds(frequency, day)
+                shape = (
+                    bounds[0],
+                    bounds[1],
+                    occurrences,
+                    _utc(max(item.end for item in occurrences)),
+                    _utc(max(item.deadline for item in occurrences)),
                 )
+                shapes[shape_key] = shape
+            period_start, period_end, occurrences, due_at, deadline = shape
+            expected = len(occurrences)
+            found = counted.get((home["id"], routine, period))
+            if found is None:
+                done, on_time, done_at = 0, 0, None
+            else:
+                done = min(found[0], expected)
+                on_time = min(found[1], done)
+                done_at = found[2] if done == expected else None
+            out.append(
+                Want(
+                    home["id"], home["county"], "safety", routine, "", period, period_start, period_end,
+                    due_at, deadline, expected, done, on_time, done_at,
+                )
+            )  # fmt: skip
     return out
 
 

@@ -93,7 +93,12 @@ from backend.safety.services._today import GROUPS, Chip, DueItem, TodayPage, Tod
 
 # isort: split
 # issue 13: what task generation reads
-from backend.safety.services._task_marks import entry_marks, hazard_deadlines
+from backend.safety.services._task_marks import (
+    entries_after,
+    entry_counts,
+    entry_id_before,
+    hazard_deadlines,
+)
 
 __all__ = [
     # entries and photos
@@ -196,6 +201,8 @@ __all__ = [
     "county_templates",
     "new_template_version",
     # issue 13: what task generation reads
-    "entry_marks",
+    "entries_after",
+    "entry_counts",
+    "entry_id_before",
     "hazard_deadlines",
 ]
