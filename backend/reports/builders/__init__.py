@@ -42,9 +42,9 @@ async def build(kind: str, scope: Scope, period_key: str, unit_code: str) -> tup
     return await builder(scope, period_key, unit_code)
 
 
-# The builder modules (each registers its kinds). Keep one import per line: another helper adds its own.
-from backend.reports.builders import (
-    _county_monthly,  # noqa: E402, F401
-    _county_quarterly,  # noqa: E402, F401
-    _home_monthly,  # noqa: E402, F401
+# The builder modules (each registers its kinds); another helper adds its module to this list.
+from backend.reports.builders import (  # noqa: E402
+    _county_monthly,  # noqa: F401
+    _county_quarterly,  # noqa: F401
+    _home_monthly,  # noqa: F401
 )

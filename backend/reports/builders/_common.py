@@ -34,7 +34,6 @@ OTHER_ROUTINE_WORDS = {
 OTHER_ROUTINE = "其他事项"
 HAZARD_STATUS_WORDS = {"open": "待整改", "fixed": "待县级核验", "closed": "已销号"}
 TREND_WORDS = {"better": "好转", "worse": "下滑", "same": "持平", None: "—"}
-FONTS = ("Noto Serif CJK SC", "Noto Sans CJK SC", "Noto Sans Mono CJK SC")
 
 
 def period_of(kind: str, key: str) -> rules.Period:
@@ -59,34 +58,29 @@ def routine_words(routine: str, titles: dict[str, str]) -> str:
     return titles.get(routine) or OTHER_ROUTINE_WORDS.get(routine) or OTHER_ROUTINE
 
 
-@functools.cache
-def _coverage() -> frozenset[int]:
-    """The code points the report fonts cover (their cmaps, read once per process)."""
-    from fontTools.ttLib import TTCollection, TTFont
+# Characters the Noto CJK fonts draw for certain (the unified ideographs of GB 2312 / GBK and
+# Unicode 1.1, CJK and full-width punctuation): not looked up. Anything else from U+2E80 on (the
+# extensions A, B… where rare names live) is asked of fontconfig, once per character and process.
+_SURE = ((0x3000, 0x303F), (0x4E00, 0x9FA5), (0xFF00, 0xFFEF))
 
-    covered: set[int] = set()
-    for family in FONTS:
-        try:
-            path = subprocess.run(
-                ["fc-match", "-f", "%{file}", family], capture_output=True, text=True, timeout=10
-            ).stdout.strip()
-        except (OSError, subprocess.SubprocessError):
-            continue
-        if not path:
-            continue
-        fonts = TTCollection(path, lazy=True).fonts if path.lower().endswith((".ttc", ".otc")) else [TTFont(path, lazy=True)]
-        for font in fonts:
-            covered.update(font.getBestCmap() or {})
-    return frozenset(covered)
+
+@functools.cache
+def _fontconfig_has(code_point: int) -> bool:
+    try:
+        found = subprocess.run(
+            ["fc-list", f":charset={code_point:x}", "family"], capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return True  # no fontconfig to ask: nothing to say
+    return bool(found)
 
 
 def covered(code_point: int) -> bool:
-    """Whether the fonts draw this character: the CJK ones are looked up (below U+2E80 the other
-    installed fonts fill in, as Pango falls back to them)."""
-    if code_point < 0x2E80:
+    """Whether an installed font draws this character (below U+2E80 the other installed fonts
+    fill in, as Pango falls back to them)."""
+    if code_point < 0x2E80 or any(first <= code_point <= last for first, last in _SURE):
         return True
-    coverage = _coverage()
-    return not coverage or code_point in coverage  # no font found: nothing to say
+    return _fontconfig_has(code_point)
 
 
 def glyphs(texts: Iterable[str]) -> list[str]:
