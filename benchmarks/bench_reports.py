@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -173,6 +174,8 @@ async def _worker(runs: int) -> dict:
                 started = time.perf_counter()
                 pdf = html_to_pdf(html)
                 weasy.append(time.perf_counter() - started)
+            if os.environ.get("BENCH_HTML_DIR"):  # keep the HTML, to profile WeasyPrint on it
+                Path(os.environ["BENCH_HTML_DIR"], f"{kind}.html").write_text(html, encoding="utf-8")
             totals = [g + r + w for g, r, w in zip(gathering, rendering, weasy, strict=True)]
             import io
 

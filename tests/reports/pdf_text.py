@@ -20,6 +20,7 @@ class Rendered:
     text: str  # the text of every page, whitespace removed (CJK text extracts with stray spaces)
     pages: list[str]
     warnings: list[str]
+    fonts: set[str]  # the embedded fonts' names, subset prefix dropped
 
 
 class _Collect(logging.Handler):
@@ -43,7 +44,8 @@ def render_pdf(template: str, context: dict) -> Rendered:
         logger.removeHandler(handler)
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         pages = [page.extract_text() or "" for page in document.pages]
-    return Rendered(pdf, re.sub(r"\s+", "", "".join(pages)), pages, handler.messages)
+        fonts = {char["fontname"].partition("+")[2] for page in document.pages for char in page.chars}
+    return Rendered(pdf, re.sub(r"\s+", "", "".join(pages)), pages, handler.messages, fonts)
 
 
 def glyph_warnings(rendered: Rendered) -> list[str]:

@@ -25,6 +25,8 @@ async def county(world) -> World:
 def _common_checks(rendered, title: str) -> None:
     assert title in rendered.text
     assert glyph_warnings(rendered) == []
+    # Song-style serif, Simplified Chinese forms only (the chart too: no Japanese variant, no fallback font)
+    assert rendered.fonts == {"Noto-Serif-CJK-SC", "Noto-Serif-CJK-SC-Bold"}
     pages = len(rendered.pages)
     assert f"第1页共{pages}页" in rendered.text and f"第{pages}页共{pages}页" in rendered.text
     today = dates.today()
