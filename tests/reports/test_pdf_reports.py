@@ -132,3 +132,17 @@ async def test_scope_and_bad_input(county: World, world):
         await builders.build("no-such-kind", SYSTEM, county.key, county.county)
     assert {"home-monthly", "county-monthly", "county-quarterly"} <= set(builders.BUILDERS)
     assert re.fullmatch(r"\d{4}-\d{2}", county.key)
+
+
+async def test_a_month_not_begun_and_a_month_without_data_still_build(county: World):
+    from backend.reports.render import report_html
+
+    ahead = dates.add_months(dates.month_of(dates.today()), 1)
+    for key in (f"{ahead:%Y-%m}", "2020-01"):
+        for kind, unit in (("home-monthly", county.homes["a"]), ("county-monthly", county.county)):
+            template, context = await builders.build(kind, SYSTEM, key, unit)
+            html = report_html(template, context)
+            assert "本月无应完成的台账事项" in html or "—" in html
+    template, context = await builders.build("home-monthly", SYSTEM, f"{ahead:%Y-%m}", county.homes["a"])
+    assert context["counted_to"] is None and context["ratio"]["days"] == 0
+    assert "报告期尚未开始" in report_html(template, context)
