@@ -103,7 +103,13 @@ async def test_county_quarterly_bulletin_cites_the_homes(county: World):
     month = county.first.month
     assert "全县3家特困人员供养服务机构纳入监测" in text
     assert "安全台账按时完成率为90.6%（按时29项，应完成32项）" in text  # the tasks are all in the one month
-    assert "主要指标逐月情况" in text and "通报机构" in text
+    assert "主要指标逐月情况" in text and "通报机构" in text and "），；" not in text
+    trends = {row["name"]: row for row in context["trends"]}
+    column = context["months"].index(f"{month}月")
+    assert trends["月末逾期未整改隐患（条）"]["values"][column] == "1"
+    assert trends["超时限报告死亡（人）"]["values"][column] == "1（共1人）"
+    assert trends["供养金核对问题（条）"]["values"][column] == "3"
+    assert trends["台账按时完成率（按时数÷应完成数）"]["values"][column] == "90.6%"
     cited = text[text.index("三、通报机构") : text.index("四、工作要求")]
     assert "城关敬老院" in cited and "河湾敬老院" in cited and "□村敬老院" not in cited
     assert cited.index("城关敬老院") < cited.index("河湾敬老院")

@@ -33,7 +33,7 @@ OTHER_ROUTINE_WORDS = {
 }
 OTHER_ROUTINE = "其他事项"
 HAZARD_STATUS_WORDS = {"open": "待整改", "fixed": "待县级核验", "closed": "已销号"}
-TREND_WORDS = {"better": "好转", "worse": "下滑", "same": "持平", None: "—"}
+TREND_WORDS = {"better": "向好", "worse": "变差", "same": "持平", None: "—"}
 
 
 def period_of(kind: str, key: str) -> rules.Period:
