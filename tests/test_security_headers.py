@@ -177,6 +177,7 @@ async def test_hsts_only_when_cookies_are_secure(monkeypatch, secure):
 
 # Templates rendered only into PDFs (WeasyPrint), never served to a browser, may style inline.
 PDF_ONLY = {"stipends/report_pdf.html"}
+PDF_ONLY |= {"reports/_base.html"}  # issue 13: the PDF reports' base (its <style> holds the @page rules)
 INLINE = (
     (r"<script(?![^>]*\ssrc=)[^>]*>", "an inline <script>"),
     (r"<style[\s>]", "a <style> element"),

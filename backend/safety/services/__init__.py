@@ -206,3 +206,8 @@ __all__ = [
     "entry_id_before",
     "hazard_deadlines",
 ]
+
+# Issue 13 (the compliance reports): hazards and failed items of a period, for many homes at once.
+from backend.safety.services._for_reports import failed_entries, hazards_between  # noqa: E402
+
+__all__ += ["failed_entries", "hazards_between"]
