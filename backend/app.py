@@ -27,6 +27,7 @@ from backend.deaths import api as deaths_api
 from backend.deaths import views as deaths_views
 from backend.registry import api as registry_api
 from backend.registry import views as registry_views
+from backend.reports import views as reports_views
 from backend.residents import api as residents_api
 from backend.residents import views as residents_views
 from backend.safety import api as safety_api
@@ -115,6 +116,7 @@ def create_app() -> Litestar:
             *stipends_report_views.ROUTES,
             *staffing_views.ROUTES,
             *safety_views.ROUTES,
+            *reports_views.ROUTES,
             *registry_api.ROUTES,
             *residents_api.ROUTES,
             *deaths_api.ROUTES,

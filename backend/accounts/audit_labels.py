@@ -8,6 +8,7 @@ An action added anywhere in ``backend/`` gets its label in ``ACTIONS``
 
 from __future__ import annotations
 
+from backend.accounts.audit_reports import REPORTS_ACTIONS, REPORTS_ENTITIES, REPORTS_FIELDS, REPORTS_VALUES
 from backend.accounts.audit_safety import SAFETY_ACTIONS, SAFETY_ENTITIES, SAFETY_FIELDS, SAFETY_VALUES
 from backend.accounts.audit_staffing import STAFFING_FIELDS, STAFFING_VALUES
 from backend.core.i18n import N_
@@ -94,6 +95,7 @@ ACTIONS: dict[str, str] = {
     "staffing.breach_confirmed": N_("Breach of the staff ratio confirmed"),
     "staffing.demo_loaded": N_("Demo staff loaded"),
     **SAFETY_ACTIONS,
+    **REPORTS_ACTIONS,
 }
 
 ENTITIES: dict[str, str] = {
@@ -117,6 +119,7 @@ ENTITIES: dict[str, str] = {
     "roster_week": N_("Duty roster of a week"),
     "ratio_breach": N_("Breach of the staff ratio"),
     **SAFETY_ENTITIES,
+    **REPORTS_ENTITIES,
 }
 
 # The kinds of import (the key of an ``import`` record, the source of stipend lines).
@@ -137,6 +140,7 @@ IMPORTS: dict[str, str] = {
 FIELDS: dict[str, str] = {
     **STAFFING_FIELDS,
     **SAFETY_FIELDS,
+    **REPORTS_FIELDS,
     # users and tokens
     "role": N_("Role"),
     "home": N_("Home"),
@@ -290,6 +294,7 @@ VALUES: dict[str, dict[str, str]] = {
     "default_area": {"urban": N_("Urban"), "rural": N_("Rural")},
     **STAFFING_VALUES,
     **SAFETY_VALUES,
+    **REPORTS_VALUES,
     "review_status": {
         "open": N_("Not reviewed"),
         "confirmed": N_("Confirmed: overpayment to recover"),

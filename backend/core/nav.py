@@ -47,6 +47,8 @@ def nav_for(user) -> list[tuple[str, str]]:
         items.append((f"/counties/{county}/staffing" if county else "/staffing", _("Staffing")))
     if role != "director" and can(role, "view_safety"):  # an administrator chooses the county at /hazards
         items.append((f"/counties/{county}/hazards" if county else "/hazards", _("Hazards")))
+    if can(role, "view_reports"):  # issue 13: the archive of issued reports, by scope
+        items.append(("/reports", _("Report archive")))
     if can(role, "manage_templates"):
         items.append(("/safety/templates", _("Checklists")))
     if county and can(role, "view_counties"):

@@ -81,6 +81,9 @@ MATRIX: dict[str, frozenset[str]] = {
     "report_outbreak": frozenset({DIRECTOR, ADMIN}),
     "acknowledge_outbreak": frozenset({INSPECTOR, ADMIN}),
     "manage_templates": frozenset({ADMIN}),  # a county's new checklist version
+    # reports (issue 13): the archive of issued PDFs, by scope; a new version on demand
+    "view_reports": frozenset({DIRECTOR, INSPECTOR, FINANCE, ADMIN}),
+    "regenerate_reports": frozenset({INSPECTOR, FINANCE, ADMIN}),
     # accounts
     "view_audit": frozenset({ADMIN}),
     "manage_users": frozenset({ADMIN}),

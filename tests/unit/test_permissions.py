@@ -51,6 +51,9 @@ EXPECTED = {
     "report_outbreak": (1, 0, 0, 0, 1),
     "acknowledge_outbreak": (0, 1, 0, 0, 1),
     "manage_templates": (0, 0, 0, 0, 1),
+    # reports (issue 13)
+    "view_reports": (1, 1, 0, 1, 1),
+    "regenerate_reports": (0, 1, 0, 1, 1),
     "view_audit": (0, 0, 0, 0, 1),
     "manage_users": (0, 0, 0, 0, 1),
     "use_imports": (0, 1, 1, 1, 1),
