@@ -33,7 +33,7 @@ async def build_reconciliation(scope: Scope, period_key: str, unit_code: str) ->
     run_id = await stipend_reports.latest_run_id(scope, unit_code, month)
     if run_id is None:
         raise NotFound(
-            _("No reconciliation run for county {county}, {month}: reconcile the month first.").format(
+            _("No reconciliation run for county {county}, {month}: reconcile the month first (tekun reconcile).").format(
                 county=unit_code, month=period_key
             )
         )
