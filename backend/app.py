@@ -27,6 +27,7 @@ from backend.deaths import api as deaths_api
 from backend.deaths import views as deaths_views
 from backend.registry import api as registry_api
 from backend.registry import views as registry_views
+from backend.reports import api as reports_api
 from backend.reports import views as reports_views
 from backend.residents import api as residents_api
 from backend.residents import views as residents_views
@@ -123,6 +124,7 @@ def create_app() -> Litestar:
             *stipends_api.ROUTES,
             *staffing_api.ROUTES,
             *safety_api.ROUTES,
+            *reports_api.ROUTES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], opt={"access": PUBLIC}, include_in_schema=False),
             create_static_files_router(
                 path=SWAGGER_STATIC,

@@ -60,7 +60,7 @@ PARAMETER_KINDS = [
     (re.compile(r"^/api/v1/hazards/\{hazard_id:int\}"), "hazard"),  # safety: a hazard (its home's scope)
     # reports (issue 13): an issued report of county Y
     (re.compile(r"^/reports/\{name:str\}$"), "report_file"),
-    (re.compile(r"^/reports/\{report_id:int\}"), "report_id"),
+    (re.compile(r"^(/api/v1)?/reports/\{report_id:int\}"), "report_id"),
 ]
 PARAMETER_PLACEHOLDERS = {
     "staff": r"\{code:str\}/staff/\{staff_no:str\}",

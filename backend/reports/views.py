@@ -19,6 +19,7 @@ from litestar.response import Template
 
 from backend.core.errors import Invalid, NotFound
 from backend.core.i18n import _
+from backend.core.limits import MAX_RECORD_ID, RecordId
 from backend.core.permissions import allow, can
 from backend.core.security import Scope
 from backend.core.web import PUBLIC, page, redirect
@@ -79,14 +80,14 @@ async def archive_page(request: Request, county: FromQuery[str] = "", kind: From
 @get("/reports/{name:str}", opt=allow("view_reports"))
 async def download(request: Request, name: FromPath[str]) -> Response:
     match = _FILE.match(name)
-    if match is None:
+    if match is None or not 1 <= int(match.group(1)) <= MAX_RECORD_ID:
         raise NotFound(_("No such report."))
     out, body = await services.download_report(_scope(request), int(match.group(1)))
     return pdf_response(body, out.filename)
 
 
 @post("/reports/{report_id:int}/regenerate", opt=allow("regenerate_reports"))
-async def regenerate(request: Request, report_id: FromPath[int]) -> Response:
+async def regenerate(request: Request, report_id: RecordId) -> Response:
     await services.request_regeneration(_scope(request), report_id)
     services.start_queue()
     return redirect("/reports", flash=_("A new version is being generated."))

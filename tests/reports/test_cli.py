@@ -47,8 +47,13 @@ async def test_report_writes_the_archived_file_and_verify_checks_it(world, tmp_p
 
 
 def test_report_arguments_are_checked():
-    assert tekun("report", "county-quarterly", "--county", "900001", "--quarter", "2026-11", "--output", "/tmp/x.pdf").returncode == 2
-    assert tekun("report", "county-quarterly", "--county", "900001", "--month", "2026-11", "--output", "/tmp/x.pdf").returncode == 2
+    assert (
+        tekun("report", "county-quarterly", "--county", "900001", "--quarter", "2026-11", "--output", "/tmp/x.pdf").returncode
+        == 2
+    )
+    assert (
+        tekun("report", "county-quarterly", "--county", "900001", "--month", "2026-11", "--output", "/tmp/x.pdf").returncode == 2
+    )
     assert tekun("report", "home-monthly", "--month", "2026-11", "--output", "/tmp/x.pdf").returncode == 2  # no unit
     unknown = tekun("report", "county-monthly", "--county", "000000", "--month", "2026-11", "--output", "/tmp/x.pdf")
     assert unknown.returncode == 2

@@ -133,3 +133,17 @@ async def test_the_run_pdf_is_the_new_archived_report(world, signed_in):
     again = await client.get(f"/counties/{county}/stipends/runs/{report.run_id}/report.pdf")
     assert again.content == response.content  # the archived file, not a new one
     assert (await client.get(f"/counties/{county}/stipends/runs/not-a-run/report.pdf")).status_code == 404
+
+
+async def test_the_api_lists_the_archive_by_scope(world, client, bearer):
+    county, out, _report = await issued(world)
+    inspector = await world.user("inspector", county=county)
+    stranger = await world.user("inspector", county=await world.county())
+    mine = await client.get("/api/v1/reports", headers=await bearer(inspector))
+    assert mine.status_code == 200
+    (row,) = mine.json()
+    assert (row["id"], row["code"], row["sha256"], row["current"]) == (out.id, out.code, out.sha256, True)
+    headers = await bearer(stranger)
+    assert (await client.get("/api/v1/reports", headers=headers)).json() == []
+    assert (await client.get(f"/api/v1/reports/{out.id}", headers=headers)).status_code == 404
+    assert (await client.get(f"/api/v1/reports/{out.id}", headers=await bearer(inspector))).json()["version"] == 1

@@ -130,10 +130,12 @@ async def issue_report(
     *,
     county_code: str | None = None,
     home_code: str | None = None,
-    actor: Scope,
+    actor: Scope | None = None,
     regenerate: bool = False,
 ) -> ReportFileOut:
-    """The archived report of (kind, period, unit), issued now if it never was (or ``regenerate``)."""
+    """The archived report of (kind, period, unit), issued now if it never was (or ``regenerate``).
+    ``actor`` None: the system (the scheduler passes its own ``Scope.system("scheduler")``)."""
+    actor = actor or Scope.system("system")
     check_kind(kind)
     check_period(kind, period_key)
     unit = await resolve_unit(actor, kind, county_code, home_code)
