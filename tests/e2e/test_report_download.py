@@ -1,8 +1,6 @@
 """An inspector opens the archive (报表) in Chromium, on a phone and on a desktop, and downloads the
-county's report: the file is the archived one (same sha256), named in Chinese, and verifies.
-
-Until the "builders" branch lands, the county's report issued in the fixture is the reconciliation
-report (the same machinery as every kind); after the merge switch it to ``county-monthly``."""
+county's monthly report (issued as the scheduler issues it): the file is the archived one (same
+sha256), named in Chinese, and verifies."""
 
 from __future__ import annotations
 
@@ -12,16 +10,17 @@ from pathlib import Path
 from backend.core.security import Scope
 from backend.reports import services
 from tests.e2e.helpers import horizontal_overflow, log_in
-from tests.stipends.test_reports import MONTH_TEXT, a_month
+from tests.reports.builder_world import COUNTY_NAME, build_world
 
 PHONE = (390, 844)
 DESKTOP = (1366, 900)
-KIND = "reconciliation"  # → "county-monthly" once the builders are merged
+KIND = "county-monthly"
 
 
 async def test_an_inspector_downloads_the_countys_report_from_the_archive(world, new_page):
-    county, _people, _report = await a_month(world)
-    out = await services.issue_report(KIND, MONTH_TEXT, county_code=county, actor=Scope.system("scheduler"))
+    county_world = await build_world(world)
+    county = county_world.county
+    out = await services.issue_report(KIND, county_world.key, county_code=county, actor=Scope.system("scheduler"))
     inspector = await world.user("inspector", county=county)
     for viewport in (PHONE, DESKTOP):
         page = await new_page(viewport=viewport)
@@ -39,6 +38,7 @@ async def test_an_inspector_downloads_the_countys_report_from_the_archive(world,
         download = await info.value
         body = Path(await download.path()).read_bytes()
         assert hashlib.sha256(body).hexdigest() == out.sha256
-        assert download.suggested_filename == out.filename and "对账县" in download.suggested_filename
+        assert download.suggested_filename == out.filename and COUNTY_NAME in download.suggested_filename
+        assert "县级月度报表" in download.suggested_filename
     verdict = await services.verify_file(body)
     assert verdict.status == services.ISSUED and verdict.report.id == out.id

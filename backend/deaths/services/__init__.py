@@ -56,3 +56,8 @@ __all__ = [
     "subsidy_on",
     "times_of_death",
 ]
+
+# Issue 13 (the compliance reports): the deaths of a period in many homes at once.
+from backend.deaths.services._for_reports import deaths_of_homes  # noqa: E402
+
+__all__ += ["deaths_of_homes"]

@@ -192,3 +192,8 @@ __all__ = [
     "county_templates",
     "new_template_version",
 ]
+
+# Issue 13 (the compliance reports): hazards and failed items of a period, for many homes at once.
+from backend.safety.services._for_reports import failed_entries, hazards_between  # noqa: E402
+
+__all__ += ["failed_entries", "hazards_between"]

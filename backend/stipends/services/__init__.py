@@ -96,3 +96,8 @@ __all__ = [
     "stored_facts",
     "stored_summary",
 ]
+
+# Issue 13 (the compliance reports): the findings of the latest run per county and month.
+from backend.stipends.services._for_reports import ReportFinding, RunFindings, latest_run_findings  # noqa: E402
+
+__all__ += ["ReportFinding", "RunFindings", "latest_run_findings"]
