@@ -136,4 +136,13 @@ def start_queue() -> None:
     """Run the queue in the background of this process (one runner at a time)."""
     if _runner and not _runner[0].done():
         return
-    _runner[:] = [asyncio.get_running_loop().create_task(run_queue())]
+    task = asyncio.get_running_loop().create_task(run_queue())
+    task.add_done_callback(_retrieved)
+    _runner[:] = [task]
+
+
+def _retrieved(task: asyncio.Task) -> None:
+    """A runner that stopped on an error (the database went away at shutdown) leaves its requests
+    pending or running; the next runner takes them again (STALE_AFTER)."""
+    if not task.cancelled() and (error := task.exception()) is not None:
+        log.warning("the report queue runner stopped: %s: %s", type(error).__name__, error)
