@@ -31,6 +31,8 @@ from backend.notices import api as notices_api
 from backend.notices import views as notices_views
 from backend.registry import api as registry_api
 from backend.registry import views as registry_views
+from backend.reports import api as reports_api
+from backend.reports import views as reports_views
 from backend.residents import api as residents_api
 from backend.residents import views as residents_views
 from backend.safety import api as safety_api
@@ -120,6 +122,7 @@ def create_app() -> Litestar:
             *staffing_views.ROUTES,
             *safety_views.ROUTES,
             *notices_views.ROUTES,
+            *reports_views.ROUTES,
             *registry_api.ROUTES,
             *residents_api.ROUTES,
             *deaths_api.ROUTES,
@@ -129,6 +132,7 @@ def create_app() -> Litestar:
             *inspections_views.ROUTES,
             *inspections_api.ROUTES,
             *notices_api.ROUTES,
+            *reports_api.ROUTES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], opt={"access": PUBLIC}, include_in_schema=False),
             create_static_files_router(
                 path=SWAGGER_STATIC,

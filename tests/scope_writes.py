@@ -104,6 +104,7 @@ _STAFF = (
 _FOOD = "a home's food samples, morning checks, canteen licence or outbreak reports name no person (home, sample and report scope: tests/test_scope_routes.py; tests/safety)"
 _TEMPLATES = "a county's checklist versions (administrators only) name no person (tests/safety/test_template_versions.py)"
 _SAFETY = "a home's safety ledger (entries, photos): home-scoped, walked by test_scope_routes' safety kinds"
+_REPORTS = "an issued report of a county or home names no person (report scope: test_scope_routes' report kinds; tests/reports)"
 _HAZARD = "a hazard of a home (home scope: test_out_of_scope_records_are_not_found_on_every_route; tests/safety/test_hazards.py)"
 
 _VISIT = "an on-site inspection of a home names no person (home scope: test_out_of_scope_records_are_not_found_on_every_route; tests/inspections/test_visits.py)"
@@ -208,6 +209,9 @@ NOT_WALKED: dict[tuple[str, str], str] = {
     # notices (issue 13): the caller's own notices and setting, no record named in the path
     ("POST", "/notices/read"): "the caller's own notices",
     ("POST", "/account/notices"): "the caller's own notice setting",
+    # reports (issue 13)
+    ("POST", "/reports/{report_id:int}/regenerate"): _REPORTS,
+    ("POST", "/reports/verify"): "a public check of an uploaded file: it writes nothing (tests/reports/test_pages.py)",
 }
 
 

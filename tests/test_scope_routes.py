@@ -58,6 +58,9 @@ PARAMETER_KINDS = [
     (re.compile(r"^/users/\{user_id:int\}"), "user"),  # the administrator's alone: others get 403
     (re.compile(r"^(/api/v1)?/admission-applications/\{application_id:int\}"), "application"),
     (re.compile(r"^/api/v1/hazards/\{hazard_id:int\}"), "hazard"),  # safety: a hazard (its home's scope)
+    # reports (issue 13): an issued report of county Y
+    (re.compile(r"^/reports/\{name:str\}$"), "report_file"),
+    (re.compile(r"^(/api/v1)?/reports/\{report_id:int\}"), "report_id"),
 ]
 PARAMETER_PLACEHOLDERS = {
     "staff": r"\{code:str\}/staff/\{staff_no:str\}",
@@ -79,6 +82,8 @@ PARAMETER_PLACEHOLDERS = {
     "outbreak": r"\{report_id:int\}",
     "hazard": r"\{hazard_id:int\}",
     "home_hazard": r"\{code:str\}/hazards/\{hazard_id:int\}",
+    "report_file": r"\{name:str\}",
+    "report_id": r"\{report_id:int\}",
 }
 # Public routes whose parameter names no record.
 PUBLIC_PARAMETER_ROUTES = {"/lang/{code:str}", "/static/{file_path:path}", "/static/swagger/{file_path:path}"}
@@ -120,6 +125,31 @@ def test_every_route_with_a_record_parameter_has_a_scope_rule_here(app):
         if kind_of(path) is None:
             unknown.append(f"{method} {path}")
     assert not unknown, "add these routes to PARAMETER_KINDS (and check their scope): " + ", ".join(unknown)
+
+
+async def _report_of(county: str) -> int:
+    """An issued report of the county (its row: the scope is decided before the file is read)."""
+    from backend.registry import services as registry
+    from backend.reports.tables import ReportFile
+    from backend.reports.verification import new_code
+
+    county_id = (await registry.find_county(Scope.system(), county))["id"]
+    row = ReportFile(
+        kind="county-monthly",
+        period="2024-03",
+        unit=county,
+        county=county_id,
+        version=1,
+        code=new_code(),
+        sha256="0" * 64,
+        size=1,
+        pages=1,
+        path="none.pdf",
+        issued_at=dates.now_utc(),
+        issued_by="test",
+    )
+    await row.save()
+    return row.id
 
 
 async def _leave_in(home: str) -> int:
@@ -233,6 +263,7 @@ async def two_worlds(world, signed_in, bearer):
     sample_b, report_b = await _food_in(home_b)
     # A major hazard of home B, fixed and waiting for its county's verification (safety).
     hazard_b = await _hazard_in(home_b)
+    report_file_b = await _report_of(county_y)
     people = {}
     for role, home, county in (
         ("director", home_a, None),
@@ -263,6 +294,8 @@ async def two_worlds(world, signed_in, bearer):
         "sample_b": str(sample_b),
         "county_outbreak_b": f"{county_y}/outbreaks/{report_b}",
         "report_b": str(report_b),
+        "report_file_b": f"{report_file_b}.pdf",
+        "report_id_b": str(report_file_b),
     }
 
 
@@ -345,6 +378,8 @@ async def test_out_of_scope_records_are_not_found_on_every_route(app, two_worlds
             "outbreak": two_worlds["report_b"],
             "hazard": two_worlds["hazard_b"],
             "home_hazard": two_worlds["home_hazard_b"],
+            "report_file": two_worlds["report_file_b"],
+            "report_id": two_worlds["report_id_b"],
         }[kind]
         concrete = re.sub(PARAMETER_PLACEHOLDERS[kind], value, path)
         rule = access_rule(handler, path)

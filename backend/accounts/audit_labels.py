@@ -8,6 +8,7 @@ An action added anywhere in ``backend/`` gets its label in ``ACTIONS``
 
 from __future__ import annotations
 
+from backend.accounts.audit_reports import REPORTS_ACTIONS, REPORTS_ENTITIES, REPORTS_FIELDS, REPORTS_VALUES
 from backend.accounts.audit_safety import SAFETY_ACTIONS, SAFETY_ENTITIES, SAFETY_FIELDS, SAFETY_VALUES
 from backend.accounts.audit_staffing import STAFFING_FIELDS, STAFFING_VALUES
 from backend.accounts.audit_visits import VISIT_ACTIONS, VISIT_ENTITIES, VISIT_FIELDS
@@ -101,6 +102,7 @@ ACTIONS: dict[str, str] = {
     "notice_setting.update": N_("Notice e-mail setting changed"),
     **SAFETY_ACTIONS,
     **VISIT_ACTIONS,
+    **REPORTS_ACTIONS,
 }
 
 ENTITIES: dict[str, str] = {
@@ -127,6 +129,7 @@ ENTITIES: dict[str, str] = {
     "notice_setting": N_("Notice e-mail setting"),
     **SAFETY_ENTITIES,
     **VISIT_ENTITIES,
+    **REPORTS_ENTITIES,
 }
 
 # The kinds of import (the key of an ``import`` record, the source of stipend lines).
@@ -154,6 +157,7 @@ FIELDS: dict[str, str] = {
     "read": N_("Marked as read"),
     "email": N_("E-mail address"),
     "email_enabled": N_("Notices by e-mail"),
+    **REPORTS_FIELDS,
     # users and tokens
     "role": N_("Role"),
     "home": N_("Home"),
@@ -307,6 +311,7 @@ VALUES: dict[str, dict[str, str]] = {
     "default_area": {"urban": N_("Urban"), "rural": N_("Rural")},
     **STAFFING_VALUES,
     **SAFETY_VALUES,
+    **REPORTS_VALUES,
     "review_status": {
         "open": N_("Not reviewed"),
         "confirmed": N_("Confirmed: overpayment to recover"),

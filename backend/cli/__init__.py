@@ -14,7 +14,6 @@ from backend.cli._commands import (
     cmd_deaths_list,
     cmd_import,
     cmd_reconcile,
-    cmd_report,
     cmd_token_create,
     cmd_upgrade,
     cmd_user_create,
@@ -22,6 +21,8 @@ from backend.cli._commands import (
 )
 from backend.cli._common import EXIT_ERROR, EXIT_INVALID, EXIT_OK, EXIT_TAMPERED, say
 from backend.cli._parser import ArgumentParser, build_parser, month_arg
+from backend.cli._report import KINDS as REPORT_KINDS
+from backend.cli._report import cmd_report_issue, cmd_report_verify
 from backend.cli._run import cmd_demo, cmd_scheduler, cmd_serve
 from backend.cli._safety import cmd_safety_status
 from backend.cli._staffing import cmd_staffing_ratio
@@ -47,7 +48,8 @@ ASYNC_COMMANDS = {
     ("audit", "verify"): cmd_audit_verify,
     ("deaths", "list"): cmd_deaths_list,
     ("reconcile", None): cmd_reconcile,
-    ("report", None): cmd_report,
+    **{("report", kind): cmd_report_issue for kind in REPORT_KINDS},
+    ("report", "verify"): cmd_report_verify,
     ("staffing", "ratio"): cmd_staffing_ratio,
     ("safety", "status"): cmd_safety_status,
     ("tasks", "generate"): cmd_tasks_generate,

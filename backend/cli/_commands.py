@@ -161,36 +161,6 @@ async def cmd_reconcile(args) -> int:
     return EXIT_OK
 
 
-async def cmd_report(args) -> int:
-    from pathlib import Path
-
-    from backend.core import dates
-    from backend.core.errors import DomainError
-    from backend.core.security import Scope
-    from backend.stipends import reports
-
-    if args.kind != "reconciliation":
-        say(f"error: the {args.kind} report is not available yet; only 'reconciliation' is")
-        return EXIT_INVALID
-    if not args.county:
-        say("error: the reconciliation report is per county: give --county")
-        return EXIT_INVALID
-    month = args.month
-    scope = Scope.system("cli")
-    try:
-        run_id = await reports.latest_run_id(scope, args.county, month)
-        if run_id is None:
-            say(f"error: no reconciliation run for county {args.county}, {dates.month_text(month)}: run `tekun reconcile` first")
-            return EXIT_INVALID
-        body, data = await reports.reconciliation_pdf(scope, args.county, run_id)
-    except DomainError as exc:
-        say(f"error: {exc}")
-        return EXIT_INVALID
-    Path(args.output).write_bytes(body)
-    say(f"wrote {args.output}: reconciliation of county {args.county}, {dates.month_text(month)}, run {run_id}")
-    return EXIT_OK
-
-
 async def cmd_deaths_list(args) -> int:
     from backend.core.errors import DomainError
     from backend.core.security import Scope

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from backend.cli._common import EXIT_INVALID
+from backend.cli._report import add_report_parser
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -122,13 +123,7 @@ def build_parser() -> ArgumentParser:
     task_list.add_argument("--limit", type=int, default=500, help="at most this many (1 to 5000; default 500)")
     task_list.add_argument("--json", action="store_true")
 
-    report = commands.add_parser("report", help="PDF reports")
-    report.add_argument("kind", choices=["home-monthly", "county-monthly", "reconciliation"])
-    report.add_argument("--month", required=True, type=month_arg, help="YYYY-MM")
-    where = report.add_mutually_exclusive_group(required=True)
-    where.add_argument("--home")
-    where.add_argument("--county")
-    report.add_argument("--output", required=True, help="FILE.pdf")
+    add_report_parser(commands, ArgumentParser, month_arg)  # backend/cli/_report.py (issue 13)
 
     audit = commands.add_parser("audit", help="audit trail")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True, parser_class=ArgumentParser)

@@ -54,6 +54,8 @@ def nav_for(user, unread: int = 0) -> list[tuple[str, str]]:
         items.append((f"/counties/{county}/compliance", _("Compliance")))
     if can(role, "view_province"):  # inspections (issue 13): the counties side by side
         items.append(("/province", _("Province view")))
+    if can(role, "view_reports"):  # issue 13: the archive of issued reports, by scope
+        items.append(("/reports", _("Report archive")))
     if can(role, "manage_templates"):
         items.append(("/safety/templates", _("Checklists")))
     if county and can(role, "view_counties"):

@@ -87,6 +87,9 @@ MATRIX: dict[str, frozenset[str]] = {
     "view_compliance": frozenset({INSPECTOR, ADMIN}),  # the county's rates per home, its inspection plan
     "record_inspection_visit": frozenset({INSPECTOR, ADMIN}),  # an on-site inspection (现场检查): the county's act
     "view_province": frozenset({ADMIN}),  # the counties side by side
+    # reports (issue 13): the archive of issued PDFs, by scope; a new version on demand
+    "view_reports": frozenset({DIRECTOR, INSPECTOR, FINANCE, ADMIN}),
+    "regenerate_reports": frozenset({INSPECTOR, FINANCE, ADMIN}),
     # accounts
     "view_audit": frozenset({ADMIN}),
     "manage_users": frozenset({ADMIN}),

@@ -86,17 +86,8 @@ async def recovery_export(request: Request, code: FromPath[str], month: FromQuer
     )
 
 
-@get("/counties/{code:str}/stipends/runs/{run_id:str}/report.pdf", opt=allow("view_reconciliation"))
-async def report_pdf(request: Request, code: FromPath[str], run_id: FromPath[str]) -> Response:
-    body, data = await reports.reconciliation_pdf(_scope(request), code, run_id)
-    return Response(
-        body,
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'inline; filename="reconciliation-{code}-{data["month"]}-{run_id[:8]}.pdf"',
-            "Cache-Control": "no-store",
-        },
-    )
+# The reconciliation report of a run (/counties/{code}/stipends/runs/{run_id}/report.pdf) moved to
+# backend/reports/views.py (issue 13): it is now the archived report in the look of every report.
 
 
 @get("/residents/{resident_id:int}/payments", opt=allow("view_reconciliation"))
@@ -205,7 +196,6 @@ ROUTES = [
     dashboard_page,
     findings_page,
     recovery_export,
-    report_pdf,
     history_page,
     standards_page,
     standard_form,

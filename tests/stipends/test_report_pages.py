@@ -159,7 +159,8 @@ async def test_recovery_xlsx_and_pdf_downloads(world, signed_in):
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
     with pdfplumber.open(io.BytesIO(pdf.content)) as document:
         text = "\n".join(page.extract_text() or "" for page in document.pages)
-    assert "特困人员救助供养金对账报告" in text and "PAID_AFTER_DEATH" in text and "1100.00" in text and "已确认" in text
+    assert "特困人员救助供养金对账报告" in text and "死亡后发放" in text and "¥1,100.00" in text and "已确认" in text
+    assert "PAID_AFTER_DEATH" not in text and report.run_id not in text
     assert people["dead"]["id_number"] not in text
     missing = await client.get(f"/counties/{county}/stipends/runs/not-a-run/report.pdf")
     assert missing.status_code == 404

@@ -322,29 +322,42 @@ def pdf_cells(body: bytes) -> list[str]:
         ]
 
 
-async def test_the_pdf_report_shows_title_codes_amounts_and_masked_ids(world):
+async def reconciliation_pdf(county: str, regenerate: bool = False) -> bytes:
+    """The reconciliation report of the county's latest run of MONTH (issue 13: the archived
+    report in the look of every report, backend/reports)."""
+    from backend.reports import services as report_services
+
+    out = await report_services.issue_report(
+        "reconciliation", MONTH_TEXT, county_code=county, actor=SYSTEM, regenerate=regenerate
+    )
+    return (await report_services.archived_path(out)).read_bytes()
+
+
+async def test_the_pdf_report_shows_title_findings_in_words_amounts_and_masked_ids(world):
     county, people, report = await a_month(world)
-    body, _data = await reports.reconciliation_pdf(SYSTEM, county, report.run_id)
+    body = await reconciliation_pdf(county)
     text = pdf_text(body)
     assert "特困人员救助供养金对账报告" in text
     for needle in (
         "对账县",
         f"{MONTH.year}年{MONTH.month}月",  # the month as official forms write it
-        report.run_id,
-        "TIER_MISMATCH",
-        "PAID_AFTER_DEATH",
-        "MISSING_PAYMENT",
-        "1100.00",
-        "900.00",
-        "200.00",
-        "-900.00",
-        "制表人",
-        "复核人",
+        "护理等级不符",
+        "死亡后发放",
+        "¥1,100.00",
+        "¥900.00",
+        "¥200.00",
+        "-¥900.00",
+        "经办人",
+        "审核人",
         "审批人",
+        "单位盖章",
         "复核中",
         f"R-DEAD-{county}",
     ):
         assert needle in text, needle
+    # No English code and no run UUID (issue 13): the run is shown by its date, the file by its code.
+    for code in ("TIER_MISMATCH", "PAID_AFTER_DEATH", "MISSING_PAYMENT", report.run_id):
+        assert code not in text, code
     # Each finding's facts in Chinese words, in its own cell (cells wrap: compared without line breaks).
     cells = pdf_cells(body)
     died = dates.add_months(MONTH, -3)  # as a_month records it
@@ -359,12 +372,11 @@ async def test_the_pdf_report_shows_title_codes_amounts_and_masked_ids(world):
         assert p["id_number"] not in text
     assert people["dead"]["id_number"][:6] + "********" + people["dead"]["id_number"][-4:] in text
     assert "过期" not in text
-    # After a correcting import the report says the run is stale.
+    # After a correcting import the report (a new version) says the run is stale.
     await import_lines(
         [[f"R-TIER-{county}", people["tier"]["id_number"], people["tier"]["name"], county, MONTH_TEXT, "600.00", "300.00"]]
     )
-    body, data = await reports.reconciliation_pdf(SYSTEM, county, report.run_id)
-    assert data["stale"] is True and "本次对账已过期" in pdf_text(body)
+    assert "本次对账已过期" in pdf_text(await reconciliation_pdf(county, regenerate=True))
 
 
 async def test_tekun_report_reconciliation_writes_the_latest_run_as_pdf(world, tmp_path):
@@ -375,7 +387,8 @@ async def test_tekun_report_reconciliation_writes_the_latest_run_as_pdf(world, t
     done = tekun("report", "reconciliation", "--county", county, "--month", MONTH_TEXT, "--output", str(output))
     assert done.returncode == 0, done.stderr
     text = pdf_text(output.read_bytes())
-    assert "特困人员救助供养金对账报告" in text and report.run_id in text and "TIER_MISMATCH" in text
+    assert "特困人员救助供养金对账报告" in text and "护理等级不符" in text
+    assert report.run_id not in text and "TIER_MISMATCH" not in text
     assert people["tier"]["id_number"] not in text
     missing = tmp_path / "none.pdf"
     no_run = tekun("report", "reconciliation", "--county", county, "--month", dates.month_text(EARLIER), "--output", str(missing))
@@ -384,5 +397,4 @@ async def test_tekun_report_reconciliation_writes_the_latest_run_as_pdf(world, t
     assert (
         tekun("report", "reconciliation", "--county", "000000", "--month", MONTH_TEXT, "--output", str(missing)).returncode == 2
     )
-    later = tekun("report", "county-monthly", "--county", county, "--month", MONTH_TEXT, "--output", str(missing))
-    assert later.returncode == 2 and "not available yet" in later.stderr
+    assert tekun("report", "weekly", "--county", county, "--month", MONTH_TEXT, "--output", str(missing)).returncode == 2

@@ -56,6 +56,9 @@ EXPECTED = {
     "view_compliance": (0, 1, 0, 0, 1),
     "record_inspection_visit": (0, 1, 0, 0, 1),
     "view_province": (0, 0, 0, 0, 1),
+    # reports (issue 13)
+    "view_reports": (1, 1, 0, 1, 1),
+    "regenerate_reports": (0, 1, 0, 1, 1),
     "view_audit": (0, 0, 0, 0, 1),
     "manage_users": (0, 0, 0, 0, 1),
     "use_imports": (0, 1, 1, 1, 1),

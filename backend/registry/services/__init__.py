@@ -26,6 +26,9 @@ from backend.registry.services._lookups import (
     homes_by_id,
     lock_home,
 )
+
+# issue 13 (reports): the homes open on a day
+from backend.registry.services._open import homes_open_on  # noqa: E402
 from backend.registry.services._parameters import (
     _parameter_rows,
     county_parameters,
@@ -77,4 +80,6 @@ __all__ = [
     # TEMPORARY: the stipends domain still calls it until its own branch moves to
     # county_parameters (issue 9); remove it then (tests/test_boundaries.py lists it).
     "_parameter_rows",
+    # issue 13 (reports)
+    "homes_open_on",
 ]

@@ -48,3 +48,6 @@ from backend.reports.builders import (  # noqa: E402
     _county_quarterly,  # noqa: F401
     _home_monthly,  # noqa: F401
 )
+
+# The reconciliation builder registers itself; a run's report (the stipends run page) uses its context.
+from backend.reports.builders._reconciliation import RECONCILIATION_TEMPLATE, reconciliation_run_context  # noqa: E402,F401

@@ -1,6 +1,6 @@
 """Read-only stipend reports: the county's finance dashboard, the findings table, a person's
 payment history beside their entitlement, the recovery list (追回清单, XLSX) and the
-reconciliation report (PDF); plus saving one standard from the web form.
+data of the reconciliation report (the PDF: backend/reports); plus saving one standard from the web form.
 
 Scope: finance and inspectors of the county, and admins (the ``view_reconciliation`` permission);
 directors are refused; another county is "not found". Every query is set-based (a few per page).
@@ -13,13 +13,7 @@ from backend.stipends.reports._common import county_in_scope, parse_month_filter
 from backend.stipends.reports._dashboard import dashboard, overview
 from backend.stipends.reports._findings import FINDINGS_LIMIT, REVIEW_STATUSES, findings
 from backend.stipends.reports._history import HISTORY_MONTHS, payment_history
-from backend.stipends.reports._pdf import (
-    latest_run_id,
-    reconciliation_pdf,
-    render_pdf,
-    report_data,
-    report_html,
-)
+from backend.stipends.reports._pdf import latest_run_id, report_data
 from backend.stipends.reports._recovery import RECOVERY_COLUMNS, recovery_rows, recovery_xlsx
 from backend.stipends.reports._standards import (
     MAX_AMOUNT,
@@ -45,12 +39,9 @@ __all__ = [
     "overview",
     "parse_month_filter",
     "payment_history",
-    "reconciliation_pdf",
     "recovery_rows",
     "recovery_xlsx",
-    "render_pdf",
     "report_data",
-    "report_html",
     "require_reports",
     "save_standard",
     "standard_form_values",

@@ -1,18 +1,15 @@
-"""The reconciliation report of a run as PDF (WeasyPrint): a Chinese document for filing and
-signing whatever the reader's language, IDs masked (it is printed), each finding with its code,
-its name and its facts in words."""
+"""The data of a run's reconciliation report (issue 8; issue 13 moved the PDF itself to the reports
+domain, backend/reports/builders/_reconciliation.py, in the look of every report): its summary,
+state, staleness and findings with IDs masked (it is printed); and the latest run of a month."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 from typing import Any
 
 from backend.core import citizen_id, dates
 from backend.core.security import Scope
 from backend.stipends import rules, services, staleness
-from backend.stipends.details import describe, in_chinese
-from backend.stipends.labels import labels
 from backend.stipends.reports._common import county_in_scope, summary_of
 from backend.stipends.tables import Finding
 
@@ -52,32 +49,6 @@ async def report_data(scope: Scope, county_code: str, run_id: str) -> dict[str, 
         "generated_at": dates.now_utc(),
         "generated_by": scope.username,
     }
-
-
-def _write_pdf(html: str) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=html).write_pdf()
-
-
-async def render_pdf(html: str) -> bytes:
-    """WeasyPrint is CPU-bound and synchronous: off the event loop."""
-    return await asyncio.to_thread(_write_pdf, html)
-
-
-def report_html(data: dict[str, Any]) -> str:
-    """The report's HTML, in Chinese (labels and facts in words)."""
-    from backend.core.web import template_engine
-
-    template = template_engine.engine.get_template("stipends/report_pdf.html")
-    with in_chinese():
-        return template.render(L=labels(), detail=describe, **data)
-
-
-async def reconciliation_pdf(scope: Scope, county_code: str, run_id: str) -> tuple[bytes, dict[str, Any]]:
-    """The reconciliation report of a run as PDF (and the data it shows)."""
-    data = await report_data(scope, county_code, run_id)
-    return await render_pdf(report_html(data)), data
 
 
 async def latest_run_id(scope: Scope, county_code: str, month: date, source: str = "payments") -> str | None:
