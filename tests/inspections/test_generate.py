@@ -166,3 +166,18 @@ async def test_list_tasks_in_scope_by_status_and_due_day(world):
         await services.list_tasks(scope, home_code=other["code"])
     with pytest.raises(Invalid):
         await services.list_tasks(scope, status="late")
+
+
+async def test_the_next_day_counts_only_the_new_day_and_a_late_back_fill_before_the_window(world):
+    home = await opened(world, on=date(2026, 9, 1))
+    await services.generate_tasks(date(2026, 10, 10), now=local(date(2026, 10, 10), 12))  # from 2026-09-01
+    september = (await tasks_of(home, "fire_patrol"))[("fire_patrol", "2026-09-05", "")]
+    assert september["status"] == "overdue"
+    await services.generate_tasks(date(2026, 11, 14), now=local(date(2026, 11, 14), 12))  # window from 2026-10-01
+    await record(home, "fire_patrol", local(date(2026, 9, 5), 10), local(date(2026, 11, 15), 9))  # 补录, 71 days on
+    await record(home, "fire_patrol", local(date(2026, 11, 14), 10), local(date(2026, 11, 15), 9))
+    result = await services.generate_tasks(date(2026, 11, 15), now=local(date(2026, 11, 15), 12))
+    tasks = await tasks_of(home, "fire_patrol")
+    assert (tasks[("fire_patrol", "2026-09-05", "")]["done"], tasks[("fire_patrol", "2026-09-05", "")]["status"]) == (1, "done")
+    assert (tasks[("fire_patrol", "2026-11-14", "")]["done"], tasks[("fire_patrol", "2026-11-14", "")]["on_time"]) == (1, 0)
+    assert tasks[("fire_patrol", "2026-11-15", "")]["status"] == "open" and result.created >= 1

@@ -34,10 +34,18 @@ def _status(want: Want, closed_on: date | None, now: datetime) -> str:
 
 
 async def run(
-    *, through: date, now: datetime, home_ids: list[int] | None, create: bool, look_back: bool = False, since: date | None = None
+    *,
+    through: date,
+    now: datetime,
+    home_ids: list[int] | None,
+    create: bool,
+    look_back: bool = False,
+    since: date | None = None,
+    seen: int | None = None,
 ) -> GenerateResult:
     """The engine of ``generate_tasks`` (create) and ``refresh_tasks`` (counts and status only,
-    over the back-fill horizon, ``look_back``)."""
+    over the back-fill horizon, ``look_back``). A run over every home that meets entries
+    back-filled for periods before its window recounts those homes over the horizon too."""
     from backend.registry import services as registry
 
     now = now.astimezone(UTC)
@@ -57,7 +65,7 @@ async def run(
     async with reading():
         existing_rows = await sql.existing_tasks(ids, min(start.values()), through)
         existing = {(row[1], row[2], row[3], row[4]): row for row in existing_rows}
-        window = Window(homes, start, through, now, get_settings().tz, existing)
+        window = Window(homes, start, through, now, get_settings().tz, existing, seen=seen)
         wants: list[Want] = []
         for source in SOURCES:
             wants += await source(window)  # the safety source adds the rows it compares with
@@ -75,15 +83,30 @@ async def run(
     async with transaction():
         created = await sql.insert_tasks(inserts)
         updated = await sql.update_tasks(updates, now)
+        closed_cancelled = await sql.cancel_closed([(home_id, day) for home_id, day in closed.items() if day], now)
         became_overdue = await sql.mark_overdue(now, home_ids)
         if home_ids is None and window.watermark is not None:
             await sql.set_watermark(window.watermark)  # only a run over every home advances it
     previous = {row[0]: row[6] for row in existing.values()}
-    cancelled = sum(1 for update in updates if update[3] == CANCELLED)
+    cancelled = sum(1 for update in updates if update[3] == CANCELLED) + closed_cancelled
     overdue = sum(1 for update in updates if update[3] == OVERDUE and previous[update[0]] != OVERDUE)
-    return GenerateResult(
-        created=created, updated=updated + became_overdue - cancelled, cancelled=cancelled, overdue=overdue + became_overdue
+    result = GenerateResult(
+        created=created,
+        updated=updated + became_overdue - (cancelled - closed_cancelled),
+        cancelled=cancelled,
+        overdue=overdue + became_overdue,
     )
+    if window.stale and not look_back:
+        older = await run(
+            through=today, now=now, home_ids=sorted(window.stale), create=False, look_back=True, seen=window.started_from
+        )
+        result = GenerateResult(
+            created=result.created,
+            updated=result.updated + older.updated,
+            cancelled=result.cancelled + older.cancelled,
+            overdue=result.overdue + older.overdue,
+        )
+    return result
 
 
 def _row(want: Want, status: str, now: datetime) -> tuple:

@@ -93,6 +93,21 @@ async def mark_overdue(now: datetime, home_ids: list[int] | None) -> int:
     return await _execute(sql, args)
 
 
+async def cancel_closed(closed: list[tuple[int, date]], now: datetime) -> int:
+    """Cancel the open and overdue tasks of each closed home (home id, the day it closed) whose
+    period started after that day; how many."""
+    if not closed:
+        return 0
+    total = 0
+    for home_id, closed_on in sorted(closed):
+        total += await _execute(
+            'UPDATE "task" SET "status" = \'cancelled\', "updated_at" = {} '
+            f'WHERE "home" = {{}} AND "period_start" > {{}} AND "status" IN {_OPEN}',
+            [now, home_id, closed_on],
+        )
+    return total
+
+
 async def _execute(sql: str, args: list) -> int:
     connection = bulk.connection()
     if is_sqlite():
@@ -147,24 +162,25 @@ async def safety_tasks_at(home_ids: list[int], routines: list[str], periods: lis
     return rows
 
 
-async def safety_counts(home_ids: list[int], routines: list[str], periods: list[str]) -> dict[tuple[int, str], int]:
-    """(home, routine) → how many safety tasks there are in ``periods`` (read from the natural
-    key's index alone): when it is what the window wants, nothing is missing there."""
-    out: dict[tuple[int, str], int] = {}
+async def safety_counts(home_ids: list[int], routines: list[str], periods: list[str]) -> dict[tuple[int, str], tuple[int, str]]:
+    """(home, routine) → how many safety tasks there are in ``periods`` and the latest period
+    (read from the natural key's index alone): when every wanted period up to it is there, only
+    the later ones are missing."""
+    out: dict[tuple[int, str], tuple[int, str]] = {}
     periods, routines = sorted(set(periods)), sorted(set(routines))
     if not periods or not routines:
         return out
     for chunk in bulk.chunks(sorted(set(home_ids)), 500):
         rows = await bulk.fetch_tuples(
-            'SELECT "home", "routine", COUNT(*) FROM "task" '
+            'SELECT "home", "routine", COUNT(*), MAX("period") FROM "task" '
             f'WHERE "home" IN ({_marks(chunk)}) AND "routine" IN ({_marks(routines)}) AND "period" IN ({_marks(periods)}) '
             'GROUP BY "home", "routine"',
             *chunk,
             *routines,
             *periods,
         )
-        for home, routine, count in rows:
-            out[(home, routine)] = int(count)
+        for home, routine, count, latest in rows:
+            out[(home, routine)] = (int(count), latest)
     return out
 
 

@@ -5,7 +5,7 @@ the safety rules' own (``backend.safety.rules``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
@@ -54,6 +54,9 @@ class Window:
     zone: tzinfo
     existing: dict[tuple[int, str, str, str], tuple]
     watermark: int | None = None  # how far the safety source has seen every entry (set by it)
+    seen: int | None = None  # count again after this entry id instead of the stored watermark
+    stale: set[int] = field(default_factory=set)  # homes with entries back-filled before the window
+    started_from: int = 0  # the watermark this run counted after
 
     @property
     def first(self) -> date:
@@ -80,17 +83,23 @@ async def _to_count(window: Window, plan: list[tuple], periods: set[str]) -> dic
     partial = False
     for home, routine, _frequency, keys in plan:
         pair = (home["id"], routine)
-        if counts.get(pair, 0) != len(keys):
-            out[pair] = set(keys)
-        else:
-            out[pair] = set()
+        count, latest = counts.get(pair, (0, ""))
+        if count and count == sum(1 for key in keys if key <= latest):
+            out[pair] = {key for key in keys if key > latest}  # only the new periods (a day's keys sort by day)
             partial = True
-    seen = await sql.watermark()
+        else:
+            out[pair] = set(keys)
+    seen = window.seen if window.seen is not None else await sql.watermark()
+    window.started_from = seen
     if partial:
         for _id, home_id, routine, period in await safety.entries_after(seen):
             keys = out.get((home_id, routine))
-            if keys is not None and period in periods:
+            if keys is None:
+                continue
+            if period in periods:
                 keys.add(period)
+            else:
+                window.stale.add(home_id)  # a back-filled entry for a period before the window
     window.watermark = await safety.entry_id_before(seen, window.now - MARGIN)
     return out
 
