@@ -32,6 +32,18 @@ def _own_items(user) -> list[tuple[str, str]]:
     return items
 
 
+def _oversight_items(role: str, county: str | None) -> list[tuple[str, str]]:
+    """Issue 13: the county's on-time rates, the counties side by side, the report archive."""
+    items = []
+    if county and can(role, "view_compliance"):
+        items.append((f"/counties/{county}/compliance", _("Compliance")))
+    if can(role, "view_province"):
+        items.append(("/province", _("Province view")))
+    if can(role, "view_reports"):  # by scope: a director's home, a county, or all
+        items.append(("/reports", _("Report archive")))
+    return items
+
+
 def nav_for(user, unread: int = 0) -> list[tuple[str, str]]:
     """(path, label) pairs of the navigation for this user, from the permission matrix;
     ``unread``: the user's unread notices (shown as "提醒 (3)")."""
@@ -50,12 +62,7 @@ def nav_for(user, unread: int = 0) -> list[tuple[str, str]]:
         items.append((f"/counties/{county}/staffing" if county else "/staffing", _("Staffing")))
     if role != "director" and can(role, "view_safety"):  # an administrator chooses the county at /hazards
         items.append((f"/counties/{county}/hazards" if county else "/hazards", _("Hazards")))
-    if county and can(role, "view_compliance"):  # inspections (issue 13): the county's on-time rates
-        items.append((f"/counties/{county}/compliance", _("Compliance")))
-    if can(role, "view_province"):  # inspections (issue 13): the counties side by side
-        items.append(("/province", _("Province view")))
-    if can(role, "view_reports"):  # issue 13: the archive of issued reports, by scope
-        items.append(("/reports", _("Report archive")))
+    items += _oversight_items(role, county)
     if can(role, "manage_templates"):
         items.append(("/safety/templates", _("Checklists")))
     if county and can(role, "view_counties"):
