@@ -52,6 +52,18 @@ async def open_licence_hazards(period: str | None = None, now: datetime | None =
 # --- notices (issue 13) ---------------------------------------------------------------------
 
 
+async def run_report_queue() -> int:
+    """Every 30 s (not a ledgered period): render the re-generations asked for on the archive page
+    that no web process has taken (one asked just before the web server restarted, say); claiming
+    a request is one conditional UPDATE, so the web process and this one never render it twice."""
+    from backend.reports import services as reports
+
+    handled = await reports.run_queue()
+    if handled:
+        log.info("report queue: %s requests rendered", handled)
+    return handled
+
+
 async def send_notices(period: str, now: datetime):
     """Hourly: the in-app notices now due, and the e-mails not yet sent (idempotent)."""
     from backend.notices import services as notices

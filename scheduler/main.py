@@ -38,6 +38,9 @@ MISFIRE_GRACE_SECONDS = 6 * 3600  # a fire late by up to six hours still runs (o
 PARENT_POLL_SECONDS = 1.0
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 HEARTBEAT_JOB = "keep_lock"
+QUEUE_JOB = "report_queue"  # the archive's re-generation requests (scheduler/jobs.py)
+QUEUE_SECONDS = 30
+QUIET_JOBS = frozenset({HEARTBEAT_JOB, QUEUE_JOB})
 EXIT_OK, EXIT_HELD, EXIT_LOST = 0, 2, 3
 STOP_SECONDS = 10  # how long stopping waits for cancelled runs and the database pool
 
@@ -46,13 +49,14 @@ log = logging.getLogger("tekun.scheduler")
 
 class QuietHeartbeat(logging.Filter):
     """Drops APScheduler's INFO lines ("Running job", "executed successfully") about the
-    heartbeat, every 20 s; its warnings and errors, and every real job's lines, stay."""
+    heartbeat (every 20 s) and the report queue's poll (every 30 s); their warnings and errors,
+    and every real job's lines, stay."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.levelno >= logging.WARNING:
             return True
         args = record.args if isinstance(record.args, tuple) else ()
-        return not (args and getattr(args[0], "id", None) == HEARTBEAT_JOB)
+        return not (args and getattr(args[0], "id", None) in QUIET_JOBS)
 
 
 def die_with_parent(parent_pid: int) -> bool:
@@ -136,6 +140,7 @@ async def main(
         try:
             if guard.lease:
                 scheduler.add_job(lease.keep, "interval", seconds=HEARTBEAT_SECONDS, id=HEARTBEAT_JOB, name=HEARTBEAT_JOB)
+            scheduler.add_job(jobs.run_report_queue, "interval", seconds=QUEUE_SECONDS, id=QUEUE_JOB, name=QUEUE_JOB)
             scheduler.start()
             print(f"scheduler started ({holder}); jobs: {[job.id for job in defined]}", file=sys.stderr)
 

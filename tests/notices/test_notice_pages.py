@@ -60,7 +60,7 @@ async def test_the_api_answers_the_tokens_users_notices(world, signed_in, bearer
     response = await client.get("/api/v1/notices", headers=await bearer(director))
     assert response.status_code == 200
     [notice] = response.json()
-    assert notice["kind"] == "tasks_today" and notice["read"] is False and notice["href"] == "/"
+    assert notice["kind"] == "tasks_today" and notice["read"] is False and notice["href"] == f"/homes/{_home}/tasks"
     assert "今日待办 2 项" in notice["text"]
     other = await world.user("inspector", county=await world.county())
     assert (await client.get("/api/v1/notices", headers=await bearer(other))).json() == []

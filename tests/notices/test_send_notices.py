@@ -47,7 +47,7 @@ async def test_a_director_gets_one_summary_a_day_of_their_home_only(world):
     assert [kind for kind, _s, _p in await kinds_of(inspector)] == []
     notices = await services.list_notices(director.scope)
     assert [n.text for n in notices] == ["测试敬老院：今日待办 3 项，逾期 1 项。"]
-    assert notices[0].href == "/" and not notices[0].read
+    assert notices[0].href == f"/homes/{home}/tasks" and not notices[0].read
 
     # the same hour again, and later the same day: nothing new (one a day, not one per task)
     assert await services.send_notices(morning()) == 0

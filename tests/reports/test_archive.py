@@ -189,3 +189,18 @@ async def test_issue_period_reports_covers_every_county_and_skips_the_issued(wor
     assert await services.issue_period_reports("reconciliation", MONTH_TEXT) >= 1  # the counties without a run are skipped
     assert await ReportFile.count().where((ReportFile.unit == county) & (ReportFile.kind == "reconciliation")) == 1
     assert await services.issue_period_reports("reconciliation", MONTH_TEXT) == 0
+
+
+async def test_the_schedulers_queue_job_renders_a_request_left_pending(world):
+    """A request asked for just before the web server went away is rendered by the scheduler's
+    30-second job (scheduler/jobs.run_report_queue), once."""
+    from scheduler import jobs
+
+    county, _people, _report = await a_month(world)
+    out = await services.issue_report("reconciliation", MONTH_TEXT, county_code=county, actor=SYSTEM)
+    finance = (await world.user("finance", county=county)).scope
+    request_id = await services.request_regeneration(finance, out.id)
+    assert await jobs.run_report_queue() >= 1
+    row = await ReportRequest.select().where(ReportRequest.id == request_id).first()
+    assert row["status"] == "done" and row["report"] is not None
+    assert await services.open_requests(finance) == []

@@ -70,7 +70,7 @@ async def directors_due(now: datetime, skip: set[tuple[int, str, str, str]]) -> 
         if facts is None or user.home_code not in homes:
             continue
         facts |= {"home_code": user.home_code, "home_name": homes[user.home_code]["name"]}
-        out.append(Due(user.id, rules.DIRECTOR_DAILY, user.home_code, period, facts, "/"))
+        out.append(Due(user.id, rules.DIRECTOR_DAILY, user.home_code, period, facts, f"/homes/{user.home_code}/tasks"))
     return out
 
 
