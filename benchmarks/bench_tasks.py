@@ -10,7 +10,7 @@ entries and hazards) and the figures, each printed with its **floor** beside it:
 - ``generate_tasks(2026-10-31, now=2026-11-01 08:00)``: the month's tasks of every home created
   with their counts from the entries. Floor: the same rows (read back) inserted by the bare driver
   (sqlite3 ``executemany`` / asyncpg ``executemany``) into an empty copy of the table with the
-  same six indexes, committed.
+  same indexes (the natural key, (county, month), (home, month), (status, due_at)), committed.
 - the same call again (nothing to create; the open tasks refreshed). Floor: the same rows
   inserted again with ``ON CONFLICT DO NOTHING`` by the bare driver (each one a no-op).
 
@@ -40,9 +40,7 @@ COLUMNS = (
     "home", "county", "source", "routine", "subject", "period", "period_start", "period_end", "month",
     "due_at", "deadline", "expected", "done", "on_time", "status", "done_at", "created_at", "updated_at",
 )  # fmt: skip
-INDEXES = (  # the task table's six: its two foreign keys', the natural key and the three of the rates and lists
-    "CREATE INDEX task_floor_home ON task_floor (home)",
-    "CREATE INDEX task_floor_county ON task_floor (county)",
+INDEXES = (  # the task table's four (and its primary key): the natural key and the three of the rates and lists
     "CREATE UNIQUE INDEX task_floor_key ON task_floor (home, routine, period, subject)",
     "CREATE INDEX task_floor_county_month ON task_floor (county, month)",
     "CREATE INDEX task_floor_home_month ON task_floor (home, month)",
