@@ -85,6 +85,7 @@ async def _floor_postgres(url: str) -> dict:
     try:
         rows = await connection.fetch(f"SELECT {_names()} FROM task")
         await connection.execute("CREATE TABLE task_floor (LIKE task INCLUDING DEFAULTS)")
+        await connection.execute("ALTER TABLE task_floor ADD PRIMARY KEY (id)")  # SQLite's id is the rowid: no index
         for statement in INDEXES:
             await connection.execute(statement)
         marks = ", ".join(f"${index}" for index in range(1, len(COLUMNS) + 1))
