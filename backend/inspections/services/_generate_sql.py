@@ -6,6 +6,8 @@ nothing PostgreSQL-only that CockroachDB lacks."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from datetime import UTC, date, datetime
 
 from backend.core import bulk
@@ -41,10 +43,20 @@ async def insert_tasks(rows: list[tuple]) -> int:
     if is_sqlite():  # one writer at a time (IMMEDIATE): no order needed
         marks = ", ".join("?" for _ in COLUMNS)
         sql = f'INSERT INTO "task" ({names}) VALUES ({marks}) {_CONFLICT}'
-        for chunk in bulk.chunks(rows, _CHUNK):
-            cursor = await connection.executemany(sql, bulk.as_bound(chunk))
-            created += cursor.rowcount
-        return created
+        pending = None  # the next chunk is bound while the driver's thread inserts this one
+        try:
+            for chunk in bulk.chunks(rows, _CHUNK):
+                bound = bulk.as_bound(chunk)
+                if pending is not None:
+                    created += (await pending).rowcount
+                pending = asyncio.ensure_future(connection.executemany(sql, bound))
+                await asyncio.sleep(0)
+            return created + (await pending).rowcount
+        except BaseException:
+            if pending is not None and not pending.done():
+                with contextlib.suppress(Exception):
+                    await pending  # let it finish on the connection before the transaction rolls back
+            raise
     rows = sorted(rows, key=lambda row: (row[0], row[3], row[5], row[4]))  # racing writers wait, never deadlock
     arrays = ", ".join(f"${index}::{kind}[]" for index, kind in enumerate(_PG_TYPES, start=1))
     sql = f'INSERT INTO "task" ({names}) SELECT * FROM unnest({arrays}) {_CONFLICT}'
