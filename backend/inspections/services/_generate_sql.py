@@ -23,6 +23,7 @@ _PG_TYPES = (
 )  # fmt: skip
 _CONFLICT = "ON CONFLICT (home, routine, period, subject) DO NOTHING"
 _CHUNK = 5000
+_PG_CHUNK = 20_000  # one INSERT … SELECT FROM unnest per 20,000 rows (benchmarks/RESULTS.md: the alternatives tried)
 _OPEN = "('open', 'overdue')"
 
 
@@ -58,10 +59,18 @@ async def insert_tasks(rows: list[tuple]) -> int:
                     await pending  # let it finish on the connection before the transaction rolls back
             raise
     rows = sorted(rows, key=lambda row: (row[0], row[3], row[5], row[4]))  # racing writers wait, never deadlock
-    arrays = ", ".join(f"${index}::{kind}[]" for index, kind in enumerate(_PG_TYPES, start=1))
-    sql = f'INSERT INTO "task" ({names}) SELECT * FROM unnest({arrays}) {_CONFLICT}'
-    for chunk in bulk.chunks(rows, _CHUNK * 4):
-        created += _affected(await connection.execute(sql, *[list(column) for column in zip(*chunk, strict=True)]))
+    every = ", ".join(f"${index}::{kind}[]" for index, kind in enumerate(_PG_TYPES, start=1))
+    # created_at and updated_at are the run's one moment: one parameter, not two arrays to encode
+    moment = f"${len(_PG_TYPES) - 1}::timestamptz"
+    shared = ", ".join(f"${index}::{kind}[]" for index, kind in enumerate(_PG_TYPES[:-2], start=1))
+    for chunk in bulk.chunks(rows, _PG_CHUNK):
+        columns = [list(column) for column in zip(*chunk, strict=True)]
+        if len(set(columns[-2] + columns[-1])) == 1:
+            sql = f'INSERT INTO "task" ({names}) SELECT *, {moment}, {moment} FROM unnest({shared}) {_CONFLICT}'
+            args = [*columns[:-2], columns[-1][0]]
+        else:
+            sql, args = f'INSERT INTO "task" ({names}) SELECT * FROM unnest({every}) {_CONFLICT}', columns
+        created += _affected(await connection.execute(sql, *args))
     return created
 
 
