@@ -20,17 +20,11 @@ from backend.core.settings import get_settings
 from backend.inspections import rules
 from backend.inspections.schemas import GenerateResult
 from backend.inspections.services import _generate_sql as sql
-from backend.inspections.services._sources import Want, Window, inspection_wants, safety_wants
+from backend.inspections.services._sources import Window, as_rows, inspection_wants, safety_rows
 from backend.inspections.services._sources_duties import certificate_wants, hazard_wants, resident_wants
 from backend.inspections.tables import CANCELLED, OPEN, OVERDUE
 
-SOURCES = (safety_wants, inspection_wants, hazard_wants, certificate_wants, resident_wants)
-
-
-def _status(want: Want, closed_on: date | None, now: datetime) -> str:
-    if rules.cancels(closed_on, want.period_start) or (want.cancelled and want.done < want.expected):
-        return CANCELLED
-    return rules.task_status(want.expected, want.done, want.deadline, now)
+DUTIES = (inspection_wants, hazard_wants, certificate_wants, resident_wants)  # a few rows a home: as Want objects
 
 
 async def run(
@@ -66,20 +60,21 @@ async def run(
         existing_rows = await sql.existing_tasks(ids, min(start.values()), through)
         existing = {(row[1], row[2], row[3], row[4]): row for row in existing_rows}
         window = Window(homes, start, through, now, get_settings().tz, existing, seen=seen)
-        wants: list[Want] = []
-        for source in SOURCES:
-            wants += await source(window)  # the safety source adds the rows it compares with
+        rows = await safety_rows(window)  # the safety source adds the rows it compares with
+        for source in DUTIES:
+            rows += as_rows(await source(window), window)
     inserts, updates = [], []
-    for want in wants:
-        status = _status(want, closed[want.home], now)
-        row = existing.get(want.key)
-        if row is not None:
-            if row[6] not in (OPEN, OVERDUE):
+    aware = sql._aware
+    for row in rows:  # in _generate_sql.COLUMNS order
+        home_id = row[0]
+        task = existing.get((home_id, row[3], row[5], row[4]))
+        if task is not None:
+            if task[6] not in (OPEN, OVERDUE):
                 continue  # done and cancelled tasks are never touched again
-            if (row[6], row[7], row[8], sql._aware(row[9])) != (status, want.done, want.on_time, want.done_at):
-                updates.append((row[0], want.done, want.on_time, status, want.done_at))
-        elif create and status != CANCELLED and want.period_end >= start[want.home]:
-            inserts.append(_row(want, status, now))
+            if (task[6], task[7], task[8], aware(task[9])) != (row[14], row[12], row[13], row[15]):
+                updates.append((task[0], row[12], row[13], row[14], row[15]))
+        elif create and row[14] != CANCELLED and row[7] >= start[home_id]:
+            inserts.append(row)
     async with transaction():
         created = await sql.insert_tasks(inserts)
         updated = await sql.update_tasks(updates, now)
@@ -107,14 +102,6 @@ async def run(
             overdue=result.overdue + older.overdue,
         )
     return result
-
-
-def _row(want: Want, status: str, now: datetime) -> tuple:
-    return (
-        want.home, want.county, want.source, want.routine, want.subject, want.period, want.period_start,
-        want.period_end, f"{want.period_end:%Y-%m}", want.due_at, want.deadline, want.expected, want.done,
-        want.on_time, status, want.done_at, now, now,
-    )  # fmt: skip
 
 
 async def generate_tasks(through: date, *, now: datetime | None = None, since: date | None = None) -> GenerateResult:

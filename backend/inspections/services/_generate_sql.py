@@ -6,6 +6,8 @@ nothing PostgreSQL-only that CockroachDB lacks."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from datetime import UTC, date, datetime
 
 from backend.core import bulk
@@ -21,6 +23,7 @@ _PG_TYPES = (
 )  # fmt: skip
 _CONFLICT = "ON CONFLICT (home, routine, period, subject) DO NOTHING"
 _CHUNK = 5000
+_PG_CHUNK = 20_000  # one INSERT … SELECT FROM unnest per 20,000 rows (benchmarks/RESULTS.md: the alternatives tried)
 _OPEN = "('open', 'overdue')"
 
 
@@ -41,15 +44,33 @@ async def insert_tasks(rows: list[tuple]) -> int:
     if is_sqlite():  # one writer at a time (IMMEDIATE): no order needed
         marks = ", ".join("?" for _ in COLUMNS)
         sql = f'INSERT INTO "task" ({names}) VALUES ({marks}) {_CONFLICT}'
-        for chunk in bulk.chunks(rows, _CHUNK):
-            cursor = await connection.executemany(sql, bulk.as_bound(chunk))
-            created += cursor.rowcount
-        return created
+        pending = None  # the next chunk is bound while the driver's thread inserts this one
+        try:
+            for chunk in bulk.chunks(rows, _CHUNK):
+                bound = bulk.as_bound(chunk)
+                if pending is not None:
+                    created += (await pending).rowcount
+                pending = asyncio.ensure_future(connection.executemany(sql, bound))
+                await asyncio.sleep(0)
+            return created + (await pending).rowcount
+        except BaseException:
+            if pending is not None and not pending.done():
+                with contextlib.suppress(Exception):
+                    await pending  # let it finish on the connection before the transaction rolls back
+            raise
     rows = sorted(rows, key=lambda row: (row[0], row[3], row[5], row[4]))  # racing writers wait, never deadlock
-    arrays = ", ".join(f"${index}::{kind}[]" for index, kind in enumerate(_PG_TYPES, start=1))
-    sql = f'INSERT INTO "task" ({names}) SELECT * FROM unnest({arrays}) {_CONFLICT}'
-    for chunk in bulk.chunks(rows, _CHUNK * 4):
-        created += _affected(await connection.execute(sql, *[list(column) for column in zip(*chunk, strict=True)]))
+    every = ", ".join(f"${index}::{kind}[]" for index, kind in enumerate(_PG_TYPES, start=1))
+    # created_at and updated_at are the run's one moment: one parameter, not two arrays to encode
+    moment = f"${len(_PG_TYPES) - 1}::timestamptz"
+    shared = ", ".join(f"${index}::{kind}[]" for index, kind in enumerate(_PG_TYPES[:-2], start=1))
+    for chunk in bulk.chunks(rows, _PG_CHUNK):
+        columns = [list(column) for column in zip(*chunk, strict=True)]
+        if len(set(columns[-2] + columns[-1])) == 1:
+            sql = f'INSERT INTO "task" ({names}) SELECT *, {moment}, {moment} FROM unnest({shared}) {_CONFLICT}'
+            args = [*columns[:-2], columns[-1][0]]
+        else:
+            sql, args = f'INSERT INTO "task" ({names}) SELECT * FROM unnest({every}) {_CONFLICT}', columns
+        created += _affected(await connection.execute(sql, *args))
     return created
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from backend.inspections import rules
 from backend.inspections.services import _generate_sql as sql
-from backend.inspections.tables import CANCELLED, DONE, InspectionVisit
+from backend.inspections.tables import CANCELLED, DONE, OPEN, OVERDUE, InspectionVisit
 from backend.registry import rules as registry_rules
 from backend.safety import rules as safety_rules
 
@@ -104,12 +104,14 @@ async def _to_count(window: Window, plan: list[tuple], periods: set[str]) -> dic
     return out
 
 
-async def safety_wants(window: Window) -> list[Want]:
+async def safety_rows(window: Window) -> list[tuple]:
     """One task per home, routine in force and period (a day of meals: 3 expected; a night: its
     slots; a day, month, half year or year: 1); food routines only where the home has a canteen,
     event routines never. Counts from the entries (corrections left out), computed only for the
     tasks not there yet and those with entries recorded since the last generation (the others
-    keep theirs; the time passing makes them overdue: ``_generate_sql.mark_overdue``)."""
+    keep theirs; the time passing makes them overdue: ``_generate_sql.mark_overdue``). Rows in
+    ``_generate_sql.COLUMNS`` order, built directly (no object per task; the bounds, due moment,
+    deadline and month computed once per period and clock for all homes)."""
     from backend.safety import services as safety
 
     homes = window.homes
@@ -139,43 +141,85 @@ async def safety_wants(window: Window) -> list[Want]:
     wanted_routines = sorted({pair[1] for pair, keys in to_count.items() if keys})
     for row in await sql.safety_tasks_at(wanted_homes, wanted_routines, wanted_periods):
         window.existing[(row[1], row[2], row[3], row[4])] = row
-    shapes: dict[tuple, tuple] = {}
-    out: list[Want] = []
+    return _build_rows(window, plan, clocks, to_count, counted)
+
+
+def _build_rows(window: Window, plan: list[tuple], clocks: dict, to_count: dict, counted: dict) -> list[tuple]:
+    """The safety rows to compare and insert: the counted periods of each (home, routine) of the
+    plan, except those whose task is done or cancelled already."""
+    now, zone = window.now, window.zone
+    shapes: dict[tuple, dict[date, tuple]] = {}  # (frequency, meals, slots) → day → what every home shares
+    out: list[tuple] = []
+    append = out.append
+    existing_get, counted_get = window.existing.get, counted.get
     for home, routine, frequency, keys in plan:
-        clock = clocks[home["id"]]
-        for period in sorted(to_count[(home["id"], routine)]):
-            row = window.existing.get((home["id"], routine, period, ""))
+        home_id, county = home["id"], home["county"]
+        periods = to_count[(home_id, routine)]
+        if not periods:
+            continue
+        clock = clocks[home_id]
+        shape_key = (frequency, clock.meals, clock.slots)
+        by_day = shapes.get(shape_key)
+        if by_day is None:
+            by_day = shapes[shape_key] = {}
+        closed_on = home["closed_on"]
+        for period in sorted(periods):
+            row = existing_get((home_id, routine, period, ""))
             if row is not None and row[6] in (DONE, CANCELLED):
                 continue
             day = keys[period]
-            shape_key = (frequency, day, clock.meals, clock.slots)
-            shape = shapes.get(shape_key)
+            shape = by_day.get(day)
             if shape is None:
-                occurrences = safety_rules.occurrences(frequency, day, window.zone, clock.meals, clock.slots)
-                bounds = safety_rules.period_bounds(frequency, day)
-                shape = (
-                    bounds[0],
-                    bounds[1],
-                    occurrences,
-                    _utc(max(item.end for item in occurrences)),
-                    _utc(max(item.deadline for item in occurrences)),
-                )
-                shapes[shape_key] = shape
-            period_start, period_end, occurrences, due_at, deadline = shape
-            expected = len(occurrences)
-            found = counted.get((home["id"], routine, period))
+                shape = by_day[day] = _shape(frequency, day, zone, clock, now)
+            period_start, period_end, month, due_at, deadline, expected, late = shape
+            found = counted_get((home_id, routine, period))
             if found is None:
                 done, on_time, done_at = 0, 0, None
             else:
-                done = min(found[0], expected)
-                on_time = min(found[1], done)
+                done = found[0] if found[0] < expected else expected
+                on_time = found[1] if found[1] < done else done
                 done_at = found[2] if done == expected else None
-            out.append(
-                Want(
-                    home["id"], home["county"], "safety", routine, "", period, period_start, period_end,
-                    due_at, deadline, expected, done, on_time, done_at,
-                )
+            if closed_on is not None and closed_on < period_start:
+                status = CANCELLED
+            elif done >= expected:
+                status = DONE
+            else:
+                status = OVERDUE if late else OPEN
+            append(
+                (home_id, county, "safety", routine, "", period, period_start, period_end, month, due_at, deadline,
+                 expected, done, on_time, status, done_at, now, now)
             )  # fmt: skip
+    return out
+
+
+def _shape(frequency: str, day: date, zone: tzinfo, clock, now: datetime) -> tuple:
+    """What a (routine's frequency, period) task shares across every home with the same meal
+    windows and night slots: its bounds, month, due moment, deadline, expected count and whether
+    the deadline has passed ``now``."""
+    occurrences = safety_rules.occurrences(frequency, day, zone, clock.meals, clock.slots)
+    first, last = safety_rules.period_bounds(frequency, day)
+    deadline = _utc(max(item.deadline for item in occurrences))
+    late = rules.task_status(len(occurrences), 0, deadline, now) == OVERDUE
+    return (first, last, f"{last:%Y-%m}", _utc(max(item.end for item in occurrences)), deadline, len(occurrences), late)
+
+
+def as_rows(wants: list[Want], window: Window) -> list[tuple]:
+    """The sources' ``Want``s as task rows (``_generate_sql.COLUMNS`` order, status as of
+    ``window.now``: cancelled when the home closed before the period started or the subject is
+    gone, else done, overdue or open)."""
+    closed = {home["id"]: home["closed_on"] for home in window.homes}
+    now = window.now
+    out = []
+    for want in wants:
+        if rules.cancels(closed[want.home], want.period_start) or (want.cancelled and want.done < want.expected):
+            status = CANCELLED
+        else:
+            status = rules.task_status(want.expected, want.done, want.deadline, now)
+        out.append(
+            (want.home, want.county, want.source, want.routine, want.subject, want.period, want.period_start,
+             want.period_end, f"{want.period_end:%Y-%m}", want.due_at, want.deadline, want.expected, want.done,
+             want.on_time, status, want.done_at, now, now)
+        )  # fmt: skip
     return out
 
 
