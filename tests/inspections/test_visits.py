@@ -146,3 +146,24 @@ async def test_a_visit_makes_the_periods_onsite_inspection_task_done(place, worl
     await services.record_inspection_visit(inspector.scope, home, VisitIn(visited_on=dates.today(), findings="正常"))
     row = await Task.select(Task.status, Task.done, Task.on_time).where(Task.id == onsite[-1].id).first()
     assert row == {"status": "done", "done": 1, "on_time": 1}
+
+
+async def test_the_task_generator_counts_a_correction_in_place_of_the_visit_it_corrects(place, world):
+    """The pages count a correction instead of the visit it corrects; so does the generator: the
+    corrected day, recorded when the visit first was (a late correction does not make it late)."""
+    from backend.inspections import services
+    from backend.inspections.rate_schemas import VisitIn
+    from backend.inspections.services._sources import _visits_in_force
+    from backend.registry.tables import Home
+
+    county, home, _other, _outside = place
+    inspector = await world.user("inspector", county=county)
+    today = dates.today()
+    first = await services.record_inspection_visit(inspector.scope, home, VisitIn(visited_on=today, findings="正常"))
+    second = await services.record_inspection_visit(
+        inspector.scope, home, VisitIn(visited_on=today - timedelta(days=1), findings="正常", corrects=first.id, reason="日期记错")
+    )
+    home_id = (await Home.select(Home.id).where(Home.code == home).first())["id"]
+    rows = await InspectionVisit.select().where(InspectionVisit.id.is_in([first.id, second.id])).order_by(InspectionVisit.id)
+    in_force = await _visits_in_force([home_id], today - timedelta(days=400))
+    assert in_force == {home_id: [(today - timedelta(days=1), rows[0]["recorded_at"])]}

@@ -242,8 +242,9 @@ def _plan_periods(parameters: list, first: date, through: date) -> list[tuple[st
 
 async def inspection_wants(window: Window) -> list[Want]:
     """One ``onsite_inspection`` task per home and period of its county's plan (domain rules §6),
-    done when a visit (not a correction) of the home lies in the period; on time when recorded by
-    the period's end plus the long grace."""
+    done when a visit in force (one no other visit corrects) of the home lies in the period; on
+    time when first recorded (the visit its corrections go back to) by the period's end plus the
+    long grace."""
     from backend.registry import services as registry
 
     homes = window.homes
@@ -254,16 +255,7 @@ async def inspection_wants(window: Window) -> list[Want]:
         if plan_key not in plans:
             plans[plan_key] = _plan_periods(parameters.get(home["county"], []), plan_key[1], window.through)
     earliest = min((periods[0][1] for periods in plans.values() if periods), default=window.through)
-    visits: dict[int, list[tuple[date, datetime]]] = {}
-    home_ids = sorted(home["id"] for home in homes)
-    for start in range(0, len(home_ids), 500):
-        rows = await InspectionVisit.select(InspectionVisit.home, InspectionVisit.visited_on, InspectionVisit.recorded_at).where(
-            InspectionVisit.home.is_in(home_ids[start : start + 500])
-            & (InspectionVisit.visited_on >= earliest)
-            & InspectionVisit.corrects.is_null()
-        )
-        for row in rows:
-            visits.setdefault(row["home"], []).append((row["visited_on"], row["recorded_at"]))
+    visits = await _visits_in_force(sorted(home["id"] for home in homes), earliest)
     out = []
     for home in homes:
         for period, first, last in plans[(home["county"], window.start[home["id"]])]:
@@ -279,3 +271,29 @@ async def inspection_wants(window: Window) -> list[Want]:
                 )
             )  # fmt: skip
     return out
+
+
+async def _visits_in_force(home_ids: list[int], earliest: date) -> dict[int, list[tuple[date, datetime]]]:
+    """home id → (day, first recorded) of each visit no other visit corrects: a correction stands
+    for the visit it corrects (its day, possibly changed), recorded when that visit first was (the
+    pages count the same visits: ``_visits.py``)."""
+    rows: list[dict] = []
+    for start in range(0, len(home_ids), 500):
+        rows += await InspectionVisit.select(
+            InspectionVisit.id,
+            InspectionVisit.home,
+            InspectionVisit.visited_on,
+            InspectionVisit.recorded_at,
+            InspectionVisit.corrects,
+        ).where(InspectionVisit.home.is_in(home_ids[start : start + 500]))
+    by_id = {row["id"]: row for row in rows}
+    corrected = {row["corrects"] for row in rows if row["corrects"] is not None}
+    visits: dict[int, list[tuple[date, datetime]]] = {}
+    for row in rows:
+        if row["id"] in corrected or row["visited_on"] < earliest:
+            continue
+        first = row
+        while first["corrects"] is not None and first["corrects"] in by_id:
+            first = by_id[first["corrects"]]
+        visits.setdefault(row["home"], []).append((row["visited_on"], first["recorded_at"]))
+    return visits
