@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import re
 
 import pytest
 
@@ -204,3 +205,44 @@ async def test_the_schedulers_queue_job_renders_a_request_left_pending(world):
     row = await ReportRequest.select().where(ReportRequest.id == request_id).first()
     assert row["status"] == "done" and row["report"] is not None
     assert await services.open_requests(finance) == []
+
+
+async def test_a_period_still_running_is_not_issued(world):
+    """A monthly or quarterly report says what a closed period's data said: the running month
+    (or quarter) is refused, so it can never stand in the archive for the real one and keep the
+    scheduler from issuing it when the period closes."""
+    county = await world.county()
+    today = dates.today()
+    running_month = f"{today:%Y-%m}"
+    running_quarter = f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+    last_month = dates.add_months(today.replace(day=1), -1)
+    for kind, period in (("county-monthly", running_month), ("county-quarterly", running_quarter)):
+        with pytest.raises(Invalid) as refused:
+            await services.issue_report(kind, period, county_code=county, actor=SYSTEM)
+        assert "period" in refused.value.errors
+        with pytest.raises(Invalid):
+            await services.issue_period_reports(kind, period)
+    assert not await ReportFile.exists().where(ReportFile.unit == county)
+    out = await services.issue_report("county-monthly", f"{last_month:%Y-%m}", county_code=county, actor=SYSTEM)
+    assert out.period == f"{last_month:%Y-%m}"  # the month that just closed is issued
+
+
+async def test_the_reconciliation_details_amounts_stay_in_their_cells(world):
+    """Each amount of the details table is whole in its own cell (they once ran into the next
+    column: "¥1,130.0-0¥1,130.未00复核" in the extracted text)."""
+    import io
+
+    import pdfplumber
+
+    county, _people, _report = await a_month(world)
+    out = await services.issue_report("reconciliation", MONTH_TEXT, county_code=county, actor=SYSTEM)
+    with pdfplumber.open(io.BytesIO(archived(out))) as pdf:
+        rows = [row for page in pdf.pages for table in page.extract_tables() for row in table]
+    header = next(row for row in rows if row and row[0] == "序号" and "实发" in row)
+    at = {name: header.index(name) for name in ("实发", "应发", "差额", "复核")}
+    details = [row for row in rows if len(row) == len(header) and row[0] and row[0].isdigit()]
+    assert len(details) == 3
+    for row in details:
+        for name in ("实发", "应发", "差额"):
+            assert re.fullmatch(r"-?¥\d{1,3}(,\d{3})*\.\d{2}", row[at[name]] or ""), (name, row)
+        assert row[at["复核"]] == "未复核", row

@@ -10,7 +10,7 @@ from typing import Any
 
 import msgspec
 
-from backend.core import dates
+from backend.core import dates, formatting
 from backend.core.errors import Invalid, NotFound
 from backend.core.i18n import N_, _, reset_language, set_language
 from backend.core.permissions import can
@@ -93,6 +93,24 @@ def check_period(kind: str, period_key: str) -> str:
             }
         ) from None
     return period_key
+
+
+def check_closed(kind: str, period_key: str, today: date) -> None:
+    """A monthly or quarterly report says what a closed period's data said: it is issued (and
+    archived, verifiable) only once the period has ended, so a report of a running month never
+    stands in the archive for the real one. The reconciliation report is of a run (payments of a
+    month may be reconciled while it runs): not refused."""
+    if kind == "reconciliation":
+        return
+    _first, last = period_bounds(period_key)
+    if last >= today:
+        raise Invalid(
+            {
+                "period": _("{period} has not ended yet: its report can be issued from {day}.").format(
+                    period=period_text(period_key), day=formatting.day(last + timedelta(days=1))
+                )
+            }
+        )
 
 
 def period_text(period_key: str) -> str:

@@ -28,6 +28,7 @@ from backend.reports.render import report_html
 from backend.reports.services._common import (
     ReportFileOut,
     archive_dir,
+    check_closed,
     check_kind,
     check_period,
     current_row,
@@ -138,6 +139,7 @@ async def issue_report(
     actor = actor or Scope.system("system")
     check_kind(kind)
     check_period(kind, period_key)
+    check_closed(kind, period_key, dates.today())
     unit = await resolve_unit(actor, kind, county_code, home_code)
     if not regenerate and (existing := await current_row(kind, period_key, unit["unit"])) is not None:
         return report_out(existing)
@@ -158,6 +160,7 @@ async def issue_period_reports(kind: str, period_key: str, *, actor: Scope | Non
     actor = actor or Scope.system("scheduler")
     unit_kind, _span = check_kind(kind)
     check_period(kind, period_key)
+    check_closed(kind, period_key, dates.today())
     first, _last = period_bounds(period_key)
     if unit_kind == "home":
         units = [("home", home["code"]) for home in await registry.homes_open_on(first)]
