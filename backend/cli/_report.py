@@ -71,6 +71,7 @@ async def cmd_report_verify(args) -> int:
         say(
             f"{args.file}: issued by {report.issued_by} on {formatting.moment(report.issued_at)}, unchanged "
             f"({report.kind} {report.period} of {report.home_code or report.county_code}, version {report.version}, code {report.code})"
+            + ("" if report.current else "; a later version has been issued since: this one is superseded")
         )
         return EXIT_OK
     if verdict.status == services.CHANGED:

@@ -58,6 +58,9 @@ async def test_issuing_twice_returns_the_archived_file_and_regenerate_supersedes
     listed = await services.list_reports(SYSTEM, county_code=county)
     assert [(r.version, r.current) for r in listed] == [(2, True), (1, False)]
     assert archived(first) and archived(second)  # both files kept
+    old, new = await services.verify_file(archived(first)), await services.verify_file(archived(second))
+    assert (old.status, old.report.current) == ("issued", False)  # genuine, but says it was re-generated
+    assert (new.status, new.report.current) == ("issued", True)
 
 
 async def test_two_issuers_racing_store_one_version(world):

@@ -25,7 +25,10 @@ class Verdict:
 
 async def _by(column, value: str) -> ReportFileOut | None:
     row = await ReportFile.select(*row_columns()).where(column == value).order_by(ReportFile.id).first()
-    return report_out(row) if row else None
+    if row is None:
+        return None
+    later = await ReportFile.exists().where(ReportFile.supersedes == row["id"])  # a re-generated version
+    return report_out(row, current=not later)
 
 
 async def verify_file(data: bytes) -> Verdict:
