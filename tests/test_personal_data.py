@@ -106,6 +106,10 @@ async def disclosing_world(world, signed_in, bearer):
     position = next(i for i, f in enumerate(report.findings) if f.code == "TIER_MISMATCH")
     await workflow.review_finding(SYSTEM, report.run_id, position, "confirmed")
     claim = await claims.generate_claim(SYSTEM, home, MONTH)
+    # The reconciliation report of the run, issued and archived (a printed document: IDs masked).
+    from backend.reports import services as reports
+
+    issued = await reports.issue_report("reconciliation", MONTH_TEXT, county_code=county, actor=SYSTEM)
     # A post of the home's staff register with an ID number (the staff pages and API mask it).
     staff_number = _number()
     await staffing.create_staff(
@@ -126,6 +130,7 @@ async def disclosing_world(world, signed_in, bearer):
         "unknown": unknown,
         "run": report.run_id,
         "claim": claim.id,
+        "report": issued.id,
         "application": application.id,
         "clients": clients,
         "usernames": usernames,
@@ -149,6 +154,7 @@ def _fills(w: dict) -> dict[str, list[str]]:
         "{photo_id:int}": ["1"],
         "{sample_id:int}": ["1"],
         "{report_id:int}": ["1"],
+        "{name:str}": [f"{w['report']}.pdf"],  # reports: the archived file of the world's reconciliation
     }
 
 

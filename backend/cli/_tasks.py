@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 from backend.cli._common import EXIT_INVALID, EXIT_OK, say
+from backend.core import dates
 
 LIST_STATUSES = ("open", "done", "overdue")
 
@@ -56,6 +57,6 @@ async def cmd_tasks_list(args) -> int:
             subject = f" [{task.subject}]" if task.subject else ""
             say(
                 f"  {task.home} {task.routine}{subject} {task.period}: {task.status}, "
-                f"done {task.done}/{task.expected}, on time {task.on_time}, due {task.due_at.isoformat()}"
+                f"done {task.done}/{task.expected}, on time {task.on_time}, due {dates.local(task.due_at):%Y-%m-%d %H:%M}"
             )
     return EXIT_OK
