@@ -67,7 +67,12 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
-MARGIN = timedelta(minutes=10)  # an entry recorded just before a generation may commit just after it
+# An entry commits within MARGIN of its recorded_at (the app's clock, as the generator's reads
+# it). One still in flight at ``now`` was recorded after now - MARGIN; an entry given a later id
+# was inserted after it, so recorded after now - 2 * MARGIN: the watermark (the highest id with
+# every id up to it recorded by that cutoff, ``safety.entry_id_before``) stays below the one in
+# flight, which the next run counts.
+MARGIN = timedelta(minutes=10)
 
 
 async def _to_count(window: Window, plan: list[tuple], periods: set[str]) -> dict[tuple[int, str], set[str]]:
@@ -100,7 +105,7 @@ async def _to_count(window: Window, plan: list[tuple], periods: set[str]) -> dic
                 keys.add(period)
             else:
                 window.stale.add(home_id)  # a back-filled entry for a period before the window
-    window.watermark = await safety.entry_id_before(seen, window.now - MARGIN)
+    window.watermark = await safety.entry_id_before(seen, window.now - 2 * MARGIN)
     return out
 
 

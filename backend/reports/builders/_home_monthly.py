@@ -42,6 +42,14 @@ def _tiers(inputs: Any, day) -> dict[str, int]:
     return counts
 
 
+def _status_at(hazard: dict[str, Any], end) -> str:
+    """Where a hazard open at the month's end stood then, not today: 待县级核验 when the home had
+    fixed it by then (and the county had not turned the fix down since), else 待整改; one closed
+    later is shown so, the table saying when (``closed_later``)."""
+    fixed = hazard["fixed_at"] is not None and dates.local(hazard["fixed_at"]).date() <= end
+    return HAZARD_STATUS_WORDS["fixed"] if fixed and hazard["status"] != "open" else HAZARD_STATUS_WORDS["open"]
+
+
 @register(KIND)
 async def build_home_monthly(scope: Scope, period_key: str, unit_code: str) -> tuple[str, dict[str, Any]]:
     period = period_of(KIND, period_key)
@@ -66,7 +74,8 @@ async def build_home_monthly(scope: Scope, period_key: str, unit_code: str) -> t
             "major": hazard["major"],
             "opened_on": hazard["opened_on"],
             "deadline": hazard["deadline"],
-            "status": HAZARD_STATUS_WORDS.get(hazard["status"], "待整改"),
+            "status": _status_at(hazard, end),
+            "closed_later": hazard["closed_on"] if hazard["closed_on"] is not None and hazard["closed_on"] > end else None,
             "overdue": overdue_at(hazard, end),
         }
         for hazard in data.hazards.get(home["id"], [])

@@ -69,12 +69,22 @@ async def entries_after(after_id: int) -> list[tuple[int, int, str, str]]:
 
 
 async def entry_id_before(after_id: int, cutoff: datetime) -> int:
-    """The highest id above ``after_id`` of the entries recorded by ``cutoff`` (``after_id`` when
-    none): every entry up to it is committed (one recorded later may still be in flight)."""
+    """How far task generation has seen every entry: the highest id above ``after_id`` such that
+    every entry with an id up to it was recorded by ``cutoff`` (``after_id`` when none). Ids are not
+    given in ``recorded_at`` order (the app's clock, hosts' clocks apart, a transaction waiting), so
+    the first entry above ``after_id`` recorded after ``cutoff`` stops it; the highest id below that
+    one (not that id minus one: an entry in flight may hold an id in the gap) is the watermark."""
     async with reading():
         rows = await bulk.fetch_tuples(
-            'SELECT MAX("id") FROM "safety_entry" WHERE "id" > {} AND "recorded_at" <= {}', after_id, cutoff
+            'SELECT MIN("id") FROM "safety_entry" WHERE "id" > {} AND "recorded_at" > {}', after_id, cutoff
         )
+        later = rows[0][0] if rows else None
+        if later is None:
+            rows = await bulk.fetch_tuples('SELECT MAX("id") FROM "safety_entry" WHERE "id" > {}', after_id)
+        else:
+            rows = await bulk.fetch_tuples(
+                'SELECT MAX("id") FROM "safety_entry" WHERE "id" > {} AND "id" < {}', after_id, int(later)
+            )
     return int(rows[0][0]) if rows and rows[0][0] is not None else after_id
 
 
