@@ -109,9 +109,14 @@ async def test_who_did_it_is_shown_by_display_name(world):
     user = await world.user("inspector", county=await world.county())
     names = await people.display_names([user.username, "cli", None])
     assert names.get(user.username) == user.display_name
-    assert "cli" not in names  # no account: the template shows the name as recorded
+    assert "cli" not in names  # no account: a system actor in words, another name as recorded
     assert people.who(user.username, names) == user.display_name
-    assert people.who("cli", names) == "cli" and people.who(None, names) == ""
+    assert people.who("nobody.known", names) == "nobody.known" and people.who(None, names) == ""
+    marker = set_language("zh_CN")
+    try:
+        assert people.who("cli", names) == "命令行" and people.who("scheduler") == "定时任务"
+    finally:
+        reset_language(marker)
 
 
 def test_months_given_as_text_are_formatted_too():

@@ -22,11 +22,20 @@ REPORTS_FIELDS: dict[str, str] = {
     "report_file.kind": N_("Kind of report"),
     "report_file.code": N_("Verification code"),
 }
+REPORT_KINDS: dict[str, str] = {
+    "home-monthly": N_("Home monthly report"),
+    "county-monthly": N_("County monthly report"),
+    "county-quarterly": N_("County quarterly bulletin"),
+    "reconciliation": N_("Stipend reconciliation report"),
+}
 REPORTS_VALUES: dict[str, dict[str, str]] = {
-    "report_file.kind": {
-        "home-monthly": N_("Home monthly report"),
-        "county-monthly": N_("County monthly report"),
-        "county-quarterly": N_("County quarterly bulletin"),
-        "reconciliation": N_("Stipend reconciliation report"),
+    "report_file.kind": REPORT_KINDS,
+    # the keys of the notices' "kinds" (kind → how many were created): backend/notices/rules.py
+    "notice.kinds": {
+        "tasks_today": N_("Today's tasks"),
+        "major_hazard": N_("Major hazard"),
+        "outbreak": N_("Outbreak report"),
+        "drill_overdue": N_("Evacuation drill overdue"),
+        "late_death": N_("Death reported late"),
     },
 }

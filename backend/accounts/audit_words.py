@@ -36,6 +36,7 @@ from backend.core.i18n import N_, _
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MONTH_RE = re.compile(r"^\d{4}-\d{2}$")
+_QUARTER_RE = re.compile(r"^(\d{4})-Q([1-4])$")
 _MOMENT_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 _SHOWN_PARTS = 6
 
@@ -94,6 +95,16 @@ def _when(text: str) -> str:
     return text
 
 
+def _dict_text(key: str, value: dict, names: Names, entity: str) -> str:
+    """A value made of named parts: each part's label and value."""
+    key_labels = (VALUES.get(f"{entity}.{key}") if entity else None) or (ITEMS if key == "answers" else None)
+    if key_labels:  # the checklist's answers, a count per kind ("kinds" of notices): the keys in words
+        return "；".join(
+            f"{_(key_labels[k]) if k in key_labels else readable(k)}：{value_text('', v, names)}" for k, v in value.items()
+        )
+    return "；".join(f"{field_label(k, entity)}：{value_text(k, v, names, entity)}" for k, v in value.items())
+
+
 def value_text(key: str, value: Any, names: Names, entity: str = "") -> str:
     """One field's value in words."""
     if value is None or value == "":
@@ -106,11 +117,7 @@ def value_text(key: str, value: Any, names: Names, entity: str = "") -> str:
             parts.append(_("{count} more").format(count=len(value) - _SHOWN_PARTS))
         return "、".join(parts) or "—"
     if isinstance(value, dict):
-        if key == "answers":
-            return "；".join(
-                f"{_(ITEMS[k]) if k in ITEMS else readable(k)}：{value_text('', v, names)}" for k, v in value.items()
-            )
-        return "；".join(f"{field_label(k, entity)}：{value_text(k, v, names, entity)}" for k, v in value.items())
+        return _dict_text(key, value, names, entity)
     labels = VALUES.get(f"{entity}.{key}") or VALUES.get(key) or {}
     if str(value) in labels:
         return _(labels[str(value)])
@@ -188,7 +195,33 @@ def record_text(entity: str, key: str, names: Names) -> str:
         return f"{run[:8]} #{position}" if position else run[:8]
     if entity == "late_notice":
         return f"#{key}"
+    if entity == "report_file":
+        return _report_text(key, names)
+    if entity == "notice":  # a run of the notices: its time
+        return _when(key)
     return key
+
+
+def _report_key(key: str) -> tuple[str, str, str, str]:
+    """``county-monthly/2026-11/620121/2`` → (kind, period, unit, version); the version may be absent."""
+    kind, period, unit, version = ([*key.split("/"), "", "", ""])[:4]
+    return kind, period, unit, version
+
+
+def _report_text(key: str, names: Names) -> str:
+    """An issued report in words: 县级月度报表 · 2026年11月 · 永登县 · 第2版."""
+    kind, period, unit, version = _report_key(key)
+    labels = VALUES.get("report_file.kind", {})
+    parts = [_(labels[kind]) if kind in labels else readable(kind)]
+    if match := _QUARTER_RE.match(period):
+        parts.append(_("Q{quarter} {year}").format(quarter=match.group(2), year=match.group(1)))
+    elif period:
+        parts.append(_when(period))
+    if unit:
+        parts.append(names.of("home" if kind == "home-monthly" else "county", unit))
+    if version:
+        parts.append(_("version {number}").format(number=version))
+    return " · ".join(parts)
 
 
 def codes_named(entity: str, key: str, before: str | None, after: str | None) -> dict[str, set[str]]:
@@ -198,6 +231,10 @@ def codes_named(entity: str, key: str, before: str | None, after: str | None) ->
         found[entity].add(key)
     if entity in ("county_parameter", "standard", "claim") and "@" in key:
         found["home" if entity == "claim" else "county"].add(key.partition("@")[0])
+    if entity == "report_file":
+        kind, _period, unit, _version = _report_key(key)
+        if unit:
+            found["home" if kind == "home-monthly" else "county"].add(unit)
     for values in (loads(before), loads(after)):
         for name, value in (values or {}).items():
             kind = {"home_code": "home", "preferred_home": "home", "county_code": "county"}.get(name, name)

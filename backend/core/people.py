@@ -3,13 +3,18 @@ people's display names, without the domains depending on accounts.
 
 The accounts domain provides the look-up when it is imported (``provide``); pages call
 ``display_names(usernames)`` once per page (one query) and pass the mapping to the template, whose
-``who`` filter falls back to the username itself (the command line and the demo record "cli",
-"demo", "system", which have no account).
+``who`` filter shows the actors without an account ("cli", "demo", "system", "scheduler") in words and
+falls back to the username itself.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
+
+from backend.core.i18n import N_, _
+
+# Who acts when no user does (``Scope.system(name)``): shown in words, not as a login.
+SYSTEM_ACTORS = {"cli": N_("Command line"), "demo": N_("Demo data"), "system": N_("System"), "scheduler": N_("Scheduler")}
 
 Resolver = Callable[[set[str]], Awaitable[dict[str, str]]]
 _resolver: list[Resolver] = []
@@ -29,7 +34,12 @@ async def display_names(usernames: Iterable[str | None]) -> dict[str, str]:
 
 
 def who(username: str | None, names: dict[str, str] | None = None) -> str:
-    """The display name when known, else the username (the ``who`` template filter)."""
+    """The display name when known, a system actor in words ("scheduler" → 定时任务), else the
+    username (the ``who`` template filter)."""
     if not username:
         return ""
-    return (names or {}).get(username, username)
+    if names and username in names:
+        return names[username]
+    if username in SYSTEM_ACTORS:
+        return _(SYSTEM_ACTORS[username])
+    return username

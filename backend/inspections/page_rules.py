@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable
 from datetime import date, timedelta
 
+from backend.core import formatting
 from backend.core.i18n import _
 from backend.inspections import rules
 
@@ -87,7 +88,7 @@ def visit_day_problem(day: date, today: date, frequency: str = rules.QUARTERLY) 
     _key, earliest, _end = previous_period(frequency, today)
     if day < earliest:
         return _("The day of the visit cannot be before {day} (the start of the plan's previous period).").format(
-            day=earliest.isoformat()
+            day=formatting.day(earliest)
         )
     return None
 

@@ -136,12 +136,13 @@ class VisitOut(msgspec.Struct, kw_only=True):
     county: str
     visited_on: date
     recorded_at: datetime
-    inspector: str
+    inspector: str  # the login
     findings: str
     hazards_opened: int
     corrects: int | None
     reason: str
     corrected_by: int | None  # the later visit that corrects this one (then it no longer counts)
+    inspector_name: str = ""  # the inspector's display name (the login when there is no account)
 
 
 class PlanRowOut(msgspec.Struct, kw_only=True):

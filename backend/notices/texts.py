@@ -54,9 +54,21 @@ def _drill(facts: dict) -> str:
     )
 
 
+HOURS_SHOWN = 48  # a late report up to two days late is told in hours, later in whole days
+
+
 def _late_death(facts: dict) -> str:
+    home, limit, hours = facts.get("home_name", ""), facts.get("deadline_hours", 0), facts.get("hours", 0)
+    try:
+        late = float(hours)
+    except (TypeError, ValueError):
+        late = 0.0
+    if late > HOURS_SHOWN:
+        return _("{home}: a death was reported {days} days after it happened (the limit is {limit} hours).").format(
+            home=home, days=int(late // 24), limit=limit
+        )
     return _("{home}: a death was reported {hours} hours after it happened (the limit is {limit} hours).").format(
-        home=facts.get("home_name", ""), hours=facts.get("hours", 0), limit=facts.get("deadline_hours", 0)
+        home=home, hours=hours, limit=limit
     )
 
 

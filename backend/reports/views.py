@@ -17,6 +17,7 @@ from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
+from backend.core import people
 from backend.core.errors import Invalid, NotFound
 from backend.core.i18n import _
 from backend.core.limits import MAX_RECORD_ID, RecordId
@@ -63,9 +64,13 @@ async def archive_page(request: Request, county: FromQuery[str] = "", kind: From
         errors, reports = invalid.errors, await services.list_reports(scope)
     requests = await services.open_requests(scope) if can(scope.role, "regenerate_reports") else []
     counties = await registry.list_counties(scope) if scope.is_admin else []
+    names = await people.display_names([*(r.issued_by for r in reports), *(r["requested_by"] for r in requests)])
     return page(
         request,
         "archive/list.html",
+        names=names,
+        period_text=services.period_text,
+        kind_labels={code: _(label) for code, label in services.KIND_LABELS.items()},
         status_code=400 if errors else 200,
         reports=reports,
         requests=requests,
@@ -115,7 +120,16 @@ async def verify_upload(request: Request) -> Template:
         return page(request, "archive/verify.html", status_code=400, verdict=None, report=None, code="", errors=errors)
     verdict = await services.verify_file(data)
     report = verdict.report if verdict.report and _may_see(request, verdict.report) else None
-    return page(request, "archive/verify.html", verdict=verdict, report=report, public=verdict.report, code=verdict.code or "")
+    names = await people.display_names([report.issued_by] if report else [])
+    return page(
+        request,
+        "archive/verify.html",
+        verdict=verdict,
+        report=report,
+        public=verdict.report,
+        code=verdict.code or "",
+        names=names,
+    )
 
 
 def _may_see(request: Request, report: services.ReportFileOut) -> bool:
@@ -143,6 +157,7 @@ async def verify_code(request: Request, code: FromPath[str]) -> Template:
         public=found,
         report=report,
         code=code[:40],
+        names=await people.display_names([report.issued_by] if report else []),
     )
 
 

@@ -157,6 +157,27 @@ def test_changes_read_as_words_with_names():
         reset_language(marker)
 
 
+def test_reports_and_notices_read_as_words():
+    marker = set_language("zh_CN")
+    names = words.Names(homes={"YD-02": "永登县红城镇敬老院"}, counties={"620121": "永登县"})
+    try:
+        assert (
+            words.record_text("report_file", "county-monthly/2026-11/620121/2", names)
+            == "县级月度报表 · 2026年11月 · 永登县 · 第 2 版"
+        )
+        assert words.record_text("report_file", "home-monthly/2026-11/YD-02", names).startswith(
+            "机构月度报表 · 2026年11月 · 永登县红城镇敬老院"
+        )
+        assert "2026-Q4" not in words.record_text("report_file", "county-quarterly/2026-Q4/620121/1", names)
+        assert words.codes_named("report_file", "county-monthly/2026-11/620121/2", None, None)["county"] == {"620121"}
+        assert words.record_text("notice", "2026-12-02T04:15+00:00", names) == "2026年12月2日 12:15"  # Asia/Shanghai
+        created = words.changes("notice", None, '{"kinds":{"late_death":1,"major_hazard":2,"tasks_today":6}}', names)
+        assert re.search(r"[A-Za-z_]", created[0].after) is None, created[0].after
+        assert "重大隐患：2" in created[0].after
+    finally:
+        reset_language(marker)
+
+
 # --- the page -------------------------------------------------------------------------------
 
 

@@ -169,3 +169,31 @@ async def test_the_task_generator_counts_a_correction_in_place_of_the_visit_it_c
     rows = await InspectionVisit.select().where(InspectionVisit.id.is_in([first.id, second.id])).order_by(InspectionVisit.id)
     in_force = await _visits_in_force([home_id], today - timedelta(days=400))
     assert in_force == {home_id: [(today - timedelta(days=1), rows[0]["recorded_at"])]}
+
+
+def test_a_day_too_early_is_refused_with_the_day_in_words():
+    from backend.core.i18n import reset_language, set_language
+
+    today = dates.today()
+    earliest = page_rules.previous_period(rules.QUARTERLY, today)[1]
+    marker = set_language("zh_CN")
+    try:
+        problem = page_rules.visit_day_problem(earliest - timedelta(days=1), today)
+    finally:
+        reset_language(marker)
+    assert problem is not None and earliest.isoformat() not in problem
+    assert f"{earliest.year}年{earliest.month}月{earliest.day}日" in problem
+
+
+async def test_a_visit_names_its_inspector_by_display_name(place, system):
+    from backend.accounts import services as accounts
+    from backend.inspections import services
+    from backend.inspections.rate_schemas import VisitIn
+
+    county, home, _other, _outside = place
+    await accounts.create_user(system, "inspector.visits", "inspector", "Passw0rd-visits-1", None, county, display_name="王检查")
+    scope = (await accounts.get_user("inspector.visits")).scope
+    saved = await services.record_inspection_visit(scope, home, VisitIn(visited_on=dates.today(), findings="正常"))
+    assert (saved.inspector, saved.inspector_name) == ("inspector.visits", "王检查")
+    listed = [v for v in await services.list_visits(scope, home) if v.id == saved.id]
+    assert listed[0].inspector_name == "王检查"

@@ -147,3 +147,24 @@ async def test_the_api_lists_the_archive_by_scope(world, client, bearer):
     assert (await client.get("/api/v1/reports", headers=headers)).json() == []
     assert (await client.get(f"/api/v1/reports/{out.id}", headers=headers)).status_code == 404
     assert (await client.get(f"/api/v1/reports/{out.id}", headers=await bearer(inspector))).json()["version"] == 1
+
+
+async def test_the_archive_names_people_kinds_and_months_in_words(world, signed_in):
+    """Who issued or asked for a report by name (the scheduler as 定时任务), never the login; the
+    queue's line names the kind of report and the month in words."""
+    from backend.accounts.tables import User
+    from backend.core import formatting
+
+    county, out, _report = await issued(world)
+    await services.issue_report(
+        "reconciliation", MONTH_TEXT, county_code=county, actor=Scope.system("scheduler"), regenerate=True
+    )
+    client, user = await signed_in("finance", county=county)
+    await User.update({User.display_name: "王会计"}).where(User.username == user.username)
+    await services.request_regeneration(user.scope, out.id)
+    page = (await client.get("/reports")).text
+    assert "定时任务" in page and ">scheduler<" not in page and "· scheduler" not in page
+    queue = page[page.index('id="report-requests"') :]
+    queue = queue[: queue.index("</ul>")]
+    assert "供养金对账报告" in queue and "王会计" in queue and user.username not in queue
+    assert MONTH_TEXT not in queue and formatting.month(MONTH_TEXT) in queue

@@ -8,17 +8,16 @@ from datetime import date, datetime, time, timedelta
 
 from backend.accounts import audit_words as words
 from backend.accounts.services._users import display_names
-from backend.core import dates
+from backend.core import dates, people
 from backend.core.errors import NotFound
-from backend.core.i18n import N_, _
+from backend.core.i18n import _
 from backend.core.ledger import search_audit
 from backend.core.permissions import require
 from backend.core.security import Scope
 from backend.registry import services as registry
 
 PER_PAGE = 50
-# Who acts when no user does (``Scope.system(name)``).
-SYSTEM_ACTORS = {"cli": N_("Command line"), "demo": N_("Demo data"), "system": N_("System"), "scheduler": N_("Scheduler")}
+SYSTEM_ACTORS = people.SYSTEM_ACTORS  # who acts when no user does (``Scope.system(name)``)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import logging
 from datetime import date
 from typing import Any
 
-from backend.core import dates
+from backend.core import dates, people
 from backend.core.db import transaction
 from backend.core.errors import Invalid
 from backend.core.i18n import _
@@ -25,7 +25,7 @@ from backend.registry import services as registry
 log = logging.getLogger("tekun.inspections")
 
 
-def _out(row: dict[str, Any], home_code: str, county_code: str, corrected_by: dict[int, int]) -> VisitOut:
+def _out(row: dict[str, Any], home_code: str, county_code: str, corrected_by: dict[int, int], names: dict[str, str]) -> VisitOut:
     return VisitOut(
         id=row["id"],
         home=home_code,
@@ -38,6 +38,7 @@ def _out(row: dict[str, Any], home_code: str, county_code: str, corrected_by: di
         corrects=row["corrects"],
         reason=row["reason"] or "",
         corrected_by=corrected_by.get(row["id"]),
+        inspector_name=people.who(row["inspector"], names),
     )
 
 
@@ -56,7 +57,8 @@ async def list_visits(scope: Scope, code: str) -> list[VisitOut]:
     rows = await InspectionVisit.select().where(InspectionVisit.home == home["id"])
     corrected = _corrected_by(rows)
     rows.sort(key=lambda row: (row["visited_on"], row["id"]), reverse=True)
-    return [_out(row, home["code"], home["county_code"], corrected) for row in rows]
+    names = await people.display_names(row["inspector"] for row in rows)
+    return [_out(row, home["code"], home["county_code"], corrected, names) for row in rows]
 
 
 async def plan_frequency(county_id: int, day: date) -> str:
@@ -122,7 +124,7 @@ async def record_inspection_visit(scope: Scope, home_code: str, data: VisitIn) -
         await append_audit(scope.user_id, scope.username, [Change(action, "inspection_visit", str(row.id), None, after)])
     await _refresh_tasks(home["id"])
     saved = await InspectionVisit.select().where(InspectionVisit.id == row.id).first()
-    return _out(saved, home["code"], home["county_code"], {})
+    return _out(saved, home["code"], home["county_code"], {}, await people.display_names([saved["inspector"]]))
 
 
 async def _refresh_tasks(home_id: int) -> None:
