@@ -161,7 +161,9 @@ async def test_the_task_generator_counts_a_correction_in_place_of_the_visit_it_c
     today = dates.today()
     first = await services.record_inspection_visit(inspector.scope, home, VisitIn(visited_on=today, findings="正常"))
     second = await services.record_inspection_visit(
-        inspector.scope, home, VisitIn(visited_on=today - timedelta(days=1), findings="正常", corrects=first.id, reason="日期记错")
+        inspector.scope,
+        home,
+        VisitIn(visited_on=today - timedelta(days=1), findings="正常", corrects=first.id, reason="日期记错"),
     )
     home_id = (await Home.select(Home.id).where(Home.code == home).first())["id"]
     rows = await InspectionVisit.select().where(InspectionVisit.id.is_in([first.id, second.id])).order_by(InspectionVisit.id)
