@@ -8,14 +8,18 @@ domain rules §6): pure functions, no clock, no database ("today" comes in as an
   home's plan status for the period containing ``today`` is ``done`` when a visit lies in it,
   else ``overdue`` when the previous period passed without one, else ``due``;
 - a visit's day may not be in the future, nor before the previous plan period's start (a visit of
-  long ago changes no plan period: the county records it when it happens) [default].
+  long ago changes no plan period: the county records it when it happens) [default];
+- the tasks page names a deadline by its day when it is the midnight ending that day (``12月31日前``),
+  the year only when it is not this year; it groups the overdue tasks by routine, the routine
+  missed most recently first, then the one missed most often.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 
 from backend.core import formatting
 from backend.core.i18n import _
@@ -112,3 +116,58 @@ def sort_rows(rows: list, sort: str, counts_of, overdue_of, name_of) -> list:
 def totals(counts: Iterable[rules.Counts]) -> rules.Counts:
     """A county's or the province's counts: the sum (rules.total), never a mean of percentages."""
     return rules.total(counts)
+
+
+def short_day(day: date, today: date) -> str:
+    """A day for the tasks page: ``12月31日`` in the year of ``today``, ``2026年12月31日`` in another."""
+    from babel.dates import format_date
+
+    from backend.core.i18n import babel_locale, current_language
+
+    if current_language() == "zh_CN":
+        return f"{day.month}月{day.day}日" if day.year == today.year else f"{day.year}年{day.month}月{day.day}日"
+    return format_date(day, format="MMM d" if day.year == today.year else "medium", locale=babel_locale())
+
+
+def until_words(moment: datetime, today: date) -> str:
+    """A deadline in words, ``moment`` local: the midnight ending a day is that day
+    (``12月31日前``, not ``1月1日 00:00``); any other moment keeps its time (``12月3日 02:00前``)."""
+    if moment.time() == time(0):
+        return _("by {day}").format(day=short_day(moment.date() - timedelta(days=1), today))
+    return _("by {day} {time}").format(day=short_day(moment.date(), today), time=f"{moment:%H:%M}")
+
+
+def period_words(first: date, last: date, today: date) -> str:
+    """A task's period: one day, or ``11月1日–11月30日``."""
+    if first == last:
+        return short_day(last, today)
+    return f"{short_day(first, today)}–{short_day(last, today)}"
+
+
+@dataclass(frozen=True)
+class OverdueGroup:
+    """The overdue tasks of one routine: how many, the latest period's last day, the tasks listed
+    (the most recent first; fewer than ``count`` when the page lists only the most recent)."""
+
+    routine: str
+    label: str
+    count: int
+    latest: date
+    tasks: list = field(default_factory=list)
+
+
+def group_overdue(tasks: Iterable, counts: dict[str, tuple[int, date]] | None = None) -> list[OverdueGroup]:
+    """Overdue tasks (``routine``, ``label``, ``period_end``) by routine, the most pressing first:
+    the routine missed most recently first (it is still being missed), then the one missed most
+    often, then by name. ``counts`` (routine → (count, latest)) give the totals when ``tasks`` are
+    only the most recent ones."""
+    by_routine: dict[str, list] = {}
+    for task in tasks:
+        by_routine.setdefault(task.routine, []).append(task)
+    groups = []
+    for routine, rows in by_routine.items():
+        rows.sort(key=lambda task: task.period_end, reverse=True)
+        count, latest = (counts or {}).get(routine, (len(rows), rows[0].period_end))
+        groups.append(OverdueGroup(routine, rows[0].label, max(count, len(rows)), max(latest, rows[0].period_end), rows))
+    groups.sort(key=lambda group: (-group.latest.toordinal(), -group.count, group.label))
+    return groups

@@ -31,7 +31,7 @@ def _day(value: str | None) -> str:
 
 
 def _tasks_today(facts: dict) -> str:
-    return _("{home}: {due} tasks due today, {overdue} overdue.").format(
+    return _("{home}: tasks due today {due}, tasks overdue {overdue}.").format(
         home=facts.get("home_name", ""), due=facts.get("due_today", 0), overdue=facts.get("overdue", 0)
     )
 

@@ -12,7 +12,7 @@ import pytest
 from backend.core import dates
 from backend.core.i18n import gettext as zh
 from tests.e2e.helpers import horizontal_overflow, log_in
-from tests.inspections.rates_world import rates_world
+from tests.inspections.rates_world import add_task, rates_world
 
 SHOTS = os.environ.get("TEKUN_SCREENSHOTS")  # a folder: save what the browser showed
 
@@ -38,6 +38,43 @@ async def test_a_directors_tasks_page_on_a_phone(world, new_page):
     assert zh("Tasks") in nav
     if SHOTS:
         await page.screenshot(path=f"{SHOTS}/home-tasks-390.png", full_page=True)
+
+
+async def test_forty_overdue_tasks_on_a_phone_are_a_few_groups(world, new_page):
+    """31 morning checks missed on consecutive days and 9 others: one line per routine, the
+    details one tap away (a <details>, no script); the page stays short."""
+    from datetime import timedelta
+
+    from backend.inspections.tables import OVERDUE
+
+    w = await rates_world(world)
+    today = dates.today()
+    for back in range(1, 32):
+        await add_task(w.home_a, "morning_check", today - timedelta(days=back), 1, 0, 0, OVERDUE)
+    for back, routine in enumerate(["kitchen_clean"] * 4 + ["night_patrol"] * 4, start=2):
+        await add_task(w.home_a, routine, today - timedelta(days=back), 1, 0, 0, OVERDUE)
+    director = await world.user("director", home=w.home_a)
+    page = await new_page(viewport=(390, 844))
+    await log_in(page, director.username)
+    await page.goto(f"/homes/{w.home_a}/tasks")
+    groups = page.locator("#overdue-tasks > li")
+    assert await groups.count() == 4  # morning_check, kitchen_clean, night_patrol, fire_patrol
+    assert await groups.first.get_attribute("data-routine") == "morning_check"
+    assert "31" in await groups.first.locator("summary").inner_text()
+    height = await page.evaluate("document.documentElement.scrollHeight")
+    assert height < 4000, height  # 8,161 px when the 40 were listed one by one
+    first = groups.first.locator("li[data-task]")
+    assert await first.first.is_hidden()
+    box = await groups.first.locator("summary").bounding_box()
+    assert box["height"] >= 44, box
+    await groups.first.locator("summary").click()
+    assert await first.count() == 31 and await first.first.is_visible()
+    assert await horizontal_overflow(page) == 0, "the tasks page scrolls sideways on a phone"
+    if SHOTS:
+        await page.screenshot(path=f"{SHOTS}/home-tasks-grouped-390.png", full_page=True)
+        await page.evaluate("document.querySelector('#overdue-tasks details').open = false")
+        await page.screenshot(path=f"{SHOTS}/home-tasks-grouped-closed-390.png", full_page=True)
+    print("tasks page height at 390 px:", height)
 
 
 @pytest.mark.parametrize("viewport", [(1366, 900), (390, 844)], ids=["desktop", "phone"])

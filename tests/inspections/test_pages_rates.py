@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.inspections.rates_world import rates_world
+from tests.inspections.rates_world import add_task, ids_of, rates_world
 
 
 @pytest.fixture
@@ -95,6 +95,57 @@ async def test_the_directors_todo_lists_overdue_and_todays_tasks(w, signed_in):
 
     client, _user = await signed_in("director", home=w.home_a)
     html = (await client.get("/")).text
-    assert zh("Overdue tasks: {n}").format(n=1) in html
-    assert zh("Tasks due today: {n}").format(n=1) in html
+    assert zh("Tasks overdue: {n}").format(n=1) in html
+    assert zh("Tasks due today: {n} left").format(n=1) in html
     assert f"/homes/{w.home_a}/tasks" in html
+
+
+async def test_one_label_gives_one_number_on_the_tasks_page_the_todo_and_the_notice(w, signed_in):
+    """Due today, periods running, overdue (every one, no window): the same on the tasks page, the
+    director's 今日待办 and the daily notice; the overdue grouped by routine behind a <details>."""
+    from datetime import time, timedelta
+
+    from backend.core import dates
+    from backend.inspections.tables import OPEN, OVERDUE, Task
+    from backend.notices import services as notices
+    from tests.notices.helpers import morning
+
+    today = dates.today()
+    for back in range(1, 32):  # 31 morning checks missed, the latest yesterday
+        await add_task(w.home_a, "morning_check", today - timedelta(days=back), 1, 0, 0, OVERDUE)
+    home_id, county_id = await ids_of(w.home_a)
+    due = dates.combine_local(today + timedelta(days=21), time(0))
+    running = Task(
+        home=home_id, county=county_id, source="safety", routine="monthly_check", period="P",
+        period_start=today - timedelta(days=5), period_end=today + timedelta(days=20), month=f"{today:%Y-%m}",
+        due_at=due, deadline=due + timedelta(days=3), expected=1, done=0, on_time=0, status=OPEN,
+        created_at=dates.now_utc(), updated_at=dates.now_utc(),
+    )  # fmt: skip
+    await running.save()
+
+    client, user = await signed_in("director", home=w.home_a)
+    html = (await client.get(f"/homes/{w.home_a}/tasks")).text
+    counts = html.split('id="task-counts"')[1].split("</ul>")[0]
+    assert re.findall(r"<strong[^>]*>([^<]+)</strong>", counts) == ["1 项", "1 项", "32 项"]
+    assert f'data-task="{running.id}"' in html.split('id="running-tasks"')[1].split("</ul>")[0]
+    today_block = html.split('id="due-today"')[1].split("</ul>")[0]
+    assert f"{today.month}月{today.day}日前" in today_block and "00:00" not in today_block
+    overdue = html.split('id="overdue-tasks"')[1].split('<h2 id="rates">')[0]
+    yesterday = today - timedelta(days=1)
+    day = (
+        f"{yesterday.month}月{yesterday.day}日"
+        if yesterday.year == today.year
+        else f"{yesterday:%Y}年{yesterday.month}月{yesterday.day}日"
+    )
+    first, second = overdue.split('data-routine="')[1:3]
+    assert first.startswith('morning_check" data-count="31"') and "：31 次未按期完成，" in first and f"最近 {day}" in first
+    assert first.count("data-task=") == 31 and "<details>" in first
+    assert second.startswith('fire_patrol" data-count="1"')
+
+    dashboard = (await client.get("/")).text
+    for label in ("逾期任务 32 项", "今日到期任务 1 项", "本期进行中任务 1 项"):
+        assert label in dashboard
+
+    await notices.send_notices(morning())
+    [notice] = await notices.list_notices(user.scope)
+    assert notice.text.endswith("：今日到期任务 1 项，逾期任务 32 项。")

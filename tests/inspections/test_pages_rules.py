@@ -69,3 +69,42 @@ def test_worst_first_and_no_rate_last():
 def test_the_total_is_the_sum_not_the_mean():
     total = page_rules.totals([rules.Counts(7, 6, 5), rules.Counts(1, 0, 0)])
     assert total == rules.Counts(8, 6, 5) and total.on_time_rate == 5 / 8
+
+
+def test_a_deadline_at_the_midnight_ending_a_day_is_named_by_that_day():
+    from datetime import datetime
+
+    from backend.inspections.page_rules import period_words, short_day, until_words
+
+    today = date(2026, 12, 2)
+    assert until_words(datetime(2027, 1, 1, 0, 0), today) == "12月31日前"  # not "2027年1月1日 00:00"
+    assert until_words(datetime(2027, 1, 1, 0, 0), date(2027, 1, 5)) == "2026年12月31日前"  # another year: with it
+    assert until_words(datetime(2026, 12, 1, 0, 0), today) == "11月30日前"
+    assert until_words(datetime(2026, 12, 3, 2, 0), today) == "12月3日 02:00前"  # a grace's end keeps its time
+    assert until_words(datetime(2026, 12, 3, 0, 1), today) == "12月3日 00:01前"
+    assert short_day(date(2027, 2, 1), today) == "2027年2月1日"
+    assert period_words(date(2026, 11, 1), date(2026, 11, 30), today) == "11月1日–11月30日"
+    assert period_words(date(2026, 12, 1), date(2026, 12, 1), today) == "12月1日"
+
+
+def test_overdue_tasks_are_grouped_by_routine_the_most_recently_missed_first():
+    from types import SimpleNamespace
+
+    from backend.inspections.page_rules import group_overdue
+
+    def task(routine, day):
+        return SimpleNamespace(routine=routine, label=routine.upper(), period_end=day)
+
+    morning = [task("morning", date(2026, 11, day)) for day in range(1, 31)] + [task("morning", date(2026, 12, 1))]
+    tasks = [task("hazard", date(2026, 11, 10)), *morning, task("drill", date(2026, 6, 30)), task("kitchen", date(2026, 12, 1))]
+    groups = group_overdue(tasks)
+    assert [(g.routine, g.count, g.latest) for g in groups] == [
+        ("morning", 31, date(2026, 12, 1)),  # missed yesterday, and most often
+        ("kitchen", 1, date(2026, 12, 1)),
+        ("hazard", 1, date(2026, 11, 10)),
+        ("drill", 1, date(2026, 6, 30)),
+    ]
+    assert groups[0].tasks[0].period_end == date(2026, 12, 1) and groups[0].tasks[-1].period_end == date(2026, 11, 1)
+    # only the most recent listed: the totals come from the counts
+    limited = group_overdue(morning[-5:], {"morning": (31, date(2026, 12, 1))})
+    assert limited[0].count == 31 and len(limited[0].tasks) == 5

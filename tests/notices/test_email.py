@@ -47,7 +47,7 @@ async def test_the_email_says_what_and_where_in_chinese_and_is_sent_once(world, 
     assert message["Subject"] == "【特困供养】今日待办"
     assert message["From"] == "tekun@example.org" and message["To"] == "zhang.san@example.org"
     body = message.get_content()
-    assert "幸福院：今日待办 1 项，逾期 0 项。" in body
+    assert "幸福院：今日到期任务 1 项，逾期任务 0 项。" in body
     assert "https://tekun.example.org/" in body
     assert message.get_content_type() == "text/plain"
     [delivery] = await services.delivery_rows(await notice_ids(director))

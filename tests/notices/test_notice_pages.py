@@ -25,7 +25,7 @@ async def test_the_list_shows_the_notice_and_the_count_in_the_navigation(world, 
     assert 'href="/notices"' in overview.text and "提醒 (1)" in overview.text
     response = await client.get("/notices")
     assert response.status_code == 200
-    assert "平安院：今日待办 2 项，逾期 0 项。" in response.text
+    assert "平安院：今日到期任务 2 项，逾期任务 0 项。" in response.text
     assert 'class="card unread"' in response.text and "未读" in response.text
     assert 'id="mark-all-read"' in response.text
 
@@ -61,7 +61,7 @@ async def test_the_api_answers_the_tokens_users_notices(world, signed_in, bearer
     assert response.status_code == 200
     [notice] = response.json()
     assert notice["kind"] == "tasks_today" and notice["read"] is False and notice["href"] == f"/homes/{_home}/tasks"
-    assert "今日待办 2 项" in notice["text"]
+    assert "今日到期任务 2 项" in notice["text"]
     other = await world.user("inspector", county=await world.county())
     assert (await client.get("/api/v1/notices", headers=await bearer(other))).json() == []
     assert (await client.get("/api/v1/notices?unread_only=true", headers=await bearer(director))).json() != []

@@ -46,7 +46,8 @@ async def test_a_director_gets_one_summary_a_day_of_their_home_only(world):
     assert await kinds_of(other_director) == []  # nothing to do in the other home: no notice
     assert [kind for kind, _s, _p in await kinds_of(inspector)] == []
     notices = await services.list_notices(director.scope)
-    assert [n.text for n in notices] == ["测试敬老院：今日待办 3 项，逾期 1 项。"]
+    # every overdue task, however old (the tasks page and the 今日待办 count them so too)
+    assert [n.text for n in notices] == ["测试敬老院：今日到期任务 3 项，逾期任务 2 项。"]
     assert notices[0].href == f"/homes/{home}/tasks" and not notices[0].read
 
     # the same hour again, and later the same day: nothing new (one a day, not one per task)
@@ -192,13 +193,16 @@ async def test_the_summary_counts_the_tasks_the_generation_made(world):
     director = await world.user("director", home=home)
     now = morning()
     await inspections.generate_tasks(dates.local(now).date(), now=now)
+    # due today: open, the period ending today (its night slots too, due after midnight), or
+    # ended and still in its grace (a month's 3 days); not the month or the quarter running on
+    today = dates.today()
     due_today = [
         task
-        for task in await inspections.list_tasks(
-            Scope.system("test"), home_code=home, status="open", due_from=dates.today(), due_to=dates.today()
-        )
+        for task in await inspections.list_tasks(Scope.system("test"), home_code=home, status="open")
+        if task.period_start <= today and task.period_end <= today and task.deadline >= now
     ]
+    assert any(task.routine == "night_patrol" for task in due_today)
     assert due_today  # a new home has its daily routines of today
     await services.send_notices(now)
     [notice] = await services.list_notices(director.scope)
-    assert f"今日待办 {len(due_today)} 项" in notice.text
+    assert f"今日到期任务 {len(due_today)} 项" in notice.text

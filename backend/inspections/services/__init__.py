@@ -30,12 +30,14 @@ __all__ = [
 # pages, API, the province view and on-site inspections (issue 13 points 3 and 6)
 from backend.inspections.services._pages import (
     HomeTasksPage,
+    TaskCounts,
     home_rates,
     home_tasks,
     home_tasks_page,
     months_or_invalid,
     overdue_counts,
     routine_titles,
+    task_counts,
 )
 from backend.inspections.services._pages_county import check_sort, county_rates
 from backend.inspections.services._province import CountySide, province_rates, province_sides
@@ -58,4 +60,6 @@ __all__ += [
     "province_sides",
     "record_inspection_visit",
     "routine_titles",
+    "TaskCounts",
+    "task_counts",
 ]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from piccolo.query.functions.aggregate import Count
+from piccolo.query.functions.aggregate import Count, Max
 
 from backend.core import dates
 from backend.core.errors import Invalid
@@ -55,6 +55,56 @@ async def overdue_counts(key: str, ids: list[int], now: datetime) -> dict[int, i
     return {row[key]: int(row["n"]) for row in rows}
 
 
+@dataclass(frozen=True)
+class TaskCounts:
+    """A home's tasks now, the same words on the tasks page, the director's 今日待办 and the daily
+    notice: ``due_today`` open tasks whose period ends today (or ended, within its grace), to do
+    today; ``running`` open tasks of a period running on past today (a week, a month, a quarter);
+    ``overdue`` every task past its deadline short of what was expected (no window)."""
+
+    due_today: int = 0
+    running: int = 0
+    overdue: int = 0
+
+
+async def task_counts(home_ids: list[int], *, now: datetime | None = None) -> dict[int, TaskCounts]:
+    """home id → its TaskCounts now (three grouped counts for all the homes; the caller has
+    checked the scope). A home with nothing is absent."""
+    if not home_ids:
+        return {}
+    now = now or dates.now_utc()
+    today = dates.local(now).date()
+    found: dict[int, dict[str, int]] = {}
+    every = sorted(set(home_ids))
+    for at in range(0, len(every), 500):  # a bounded IN list (SQLite's variable limit)
+        ids = every[at : at + 500]
+        open_now = Task.home.is_in(ids) & (Task.status == OPEN) & (Task.deadline >= now) & (Task.period_start <= today)
+        parts = {
+            "due_today": open_now & (Task.period_end <= today),
+            "running": open_now & (Task.period_end > today),
+            "overdue": Task.home.is_in(ids) & overdue_where(now),
+        }
+        for name, where in parts.items():
+            rows = await Task.select(Task.home, Count(Task.id).as_alias("n")).where(where).group_by(Task.home)
+            for row in rows:
+                found.setdefault(row["home"], {})[name] = int(row["n"])
+    return {home_id: TaskCounts(**values) for home_id, values in found.items()}
+
+
+async def overdue_by_routine(home_id: int, now: datetime) -> dict[str, tuple[int, date]]:
+    """routine → (tasks overdue now, the latest one's period end) of a home."""
+    rows = (
+        await Task.select(Task.routine, Count(Task.id).as_alias("n"), Max(Task.period_end).as_alias("latest"))
+        .where((Task.home == home_id) & overdue_where(now))
+        .group_by(Task.routine)
+    )
+    return {row["routine"]: (int(row["n"]), _day(row["latest"])) for row in rows}
+
+
+def _day(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
 def _task_out(row: dict[str, Any], titles: dict[str, str], now: datetime) -> HomeTaskOut:
     deadline = dates.instant(row["deadline"])
     done_at = dates.instant(row["done_at"]) if row["done_at"] else None
@@ -87,8 +137,10 @@ async def home_tasks(
     due_to: date | None = None,
     limit: int = TASK_LIMIT,
     now: datetime | None = None,
+    newest_first: bool = False,
 ) -> list[HomeTaskOut]:
-    """The tasks of a home in scope (NotFound outside it), by period end, then routine; ``status``
+    """The tasks of a home in scope (NotFound outside it), by period end (the latest first when
+    ``newest_first``), then routine; ``status``
     one of open, done, overdue (open past the deadline too), cancelled; ``due_from``/``due_to``
     bound the period's end."""
     if status is not None and status not in STATUSES:
@@ -106,7 +158,8 @@ async def home_tasks(
         where = where & (Task.period_end >= due_from)
     if due_to is not None:
         where = where & (Task.period_end <= due_to)
-    rows = await Task.select().where(where).order_by(Task.period_end).order_by(Task.routine).order_by(Task.id).limit(limit)
+    query = Task.select().where(where).order_by(Task.period_end, ascending=not newest_first)
+    rows = await query.order_by(Task.routine).order_by(Task.id).limit(limit)
     titles = (await routine_titles([home["county_id"]])).get(home["county_id"], {})
     return [_task_out(row, titles, now) for row in rows]
 
@@ -145,13 +198,17 @@ async def home_rates(scope: Scope, code: str, months: tuple[str, str], *, as_of:
 
 @dataclass(frozen=True)
 class HomeTasksPage:
-    """What ``/homes/{code}/tasks`` shows: today's tasks, the overdue ones, the rates by routine
-    of this month and the months before, and the home's on-site inspections."""
+    """What ``/homes/{code}/tasks`` shows: the tasks due today, those of a period running on, the
+    overdue ones by routine (``counts``: the same numbers as the 今日待办 and the daily notice), the
+    rates by routine of this month and the months before, and the home's on-site inspections."""
 
     home: dict[str, Any]
     today: date
+    now: datetime
+    counts: TaskCounts
     due_today: list[HomeTaskOut]
-    overdue: list[HomeTaskOut]
+    running: list[HomeTaskOut]
+    overdue: list[page_rules.OverdueGroup]
     rates: HomeRatesOut
     this_month: str
     visits: list
@@ -163,16 +220,19 @@ async def home_tasks_page(scope: Scope, code: str, months: tuple[str, str] | Non
     home = await registry.find_home(scope, code)
     today, now = dates.today(), dates.now_utc()
     months = months or months_or_invalid(None, None, today)
-    running = await home_tasks(scope, code, due_from=today, now=now)
-    due_today = [task for task in running if task.period_start <= today and task.status == OPEN and not task.overdue]
-    overdue = await home_tasks(scope, code, status=OVERDUE, now=now)
+    open_now = [task for task in await home_tasks(scope, code, status=OPEN, now=now) if task.period_start <= today]
+    overdue = await home_tasks(scope, code, status=OVERDUE, now=now, newest_first=True)
+    groups = page_rules.group_overdue(overdue, await overdue_by_routine(home["id"], now))
     # a period still running (today's) is not yet counted in the rates (on_time_rates' as_of)
     rates = await home_rates(scope, code, months, as_of=today)
     return HomeTasksPage(
         home=home,
         today=today,
-        due_today=due_today,
-        overdue=overdue,
+        now=now,
+        counts=(await task_counts([home["id"]], now=now)).get(home["id"], TaskCounts()),
+        due_today=[task for task in open_now if task.period_end <= today],
+        running=[task for task in open_now if task.period_end > today],
+        overdue=groups,
         rates=rates,
         this_month=f"{today:%Y-%m}",
         visits=await list_visits(scope, code),

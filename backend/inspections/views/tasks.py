@@ -38,6 +38,9 @@ async def home_tasks(request: Request, code: FromPath[str]) -> Template:
         "inspections/home_tasks.html",
         v=view,
         status_labels=labels(STATUS_LABELS),
+        until=lambda moment: page_rules.until_words(dates.local(moment), view.today),
+        period_words=lambda first, last: page_rules.period_words(first, last, view.today),
+        short_day=lambda day: page_rules.short_day(day, view.today),
         months=list(reversed(page_rules.months_between(view.rates.from_month, view.rates.to_month))),
     )
 
@@ -81,7 +84,8 @@ async def visit_create(request: Request, code: FromPath[str]) -> Template | Redi
 
 @todo.source
 async def tasks_due(scope) -> list[todo.Item]:
-    """A director's home: its overdue tasks and today's, one item each (counted)."""
+    """A director's home: its tasks overdue, due today and of a period running on, one item each,
+    counted as the tasks page and the daily notice count them (services.task_counts)."""
     if scope.kind != "home" or scope.home_id is None:
         return []
     from backend.registry import services as registry
@@ -89,26 +93,18 @@ async def tasks_due(scope) -> list[todo.Item]:
     home = (await registry.homes_by_id([scope.home_id])).get(scope.home_id)
     if home is None:
         return []
-    today = dates.today()
-    overdue = await services.home_tasks(scope, home["code"], status="overdue")
-    running = await services.home_tasks(scope, home["code"], status="open", due_from=today)
-    due_today = [task for task in running if task.period_start <= today]
+    counts = (await services.task_counts([scope.home_id])).get(scope.home_id, services.TaskCounts())
     href = f"/homes/{home['code']}/tasks"
     items = []
-    if overdue:
-        items.append(
-            todo.Item(label=_("Overdue tasks: {n}").format(n=len(overdue)), href=href, urgency=todo.OVERDUE, kind="tasks_overdue")
-        )
-    if due_today:
-        items.append(
-            todo.Item(
-                label=_("Tasks due today: {n}").format(n=len(due_today)),
-                href=href,
-                urgency=todo.TODAY,
-                due=today,
-                kind="tasks_today",
-            )
-        )
+    if counts.overdue:
+        label = _("Tasks overdue: {n}").format(n=counts.overdue)
+        items.append(todo.Item(label=label, href=href + "#overdue", urgency=todo.OVERDUE, kind="tasks_overdue"))
+    if counts.due_today:
+        label = _("Tasks due today: {n} left").format(n=counts.due_today)
+        items.append(todo.Item(label=label, href=href + "#today", urgency=todo.TODAY, kind="tasks_today"))
+    if counts.running:
+        label = _("Tasks of periods running: {n}").format(n=counts.running)
+        items.append(todo.Item(label=label, href=href + "#running", urgency=todo.SOON, kind="tasks_running"))
     return items
 
 

@@ -41,8 +41,8 @@ async def tasks_of(county_code: str, home_codes: list[str], status: str, first: 
 
 
 async def directors_due(now: datetime, skip: set[tuple[int, str, str, str]]) -> list[Due]:
-    """One summary per director of a home with tasks due today or overdue (from the morning on);
-    nothing is read when every director already has today's."""
+    """One summary per director of a home with tasks due today or overdue (from the morning on),
+    counted as the tasks page counts them; nothing is read when every director already has today's."""
     local = dates.local(now)
     today = local.date()
     if not rules.summary_time(local.hour):
@@ -55,19 +55,18 @@ async def directors_due(now: datetime, skip: set[tuple[int, str, str, str]]) -> 
     ]
     if not directors:
         return []
+    from backend.inspections import services as inspections
+
     homes = await registry.homes_by_code({user.home_code for user in directors})
-    counties = await registry.counties_by_id({home["county"] for home in homes.values()})
-    since = today - timedelta(days=rules.OVERDUE_WINDOW_DAYS)
-    by_home: dict[str, list] = defaultdict(list)
-    for county in counties.values():
-        county_homes = [code for code, home in homes.items() if home["county"] == county["id"]]
-        for status, first in (("open", today), ("overdue", since)):
-            for task in await tasks_of(county["code"], county_homes, status, first, today):
-                by_home[task.home].append(task)
+    # the same counts as the tasks page and the 今日待办 (inspections.services.task_counts)
+    counts = await inspections.task_counts([home["id"] for home in homes.values()], now=now)
     out = []
     for user in directors:
-        facts = rules.director_summary(*rules.count_tasks(by_home.get(user.home_code, []), today))
-        if facts is None or user.home_code not in homes:
+        if user.home_code not in homes:
+            continue
+        found = counts.get(homes[user.home_code]["id"], inspections.TaskCounts())
+        facts = rules.director_summary(found.due_today, found.overdue)
+        if facts is None:
             continue
         facts |= {"home_code": user.home_code, "home_name": homes[user.home_code]["name"]}
         out.append(Due(user.id, rules.DIRECTOR_DAILY, user.home_code, period, facts, f"/homes/{user.home_code}/tasks"))
