@@ -181,3 +181,18 @@ async def test_the_next_day_counts_only_the_new_day_and_a_late_back_fill_before_
     assert (tasks[("fire_patrol", "2026-09-05", "")]["done"], tasks[("fire_patrol", "2026-09-05", "")]["status"]) == (1, "done")
     assert (tasks[("fire_patrol", "2026-11-14", "")]["done"], tasks[("fire_patrol", "2026-11-14", "")]["on_time"]) == (1, 0)
     assert tasks[("fire_patrol", "2026-11-15", "")]["status"] == "open" and result.created >= 1
+
+
+async def test_an_entry_before_its_homes_window_but_inside_anothers_is_not_a_task_of_its_home(world):
+    """Two homes with different windows: a home registered on 2026-11-10 has no task for 11-05,
+    though the older home's window holds that day; its entry of 11-05 (recorded later) is not
+    counted as a task of its home, and the run does not stop on it (it once raised KeyError)."""
+    older = await opened(world, on=date(2026, 10, 1))
+    newer = await opened(world, on=date(2026, 11, 10))
+    await services.generate_tasks(date(2026, 11, 14), now=local(date(2026, 11, 14), 12))
+    await record(newer, "fire_patrol", local(date(2026, 11, 5), 10), local(date(2026, 11, 15), 9))  # before it opened
+    await record(older, "fire_patrol", local(date(2026, 11, 5), 10), local(date(2026, 11, 15), 9))  # 补录
+    await services.generate_tasks(date(2026, 11, 15), now=local(date(2026, 11, 15), 12))
+    assert ("fire_patrol", "2026-11-05", "") not in await tasks_of(newer, "fire_patrol")
+    late = (await tasks_of(older, "fire_patrol"))[("fire_patrol", "2026-11-05", "")]
+    assert (late["done"], late["on_time"]) == (1, 0)

@@ -97,11 +97,14 @@ async def _to_count(window: Window, plan: list[tuple], periods: set[str]) -> dic
     seen = window.seen if window.seen is not None else await sql.watermark()
     window.started_from = seen
     if partial:
+        # This home's own periods: ``periods`` is the union over every home's window, and a period
+        # another home's earlier window holds is not one of this home's tasks.
+        own = {(item[0]["id"], item[1]): item[3] for item in plan}
         for _id, home_id, routine, period in await safety.entries_after(seen):
             keys = out.get((home_id, routine))
             if keys is None:
                 continue
-            if period in periods:
+            if period in own[(home_id, routine)]:
                 keys.add(period)
             else:
                 window.stale.add(home_id)  # a back-filled entry for a period before the window
