@@ -3,9 +3,9 @@ Pure functions: no clock, no database; "today" and "now" come in as arguments.
 
 [default] choices of this deployment (the issue names the events, not the thresholds):
 
-- a director gets one summary a day for their home ("今日待办 5 项，逾期 2 项") when at least one
-  task is due today or overdue (overdue: its period ended in the last ``OVERDUE_WINDOW_DAYS``); none
-  on a day with nothing to do; not before ``SUMMARY_HOUR`` (the tasks of the day exist by then);
+- a director gets one summary a day for their home ("今日到期任务 5 项，逾期任务 2 项": the counts
+  of ``inspections.services.task_counts``, the same as the tasks page and the 今日待办 items) when at
+  least one task is due today or overdue; none on a day with nothing to do; not before ``SUMMARY_HOUR`` (the tasks of the day exist by then);
 - an inspector gets one notice per event of their county: a major hazard not closed, an outbreak
   report not yet acknowledged, a home whose evacuation drill of a period is overdue, a death
   reported after the deadline (in the last ``EVENT_WINDOW_DAYS``);
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 
 DIRECTOR_DAILY = "tasks_today"
 MAJOR_HAZARD = "major_hazard"
@@ -28,7 +27,6 @@ KINDS = (DIRECTOR_DAILY, MAJOR_HAZARD, OUTBREAK, DRILL_OVERDUE, LATE_DEATH)
 
 DRILL_ROUTINE = "evacuation_drill"
 SUMMARY_HOUR = 7  # the directors' summary from 07:00 (after the night's task generation)
-OVERDUE_WINDOW_DAYS = 30  # overdue tasks counted in the summary: those whose period ended this month past
 EVENT_WINDOW_DAYS = 30  # a late death report older than this is not notified any more
 DRILL_WINDOW_DAYS = 366  # overdue drills of the last year (drills are half-yearly)
 MAX_ATTEMPTS = 24
@@ -61,14 +59,6 @@ def director_summary(due_today: int, overdue: int) -> dict | None:
     if due_today <= 0 and overdue <= 0:
         return None
     return {"due_today": due_today, "overdue": overdue}
-
-
-def count_tasks(tasks, today: date) -> tuple[int, int]:
-    """(due today, overdue) among a home's tasks: open tasks whose period ends today; overdue ones.
-    ``tasks`` have ``status`` and ``period_end``."""
-    due_today = sum(1 for task in tasks if task.status == "open" and task.period_end == today)
-    overdue = sum(1 for task in tasks if task.status == "overdue")
-    return due_today, overdue
 
 
 def overdue_drills(tasks) -> list[tuple[str, str]]:

@@ -35,7 +35,7 @@ async def test_a_director_gets_one_summary_a_day_of_their_home_only(world):
     for routine in ("fire_patrol", "morning_check", "kitchen_clean"):
         await add_task(home, routine, today)
     await add_task(home, "fire_check", today - timedelta(days=3), status="overdue")
-    await add_task(home, "old_check", today - timedelta(days=rules.OVERDUE_WINDOW_DAYS + 5), status="overdue")
+    await add_task(home, "old_check", today - timedelta(days=35), status="overdue")
     await add_task(home, "done_today", today, status="done")
     await add_task(home, "tomorrow", today + timedelta(days=1))
 
