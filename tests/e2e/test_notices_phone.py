@@ -23,7 +23,7 @@ async def test_a_director_reads_and_clears_notices_on_a_phone(world, new_page):
         await log_in(page, director.username)
         await page.goto("/notices")
         assert "提醒 (1)" in await page.inner_text("nav.nav")
-        assert "城关镇敬老院：今日待办 1 项，逾期 0 项。" in await page.inner_text("#notices")
+        assert "城关镇敬老院：今日到期任务 1 项，逾期任务 0 项。" in await page.inner_text("#notices")
         assert await horizontal_overflow(page) == 0, f"the notices page scrolls sideways at {viewport}"
         await page.goto("/account/notices")
         assert await horizontal_overflow(page) == 0, f"the e-mail setting scrolls sideways at {viewport}"
