@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from backend.reports.tables import ReportFile
 from tests.cli.helpers import tekun
+from tests.conftest import unique_county_code
 from tests.stipends.test_reports import MONTH_TEXT, a_month
 
 
@@ -56,5 +57,6 @@ def test_report_arguments_are_checked():
         tekun("report", "county-quarterly", "--county", "900001", "--month", "2026-11", "--output", "/tmp/x.pdf").returncode == 2
     )
     assert tekun("report", "home-monthly", "--month", "2026-11", "--output", "/tmp/x.pdf").returncode == 2  # no unit
-    unknown = tekun("report", "county-monthly", "--county", "000000", "--month", "2026-11", "--output", "/tmp/x.pdf")
+    nowhere = unique_county_code()  # never created (another test may well have made a county 000000)
+    unknown = tekun("report", "county-monthly", "--county", nowhere, "--month", "2026-11", "--output", "/tmp/x.pdf")
     assert unknown.returncode == 2
