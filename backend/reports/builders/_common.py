@@ -4,6 +4,7 @@ and the check for characters the fonts lack."""
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import subprocess
 from collections.abc import Iterable
@@ -83,6 +84,8 @@ def covered(code_point: int) -> bool:
     return _fontconfig_has(code_point)
 
 
-def glyphs(texts: Iterable[str]) -> list[str]:
-    """The characters of ``texts`` the report fonts lack (shown as □ with a note)."""
-    return rules.missing_glyphs(texts, covered)
+async def glyphs(texts: Iterable[str]) -> list[str]:
+    """The characters of ``texts`` the report fonts lack (shown as □ with a note). Asking
+    fontconfig runs a program (``fc-list``): in a thread, never on the event loop."""
+    texts = list(texts)
+    return await asyncio.to_thread(rules.missing_glyphs, texts, covered)

@@ -42,7 +42,7 @@ async def build_county_quarterly(scope: Scope, period_key: str, unit_code: str) 
     today = dates.today()
     homes = await county_homes(scope, county)
     data = await gather(scope, homes, period, today)
-    missing = glyphs([county["name"], *(home["name"] for home in homes.values())])
+    missing = await glyphs([county["name"], *(home["name"] for home in homes.values())])
 
     def clean(text: str) -> str:
         return rules.replace_missing(text, missing)

@@ -105,7 +105,7 @@ async def build_home_monthly(scope: Scope, period_key: str, unit_code: str) -> t
     lights = month.lights()
     texts = [home["name"], home["county_name"]] + [row["title"] for row in hazards] + [row["name"] for row in deaths + findings]
     texts += [label for entry in failed for label in entry["labels"]]
-    missing = glyphs(texts)
+    missing = await glyphs(texts)
 
     def clean(text: str) -> str:
         return rules.replace_missing(text, missing)
